@@ -1,0 +1,183 @@
+// Package config loads ssodesk's settings from the config file
+// ($XDG_CONFIG_HOME/ssodesk/config.yaml or --config), SSODESK_* environment
+// variables and command-line flags, in rising priority, and validates them.
+// It has no UI and no network code.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the validated, effective configuration.
+type Config struct {
+	// File is the config file that was read; "" when none exists.
+	File string `json:"file,omitempty"`
+	// ClientID is the app's client ID supplied by HIMSA.
+	ClientID string `json:"client_id"`
+	// ClientSecret is only set when HIMSA issued one; never printed.
+	ClientSecret string `json:"-"`
+	// RedirectURI is the loopback redirect URI HIMSA whitelisted. Port 0 means
+	// a random free port.
+	RedirectURI string `json:"redirect_uri"`
+	// Scopes requested, without offline_access (see OfflineAccess).
+	Scopes []string `json:"scopes"`
+	// OfflineAccess adds the offline_access scope (refresh tokens, when HIMSA
+	// enabled them for the app).
+	OfflineAccess bool `json:"offline_access"`
+	// CultureLCID localises the HIMSA login site (e.g. 1033 en-US); 0 = not sent.
+	CultureLCID int `json:"culture_lcid,omitempty"`
+	// Region is the region selected when the app starts.
+	Region string `json:"region"`
+	// Regions are the built-in HIMSA regions merged with the user's.
+	Regions []Region `json:"regions"`
+	// HTTPTimeout bounds each HTTP request to the IdP or API.
+	HTTPTimeout time.Duration `json:"http_timeout"`
+	// LoginTimeout bounds how long the loopback listener waits for the browser.
+	LoginTimeout time.Duration `json:"login_timeout"`
+}
+
+// Defaults.
+const (
+	DefaultRedirectURI  = "http://127.0.0.1:0/callback"
+	DefaultHTTPTimeout  = 15 * time.Second
+	DefaultLoginTimeout = 5 * time.Minute
+	// ScopeOfflineAccess asks for a refresh token.
+	ScopeOfflineAccess = "offline_access"
+)
+
+// DefaultScopes are the scopes HIMSA documents for a user login.
+func DefaultScopes() []string { return []string{"openid", "profile", "noah.cloud.app.users.api"} }
+
+// EffectiveScopes are the scopes sent to the IdP.
+func (c *Config) EffectiveScopes() []string {
+	s := slices.Clone(c.Scopes)
+	if c.OfflineAccess && !slices.Contains(s, ScopeOfflineAccess) {
+		s = append(s, ScopeOfflineAccess)
+	}
+	return s
+}
+
+// FindRegion returns the region with that name.
+func (c *Config) FindRegion(name string) (Region, bool) {
+	i := indexRegion(c.Regions, name)
+	if i < 0 {
+		return Region{}, false
+	}
+	return c.Regions[i], true
+}
+
+// RegionNames lists the configured region names in order.
+func (c *Config) RegionNames() []string {
+	names := make([]string, len(c.Regions))
+	for i, r := range c.Regions {
+		names[i] = r.Name
+	}
+	return names
+}
+
+// ForDemo returns a copy of c that talks to a local stand-in: its regions and
+// client ID replace the configured ones, the secret is dropped, and the
+// selected region is kept when the stand-in has it.
+func (c Config) ForDemo(regions []Region, clientID string) *Config {
+	c.Regions = slices.Clone(regions)
+	c.ClientID = clientID
+	c.ClientSecret = ""
+	if _, ok := c.FindRegion(c.Region); !ok {
+		c.Region = GlobalRegion
+	}
+	return &c
+}
+
+// IsLoopbackHost reports whether host (no port) names this machine.
+func IsLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ParseRedirectURI checks a redirect URI: http on a loopback host with an
+// explicit port (0 = random). HIMSA rule: the exact redirect URI must be
+// whitelisted by HIMSA, so it is used verbatim apart from a port 0.
+func ParseRedirectURI(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("not a URL: %v", err)
+	}
+	if u.Scheme != "http" {
+		return nil, fmt.Errorf("must start with http:// (a loopback redirect), got %q", raw)
+	}
+	if !IsLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("host must be 127.0.0.1, localhost or [::1] (the login listens on this machine only), got %q", u.Hostname())
+	}
+	p := u.Port()
+	if p == "" {
+		return nil, fmt.Errorf("needs an explicit port, e.g. http://127.0.0.1:8765/callback (0 picks a random free port), got %q", raw)
+	}
+	if n, err := strconv.Atoi(p); err != nil || n < 0 || n > 65535 {
+		return nil, fmt.Errorf("port must be 0..65535, got %q", p)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("must not carry a query or fragment, got %q", raw)
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u, nil
+}
+
+// checkIssuer validates an issuer URL. HIMSA rule: TLS on every call, so
+// https is required except for loopback hosts (the local stand-in).
+func checkIssuer(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("must be an absolute URL like https://idp.himsa-sso.com, got %q", raw)
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && IsLoopbackHost(u.Hostname()):
+	default:
+		return fmt.Errorf("must use https (HIMSA requires TLS 1.2+); plain http is allowed only on loopback, got %q", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("must not carry a query or fragment, got %q", raw)
+	}
+	return nil
+}
+
+func checkRegionName(name string) error {
+	if name == "" {
+		return fmt.Errorf("every region needs a name")
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return fmt.Errorf("region name %q may hold only a-z, 0-9, - and _", name)
+		}
+	}
+	return nil
+}
+
+// MaskSecret shows whether a secret is set without showing it.
+func MaskSecret(s string) string {
+	if s == "" {
+		return "(not set)"
+	}
+	return "(set, hidden)"
+}
+
+func trimAll(ss []string) []string {
+	out := ss[:0:0]
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,207 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// isolate keeps the developer's real config and SSODESK_* variables out of a test.
+func isolate(t *testing.T) {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, EnvPrefix+"_") {
+			t.Setenv(k, "")
+			os.Unsetenv(k)
+		}
+	}
+}
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultsWithoutFile(t *testing.T) {
+	isolate(t)
+	c, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.File != "" || c.ClientID != "" || c.Region != "global" {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+	if c.RedirectURI != DefaultRedirectURI || c.HTTPTimeout != DefaultHTTPTimeout || c.LoginTimeout != DefaultLoginTimeout {
+		t.Errorf("timeouts/redirect: %+v", c)
+	}
+	if got := strings.Join(c.EffectiveScopes(), " "); got != "openid profile noah.cloud.app.users.api" {
+		t.Errorf("scopes = %q", got)
+	}
+	want := []string{"global", "eu", "us", "au", "qa", "qa-eu"}
+	if got := c.RegionNames(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("regions = %v", got)
+	}
+	eu, _ := c.FindRegion("eu")
+	if eu.Issuer != "https://idp-eu.himsa-sso.com" {
+		t.Errorf("eu issuer = %q", eu.Issuer)
+	}
+}
+
+func TestFileEnvFlagPrecedence(t *testing.T) {
+	isolate(t)
+	p := writeFile(t, `
+client_id: from-file
+region: eu
+offline_access: true
+culture_lcid: 1030
+redirect_uri: http://localhost:8765/auth/callback
+timeouts:
+  login: 2m
+regions:
+  - name: qa
+    issuer: https://idp-qa-us.himsa-sso.com
+  - name: noah-es-eu
+    label: Noah ES EU (historic)
+    issuer: https://idp.eu.noah-es.com
+    api: https://api.eu.noah-es.com
+`)
+	t.Setenv("SSODESK_CLIENT_ID", "from-env")
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	fs.String("region", "", "")
+	fs.String("client-id", "", "")
+	if err := fs.Parse([]string{"--region", "us"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(p, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ClientID != "from-env" {
+		t.Errorf("client_id = %q, want env to beat file", c.ClientID)
+	}
+	if c.Region != "us" {
+		t.Errorf("region = %q, want flag to win", c.Region)
+	}
+	if !c.OfflineAccess || c.CultureLCID != 1030 || c.LoginTimeout != 2*time.Minute {
+		t.Errorf("file values lost: %+v", c)
+	}
+	if got := c.EffectiveScopes(); got[len(got)-1] != "offline_access" {
+		t.Errorf("offline_access not in scopes: %v", got)
+	}
+	qa, _ := c.FindRegion("qa")
+	if qa.Issuer != "https://idp-qa-us.himsa-sso.com" || qa.Label != "QA" {
+		t.Errorf("override of qa = %+v", qa)
+	}
+	n, ok := c.FindRegion("noah-es-eu")
+	if !ok || n.API != "https://api.eu.noah-es.com" {
+		t.Errorf("custom region = %+v %v", n, ok)
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	cases := []struct {
+		name, body, key, want string
+	}{
+		{"unknown key", "client-id: x\n", "client-id", "unknown key"},
+		{"redirect not loopback", "redirect_uri: http://example.com:80/cb\n", "redirect_uri", "127.0.0.1, localhost or [::1]"},
+		{"redirect no port", "redirect_uri: http://127.0.0.1/cb\n", "redirect_uri", "explicit port"},
+		{"redirect https", "redirect_uri: https://127.0.0.1:1/cb\n", "redirect_uri", "http://"},
+		{"bad bool", "offline_access: maybe\n", "offline_access", "true or false"},
+		{"bad lcid", "culture_lcid: danish\n", "culture_lcid", "LCID"},
+		{"bad timeout", "timeouts:\n  http: soon\n", "timeouts.http", "duration"},
+		{"unknown region", "region: mars\n", "region", `unknown region "mars"`},
+		{"http issuer", "regions:\n  - name: x\n    issuer: http://idp.example.com\n", "regions", "https"},
+		{"region without issuer", "regions:\n  - name: x\n", "regions", "needs an issuer"},
+		{"region bad key", "regions:\n  - name: x\n    isuer: https://a\n", "regions", `unknown key "isuer"`},
+		{"no openid", "scopes: [profile]\n", "scopes", "openid"},
+		{"both secrets", "client_secret: a\nclient_secret_file: /nope\n", "client_secret_file", "not both"},
+		{"missing secret file", "client_secret_file: /nonexistent/secret\n", "client_secret_file", "cannot read"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			isolate(t)
+			p := writeFile(t, tc.body)
+			_, err := Load(p, nil)
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want *config.Error", err)
+			}
+			if ce.Key != tc.key || ce.Source != p || !strings.Contains(ce.Msg, tc.want) {
+				t.Errorf("got key=%q source=%q msg=%q; want key %q, source %q, msg containing %q", ce.Key, ce.Source, ce.Msg, tc.key, p, tc.want)
+			}
+			if !strings.Contains(err.Error(), p) {
+				t.Errorf("message %q does not name the file", err)
+			}
+		})
+	}
+}
+
+func TestFileLevelErrors(t *testing.T) {
+	isolate(t)
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "cannot read") {
+		t.Errorf("missing explicit file: %v", err)
+	}
+	p := writeFile(t, "client_id: [unclosed\n")
+	if _, err := Load(p, nil); err == nil || !strings.Contains(err.Error(), "cannot parse") || !strings.Contains(err.Error(), p) {
+		t.Errorf("bad yaml: %v", err)
+	}
+}
+
+func TestErrorNamesEnvAndFlag(t *testing.T) {
+	isolate(t)
+	t.Setenv("SSODESK_REGION", "mars")
+	_, err := Load("", nil)
+	if err == nil || !strings.Contains(err.Error(), "env SSODESK_REGION") {
+		t.Errorf("err = %v, want it to name the env var", err)
+	}
+	os.Unsetenv("SSODESK_REGION")
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	fs.String("redirect-uri", "", "")
+	_ = fs.Parse([]string{"--redirect-uri", "http://10.0.0.1:1/"})
+	_, err = Load("", fs)
+	if err == nil || !strings.Contains(err.Error(), "flag --redirect-uri") {
+		t.Errorf("err = %v, want it to name the flag", err)
+	}
+}
+
+func TestSecretNeverDescribed(t *testing.T) {
+	isolate(t)
+	sec := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(sec, []byte("s3cr3t-value\n"), 0o600)
+	p := writeFile(t, "client_id: app\nclient_secret_file: "+sec+"\n")
+	c, err := Load(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ClientSecret != "s3cr3t-value" {
+		t.Fatalf("secret = %q", c.ClientSecret)
+	}
+	d := c.Describe()
+	if strings.Contains(d, "s3cr3t") || !strings.Contains(d, "client_secret:  (set, hidden)") {
+		t.Errorf("describe leaks or hides wrongly:\n%s", d)
+	}
+}
+
+func TestForDemo(t *testing.T) {
+	isolate(t)
+	c, _ := Load("", nil)
+	c.Region = "qa-eu"
+	c.ClientSecret = "x"
+	d := c.ForDemo([]Region{{Name: "global", Issuer: "http://127.0.0.1:1"}, {Name: "eu", Issuer: "http://127.0.0.1:2"}}, "demo")
+	if d.ClientID != "demo" || d.ClientSecret != "" || d.Region != "global" || len(d.Regions) != 2 {
+		t.Errorf("ForDemo = %+v", d)
+	}
+	if c.ClientID == "demo" || len(c.Regions) != 6 {
+		t.Errorf("ForDemo changed the original")
+	}
+}

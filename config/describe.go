@@ -1,0 +1,45 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Describe renders the effective configuration for `ssodesk config`, with the
+// client secret masked.
+func (c *Config) Describe() string {
+	var b strings.Builder
+	file := c.File
+	if file == "" {
+		file = "(none; using defaults — expected at " + DefaultFile() + ")"
+	}
+	fmt.Fprintf(&b, "config file:    %s\n", file)
+	fmt.Fprintf(&b, "client_id:      %s\n", orNone(c.ClientID))
+	fmt.Fprintf(&b, "client_secret:  %s\n", MaskSecret(c.ClientSecret))
+	fmt.Fprintf(&b, "redirect_uri:   %s\n", c.RedirectURI)
+	fmt.Fprintf(&b, "scopes:         %s\n", strings.Join(c.EffectiveScopes(), " "))
+	fmt.Fprintf(&b, "offline_access: %t\n", c.OfflineAccess)
+	lcid := "(not sent)"
+	if c.CultureLCID != 0 {
+		lcid = fmt.Sprint(c.CultureLCID)
+	}
+	fmt.Fprintf(&b, "culture_lcid:   %s\n", lcid)
+	fmt.Fprintf(&b, "region:         %s\n", c.Region)
+	fmt.Fprintf(&b, "timeouts:       http %s, login %s\n", c.HTTPTimeout, c.LoginTimeout)
+	fmt.Fprintf(&b, "regions:\n")
+	for _, r := range c.Regions {
+		api := ""
+		if r.API != "" {
+			api = "  api " + r.API
+		}
+		fmt.Fprintf(&b, "  %-8s %-34s %s%s\n", r.Name, r.Issuer, r.Label, api)
+	}
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(not set)"
+	}
+	return s
+}

@@ -1,0 +1,287 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cast"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config keys, as written in config.yaml. Flags use the same names with "-"
+// for "_"; environment variables are SSODESK_ + the key upper-cased with "."
+// as "_" (SSODESK_CLIENT_ID, SSODESK_TIMEOUTS_HTTP).
+const (
+	KeyClientID         = "client_id"
+	KeyClientSecret     = "client_secret"
+	KeyClientSecretFile = "client_secret_file"
+	KeyRedirectURI      = "redirect_uri"
+	KeyScopes           = "scopes"
+	KeyOfflineAccess    = "offline_access"
+	KeyCultureLCID      = "culture_lcid"
+	KeyRegion           = "region"
+	KeyRegions          = "regions"
+	KeyHTTPTimeout      = "timeouts.http"
+	KeyLoginTimeout     = "timeouts.login"
+)
+
+var knownKeys = []string{
+	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
+	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout,
+}
+
+var regionKeys = []string{"name", "label", "issuer", "api"}
+
+// EnvPrefix prefixes every environment variable ssodesk reads.
+const EnvPrefix = "SSODESK"
+
+// DefaultFile is $XDG_CONFIG_HOME/ssodesk/config.yaml (~/.config/... when unset).
+func DefaultFile() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "ssodesk", "config.yaml")
+}
+
+// Load reads the config file (file, or DefaultFile when empty; a missing
+// default file is fine, a missing explicit one is not), SSODESK_* variables
+// and the flags in flags that carry a config key's name (client-id,
+// redirect-uri, region, offline-access, culture-lcid, ...). Every failure is
+// an *Error naming the key and its source.
+func Load(file string, flags *pflag.FlagSet) (*Config, error) {
+	v := viper.New()
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	v.SetDefault(KeyRedirectURI, DefaultRedirectURI)
+	v.SetDefault(KeyScopes, DefaultScopes())
+	v.SetDefault(KeyRegion, GlobalRegion)
+	v.SetDefault(KeyHTTPTimeout, DefaultHTTPTimeout.String())
+	v.SetDefault(KeyLoginTimeout, DefaultLoginTimeout.String())
+	if flags != nil {
+		for _, k := range knownKeys {
+			if f := flags.Lookup(flagName(k)); f != nil {
+				_ = v.BindPFlag(k, f) // cannot fail: f is non-nil
+			}
+		}
+	}
+
+	explicit := file != ""
+	if !explicit {
+		file = DefaultFile()
+	}
+	l := loader{v: v, flags: flags}
+	if file != "" {
+		if err := l.readFile(file, explicit); err != nil {
+			return nil, err
+		}
+	}
+	return l.build()
+}
+
+type loader struct {
+	v     *viper.Viper
+	flags *pflag.FlagSet
+	file  string
+}
+
+func (l *loader) readFile(file string, explicit bool) error {
+	st, err := os.Stat(file)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return nil
+	}
+	if err != nil {
+		return &Error{Source: file, Msg: "cannot read the config file: " + strings.TrimPrefix(err.Error(), "stat "+file+": ")}
+	}
+	if st.IsDir() {
+		return &Error{Source: file, Msg: "is a directory, not a config file"}
+	}
+	l.v.SetConfigFile(file)
+	if ext := filepath.Ext(file); ext != ".yaml" && ext != ".yml" && ext != ".json" && ext != ".toml" {
+		l.v.SetConfigType("yaml")
+	}
+	if err := l.v.ReadInConfig(); err != nil {
+		return &Error{Source: file, Msg: "cannot parse: " + oneLine(err.Error())}
+	}
+	l.file = file
+	// Unknown keys are almost always typos ("client-id", "redirect_url"): refuse them.
+	for _, k := range l.v.AllKeys() {
+		if l.v.InConfig(k) && !slices.Contains(knownKeys, k) && !strings.HasPrefix(k, KeyRegions+".") {
+			return &Error{Source: file, Key: k, Msg: "unknown key; known keys: " + strings.Join(knownKeys, ", ")}
+		}
+	}
+	return nil
+}
+
+// source says where key's value came from, for error messages.
+func (l *loader) source(key string) string {
+	if l.flags != nil {
+		if f := l.flags.Lookup(flagName(key)); f != nil && f.Changed {
+			return "flag --" + f.Name
+		}
+	}
+	env := EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+	if _, ok := os.LookupEnv(env); ok {
+		return "env " + env
+	}
+	if l.file != "" && l.v.InConfig(key) {
+		return l.file
+	}
+	return "default"
+}
+
+func (l *loader) errorf(key, format string, args ...any) error {
+	return &Error{Source: l.source(key), Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (l *loader) build() (*Config, error) {
+	v := l.v
+	c := &Config{File: l.file}
+	var err error
+	if c.ClientID, err = l.str(KeyClientID); err != nil {
+		return nil, err
+	}
+	if c.ClientSecret, err = l.secret(); err != nil {
+		return nil, err
+	}
+	if c.RedirectURI, err = l.str(KeyRedirectURI); err != nil {
+		return nil, err
+	}
+	if _, err := ParseRedirectURI(c.RedirectURI); err != nil {
+		return nil, l.errorf(KeyRedirectURI, "%v", err)
+	}
+	scopes, err := cast.ToStringSliceE(v.Get(KeyScopes))
+	if err != nil {
+		return nil, l.errorf(KeyScopes, "must be a list of scopes, e.g. [openid, profile]")
+	}
+	if len(scopes) == 1 { // from a flag or env: "openid profile x"
+		scopes = strings.FieldsFunc(scopes[0], func(r rune) bool { return r == ' ' || r == ',' })
+	}
+	c.Scopes = trimAll(scopes)
+	if !slices.Contains(c.Scopes, "openid") {
+		return nil, l.errorf(KeyScopes, "must include openid (the login needs an ID token), got %v", c.Scopes)
+	}
+	if c.OfflineAccess, err = cast.ToBoolE(v.Get(KeyOfflineAccess)); err != nil {
+		return nil, l.errorf(KeyOfflineAccess, "must be true or false, got %q", fmt.Sprint(v.Get(KeyOfflineAccess)))
+	}
+	if raw := v.Get(KeyCultureLCID); raw != nil && fmt.Sprint(raw) != "" {
+		n, err := cast.ToIntE(raw)
+		if err != nil || n < 0 || n > 0xFFFF {
+			return nil, l.errorf(KeyCultureLCID, "must be a Windows culture LCID number such as 1033 (en-US) or 1030 (da-DK), got %q", fmt.Sprint(raw))
+		}
+		c.CultureLCID = n
+	}
+	if c.HTTPTimeout, err = l.duration(KeyHTTPTimeout); err != nil {
+		return nil, err
+	}
+	if c.LoginTimeout, err = l.duration(KeyLoginTimeout); err != nil {
+		return nil, err
+	}
+	user, err := l.regions()
+	if err != nil {
+		return nil, err
+	}
+	c.Regions = mergeRegions(BuiltinRegions(), user)
+	if c.Region, err = l.str(KeyRegion); err != nil {
+		return nil, err
+	}
+	if _, ok := c.FindRegion(c.Region); !ok {
+		return nil, l.errorf(KeyRegion, "unknown region %q; known: %s", c.Region, strings.Join(c.RegionNames(), ", "))
+	}
+	return c, nil
+}
+
+func (l *loader) str(key string) (string, error) {
+	s, err := cast.ToStringE(l.v.Get(key))
+	if err != nil {
+		return "", l.errorf(key, "must be a string")
+	}
+	return strings.TrimSpace(s), nil
+}
+
+func (l *loader) duration(key string) (time.Duration, error) {
+	raw := l.v.Get(key)
+	d, err := cast.ToDurationE(raw)
+	if err != nil || d <= 0 {
+		return 0, l.errorf(key, "must be a positive duration such as 30s or 5m, got %q", fmt.Sprint(raw))
+	}
+	return d, nil
+}
+
+// secret reads client_secret, or the file named by client_secret_file.
+// Neither value is ever put into an error message.
+func (l *loader) secret() (string, error) {
+	s, err := l.str(KeyClientSecret)
+	if err != nil {
+		return "", err
+	}
+	path, err := l.str(KeyClientSecretFile)
+	if err != nil || path == "" {
+		return s, err
+	}
+	if s != "" {
+		return "", l.errorf(KeyClientSecretFile, "set either client_secret or client_secret_file, not both")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", l.errorf(KeyClientSecretFile, "cannot read the secret file %s: %v", path, errors.Unwrap(err))
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func (l *loader) regions() ([]Region, error) {
+	raw := l.v.Get(KeyRegions)
+	if raw == nil {
+		return nil, nil
+	}
+	items, ok := raw.([]any)
+	if !ok {
+		return nil, l.errorf(KeyRegions, "must be a list of regions, each with name and issuer (and optional label, api)")
+	}
+	var out []Region
+	for i, it := range items {
+		m, err := cast.ToStringMapStringE(it)
+		key := fmt.Sprintf("%s[%d]", KeyRegions, i)
+		if err != nil {
+			return nil, l.errorf(KeyRegions, "%s must be a map with name, issuer, label, api", key)
+		}
+		for k := range m {
+			if !slices.Contains(regionKeys, k) {
+				return nil, l.errorf(KeyRegions, "%s has unknown key %q; known: %s", key, k, strings.Join(regionKeys, ", "))
+			}
+		}
+		r := Region{Name: m["name"], Label: m["label"], Issuer: m["issuer"], API: m["api"]}
+		if err := checkRegionName(r.Name); err != nil {
+			return nil, l.errorf(KeyRegions, "%s: %v", key, err)
+		}
+		if r.Issuer == "" && indexRegion(BuiltinRegions(), r.Name) < 0 {
+			return nil, l.errorf(KeyRegions, "%s (%s): a new region needs an issuer", key, r.Name)
+		}
+		if r.Issuer != "" {
+			if err := checkIssuer(r.Issuer); err != nil {
+				return nil, l.errorf(KeyRegions, "%s (%s) issuer: %v", key, r.Name, err)
+			}
+		}
+		if r.API != "" {
+			if err := checkIssuer(r.API); err != nil {
+				return nil, l.errorf(KeyRegions, "%s (%s) api: %v", key, r.Name, err)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func flagName(key string) string {
+	return strings.NewReplacer("_", "-", ".", "-").Replace(key)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
