@@ -1,0 +1,74 @@
+package auth
+
+import "time"
+
+// Step is one stage of a login, in the order they happen.
+type Step int
+
+// The login steps. An Event with a Step reports that step as done (or, with
+// Err set on StepBrowser, as failed without stopping the login).
+const (
+	StepDiscovered Step = iota // discovery document read
+	StepListening              // loopback listener bound
+	StepBrowser                // browser asked to open the authorize URL
+	StepCallback               // redirect with a code received
+	StepExchanged              // code exchanged for tokens
+	StepVerified               // ID token verified
+	StepWarning                // something odd that did not stop the login
+)
+
+// Steps lists the steps of a login in order, for UIs that show a checklist.
+var Steps = []Step{StepDiscovered, StepListening, StepBrowser, StepCallback, StepExchanged, StepVerified}
+
+func (s Step) String() string {
+	switch s {
+	case StepDiscovered:
+		return "discovery"
+	case StepListening:
+		return "listening"
+	case StepBrowser:
+		return "browser"
+	case StepCallback:
+		return "callback"
+	case StepExchanged:
+		return "exchange"
+	case StepVerified:
+		return "verify"
+	case StepWarning:
+		return "warning"
+	}
+	return "unknown"
+}
+
+// Pending describes what a step waits for, for a UI's in-progress line.
+func (s Step) Pending() string {
+	switch s {
+	case StepDiscovered:
+		return "reading the IdP's discovery document"
+	case StepListening:
+		return "starting the loopback listener"
+	case StepBrowser:
+		return "opening the browser"
+	case StepCallback:
+		return "waiting for you to log in in the browser"
+	case StepExchanged:
+		return "exchanging the code for tokens"
+	case StepVerified:
+		return "verifying the ID token"
+	}
+	return ""
+}
+
+// Event reports progress of a login. Events carry no secrets.
+type Event struct {
+	Step Step
+	// Msg is a one-line human description of what happened.
+	Msg string
+	// URL is set on StepListening (the redirect URI in use) and StepBrowser
+	// (the authorize URL, which users may need to copy by hand).
+	URL string
+	// Err is set when a step failed without ending the login (browser did not
+	// open) or on StepWarning.
+	Err error
+	At  time.Time
+}

@@ -1,0 +1,188 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"ssodesk/config"
+)
+
+// Options configure one login.
+type Options struct {
+	Region       config.Region // the endpoint to log in at
+	ClientID     string
+	ClientSecret string // only when HIMSA issued one
+	RedirectURI  string // loopback URI; port 0 = random
+	Scopes       []string
+	CultureLCID  int  // HIMSA culture-lcid; 0 = not sent
+	ForceChoose  bool // HIMSA forcechoose: show the account chooser
+	LoginTimeout time.Duration
+	HTTPClient   *http.Client // nil = NewHTTPClient(config.DefaultHTTPTimeout)
+	Open         Opener       // nil = OpenBrowser
+	Progress     func(Event)  // nil = no progress; called from the login goroutine, must not block
+}
+
+// OptionsFrom builds login options from the effective config.
+func OptionsFrom(c *config.Config, region config.Region) Options {
+	return Options{
+		Region:       region,
+		ClientID:     c.ClientID,
+		ClientSecret: c.ClientSecret,
+		RedirectURI:  c.RedirectURI,
+		Scopes:       c.EffectiveScopes(),
+		CultureLCID:  c.CultureLCID,
+		LoginTimeout: c.LoginTimeout,
+		HTTPClient:   NewHTTPClient(c.HTTPTimeout),
+	}
+}
+
+// ErrNoClientID: nothing to log in as.
+var ErrNoClientID = errors.New("no client ID configured: set client_id in the config file " +
+	"(or SSODESK_CLIENT_ID / --client-id) to the ID HIMSA supplied, or run `ssodesk demo`")
+
+// Login runs one browser login and returns the verified result.
+func Login(ctx context.Context, o Options) (*Result, error) {
+	if o.ClientID == "" {
+		return nil, ErrNoClientID
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = NewHTTPClient(config.DefaultHTTPTimeout)
+	}
+	if o.Open == nil {
+		o.Open = OpenBrowser
+	}
+	if o.LoginTimeout <= 0 {
+		o.LoginTimeout = config.DefaultLoginTimeout
+	}
+	em := &emitter{fn: o.Progress}
+	defer em.stop()
+	started := time.Now()
+	ctx = oidc.ClientContext(ctx, o.HTTPClient)
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, o.HTTPClient)
+
+	// Discovery: always the standard document; HIMSA's endpoint paths are not published.
+	provider, err := oidc.NewProvider(ctx, o.Region.Issuer)
+	if err != nil {
+		return nil, &DiscoveryError{Issuer: o.Region.Issuer, Err: err}
+	}
+	em.emit(Event{Step: StepDiscovered, Msg: "read " + o.Region.Issuer + "/.well-known/openid-configuration"})
+
+	state, nonce, verifier := rand.Text(), rand.Text(), oauth2.GenerateVerifier()
+	lb, err := listenLoopback(o.RedirectURI, state, func(msg string) {
+		em.emit(Event{Step: StepWarning, Msg: msg})
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer lb.close()
+	em.emit(Event{Step: StepListening, Msg: "listening for the redirect on " + lb.redirect.String(), URL: lb.redirect.String()})
+
+	endpoint := provider.Endpoint()
+	endpoint.AuthStyle = oauth2.AuthStyleInParams // a public client sends client_id in the body
+	oc := &oauth2.Config{
+		ClientID:     o.ClientID,
+		ClientSecret: o.ClientSecret,
+		Endpoint:     endpoint,
+		RedirectURL:  lb.redirect.String(),
+		Scopes:       o.Scopes,
+	}
+	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
+	if o.CultureLCID != 0 {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam("culture-lcid", strconv.Itoa(o.CultureLCID)))
+	}
+	if o.ForceChoose {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam("forcechoose", "1"))
+	}
+	authURL := oc.AuthCodeURL(state, authOpts...)
+	em.emit(Event{Step: StepBrowser, Msg: "opening the browser; if none opens, open this URL yourself", URL: authURL})
+	openCtx, stopOpen := context.WithCancel(ctx)
+	defer stopOpen()
+	go func() {
+		if err := o.Open(openCtx, authURL); err != nil {
+			em.emit(Event{Step: StepWarning, Msg: "the browser did not open (" + err.Error() + "); open the URL above yourself", Err: err})
+		}
+	}()
+
+	code, err := lb.wait(ctx, o.LoginTimeout)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("login cancelled: %w", err)
+		}
+		return nil, err
+	}
+	codeRegion := CodeRegion(code)
+	em.emit(Event{Step: StepCallback, Msg: "redirect received; code region: " + orUnknown(codeRegion)})
+
+	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, exchangeError(endpoint.TokenURL, err)
+	}
+	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", endpoint.TokenURL, yesNo(tok.RefreshToken != ""))})
+
+	res, err := verifyIDToken(ctx, provider, o.ClientID, nonce, tok)
+	if err != nil {
+		return nil, err
+	}
+	res.Region, res.CodeRegion, res.Token = o.Region, codeRegion, tok
+	res.Started, res.Finished = started, time.Now()
+	em.emit(Event{Step: StepVerified, Msg: "ID token verified: " + res.ChecksSummary()})
+	return res, nil
+}
+
+func exchangeError(tokenURL string, err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.ErrorCode != "" {
+		msg := re.ErrorCode
+		if re.ErrorDescription != "" {
+			msg += ": " + re.ErrorDescription
+		}
+		return fmt.Errorf("the IdP refused the code exchange at %s: %s", tokenURL, msg)
+	}
+	return fmt.Errorf("code exchange at %s failed: %s", tokenURL, cleanNetErr(err))
+}
+
+// emitter delivers events until the login returns, never after.
+type emitter struct {
+	mu      sync.Mutex
+	fn      func(Event)
+	stopped bool
+}
+
+func (e *emitter) emit(ev Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.fn == nil || e.stopped {
+		return
+	}
+	ev.At = time.Now()
+	e.fn(ev)
+}
+
+func (e *emitter) stop() {
+	e.mu.Lock()
+	e.stopped = true
+	e.mu.Unlock()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(none: the code has no region prefix)"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

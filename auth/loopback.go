@@ -1,0 +1,143 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"ssodesk/config"
+)
+
+// loopback is the one-shot HTTP listener the IdP redirects the browser to.
+type loopback struct {
+	ln       net.Listener
+	srv      *http.Server
+	redirect *url.URL // the redirect URI sent to the IdP, with the real port
+	state    string
+	warn     func(msg string)
+
+	once sync.Once
+	done chan struct{}
+	code string
+	err  error
+}
+
+// listenLoopback binds the redirect URI's host:port, on loopback only. A
+// "localhost" redirect listens on 127.0.0.1 and keeps the name "localhost" in
+// the URI (it must match what HIMSA whitelisted). Port 0 picks a free port.
+func listenLoopback(redirectURI, state string, warn func(string)) (*loopback, error) {
+	u, err := config.ParseRedirectURI(redirectURI)
+	if err != nil {
+		return nil, fmt.Errorf("redirect_uri: %w", err)
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	addr := net.JoinHostPort(host, u.Port())
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, &PortInUseError{Addr: addr, Err: err}
+		}
+		return nil, fmt.Errorf("cannot listen on %s for the login redirect: %w", addr, err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	redirect := *u
+	redirect.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
+	l := &loopback{ln: ln, redirect: &redirect, state: state, warn: warn, done: make(chan struct{})}
+	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = l.srv.Serve(ln) }() // returns ErrServerClosed on close
+	return l, nil
+}
+
+// ServeHTTP handles the redirect. Only a GET on the redirect path, with a
+// loopback Host and the right state, can end the login; anything else is
+// answered and ignored so it cannot disturb the login in flight.
+func (l *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != l.redirect.Path {
+		http.NotFound(w, r) // favicon.ico and friends
+		return
+	}
+	if h, p, _ := net.SplitHostPort(r.Host); !config.IsLoopbackHost(h) || p != l.redirect.Port() {
+		// A foreign Host is a DNS-rebinding attempt or a misrouted request.
+		l.warn(fmt.Sprintf("ignored a request to the redirect URI with foreign Host %q", r.Host))
+		writePage(w, http.StatusBadRequest, errorPage("Unexpected Host header; this request was ignored."))
+		return
+	}
+	if r.Method != http.MethodGet {
+		writePage(w, http.StatusMethodNotAllowed, errorPage("Only GET is accepted here."))
+		return
+	}
+	select {
+	case <-l.done:
+		writePage(w, http.StatusOK, alreadyDonePage)
+		return
+	default:
+	}
+	q := r.URL.Query()
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.state)) != 1 {
+		// Possibly a stale tab of an earlier login, or a forged request (CSRF):
+		// refuse it and keep waiting for the real one.
+		l.warn("ignored a login response with a wrong state (a stale browser tab or a forged request); still waiting")
+		writePage(w, http.StatusBadRequest, errorPage("The response's state does not match this login (a stale tab of an earlier login?). It was ignored; use the newest login tab."))
+		return
+	}
+	var code string
+	var err error
+	switch {
+	case q.Get("error") != "":
+		err = &CallbackError{Code: q.Get("error"), Description: q.Get("error_description")}
+	case q.Get("code") == "":
+		err = errors.New("the IdP redirected back without a code or an error")
+	default:
+		code = q.Get("code")
+	}
+	finished := false
+	l.once.Do(func() {
+		l.code, l.err, finished = code, err, true
+		close(l.done)
+	})
+	switch {
+	case !finished:
+		writePage(w, http.StatusOK, alreadyDonePage)
+	case errors.Is(err, ErrCancelled):
+		writePage(w, http.StatusOK, errorPage("You cancelled the login at the IdP."))
+	case err != nil:
+		writePage(w, http.StatusOK, errorPage(err.Error()))
+	default:
+		writePage(w, http.StatusOK, successPage)
+	}
+}
+
+// wait blocks until the redirect arrives, ctx ends or timeout passes.
+func (l *loopback) wait(ctx context.Context, timeout time.Duration) (string, error) {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-l.done:
+		return l.code, l.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-t.C:
+		return "", &TimeoutError{After: timeout.String()}
+	}
+}
+
+// close shuts the listener down, letting a page in flight finish first.
+func (l *loopback) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := l.srv.Shutdown(ctx); err != nil {
+		_ = l.srv.Close()
+	}
+	_ = l.ln.Close() // Serve may not have taken the listener yet; free the port now
+}
