@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/sim"
+	"ssodesk/ui"
+)
+
+type demoOptions struct {
+	autoAccount string // log in as this demo account without a browser
+}
+
+func newDemoCmd(g *globalFlags) *cobra.Command {
+	var o demoOptions
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the TUI offline against a built-in stand-in of the HIMSA IdP and API",
+		Long: `demo starts a multi-region stand-in of the HIMSA IdP and Noah API on 127.0.0.1
+(global, eu, us, au, qa) and opens the TUI against it. Nothing leaves this machine.
+The login page lists demo accounts in several regions and tenants; pick one.
+
+Without a browser on this machine, open the authorize URL shown in the TUI
+anywhere that reaches this machine's loopback, or use --auto-account.`,
+		Example: `  ssodesk demo
+  ssodesk demo --auto-account emily.carter@clearviewhearing.com   # no browser needed
+  BROWSER=firefox ssodesk demo`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := config.Load(g.configFile, cmd.Flags())
+			if err != nil {
+				return err
+			}
+			return runDemo(cmd, cfg, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.autoAccount, "auto-account", "", "instead of opening a browser, log in as this demo account (ID or e-mail; \"first\" = the first listed)")
+	return cmd
+}
+
+// runDemo starts the stand-in and runs the TUI against it.
+func runDemo(cmd *cobra.Command, base *config.Config, o demoOptions) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	s, err := sim.Start(ctx, sim.Options{})
+	if err != nil {
+		return fmt.Errorf("cannot start the stand-in IdP: %w", err)
+	}
+	defer s.Close()
+	cfg := base.ForDemo(simRegions(s), s.ClientID())
+	com := ui.NewCommon(cfg)
+	com.Demo = true
+	if o.autoAccount != "" {
+		com.Login = autoLogin(cfg, o.autoAccount)
+	}
+	return runProgram(com)
+}
+
+// simRegions turns the stand-in's endpoints into config regions.
+func simRegions(s *sim.Sim) []config.Region {
+	var out []config.Region
+	for _, r := range s.Regions() {
+		out = append(out, config.Region{Name: r.Name, Label: "stand-in", Issuer: r.Issuer})
+	}
+	return out
+}
+
+// autoLogin logs in with the stand-in's scripted browser instead of a real one.
+func autoLogin(cfg *config.Config, account string) ui.LoginFunc {
+	if account == "first" {
+		account = ""
+	}
+	return func(ctx context.Context, region config.Region, progress func(auth.Event)) (*auth.Result, error) {
+		o := auth.OptionsFrom(cfg, region)
+		o.Progress = progress
+		o.Open = func(ctx context.Context, url string) error {
+			go func() { _, _, _ = sim.NewBrowser().Login(ctx, url, account) }()
+			return nil
+		}
+		return auth.Login(ctx, o)
+	}
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"ssodesk/sim"
+)
+
+func newSimCmd() *cobra.Command {
+	var basePort int
+	cmd := &cobra.Command{
+		Use:   "sim",
+		Short: "Run the stand-in HIMSA IdP and API alone, for use with other tools",
+		Long: `sim runs the multi-region stand-in of the HIMSA IdP and Noah API on 127.0.0.1 and
+prints its issuers, API base URLs, client IDs and demo accounts, until interrupted.`,
+		Example: `  ssodesk sim
+  ssodesk sim --port-base 7400   # global IdP on 7400, its API on 7401, eu on 7402, ...`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if basePort < 0 || basePort > 65000 {
+				return usageError{fmt.Errorf("--port-base must be 0 (random) or 1..65000, got %d", basePort)}
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			s, err := sim.Start(ctx, sim.Options{BasePort: basePort})
+			if err != nil {
+				return fmt.Errorf("cannot start the stand-in: %w", err)
+			}
+			defer s.Close()
+			out := cmd.OutOrStdout()
+			fmt.Fprintln(out, "HIMSA stand-in running on 127.0.0.1 (ctrl+c to stop)")
+			fmt.Fprintf(out, "\n%-8s %-28s %s\n", "REGION", "ISSUER", "API (the api claim)")
+			for _, r := range s.Regions() {
+				fmt.Fprintf(out, "%-8s %-28s %s\n", r.Name, r.Issuer, r.API)
+			}
+			id, secret := s.ServiceClient()
+			fmt.Fprintf(out, "\nPKCE client:        %s (public, any loopback redirect URI)\n", s.ClientID())
+			fmt.Fprintf(out, "service client:     %s / secret %s (client credentials; a demo secret)\n", id, secret)
+			fmt.Fprintf(out, "\n%-6s %-42s %s\n", "REGION", "ACCOUNT", "TENANT")
+			for _, a := range s.Accounts() {
+				fmt.Fprintf(out, "%-6s %-42s %s\n", a.Region, a.Email, a.TenantName)
+			}
+			<-ctx.Done()
+			fmt.Fprintln(out, "\nstopped")
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&basePort, "port-base", 0, "first port (IdP and API of each region take consecutive ports); 0 = random")
+	return cmd
+}

@@ -1,0 +1,267 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"ssodesk/config"
+)
+
+type screen int
+
+const (
+	screenRegions screen = iota
+	screenLogin
+	screenSession
+)
+
+// tickMsg refreshes the session screen's countdowns once a second.
+type tickMsg struct{ id int }
+
+// Model is the root of the TUI: a state machine over the screens.
+type Model struct {
+	com     *Common
+	keys    GlobalKeys
+	help    help.Model
+	screen  screen
+	regions regionsModel
+	login   loginModel
+	session sessionModel
+
+	run    loginRun // the login in flight; run.id 0 = none
+	nextID int
+	tickID int
+}
+
+// New returns the root model.
+func New(com *Common) Model {
+	if com.Now == nil {
+		com.Now = time.Now
+	}
+	if com.Styles == nil {
+		com.Styles = NewStyles(true)
+	}
+	h := help.New()
+	h.Styles = help.DefaultStyles(com.Styles.IsDark)
+	return Model{com: com, keys: DefaultGlobalKeys(), help: h, regions: newRegionsModel(com)}
+}
+
+// Init asks the terminal for its background colour (light/dark styles).
+func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.com.Width, m.com.Height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.com.Styles = NewStyles(msg.IsDark())
+		m.help.Styles = help.DefaultStyles(msg.IsDark())
+		m.regions.setStyles()
+		m.session.refresh()
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case startLoginMsg:
+		return m.startLogin(msg.region)
+	case loginEventMsg:
+		if msg.id != m.run.id {
+			return m, nil // a cancelled login's late news
+		}
+		m.login.event(msg.ev)
+		return m, m.run.next()
+	case loginDoneMsg:
+		if msg.id != m.run.id {
+			return m, nil
+		}
+		m.run = loginRun{}
+		if msg.err != nil {
+			m.login.err = msg.err
+			return m, nil
+		}
+		return m.showSession(msg)
+	case tickMsg:
+		if msg.id != m.tickID || m.screen != screenSession {
+			return m, nil
+		}
+		m.session.refresh()
+		return m, m.tick()
+	}
+	return m.updateScreen(msg)
+}
+
+func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		m.cancelLogin()
+		return m, tea.Quit
+	}
+	// Focus guard: while the region filter is being typed, keys go only to it.
+	if m.screen == screenRegions && m.regions.capturesKeys() {
+		return m.updateScreen(msg)
+	}
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		m.cancelLogin()
+		return m, tea.Quit
+	case key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.resize()
+		return m, nil
+	}
+	switch m.screen {
+	case screenLogin:
+		switch {
+		case key.Matches(msg, m.login.keys.Cancel):
+			notice := "Login cancelled; the loopback listener is closed."
+			if m.login.failed() {
+				notice = ""
+			}
+			m.cancelLogin()
+			return m.showRegions(notice), nil
+		case m.login.failed() && key.Matches(msg, m.login.keys.Retry):
+			return m.startLogin(m.login.region)
+		}
+	case screenSession:
+		if key.Matches(msg, m.session.keys.NewLogin) {
+			return m.showRegions(""), nil
+		}
+	}
+	return m.updateScreen(msg)
+}
+
+func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch m.screen {
+	case screenRegions:
+		m.regions, cmd = m.regions.Update(msg)
+	case screenLogin:
+		m.login, cmd = m.login.Update(msg)
+	case screenSession:
+		m.session, cmd = m.session.Update(msg)
+	}
+	return m, cmd
+}
+
+func (m Model) startLogin(r config.Region) (tea.Model, tea.Cmd) {
+	m.cancelLogin()
+	m.nextID++
+	run, cmd := startLogin(m.nextID, m.com.Login, r)
+	m.run = run
+	m.screen = screenLogin
+	m.login = newLoginModel(m.com, r)
+	m.resize()
+	return m, tea.Batch(cmd, m.login.Init())
+}
+
+func (m Model) showSession(msg loginDoneMsg) (tea.Model, tea.Cmd) {
+	m.screen = screenSession
+	m.session = newSessionModel(m.com, msg.res)
+	m.resize()
+	m.tickID++
+	return m, m.tick()
+}
+
+func (m Model) showRegions(notice string) Model {
+	m.screen = screenRegions
+	m.regions.notice = notice
+	m.resize()
+	return m
+}
+
+func (m Model) tick() tea.Cmd {
+	id := m.tickID
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{id: id} })
+}
+
+// cancelLogin stops the login in flight, if any; its port is freed when
+// auth.Login returns.
+func (m *Model) cancelLogin() {
+	if m.run.cancel != nil {
+		m.run.cancel()
+	}
+	m.run = loginRun{}
+}
+
+// bodySize is the space left for the active screen.
+func (m Model) bodySize() (int, int) {
+	frame := m.com.Styles.App.GetHorizontalFrameSize()
+	w := max(m.com.Width-frame, 1)
+	h := max(m.com.Height-lineCount(m.headerView())-lineCount(m.footerView()), 1)
+	return w, h
+}
+
+func (m *Model) resize() {
+	w, h := m.bodySize()
+	m.help.SetWidth(w)
+	m.regions.SetSize(w, h)
+	m.login.SetSize(w, h)
+	m.session.SetSize(w, h)
+}
+
+func (m Model) headerView() string {
+	s := m.com.Styles
+	h := s.Header.Render("ssodesk")
+	if m.com.Demo {
+		h += " " + s.Badge.Render("DEMO")
+	}
+	if id := m.com.Cfg.ClientID; id != "" {
+		h += " " + s.Subtle.Render("client "+id)
+	}
+	return h
+}
+
+func (m Model) footerView() string {
+	var short []key.Binding
+	switch m.screen {
+	case screenRegions:
+		short = m.regions.helpKeys()
+	case screenLogin:
+		short = m.login.helpKeys()
+	case screenSession:
+		short = m.session.helpKeys()
+	}
+	return m.help.View(screenKeys{short: short, global: m.keys})
+}
+
+// View draws header, the active screen and the help bar, cut to the window.
+func (m Model) View() tea.View {
+	var body string
+	switch m.screen {
+	case screenRegions:
+		body = m.regions.View()
+	case screenLogin:
+		body = m.login.View()
+	case screenSession:
+		body = m.session.View()
+	}
+	w, h := m.bodySize()
+	content := m.headerView() + "\n" + fit(body, w, h) + "\n" + m.footerView()
+	v := tea.NewView(m.com.Styles.App.Render(fit(content, w, max(m.com.Height, 1))))
+	v.AltScreen = true
+	v.WindowTitle = "ssodesk"
+	return v
+}
+
+// fit cuts s to at most h lines of at most w cells, padding to h lines so
+// the footer stays at the bottom.
+func fit(s string, w, h int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "…")
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func lineCount(s string) int { return strings.Count(s, "\n") + 1 }

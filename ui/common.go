@@ -1,0 +1,46 @@
+// Package ui is ssodesk's terminal interface (Bubble Tea v2). It holds no
+// protocol logic: it runs auth and api calls inside tea.Cmds and renders
+// their results. The root Model is a small state machine over child screens
+// (regions → login → session); each screen has Update, View, SetSize and
+// its own KeyMap, and shares one *Common.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+)
+
+// LoginFunc runs one login at region, reporting progress. It runs inside a
+// tea.Cmd, never in Update.
+type LoginFunc func(ctx context.Context, region config.Region, progress func(auth.Event)) (*auth.Result, error)
+
+// Common is the state every screen shares, passed by pointer.
+type Common struct {
+	Cfg    *config.Config
+	Styles *Styles
+	Width  int
+	Height int
+	// Demo marks a session against the built-in stand-in.
+	Demo bool
+	// Login runs a login; DefaultLogin(Cfg) unless a test or demo wires another.
+	Login LoginFunc
+	// Now is the clock for relative times (tests fix it).
+	Now func() time.Time
+}
+
+// NewCommon returns a Common for cfg with the real login and clock.
+func NewCommon(cfg *config.Config) *Common {
+	return &Common{Cfg: cfg, Styles: NewStyles(true), Login: DefaultLogin(cfg), Now: time.Now}
+}
+
+// DefaultLogin logs in with auth.Login using cfg, opening the system browser.
+func DefaultLogin(cfg *config.Config) LoginFunc {
+	return func(ctx context.Context, region config.Region, progress func(auth.Event)) (*auth.Result, error) {
+		o := auth.OptionsFrom(cfg, region)
+		o.Progress = progress
+		return auth.Login(ctx, o)
+	}
+}

@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+)
+
+// LoginKeys are the login screen's keys.
+type LoginKeys struct {
+	Cancel key.Binding
+	Copy   key.Binding
+	Retry  key.Binding
+}
+
+// loginModel shows a login in progress, step by step.
+type loginModel struct {
+	com      *Common
+	keys     LoginKeys
+	region   config.Region
+	spin     spinner.Model
+	done     map[auth.Step]auth.Event
+	warnings []string
+	authURL  string
+	err      error
+	width    int
+	height   int
+}
+
+func newLoginModel(com *Common, region config.Region) loginModel {
+	return loginModel{
+		com:    com,
+		region: region,
+		done:   map[auth.Step]auth.Event{},
+		spin:   spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(com.Styles.Spinner)),
+		keys: LoginKeys{
+			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
+			Retry:  key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "retry")),
+		},
+	}
+}
+
+func (m *loginModel) SetSize(w, h int) { m.width, m.height = w, h }
+
+func (m loginModel) Init() tea.Cmd { return m.spin.Tick }
+
+func (m loginModel) failed() bool { return m.err != nil }
+
+// event records one progress event.
+func (m *loginModel) event(ev auth.Event) {
+	switch {
+	case ev.Step == auth.StepWarning:
+		m.warnings = append(m.warnings, ev.Msg)
+	default:
+		m.done[ev.Step] = ev
+		if ev.Step == auth.StepBrowser {
+			m.authURL = ev.URL
+		}
+	}
+}
+
+func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if m.failed() {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Copy) && m.authURL != "" {
+			return m, tea.SetClipboard(m.authURL)
+		}
+	}
+	return m, nil
+}
+
+func (m loginModel) View() string {
+	s := m.com.Styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Logging in at "+m.region.Name) + " " + s.Subtle.Render(m.region.Issuer) + "\n\n")
+	pendingShown := false
+	for _, step := range auth.Steps {
+		ev, ok := m.done[step]
+		switch {
+		case ok:
+			b.WriteString(s.OK.Render("✓ ") + s.Text.Render(ev.Msg) + "\n")
+		case m.failed() && !pendingShown:
+			pendingShown = true
+			b.WriteString(s.Error.Render("✗ "+step.Pending()) + "\n")
+		case !pendingShown:
+			pendingShown = true
+			b.WriteString(m.spin.View() + " " + s.Text.Render(step.Pending()+"…") + "\n")
+		}
+	}
+	for _, w := range m.warnings {
+		b.WriteString(s.Warn.Render("! "+w) + "\n")
+	}
+	if m.err != nil {
+		b.WriteString("\n" + s.Error.Render(explainLoginError(m.err)) + "\n")
+	}
+	if m.authURL != "" {
+		b.WriteString("\n" + s.Subtle.Render("Authorize URL (opens in your browser; press c to copy):") + "\n")
+		b.WriteString(s.URL.Render(hardWrap(m.authURL, m.width)) + "\n")
+	}
+	return b.String()
+}
+
+func (m loginModel) helpKeys() []key.Binding {
+	if m.failed() {
+		return []key.Binding{m.keys.Retry, m.keys.Cancel}
+	}
+	return []key.Binding{m.keys.Cancel, m.keys.Copy}
+}
+
+// explainLoginError turns a login error into one plain sentence or two.
+func explainLoginError(err error) string {
+	switch {
+	case errors.Is(err, auth.ErrCancelled):
+		return "You cancelled at the IdP. Press enter to try again or esc to pick another region."
+	case errors.Is(err, auth.ErrNoClientID):
+		return err.Error()
+	}
+	return fmt.Sprintf("Login failed: %v", err)
+}
+
+// hardWrap breaks s every width cells so a long URL stays whole on screen.
+func hardWrap(s string, width int) string {
+	if width <= 0 || len(s) <= width {
+		return s
+	}
+	var b strings.Builder
+	for len(s) > width {
+		b.WriteString(s[:width] + "\n")
+		s = s[width:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// relTime renders t relative to now: "in 59m", "3m ago".
+func relTime(t, now time.Time) string {
+	d := t.Sub(now).Round(time.Second)
+	switch {
+	case d >= 0:
+		return "in " + shortDur(d)
+	default:
+		return shortDur(-d) + " ago"
+	}
+}
+
+func shortDur(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+}

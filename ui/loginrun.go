@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+)
+
+// loginEventMsg carries one progress event of login id.
+type loginEventMsg struct {
+	id int
+	ev auth.Event
+}
+
+// loginDoneMsg ends login id.
+type loginDoneMsg struct {
+	id  int
+	res *auth.Result
+	err error
+}
+
+// loginRun is one login in flight: results come back on ch, tagged with id
+// so a stale login's messages are dropped.
+type loginRun struct {
+	id     int
+	ch     chan tea.Msg
+	cancel context.CancelFunc
+}
+
+// startLogin returns the Cmd that runs login and the handle to cancel it.
+// Nothing happens until the Cmd runs.
+func startLogin(id int, login LoginFunc, region config.Region) (loginRun, tea.Cmd) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan tea.Msg, 32)
+	run := loginRun{id: id, ch: ch, cancel: cancel}
+	work := func() tea.Msg {
+		go func() {
+			defer close(ch)
+			res, err := login(ctx, region, func(ev auth.Event) {
+				select {
+				case ch <- loginEventMsg{id: id, ev: ev}:
+				case <-ctx.Done():
+				}
+			})
+			ch <- loginDoneMsg{id: id, res: res, err: err}
+		}()
+		return nil
+	}
+	return run, tea.Batch(work, run.next())
+}
+
+// next waits for the run's next message.
+func (r loginRun) next() tea.Cmd {
+	ch := r.ch
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}

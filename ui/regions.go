@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
+
+	"ssodesk/config"
+)
+
+// regionItem is one row of the region picker.
+type regionItem struct{ r config.Region }
+
+func (i regionItem) Title() string {
+	if i.r.Label == "" {
+		return i.r.Name
+	}
+	return i.r.Name + " — " + i.r.Label
+}
+func (i regionItem) Description() string { return i.r.Issuer }
+func (i regionItem) FilterValue() string { return i.r.Name + " " + i.r.Label + " " + i.r.Issuer }
+
+// RegionKeys are the region picker's own keys (the list adds navigation).
+type RegionKeys struct {
+	Login key.Binding
+	Up    key.Binding
+	Down  key.Binding
+}
+
+// startLoginMsg asks the root model to log in at a region.
+type startLoginMsg struct{ region config.Region }
+
+// regionsModel is the region picker.
+type regionsModel struct {
+	com    *Common
+	list   list.Model
+	keys   RegionKeys
+	notice string // e.g. why the last login ended
+}
+
+func newRegionsModel(com *Common) regionsModel {
+	items := make([]list.Item, len(com.Cfg.Regions))
+	sel := 0
+	for i, r := range com.Cfg.Regions {
+		items[i] = regionItem{r}
+		if r.Name == com.Cfg.Region {
+			sel = i
+		}
+	}
+	d := list.NewDefaultDelegate()
+	d.Styles = list.NewDefaultItemStyles(com.Styles.IsDark)
+	l := list.New(items, d, 0, 0)
+	l.Title = "Where do you want to log in?"
+	l.Styles = list.DefaultStyles(com.Styles.IsDark)
+	l.SetShowHelp(false) // the root help bar shows our keys
+	l.SetStatusBarItemName("region", "regions")
+	l.DisableQuitKeybindings()
+	l.Select(sel)
+	return regionsModel{
+		com:  com,
+		list: l,
+		keys: RegionKeys{
+			Login: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "log in")),
+			Up:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+			Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		},
+	}
+}
+
+func (m *regionsModel) SetSize(w, h int) {
+	if m.notice != "" {
+		h -= 2
+	}
+	m.list.SetSize(w, max(h, 1))
+}
+
+func (m *regionsModel) setStyles() {
+	d := list.NewDefaultDelegate()
+	d.Styles = list.NewDefaultItemStyles(m.com.Styles.IsDark)
+	m.list.SetDelegate(d)
+	m.list.Styles = list.DefaultStyles(m.com.Styles.IsDark)
+}
+
+// capturesKeys reports whether a text input (the filter) has focus.
+func (m regionsModel) capturesKeys() bool { return m.list.SettingFilter() }
+
+func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && !m.capturesKeys() && key.Matches(k, m.keys.Login) {
+		if it, ok := m.list.SelectedItem().(regionItem); ok {
+			r := it.r
+			return m, func() tea.Msg { return startLoginMsg{region: r} }
+		}
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return m, cmd
+}
+
+func (m regionsModel) View() string {
+	v := m.list.View()
+	if m.notice != "" {
+		v = m.com.Styles.Warn.Render(truncate(m.notice, m.list.Width())) + "\n\n" + v
+	}
+	return v
+}
+
+func (m regionsModel) helpKeys() []key.Binding {
+	return []key.Binding{m.keys.Login, m.keys.Up, m.keys.Down, m.list.KeyMap.Filter}
+}
