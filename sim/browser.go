@@ -1,0 +1,241 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// maxPageBytes caps how much of a page the Browser reads.
+const maxPageBytes = 1 << 20
+
+// Browser is a scripted user agent for the sim's login pages: it keeps
+// cookies and follows redirects, so a login runs from the authorize URL to
+// the app's loopback callback page.
+type Browser struct {
+	Client *http.Client
+}
+
+// NewBrowser returns a Browser with a cookie jar that follows redirects.
+func NewBrowser() *Browser {
+	jar, _ := cookiejar.New(nil) // never fails with nil options
+	return &Browser{Client: &http.Client{Jar: jar}}
+}
+
+// Login opens authURL (an authorize URL of any sim endpoint), picks account
+// (by Account.ID or e-mail; "" = the first listed) on the login page, submits
+// the form and follows redirects to the final response, normally the app's
+// loopback callback page. It returns that page's status and body.
+func (b *Browser) Login(ctx context.Context, authURL, account string) (status int, body string, err error) {
+	form, err := b.openLogin(ctx, authURL)
+	if err != nil {
+		return 0, "", err
+	}
+	choice, err := form.pick(account)
+	if err != nil {
+		return 0, "", err
+	}
+	return b.submit(ctx, form, "account", choice)
+}
+
+// Cancel opens authURL and presses Cancel on the login page, following the
+// redirect to the app's callback. It returns the final status and body.
+func (b *Browser) Cancel(ctx context.Context, authURL string) (status int, body string, err error) {
+	form, err := b.openLogin(ctx, authURL)
+	if err != nil {
+		return 0, "", err
+	}
+	if !form.hasCancel {
+		return 0, "", errors.New("sim browser: the login page has no Cancel button")
+	}
+	return b.submit(ctx, form, "cancel", "1")
+}
+
+// loginForm is what the Browser reads from the sim's login page.
+type loginForm struct {
+	action    *url.URL
+	hidden    url.Values
+	accounts  []formAccount
+	hasCancel bool
+}
+
+// formAccount is one account button: its value (Account.ID), e-mail
+// (data-email) and visible text.
+type formAccount struct {
+	value, email, text string
+}
+
+// pick returns the button value for account (ID, e-mail or "" for the first).
+func (f *loginForm) pick(account string) (string, error) {
+	if len(f.accounts) == 0 {
+		return "", errors.New("sim browser: the login page lists no accounts")
+	}
+	if account == "" {
+		return f.accounts[0].value, nil
+	}
+	for _, a := range f.accounts {
+		if a.value == account {
+			return a.value, nil
+		}
+	}
+	for _, a := range f.accounts {
+		if strings.EqualFold(a.email, account) {
+			return a.value, nil
+		}
+	}
+	var offered []string
+	for _, a := range f.accounts {
+		offered = append(offered, strings.Join(strings.Fields(a.text), " "))
+	}
+	return "", fmt.Errorf("sim browser: account %q is not offered on this login page (offered: %s)", account, strings.Join(offered, "; "))
+}
+
+// openLogin GETs authURL, follows redirects and parses the login form.
+func (b *Browser) openLogin(ctx context.Context, authURL string) (*loginForm, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sim browser: %w", err)
+	}
+	resp, body, err := b.do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("sim browser: the IdP answered %s at %s: %s", resp.Status, resp.Request.URL, snippet(body))
+	}
+	form, err := parseLoginForm(body, resp.Request.URL)
+	if err != nil {
+		return nil, fmt.Errorf("sim browser: %w at %s (status %d): %s", err, resp.Request.URL, resp.StatusCode, snippet(body))
+	}
+	return form, nil
+}
+
+// submit posts the form with the pressed button name=value and follows the
+// redirects to the final page.
+func (b *Browser) submit(ctx context.Context, f *loginForm, name, value string) (int, string, error) {
+	data := url.Values{}
+	for k, vs := range f.hidden {
+		data[k] = append([]string(nil), vs...)
+	}
+	data.Set(name, value)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.action.String(), strings.NewReader(data.Encode()))
+	if err != nil {
+		return 0, "", fmt.Errorf("sim browser: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, body, err := b.do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	if resp.StatusCode >= 400 && resp.Request.URL.Host == f.action.Host {
+		return resp.StatusCode, body, fmt.Errorf("sim browser: the IdP answered %s at %s: %s", resp.Status, resp.Request.URL, snippet(body))
+	}
+	return resp.StatusCode, body, nil
+}
+
+// do sends req and reads the (capped) body.
+func (b *Browser) do(req *http.Request) (*http.Response, string, error) {
+	client := b.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, "", fmt.Errorf("sim browser: %w", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxPageBytes))
+	if err != nil {
+		return nil, "", fmt.Errorf("sim browser: reading %s: %w", resp.Request.URL, err)
+	}
+	return resp, string(raw), nil
+}
+
+// parseLoginForm reads the single POST form of a login page.
+func parseLoginForm(page string, base *url.URL) (*loginForm, error) {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return nil, fmt.Errorf("cannot parse the page: %w", err)
+	}
+	var forms []*html.Node
+	walk(doc, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "form" && strings.EqualFold(attr(n, "method"), "post") {
+			forms = append(forms, n)
+		}
+	})
+	switch len(forms) {
+	case 0:
+		return nil, errors.New("no login form on the page")
+	case 1:
+	default:
+		return nil, fmt.Errorf("%d forms on the page, expected one", len(forms))
+	}
+	action, err := base.Parse(attr(forms[0], "action"))
+	if err != nil {
+		return nil, fmt.Errorf("bad form action: %w", err)
+	}
+	f := &loginForm{action: action, hidden: url.Values{}}
+	walk(forms[0], func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		switch {
+		case n.Data == "input" && strings.EqualFold(attr(n, "type"), "hidden"):
+			f.hidden.Add(attr(n, "name"), attr(n, "value"))
+		case n.Data == "button" && attr(n, "name") == "account":
+			f.accounts = append(f.accounts, formAccount{value: attr(n, "value"), email: attr(n, "data-email"), text: text(n)})
+		case n.Data == "button" && attr(n, "name") == "cancel":
+			f.hasCancel = true
+		}
+	})
+	if f.hidden.Get("authRequestID") == "" {
+		return nil, errors.New("the login form has no authRequestID")
+	}
+	return f, nil
+}
+
+// walk calls fn for n and every descendant, depth first.
+func walk(n *html.Node, fn func(*html.Node)) {
+	fn(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, fn)
+	}
+}
+
+// attr returns the value of attribute key of n ("" if absent).
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// text returns the text content of n.
+func text(n *html.Node) string {
+	var sb strings.Builder
+	walk(n, func(c *html.Node) {
+		if c.Type == html.TextNode {
+			sb.WriteString(c.Data)
+			sb.WriteByte(' ')
+		}
+	})
+	return sb.String()
+}
+
+// snippet shortens a page body for an error message.
+func snippet(body string) string {
+	s := strings.Join(strings.Fields(body), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}

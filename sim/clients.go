@@ -1,0 +1,132 @@
+package sim
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+)
+
+// loopbackRedirectGlobs are the redirect URIs of the public client: any
+// loopback http URI on any port and path. They are doublestar patterns
+// (zitadel matches them with doublestar.Match, where '*' stops at '/' and
+// '**' spans path segments, including none), so "http://127.0.0.1:*/**"
+// matches http://127.0.0.1:41234/callback and http://127.0.0.1:41234.
+var loopbackRedirectGlobs = []string{
+	"http://127.0.0.1:*/**",
+	"http://127.0.0.1/**",
+	"http://localhost:*/**",
+	"http://localhost/**",
+	`http://\[::1\]:*/**`,
+	`http://\[::1\]/**`,
+}
+
+// clientKind distinguishes the two clients of the sim.
+type clientKind int
+
+const (
+	publicClient  clientKind = iota // native app: PKCE, no secret
+	serviceClient                   // service app: client credentials
+)
+
+// client implements op.Client and op.HasRedirectGlobs. A value is built per
+// request by the regional storage, so LoginURL points at that region's host.
+type client struct {
+	id              string
+	kind            clientKind
+	loginURL        string // e.g. http://127.0.0.1:PORT/login
+	idTokenLifetime time.Duration
+}
+
+var _ op.HasRedirectGlobs = (*client)(nil)
+
+// GetID implements op.Client.
+func (c *client) GetID() string { return c.id }
+
+// RedirectURIs implements op.Client. The public client has none listed
+// exactly; RedirectURIGlobs allows every loopback URI.
+func (c *client) RedirectURIs() []string { return nil }
+
+// PostLogoutRedirectURIs implements op.Client.
+func (c *client) PostLogoutRedirectURIs() []string { return nil }
+
+// RedirectURIGlobs implements op.HasRedirectGlobs.
+func (c *client) RedirectURIGlobs() []string {
+	if c.kind != publicClient {
+		return nil
+	}
+	return loopbackRedirectGlobs
+}
+
+// PostLogoutRedirectURIGlobs implements op.HasRedirectGlobs.
+func (c *client) PostLogoutRedirectURIGlobs() []string { return c.RedirectURIGlobs() }
+
+// ApplicationType implements op.Client.
+func (c *client) ApplicationType() op.ApplicationType {
+	if c.kind == serviceClient {
+		return op.ApplicationTypeWeb
+	}
+	return op.ApplicationTypeNative
+}
+
+// AuthMethod implements op.Client.
+func (c *client) AuthMethod() oidc.AuthMethod {
+	if c.kind == serviceClient {
+		return oidc.AuthMethodBasic
+	}
+	return oidc.AuthMethodNone
+}
+
+// ResponseTypes implements op.Client.
+func (c *client) ResponseTypes() []oidc.ResponseType {
+	if c.kind == serviceClient {
+		return nil
+	}
+	return []oidc.ResponseType{oidc.ResponseTypeCode}
+}
+
+// GrantTypes implements op.Client.
+func (c *client) GrantTypes() []oidc.GrantType {
+	if c.kind == serviceClient {
+		return []oidc.GrantType{oidc.GrantTypeClientCredentials}
+	}
+	return []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken}
+}
+
+// LoginURL implements op.Client: the login page of the same region host.
+func (c *client) LoginURL(authRequestID string) string {
+	return c.loginURL + "?authRequestID=" + url.QueryEscape(authRequestID)
+}
+
+// AccessTokenType implements op.Client: JWTs, so the stand-in API can verify
+// them offline.
+func (c *client) AccessTokenType() op.AccessTokenType { return op.AccessTokenTypeJWT }
+
+// IDTokenLifetime implements op.Client.
+func (c *client) IDTokenLifetime() time.Duration { return c.idTokenLifetime }
+
+// DevMode implements op.Client.
+func (c *client) DevMode() bool { return false }
+
+// RestrictAdditionalIdTokenScopes implements op.Client (no restriction).
+func (c *client) RestrictAdditionalIdTokenScopes() func([]string) []string {
+	return func(s []string) []string { return s }
+}
+
+// RestrictAdditionalAccessTokenScopes implements op.Client (no restriction).
+func (c *client) RestrictAdditionalAccessTokenScopes() func([]string) []string {
+	return func(s []string) []string { return s }
+}
+
+// IsScopeAllowed implements op.Client: besides the standard OIDC scopes
+// (which zitadel always keeps) only the Noah API scope is allowed.
+func (c *client) IsScopeAllowed(scope string) bool { return scope == APIScope }
+
+// IDTokenUserinfoClaimsAssertion implements op.Client. It is true so that
+// name and email (scope profile/email) appear in the ID token even though an
+// access token is issued alongside it.
+func (c *client) IDTokenUserinfoClaimsAssertion() bool { return true }
+
+// ClockSkew implements op.Client.
+func (c *client) ClockSkew() time.Duration { return 0 }

@@ -1,0 +1,94 @@
+package sim
+
+import (
+	"fmt"
+	"time"
+)
+
+// GlobalRegion is the name of the global endpoint. Its login page lists the
+// accounts of every region and its token endpoint exchanges codes of every
+// region.
+const GlobalRegion = "global"
+
+// APIScope is the scope an app requests to call the Noah cloud API.
+const APIScope = "noah.cloud.app.users.api"
+
+// Options configures [Start]. The zero value is usable: every field has a
+// default.
+type Options struct {
+	// Regions lists the endpoints to start. Default: "global", "eu", "us",
+	// "au", "qa". "global" is always the global endpoint. Names must be
+	// lower-case letters, digits or '-', and unique.
+	Regions []string
+	// ClientID is the public PKCE client (native app). Default "ssodesk-demo".
+	ClientID string
+	// ServiceClientID and ServiceClientSecret identify the client-credentials
+	// client. Default "ssodesk-service" / "demo-secret".
+	ServiceClientID, ServiceClientSecret string
+	// BasePort chooses the ports: 0 picks random free ports; otherwise the
+	// IdP of Regions[i] listens on BasePort+2*i and its API on BasePort+2*i+1.
+	BasePort int
+	// AccessTokenLifetime defaults to 1h.
+	AccessTokenLifetime time.Duration
+	// IDTokenLifetime defaults to 1h.
+	IDTokenLifetime time.Duration
+}
+
+// DefaultRegions are the endpoints started when Options.Regions is empty.
+var DefaultRegions = []string{GlobalRegion, "eu", "us", "au", "qa"}
+
+// withDefaults returns a copy of o with defaults filled in, or an error for
+// options that cannot work.
+func (o Options) withDefaults() (Options, error) {
+	if len(o.Regions) == 0 {
+		o.Regions = append([]string(nil), DefaultRegions...)
+	} else {
+		o.Regions = append([]string(nil), o.Regions...)
+	}
+	seen := make(map[string]bool, len(o.Regions))
+	for _, r := range o.Regions {
+		if !validRegionName(r) {
+			return o, fmt.Errorf("sim: invalid region name %q (use lower-case letters, digits and '-')", r)
+		}
+		if seen[r] {
+			return o, fmt.Errorf("sim: region %q listed twice", r)
+		}
+		seen[r] = true
+	}
+	if o.ClientID == "" {
+		o.ClientID = "ssodesk-demo"
+	}
+	if o.ServiceClientID == "" {
+		o.ServiceClientID = "ssodesk-service"
+	}
+	if o.ServiceClientSecret == "" {
+		o.ServiceClientSecret = "demo-secret"
+	}
+	if o.ClientID == o.ServiceClientID {
+		return o, fmt.Errorf("sim: ClientID and ServiceClientID must differ (both %q)", o.ClientID)
+	}
+	if o.BasePort < 0 || o.BasePort+2*len(o.Regions) > 65535 {
+		return o, fmt.Errorf("sim: BasePort %d leaves no room for %d regions", o.BasePort, len(o.Regions))
+	}
+	if o.AccessTokenLifetime <= 0 {
+		o.AccessTokenLifetime = time.Hour
+	}
+	if o.IDTokenLifetime <= 0 {
+		o.IDTokenLifetime = time.Hour
+	}
+	return o, nil
+}
+
+// validRegionName reports whether name can be used as a region (it becomes
+// the prefix of authorization codes, so it must not contain '.').
+func validRegionName(name string) bool {
+	if name == "" || len(name) > 32 {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,235 @@
+package sim
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/text/language"
+)
+
+// Region is one endpoint of the sim: its OIDC issuer and the base URI of its
+// Noah API (the value of the api claim for accounts of that region).
+type Region struct {
+	Name   string // "global", "eu", ...
+	Issuer string // e.g. http://127.0.0.1:PORT
+	API    string // e.g. http://127.0.0.1:PORT2/v1
+}
+
+// AuthorizeURL is the authorization endpoint of the region.
+func (r Region) AuthorizeURL() string { return r.Issuer + op.DefaultEndpoints.Authorization.Relative() }
+
+// TokenURL is the token endpoint of the region.
+func (r Region) TokenURL() string { return r.Issuer + op.DefaultEndpoints.Token.Relative() }
+
+// UserinfoURL is the UserInfo endpoint of the region.
+func (r Region) UserinfoURL() string { return r.Issuer + op.DefaultEndpoints.Userinfo.Relative() }
+
+// Sim is a running stand-in: one IdP and one API listener per region.
+type Sim struct {
+	c       *core
+	regions []Region
+	servers []*http.Server
+
+	wg        sync.WaitGroup
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts every listener (all on 127.0.0.1) and returns once they
+// accept connections. The sim shuts down on Close or when ctx ends.
+func Start(ctx context.Context, opts Options) (*Sim, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Sim{c: newCore(opts), done: make(chan struct{})}
+
+	idpLs, apiLs, err := listenAll(opts)
+	if err != nil {
+		return nil, err
+	}
+	closeListeners := func() {
+		for i := range idpLs {
+			_ = idpLs[i].Close()
+			_ = apiLs[i].Close()
+		}
+	}
+	for i, name := range opts.Regions {
+		r := Region{
+			Name:   name,
+			Issuer: "http://" + idpLs[i].Addr().String(),
+			API:    "http://" + apiLs[i].Addr().String() + "/v1",
+		}
+		s.regions = append(s.regions, r)
+		s.c.regions[name] = r
+	}
+	if err := s.c.generateKeys(opts.Regions); err != nil {
+		closeListeners()
+		return nil, err
+	}
+	var cryptoKey [32]byte
+	if _, err := rand.Read(cryptoKey[:]); err != nil {
+		closeListeners()
+		return nil, fmt.Errorf("sim: crypto key: %w", err)
+	}
+	idps := make([]http.Handler, len(s.regions))
+	for i, r := range s.regions {
+		if idps[i], err = s.c.idpHandler(r, cryptoKey); err != nil {
+			closeListeners()
+			return nil, err
+		}
+	}
+	for i, r := range s.regions {
+		s.serve(idpLs[i], idps[i])
+		s.serve(apiLs[i], &apiHandler{c: s.c, region: r.Name})
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.done:
+		}
+	}()
+	return s, nil
+}
+
+// listenAll binds the IdP and API listener of every region.
+func listenAll(opts Options) (idp, api []net.Listener, err error) {
+	addr := func(i, off int) string {
+		if opts.BasePort == 0 {
+			return "127.0.0.1:0"
+		}
+		return "127.0.0.1:" + strconv.Itoa(opts.BasePort+2*i+off)
+	}
+	for i, name := range opts.Regions {
+		l1, err := net.Listen("tcp", addr(i, 0))
+		if err == nil {
+			var l2 net.Listener
+			if l2, err = net.Listen("tcp", addr(i, 1)); err == nil {
+				idp, api = append(idp, l1), append(api, l2)
+				continue
+			}
+			_ = l1.Close()
+		}
+		for j := range idp {
+			_ = idp[j].Close()
+			_ = api[j].Close()
+		}
+		return nil, nil, fmt.Errorf("sim: listening for region %s: %w", name, err)
+	}
+	return idp, api, nil
+}
+
+// generateKeys creates the signing key of every region (in parallel: RSA
+// key generation is the slowest part of Start).
+func (c *core) generateKeys(regions []string) error {
+	keys := make([]*signingKey, len(regions))
+	errs := make([]error, len(regions))
+	var wg sync.WaitGroup
+	for i, name := range regions {
+		wg.Go(func() { keys[i], errs[i] = newSigningKey(name) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, name := range regions {
+		c.keys[name] = keys[i]
+	}
+	return nil
+}
+
+// uiLocales are the cultures the login site claims to support (the LCIDs of
+// lcid.go).
+var uiLocales = []language.Tag{
+	language.MustParse("en-US"), language.MustParse("da-DK"), language.MustParse("de-DE"),
+	language.MustParse("sv-SE"), language.MustParse("nb-NO"),
+}
+
+// idpHandler builds the HTTP handler of one region's IdP: the zitadel
+// provider plus the login page, behind the X-Frame-Options middleware.
+func (c *core) idpHandler(r Region, cryptoKey [32]byte) (http.Handler, error) {
+	storage := &regionStorage{c: c, region: r.Name, loginURL: r.Issuer + loginPath}
+	config := &op.Config{
+		CryptoKey:             cryptoKey,
+		CodeMethodS256:        true,
+		AuthMethodPost:        true,
+		GrantTypeRefreshToken: true,
+		SupportedUILocales:    uiLocales,
+		SupportedScopes:       []string{"openid", "profile", "email", "offline_access", APIScope},
+		SupportedClaims: append(append([]string(nil), op.DefaultSupportedClaims...),
+			ClaimTenantID, ClaimAPI, ClaimRegion, ClaimNoahUserID, ClaimNoahRoleID, ClaimTenantName),
+	}
+	interceptors := []op.HttpInterceptor{withAuthorizeExtras(op.DefaultEndpoints.Authorization.Relative())}
+	if r.Name != GlobalRegion {
+		interceptors = append(interceptors, regionGuard(c, r.Name, op.DefaultEndpoints.Token.Relative()))
+	}
+	provider, err := op.NewProvider(config, storage, op.StaticIssuer(r.Issuer),
+		op.WithAllowInsecure(),
+		op.WithCrypto(&codeCrypto{inner: op.NewAES256GCMCrypto(cryptoKey, "sim"), c: c}),
+		op.WithHttpInterceptors(interceptors...),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("sim: provider for region %s: %w", r.Name, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
+	mux.Handle("/", provider)
+	return frameOptions(mux), nil
+}
+
+// serve runs an HTTP server on l until Close.
+func (s *Sim) serve(l net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.servers = append(s.servers, srv)
+	s.wg.Go(func() { _ = srv.Serve(l) })
+}
+
+// Regions returns every endpoint, in the order of Options.Regions.
+func (s *Sim) Regions() []Region { return append([]Region(nil), s.regions...) }
+
+// Region returns the endpoint called name.
+func (s *Sim) Region(name string) (Region, bool) {
+	r, ok := s.c.regions[name]
+	return r, ok
+}
+
+// Accounts returns the demo accounts of the configured regions, in login
+// page order.
+func (s *Sim) Accounts() []Account { return append([]Account(nil), s.c.accounts...) }
+
+// ClientID is the public (PKCE, no secret) client ID.
+func (s *Sim) ClientID() string { return s.c.opts.ClientID }
+
+// ServiceClient returns the client-credentials client ID and secret.
+func (s *Sim) ServiceClient() (id, secret string) {
+	return s.c.opts.ServiceClientID, s.c.opts.ServiceClientSecret
+}
+
+// Close shuts every server down (waiting up to 2 s for requests in flight).
+// It is safe to call more than once.
+func (s *Sim) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		var errs []error
+		for _, srv := range s.servers {
+			if err := srv.Shutdown(ctx); err != nil {
+				errs = append(errs, err, srv.Close())
+			}
+		}
+		s.wg.Wait()
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
