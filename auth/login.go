@@ -104,10 +104,10 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	}
 	authURL := oc.AuthCodeURL(state, authOpts...)
 	em.emit(Event{Step: StepBrowser, Msg: "opening the browser; if none opens, open this URL yourself", URL: authURL})
-	openCtx, stopOpen := context.WithCancel(ctx)
-	defer stopOpen()
+	// The browser outlives Login (it still shows our result page), so it gets
+	// the caller's context, not one that ends when Login returns.
 	go func() {
-		if err := o.Open(openCtx, authURL); err != nil {
+		if err := o.Open(ctx, authURL); err != nil {
 			em.emit(Event{Step: StepWarning, Msg: "the browser did not open (" + err.Error() + "); open the URL above yourself", Err: err})
 		}
 	}()

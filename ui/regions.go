@@ -35,7 +35,8 @@ type regionsModel struct {
 	com    *Common
 	list   list.Model
 	keys   RegionKeys
-	notice string // e.g. why the last login ended
+	notice  string // e.g. why the last login ended
+	compact bool   // a short terminal: one line per region
 }
 
 func newRegionsModel(com *Common) regionsModel {
@@ -47,16 +48,13 @@ func newRegionsModel(com *Common) regionsModel {
 			sel = i
 		}
 	}
-	d := list.NewDefaultDelegate()
-	d.Styles = list.NewDefaultItemStyles(com.Styles.IsDark)
-	l := list.New(items, d, 0, 0)
+	l := list.New(items, list.NewDefaultDelegate(), 0, 0)
 	l.Title = "Where do you want to log in?"
-	l.Styles = list.DefaultStyles(com.Styles.IsDark)
 	l.SetShowHelp(false) // the root help bar shows our keys
 	l.SetStatusBarItemName("region", "regions")
 	l.DisableQuitKeybindings()
 	l.Select(sel)
-	return regionsModel{
+	m := regionsModel{
 		com:  com,
 		list: l,
 		keys: RegionKeys{
@@ -65,18 +63,34 @@ func newRegionsModel(com *Common) regionsModel {
 			Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		},
 	}
+	m.setStyles()
+	return m
 }
+
+// compactBelow is the body height under which the picker drops its title,
+// status bar and issuer lines so that regions stay visible.
+const compactBelow = 12
 
 func (m *regionsModel) SetSize(w, h int) {
 	if m.notice != "" {
 		h -= 2
 	}
+	m.compact = h < compactBelow
+	m.list.SetShowTitle(!m.compact)
+	m.list.SetShowStatusBar(!m.compact)
+	m.list.SetShowPagination(!m.compact)
+	m.list.SetShowFilter(!m.compact || m.list.SettingFilter())
+	m.setStyles()
 	m.list.SetSize(w, max(h, 1))
 }
 
 func (m *regionsModel) setStyles() {
 	d := list.NewDefaultDelegate()
 	d.Styles = list.NewDefaultItemStyles(m.com.Styles.IsDark)
+	if m.compact {
+		d.ShowDescription = false
+		d.SetSpacing(0)
+	}
 	m.list.SetDelegate(d)
 	m.list.Styles = list.DefaultStyles(m.com.Styles.IsDark)
 }

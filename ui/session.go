@@ -81,13 +81,17 @@ func (m sessionModel) content() string {
 	}
 	b.WriteString(s.Title.Render("Logged in as "+orDash(who)) + " " + s.Subtle.Render("sub "+r.Claim("sub")) + "\n\n")
 
+	keyWidth := 12
+	for k := range r.Claims {
+		keyWidth = min(max(keyWidth, len(k)), 20)
+	}
 	row := func(k, v string, hl bool) {
 		ks, vs := s.Key, s.Value
 		mark := "  "
 		if hl {
 			ks, vs, mark = s.Highlight, s.Highlight, s.Highlight.Render("★ ")
 		}
-		b.WriteString(mark + ks.Render(fmt.Sprintf("%-12s", k)) + " " + vs.Render(v) + "\n")
+		b.WriteString(mark + ks.Render(fmt.Sprintf("%-*s", keyWidth, k)) + " " + vs.Render(v) + "\n")
 	}
 	row("tenantid", orDash(r.Claim("tenantid")), true)
 	row("api", orDash(r.Claim("api")), true)

@@ -1,0 +1,359 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/sim"
+)
+
+var stand *sim.Sim
+
+func TestMain(m *testing.M) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := sim.Start(ctx, sim.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stand-in:", err)
+		os.Exit(1)
+	}
+	stand = s
+	code := m.Run()
+	s.Close()
+	cancel()
+	os.Exit(code)
+}
+
+func region(t *testing.T, name string) config.Region {
+	t.Helper()
+	r, ok := stand.Region(name)
+	if !ok {
+		t.Fatalf("stand-in has no region %q", name)
+	}
+	return config.Region{Name: r.Name, Issuer: r.Issuer}
+}
+
+func account(t *testing.T, regionName string) sim.Account {
+	t.Helper()
+	for _, a := range stand.Accounts() {
+		if a.Region == regionName {
+			return a
+		}
+	}
+	t.Fatalf("no account in %s", regionName)
+	return sim.Account{}
+}
+
+// recorder collects progress events.
+type recorder struct {
+	mu  sync.Mutex
+	evs []auth.Event
+}
+
+func (r *recorder) add(ev auth.Event) { r.mu.Lock(); r.evs = append(r.evs, ev); r.mu.Unlock() }
+func (r *recorder) steps() []auth.Step {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []auth.Step
+	for _, e := range r.evs {
+		out = append(out, e.Step)
+	}
+	return out
+}
+func (r *recorder) text() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	for _, e := range r.evs {
+		b.WriteString(e.Step.String() + ": " + e.Msg + "\n")
+	}
+	return b.String()
+}
+
+type page struct {
+	status int
+	body   string
+	err    error
+}
+
+// browser returns an Opener that acts as the user: the stand-in's scripted
+// browser picks the account (or cancels) and follows the redirect to our
+// loopback listener. What the browser finally shows arrives on the channel.
+func browser(account string, cancel bool) (auth.Opener, <-chan page) {
+	ch := make(chan page, 1)
+	return func(ctx context.Context, u string) error {
+		go func() {
+			b := sim.NewBrowser()
+			var p page
+			if cancel {
+				p.status, p.body, p.err = b.Cancel(ctx, u)
+			} else {
+				p.status, p.body, p.err = b.Login(ctx, u, account)
+			}
+			ch <- p
+		}()
+		return nil
+	}, ch
+}
+
+func options(r config.Region, open auth.Opener, rec *recorder) auth.Options {
+	return auth.Options{
+		Region:       r,
+		ClientID:     stand.ClientID(),
+		RedirectURI:  config.DefaultRedirectURI,
+		Scopes:       config.DefaultScopes(),
+		LoginTimeout: 20 * time.Second,
+		Open:         open,
+		Progress:     rec.add,
+	}
+}
+
+func browserPage(t *testing.T, ch <-chan page) page {
+	t.Helper()
+	select {
+	case p := <-ch:
+		return p
+	case <-time.After(10 * time.Second):
+		t.Fatal("the browser never finished")
+		return page{}
+	}
+}
+
+func TestLoginThroughGlobalWithEUAccount(t *testing.T) {
+	acct := account(t, "eu")
+	open, pages := browser(acct.Email, false)
+	rec := &recorder{}
+	res, err := auth.Login(context.Background(), options(region(t, "global"), open, rec))
+	if err != nil {
+		t.Fatalf("login: %v\nevents:\n%s", err, rec.text())
+	}
+	eu, _ := stand.Region("eu")
+	global, _ := stand.Region("global")
+	if res.CodeRegion != "eu" {
+		t.Errorf("code region = %q, want eu", res.CodeRegion)
+	}
+	if got := res.Claim("tenantid"); got != acct.TenantID {
+		t.Errorf("tenantid = %q, want %q", got, acct.TenantID)
+	}
+	if got := res.Claim("api"); got != eu.API {
+		t.Errorf("api = %q, want the eu API %q", got, eu.API)
+	}
+	if res.Claim("region") != "eu" || res.Claim("sub") != acct.ID {
+		t.Errorf("claims = %v", res.Claims)
+	}
+	if res.Issuer != global.Issuer || res.Region.Name != "global" {
+		t.Errorf("issuer = %q region %q; want the global endpoint's", res.Issuer, res.Region.Name)
+	}
+	if res.Token.AccessToken == "" || res.RawIDToken == "" || res.Header["kid"] == nil {
+		t.Errorf("tokens missing: %+v", res)
+	}
+	want := []auth.Step{auth.StepDiscovered, auth.StepListening, auth.StepBrowser, auth.StepCallback, auth.StepExchanged, auth.StepVerified}
+	if got := rec.steps(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("steps = %v, want %v", got, want)
+	}
+	if s := res.ChecksSummary(); !strings.Contains(s, "signature ✓") || !strings.Contains(s, "nonce ✓") {
+		t.Errorf("checks = %s", s)
+	}
+	p := browserPage(t, pages)
+	if p.err != nil || p.status != 200 || !strings.Contains(p.body, "Login complete") || !strings.Contains(p.body, "Return to the terminal") {
+		t.Errorf("browser page: %d %v %s", p.status, p.err, p.body)
+	}
+	if strings.Contains(p.body, res.Token.AccessToken) || strings.Contains(rec.text(), res.Token.AccessToken) {
+		t.Error("a token leaked into the browser page or the events")
+	}
+}
+
+func TestLoginAtForcedRegion(t *testing.T) {
+	for _, name := range []string{"us", "au"} {
+		t.Run(name, func(t *testing.T) {
+			acct := account(t, name)
+			open, _ := browser(acct.Email, false)
+			res, err := auth.Login(context.Background(), options(region(t, name), open, &recorder{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _ := stand.Region(name)
+			if res.CodeRegion != name || res.Claim("region") != name || res.Issuer != r.Issuer || res.Claim("api") != r.API {
+				t.Errorf("code region %q, region claim %q, iss %q, api %q", res.CodeRegion, res.Claim("region"), res.Issuer, res.Claim("api"))
+			}
+			if res.Claim("tenantid") != acct.TenantID {
+				t.Errorf("tenantid = %q", res.Claim("tenantid"))
+			}
+		})
+	}
+}
+
+func TestLoginCancelledAtIdP(t *testing.T) {
+	open, pages := browser("", true)
+	_, err := auth.Login(context.Background(), options(region(t, "global"), open, &recorder{}))
+	if !errors.Is(err, auth.ErrCancelled) {
+		t.Fatalf("err = %v, want ErrCancelled", err)
+	}
+	if !strings.Contains(err.Error(), "access_denied") {
+		t.Errorf("message %q", err)
+	}
+	if p := browserPage(t, pages); !strings.Contains(p.body, "You cancelled the login") {
+		t.Errorf("browser page: %s", p.body)
+	}
+}
+
+// forge sends a redirect with a wrong state to the listener, as a stale tab
+// or an attacker would.
+func forge(t *testing.T, authURL string) {
+	u, _ := url.Parse(authURL)
+	redirect := u.Query().Get("redirect_uri")
+	resp, err := http.Get(redirect + "?code=eu.forged&state=not-the-state")
+	if err != nil {
+		t.Errorf("forged callback: %v", err)
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("forged callback answered %d", resp.StatusCode)
+	}
+}
+
+func TestWrongStateIsRefusedAndLoginGoesOn(t *testing.T) {
+	acct := account(t, "eu")
+	realOpen, _ := browser(acct.Email, false)
+	open := func(ctx context.Context, u string) error {
+		forge(t, u)
+		return realOpen(ctx, u)
+	}
+	rec := &recorder{}
+	res, err := auth.Login(context.Background(), options(region(t, "global"), open, rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Claim("sub") != acct.ID {
+		t.Errorf("sub = %q", res.Claim("sub"))
+	}
+	if !strings.Contains(rec.text(), "warning: ignored a login response with a wrong state") {
+		t.Errorf("no warning:\n%s", rec.text())
+	}
+}
+
+func TestWrongStateAloneEndsInTimeout(t *testing.T) {
+	open := func(ctx context.Context, u string) error { forge(t, u); return nil }
+	o := options(region(t, "global"), open, &recorder{})
+	o.LoginTimeout = 500 * time.Millisecond
+	_, err := auth.Login(context.Background(), o)
+	var te *auth.TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v, want a timeout (the forged code must never be exchanged)", err)
+	}
+}
+
+func TestCallbackTimeout(t *testing.T) {
+	o := options(region(t, "global"), func(context.Context, string) error { return nil }, &recorder{})
+	o.LoginTimeout = 100 * time.Millisecond
+	_, err := auth.Login(context.Background(), o)
+	if !strings.Contains(fmt.Sprint(err), "no login response from the browser within 100ms") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCancelFreesThePort(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var redirect string
+	o := options(region(t, "global"), func(_ context.Context, u string) error {
+		q, _ := url.Parse(u)
+		redirect = q.Query().Get("redirect_uri")
+		cancel()
+		return nil
+	}, &recorder{})
+	_, err := auth.Login(ctx, o)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "login cancelled") {
+		t.Fatalf("err = %v", err)
+	}
+	u, _ := url.Parse(redirect)
+	ln, err := net.Listen("tcp", u.Host)
+	if err != nil {
+		t.Fatalf("port %s still held after cancel: %v", u.Host, err)
+	}
+	ln.Close()
+}
+
+func TestIdPNotReachable(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens here now
+	o := options(config.Region{Name: "down", Issuer: "http://" + addr}, nil, &recorder{})
+	_, err := auth.Login(context.Background(), o)
+	var de *auth.DiscoveryError
+	if !errors.As(err, &de) {
+		t.Fatalf("err = %v, want DiscoveryError", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "http://"+addr) || !strings.Contains(msg, "connection refused") {
+		t.Errorf("message %q should name the issuer and the cause", msg)
+	}
+}
+
+func TestPortInUse(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	o := options(region(t, "global"), nil, &recorder{})
+	o.RedirectURI = "http://" + ln.Addr().String() + "/callback"
+	_, err := auth.Login(context.Background(), o)
+	var pe *auth.PortInUseError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "redirect_uri") || !strings.Contains(err.Error(), ln.Addr().String()) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAuthorizeURLOptions(t *testing.T) {
+	acct := account(t, "eu")
+	realOpen, _ := browser(acct.Email, false)
+	var authURL string
+	o := options(region(t, "global"), func(ctx context.Context, u string) error {
+		authURL = u
+		return realOpen(ctx, u)
+	}, &recorder{})
+	o.CultureLCID, o.ForceChoose = 1030, true
+	o.Scopes = append(o.Scopes, config.ScopeOfflineAccess)
+	res, err := auth.Login(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(authURL)
+	q := u.Query()
+	if q.Get("culture-lcid") != "1030" || q.Get("forcechoose") == "" || q.Get("code_challenge_method") != "S256" || q.Get("nonce") == "" {
+		t.Errorf("authorize query = %v", q)
+	}
+	if res.Token.RefreshToken == "" {
+		t.Error("offline_access gave no refresh token")
+	}
+}
+
+func TestNoClientID(t *testing.T) {
+	o := options(region(t, "global"), nil, &recorder{})
+	o.ClientID = ""
+	if _, err := auth.Login(context.Background(), o); !errors.Is(err, auth.ErrNoClientID) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestBrowserFailureIsAWarningNotAnError(t *testing.T) {
+	o := options(region(t, "global"), func(context.Context, string) error { return errors.New("no display") }, &recorder{})
+	rec := &recorder{}
+	o.Progress = rec.add
+	o.LoginTimeout = 300 * time.Millisecond
+	_, err := auth.Login(context.Background(), o)
+	var te *auth.TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(rec.text(), "the browser did not open (no display); open the URL above yourself") {
+		t.Errorf("events:\n%s", rec.text())
+	}
+}

@@ -1,0 +1,246 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/oauth2"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// now is the fixed clock of every UI test.
+var now = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	time.Local = time.UTC // golden files show local times
+	os.Exit(m.Run())
+}
+
+func testConfig() *config.Config {
+	return &config.Config{
+		ClientID:    "my-app",
+		RedirectURI: config.DefaultRedirectURI,
+		Scopes:      config.DefaultScopes(),
+		Region:      "global",
+		Regions:     config.BuiltinRegions(),
+	}
+}
+
+func noLogin(context.Context, config.Region, func(auth.Event)) (*auth.Result, error) {
+	return nil, errors.New("not used")
+}
+
+func newTestModel(w, h int) Model {
+	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
+	m := New(com)
+	return step(m, tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+func step(m Model, msg tea.Msg) Model {
+	next, _ := m.Update(msg)
+	return next.(Model)
+}
+
+func press(m Model, k string) (Model, tea.Cmd) {
+	var msg tea.KeyPressMsg
+	switch k {
+	case "enter":
+		msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "down":
+		msg = tea.KeyPressMsg{Code: tea.KeyDown}
+	case "ctrl+c":
+		msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	default:
+		msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+	}
+	next, cmd := m.Update(msg)
+	return next.(Model), cmd
+}
+
+// run executes cmd and returns its message (nil cmd → nil).
+func run(cmd tea.Cmd) tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	return cmd()
+}
+
+func screenText(m Model) string { return ansi.Strip(m.View().Content) }
+
+func sampleResult() *auth.Result {
+	exp := now.Add(54 * time.Minute)
+	return &auth.Result{
+		Region:     config.Region{Name: "global", Issuer: "https://idp.himsa-sso.com"},
+		CodeRegion: "eu",
+		Issuer:     "https://idp.himsa-sso.com",
+		Token:      &oauth2.Token{AccessToken: "at", Expiry: exp},
+		Claims: map[string]any{
+			"sub": "5f0c2a9e-0001", "name": "Mette Sørensen", "tenantid": "b2a1e7c4-0001",
+			"api": "https://api-eu.example/v1", "region": "eu", "aud": []any{"my-app"},
+			"exp": float64(exp.Unix()), "iat": float64(now.Add(-6 * time.Minute).Unix()),
+		},
+		Checks: []auth.Check{{Name: "signature", OK: true}, {Name: "issuer", OK: true}, {Name: "nonce", OK: true}},
+	}
+}
+
+// loginModelAt drives a model to the login screen with some progress.
+func loginModelAt(t *testing.T, w, h int) Model {
+	t.Helper()
+	m := newTestModel(w, h)
+	m, cmd := press(m, "down") // eu
+	m, cmd = press(m, "enter")
+	msg, ok := run(cmd).(startLoginMsg)
+	if !ok || msg.region.Name != "eu" {
+		t.Fatalf("enter on eu gave %#v", msg)
+	}
+	m = step(m, msg)
+	if m.screen != screenLogin {
+		t.Fatalf("screen = %v, want login", m.screen)
+	}
+	for _, ev := range []auth.Event{
+		{Step: auth.StepDiscovered, Msg: "read https://idp-eu.himsa-sso.com/.well-known/openid-configuration"},
+		{Step: auth.StepListening, Msg: "listening for the redirect on http://127.0.0.1:8765/callback"},
+		{Step: auth.StepBrowser, Msg: "opening the browser; if none opens, open this URL yourself",
+			URL: "https://idp-eu.himsa-sso.com/connect/authorize?client_id=my-app&code_challenge=abc&state=xyz"},
+	} {
+		m = step(m, loginEventMsg{id: m.run.id, ev: ev})
+	}
+	return m
+}
+
+func TestRegionToLoginToSession(t *testing.T) {
+	m := loginModelAt(t, 80, 24)
+	s := screenText(m)
+	for _, want := range []string{"Logging in at eu", "✓ read https://idp-eu", "waiting for you to log in", "connect/authorize?client_id=my-app"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("login screen lacks %q:\n%s", want, s)
+		}
+	}
+	// A stale login's messages are dropped.
+	stale := step(m, loginDoneMsg{id: m.run.id + 7, err: errors.New("stale")})
+	if stale.screen != screenLogin || stale.login.err != nil {
+		t.Fatal("a stale login's result was applied")
+	}
+	m = step(m, loginDoneMsg{id: m.run.id, res: sampleResult()})
+	if m.screen != screenSession {
+		t.Fatalf("screen = %v, want session", m.screen)
+	}
+	s = screenText(m)
+	for _, want := range []string{"Logged in as Mette Sørensen", "★ tenantid     b2a1e7c4-0001", "★ api          https://api-eu.example/v1",
+		"★ region       eu  from the code prefix; you chose global", "expires 10:24:00 (in 54m00s)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("session screen lacks %q:\n%s", want, s)
+		}
+	}
+	// n goes back to the picker for a new login.
+	m, _ = press(m, "n")
+	if m.screen != screenRegions {
+		t.Fatalf("n: screen = %v", m.screen)
+	}
+}
+
+func TestLoginErrorRetryAndCancel(t *testing.T) {
+	m := loginModelAt(t, 80, 24)
+	id := m.run.id
+	m = step(m, loginDoneMsg{id: id, err: &auth.CallbackError{Code: "access_denied"}})
+	if s := screenText(m); !strings.Contains(s, "You cancelled at the IdP") || !strings.Contains(s, "✗ waiting for you to log in") {
+		t.Errorf("cancel at IdP not shown:\n%s", s)
+	}
+	m, cmd := press(m, "enter") // retry
+	if m.screen != screenLogin || m.run.id == id || cmd == nil {
+		t.Fatalf("retry did not start a new login (id %d → %d)", id, m.run.id)
+	}
+	ctx := m.run.cancel
+	m, _ = press(m, "esc")
+	if m.screen != screenRegions || m.run.cancel != nil || ctx == nil {
+		t.Fatal("esc did not cancel the login")
+	}
+	if s := screenText(m); !strings.Contains(s, "Login cancelled; the loopback listener is closed.") {
+		t.Errorf("no cancel notice:\n%s", s)
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	m := newTestModel(80, 24)
+	if _, cmd := press(m, "q"); run(cmd) != tea.Quit() {
+		t.Error("q does not quit")
+	}
+	// While filtering, q is text for the filter; ctrl+c still quits.
+	m, _ = press(m, "/")
+	m, cmd := press(m, "q")
+	if msg := run(cmd); msg == tea.Quit() {
+		t.Error("q quit while the filter had focus")
+	}
+	if _, cmd := press(m, "ctrl+c"); run(cmd) != tea.Quit() {
+		t.Error("ctrl+c does not quit while filtering")
+	}
+}
+
+func TestViewFitsTheWindow(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {20, 5}, {1, 1}, {200, 60}} {
+		w, h := size[0], size[1]
+		models := map[string]Model{"regions": newTestModel(w, h), "login": loginModelAt(t, w, h)}
+		models["session"] = step(models["login"], loginDoneMsg{id: models["login"].run.id, res: sampleResult()})
+		for name, m := range models {
+			lines := strings.Split(m.View().Content, "\n")
+			if len(lines) > max(h, 1) {
+				t.Errorf("%s at %dx%d: %d lines", name, w, h, len(lines))
+			}
+			for _, l := range lines {
+				if lw := ansi.StringWidth(l); lw > max(w, 3) {
+					t.Errorf("%s at %dx%d: line %q is %d wide", name, w, h, ansi.Strip(l), lw)
+				}
+			}
+		}
+	}
+}
+
+func TestGoldenViews(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {20, 5}} {
+		w, h := size[0], size[1]
+		login := loginModelAt(t, w, h)
+		cases := map[string]Model{
+			"regions": newTestModel(w, h),
+			"login":   login,
+			"session": step(login, loginDoneMsg{id: login.run.id, res: sampleResult()}),
+		}
+		for name, m := range cases {
+			golden(t, filepath.Join("testdata", name+"-"+strconv.Itoa(w)+"x"+strconv.Itoa(h)+".golden"), screenText(m))
+		}
+	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs (go test ./ui -update rewrites it):\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
