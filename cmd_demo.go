@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +39,7 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 			if err != nil {
 				return err
 			}
-			return runDemo(cmd, cfg, o)
+			return runDemo(cmd, g, cfg, o)
 		},
 	}
 	cmd.Flags().StringVar(&o.autoAccount, "auto-account", "", "instead of opening a browser, log in as this demo account (ID or e-mail; \"first\" = the first listed)")
@@ -46,7 +47,7 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 }
 
 // runDemo starts the stand-in and runs the TUI against it.
-func runDemo(cmd *cobra.Command, base *config.Config, o demoOptions) error {
+func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOptions) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	s, err := sim.Start(ctx, sim.Options{})
@@ -60,14 +61,20 @@ func runDemo(cmd *cobra.Command, base *config.Config, o demoOptions) error {
 	if o.autoAccount != "" {
 		com.Login = autoLogin(cfg, o.autoAccount)
 	}
-	return runProgram(com)
+	return runProgram(g, com)
 }
 
-// simRegions turns the stand-in's endpoints into config regions.
+// simRegions turns the stand-in's endpoints into config regions, labelled
+// after the HIMSA endpoint each one stands in for.
 func simRegions(s *sim.Sim) []config.Region {
+	real := config.BuiltinRegions()
 	var out []config.Region
 	for _, r := range s.Regions() {
-		out = append(out, config.Region{Name: r.Name, Label: "stand-in", Issuer: r.Issuer})
+		label := "stand-in"
+		if i := slices.IndexFunc(real, func(b config.Region) bool { return b.Name == r.Name }); i >= 0 {
+			label = real[i].Label + ", stand-in"
+		}
+		out = append(out, config.Region{Name: r.Name, Label: label, Issuer: r.Issuer})
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -27,12 +28,27 @@ func runTUI(cmd *cobra.Command, g *globalFlags, cfg *config.Config) error {
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "" && a != "y" && a != "yes" {
 			return usageError{fmt.Errorf("no client ID configured")}
 		}
-		return runDemo(cmd, cfg, demoOptions{})
+		return runDemo(cmd, g, cfg, demoOptions{})
 	}
-	return runProgram(ui.NewCommon(cfg))
+	return runProgram(g, ui.NewCommon(cfg))
 }
 
-func runProgram(com *ui.Common) error {
+// runProgram runs the TUI. Libraries that log through slog (zitadel's op in
+// the stand-in) would draw over the screen, so their logs go to --log or
+// nowhere.
+func runProgram(g *globalFlags, com *ui.Common) error {
+	handler := slog.DiscardHandler
+	if g.logFile != "" {
+		f, err := os.OpenFile(g.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return usageError{fmt.Errorf("--log: %w", err)}
+		}
+		defer f.Close()
+		handler = slog.NewTextHandler(f, nil)
+	}
+	prev := slog.Default()
+	slog.SetDefault(slog.New(handler))
+	defer slog.SetDefault(prev)
 	_, err := tea.NewProgram(ui.New(com)).Run()
 	return err
 }

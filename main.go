@@ -46,7 +46,10 @@ func run(args []string) int {
 }
 
 // globalFlags are the flags every command shares.
-type globalFlags struct{ configFile string }
+type globalFlags struct {
+	configFile string
+	logFile    string
+}
 
 func newRootCmd() *cobra.Command {
 	g := &globalFlags{}
@@ -77,6 +80,7 @@ Try it offline first: ssodesk demo`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configFile, "config", "", "config file (default "+config.DefaultFile()+")")
+	pf.StringVar(&g.logFile, "log", "", "write diagnostic logs (e.g. the stand-in's warnings) to this file; the TUI otherwise discards them")
 	pf.String("client-id", "", "client ID supplied by HIMSA (config: client_id)")
 	pf.String("region", "", "region to preselect: global, eu, us, au, qa, qa-eu or a configured one (config: region)")
 	pf.String("redirect-uri", "", "loopback redirect URI HIMSA whitelisted; port 0 = random (config: redirect_uri)")

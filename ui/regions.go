@@ -32,9 +32,9 @@ type startLoginMsg struct{ region config.Region }
 
 // regionsModel is the region picker.
 type regionsModel struct {
-	com    *Common
-	list   list.Model
-	keys   RegionKeys
+	com     *Common
+	list    list.Model
+	keys    RegionKeys
 	notice  string // e.g. why the last login ended
 	compact bool   // a short terminal: one line per region
 }

@@ -3,9 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,13 +11,12 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 	"golang.org/x/oauth2"
 
 	"ssodesk/auth"
 	"ssodesk/config"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // now is the fixed clock of every UI test.
 var now = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
@@ -210,6 +207,8 @@ func TestViewFitsTheWindow(t *testing.T) {
 	}
 }
 
+// TestGoldenViews compares each screen, without colours, at 80×24 and 20×5
+// with testdata/TestGoldenViews/*.golden (go test ./ui -update rewrites them).
 func TestGoldenViews(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {20, 5}} {
 		w, h := size[0], size[1]
@@ -220,27 +219,9 @@ func TestGoldenViews(t *testing.T) {
 			"session": step(login, loginDoneMsg{id: login.run.id, res: sampleResult()}),
 		}
 		for name, m := range cases {
-			golden(t, filepath.Join("testdata", name+"-"+strconv.Itoa(w)+"x"+strconv.Itoa(h)+".golden"), screenText(m))
+			t.Run(name+"-"+strconv.Itoa(w)+"x"+strconv.Itoa(h), func(t *testing.T) {
+				golden.RequireEqual(t, screenText(m))
+			})
 		}
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (go test ./ui -update rewrites it):\n--- want\n%s\n--- got\n%s", path, want, got)
 	}
 }
