@@ -17,7 +17,7 @@ setting after SSODESK_* environment variables and flags are applied. The client
 secret is never printed, only whether one is set.`,
 		Example: `  ssodesk config
   SSODESK_REGION=eu ssodesk config --config ./team.yaml`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(g.configFile, cmd.Flags())
 			if err != nil {

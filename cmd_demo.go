@@ -33,7 +33,7 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 		Example: `  ssodesk demo
   ssodesk demo --auto-account emily.carter@clearviewhearing.com   # no browser needed
   BROWSER=firefox ssodesk demo`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(g.configFile, cmd.Flags())
 			if err != nil {

@@ -20,7 +20,7 @@ func newSimCmd() *cobra.Command {
 prints its issuers, API base URLs, client IDs and demo accounts, until interrupted.`,
 		Example: `  ssodesk sim
   ssodesk sim --port-base 7400   # global IdP on 7400, its API on 7401, eu on 7402, ...`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if basePort < 0 || basePort > 65000 {
 				return usageError{fmt.Errorf("--port-base must be 0 (random) or 1..65000, got %d", basePort)}
