@@ -104,10 +104,10 @@ func (m loginModel) View() string {
 		}
 	}
 	for _, w := range m.warnings {
-		b.WriteString(s.Warn.Render("! "+w) + "\n")
+		b.WriteString(wrap(s.Warn, m.width).Render("! "+w) + "\n")
 	}
 	if m.err != nil {
-		b.WriteString("\n" + s.Error.Render(explainLoginError(m.err)) + "\n")
+		b.WriteString("\n" + wrap(s.Error, m.width).Render(explainLoginError(m.err)) + "\n")
 	}
 	if m.authURL != "" {
 		b.WriteString("\n" + s.Subtle.Render("Authorize URL (opens in your browser; press c to copy):") + "\n")

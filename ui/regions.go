@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"ssodesk/config"
 )
@@ -73,7 +74,7 @@ const compactBelow = 12
 
 func (m *regionsModel) SetSize(w, h int) {
 	if m.notice != "" {
-		h -= 2
+		h -= 1 + lipgloss.Height(wrap(m.com.Styles.Warn, w).Render(m.notice))
 	}
 	m.compact = h < compactBelow
 	m.list.SetShowTitle(!m.compact)
@@ -114,7 +115,7 @@ func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
 func (m regionsModel) View() string {
 	v := m.list.View()
 	if m.notice != "" {
-		v = m.com.Styles.Warn.Render(truncate(m.notice, m.list.Width())) + "\n\n" + v
+		v = wrap(m.com.Styles.Warn, m.list.Width()).Render(m.notice) + "\n\n" + v
 	}
 	return v
 }

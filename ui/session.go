@@ -157,14 +157,10 @@ func yesNo(b bool, yes, no string) string {
 	return no
 }
 
-// truncate cuts s to width cells.
-func truncate(s string, width int) string {
-	if width <= 0 || lipgloss.Width(s) <= width {
-		return s
+// wrap returns st word-wrapping at width (when known).
+func wrap(st lipgloss.Style, width int) lipgloss.Style {
+	if width <= 0 {
+		return st
 	}
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
+	return st.Width(width)
 }

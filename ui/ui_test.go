@@ -225,3 +225,15 @@ func TestGoldenViews(t *testing.T) {
 		}
 	}
 }
+
+func TestLongErrorsWrap(t *testing.T) {
+	m := loginModelAt(t, 60, 24)
+	m = step(m, loginDoneMsg{id: m.run.id, err: &auth.PortInUseError{Addr: "127.0.0.1:8765"}})
+	s := screenText(m)
+	flat := strings.Join(strings.Fields(s), " ")
+	for _, want := range []string{"127.0.0.1:8765", "redirect_uri", "port 0 picks a random free port"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+}
