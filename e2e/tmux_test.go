@@ -1,0 +1,145 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// tmuxSession is the real ssodesk binary running in a tmux window, on a
+// private tmux server so it never touches the user's.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	target string
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// buildSsodesk builds the ssodesk binary once per test run.
+func buildSsodesk(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ssodesk-e2e-bin")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "ssodesk")
+		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", binPath, ".")
+		cmd.Dir = ".." // the module root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// startTmux runs command (a shell command line) in a new w×h tmux window.
+func startTmux(t *testing.T, w, h int, env []string, command string) *tmuxSession {
+	t.Helper()
+	path, _ := exec.LookPath("tmux")
+	requireTool(t, "tmux", path)
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("ssodesk-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), target: "e2e"}
+	args := []string{"new-session", "-d", "-s", s.target, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h)}
+	for _, kv := range env {
+		args = append(args, "-e", kv)
+	}
+	args = append(args, command)
+	s.tmux(args...)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	return s
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", s.target) }
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", s.target}, keys...)...)
+}
+
+// waitFor polls the screen until it contains want.
+func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	var last string
+	for time.Now().Before(deadline) {
+		last = s.screen()
+		if strings.Contains(last, want) {
+			return last
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("screen never showed %q; last screen:\n%s", want, last)
+	return ""
+}
+
+// TestTmuxDemoLogin drives `ssodesk demo` in a real terminal: pick the
+// global region, log in (the stand-in's scripted browser picks an EU
+// account), see tenantid, survive a resize to 20×5 and back, quit with q:
+// exit 0 and the terminal restored.
+func TestTmuxDemoLogin(t *testing.T) {
+	bin := buildSsodesk(t)
+	dir := t.TempDir()
+	exitFile := filepath.Join(dir, "exit")
+	cmd := fmt.Sprintf("%s demo --auto-account mette.sorensen@nordlyd-hoerecenter.dk --log %s; echo $? > %s; sleep 60",
+		bin, filepath.Join(dir, "ssodesk.log"), exitFile)
+	s := startTmux(t, 100, 30, []string{"XDG_CONFIG_HOME=" + dir, "TERM=xterm-256color"}, cmd)
+
+	s.waitFor("Where do you want to log in?", 20*time.Second)
+	s.waitFor("global — Global (pick an account in any region), stand-in", 5*time.Second)
+	s.keys("Enter")
+	screen := s.waitFor("tenantid", 20*time.Second)
+	for _, want := range []string{"Logged in as Mette Sørensen", "b2a1e7c4-0001-4d2e-8f10-0e0000000001", "eu  from the code prefix; you chose global", "signature ✓"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("session screen lacks %q:\n%s", want, screen)
+		}
+	}
+
+	s.tmux("resize-window", "-t", s.target, "-x", "20", "-y", "5")
+	time.Sleep(500 * time.Millisecond)
+	small := s.screen()
+	s.tmux("resize-window", "-t", s.target, "-x", "100", "-y", "30")
+	s.waitFor("tenantid", 5*time.Second)
+	if strings.Contains(small, "panic") {
+		t.Fatalf("panic at 20×5:\n%s", small)
+	}
+
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	var code []byte
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
+			code = b
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if strings.TrimSpace(string(code)) != "0" {
+		t.Fatalf("exit code %q; screen:\n%s", code, s.screen())
+	}
+	if after := s.screen(); strings.Contains(after, "tenantid") || strings.Contains(after, "DEMO") {
+		t.Errorf("terminal not restored after quit:\n%s", after)
+	}
+}
