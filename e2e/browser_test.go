@@ -21,7 +21,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -93,7 +92,7 @@ func newChromiumFixture(t *testing.T) *chromiumFixture {
 	t.Helper()
 	path := chromiumPath()
 	requireTool(t, "chromium", path)
-	fx := &chromiumFixture{browser: buildChromeBrowser(t)}
+	fx := &chromiumFixture{browser: goBuild(t, "./e2e/chromebrowser", "chromebrowser")}
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := sim.Start(ctx, sim.Options{})
 	if err != nil {
@@ -103,26 +102,6 @@ func newChromiumFixture(t *testing.T) *chromiumFixture {
 	t.Cleanup(func() { _ = s.Close(); cancel() })
 	fx.sim = s
 	return fx
-}
-
-// buildChromeBrowser builds e2e/chromebrowser into the test's temp dir.
-func buildChromeBrowser(t *testing.T) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "chromebrowser")
-	if strings.ContainsAny(bin, ": \t\n") {
-		// auth.OpenBrowser splits $BROWSER at ':' and at blanks.
-		t.Fatalf("the temp dir %q cannot be used in $BROWSER", bin)
-	}
-	cmd := exec.Command(goTool, "build", "-o", bin, "./e2e/chromebrowser")
-	cmd.Dir = ".." // the module root; tests run in the package directory
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build chromebrowser: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // region is the sim's region called name.

@@ -5,9 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -18,34 +16,6 @@ type tmuxSession struct {
 	t      *testing.T
 	socket string
 	target string
-}
-
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-)
-
-// buildSsodesk builds the ssodesk binary once per test run.
-func buildSsodesk(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ssodesk-e2e-bin")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "ssodesk")
-		cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", binPath, ".")
-		cmd.Dir = ".." // the module root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
 }
 
 // startTmux runs command (a shell command line) in a new w×h tmux window.
@@ -100,7 +70,7 @@ func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
 // account), see tenantid, survive a resize to 20×5 and back, quit with q:
 // exit 0 and the terminal restored.
 func TestTmuxDemoLogin(t *testing.T) {
-	bin := buildSsodesk(t)
+	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
 	exitFile := filepath.Join(dir, "exit")
 	cmd := fmt.Sprintf("%s demo --auto-account mette.sorensen@nordlyd-hoerecenter.dk --log %s; echo $? > %s; sleep 60",

@@ -216,32 +216,30 @@ func (m Model) headerView() string {
 	return h
 }
 
-func (m Model) footerView() string {
-	var short []key.Binding
+// screenView is what the root needs from the active screen to draw it.
+type screenView interface {
+	View() string
+	helpKeys() []key.Binding
+}
+
+func (m Model) active() screenView {
 	switch m.screen {
-	case screenRegions:
-		short = m.regions.helpKeys()
 	case screenLogin:
-		short = m.login.helpKeys()
+		return m.login
 	case screenSession:
-		short = m.session.helpKeys()
+		return m.session
 	}
-	return m.help.View(screenKeys{short: short, global: m.keys})
+	return m.regions
+}
+
+func (m Model) footerView() string {
+	return m.help.View(screenKeys{short: m.active().helpKeys(), global: m.keys})
 }
 
 // View draws header, the active screen and the help bar, cut to the window.
 func (m Model) View() tea.View {
-	var body string
-	switch m.screen {
-	case screenRegions:
-		body = m.regions.View()
-	case screenLogin:
-		body = m.login.View()
-	case screenSession:
-		body = m.session.View()
-	}
 	w, h := m.bodySize()
-	content := m.headerView() + "\n" + fit(body, w, h) + "\n" + m.footerView()
+	content := m.headerView() + "\n" + fit(m.active().View(), w, h) + "\n" + m.footerView()
 	v := tea.NewView(m.com.Styles.App.Render(fit(content, w, max(m.com.Height, 1))))
 	v.AltScreen = true
 	v.WindowTitle = "ssodesk"

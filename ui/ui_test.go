@@ -99,8 +99,8 @@ func sampleResult() *auth.Result {
 func loginModelAt(t *testing.T, w, h int) Model {
 	t.Helper()
 	m := newTestModel(w, h)
-	m, cmd := press(m, "down") // eu
-	m, cmd = press(m, "enter")
+	m, _ = press(m, "down") // eu
+	m, cmd := press(m, "enter")
 	msg, ok := run(cmd).(startLoginMsg)
 	if !ok || msg.region.Name != "eu" {
 		t.Fatalf("enter on eu gave %#v", msg)
