@@ -95,7 +95,7 @@ func (l *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch {
 	case q.Get("error") != "":
-		err = &CallbackError{Code: q.Get("error"), Description: q.Get("error_description")}
+		err = &CallbackError{Code: Printable(q.Get("error")), Description: Printable(q.Get("error_description"))}
 	case q.Get("code") == "":
 		err = errors.New("the IdP redirected back without a code or an error")
 	default:

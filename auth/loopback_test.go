@@ -167,3 +167,12 @@ func TestLoopbackFreesThePortOnClose(t *testing.T) {
 	}
 	ln.Close()
 }
+
+func TestCallbackErrorTextIsMadePrintable(t *testing.T) {
+	l, _ := newLoopback(t, "http://127.0.0.1:0/cb")
+	get(t, l.redirect.String()+"?error=server_error&error_description=boom%1b%5b2J%07&state=the-state", "")
+	_, err := l.wait(context.Background(), time.Second)
+	if err == nil || strings.ContainsAny(err.Error(), "\x1b\x07") || !strings.Contains(err.Error(), "boom\uFFFD[2J\uFFFD") {
+		t.Fatalf("err = %q", err)
+	}
+}

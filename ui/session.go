@@ -75,11 +75,11 @@ func (m sessionModel) helpKeys() []key.Binding { return []key.Binding{m.keys.New
 func (m sessionModel) content() string {
 	s, r, now := m.com.Styles, m.res, m.com.Now()
 	var b strings.Builder
-	who := r.Claim("name")
+	who := auth.Printable(r.Claim("name"))
 	if who == "" {
-		who = r.Claim("email")
+		who = auth.Printable(r.Claim("email"))
 	}
-	b.WriteString(s.Title.Render("Logged in as "+orDash(who)) + " " + s.Subtle.Render("sub "+r.Claim("sub")) + "\n\n")
+	b.WriteString(s.Title.Render("Logged in as "+orDash(who)) + " " + s.Subtle.Render("sub "+auth.Printable(r.Claim("sub"))) + "\n\n")
 
 	keyWidth := 12
 	for k := range r.Claims {
@@ -93,8 +93,8 @@ func (m sessionModel) content() string {
 		}
 		b.WriteString(mark + ks.Render(fmt.Sprintf("%-*s", keyWidth, k)) + " " + vs.Render(v) + "\n")
 	}
-	row("tenantid", orDash(r.Claim("tenantid")), true)
-	row("api", orDash(r.Claim("api")), true)
+	row("tenantid", orDash(auth.Printable(r.Claim("tenantid"))), true)
+	row("api", orDash(auth.Printable(r.Claim("api"))), true)
 	codeRegion := r.CodeRegion
 	if codeRegion == "" {
 		codeRegion = "(code had no region prefix)"
@@ -118,7 +118,7 @@ func (m sessionModel) content() string {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		row(k, claimText(k, r.Claims[k], now), slices.Contains(highlighted, k))
+		row(auth.Printable(k), claimText(k, r.Claims[k], now), slices.Contains(highlighted, k))
 	}
 	return b.String()
 }
@@ -128,7 +128,7 @@ func (m sessionModel) content() string {
 func claimText(name string, v any, now time.Time) string {
 	switch x := v.(type) {
 	case string:
-		return x
+		return auth.Printable(x)
 	case float64:
 		if slices.Contains(timeClaims, name) {
 			t := time.Unix(int64(x), 0)
@@ -136,9 +136,9 @@ func claimText(name string, v any, now time.Time) string {
 		}
 		return fmt.Sprint(x)
 	}
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(v) // escapes control characters
 	if err != nil {
-		return fmt.Sprint(v)
+		return auth.Printable(fmt.Sprint(v))
 	}
 	return string(b)
 }

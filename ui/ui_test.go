@@ -237,3 +237,21 @@ func TestLongErrorsWrap(t *testing.T) {
 		}
 	}
 }
+
+func TestHostileClaimsCannotEscape(t *testing.T) {
+	res := sampleResult()
+	res.Claims["name"] = "Eve\x1b[2J\x1b]52;c;evil\x07"
+	res.Claims["tenantid"] = "t\x9b1m"
+	res.Claims["extra"] = map[string]any{"k": "\x1b[31m"}
+	m := loginModelAt(t, 100, 30)
+	m = step(m, loginDoneMsg{id: m.run.id, res: res})
+	content := m.session.content()
+	for _, bad := range []string{"\x1b[2J", "\x1b]52", "\x07", "\x9b", "\x1b[31m"} {
+		if strings.Contains(content, bad) {
+			t.Errorf("session content holds a raw control sequence %q", bad)
+		}
+	}
+	if !strings.Contains(ansi.Strip(content), "Eve\uFFFD[2J") {
+		t.Errorf("name not shown safely:\n%s", ansi.Strip(content))
+	}
+}
