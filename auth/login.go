@@ -27,8 +27,12 @@ type Options struct {
 	ForceChoose  bool // HIMSA forcechoose: show the account chooser
 	LoginTimeout time.Duration
 	HTTPClient   *http.Client // nil = NewHTTPClient(config.DefaultHTTPTimeout)
-	Open         Opener       // nil = OpenBrowser
-	Progress     func(Event)  // nil = no progress; called from the login goroutine, must not block
+	// Trusted is the issuer allow-list (issuer → region name); nil trusts
+	// only Region.Issuer.
+	Trusted  map[string]string
+	Leeway   time.Duration // clock skew tolerated; 0 = DefaultLeeway
+	Open     Opener        // nil = OpenBrowser
+	Progress func(Event)   // nil = no progress; called from the login goroutine, must not block
 }
 
 // OptionsFrom builds login options from the effective config.
@@ -42,6 +46,8 @@ func OptionsFrom(c *config.Config, region config.Region) Options {
 		CultureLCID:  c.CultureLCID,
 		LoginTimeout: c.LoginTimeout,
 		HTTPClient:   NewHTTPClient(c.HTTPTimeout),
+		Trusted:      c.TrustedIssuers(),
+		Leeway:       c.Leeway,
 	}
 }
 
@@ -63,6 +69,12 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	if o.LoginTimeout <= 0 {
 		o.LoginTimeout = config.DefaultLoginTimeout
 	}
+	if o.Leeway <= 0 {
+		o.Leeway = DefaultLeeway
+	}
+	if o.Trusted == nil {
+		o.Trusted = map[string]string{o.Region.Issuer: o.Region.Name}
+	}
 	em := &emitter{fn: o.Progress}
 	defer em.stop()
 	started := time.Now()
@@ -70,13 +82,14 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, o.HTTPClient)
 
 	// Discovery: always the standard document; HIMSA's endpoint paths are not published.
-	provider, err := oidc.NewProvider(ctx, o.Region.Issuer)
+	verifier := NewVerifier(o.HTTPClient, o.Trusted, o.Leeway)
+	provider, err := verifier.provider(ctx, o.Region.Issuer)
 	if err != nil {
 		return nil, &DiscoveryError{Issuer: o.Region.Issuer, Err: err}
 	}
 	em.emit(Event{Step: StepDiscovered, Msg: "read " + o.Region.Issuer + "/.well-known/openid-configuration"})
 
-	state, nonce, verifier := rand.Text(), rand.Text(), oauth2.GenerateVerifier()
+	state, nonce, pkce := rand.Text(), rand.Text(), oauth2.GenerateVerifier()
 	lb, err := listenLoopback(o.RedirectURI, state, func(msg string) {
 		em.emit(Event{Step: StepWarning, Msg: msg})
 	})
@@ -95,7 +108,7 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		RedirectURL:  lb.redirect.String(),
 		Scopes:       o.Scopes,
 	}
-	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
+	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(pkce), oidc.Nonce(nonce)}
 	if o.CultureLCID != 0 {
 		authOpts = append(authOpts, oauth2.SetAuthURLParam("culture-lcid", strconv.Itoa(o.CultureLCID)))
 	}
@@ -122,18 +135,24 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	codeRegion := CodeRegion(code)
 	em.emit(Event{Step: StepCallback, Msg: "redirect received; code region: " + orUnknown(codeRegion)})
 
-	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(pkce))
 	if err != nil {
 		return nil, exchangeError(endpoint.TokenURL, err)
 	}
 	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", endpoint.TokenURL, yesNo(tok.RefreshToken != ""))})
 
-	res, err := verifyIDToken(ctx, provider, o.ClientID, nonce, tok)
-	if err != nil {
-		return nil, err
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return nil, fmt.Errorf("the token response from %s has no id_token (is openid among the scopes?)", endpoint.TokenURL)
 	}
-	res.Region, res.CodeRegion, res.Token = o.Region, codeRegion, tok
+	rep := verifier.Verify(ctx, raw, Expect{ClientID: o.ClientID, Nonce: nonce, AccessToken: tok.AccessToken})
+	res := newResult(tok, rep, o.Scopes)
+	res.Region, res.CodeRegion = o.Region, codeRegion
 	res.Started, res.Finished = started, time.Now()
+	res.sess = &session{oc: oc, client: o.HTTPClient, verifier: verifier}
+	if !rep.OK() {
+		return res, &VerifyError{Report: rep}
+	}
 	em.emit(Event{Step: StepVerified, Msg: "ID token verified: " + res.ChecksSummary()})
 	return res, nil
 }

@@ -1,98 +1,80 @@
 package auth
 
 import (
-	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
 	"ssodesk/config"
 )
 
-// Result is a finished, verified login.
+// Result is a finished login (or the state after a refresh).
 type Result struct {
 	Region     config.Region  // the endpoint the user logged in at
 	CodeRegion string         // region prefix of the authorization code; "" when none
-	Issuer     string         // iss of the verified ID token
+	Issuer     string         // iss of the ID token
 	Token      *oauth2.Token  // access token, refresh token (if any), expiry
 	RawIDToken string         // the ID token as received
 	Header     map[string]any // the ID token's JOSE header (alg, kid, typ)
-	Claims     map[string]any // every claim of the verified ID token
-	Expiry     time.Time      // ID token expiry
-	Checks     []Check        // what was verified
+	Claims     map[string]any // every claim of the ID token
+	Report     *Report        // the ID token's verification
+	Scopes     []string       // granted scopes
+	ScopesFrom string         // "token response", or "as requested" when the IdP did not list them
 	Started    time.Time
 	Finished   time.Time
+
+	sess *session
 }
 
-// Check is one verification step of the ID token.
-type Check struct {
-	Name   string // "signature", "issuer", ...
-	OK     bool
-	Detail string
+// session is what a Result needs to refresh and fetch userinfo.
+type session struct {
+	oc       *oauth2.Config
+	client   *http.Client
+	verifier *Verifier
 }
 
 // Claim returns a claim as text ("" when absent).
-func (r *Result) Claim(name string) string {
-	v, ok := r.Claims[name]
+func (r *Result) Claim(name string) string { return claimString(r.Claims, name) }
+
+func claimString(claims map[string]any, name string) string {
+	v, ok := claims[name]
 	if !ok || v == nil {
 		return ""
 	}
-	if s, ok := v.(string); ok {
-		return s
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
 	}
 	return fmt.Sprint(v)
 }
 
-// ChecksSummary lists the passed checks, e.g. "signature ✓ issuer ✓ ...".
+// ChecksSummary lists the ID token's checks: "signature ✓, issuer ✓, ...".
 func (r *Result) ChecksSummary() string {
-	parts := make([]string, len(r.Checks))
-	for i, c := range r.Checks {
-		mark := "✓"
-		if !c.OK {
-			mark = "✗"
-		}
-		parts[i] = c.Name + " " + mark
+	if r.Report == nil {
+		return ""
 	}
-	return strings.Join(parts, ", ")
+	return r.Report.Summary()
 }
 
-// verifyIDToken checks the ID token with go-oidc (signature against the
-// issuer's JWKS, iss, aud, exp), then the nonce and at_hash.
-func verifyIDToken(ctx context.Context, p *oidc.Provider, clientID, nonce string, tok *oauth2.Token) (*Result, error) {
-	raw, _ := tok.Extra("id_token").(string)
-	if raw == "" {
-		return nil, fmt.Errorf("the token response has no id_token (is openid among the scopes?)")
+// Verified reports whether the ID token passed every check.
+func (r *Result) Verified() bool { return r.Report != nil && r.Report.OK() }
+
+// newResult builds a Result from a token response and the ID token's report.
+func newResult(tok *oauth2.Token, rep *Report, requested []string) *Result {
+	r := &Result{Token: tok, Report: rep, Issuer: rep.Issuer}
+	if rep.Token != nil {
+		r.RawIDToken, r.Header, r.Claims = rep.Token.Raw, rep.Token.Header, rep.Token.Claims
 	}
-	header, err := decodeHeader(raw)
-	if err != nil {
-		return nil, fmt.Errorf("ID token is malformed: %w", err)
+	if s, _ := tok.Extra("scope").(string); strings.TrimSpace(s) != "" {
+		r.Scopes, r.ScopesFrom = strings.Fields(s), "token response"
+	} else {
+		r.Scopes, r.ScopesFrom = requested, "as requested (the IdP did not list them)"
 	}
-	idt, err := p.Verifier(&oidc.Config{ClientID: clientID}).Verify(ctx, raw)
-	if err != nil {
-		return nil, fmt.Errorf("ID token verification failed: %w", err)
-	}
-	if idt.Nonce != nonce {
-		return nil, fmt.Errorf("ID token verification failed: nonce does not match the one sent (a replayed or foreign token)")
-	}
-	checks := []Check{
-		{Name: "signature", OK: true, Detail: fmt.Sprintf("%v key %v from %s's JWKS", header["alg"], header["kid"], idt.Issuer)},
-		{Name: "issuer", OK: true, Detail: idt.Issuer},
-		{Name: "audience", OK: true, Detail: "contains " + clientID},
-		{Name: "expiry", OK: true, Detail: "valid until " + idt.Expiry.Format(time.RFC3339)},
-		{Name: "nonce", OK: true, Detail: "matches the one sent"},
-	}
-	if idt.AccessTokenHash != "" {
-		if err := idt.VerifyAccessToken(tok.AccessToken); err != nil {
-			return nil, fmt.Errorf("ID token verification failed: at_hash does not match the access token: %w", err)
-		}
-		checks = append(checks, Check{Name: "at_hash", OK: true, Detail: "matches the access token"})
-	}
-	claims := map[string]any{}
-	if err := idt.Claims(&claims); err != nil {
-		return nil, fmt.Errorf("ID token claims are not a JSON object: %w", err)
-	}
-	return &Result{Issuer: idt.Issuer, RawIDToken: raw, Header: header, Claims: claims, Expiry: idt.Expiry, Checks: checks}, nil
+	return r
 }

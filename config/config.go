@@ -40,6 +40,8 @@ type Config struct {
 	HTTPTimeout time.Duration `json:"http_timeout"`
 	// LoginTimeout bounds how long the loopback listener waits for the browser.
 	LoginTimeout time.Duration `json:"login_timeout"`
+	// Leeway is the clock skew tolerated when checking exp, nbf and iat.
+	Leeway time.Duration `json:"leeway"`
 }
 
 // Defaults.
@@ -47,6 +49,8 @@ const (
 	DefaultRedirectURI  = "http://127.0.0.1:0/callback"
 	DefaultHTTPTimeout  = 15 * time.Second
 	DefaultLoginTimeout = 5 * time.Minute
+	DefaultLeeway       = time.Minute
+	MaxLeeway           = 10 * time.Minute
 	// ScopeOfflineAccess asks for a refresh token.
 	ScopeOfflineAccess = "offline_access"
 )
@@ -61,6 +65,19 @@ func (c *Config) EffectiveScopes() []string {
 		s = append(s, ScopeOfflineAccess)
 	}
 	return s
+}
+
+// TrustedIssuers is the allow-list of issuers a token may carry: every
+// configured region's issuer, mapped to the region's name. HIMSA rule: after
+// a global exchange the ID token's iss may be the global or the regional one.
+func (c *Config) TrustedIssuers() map[string]string {
+	m := make(map[string]string, len(c.Regions))
+	for _, r := range c.Regions {
+		if r.Issuer != "" {
+			m[strings.TrimRight(r.Issuer, "/")] = r.Name
+		}
+	}
+	return m
 }
 
 // FindRegion returns the region with that name.

@@ -41,7 +41,7 @@ func TestDefaultsWithoutFile(t *testing.T) {
 	if c.File != "" || c.ClientID != "" || c.Region != "global" {
 		t.Errorf("unexpected defaults: %+v", c)
 	}
-	if c.RedirectURI != DefaultRedirectURI || c.HTTPTimeout != DefaultHTTPTimeout || c.LoginTimeout != DefaultLoginTimeout {
+	if c.RedirectURI != DefaultRedirectURI || c.HTTPTimeout != DefaultHTTPTimeout || c.LoginTimeout != DefaultLoginTimeout || c.Leeway != DefaultLeeway {
 		t.Errorf("timeouts/redirect: %+v", c)
 	}
 	if got := strings.Join(c.EffectiveScopes(), " "); got != "openid profile noah.cloud.app.users.api" {
@@ -54,6 +54,9 @@ func TestDefaultsWithoutFile(t *testing.T) {
 	eu, _ := c.FindRegion("eu")
 	if eu.Issuer != "https://idp-eu.himsa-sso.com" {
 		t.Errorf("eu issuer = %q", eu.Issuer)
+	}
+	if tr := c.TrustedIssuers(); len(tr) != 6 || tr["https://idp-au.himsa-sso.com"] != "au" || tr["https://idp.himsa-sso.com"] != "global" {
+		t.Errorf("trusted issuers = %v", tr)
 	}
 }
 
@@ -119,6 +122,7 @@ func TestBadConfig(t *testing.T) {
 		{"bad bool", "offline_access: maybe\n", "offline_access", "true or false"},
 		{"bad lcid", "culture_lcid: danish\n", "culture_lcid", "LCID"},
 		{"bad timeout", "timeouts:\n  http: soon\n", "timeouts.http", "duration"},
+		{"huge leeway", "leeway: 2h\n", "leeway", "at most 10m0s"},
 		{"unknown region", "region: mars\n", "region", `unknown region "mars"`},
 		{"http issuer", "regions:\n  - name: x\n    issuer: http://idp.example.com\n", "regions", "https"},
 		{"region without issuer", "regions:\n  - name: x\n", "regions", "needs an issuer"},

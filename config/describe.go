@@ -26,6 +26,7 @@ func (c *Config) Describe() string {
 	fmt.Fprintf(&b, "culture_lcid:   %s\n", lcid)
 	fmt.Fprintf(&b, "region:         %s\n", c.Region)
 	fmt.Fprintf(&b, "timeouts:       http %s, login %s\n", c.HTTPTimeout, c.LoginTimeout)
+	fmt.Fprintf(&b, "leeway:         %s (clock skew tolerated on exp, nbf, iat)\n", c.Leeway)
 	fmt.Fprintf(&b, "regions:\n")
 	for _, r := range c.Regions {
 		api := ""

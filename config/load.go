@@ -30,11 +30,12 @@ const (
 	KeyRegions          = "regions"
 	KeyHTTPTimeout      = "timeouts.http"
 	KeyLoginTimeout     = "timeouts.login"
+	KeyLeeway           = "leeway"
 )
 
 var knownKeys = []string{
 	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
-	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout,
+	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
 }
 
 var regionKeys = []string{"name", "label", "issuer", "api"}
@@ -66,6 +67,7 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 	v.SetDefault(KeyRegion, GlobalRegion)
 	v.SetDefault(KeyHTTPTimeout, DefaultHTTPTimeout.String())
 	v.SetDefault(KeyLoginTimeout, DefaultLoginTimeout.String())
+	v.SetDefault(KeyLeeway, DefaultLeeway.String())
 	if flags != nil {
 		for _, k := range knownKeys {
 			if f := flags.Lookup(flagName(k)); f != nil {
@@ -184,6 +186,12 @@ func (l *loader) build() (*Config, error) {
 	}
 	if c.LoginTimeout, err = l.duration(KeyLoginTimeout); err != nil {
 		return nil, err
+	}
+	if c.Leeway, err = l.duration(KeyLeeway); err != nil {
+		return nil, err
+	}
+	if c.Leeway > MaxLeeway {
+		return nil, l.errorf(KeyLeeway, "at most %s (a larger leeway would accept long-expired tokens), got %s", MaxLeeway, c.Leeway)
 	}
 	user, err := l.regions()
 	if err != nil {

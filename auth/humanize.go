@@ -1,0 +1,35 @@
+package auth
+
+import (
+	"fmt"
+	"time"
+)
+
+// RelTime renders t relative to now: "in 54m00s", "3m00s ago".
+func RelTime(t, now time.Time) string {
+	d := t.Sub(now).Round(time.Second)
+	if d >= 0 {
+		return "in " + ShortDuration(d)
+	}
+	return ShortDuration(-d) + " ago"
+}
+
+// ShortDuration renders d compactly: "42s", "3m05s", "2h10m".
+func ShortDuration(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+}
+
+// LocalTime renders t as local wall-clock time with its relative form.
+func LocalTime(t, now time.Time) string {
+	return t.Local().Format("2006-01-02 15:04:05") + " (" + RelTime(t, now) + ")"
+}

@@ -1,0 +1,121 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+)
+
+// ErrNoRefreshToken: there is nothing to refresh with. HIMSA issues refresh
+// tokens only with offline_access, and only for apps it enabled them for.
+var ErrNoRefreshToken = errors.New("no refresh token: the login did not ask for offline_access " +
+	"(set offline_access: true), or HIMSA has not enabled refresh tokens for this app")
+
+// ClaimChange is one ID token claim that a refresh changed.
+type ClaimChange struct {
+	Name     string
+	Old, New string // "" when absent
+}
+
+// Refreshed is the outcome of a refresh.
+type Refreshed struct {
+	Result     *Result       // the session after the refresh
+	Changes    []ClaimChange // ID token claims that changed (none when no new ID token came)
+	NewIDToken bool          // the response carried a new ID token
+	Rotated    bool          // a new refresh token replaced the old one
+}
+
+// CanRefresh says whether Refresh can work, and if not, why.
+func (r *Result) CanRefresh() error {
+	if r.Token == nil || r.Token.RefreshToken == "" {
+		return ErrNoRefreshToken
+	}
+	if r.sess == nil {
+		return errors.New("this session cannot be refreshed (it was not made by a login)")
+	}
+	return nil
+}
+
+// Refresh trades the refresh token for new tokens at the login's token
+// endpoint and verifies a new ID token if one comes (no nonce is expected).
+func (r *Result) Refresh(ctx context.Context) (*Refreshed, error) {
+	if err := r.CanRefresh(); err != nil {
+		return nil, err
+	}
+	s := r.sess
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.client)
+	tok, err := s.oc.TokenSource(ctx, &oauth2.Token{RefreshToken: r.Token.RefreshToken}).Token()
+	if err != nil {
+		return nil, exchangeError(s.oc.Endpoint.TokenURL, err)
+	}
+	next := *r
+	next.Token = tok
+	out := &Refreshed{Result: &next, Rotated: tok.RefreshToken != "" && tok.RefreshToken != r.Token.RefreshToken}
+	if raw, _ := tok.Extra("id_token").(string); raw != "" {
+		rep := s.verifier.Verify(ctx, raw, Expect{ClientID: s.oc.ClientID, AccessToken: tok.AccessToken})
+		fresh := newResult(tok, rep, r.Scopes)
+		next.Issuer, next.RawIDToken, next.Header, next.Claims, next.Report = fresh.Issuer, fresh.RawIDToken, fresh.Header, fresh.Claims, fresh.Report
+		next.Scopes, next.ScopesFrom = fresh.Scopes, fresh.ScopesFrom
+		out.NewIDToken = true
+		out.Changes = DiffClaims(r.Claims, next.Claims)
+	}
+	return out, nil
+}
+
+// DiffClaims lists the claims whose values differ, in name order.
+func DiffClaims(old, new map[string]any) []ClaimChange {
+	names := slices.Sorted(maps.Keys(old))
+	for k := range new {
+		if _, ok := old[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	var out []ClaimChange
+	for _, n := range names {
+		o, nw := claimString(old, n), claimString(new, n)
+		if o != nw {
+			out = append(out, ClaimChange{Name: n, Old: o, New: nw})
+		}
+	}
+	return out
+}
+
+// UserInfo is the IdP's userinfo answer for the session's access token.
+type UserInfo struct {
+	Endpoint string
+	Claims   map[string]any
+}
+
+// UserInfo fetches the userinfo endpoint of the issuer that issued the
+// tokens (after a global exchange that may be a regional IdP).
+func (r *Result) UserInfo(ctx context.Context) (*UserInfo, error) {
+	if r.sess == nil || r.Token == nil {
+		return nil, errors.New("no session to ask userinfo for")
+	}
+	issuer := r.Issuer
+	if issuer == "" {
+		issuer = r.Region.Issuer
+	}
+	p, err := r.sess.verifier.provider(ctx, issuer)
+	if err != nil {
+		return nil, fmt.Errorf("discovery of %s: %s", issuer, cleanNetErr(err))
+	}
+	if p.UserInfoEndpoint() == "" {
+		return nil, fmt.Errorf("the discovery document of %s names no userinfo_endpoint", issuer)
+	}
+	ui, err := p.UserInfo(oidc.ClientContext(ctx, r.sess.client), oauth2.StaticTokenSource(r.Token))
+	if err != nil {
+		return nil, fmt.Errorf("userinfo at %s: %s", p.UserInfoEndpoint(), cleanNetErr(err))
+	}
+	claims := map[string]any{}
+	if err := ui.Claims(&claims); err != nil {
+		return nil, fmt.Errorf("userinfo at %s is not a JSON object: %v", p.UserInfoEndpoint(), err)
+	}
+	return &UserInfo{Endpoint: p.UserInfoEndpoint(), Claims: claims}, nil
+}

@@ -1,0 +1,418 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	jose "github.com/go-jose/go-jose/v4"
+	zoidc "github.com/zitadel/oidc/v3/pkg/oidc"
+)
+
+// DefaultLeeway is the clock skew tolerated on exp, nbf and iat.
+const DefaultLeeway = time.Minute
+
+// Verifier checks tokens against the keys of trusted issuers and reports
+// every check. Discovery uses go-oidc; signatures are verified by go-jose
+// with keys from the issuer's JWKS. It caches discovery and keys per issuer;
+// an unknown kid triggers one re-fetch of the JWKS. Safe for concurrent use.
+type Verifier struct {
+	// Trusted maps each allow-listed issuer to its region name. HIMSA rule:
+	// after a global exchange the ID token may carry the global or the
+	// regional issuer, so every configured HIMSA issuer is accepted.
+	Trusted map[string]string
+	Leeway  time.Duration
+	Now     func() time.Time
+
+	client *http.Client
+	mu     sync.Mutex
+	keys   map[string]*issuerKeys // by issuer
+	skew   time.Duration          // local clock minus the IdP's, from Date headers
+	skewOK bool
+}
+
+type issuerKeys struct {
+	provider *oidc.Provider
+	jwksURL  string
+	set      *jose.JSONWebKeySet
+}
+
+// NewVerifier returns a verifier that fetches with client.
+func NewVerifier(client *http.Client, trusted map[string]string, leeway time.Duration) *Verifier {
+	if client == nil {
+		client = NewHTTPClient(0)
+	}
+	v := &Verifier{Trusted: trusted, Leeway: leeway, Now: time.Now, keys: map[string]*issuerKeys{}}
+	c := *client
+	c.Transport = &dateRecorder{base: transportOf(client), v: v}
+	v.client = &c
+	return v
+}
+
+// Expect is what a token is checked against.
+type Expect struct {
+	ClientID    string // audience; "" skips the check (access tokens are for the API)
+	Nonce       string // "" skips the check (refreshed or pasted tokens)
+	AccessToken string // for at_hash; "" skips the check
+}
+
+// Verify decodes raw and runs every check.
+func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
+	now := v.Now()
+	r := &Report{}
+	t, err := DecodeJWT(raw)
+	if err != nil {
+		r.Checks = append(r.Checks, Check{Name: "format", Status: Fail, Detail: err.Error()})
+		return r
+	}
+	r.Token = t
+	r.Issuer = t.ClaimString("iss")
+	r.KeyID = t.HeaderString("kid")
+	region, trusted := v.Trusted[r.Issuer]
+	r.Region = region
+
+	add := func(name string, st Status, format string, args ...any) {
+		r.Checks = append(r.Checks, Check{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case r.Issuer == "":
+		add("issuer", Fail, "the token has no iss claim")
+	case trusted:
+		add("issuer", Pass, "%s, the %s issuer, is on the allow-list", r.Issuer, region)
+	default:
+		add("issuer", Fail, "%s is not on the allow-list of HIMSA issuers (the configured regions)", r.Issuer)
+	}
+	if trusted {
+		r.Checks = append(r.Checks, v.checkSignature(ctx, t, r))
+	} else {
+		add("signature", Fail, "not checked: the issuer is not trusted, so its keys were not fetched")
+	}
+	r.Checks = append(r.Checks, checkAudience(t, exp.ClientID))
+	r.Checks = append(r.Checks, v.checkTimes(t, now)...)
+	if skew, ok := v.clockSkew(); ok && absDur(skew) > v.Leeway {
+		dir := "ahead of"
+		if skew < 0 {
+			dir = "behind"
+		}
+		add("clock", Warn, "this computer's clock is about %s %s the IdP's (from its Date header); times above may be off by that much", ShortDuration(aboutDuration(skew)), dir)
+	}
+	r.Checks = append(r.Checks, checkNonce(t, exp.Nonce), checkAtHash(t, exp.AccessToken))
+	return r
+}
+
+func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) Check {
+	c := Check{Name: "signature", Status: Fail}
+	alg := t.HeaderString("alg")
+	switch {
+	case alg == "" || alg == "none":
+		c.Detail = "the token is unsigned (alg none)"
+		return c
+	case len(alg) > 2 && alg[:2] == "HS":
+		c.Detail = alg + " (a shared-secret MAC) cannot be checked against a public JWKS"
+		return c
+	}
+	ks, err := v.keySet(ctx, r.Issuer, false)
+	if err != nil {
+		c.Detail = "cannot fetch the issuer's keys: " + err.Error()
+		return c
+	}
+	r.JWKSURL = ks.jwksURL
+	keys := matchingKeys(ks.set, r.KeyID)
+	if len(keys) == 0 {
+		// Maybe the IdP rotated its keys since they were fetched: one re-fetch.
+		if ks, err = v.keySet(ctx, r.Issuer, true); err != nil {
+			c.Detail = "cannot re-fetch the issuer's keys: " + err.Error()
+			return c
+		}
+		r.Refetched = true
+		if keys = matchingKeys(ks.set, r.KeyID); len(keys) == 0 {
+			c.Detail = fmt.Sprintf("no key with kid %q in %s, even after fetching it again: the IdP rotated its keys away, or %s did not sign this token", r.KeyID, ks.jwksURL, r.Issuer)
+			return c
+		}
+	}
+	jws, err := jose.ParseSignedCompact(t.Raw, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
+	if err != nil {
+		c.Detail = "cannot read the signature: " + err.Error()
+		return c
+	}
+	for _, k := range keys {
+		if _, err := jws.Verify(k.Key); err == nil {
+			c.Status = Pass
+			c.Detail = fmt.Sprintf("%s by key %s from %s", alg, kidText(k.KeyID), ks.jwksURL)
+			if r.Refetched {
+				c.Detail += " (found after fetching the JWKS again: the key is new)"
+			}
+			return c
+		}
+	}
+	c.Detail = fmt.Sprintf("does not match key %s from %s: the token was altered, or signed with another key", kidText(r.KeyID), ks.jwksURL)
+	return c
+}
+
+func matchingKeys(set *jose.JSONWebKeySet, kid string) []jose.JSONWebKey {
+	if kid != "" {
+		return set.Key(kid)
+	}
+	return set.Keys
+}
+
+func kidText(kid string) string {
+	if kid == "" {
+		return "(no kid)"
+	}
+	return "kid=" + kid
+}
+
+// discover returns the issuer's cached discovery, reading it when needed.
+// Discovery is go-oidc's, which also checks the document's issuer.
+func (v *Verifier) discover(ctx context.Context, issuer string) (*issuerKeys, error) {
+	v.mu.Lock()
+	ks := v.keys[issuer]
+	v.mu.Unlock()
+	if ks != nil {
+		return ks, nil
+	}
+	p, err := oidc.NewProvider(oidc.ClientContext(ctx, v.client), issuer)
+	if err != nil {
+		return nil, err
+	}
+	var d struct {
+		JWKSURL string `json:"jwks_uri"`
+	}
+	if err := p.Claims(&d); err != nil || d.JWKSURL == "" {
+		return nil, fmt.Errorf("the discovery document of %s names no jwks_uri", issuer)
+	}
+	ks = &issuerKeys{provider: p, jwksURL: d.JWKSURL}
+	v.mu.Lock()
+	v.keys[issuer] = ks
+	v.mu.Unlock()
+	return ks, nil
+}
+
+// keySet returns the issuer's keys, fetching the JWKS when not cached or
+// when refetch is set.
+func (v *Verifier) keySet(ctx context.Context, issuer string, refetch bool) (*issuerKeys, error) {
+	ks, err := v.discover(ctx, issuer)
+	if err != nil {
+		return nil, fmt.Errorf("discovery of %s: %s", issuer, cleanNetErr(err))
+	}
+	if ks.set != nil && !refetch {
+		return ks, nil
+	}
+	set, err := v.fetchJWKS(oidc.ClientContext(ctx, v.client), ks.jwksURL)
+	if err != nil {
+		return nil, err
+	}
+	ks = &issuerKeys{provider: ks.provider, jwksURL: ks.jwksURL, set: set}
+	v.mu.Lock()
+	v.keys[issuer] = ks
+	v.mu.Unlock()
+	return ks, nil
+}
+
+// maxJWKS bounds a key set document.
+const maxJWKS = 1 << 20
+
+func (v *Verifier) fetchJWKS(ctx context.Context, url string) (*jose.JSONWebKeySet, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("JWKS URL %q: %v", url, err)
+	}
+	resp, err := v.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %s", url, cleanNetErr(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetching %s: %s", url, resp.Status)
+	}
+	var set jose.JSONWebKeySet
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxJWKS)).Decode(&set); err != nil {
+		return nil, fmt.Errorf("%s is not a JWKS: %v", url, err)
+	}
+	return &set, nil
+}
+
+// provider returns the cached discovery of issuer (endpoints, userinfo).
+func (v *Verifier) provider(ctx context.Context, issuer string) (*oidc.Provider, error) {
+	ks, err := v.discover(ctx, issuer)
+	if err != nil {
+		return nil, err
+	}
+	return ks.provider, nil
+}
+
+func checkAudience(t *JWT, clientID string) Check {
+	c := Check{Name: "audience"}
+	var aud []string
+	switch a := t.Claims["aud"].(type) {
+	case string:
+		aud = []string{a}
+	case []any:
+		for _, x := range a {
+			if s, ok := x.(string); ok {
+				aud = append(aud, s)
+			}
+		}
+	}
+	switch {
+	case clientID == "":
+		c.Status, c.Detail = Skip, "not checked (an access token's audience is the API, not this app)"
+	case len(aud) == 0:
+		c.Status, c.Detail = Fail, "the token has no aud claim"
+	case !slices.Contains(aud, clientID):
+		c.Status, c.Detail = Fail, fmt.Sprintf("aud %v does not contain this app's client ID %q: the token was issued to another app", aud, clientID)
+	case len(aud) > 1 && t.ClaimString("azp") != clientID:
+		c.Status, c.Detail = Fail, fmt.Sprintf("several audiences %v but azp is %q, not %q", aud, t.ClaimString("azp"), clientID)
+	default:
+		c.Status, c.Detail = Pass, "contains this app's client ID "+clientID
+	}
+	return c
+}
+
+func (v *Verifier) checkTimes(t *JWT, now time.Time) []Check {
+	var out []Check
+	exp, ok, err := t.TimeClaim("exp")
+	switch {
+	case err != nil:
+		out = append(out, Check{"expiry", Fail, err.Error()})
+	case !ok:
+		out = append(out, Check{"expiry", Fail, "the token has no exp claim"})
+	case now.After(exp.Add(v.Leeway)):
+		out = append(out, Check{"expiry", Fail, "expired at " + LocalTime(exp, now)})
+	default:
+		out = append(out, Check{"expiry", Pass, "valid until " + LocalTime(exp, now)})
+	}
+	nbf, ok, err := t.TimeClaim("nbf")
+	switch {
+	case err != nil:
+		out = append(out, Check{"not before", Fail, err.Error()})
+	case !ok:
+		out = append(out, Check{"not before", Skip, "no nbf claim"})
+	case now.Add(v.Leeway).Before(nbf):
+		out = append(out, Check{"not before", Fail, "not valid before " + LocalTime(nbf, now) + "; if it was just issued, this computer's clock is behind"})
+	default:
+		out = append(out, Check{"not before", Pass, "valid since " + LocalTime(nbf, now)})
+	}
+	iat, ok, err := t.TimeClaim("iat")
+	switch {
+	case err != nil:
+		out = append(out, Check{"issued at", Fail, err.Error()})
+	case !ok:
+		out = append(out, Check{"issued at", Skip, "no iat claim"})
+	case now.Add(v.Leeway).Before(iat):
+		out = append(out, Check{"issued at", Warn, fmt.Sprintf("issued in the future (%s): this computer's clock is about %s behind the IdP's", LocalTime(iat, now), ShortDuration(aboutDuration(iat.Sub(now))))})
+	default:
+		out = append(out, Check{"issued at", Pass, LocalTime(iat, now)})
+	}
+	return out
+}
+
+func checkNonce(t *JWT, nonce string) Check {
+	got := t.ClaimString("nonce")
+	switch {
+	case nonce == "":
+		return Check{"nonce", Skip, "not checked (no nonce expected for this token)"}
+	case got == "":
+		return Check{"nonce", Fail, "the token has no nonce, but the login sent one"}
+	case got != nonce:
+		return Check{"nonce", Fail, fmt.Sprintf("nonce %q is not the one this login sent: a replayed token, or one from another login", got)}
+	}
+	return Check{"nonce", Pass, "matches the one this login sent"}
+}
+
+func checkAtHash(t *JWT, accessToken string) Check {
+	want := t.ClaimString("at_hash")
+	switch {
+	case want == "":
+		return Check{"at_hash", Skip, "no at_hash claim"}
+	case accessToken == "":
+		return Check{"at_hash", Skip, "not checked (no access token to compare)"}
+	}
+	got, err := zoidc.ClaimHash(accessToken, jose.SignatureAlgorithm(t.HeaderString("alg")))
+	switch {
+	case err != nil:
+		return Check{"at_hash", Fail, "cannot compute for alg " + t.HeaderString("alg") + ": " + err.Error()}
+	case got != want:
+		return Check{"at_hash", Fail, "does not match the access token: the two were not issued together"}
+	}
+	return Check{"at_hash", Pass, "matches the access token"}
+}
+
+// TimeClaim reads a NumericDate claim. ok is false when it is absent.
+func (t *JWT) TimeClaim(name string) (time.Time, bool, error) {
+	v, present := t.Claims[name]
+	if !present {
+		return time.Time{}, false, nil
+	}
+	var secs float64
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return time.Time{}, true, fmt.Errorf("%s is not a number: %v", name, x)
+		}
+		secs = f
+	case float64:
+		secs = x
+	default:
+		return time.Time{}, true, fmt.Errorf("%s is not a number (NumericDate): %v", name, v)
+	}
+	if secs < 0 || secs > 1<<40 {
+		return time.Time{}, true, fmt.Errorf("%s is out of range: %v", name, v)
+	}
+	return time.Unix(int64(secs), 0), true, nil
+}
+
+// dateRecorder notes the IdP's Date header to spot a local clock that is off.
+type dateRecorder struct {
+	base http.RoundTripper
+	v    *Verifier
+}
+
+func (d *dateRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := d.base.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	if date, perr := http.ParseTime(resp.Header.Get("Date")); perr == nil {
+		d.v.mu.Lock()
+		d.v.skew, d.v.skewOK = d.v.Now().Sub(date), true
+		d.v.mu.Unlock()
+	}
+	return resp, nil
+}
+
+func (v *Verifier) clockSkew() (time.Duration, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.skew, v.skewOK
+}
+
+func transportOf(c *http.Client) http.RoundTripper {
+	if c.Transport != nil {
+		return c.Transport
+	}
+	return http.DefaultTransport
+}
+
+// aboutDuration rounds a clock difference for an "about …" sentence.
+func aboutDuration(d time.Duration) time.Duration {
+	if absDur(d) >= time.Minute {
+		return d.Round(time.Minute)
+	}
+	return d.Round(time.Second)
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
