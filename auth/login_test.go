@@ -357,3 +357,88 @@ func TestBrowserFailureIsAWarningNotAnError(t *testing.T) {
 		t.Errorf("events:\n%s", rec.text())
 	}
 }
+
+func loginAs(t *testing.T, regionName, email string, mut func(*auth.Options)) *auth.Result {
+	t.Helper()
+	open, _ := browser(email, false)
+	o := options(region(t, regionName), open, &recorder{})
+	if mut != nil {
+		mut(&o)
+	}
+	res, err := auth.Login(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestRefreshWithOfflineAccess(t *testing.T) {
+	acct := account(t, "eu")
+	res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
+	if err := res.CanRefresh(); err != nil {
+		t.Fatalf("CanRefresh: %v", err)
+	}
+	time.Sleep(1100 * time.Millisecond) // so iat/exp move on
+	ref, err := res.Refresh(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ref.Rotated || ref.Result.Token.RefreshToken == res.Token.RefreshToken {
+		t.Error("the stand-in rotates refresh tokens, but no rotation was detected")
+	}
+	if !ref.Result.Token.Expiry.After(res.Token.Expiry) {
+		t.Errorf("new expiry %v is not after the old %v", ref.Result.Token.Expiry, res.Token.Expiry)
+	}
+	if !ref.NewIDToken {
+		t.Fatal("the stand-in returns a new ID token on refresh, but none was seen")
+	}
+	{
+		if !ref.Result.Verified() {
+			t.Errorf("refreshed ID token did not verify: %s", ref.Result.Report.Failures())
+		}
+		var exp bool
+		for _, c := range ref.Changes {
+			if c.Name == "exp" && c.Old != c.New {
+				exp = true
+			}
+		}
+		if !exp {
+			t.Errorf("changes %v lack exp", ref.Changes)
+		}
+		if ref.Result.Claim("tenantid") != acct.TenantID {
+			t.Errorf("tenantid after refresh = %q", ref.Result.Claim("tenantid"))
+		}
+	}
+	// The old refresh token is spent.
+	if _, err := res.Refresh(context.Background()); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("reusing the rotated-away refresh token: %v", err)
+	}
+}
+
+func TestRefreshWithoutOfflineAccess(t *testing.T) {
+	res := loginAs(t, "global", account(t, "us").Email, nil)
+	err := res.CanRefresh()
+	if !errors.Is(err, auth.ErrNoRefreshToken) || !strings.Contains(err.Error(), "offline_access") {
+		t.Fatalf("CanRefresh = %v", err)
+	}
+	if _, err := res.Refresh(context.Background()); !errors.Is(err, auth.ErrNoRefreshToken) {
+		t.Fatalf("Refresh = %v", err)
+	}
+}
+
+func TestUserInfo(t *testing.T) {
+	acct := account(t, "eu")
+	res := loginAs(t, "global", acct.Email, nil)
+	ui, err := res.UserInfo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"sub": acct.ID, "noahuserid": acct.NoahUserID, "noahroleid": acct.NoahRoleID, "tenantname": acct.TenantName} {
+		if got := fmt.Sprint(ui.Claims[k]); got != want {
+			t.Errorf("userinfo %s = %q, want %q", k, got, want)
+		}
+	}
+	if !strings.HasPrefix(ui.Endpoint, res.Issuer) {
+		t.Errorf("endpoint %s is not the issuer's", ui.Endpoint)
+	}
+}
