@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -392,22 +393,14 @@ func TestRefreshWithOfflineAccess(t *testing.T) {
 	if !ref.NewIDToken {
 		t.Fatal("the stand-in returns a new ID token on refresh, but none was seen")
 	}
-	{
-		if !ref.Result.Verified() {
-			t.Errorf("refreshed ID token did not verify: %s", ref.Result.Report.Failures())
-		}
-		var exp bool
-		for _, c := range ref.Changes {
-			if c.Name == "exp" && c.Old != c.New {
-				exp = true
-			}
-		}
-		if !exp {
-			t.Errorf("changes %v lack exp", ref.Changes)
-		}
-		if ref.Result.Claim("tenantid") != acct.TenantID {
-			t.Errorf("tenantid after refresh = %q", ref.Result.Claim("tenantid"))
-		}
+	if !ref.Result.Verified() {
+		t.Errorf("refreshed ID token did not verify: %s", ref.Result.Report.Failures())
+	}
+	if !slices.ContainsFunc(ref.Changes, func(c auth.ClaimChange) bool { return c.Name == "exp" && c.Old != c.New }) {
+		t.Errorf("changes %v lack exp", ref.Changes)
+	}
+	if ref.Result.Claim("tenantid") != acct.TenantID {
+		t.Errorf("tenantid after refresh = %q", ref.Result.Claim("tenantid"))
 	}
 	// The old refresh token is spent.
 	if _, err := res.Refresh(context.Background()); err == nil || !strings.Contains(err.Error(), "refused") {

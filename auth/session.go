@@ -119,3 +119,16 @@ func (r *Result) UserInfo(ctx context.Context) (*UserInfo, error) {
 	}
 	return &UserInfo{Endpoint: p.UserInfoEndpoint(), Claims: claims}, nil
 }
+
+// VerifyAccessToken verifies the access token when it is a JWT, against the
+// same allow-list of issuers (HIMSA: its format may change at any time, so
+// an opaque token is normal and gives a nil report).
+func (r *Result) VerifyAccessToken(ctx context.Context) *Report {
+	if r.sess == nil || r.Token == nil {
+		return nil
+	}
+	if kind, _, _ := ClassifyToken(r.Token.AccessToken); kind != TokenJWT && kind != TokenMalformed {
+		return nil
+	}
+	return r.sess.verifier.Verify(ctx, r.Token.AccessToken, Expect{})
+}

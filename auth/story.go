@@ -1,0 +1,73 @@
+package auth
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// RegionStory explains in plain words where the login happened: the region
+// chosen, the region of the code, the issuer of the ID token and the API
+// host, and what it means when they disagree.
+func (r *Result) RegionStory() string {
+	chosen, code := r.Region.Name, r.CodeRegion
+	claimRegion := r.Claim("region")
+	issuerRegion := r.IssuerRegion()
+	var s []string
+	switch {
+	case code == "":
+		s = append(s, "The code carried no region prefix (HIMSA codes normally start with the account's region, like \"eu.\"), so the account's region is unknown.")
+	case chosen == "global":
+		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the global endpoint, which HIMSA hands to the %s IdP.", up(code), up(code)))
+	case chosen == code:
+		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with a %s account.", up(chosen), up(code)))
+	default:
+		s = append(s, fmt.Sprintf("You chose %s but the code came from %s: a regional endpoint should offer only its own region's accounts.", up(chosen), up(code)))
+	}
+	switch {
+	case issuerRegion == "":
+		s = append(s, "The ID token's issuer is not one of the configured regions.")
+	case issuerRegion == chosen:
+		s = append(s, fmt.Sprintf("The ID token was issued by the %s endpoint you used.", orGlobal(issuerRegion)))
+	default:
+		s = append(s, fmt.Sprintf("The ID token was issued by the %s IdP, not the %s endpoint you used.", orGlobal(issuerRegion), orGlobal(chosen)))
+	}
+	if claimRegion != "" && code != "" && claimRegion != code {
+		s = append(s, fmt.Sprintf("Its region claim (%s) differs from the code's prefix (%s).", claimRegion, code))
+	}
+	if api := r.Claim("api"); api == "" {
+		s = append(s, "The ID token has no api claim: configure an API base for this region.")
+	}
+	return strings.Join(s, " ")
+}
+
+// IssuerRegion names the configured region whose issuer signed the ID token.
+func (r *Result) IssuerRegion() string {
+	if r.Report == nil {
+		return ""
+	}
+	return r.Report.Region
+}
+
+// APIHost is the host of the api claim ("" when absent or not a URL).
+func (r *Result) APIHost() string {
+	u, err := url.Parse(r.Claim("api"))
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+func up(region string) string {
+	if len(region) <= 3 {
+		return strings.ToUpper(region)
+	}
+	return region
+}
+
+func orGlobal(region string) string {
+	if region == "global" {
+		return "global"
+	}
+	return up(region)
+}

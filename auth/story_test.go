@@ -1,0 +1,44 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+
+	"ssodesk/config"
+)
+
+func TestRegionStory(t *testing.T) {
+	res := func(chosen, code, issuerRegion, claim string) *Result {
+		return &Result{Region: config.Region{Name: chosen}, CodeRegion: code, Report: &Report{Region: issuerRegion},
+			Claims: map[string]any{"region": claim, "api": "https://api.example/v1"}}
+	}
+	cases := []struct {
+		r    *Result
+		want []string
+	}{
+		{res("global", "eu", "global", "eu"), []string{"global endpoint and picked an account in EU", "issued by the global endpoint you used"}},
+		{res("global", "eu", "eu", "eu"), []string{"issued by the EU IdP, not the global endpoint"}},
+		{res("us", "us", "us", "us"), []string{"at the US endpoint with a US account"}},
+		{res("us", "eu", "us", "eu"), []string{"You chose US but the code came from EU"}},
+		{res("eu", "", "eu", "eu"), []string{"no region prefix"}},
+		{res("global", "eu", "global", "us"), []string{"region claim (us) differs from the code's prefix (eu)"}},
+		{res("global", "eu", "", "eu"), []string{"not one of the configured regions"}},
+	}
+	for _, tc := range cases {
+		got := tc.r.RegionStory()
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("story %q lacks %q", got, w)
+			}
+		}
+	}
+}
+
+func TestMask(t *testing.T) {
+	if got := Mask("eyJhbGciOiJSUzI1NiJ9.payload.signatureXYZ"); got != "eyJhbG…eXYZ (41 bytes)" {
+		t.Errorf("Mask = %q", got)
+	}
+	if got := Mask("short"); strings.Contains(got, "short") {
+		t.Errorf("short secret shown: %q", got)
+	}
+}
