@@ -84,8 +84,9 @@ func autoLogin(cfg *config.Config, account string) ui.LoginFunc {
 	if account == "first" {
 		account = ""
 	}
-	return func(ctx context.Context, region config.Region, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, region)
+	return func(ctx context.Context, req ui.LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
+		o := auth.OptionsFrom(cfg, req.Region)
+		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
 		o.Open = func(ctx context.Context, url string) error {
 			go func() { _, _, _ = sim.NewBrowser().Login(ctx, url, account) }()

@@ -38,9 +38,11 @@ type session struct {
 }
 
 // Claim returns a claim as text ("" when absent).
-func (r *Result) Claim(name string) string { return claimString(r.Claims, name) }
+func (r *Result) Claim(name string) string { return ClaimString(r.Claims, name) }
 
-func claimString(claims map[string]any, name string) string {
+// ClaimString returns claims[name] as text: strings as they are, numbers in
+// full, anything else as Go prints it; "" when absent or null.
+func ClaimString(claims map[string]any, name string) string {
 	v, ok := claims[name]
 	if !ok || v == nil {
 		return ""

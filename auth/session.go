@@ -78,7 +78,7 @@ func DiffClaims(old, new map[string]any) []ClaimChange {
 	slices.Sort(names)
 	var out []ClaimChange
 	for _, n := range names {
-		o, nw := claimString(old, n), claimString(new, n)
+		o, nw := ClaimString(old, n), ClaimString(new, n)
 		if o != nw {
 			out = append(out, ClaimChange{Name: n, Old: o, New: nw})
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -9,7 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"ssodesk/config"
+	"ssodesk/auth"
+
 )
 
 type screen int
@@ -33,9 +35,10 @@ type Model struct {
 	login   loginModel
 	session sessionModel
 
-	run    loginRun // the login in flight; run.id 0 = none
-	nextID int
-	tickID int
+	run       loginRun // the login in flight; run.id 0 = none
+	nextID    int
+	tickID    int
+	switching bool // a switch-account login runs; the session stays until it succeeds
 }
 
 // New returns the root model.
@@ -69,7 +72,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case startLoginMsg:
-		return m.startLogin(msg.region)
+		return m.startLogin(LoginRequest{Region: msg.region})
 	case loginEventMsg:
 		if msg.id != m.run.id {
 			return m, nil // a cancelled login's late news
@@ -81,16 +84,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.run = loginRun{}
-		if msg.err != nil {
+		var verr *auth.VerifyError
+		if msg.err != nil && !(errors.As(msg.err, &verr) && msg.res != nil) {
 			m.login.err = msg.err
 			return m, nil
 		}
+		// A token that fails verification is still shown, with its report.
 		return m.showSession(msg)
 	case tickMsg:
-		if msg.id != m.tickID || m.screen != screenSession {
+		if msg.id != m.tickID {
 			return m, nil
 		}
-		m.session.refresh()
+		if m.screen == screenSession && m.session.tab == tabSummary {
+			m.session.refresh() // the access token's countdown
+		}
 		return m, m.tick()
 	}
 	return m.updateScreen(msg)
@@ -118,18 +125,30 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case screenLogin:
 		switch {
 		case key.Matches(msg, m.login.keys.Cancel):
+			m.cancelLogin()
+			if m.switching {
+				m.switching = false
+				m.screen = screenSession
+				m.session.setStatus("switch account cancelled; still logged in as before", false)
+				m.resize()
+				return m, nil
+			}
 			notice := "Login cancelled; the loopback listener is closed."
 			if m.login.failed() {
 				notice = ""
 			}
-			m.cancelLogin()
 			return m.showRegions(notice), nil
 		case m.login.failed() && key.Matches(msg, m.login.keys.Retry):
-			return m.startLogin(m.login.region)
+			return m.startLogin(m.login.req)
 		}
 	case screenSession:
-		if key.Matches(msg, m.session.keys.NewLogin) {
+		switch {
+		case key.Matches(msg, m.session.keys.NewLogin):
 			return m.showRegions(""), nil
+		case key.Matches(msg, m.session.keys.Switch):
+			// HIMSA: forcechoose makes the IdP show its account chooser.
+			m.switching = true
+			return m.startLogin(LoginRequest{Region: m.session.res.Region, ForceChoose: true})
 		}
 	}
 	return m.updateScreen(msg)
@@ -148,23 +167,27 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-func (m Model) startLogin(r config.Region) (tea.Model, tea.Cmd) {
+func (m Model) startLogin(req LoginRequest) (tea.Model, tea.Cmd) {
 	m.cancelLogin()
 	m.nextID++
-	run, cmd := startLogin(m.nextID, m.com.Login, r)
+	run, cmd := startLogin(m.nextID, m.com.Login, req)
 	m.run = run
 	m.screen = screenLogin
-	m.login = newLoginModel(m.com, r)
+	m.login = newLoginModel(m.com, req)
 	m.resize()
 	return m, tea.Batch(cmd, m.login.Init())
 }
 
 func (m Model) showSession(msg loginDoneMsg) (tea.Model, tea.Cmd) {
 	m.screen = screenSession
-	m.session = newSessionModel(m.com, msg.res)
+	m.switching = false
+	m.session = newSessionModel(m.com, msg.res, msg.id)
+	if msg.err != nil {
+		m.session.setStatus(msg.err.Error(), true)
+	}
 	m.resize()
 	m.tickID++
-	return m, m.tick()
+	return m, tea.Batch(m.tick(), m.session.Init())
 }
 
 func (m Model) showRegions(notice string) Model {

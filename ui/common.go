@@ -13,9 +13,15 @@ import (
 	"ssodesk/config"
 )
 
-// LoginFunc runs one login at region, reporting progress. It runs inside a
-// tea.Cmd, never in Update.
-type LoginFunc func(ctx context.Context, region config.Region, progress func(auth.Event)) (*auth.Result, error)
+// LoginRequest is what the UI asks a LoginFunc for.
+type LoginRequest struct {
+	Region      config.Region
+	ForceChoose bool // HIMSA forcechoose: show the account chooser (switch account)
+}
+
+// LoginFunc runs one login, reporting progress. It runs inside a tea.Cmd,
+// never in Update. On a verification failure it returns the Result too.
+type LoginFunc func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error)
 
 // Common is the state every screen shares, passed by pointer.
 type Common struct {
@@ -38,8 +44,9 @@ func NewCommon(cfg *config.Config) *Common {
 
 // DefaultLogin logs in with auth.Login using cfg, opening the system browser.
 func DefaultLogin(cfg *config.Config) LoginFunc {
-	return func(ctx context.Context, region config.Region, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, region)
+	return func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
+		o := auth.OptionsFrom(cfg, req.Region)
+		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
 		return auth.Login(ctx, o)
 	}

@@ -39,8 +39,9 @@ func TestFlowAgainstStandIn(t *testing.T) {
 		}
 	}
 	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true}
-	com.Login = func(ctx context.Context, r config.Region, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, r)
+	com.Login = func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
+		o := auth.OptionsFrom(cfg, req.Region)
+		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
 		o.Open = func(ctx context.Context, u string) error {
 			go func() { _, _, _ = sim.NewBrowser().Login(ctx, u, acct.Email) }()
@@ -53,7 +54,7 @@ func TestFlowAgainstStandIn(t *testing.T) {
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("global")) },
 		teatest.WithDuration(10*time.Second))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("tenantid")) },
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Code prefix")) },
 		teatest.WithDuration(20*time.Second))
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
@@ -62,7 +63,7 @@ func TestFlowAgainstStandIn(t *testing.T) {
 		t.Fatalf("final screen = %v, want session", final.screen)
 	}
 	view := screenText(final)
-	for _, want := range []string{"Logged in as " + acct.Name, acct.TenantID, "★ region", "eu  from the code prefix; you chose global"} {
+	for _, want := range []string{"Logged in as " + acct.Name, acct.TenantID, "Code prefix    eu", "You chose      global"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("final view lacks %q:\n%s", want, view)
 		}

@@ -1,10 +1,10 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -25,6 +25,7 @@ type LoginKeys struct {
 type loginModel struct {
 	com      *Common
 	keys     LoginKeys
+	req      LoginRequest
 	region   config.Region
 	spin     spinner.Model
 	done     map[auth.Step]auth.Event
@@ -35,10 +36,11 @@ type loginModel struct {
 	height   int
 }
 
-func newLoginModel(com *Common, region config.Region) loginModel {
+func newLoginModel(com *Common, req LoginRequest) loginModel {
 	return loginModel{
 		com:    com,
-		region: region,
+		req:    req,
+		region: req.Region,
 		done:   map[auth.Step]auth.Event{},
 		spin:   spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(com.Styles.Spinner)),
 		keys: LoginKeys{
@@ -88,7 +90,11 @@ func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
 func (m loginModel) View() string {
 	s := m.com.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render("Logging in at "+m.region.Name) + " " + s.Subtle.Render(m.region.Issuer) + "\n\n")
+	title := "Logging in at " + m.region.Name
+	if m.req.ForceChoose {
+		title = "Switching account at " + m.region.Name + " (forcechoose)"
+	}
+	b.WriteString(s.Title.Render(title) + " " + s.Subtle.Render(m.region.Issuer) + "\n\n")
 	pendingShown := false
 	for _, step := range auth.Steps {
 		ev, ok := m.done[step]
@@ -131,6 +137,9 @@ func explainLoginError(err error) string {
 	case errors.Is(err, auth.ErrNoClientID):
 		return err.Error()
 	}
+	if errors.Is(err, context.Canceled) {
+		return "Login cancelled."
+	}
 	return fmt.Sprintf("Login failed: %v", err)
 }
 
@@ -146,26 +155,4 @@ func hardWrap(s string, width int) string {
 	}
 	b.WriteString(s)
 	return b.String()
-}
-
-// relTime renders t relative to now: "in 59m", "3m ago".
-func relTime(t, now time.Time) string {
-	d := t.Sub(now).Round(time.Second)
-	switch {
-	case d >= 0:
-		return "in " + shortDur(d)
-	default:
-		return shortDur(-d) + " ago"
-	}
-}
-
-func shortDur(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	default:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
 }

@@ -6,7 +6,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/auth"
-	"ssodesk/config"
 )
 
 // loginEventMsg carries one progress event of login id.
@@ -32,14 +31,14 @@ type loginRun struct {
 
 // startLogin returns the Cmd that runs login and the handle to cancel it.
 // Nothing happens until the Cmd runs.
-func startLogin(id int, login LoginFunc, region config.Region) (loginRun, tea.Cmd) {
+func startLogin(id int, login LoginFunc, req LoginRequest) (loginRun, tea.Cmd) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan tea.Msg, 32)
 	run := loginRun{id: id, ch: ch, cancel: cancel}
 	work := func() tea.Msg {
 		go func() {
 			defer close(ch)
-			res, err := login(ctx, region, func(ev auth.Event) {
+			res, err := login(ctx, req, func(ev auth.Event) {
 				select {
 				case ch <- loginEventMsg{id: id, ev: ev}:
 				case <-ctx.Done():

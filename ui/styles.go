@@ -21,6 +21,9 @@ type Styles struct {
 	Warn      lipgloss.Style
 	URL       lipgloss.Style
 	Spinner   lipgloss.Style
+	Tab       lipgloss.Style
+	TabActive lipgloss.Style
+	Cursor    lipgloss.Style // the selected row's marker
 	IsDark    bool
 }
 
@@ -52,6 +55,9 @@ func NewStyles(isDark bool) *Styles {
 		Warn:      lipgloss.NewStyle().Foreground(warn),
 		URL:       lipgloss.NewStyle().Foreground(primary).Underline(true),
 		Spinner:   lipgloss.NewStyle().Foreground(accent),
+		Tab:       lipgloss.NewStyle().Foreground(subtle).Padding(0, 1),
+		TabActive: lipgloss.NewStyle().Foreground(fg).Background(badgeBg).Bold(true).Padding(0, 1),
+		Cursor:    lipgloss.NewStyle().Foreground(primary).Bold(true),
 		IsDark:    isDark,
 	}
 }

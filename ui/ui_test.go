@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"strconv"
@@ -36,7 +37,7 @@ func testConfig() *config.Config {
 	}
 }
 
-func noLogin(context.Context, config.Region, func(auth.Event)) (*auth.Result, error) {
+func noLogin(context.Context, LoginRequest, func(auth.Event)) (*auth.Result, error) {
 	return nil, errors.New("not used")
 }
 
@@ -81,17 +82,29 @@ func screenText(m Model) string { return ansi.Strip(m.View().Content) }
 
 func sampleResult() *auth.Result {
 	exp := now.Add(54 * time.Minute)
+	claims := map[string]any{
+		"iss": "https://idp.himsa-sso.com", "sub": "5f0c2a9e-0001", "name": "Mette Sørensen", "tenantid": "b2a1e7c4-0001",
+		"api": "https://api-eu.example/v1", "region": "eu", "aud": []any{"my-app"}, "nonce": "N1",
+		"exp": json.Number(strconv.FormatInt(exp.Unix(), 10)), "iat": json.Number(strconv.FormatInt(now.Add(-6*time.Minute).Unix(), 10)),
+	}
 	return &auth.Result{
 		Region:     config.Region{Name: "global", Issuer: "https://idp.himsa-sso.com"},
 		CodeRegion: "eu",
 		Issuer:     "https://idp.himsa-sso.com",
-		Token:      &oauth2.Token{AccessToken: "at", Expiry: exp},
-		Claims: map[string]any{
-			"sub": "5f0c2a9e-0001", "name": "Mette Sørensen", "tenantid": "b2a1e7c4-0001",
-			"api": "https://api-eu.example/v1", "region": "eu", "aud": []any{"my-app"},
-			"exp": float64(exp.Unix()), "iat": float64(now.Add(-6 * time.Minute).Unix()),
-		},
-		Checks: []auth.Check{{Name: "signature", OK: true}, {Name: "issuer", OK: true}, {Name: "nonce", OK: true}},
+		Token:      &oauth2.Token{AccessToken: "opaque-access-token-0123456789", Expiry: exp},
+		RawIDToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiI1ZjBjIn0.c2lnbmF0dXJl",
+		Header:     map[string]any{"alg": "RS256", "kid": "k1", "typ": "JWT"},
+		Claims:     claims,
+		Scopes:     []string{"openid", "profile", "noah.cloud.app.users.api"},
+		ScopesFrom: "token response",
+		Report: &auth.Report{Issuer: "https://idp.himsa-sso.com", Region: "global", KeyID: "k1", Checks: []auth.Check{
+			{Name: "issuer", Status: auth.Pass, Detail: "https://idp.himsa-sso.com, the global issuer, is on the allow-list"},
+			{Name: "signature", Status: auth.Pass, Detail: "RS256 by key kid=k1 from https://idp.himsa-sso.com/keys"},
+			{Name: "audience", Status: auth.Pass, Detail: "contains this app's client ID my-app"},
+			{Name: "expiry", Status: auth.Pass, Detail: "valid until 2026-11-21 10:24:00 (in 54m00s)"},
+			{Name: "nonce", Status: auth.Pass, Detail: "matches the one this login sent"},
+			{Name: "at_hash", Status: auth.Skip, Detail: "no at_hash claim"},
+		}},
 	}
 }
 
@@ -138,8 +151,8 @@ func TestRegionToLoginToSession(t *testing.T) {
 		t.Fatalf("screen = %v, want session", m.screen)
 	}
 	s = screenText(m)
-	for _, want := range []string{"Logged in as Mette Sørensen", "★ tenantid     b2a1e7c4-0001", "★ api          https://api-eu.example/v1",
-		"★ region       eu  from the code prefix; you chose global", "expires 10:24:00 (in 54m00s)"} {
+	for _, want := range []string{"Logged in as Mette Sørensen", "Tenant         b2a1e7c4-0001", "Code prefix    eu",
+		"API host       api-eu.example", "You used the global endpoint and picked an account in EU", "expires 10:24:00 — in 54m00s", "✓ verified"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("session screen lacks %q:\n%s", want, s)
 		}
@@ -245,7 +258,8 @@ func TestHostileClaimsCannotEscape(t *testing.T) {
 	res.Claims["extra"] = map[string]any{"k": "\x1b[31m"}
 	m := loginModelAt(t, 100, 30)
 	m = step(m, loginDoneMsg{id: m.run.id, res: res})
-	content := m.session.content()
+	m, _ = press(m, "2")
+	content, _ := m.session.render()
 	for _, bad := range []string{"\x1b[2J", "\x1b]52", "\x07", "\x9b", "\x1b[31m"} {
 		if strings.Contains(content, bad) {
 			t.Errorf("session content holds a raw control sequence %q", bad)

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/atotto/clipboard"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ssodesk/auth"
+)
+
+// actionTimeout bounds a refresh, userinfo or key fetch started from the UI.
+const actionTimeout = 30 * time.Second
+
+type inspectedMsg struct {
+	gen  int
+	insp inspection
+}
+
+type userInfoMsg struct {
+	gen  int
+	info *auth.UserInfo
+	err  error
+}
+
+type refreshedMsg struct {
+	gen int
+	out *auth.Refreshed
+	err error
+}
+
+// inspectCmd decodes the access and refresh tokens (which may be huge) and
+// verifies a JWT access token, off the UI goroutine.
+func inspectCmd(gen int, res *auth.Result) tea.Cmd {
+	return func() tea.Msg {
+		var in inspection
+		in.accessKind, in.access, in.accessErr = auth.ClassifyToken(res.Token.AccessToken)
+		in.refreshKind, _, _ = auth.ClassifyToken(res.Token.RefreshToken)
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		in.accessRep = res.VerifyAccessToken(ctx)
+		return inspectedMsg{gen: gen, insp: in}
+	}
+}
+
+func userInfoCmd(gen int, res *auth.Result) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		info, err := res.UserInfo(ctx)
+		return userInfoMsg{gen: gen, info: info, err: err}
+	}
+}
+
+func refreshCmd(gen int, res *auth.Result) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		out, err := res.Refresh(ctx)
+		return refreshedMsg{gen: gen, out: out, err: err}
+	}
+}
+
+// copiedMsg reports a copy to the clipboard.
+type copiedMsg struct {
+	what     string
+	n        int
+	localErr error
+	empty    bool
+}
+
+func (c copiedMsg) text() string {
+	if c.empty {
+		return "nothing to copy here"
+	}
+	where := "the terminal's clipboard (OSC 52) and the local clipboard"
+	if c.localErr != nil {
+		where = "the terminal's clipboard (OSC 52; no local clipboard here)"
+	}
+	return fmt.Sprintf("copied %s (%d bytes) to %s", c.what, c.n, where)
+}
+
+// copyCmd copies text with OSC 52 (works over SSH) and to the local
+// clipboard where one exists.
+func copyCmd(what, text string) tea.Cmd {
+	local := func() tea.Msg {
+		return copiedMsg{what: what, n: len(text), localErr: clipboard.WriteAll(text)}
+	}
+	return tea.Batch(tea.SetClipboard(text), local)
+}

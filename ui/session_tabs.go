@@ -1,0 +1,390 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+)
+
+// highlighted are the claims support staff look for first.
+var highlighted = []string{"tenantid", "api", "region"}
+
+// maxCellValue caps a claim value in a table; the Raw tab and copy give all.
+const maxCellValue = 300
+
+// render builds the current tab's content and its selectable rows.
+func (m sessionModel) render() (string, []rowRef) {
+	p := &page{m: m, s: m.com.Styles, now: m.com.Now()}
+	switch m.tab {
+	case tabSummary:
+		p.summary()
+	case tabID:
+		p.idToken()
+	case tabAccess:
+		p.accessToken()
+	case tabRefresh:
+		p.refreshToken()
+	case tabUserInfo:
+		p.userInfo()
+	case tabRaw:
+		p.raw()
+	}
+	return strings.Join(p.lines, "\n"), p.rows
+}
+
+// page accumulates a tab's lines.
+type page struct {
+	m     sessionModel
+	s     *Styles
+	now   time.Time
+	lines []string
+	rows  []rowRef
+}
+
+func (p *page) add(lines ...string) { p.lines = append(p.lines, lines...) }
+
+// para adds word-wrapped text.
+func (p *page) para(st lipgloss.Style, text string) {
+	p.add(strings.Split(wrap(st, p.m.width).Render(text), "\n")...)
+}
+
+func (p *page) field(label, value string) {
+	p.add(p.s.Key.Render(fmt.Sprintf("%-14s", label)) + " " + p.s.Value.Render(value))
+}
+
+func (p *page) heading(title string) {
+	if len(p.lines) > 0 {
+		p.add("")
+	}
+	p.add(p.s.Title.Render(title))
+}
+
+func (p *page) summary() {
+	r, s := p.m.res, p.s
+	p.field("User", orDash(auth.Printable(r.Claim("name")))+s.Subtle.Render("  sub "+auth.Printable(r.Claim("sub"))))
+	tenantName := auth.Printable(r.Claim("tenantname"))
+	if tenantName == "" && p.m.info != nil {
+		tenantName = auth.Printable(auth.ClaimString(p.m.info.Claims, "tenantname"))
+	}
+	if tenantName == "" {
+		tenantName = s.Subtle.Render("(tenantname: press u to fetch userinfo)")
+	}
+	p.field("Tenant", s.Highlight.Render(orDash(auth.Printable(r.Claim("tenantid"))))+"  "+tenantName)
+	p.field("You chose", r.Region.Name+s.Subtle.Render("  "+r.Region.Issuer))
+	p.field("Code prefix", s.Highlight.Render(orDash(r.CodeRegion)))
+	p.field("ID token iss", r.Issuer+s.Subtle.Render("  ("+orText(r.IssuerRegion(), "not a configured region")+")"))
+	p.field("API host", s.Highlight.Render(orDash(r.APIHost()))+s.Subtle.Render("  api claim "+orDash(auth.Printable(r.Claim("api")))))
+	p.add("")
+	p.para(s.Text, r.RegionStory())
+	p.add("")
+	p.field("Scopes", strings.Join(r.Scopes, " ")+s.Subtle.Render("  ("+r.ScopesFrom+")"))
+	if r.Token.RefreshToken != "" {
+		p.field("Refresh token", s.OK.Render("issued")+s.Subtle.Render("  (r refreshes)"))
+	} else {
+		p.field("Refresh token", "none"+s.Subtle.Render("  (see tab 4)"))
+	}
+	if exp := r.Token.Expiry; !exp.IsZero() {
+		st := s.OK
+		if exp.Before(p.now) {
+			st = s.Error
+		}
+		p.field("Access token", st.Render("expires "+exp.Local().Format("15:04:05")+" — "+auth.RelTime(exp, p.now)))
+	} else {
+		p.field("Access token", "no expiry given by the IdP")
+	}
+	if r.Verified() {
+		p.field("ID token", s.OK.Render("✓ verified")+s.Subtle.Render("  "+r.ChecksSummary()))
+	} else {
+		p.field("ID token", s.Error.Render("✗ NOT verified: ")+s.Error.Render(reportFailures(r.Report)))
+	}
+	if lr := p.m.lastRefresh; lr != nil {
+		p.heading("Last refresh")
+		p.para(s.Text, refreshSummary(lr))
+		for _, c := range lr.Changes {
+			p.add("  " + s.Key.Render(fmt.Sprintf("%-12s", c.Name)) + " " + changeText(c, p.now))
+		}
+	}
+}
+
+func reportFailures(r *auth.Report) string {
+	if r == nil {
+		return "no report"
+	}
+	return r.Failures()
+}
+
+func changeText(c auth.ClaimChange, now time.Time) string {
+	if slices.Contains(auth.TimeClaims, c.Name) {
+		return fmtTimeText(c.Old, now) + " → " + fmtTimeText(c.New, now)
+	}
+	return orText(auth.Printable(c.Old), "(absent)") + " → " + orText(auth.Printable(c.New), "(absent)")
+}
+
+func fmtTimeText(v string, now time.Time) string {
+	var n json.Number = json.Number(v)
+	if f, err := n.Float64(); err == nil {
+		return time.Unix(int64(f), 0).Local().Format("15:04:05")
+	}
+	return orText(v, "(absent)")
+}
+
+func (p *page) idToken() {
+	r := p.m.res
+	p.jwtHeader(r.Header)
+	p.report("Verification", r.Report)
+	p.claims("Claims", r.Claims, nil)
+}
+
+func (p *page) accessToken() {
+	s, insp := p.s, p.m.insp
+	switch {
+	case insp == nil:
+		p.add(s.Subtle.Render("decoding the access token…"))
+	case insp.accessKind == auth.TokenAbsent:
+		p.add("No access token.")
+	case insp.accessKind == auth.TokenOpaque:
+		p.add(s.Title.Render(fmt.Sprintf("Opaque, %d bytes", len(p.m.res.Token.AccessToken))))
+		p.para(s.Subtle, "Not a JWT, and that is fine: HIMSA says access tokens \"may vary greatly in length. Make no assumptions about the contents. It can change at any point in time.\" It is sent to the API as it is.")
+	case insp.accessKind == auth.TokenMalformed:
+		p.add(s.Warn.Render("Shaped like a JWT, but it does not decode: " + insp.accessErr.Error()))
+		p.para(s.Subtle, "It is still sent to the API as it is; HIMSA makes no promise about its format.")
+	default:
+		p.add(s.Title.Render(fmt.Sprintf("JWT, %d bytes", len(p.m.res.Token.AccessToken))))
+		p.jwtHeader(insp.access.Header)
+		if insp.accessRep != nil {
+			p.report("Verification (against the IdP's keys)", insp.accessRep)
+		}
+		p.claims("Claims", insp.access.Claims, nil)
+	}
+}
+
+func (p *page) refreshToken() {
+	r, s := p.m.res, p.s
+	rt := r.Token.RefreshToken
+	if rt == "" {
+		p.add(s.Title.Render("No refresh token was issued"))
+		if slices.Contains(r.Scopes, config.ScopeOfflineAccess) {
+			p.para(s.Text, "The login asked for offline_access but the IdP returned none: HIMSA has not enabled refresh tokens for this app (it enables them per app, on request).")
+		} else {
+			p.para(s.Text, "The login did not ask for offline_access, so the IdP issues none. Set offline_access: true in the config (or --offline-access) if your app registration allows it; HIMSA enables refresh tokens per app.")
+		}
+		p.para(s.Subtle, "Service apps (client credentials) never get a refresh token. Without one, renew by logging in again.")
+		return
+	}
+	kind := "opaque"
+	if k, _, _ := auth.ClassifyToken(rt); k == auth.TokenJWT {
+		kind = "a JWT (do not rely on that: HIMSA says refresh tokens may change at any time)"
+	}
+	p.add(s.Title.Render(fmt.Sprintf("Present: %d bytes, %s", len(rt), kind)))
+	p.field("Value", p.secret(rt))
+	p.para(s.Subtle, "offline_access asked the IdP for this token; HIMSA enables refresh tokens per app. Press r to trade it for new tokens.")
+	if lr := p.m.lastRefresh; lr != nil {
+		p.field("Last refresh", yesNo(lr.Rotated, "rotated it (the old one is spent)", "kept it (not rotated)"))
+	}
+}
+
+func (p *page) userInfo() {
+	s := p.s
+	if p.m.info == nil {
+		p.add(s.Subtle.Render("Press u to fetch userinfo from the issuer's userinfo endpoint (sub, noahuserid, noahroleid, tenantname)."))
+		if p.m.infoErrorMsg != "" {
+			p.add("")
+			p.para(s.Error, "Last attempt failed: "+p.m.infoErrorMsg)
+		}
+		return
+	}
+	p.add(s.Subtle.Render("From " + p.m.info.Endpoint))
+	p.claims("Claims", p.m.info.Claims, p.m.res.Claims)
+}
+
+func (p *page) raw() {
+	s, r := p.s, p.m.res
+	if p.m.reveal {
+		p.add(s.Warn.Render("Tokens shown in full; v masks them."))
+	} else {
+		p.add(s.Subtle.Render("Tokens are masked; v reveals them, C copies the current one."))
+	}
+	for _, t := range []struct{ name, raw string }{
+		{"ID token", r.RawIDToken}, {"Access token", r.Token.AccessToken}, {"Refresh token", r.Token.RefreshToken},
+	} {
+		p.heading(fmt.Sprintf("%s (%d bytes)", t.name, len(t.raw)))
+		if t.raw == "" {
+			p.add(s.Subtle.Render("(none)"))
+			continue
+		}
+		if p.m.reveal {
+			p.add(strings.Split(hardWrap(auth.Printable(t.raw), p.m.width), "\n")...)
+		} else {
+			p.add(auth.Mask(t.raw))
+		}
+	}
+}
+
+// secret shows a token masked unless the user revealed tokens.
+func (p *page) secret(raw string) string {
+	if p.m.reveal {
+		return truncate(auth.Printable(raw), maxCellValue)
+	}
+	return auth.Mask(raw)
+}
+
+func (p *page) jwtHeader(h map[string]any) {
+	var parts []string
+	for _, k := range []string{"alg", "kid", "typ"} {
+		if v, ok := h[k]; ok {
+			parts = append(parts, k+" "+auth.Printable(fmt.Sprint(v)))
+		}
+	}
+	p.heading("Header")
+	p.add("  " + p.s.Value.Render(strings.Join(parts, " · ")))
+}
+
+func (p *page) report(title string, r *auth.Report) {
+	s := p.s
+	p.heading(title)
+	if r == nil {
+		p.add(s.Subtle.Render("  not verified"))
+		return
+	}
+	for _, c := range r.Checks {
+		var st lipgloss.Style
+		switch c.Status {
+		case auth.Pass:
+			st = s.OK
+		case auth.Fail:
+			st = s.Error
+		case auth.Warn:
+			st = s.Warn
+		default:
+			st = s.Subtle
+		}
+		line := "  " + st.Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(auth.Printable(c.Detail))
+		p.add(strings.Split(wrap(lipgloss.NewStyle(), p.m.width).Render(line), "\n")...)
+	}
+}
+
+// claims adds a claims table; each claim is a selectable row. compare, when
+// set, adds whether each claim also appears there (UserInfo vs ID token).
+func (p *page) claims(title string, claims, compare map[string]any) {
+	s := p.s
+	p.heading(title)
+	names := make([]string, 0, len(claims))
+	width := 8
+	for k := range claims {
+		names = append(names, k)
+		width = min(max(width, len(k)), 20)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		value := claimText(k, claims[k], p.now)
+		cursor, star := " ", "  "
+		if len(p.rows) == p.m.cursor {
+			cursor = s.Cursor.Render("▸")
+		}
+		ks, vs := s.Key, s.Value
+		if slices.Contains(highlighted, k) {
+			star, ks, vs = s.Highlight.Render("★ "), s.Highlight, s.Highlight
+		}
+		line := cursor + star + ks.Render(fmt.Sprintf("%-*s", width, auth.Printable(k))) + " " + vs.Render(truncate(value, maxCellValue))
+		if compare != nil {
+			line += "  " + p.alsoIn(k, claims[k], compare)
+		}
+		if label := auth.ClaimLabel(k); label != "" {
+			line += "  " + s.Subtle.Render(label)
+		}
+		p.rows = append(p.rows, rowRef{line: len(p.lines), name: k, value: rawClaim(claims[k])})
+		p.add(line)
+	}
+}
+
+// alsoIn says whether a userinfo claim is in the ID token too.
+func (p *page) alsoIn(k string, v any, idClaims map[string]any) string {
+	other, ok := idClaims[k]
+	switch {
+	case !ok:
+		return p.s.Warn.Render("[only in userinfo]")
+	case rawClaim(other) == rawClaim(v):
+		return p.s.OK.Render("[also in ID token]")
+	}
+	return p.s.Error.Render("[ID token says " + truncate(auth.Printable(rawClaim(other)), 40) + "]")
+}
+
+// rawClaim is a claim's value as copied: strings as they are, the rest as JSON.
+func rawClaim(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// claimText renders a claim value for a table: NumericDate claims as local
+// and relative time, others as text or compact JSON, always printable.
+func claimText(name string, v any, now time.Time) string {
+	if slices.Contains(auth.TimeClaims, name) {
+		var secs float64
+		switch x := v.(type) {
+		case json.Number:
+			secs, _ = x.Float64()
+		case float64:
+			secs = x
+		}
+		if secs > 0 {
+			return auth.LocalTime(time.Unix(int64(secs), 0), now)
+		}
+	}
+	return auth.Printable(rawClaim(v))
+}
+
+func orDash(s string) string { return orText(s, "—") }
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+func yesNo(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}
+
+// wrap returns st word-wrapping at width (when known).
+func wrap(st lipgloss.Style, width int) lipgloss.Style {
+	if width <= 0 {
+		return st
+	}
+	return st.Width(width)
+}
+
+// truncate cuts s to width cells.
+func truncate(s string, width int) string {
+	if width <= 0 || len(s) <= width && lipgloss.Width(s) <= width {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > width {
+		r = r[:width]
+	}
+	for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}
