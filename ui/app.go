@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
-
 )
 
 type screen int

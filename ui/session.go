@@ -71,12 +71,12 @@ type inspection struct {
 
 // sessionModel is the inspector: tabs over one login's tokens and claims.
 type sessionModel struct {
-	com    *Common
-	keys   SessionKeys
-	res    *auth.Result
-	gen    int         // bumps when res changes; stale Cmd results are dropped
-	insp   *inspection // nil while decoding
-	info   *auth.UserInfo
+	com          *Common
+	keys         SessionKeys
+	res          *auth.Result
+	gen          int         // bumps when res changes; stale Cmd results are dropped
+	insp         *inspection // nil while decoding
+	info         *auth.UserInfo
 	infoErrorMsg string
 	lastRefresh  *auth.Refreshed
 	busy         string // "refreshing…"
