@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -87,7 +88,11 @@ type sessionModel struct {
 	reveal bool
 	cursor int      // selected row on claim tabs
 	rows   []rowRef // selectable rows of the current tab
-	vp     viewport.Model
+	lines  []string // the current tab, all of it
+	off    int      // first line shown
+	// vp draws only the visible window of lines: handing it a 1 MB token
+	// would make it measure every line's width on each change.
+	vp viewport.Model
 	width  int
 	height int
 }
@@ -101,7 +106,7 @@ type rowRef struct {
 
 func newSessionModel(com *Common, res *auth.Result, gen int) sessionModel {
 	m := sessionModel{com: com, res: res, gen: gen, vp: viewport.New(), keys: defaultSessionKeys()}
-	m.vp.KeyMap = viewport.KeyMap{} // keys are ours; the viewport only scrolls when told
+	m.vp.KeyMap = viewport.KeyMap{} // keys are ours; scrolling is scrollTo
 	m.refresh()
 	return m
 }
@@ -129,7 +134,26 @@ func (m *sessionModel) refresh() {
 	if m.cursor >= len(rows) {
 		m.cursor = max(len(rows)-1, 0)
 	}
-	m.vp.SetContent(content)
+	m.lines = strings.Split(content, "\n")
+	m.scrollTo(m.off)
+}
+
+// scrollTo shows the window of lines starting at off (clamped).
+func (m *sessionModel) scrollTo(off int) {
+	h := m.vp.Height()
+	m.off = min(max(off, 0), max(len(m.lines)-h, 0))
+	end := min(m.off+h, len(m.lines))
+	m.vp.SetContentLines(slices.Clone(m.lines[m.off:end]))
+}
+
+// ensureVisible scrolls so that line is on screen.
+func (m *sessionModel) ensureVisible(line int) {
+	switch h := m.vp.Height(); {
+	case line < m.off:
+		m.scrollTo(line)
+	case line >= m.off+h:
+		m.scrollTo(line - h + 1)
+	}
 }
 
 func (m *sessionModel) setStatus(msg string, bad bool) { m.status, m.statusBad = msg, bad }
@@ -194,15 +218,15 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	case key.Matches(msg, k.Down):
 		m.move(1)
 	case key.Matches(msg, k.Page):
-		switch msg.String() {
+		switch h := m.vp.Height(); msg.String() {
 		case "pgup":
-			m.vp.PageUp()
+			m.scrollTo(m.off - h)
 		case "pgdown":
-			m.vp.PageDown()
+			m.scrollTo(m.off + h)
 		case "home":
-			m.vp.GotoTop()
+			m.scrollTo(0)
 		case "end":
-			m.vp.GotoBottom()
+			m.scrollTo(len(m.lines))
 		}
 	case key.Matches(msg, k.Reveal):
 		m.reveal = !m.reveal
@@ -229,24 +253,21 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 func (m *sessionModel) setTab(t tab) {
 	n := tab(len(tabNames))
 	m.tab = (t%n + n) % n
-	m.cursor = 0
-	m.vp.GotoTop()
+	m.cursor, m.off = 0, 0
 	m.refresh()
 }
 
 // move moves the row cursor on claim tabs, or scrolls elsewhere.
 func (m *sessionModel) move(d int) {
-	if len(m.rows) == 0 {
-		if d < 0 {
-			m.vp.ScrollUp(1)
-		} else {
-			m.vp.ScrollDown(1)
-		}
+	next := m.cursor + d
+	if len(m.rows) == 0 || next < 0 || next >= len(m.rows) {
+		// No rows, or past the first/last claim: scroll to what lies beyond.
+		m.scrollTo(m.off + d)
 		return
 	}
-	m.cursor = min(max(m.cursor+d, 0), len(m.rows)-1)
+	m.cursor = next
 	m.refresh()
-	m.vp.EnsureVisible(m.rows[m.cursor].line, 0, 0)
+	m.ensureVisible(m.rows[m.cursor].line)
 }
 
 // copySelected copies the selected claim, or the tab's token.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 
@@ -374,17 +375,25 @@ func wrap(st lipgloss.Style, width int) lipgloss.Style {
 	return st.Width(width)
 }
 
-// truncate cuts s to width cells.
+// truncate cuts s to width cells. It looks at no more than width runes, so
+// a 1 MB claim costs no more than a short one.
 func truncate(s string, width int) string {
-	if width <= 0 || len(s) <= width && lipgloss.Width(s) <= width {
+	if width <= 0 || len(s) <= width { // a rune takes at least as many bytes as cells
 		return s
 	}
-	r := []rune(s)
-	if len(r) > width {
-		r = r[:width]
+	end, n := 0, 0
+	for end < len(s) && n < width {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+		n++
 	}
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > width {
-		r = r[:len(r)-1]
+	if end == len(s) && lipgloss.Width(s) <= width {
+		return s
 	}
-	return string(r) + "…"
+	cut := s[:end]
+	for cut != "" && lipgloss.Width(cut)+1 > width {
+		_, size := utf8.DecodeLastRuneInString(cut)
+		cut = cut[:len(cut)-size]
+	}
+	return cut + "…"
 }

@@ -304,14 +304,19 @@ func TestHugeTokenFitsAndScrolls(t *testing.T) {
 	}
 }
 
-// BenchmarkSessionHugeToken measures what a user waits for with a 1 MB
-// access token: decoding it (inspectCmd) and rendering the Access and the
-// revealed Raw tab through the viewport, plus a View().
+// BenchmarkSessionHugeToken measures what a user waits for with a large
+// access token:
+//   - open: decoding it (inspectCmd) and rendering the Access tab, which is
+//     what the default (masked) screens show;
+//   - reveal: rendering the whole token on the Raw tab (press v), a deliberate
+//     action whose cost is dominated by the viewport measuring every line;
+//   - scroll: one page down and a View() on the revealed Raw tab.
 func BenchmarkSessionHugeToken(b *testing.B) {
+	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
 	for _, size := range []int{1 << 10, 64 << 10, 1 << 20} {
-		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
-			res := bigResult(size)
-			com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
+		res := bigResult(size)
+		name := fmt.Sprintf("%dKB", size>>10)
+		b.Run("open/"+name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sm := newSessionModel(com, res, 1)
@@ -319,8 +324,26 @@ func BenchmarkSessionHugeToken(b *testing.B) {
 				sm, _ = sm.Update(inspectCmd(1, res)())
 				sm.setTab(tabAccess)
 				_ = sm.View()
-				sm.reveal = true
+			}
+		})
+		b.Run("reveal/"+name, func(b *testing.B) {
+			sm := newSessionModel(com, res, 1)
+			sm.SetSize(100, 27)
+			sm.reveal = true
+			b.ReportAllocs()
+			for b.Loop() {
 				sm.setTab(tabRaw)
+				_ = sm.View()
+			}
+		})
+		b.Run("scroll/"+name, func(b *testing.B) {
+			sm := newSessionModel(com, res, 1)
+			sm.SetSize(100, 27)
+			sm.reveal = true
+			sm.setTab(tabRaw)
+			b.ReportAllocs()
+			for b.Loop() {
+				sm, _ = sm.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
 				_ = sm.View()
 			}
 		})
@@ -328,3 +351,21 @@ func BenchmarkSessionHugeToken(b *testing.B) {
 }
 
 var _ = ansi.Strip
+
+func TestCursorStaysVisibleOnShortScreens(t *testing.T) {
+	m := sessionAt(t, 100, 12, sampleResult())
+	m, _ = press(m, "2")
+	for i := 0; i < len(m.session.rows)+2; i++ {
+		m, _ = press(m, "j")
+		name := m.session.rows[m.session.cursor].name
+		if s := screenText(m); !strings.Contains(s, "▸") || !strings.Contains(s, name) {
+			t.Fatalf("after %d×j the selected claim %q is off screen:\n%s", i+1, name, s)
+		}
+	}
+	for i := 0; i < len(m.session.rows)+20; i++ { // past the first claim: scrolls up to the report
+		m, _ = press(m, "k")
+	}
+	if m.session.off != 0 || m.session.cursor != 0 {
+		t.Errorf("back at the top: off %d cursor %d", m.session.off, m.session.cursor)
+	}
+}
