@@ -92,7 +92,7 @@ type sessionModel struct {
 	off    int      // first line shown
 	// vp draws only the visible window of lines: handing it a 1 MB token
 	// would make it measure every line's width on each change.
-	vp viewport.Model
+	vp     viewport.Model
 	width  int
 	height int
 }
