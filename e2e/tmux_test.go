@@ -67,8 +67,8 @@ func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
 
 // TestTmuxDemoLogin drives `ssodesk demo` in a real terminal: pick the
 // global region, log in (the stand-in's scripted browser picks an EU
-// account), see tenantid, survive a resize to 20×5 and back, quit with q:
-// exit 0 and the terminal restored.
+// account), see the summary, the ID token's report and userinfo, survive a
+// resize to 20×5 and back, quit with q: exit 0 and the terminal restored.
 func TestTmuxDemoLogin(t *testing.T) {
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
@@ -80,18 +80,27 @@ func TestTmuxDemoLogin(t *testing.T) {
 	s.waitFor("Where do you want to log in?", 20*time.Second)
 	s.waitFor("global — Global (pick an account in any region), stand-in", 5*time.Second)
 	s.keys("Enter")
-	screen := s.waitFor("tenantid", 20*time.Second)
-	for _, want := range []string{"Logged in as Mette Sørensen", "b2a1e7c4-0001-4d2e-8f10-0e0000000001", "eu  from the code prefix; you chose global", "signature ✓"} {
+	screen := s.waitFor("Code prefix", 20*time.Second)
+	for _, want := range []string{"Logged in as Mette Sørensen", "b2a1e7c4-0001-4d2e-8f10-0e0000000001", "Code prefix    eu",
+		"picked an account in EU", "✓ verified"} {
 		if !strings.Contains(screen, want) {
-			t.Errorf("session screen lacks %q:\n%s", want, screen)
+			t.Errorf("summary lacks %q:\n%s", want, screen)
 		}
 	}
+	s.keys("2")
+	s.waitFor("✓ signature", 5*time.Second)
+	s.keys("u")
+	screen = s.waitFor("[only in userinfo]", 10*time.Second)
+	if !strings.Contains(screen, "noahuserid") || !strings.Contains(screen, "100241") {
+		t.Errorf("userinfo tab:\n%s", screen)
+	}
+	s.keys("1")
 
 	s.tmux("resize-window", "-t", s.target, "-x", "20", "-y", "5")
 	time.Sleep(500 * time.Millisecond)
 	small := s.screen()
 	s.tmux("resize-window", "-t", s.target, "-x", "100", "-y", "30")
-	s.waitFor("tenantid", 5*time.Second)
+	s.waitFor("Code prefix", 5*time.Second)
 	if strings.Contains(small, "panic") {
 		t.Fatalf("panic at 20×5:\n%s", small)
 	}
@@ -109,7 +118,7 @@ func TestTmuxDemoLogin(t *testing.T) {
 	if strings.TrimSpace(string(code)) != "0" {
 		t.Fatalf("exit code %q; screen:\n%s", code, s.screen())
 	}
-	if after := s.screen(); strings.Contains(after, "tenantid") || strings.Contains(after, "DEMO") {
+	if after := s.screen(); strings.Contains(after, "Code prefix") || strings.Contains(after, "DEMO") {
 		t.Errorf("terminal not restored after quit:\n%s", after)
 	}
 }
