@@ -112,21 +112,16 @@ func (h *apiHandler) authorize(r *http.Request) (*apiClaims, *apiError) {
 	return claims, nil
 }
 
-// verifyAccessToken checks signature (against every region key of the sim),
+// verifyAccessToken checks signature (against every key the sim's JWKS
+// publish, so also a region's previous key after a rotation),
 // issuer, expiry and not-before of a JWT access token.
 func (c *core) verifyAccessToken(raw string, now time.Time) (*apiClaims, *apiError) {
 	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil || len(jws.Signatures) != 1 {
 		return nil, invalidToken("malformed token")
 	}
-	kid := jws.Signatures[0].Header.KeyID
-	var key *signingKey
-	for _, k := range c.keys {
-		if k.id == kid {
-			key = k
-		}
-	}
-	if key == nil {
+	key, ok := c.publishedKey(jws.Signatures[0].Header.KeyID)
+	if !ok {
 		return nil, invalidToken("token is not signed by a key of this HIMSA stand-in")
 	}
 	payload, err := jws.Verify(&key.private.PublicKey)

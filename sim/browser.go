@@ -18,7 +18,10 @@ const maxPageBytes = 1 << 20
 
 // Browser is a scripted user agent for the sim's login pages: it keeps
 // cookies and follows redirects, so a login runs from the authorize URL to
-// the app's loopback callback page.
+// the app's loopback callback page. Like a real browser it keeps the IdP's
+// SSO session cookie, so a second login with the same Browser may complete
+// without a login page (see Login); Forget starts afresh. A Browser is not
+// meant for concurrent logins.
 type Browser struct {
 	Client *http.Client
 }
@@ -29,14 +32,35 @@ func NewBrowser() *Browser {
 	return &Browser{Client: &http.Client{Jar: jar}}
 }
 
+// Forget clears the Browser's cookies, including the IdP's SSO session, as
+// a new private window would. It does nothing if Client has no cookie jar.
+func (b *Browser) Forget() {
+	if b.Client == nil || b.Client.Jar == nil {
+		return
+	}
+	jar, _ := cookiejar.New(nil)
+	b.Client.Jar = jar
+}
+
 // Login opens authURL (an authorize URL of any sim endpoint), picks account
 // (by Account.ID or e-mail; "" = the first listed) on the login page, submits
 // the form and follows redirects to the final response, normally the app's
 // loopback callback page. It returns that page's status and body.
+//
+// When the IdP shows no login page because its SSO session signs the user in
+// silently (or answers prompt=none with error=login_required), the redirects
+// lead straight to the app: Login then returns that final page as it is,
+// without choosing anything, even when account names another account than
+// the session's. That is what a real browser would show; a caller that
+// needs a particular account should pass forcechoose (or prompt=
+// select_account) in authURL, or call Forget first.
 func (b *Browser) Login(ctx context.Context, authURL, account string) (status int, body string, err error) {
-	form, err := b.openLogin(ctx, authURL)
+	form, final, err := b.openLogin(ctx, authURL)
 	if err != nil {
 		return 0, "", err
+	}
+	if final != nil {
+		return final.status, final.body, nil
 	}
 	choice, err := form.pick(account)
 	if err != nil {
@@ -46,16 +70,27 @@ func (b *Browser) Login(ctx context.Context, authURL, account string) (status in
 }
 
 // Cancel opens authURL and presses Cancel on the login page, following the
-// redirect to the app's callback. It returns the final status and body.
+// redirect to the app's callback. It returns the final status and body. If
+// the IdP shows no login page (silent SSO login), Cancel returns the final
+// page it reached with an error: there was nothing to cancel.
 func (b *Browser) Cancel(ctx context.Context, authURL string) (status int, body string, err error) {
-	form, err := b.openLogin(ctx, authURL)
+	form, final, err := b.openLogin(ctx, authURL)
 	if err != nil {
 		return 0, "", err
+	}
+	if final != nil {
+		return final.status, final.body, errors.New("sim browser: the IdP showed no login page (its SSO session signed in silently), so there was nothing to cancel")
 	}
 	if !form.hasCancel {
 		return 0, "", errors.New("sim browser: the login page has no Cancel button")
 	}
 	return b.submit(ctx, form, "cancel", "1")
+}
+
+// finalPage is a response outside the IdP that a redirect chain ended at.
+type finalPage struct {
+	status int
+	body   string
 }
 
 // loginForm is what the Browser reads from the sim's login page.
@@ -97,24 +132,34 @@ func (f *loginForm) pick(account string) (string, error) {
 	return "", fmt.Errorf("sim browser: account %q is not offered on this login page (offered: %s)", account, strings.Join(offered, "; "))
 }
 
-// openLogin GETs authURL, follows redirects and parses the login form.
-func (b *Browser) openLogin(ctx context.Context, authURL string) (*loginForm, error) {
+// openLogin GETs authURL, follows redirects and parses the login form. If
+// the redirects end at no login page and outside authURL's host (the IdP
+// sent the user straight back to the app), it returns that page instead.
+func (b *Browser) openLogin(ctx context.Context, authURL string) (*loginForm, *finalPage, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("sim browser: %w", err)
+		return nil, nil, fmt.Errorf("sim browser: %w", err)
 	}
 	resp, body, err := b.do(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if resp.StatusCode == http.StatusOK {
+		if form, err := parseLoginForm(body, resp.Request.URL); err == nil {
+			return form, nil, nil
+		}
+	}
+	if resp.Request.URL.Host != req.URL.Host {
+		return nil, &finalPage{status: resp.StatusCode, body: body}, nil
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("sim browser: the IdP answered %s at %s: %s", resp.Status, resp.Request.URL, snippet(body))
+		return nil, nil, fmt.Errorf("sim browser: the IdP answered %s at %s: %s", resp.Status, resp.Request.URL, snippet(body))
 	}
 	form, err := parseLoginForm(body, resp.Request.URL)
 	if err != nil {
-		return nil, fmt.Errorf("sim browser: %w at %s (status %d): %s", err, resp.Request.URL, resp.StatusCode, snippet(body))
+		return nil, nil, fmt.Errorf("sim browser: %w at %s (status %d): %s", err, resp.Request.URL, resp.StatusCode, snippet(body))
 	}
-	return form, nil
+	return form, nil, nil
 }
 
 // submit posts the form with the pressed button name=value and follows the

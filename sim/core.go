@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -20,6 +22,9 @@ const (
 	codeTTL = 10 * time.Minute
 	// refreshTokenTTL is the lifetime of a refresh token.
 	refreshTokenTTL = 30 * 24 * time.Hour
+	// sessionTTL is the lifetime of an SSO session (the cookie itself is a
+	// browser-session cookie).
+	sessionTTL = 24 * time.Hour
 )
 
 // errNotFound is returned for unknown or expired auth requests, codes and
@@ -45,14 +50,29 @@ type codeEntry struct {
 type core struct {
 	opts     Options
 	regions  map[string]Region // by name; fixed after Start
-	keys     map[string]*signingKey
-	accounts []Account // demo accounts of the configured regions
+	accounts []Account         // demo accounts of the configured regions
+	// providers are the zitadel providers by region (fixed after Start); the
+	// global endpoint hands token requests to them in IssuerRegional mode.
+	providers map[string]http.Handler
+	// regionalExchange is true in IssuerRegional mode.
+	regionalExchange atomic.Bool
+
+	keyMu sync.RWMutex
+	keys  map[string]*regionKeys // by region
 
 	mu            sync.Mutex
 	authRequests  map[string]*authRequest
 	codes         map[string]codeEntry
 	accessTokens  map[string]*accessToken
 	refreshTokens map[string]*refreshTokenRequest
+	sessions      map[string]ssoSession // by the opaque ID in the cookie
+}
+
+// ssoSession is the IdP's memory of a browser's login: the account picked
+// and when.
+type ssoSession struct {
+	AccountID string
+	AuthTime  time.Time
 }
 
 // newCore returns an empty core for opts (already defaulted).
@@ -60,12 +80,15 @@ func newCore(opts Options) *core {
 	c := &core{
 		opts:          opts,
 		regions:       make(map[string]Region),
-		keys:          make(map[string]*signingKey),
+		keys:          make(map[string]*regionKeys),
+		providers:     make(map[string]http.Handler),
 		authRequests:  make(map[string]*authRequest),
 		codes:         make(map[string]codeEntry),
 		accessTokens:  make(map[string]*accessToken),
 		refreshTokens: make(map[string]*refreshTokenRequest),
+		sessions:      make(map[string]ssoSession),
 	}
+	c.regionalExchange.Store(opts.GlobalExchangeIssuer == IssuerRegional)
 	for _, a := range demoAccounts {
 		if slices.Contains(opts.Regions, a.Region) {
 			c.accounts = append(c.accounts, a)
@@ -162,6 +185,11 @@ func (c *core) pruneLocked(now time.Time) {
 			delete(c.refreshTokens, tok)
 		}
 	}
+	for id, ss := range c.sessions {
+		if now.Sub(ss.AuthTime) > sessionTTL {
+			delete(c.sessions, id)
+		}
+	}
 }
 
 // authRequest returns a copy of the auth request id if it was created at
@@ -188,9 +216,15 @@ func (c *core) authRequestLocked(id, endpoint string) (*authRequest, error) {
 	return ar, nil
 }
 
-// completeLogin marks the auth request done for accountID. The account must
-// be offered by the endpoint's login page.
+// completeLogin marks the auth request done for accountID, authenticated
+// now. The account must be offered by the endpoint's login page.
 func (c *core) completeLogin(id, endpoint, accountID string) error {
+	return c.completeLoginAt(id, endpoint, accountID, time.Now().UTC())
+}
+
+// completeLoginAt is completeLogin with the time the user authenticated (for
+// a silent SSO login, when the session was created).
+func (c *core) completeLoginAt(id, endpoint, accountID string, authTime time.Time) error {
 	acc, ok := c.account(accountID)
 	if !ok || (endpoint != GlobalRegion && acc.Region != endpoint) {
 		return fmt.Errorf("account %q is not offered at the %s endpoint", accountID, endpoint)
@@ -205,7 +239,7 @@ func (c *core) completeLogin(id, endpoint, accountID string) error {
 		return errors.New("this login was already completed")
 	}
 	ar.UserID = acc.ID
-	ar.AuthTime = time.Now().UTC()
+	ar.AuthTime = authTime
 	ar.done = true
 	return nil
 }
@@ -384,4 +418,33 @@ func (c *core) terminateSession(userID, clientID string) {
 			delete(c.refreshTokens, tok)
 		}
 	}
+}
+
+// createSession starts an SSO session for accountID and returns its opaque
+// ID (the cookie value). The session replacing, if any, is dropped.
+func (c *core) createSession(accountID, replacing string) string {
+	id := newID() + newID()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.sessions, replacing)
+	c.sessions[id] = ssoSession{AccountID: accountID, AuthTime: time.Now().UTC()}
+	return id
+}
+
+// session returns the live SSO session id.
+func (c *core) session(id string) (ssoSession, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ss, ok := c.sessions[id]
+	if !ok || time.Since(ss.AuthTime) > sessionTTL {
+		return ssoSession{}, false
+	}
+	return ss, true
+}
+
+// mayLogInAt reports whether accountID can be signed in at endpoint (the
+// global endpoint: any account; a regional one: accounts of its region).
+func (c *core) mayLogInAt(accountID, endpoint string) bool {
+	acc, ok := c.account(accountID)
+	return ok && (endpoint == GlobalRegion || acc.Region == endpoint)
 }

@@ -19,7 +19,22 @@
 //   - refresh tokens only with offline_access, rotated on every use;
 //   - client credentials for service apps, never with a refresh token;
 //   - the culture-lcid and forcechoose authorize parameters;
+//   - an SSO session (cookie) that signs the user in silently on the next
+//     authorize request, unless forcechoose or prompt=select_account/login
+//     asks for the account chooser; prompt=none answers login_required
+//     when there is no usable session;
 //   - X-Frame-Options: SameOrigin on every IdP response.
+//
+// HIMSA does not say which iss the tokens carry when the global endpoint
+// exchanges a regional code. Options.GlobalExchangeIssuer (and
+// [Sim.SetGlobalExchangeIssuer] at run time) chooses: IssuerGlobal (the
+// default) or IssuerRegional, where the global token endpoint hands the
+// request to the region's provider, so the tokens carry the regional iss
+// and signature. Only the token endpoint hands over: the global UserInfo
+// endpoint still accepts only tokens it issued itself.
+//
+// [Sim.RotateKey] gives a region a new signing key; its JWKS then publishes
+// the new and the previous key ([Sim.KeyIDs]).
 //
 // The login page is a plain HTML form (see login.go for its contract) so that
 // tests and scripts can drive it with [Browser].

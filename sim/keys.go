@@ -56,3 +56,72 @@ func (p publicKey) Use() string { return "sig" }
 
 // Key implements op.Key: the public key.
 func (p publicKey) Key() any { return &p.k.private.PublicKey }
+
+// regionKeys are the keys of one region: current signs new tokens; previous
+// (nil until the first rotation) is still published in the JWKS so tokens
+// signed before the rotation keep verifying.
+type regionKeys struct {
+	current, previous *signingKey
+}
+
+// published lists the keys the region's JWKS publishes, current first.
+func (rk *regionKeys) published() []*signingKey {
+	if rk.previous == nil {
+		return []*signingKey{rk.current}
+	}
+	return []*signingKey{rk.current, rk.previous}
+}
+
+// signingKey returns the key region signs with now.
+func (c *core) signingKey(region string) (*signingKey, bool) {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
+	rk, ok := c.keys[region]
+	if !ok {
+		return nil, false
+	}
+	return rk.current, true
+}
+
+// publishedKeys returns the keys region's JWKS publishes now, current first
+// (nil for an unknown region).
+func (c *core) publishedKeys(region string) []*signingKey {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
+	rk, ok := c.keys[region]
+	if !ok {
+		return nil
+	}
+	return rk.published()
+}
+
+// publishedKey returns the published key (of any region) with ID kid.
+func (c *core) publishedKey(kid string) (*signingKey, bool) {
+	c.keyMu.RLock()
+	defer c.keyMu.RUnlock()
+	for _, rk := range c.keys {
+		for _, k := range rk.published() {
+			if k.id == kid {
+				return k, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// rotateKey gives region a new signing key; the current one becomes the
+// previous one and the one before that is dropped.
+func (c *core) rotateKey(region string) (string, error) {
+	if _, ok := c.regions[region]; !ok {
+		return "", fmt.Errorf("sim: unknown region %q", region)
+	}
+	k, err := newSigningKey(region) // slow: outside the lock
+	if err != nil {
+		return "", err
+	}
+	c.keyMu.Lock()
+	defer c.keyMu.Unlock()
+	rk := c.keys[region]
+	c.keys[region] = &regionKeys{current: k, previous: rk.current}
+	return k.id, nil
+}

@@ -5,13 +5,17 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 
+	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
 // The login page contract (used by Browser and by scripts):
 //
-//	GET  /login?authRequestID=ID   the account chooser (HTML, 200)
+//	GET  /login?authRequestID=ID   the account chooser (HTML, 200), unless
+//	                                the SSO session signs the user in
+//	                                silently (see below)
 //	POST /login                     form fields:
 //	    authRequestID  (hidden input)
 //	    account=<Account.ID>        one submit button per offered account
@@ -20,11 +24,32 @@ import (
 //
 // The page has exactly one <form method="post" action="/login">. Choosing an
 // account answers 302 to the provider's authorize callback (which then
-// redirects to the app with the code); Cancel answers 302 to the app's
-// redirect_uri with error=access_denied, error_description and state. An
-// unknown, expired or foreign authRequestID, or an account not offered on
-// this endpoint, answers 400 with a plain-text message.
+// redirects to the app with the code) and sets the SSO session cookie;
+// Cancel answers 302 to the app's redirect_uri with error=access_denied,
+// error_description and state (the session is kept). An unknown, expired or
+// foreign authRequestID, or an account not offered on this endpoint,
+// answers 400 with a plain-text message.
+//
+// SSO session: choosing an account sets the cookie himsa_sso (an opaque
+// session ID; HttpOnly, SameSite=Lax, Path=/, no expiry). Cookies for
+// 127.0.0.1 ignore the port, so, like HIMSA's, the session is shared by all
+// endpoints. When /authorize leads to GET /login and the session's account
+// may log in at this endpoint (the global endpoint: any account; a regional
+// one: only its region's):
+//
+//   - without forcechoose and prompt, the user is signed in silently: 302
+//     straight on to the authorize callback, no page;
+//   - with forcechoose (any value), prompt=select_account or prompt=login,
+//     the page is shown with the note "Choose an account (forcechoose)" and
+//     the session's account marked "signed in";
+//   - with prompt=none, silently as well.
+//
+// Without such a session the page is shown, except with prompt=none: then
+// 302 to the redirect_uri with error=login_required (and state).
 const loginPath = "/login"
+
+// sessionCookie is the name of the SSO session cookie.
+const sessionCookie = "himsa_sso"
 
 // loginHandler serves the login page of one region's provider.
 type loginHandler struct {
@@ -40,7 +65,9 @@ type loginPage struct {
 	AuthRequestID string
 	ClientID      string
 	Language      string
-	ForceChoose   bool
+	Chooser       bool   // the app asked for the account chooser
+	ChooserPrompt string // the prompt value that asked for it, if any
+	SignedIn      string // account ID of the SSO session ("" = none)
 	Global        bool
 	Accounts      []Account
 }
@@ -60,11 +87,11 @@ button.account{display:block;width:100%;text-align:left;margin:.5em 0;padding:.6
 <h1>HIMSA SSO (stand-in) — {{.Region}}</h1>
 <p class="muted">Offline stand-in of the HIMSA identity provider. No password is needed.</p>
 {{if .Language}}<p id="language">Language: {{.Language}}</p>{{end}}
-{{if .ForceChoose}}<p class="muted">Account chooser requested by the app (forcechoose).</p>{{end}}
+{{if .Chooser}}<p class="muted" id="chooser">Choose an account (forcechoose){{with .ChooserPrompt}}: requested with prompt={{.}}{{end}}</p>{{end}}
 <p>Sign in to <strong>{{.ClientID}}</strong>: choose an account{{if .Global}} (all regions){{else}} in region {{.Region}}{{end}}.</p>
 <form method="post" action="/login">
 <input type="hidden" name="authRequestID" value="{{.AuthRequestID}}">
-{{range .Accounts}}<button type="submit" class="account" name="account" value="{{.ID}}" data-email="{{.Email}}"><strong>{{.Name}}</strong> &lt;{{.Email}}&gt;<br><span class="muted">{{.TenantName}} · region {{.Region}}</span></button>
+{{range .Accounts}}<button type="submit" class="account" name="account" value="{{.ID}}" data-email="{{.Email}}"><strong>{{.Name}}</strong> &lt;{{.Email}}&gt;{{if eq .ID $.SignedIn}} <span class="signed-in">· signed in</span>{{end}}<br><span class="muted">{{.TenantName}} · region {{.Region}}</span></button>
 {{else}}<p>No accounts in this region.</p>
 {{end}}<button type="submit" name="cancel" value="1">Cancel</button>
 </form>
@@ -85,7 +112,59 @@ func (h *loginHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// show renders the account chooser.
+// loginDecision is what GET /login does with an auth request.
+type loginDecision int
+
+const (
+	showChooser   loginDecision = iota // render the page
+	signInSilent                       // complete it with the session's account
+	loginRequired                      // prompt=none without a usable session
+)
+
+// decide picks what GET /login does for ar, given whether the browser has
+// an SSO session usable at this endpoint.
+func decide(ar *authRequest, hasSession bool) loginDecision {
+	switch {
+	case ar.done:
+		return showChooser // already completed (e.g. the back button): as before
+	case slices.Contains(ar.Prompt, oidc.PromptNone):
+		if hasSession {
+			return signInSilent
+		}
+		return loginRequired
+	case chooserPrompt(ar) != "" || ar.ForceChoose || !hasSession:
+		return showChooser
+	}
+	return signInSilent
+}
+
+// chooserPrompt returns the prompt value of ar that asks for the account
+// chooser (select_account or login), or "".
+func chooserPrompt(ar *authRequest) string {
+	for _, p := range ar.Prompt {
+		if p == oidc.PromptSelectAccount || p == oidc.PromptLogin {
+			return p
+		}
+	}
+	return ""
+}
+
+// session returns the browser's SSO session if it has one whose account may
+// log in at this endpoint.
+func (h *loginHandler) session(r *http.Request) (ssoSession, bool) {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return ssoSession{}, false
+	}
+	ss, ok := h.c.session(ck.Value)
+	if !ok || !h.c.mayLogInAt(ss.AccountID, h.region) {
+		return ssoSession{}, false
+	}
+	return ss, true
+}
+
+// show renders the account chooser, or signs the user in silently, or
+// answers login_required (see the contract above).
 func (h *loginHandler) show(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("authRequestID")
 	ar, err := h.c.authRequest(id, h.region)
@@ -93,12 +172,35 @@ func (h *loginHandler) show(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "unknown or expired login request (authRequestID); start the sign-in again from the app")
 		return
 	}
+	ss, hasSession := h.session(r)
+	decision := decide(ar, hasSession)
+	if r.Method == http.MethodHead {
+		decision = showChooser // a HEAD request never signs in or ends a login
+	}
+	switch decision {
+	case signInSilent:
+		if err := h.c.completeLoginAt(ar.ID, h.region, ss.AccountID, ss.AuthTime); err != nil {
+			badRequest(w, "cannot complete the login: "+err.Error())
+			return
+		}
+		h.toCallback(w, r, ar.ID)
+		return
+	case loginRequired:
+		if _, err := h.c.removeAuthRequest(ar.ID, h.region); err != nil {
+			badRequest(w, "unknown or expired login request (authRequestID)")
+			return
+		}
+		redirectError(w, r, ar, "login_required", "The user is not signed in and prompt=none was requested.")
+		return
+	}
 	page := loginPage{
 		Region:        h.region,
 		AuthRequestID: ar.ID,
 		ClientID:      ar.ClientID,
 		Language:      describeLCID(ar.CultureLCID),
-		ForceChoose:   ar.ForceChoose,
+		Chooser:       ar.ForceChoose || chooserPrompt(ar) != "",
+		ChooserPrompt: chooserPrompt(ar),
+		SignedIn:      ss.AccountID,
 		Global:        h.region == GlobalRegion,
 		Accounts:      h.c.accountsFor(h.region),
 	}
@@ -107,6 +209,13 @@ func (h *loginHandler) show(w http.ResponseWriter, r *http.Request) {
 	if err := loginTmpl.Execute(w, page); err != nil {
 		slog.WarnContext(r.Context(), "sim: rendering login page", "error", err)
 	}
+}
+
+// toCallback redirects to the provider's authorize callback for the
+// completed auth request id (which redirects to the app with the code).
+func (h *loginHandler) toCallback(w http.ResponseWriter, r *http.Request, id string) {
+	ctx := op.ContextWithIssuer(r.Context(), h.issuer)
+	http.Redirect(w, r, op.AuthCallbackURL(h.provider)(ctx, url.QueryEscape(id)), http.StatusFound)
 }
 
 // submit handles the account choice or Cancel.
@@ -133,8 +242,18 @@ func (h *loginHandler) submit(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "cannot complete the login: "+err.Error())
 		return
 	}
-	ctx := op.ContextWithIssuer(r.Context(), h.issuer)
-	http.Redirect(w, r, op.AuthCallbackURL(h.provider)(ctx, url.QueryEscape(id)), http.StatusFound)
+	var previous string
+	if ck, err := r.Cookie(sessionCookie); err == nil {
+		previous = ck.Value
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    h.c.createSession(account, previous),
+		Path:     "/",
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+	})
+	h.toCallback(w, r, id)
 }
 
 // cancel drops the auth request and sends the user back to the app with
@@ -145,14 +264,20 @@ func (h *loginHandler) cancel(w http.ResponseWriter, r *http.Request, id string)
 		badRequest(w, "unknown or expired login request (authRequestID)")
 		return
 	}
+	redirectError(w, r, ar, "access_denied", "The user cancelled the sign-in.")
+}
+
+// redirectError sends the user back to the app's redirect_uri with an OAuth
+// error, its description and the state.
+func redirectError(w http.ResponseWriter, r *http.Request, ar *authRequest, code, desc string) {
 	target, err := url.Parse(ar.RedirectURI)
 	if err != nil {
 		badRequest(w, "the app's redirect_uri is invalid")
 		return
 	}
 	q := target.Query()
-	q.Set("error", "access_denied")
-	q.Set("error_description", "The user cancelled the sign-in.")
+	q.Set("error", code)
+	q.Set("error_description", desc)
 	if ar.State != "" {
 		q.Set("state", ar.State)
 	}

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -80,4 +81,49 @@ func regionGuard(c *core, region, tokenPath string) op.HttpInterceptor {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// regionalExchange wraps the global endpoint's provider. In IssuerRegional
+// mode, a token request (POST to tokenPath) for a code with a region prefix
+// or a refresh token of a region is handed, unchanged, to that region's
+// provider, as HIMSA describes ("we will exchange it for you internally with
+// the issuing regional IdP"): the regional provider sets its own issuer in
+// the context, so the ID and access tokens carry the regional iss and are
+// signed with the regional key, and its region guard, PKCE and redirect_uri
+// checks run as for a code redeemed at the regional endpoint (they pass:
+// codes and refresh tokens are looked up in the core all providers share,
+// and a code's auth request records the client, PKCE challenge and
+// redirect_uri but not which provider's /authorize created it). Everything
+// else, and every request in IssuerGlobal mode, goes to the global provider.
+func regionalExchange(c *core, global http.Handler, tokenPath string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !c.regionalExchange.Load() || r.URL.Path != tokenPath || r.Method != http.MethodPost || r.ParseForm() != nil {
+			global.ServeHTTP(w, r)
+			return
+		}
+		if p, ok := c.providers[c.grantRegion(r.PostForm)]; ok {
+			p.ServeHTTP(w, r)
+			return
+		}
+		global.ServeHTTP(w, r)
+	})
+}
+
+// grantRegion returns the region of the code or refresh token of a token
+// request form ("" when it has none, is unknown, or is of the global region,
+// which the global provider serves itself).
+func (c *core) grantRegion(form url.Values) string {
+	var region string
+	switch form.Get("grant_type") {
+	case string(oidc.GrantTypeCode):
+		region = c.codeRegion(form.Get("code"))
+	case string(oidc.GrantTypeRefreshToken):
+		if rt, err := c.refreshToken(form.Get("refresh_token")); err == nil {
+			region = rt.Region
+		}
+	}
+	if region == GlobalRegion {
+		return ""
+	}
+	return region
 }

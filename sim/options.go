@@ -32,6 +32,31 @@ type Options struct {
 	AccessTokenLifetime time.Duration
 	// IDTokenLifetime defaults to 1h.
 	IDTokenLifetime time.Duration
+	// GlobalExchangeIssuer decides who issues the tokens when the global
+	// endpoint's token endpoint redeems a code or refresh token of a region:
+	// IssuerGlobal (the default; iss is the global issuer) or IssuerRegional
+	// (the region's provider handles the request, so iss is the regional
+	// issuer and the tokens are signed with the regional key). HIMSA does not
+	// document which one it does. See also [Sim.SetGlobalExchangeIssuer].
+	GlobalExchangeIssuer string
+}
+
+// Values of Options.GlobalExchangeIssuer.
+const (
+	// IssuerGlobal: tokens from the global endpoint carry the global iss.
+	IssuerGlobal = "global"
+	// IssuerRegional: the global endpoint has the code's (or refresh
+	// token's) region issue the tokens, with that region's iss and key.
+	IssuerRegional = "regional"
+)
+
+// validExchangeIssuer checks a GlobalExchangeIssuer mode.
+func validExchangeIssuer(mode string) error {
+	switch mode {
+	case IssuerGlobal, IssuerRegional:
+		return nil
+	}
+	return fmt.Errorf("sim: unknown global exchange issuer mode %q (want %q or %q)", mode, IssuerGlobal, IssuerRegional)
 }
 
 // DefaultRegions are the endpoints started when Options.Regions is empty.
@@ -75,6 +100,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.IDTokenLifetime <= 0 {
 		o.IDTokenLifetime = time.Hour
+	}
+	if o.GlobalExchangeIssuer == "" {
+		o.GlobalExchangeIssuer = IssuerGlobal
+	}
+	if err := validExchangeIssuer(o.GlobalExchangeIssuer); err != nil {
+		return o, err
 	}
 	return o, nil
 }

@@ -26,10 +26,15 @@ type authRequest struct {
 	CodeChallenge *oidc.CodeChallenge
 	LoginHint     string
 
+	// Prompt is the prompt authorize parameter (none, login,
+	// select_account, consent).
+	Prompt []string
+
 	// CultureLCID is the raw culture-lcid authorize parameter ("" if absent).
 	CultureLCID string
-	// ForceChoose records that forcechoose was passed (the account chooser
-	// is always shown, so it changes nothing).
+	// ForceChoose records that forcechoose (HIMSA's switch-account
+	// parameter) was passed, with any value: the account chooser is shown
+	// even when the SSO session could sign the user in silently.
 	ForceChoose bool
 
 	// UserID is the chosen account (set on login); AuthTime when it was chosen.

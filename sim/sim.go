@@ -81,12 +81,17 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 		closeListeners()
 		return nil, fmt.Errorf("sim: crypto key: %w", err)
 	}
-	idps := make([]http.Handler, len(s.regions))
+	providers := make([]op.OpenIDProvider, len(s.regions))
 	for i, r := range s.regions {
-		if idps[i], err = s.c.idpHandler(r, cryptoKey); err != nil {
+		if providers[i], err = s.c.newProvider(r, cryptoKey); err != nil {
 			closeListeners()
 			return nil, err
 		}
+		s.c.providers[r.Name] = providers[i]
+	}
+	idps := make([]http.Handler, len(s.regions))
+	for i, r := range s.regions {
+		idps[i] = s.c.idpHandler(r, providers[i])
 	}
 	for i, r := range s.regions {
 		s.serve(idpLs[i], idps[i])
@@ -142,8 +147,10 @@ func (c *core) generateKeys(regions []string) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	c.keyMu.Lock()
+	defer c.keyMu.Unlock()
 	for i, name := range regions {
-		c.keys[name] = keys[i]
+		c.keys[name] = &regionKeys{current: keys[i]}
 	}
 	return nil
 }
@@ -155,9 +162,10 @@ var uiLocales = []language.Tag{
 	language.MustParse("sv-SE"), language.MustParse("nb-NO"),
 }
 
-// idpHandler builds the HTTP handler of one region's IdP: the zitadel
-// provider plus the login page, behind the X-Frame-Options middleware.
-func (c *core) idpHandler(r Region, cryptoKey [32]byte) (http.Handler, error) {
+// newProvider builds the zitadel provider of one region. All providers share
+// cryptoKey (and the core), so any of them can redeem a code another one
+// issued.
+func (c *core) newProvider(r Region, cryptoKey [32]byte) (op.OpenIDProvider, error) {
 	storage := &regionStorage{c: c, region: r.Name, loginURL: r.Issuer + loginPath}
 	config := &op.Config{
 		CryptoKey:             cryptoKey,
@@ -181,10 +189,22 @@ func (c *core) idpHandler(r Region, cryptoKey [32]byte) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: provider for region %s: %w", r.Name, err)
 	}
+	return provider, nil
+}
+
+// idpHandler builds the HTTP handler of one region's IdP: the zitadel
+// provider plus the login page, behind the X-Frame-Options middleware. The
+// global endpoint's provider sits behind regionalExchange, which hands token
+// requests to a regional provider in IssuerRegional mode.
+func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
+	var root http.Handler = provider
+	if r.Name == GlobalRegion {
+		root = regionalExchange(c, provider, op.DefaultEndpoints.Token.Relative())
+	}
 	mux := http.NewServeMux()
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
-	mux.Handle("/", provider)
-	return frameOptions(mux), nil
+	mux.Handle("/", root)
+	return frameOptions(mux)
 }
 
 // serve runs an HTTP server on l until Close.
@@ -213,6 +233,36 @@ func (s *Sim) ClientID() string { return s.c.opts.ClientID }
 // ServiceClient returns the client-credentials client ID and secret.
 func (s *Sim) ServiceClient() (id, secret string) {
 	return s.c.opts.ServiceClientID, s.c.opts.ServiceClientSecret
+}
+
+// SetGlobalExchangeIssuer switches, at run time, who issues the tokens when
+// the global endpoint redeems a code or refresh token of a region:
+// IssuerGlobal or IssuerRegional (see Options.GlobalExchangeIssuer). Token
+// requests already being handled finish in the old mode.
+func (s *Sim) SetGlobalExchangeIssuer(mode string) error {
+	if err := validExchangeIssuer(mode); err != nil {
+		return err
+	}
+	s.c.regionalExchange.Store(mode == IssuerRegional)
+	return nil
+}
+
+// RotateKey gives region a new RSA signing key with a new kid and returns
+// that kid. Tokens issued afterwards are signed with it; the region's JWKS
+// publishes the new key and the previous one (the one before that is
+// dropped), and the API accepts tokens signed with either.
+func (s *Sim) RotateKey(region string) (newKeyID string, err error) {
+	return s.c.rotateKey(region)
+}
+
+// KeyIDs lists the kids region's JWKS publishes now, the current signing key
+// first (nil for an unknown region).
+func (s *Sim) KeyIDs(region string) []string {
+	var ids []string
+	for _, k := range s.c.publishedKeys(region) {
+		ids = append(ids, k.id)
+	}
+	return ids
 }
 
 // Close shuts every server down (waiting up to 2 s for requests in flight).

@@ -47,6 +47,7 @@ func (s *regionStorage) CreateAuthRequest(ctx context.Context, req *oidc.AuthReq
 		ResponseType: req.ResponseType,
 		ResponseMode: req.ResponseMode,
 		LoginHint:    req.LoginHint,
+		Prompt:       append([]string(nil), req.Prompt...),
 		CultureLCID:  extras.cultureLCID,
 		ForceChoose:  extras.forceChoose,
 	}
@@ -196,7 +197,7 @@ func (s *regionStorage) GetRefreshTokenInfo(_ context.Context, clientID, token s
 
 // SigningKey implements op.AuthStorage: this region's own key.
 func (s *regionStorage) SigningKey(context.Context) (op.SigningKey, error) {
-	k, ok := s.c.keys[s.region]
+	k, ok := s.c.signingKey(s.region)
 	if !ok {
 		return nil, fmt.Errorf("no signing key for region %s", s.region)
 	}
@@ -208,13 +209,20 @@ func (s *regionStorage) SignatureAlgorithms(context.Context) ([]jose.SignatureAl
 	return []jose.SignatureAlgorithm{jose.RS256}, nil
 }
 
-// KeySet implements op.AuthStorage: the public key of this region only.
+// KeySet implements op.AuthStorage: the public keys of this region only
+// (the current one and, after a rotation, the previous one). zitadel calls
+// it on every JWKS request and every token verification, so a rotation is
+// visible at once.
 func (s *regionStorage) KeySet(context.Context) ([]op.Key, error) {
-	k, ok := s.c.keys[s.region]
-	if !ok {
+	keys := s.c.publishedKeys(s.region)
+	if len(keys) == 0 {
 		return nil, fmt.Errorf("no signing key for region %s", s.region)
 	}
-	return []op.Key{k.public()}, nil
+	out := make([]op.Key, len(keys))
+	for i, k := range keys {
+		out[i] = k.public()
+	}
+	return out, nil
 }
 
 // ---- op.OPStorage ----
