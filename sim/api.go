@@ -99,7 +99,7 @@ func (h *apiHandler) authorize(r *http.Request) (*apiClaims, *apiError) {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
 		return nil, invalidToken("authorization header is not a bearer token")
 	}
-	claims, err := h.c.verifyAccessToken(strings.TrimSpace(raw), time.Now())
+	claims, err := h.c.verifyAccessToken(strings.TrimSpace(raw), h.c.apiNow())
 	if err != nil {
 		return nil, err
 	}
@@ -226,4 +226,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
+}
+
+// apiNow is the API's clock.
+func (c *core) apiNow() time.Time {
+	if c.opts.APINow != nil {
+		return c.opts.APINow()
+	}
+	return time.Now()
 }

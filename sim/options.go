@@ -39,6 +39,9 @@ type Options struct {
 	// issuer and the tokens are signed with the regional key). HIMSA does not
 	// document which one it does. See also [Sim.SetGlobalExchangeIssuer].
 	GlobalExchangeIssuer string
+	// APINow is the clock the stand-in API checks token expiry with; nil is
+	// time.Now. Tests move it forward instead of sleeping.
+	APINow func() time.Time
 }
 
 // Values of Options.GlobalExchangeIssuer.
