@@ -435,3 +435,111 @@ func TestUserInfo(t *testing.T) {
 		t.Errorf("endpoint %s is not the issuer's", ui.Endpoint)
 	}
 }
+
+// trustAll allow-lists every stand-in issuer, as the config does for HIMSA's.
+func trustAll() map[string]string {
+	m := map[string]string{}
+	for _, r := range stand.Regions() {
+		m[r.Issuer] = r.Name
+	}
+	return m
+}
+
+func TestGlobalExchangeIssuerGlobalOrRegional(t *testing.T) {
+	acct := account(t, "eu")
+	eu, _ := stand.Region("eu")
+	global, _ := stand.Region("global")
+	for _, tc := range []struct{ mode, wantIss, wantRegion, story string }{
+		{sim.IssuerGlobal, global.Issuer, "global", "issued by the global endpoint you used"},
+		{sim.IssuerRegional, eu.Issuer, "eu", "issued by the EU IdP, not the global endpoint you used"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			if err := stand.SetGlobalExchangeIssuer(tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			defer stand.SetGlobalExchangeIssuer(sim.IssuerGlobal)
+			res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Trusted = trustAll() })
+			if res.Issuer != tc.wantIss || res.IssuerRegion() != tc.wantRegion || !res.Verified() {
+				t.Fatalf("iss %s (region %q) verified=%v; want %s\n%s", res.Issuer, res.IssuerRegion(), res.Verified(), tc.wantIss, res.Report.Failures())
+			}
+			sig, _ := res.Report.Check("signature")
+			if !strings.Contains(sig.Detail, tc.wantIss) {
+				t.Errorf("signature check %q does not name %s's JWKS", sig.Detail, tc.wantIss)
+			}
+			if !strings.Contains(res.RegionStory(), tc.story) {
+				t.Errorf("story %q lacks %q", res.RegionStory(), tc.story)
+			}
+			// Userinfo goes to the issuer that issued the tokens.
+			if ui, err := res.UserInfo(context.Background()); err != nil || !strings.HasPrefix(ui.Endpoint, tc.wantIss) {
+				t.Errorf("userinfo: %v %v", ui, err)
+			}
+		})
+	}
+}
+
+func TestRegionalIssuerNotOnAllowList(t *testing.T) {
+	if err := stand.SetGlobalExchangeIssuer(sim.IssuerRegional); err != nil {
+		t.Fatal(err)
+	}
+	defer stand.SetGlobalExchangeIssuer(sim.IssuerGlobal)
+	open, _ := browser(account(t, "eu").Email, false)
+	o := options(region(t, "global"), open, &recorder{}) // trusts only the global issuer
+	res, err := auth.Login(context.Background(), o)
+	var ve *auth.VerifyError
+	if !errors.As(err, &ve) || res == nil {
+		t.Fatalf("err = %v, want a VerifyError with the result", err)
+	}
+	if c, _ := res.Report.Check("issuer"); c.Status != auth.Fail || !strings.Contains(c.Detail, "not on the allow-list") {
+		t.Errorf("issuer check = %+v", c)
+	}
+}
+
+func TestKeyRotationSeenOnRefresh(t *testing.T) {
+	acct := account(t, "eu")
+	res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
+	oldKid := res.Report.KeyID
+	newKid, err := stand.RotateKey("global")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := res.Refresh(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := ref.Result.Report
+	if rep.KeyID != newKid || rep.KeyID == oldKid || !rep.Refetched || !rep.OK() {
+		t.Fatalf("after rotation: kid %s (old %s, new %s) refetched=%v ok=%v", rep.KeyID, oldKid, newKid, rep.Refetched, rep.OK())
+	}
+	if c, _ := rep.Check("signature"); !strings.Contains(c.Detail, "found after fetching the JWKS again") {
+		t.Errorf("signature = %q", c.Detail)
+	}
+}
+
+func TestSwitchAccountWithForceChoose(t *testing.T) {
+	b := sim.NewBrowser() // one browser: the IdP's SSO session persists between logins
+	login := func(account string, force bool) *auth.Result {
+		t.Helper()
+		o := options(region(t, "global"), func(ctx context.Context, u string) error {
+			go func() { _, _, _ = b.Login(ctx, u, account) }()
+			return nil
+		}, &recorder{})
+		o.ForceChoose = force
+		res, err := auth.Login(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	eu, us := account(t, "eu"), account(t, "us")
+	first := login(eu.Email, false)
+	// Without forcechoose the IdP's SSO session logs the same user in silently,
+	// whatever account the browser would have picked.
+	again := login(us.Email, false)
+	if again.Claim("sub") != first.Claim("sub") {
+		t.Fatalf("a second login without forcechoose changed the user (%s → %s)", first.Claim("sub"), again.Claim("sub"))
+	}
+	switched := login(us.Email, true)
+	if switched.Claim("sub") != us.ID || switched.CodeRegion != "us" || switched.Claim("tenantid") != us.TenantID {
+		t.Fatalf("forcechoose: sub %s region %s tenant %s; want the us account", switched.Claim("sub"), switched.CodeRegion, switched.Claim("tenantid"))
+	}
+}
