@@ -17,6 +17,7 @@ import (
 
 type demoOptions struct {
 	autoAccount string // log in as this demo account without a browser
+	issuerMode  string // who issues tokens after a global exchange of a regional code
 }
 
 func newDemoCmd(g *globalFlags) *cobra.Command {
@@ -43,6 +44,7 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.autoAccount, "auto-account", "", "instead of opening a browser, log in as this demo account (ID or e-mail; \"first\" = the first listed)")
+	addIssuerModeFlag(cmd, &o.issuerMode)
 	return cmd
 }
 
@@ -50,7 +52,7 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOptions) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	s, err := sim.Start(ctx, sim.Options{})
+	s, err := sim.Start(ctx, sim.Options{GlobalExchangeIssuer: o.issuerMode})
 	if err != nil {
 		return fmt.Errorf("cannot start the stand-in IdP: %w", err)
 	}
@@ -93,5 +95,19 @@ func autoLogin(cfg *config.Config, account string) ui.LoginFunc {
 			return nil
 		}
 		return auth.Login(ctx, o)
+	}
+}
+
+// addIssuerModeFlag adds --global-exchange-issuer: HIMSA does not say which
+// issuer signs the tokens of a regional code exchanged at the global
+// endpoint, so the stand-in can do either.
+func addIssuerModeFlag(cmd *cobra.Command, mode *string) {
+	cmd.Flags().StringVar(mode, "global-exchange-issuer", sim.IssuerGlobal,
+		"who signs the tokens when the global endpoint exchanges a regional code: global or regional")
+	cmd.PreRunE = func(*cobra.Command, []string) error {
+		if *mode != sim.IssuerGlobal && *mode != sim.IssuerRegional {
+			return usageError{fmt.Errorf("--global-exchange-issuer must be %s or %s, got %q", sim.IssuerGlobal, sim.IssuerRegional, *mode)}
+		}
+		return nil
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 func newSimCmd() *cobra.Command {
 	var basePort int
+	var issuerMode string
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Run the stand-in HIMSA IdP and API alone, for use with other tools",
@@ -27,7 +28,7 @@ prints its issuers, API base URLs, client IDs and demo accounts, until interrupt
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			s, err := sim.Start(ctx, sim.Options{BasePort: basePort})
+			s, err := sim.Start(ctx, sim.Options{BasePort: basePort, GlobalExchangeIssuer: issuerMode})
 			if err != nil {
 				return fmt.Errorf("cannot start the stand-in: %w", err)
 			}
@@ -40,6 +41,7 @@ prints its issuers, API base URLs, client IDs and demo accounts, until interrupt
 			}
 			id, secret := s.ServiceClient()
 			fmt.Fprintf(out, "\nPKCE client:        %s (public, any loopback redirect URI)\n", s.ClientID())
+			fmt.Fprintf(out, "global exchange:    tokens for a regional code are issued by the %s issuer\n", issuerMode)
 			fmt.Fprintf(out, "service client:     %s / secret %s (client credentials; a demo secret)\n", id, secret)
 			fmt.Fprintf(out, "\n%-6s %-42s %s\n", "REGION", "ACCOUNT", "TENANT")
 			for _, a := range s.Accounts() {
@@ -51,5 +53,6 @@ prints its issuers, API base URLs, client IDs and demo accounts, until interrupt
 		},
 	}
 	cmd.Flags().IntVar(&basePort, "port-base", 0, "first port (IdP and API of each region take consecutive ports); 0 = random")
+	addIssuerModeFlag(cmd, &issuerMode)
 	return cmd
 }

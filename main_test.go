@@ -39,6 +39,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage},
 		{"no client id, no terminal", []string{}, exitUsage},
 		{"bad port base", []string{"sim", "--port-base", "-1"}, exitUsage},
+		{"bad issuer mode", []string{"demo", "--global-exchange-issuer", "both"}, exitUsage},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
