@@ -16,8 +16,8 @@ import (
 )
 
 // TestFlowAgainstStandIn runs the real program: pick the global region, log
-// in through the stand-in (its scripted browser picks an EU account) and see
-// the claims; then quit.
+// in through the stand-in (its scripted browser picks an EU account), see the
+// summary, refresh (the stand-in rotates the refresh token), quit.
 func TestFlowAgainstStandIn(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -31,6 +31,7 @@ func TestFlowAgainstStandIn(t *testing.T) {
 		regions = append(regions, config.Region{Name: r.Name, Issuer: r.Issuer})
 	}
 	cfg := testConfig().ForDemo(regions, s.ClientID())
+	cfg.OfflineAccess = true
 	var acct sim.Account
 	for _, a := range s.Accounts() {
 		if a.Region == "eu" {
@@ -56,6 +57,10 @@ func TestFlowAgainstStandIn(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Code prefix")) },
 		teatest.WithDuration(20*time.Second))
+	// Refresh against the stand-in: it rotates the refresh token.
+	tm.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("rotated")) },
+		teatest.WithDuration(20*time.Second))
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 
@@ -63,7 +68,8 @@ func TestFlowAgainstStandIn(t *testing.T) {
 		t.Fatalf("final screen = %v, want session", final.screen)
 	}
 	view := screenText(final)
-	for _, want := range []string{"Logged in as " + acct.Name, acct.TenantID, "Code prefix    eu", "You chose      global"} {
+	for _, want := range []string{"Logged in as " + acct.Name, acct.TenantID, "Code prefix    eu", "You chose      global",
+		"refresh token rotated", "Last refresh"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("final view lacks %q:\n%s", want, view)
 		}
