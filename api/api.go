@@ -1,15 +1,19 @@
-// Package api makes test calls to the Noah Cloud API with an access token.
-// It has no UI; the API console (issue 4) builds on it.
+// Package api makes test calls to the Noah Cloud API with an access token,
+// explains a refused token, and renders a call as curl. It has no UI.
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // BaseURL picks the API base: the region's configured override, else the ID
@@ -31,37 +35,155 @@ func BaseURL(override, apiClaim string) (base, source string, err error) {
 	return strings.TrimRight(base, "/"), source, nil
 }
 
+// Request is one test call, relative to the API base.
+type Request struct {
+	Method string      // GET when empty
+	Path   string      // appended to the base: "me", "/users"
+	Query  string      // "a=1&b=2" (without "?")
+	Header http.Header // extra headers
+	Body   string      // sent as application/json when set
+}
+
+// URL is the request's full URL against base.
+func (r Request) URL(base string) (string, error) {
+	p := strings.TrimSpace(r.Path)
+	if strings.Contains(p, "://") {
+		return "", fmt.Errorf("path %q must be relative to the API base %s", p, base)
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/") + "/" + strings.TrimLeft(p, "/"))
+	if err != nil {
+		return "", fmt.Errorf("bad path %q: %v", p, err)
+	}
+	if q := strings.TrimPrefix(strings.TrimSpace(r.Query), "?"); q != "" {
+		if _, err := url.ParseQuery(q); err != nil {
+			return "", fmt.Errorf("bad query %q: %v", q, err)
+		}
+		u.RawQuery = q
+	}
+	return u.String(), nil
+}
+
+func (r Request) method() string {
+	if m := strings.ToUpper(strings.TrimSpace(r.Method)); m != "" {
+		return m
+	}
+	return http.MethodGet
+}
+
 // Response is the outcome of one call.
 type Response struct {
+	Request  Request
+	URL      string
 	Status   int
 	Header   http.Header
 	Body     []byte
+	Size     int64 // bytes of body received (Body may be capped)
 	Duration time.Duration
+	At       time.Time
 }
 
 // maxBody caps how much of a response is kept.
 const maxBody = 8 << 20
 
-// Call sends method base+path with the access token as bearer.
-func Call(ctx context.Context, client *http.Client, base, token, method, path string) (*Response, error) {
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	req, err := http.NewRequestWithContext(ctx, method, base+path, nil)
+// Do sends req to base with the access token as bearer.
+func Do(ctx context.Context, client *http.Client, base, token string, req Request) (*Response, error) {
+	full, err := req.URL(base)
 	if err != nil {
-		return nil, fmt.Errorf("bad request %s %s: %w", method, path, err)
+		return nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "application/json")
+	var body io.Reader
+	if req.Body != "" {
+		if !json.Valid([]byte(req.Body)) {
+			return nil, fmt.Errorf("the body is not valid JSON")
+		}
+		body = strings.NewReader(req.Body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.method(), full, body)
+	if err != nil {
+		return nil, fmt.Errorf("bad request %s %s: %w", req.method(), full, err)
+	}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			hr.Header.Add(k, v)
+		}
+	}
+	hr.Header.Set("Authorization", "Bearer "+token)
+	if hr.Header.Get("Accept") == "" {
+		hr.Header.Set("Accept", "application/json")
+	}
+	if req.Body != "" && hr.Header.Get("Content-Type") == "" {
+		hr.Header.Set("Content-Type", "application/json")
+	}
 	start := time.Now()
-	resp, err := client.Do(req)
+	resp, err := client.Do(hr)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, base+path, err)
+		return nil, fmt.Errorf("%s %s: %w", req.method(), full, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return nil, fmt.Errorf("reading the response of %s %s: %w", method, base+path, err)
+		return nil, fmt.Errorf("reading the response of %s %s: %w", req.method(), full, err)
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body, Duration: time.Since(start)}, nil
+	n := int64(len(b))
+	if extra, _ := io.Copy(io.Discard, resp.Body); extra > 0 {
+		n += extra
+	}
+	return &Response{Request: req, URL: full, Status: resp.StatusCode, Header: resp.Header, Body: b, Size: n,
+		Duration: time.Since(start), At: start}, nil
+}
+
+// Call is Do for a method and path only.
+func Call(ctx context.Context, client *http.Client, base, token, method, path string) (*Response, error) {
+	return Do(ctx, client, base, token, Request{Method: method, Path: path})
+}
+
+// BodyKind says how a response body can be shown.
+type BodyKind int
+
+const (
+	BodyEmpty BodyKind = iota
+	BodyJSON
+	BodyText
+	BodyBinary
+)
+
+// Kind classifies the body by its Content-Type and contents.
+func (r *Response) Kind() BodyKind {
+	if len(r.Body) == 0 {
+		return BodyEmpty
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch {
+	case (mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "") && json.Valid(r.Body):
+		return BodyJSON
+	case utf8.Valid(r.Body) && !bytes.ContainsRune(r.Body, 0):
+		return BodyText
+	}
+	return BodyBinary
+}
+
+// Pretty is the body as shown: indented JSON, text as is, or a note for
+// binary content.
+func (r *Response) Pretty() string {
+	switch r.Kind() {
+	case BodyEmpty:
+		return ""
+	case BodyJSON:
+		var b bytes.Buffer
+		if err := json.Indent(&b, r.Body, "", "  "); err == nil {
+			return b.String()
+		}
+	case BodyBinary:
+		ct := r.Header.Get("Content-Type")
+		if ct == "" {
+			ct = "unknown type"
+		}
+		return fmt.Sprintf("%d bytes of %s", r.Size, ct)
+	}
+	return string(r.Body)
+}
+
+// StatusText is "200 OK".
+func (r *Response) StatusText() string {
+	return fmt.Sprintf("%d %s", r.Status, http.StatusText(r.Status))
 }
