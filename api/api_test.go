@@ -108,7 +108,7 @@ func TestCallsAgainstStandIn(t *testing.T) {
 	}
 	ctx := context.Background()
 
-	r, err := api.Do(ctx, http.DefaultClient, base, res.Token.AccessToken, api.Preset{Method: "GET", Path: "me"}.Request())
+	r, err := api.Do(ctx, http.DefaultClient, base, res.Token.AccessToken, api.FromPreset(config.APIPreset{Method: "GET", Path: "me"}))
 	if err != nil {
 		t.Fatal(err)
 	}

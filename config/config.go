@@ -42,6 +42,19 @@ type Config struct {
 	LoginTimeout time.Duration `json:"login_timeout"`
 	// Leeway is the clock skew tolerated when checking exp, nbf and iat.
 	Leeway time.Duration `json:"leeway"`
+	// CAFile is a PEM bundle of extra CAs to trust (a corporate proxy's).
+	CAFile string `json:"ca_file,omitempty"`
+	// APIPresets replace the API console's built-in presets when set.
+	APIPresets []APIPreset `json:"api_presets,omitempty"`
+}
+
+// APIPreset is a named API test call (relative to the API base).
+type APIPreset struct {
+	Name   string `json:"name"`
+	Method string `json:"method,omitempty"`
+	Path   string `json:"path"`
+	Query  string `json:"query,omitempty"`
+	Body   string `json:"body,omitempty"`
 }
 
 // Defaults.

@@ -70,6 +70,14 @@ culture_lcid: 1030
 redirect_uri: http://localhost:8765/auth/callback
 timeouts:
   login: 2m
+api_presets:
+  - name: tenant users
+    path: users
+    query: page=1
+  - name: create
+    method: post
+    path: users
+    body: '{"name":"x"}'
 regions:
   - name: qa
     issuer: https://idp-qa-us.himsa-sso.com
@@ -101,6 +109,9 @@ regions:
 	if got := c.EffectiveScopes(); got[len(got)-1] != "offline_access" {
 		t.Errorf("offline_access not in scopes: %v", got)
 	}
+	if len(c.APIPresets) != 2 || c.APIPresets[0].Query != "page=1" || c.APIPresets[1].Method != "POST" || c.APIPresets[1].Body != `{"name":"x"}` {
+		t.Errorf("api_presets = %+v", c.APIPresets)
+	}
 	qa, _ := c.FindRegion("qa")
 	if qa.Issuer != "https://idp-qa-us.himsa-sso.com" || qa.Label != "QA" {
 		t.Errorf("override of qa = %+v", qa)
@@ -123,6 +134,11 @@ func TestBadConfig(t *testing.T) {
 		{"bad lcid", "culture_lcid: danish\n", "culture_lcid", "LCID"},
 		{"bad timeout", "timeouts:\n  http: soon\n", "timeouts.http", "duration"},
 		{"huge leeway", "leeway: 2h\n", "leeway", "at most 10m0s"},
+		{"missing CA file", "ca_file: /nonexistent/ca.pem\n", "ca_file", "cannot read the CA bundle"},
+		{"preset without path", "api_presets:\n  - name: x\n", "api_presets", "needs a name and a path"},
+		{"preset absolute", "api_presets:\n  - name: x\n    path: https://evil.example/\n", "api_presets", "relative to the API base"},
+		{"preset bad method", "api_presets:\n  - name: x\n    path: a\n    method: FETCH\n", "api_presets", "unknown method"},
+		{"preset bad key", "api_presets:\n  - name: x\n    path: a\n    url: b\n", "api_presets", `unknown key "url"`},
 		{"unknown region", "region: mars\n", "region", `unknown region "mars"`},
 		{"http issuer", "regions:\n  - name: x\n    issuer: http://idp.example.com\n", "regions", "https"},
 		{"region without issuer", "regions:\n  - name: x\n", "regions", "needs an issuer"},

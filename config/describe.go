@@ -27,6 +27,13 @@ func (c *Config) Describe() string {
 	fmt.Fprintf(&b, "region:         %s\n", c.Region)
 	fmt.Fprintf(&b, "timeouts:       http %s, login %s\n", c.HTTPTimeout, c.LoginTimeout)
 	fmt.Fprintf(&b, "leeway:         %s (clock skew tolerated on exp, nbf, iat)\n", c.Leeway)
+	fmt.Fprintf(&b, "ca_file:        %s\n", orText(c.CAFile, "(system CAs only)"))
+	if len(c.APIPresets) > 0 {
+		fmt.Fprintf(&b, "api_presets:\n")
+		for _, p := range c.APIPresets {
+			fmt.Fprintf(&b, "  %-12s %s %s\n", p.Name, orText(p.Method, "GET"), p.Path)
+		}
+	}
 	fmt.Fprintf(&b, "regions:\n")
 	for _, r := range c.Regions {
 		api := ""
@@ -36,6 +43,13 @@ func (c *Config) Describe() string {
 		fmt.Fprintf(&b, "  %-8s %-34s %s%s\n", r.Name, r.Issuer, r.Label, api)
 	}
 	return b.String()
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }
 
 func orNone(s string) string {

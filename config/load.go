@@ -31,14 +31,19 @@ const (
 	KeyHTTPTimeout      = "timeouts.http"
 	KeyLoginTimeout     = "timeouts.login"
 	KeyLeeway           = "leeway"
+	KeyCAFile           = "ca_file"
+	KeyAPIPresets       = "api_presets"
 )
 
 var knownKeys = []string{
 	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
 	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
+	KeyCAFile, KeyAPIPresets,
 }
 
 var regionKeys = []string{"name", "label", "issuer", "api"}
+
+var presetKeys = []string{"name", "method", "path", "query", "body"}
 
 // EnvPrefix prefixes every environment variable ssodesk reads.
 const EnvPrefix = "SSODESK"
@@ -193,6 +198,17 @@ func (l *loader) build() (*Config, error) {
 	if c.Leeway > MaxLeeway {
 		return nil, l.errorf(KeyLeeway, "at most %s (a larger leeway would accept long-expired tokens), got %s", MaxLeeway, c.Leeway)
 	}
+	if c.CAFile, err = l.str(KeyCAFile); err != nil {
+		return nil, err
+	}
+	if c.CAFile != "" {
+		if st, err := os.Stat(c.CAFile); err != nil || st.IsDir() {
+			return nil, l.errorf(KeyCAFile, "cannot read the CA bundle %s", c.CAFile)
+		}
+	}
+	if c.APIPresets, err = l.presets(); err != nil {
+		return nil, err
+	}
 	user, err := l.regions()
 	if err != nil {
 		return nil, err
@@ -284,6 +300,42 @@ func (l *loader) regions() ([]Region, error) {
 			}
 		}
 		out = append(out, r)
+	}
+	return out, nil
+}
+
+// presets reads api_presets: a list of {name, method, path, query, body}.
+func (l *loader) presets() ([]APIPreset, error) {
+	raw := l.v.Get(KeyAPIPresets)
+	if raw == nil {
+		return nil, nil
+	}
+	items, ok := raw.([]any)
+	if !ok {
+		return nil, l.errorf(KeyAPIPresets, "must be a list of presets, each with name and path (and optional method, query, body)")
+	}
+	var out []APIPreset
+	for i, it := range items {
+		key := fmt.Sprintf("%s[%d]", KeyAPIPresets, i)
+		m, err := cast.ToStringMapStringE(it)
+		if err != nil {
+			return nil, l.errorf(KeyAPIPresets, "%s must be a map with name, method, path, query, body", key)
+		}
+		for k := range m {
+			if !slices.Contains(presetKeys, k) {
+				return nil, l.errorf(KeyAPIPresets, "%s has unknown key %q; known: %s", key, k, strings.Join(presetKeys, ", "))
+			}
+		}
+		p := APIPreset{Name: m["name"], Method: strings.ToUpper(m["method"]), Path: m["path"], Query: m["query"], Body: m["body"]}
+		switch {
+		case p.Name == "" || p.Path == "":
+			return nil, l.errorf(KeyAPIPresets, "%s needs a name and a path", key)
+		case strings.Contains(p.Path, "://"):
+			return nil, l.errorf(KeyAPIPresets, "%s (%s): path %q must be relative to the API base", key, p.Name, p.Path)
+		case p.Method != "" && !slices.Contains([]string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}, p.Method):
+			return nil, l.errorf(KeyAPIPresets, "%s (%s): unknown method %q", key, p.Name, p.Method)
+		}
+		out = append(out, p)
 	}
 	return out, nil
 }
