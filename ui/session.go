@@ -2,11 +2,9 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/auth"
@@ -88,11 +86,7 @@ type sessionModel struct {
 	reveal bool
 	cursor int      // selected row on claim tabs
 	rows   []rowRef // selectable rows of the current tab
-	lines  []string // the current tab, all of it
-	off    int      // first line shown
-	// vp draws only the visible window of lines: handing it a 1 MB token
-	// would make it measure every line's width on each change.
-	vp     viewport.Model
+	scroll scroller // the current tab
 	width  int
 	height int
 }
@@ -105,8 +99,7 @@ type rowRef struct {
 }
 
 func newSessionModel(com *Common, res *auth.Result, gen int) sessionModel {
-	m := sessionModel{com: com, res: res, gen: gen, vp: viewport.New(), keys: defaultSessionKeys()}
-	m.vp.KeyMap = viewport.KeyMap{} // keys are ours; scrolling is scrollTo
+	m := sessionModel{com: com, res: res, gen: gen, scroll: newScroller(), keys: defaultSessionKeys()}
 	m.refresh()
 	return m
 }
@@ -116,8 +109,7 @@ func (m sessionModel) Init() tea.Cmd { return inspectCmd(m.gen, m.res) }
 
 func (m *sessionModel) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.vp.SetWidth(max(w, 1))
-	m.vp.SetHeight(max(h-m.chromeHeight(), 1))
+	m.scroll.SetSize(w, h-m.chromeHeight())
 	m.refresh()
 }
 
@@ -134,26 +126,7 @@ func (m *sessionModel) refresh() {
 	if m.cursor >= len(rows) {
 		m.cursor = max(len(rows)-1, 0)
 	}
-	m.lines = strings.Split(content, "\n")
-	m.scrollTo(m.off)
-}
-
-// scrollTo shows the window of lines starting at off (clamped).
-func (m *sessionModel) scrollTo(off int) {
-	h := m.vp.Height()
-	m.off = min(max(off, 0), max(len(m.lines)-h, 0))
-	end := min(m.off+h, len(m.lines))
-	m.vp.SetContentLines(slices.Clone(m.lines[m.off:end]))
-}
-
-// ensureVisible scrolls so that line is on screen.
-func (m *sessionModel) ensureVisible(line int) {
-	switch h := m.vp.Height(); {
-	case line < m.off:
-		m.scrollTo(line)
-	case line >= m.off+h:
-		m.scrollTo(line - h + 1)
-	}
+	m.scroll.SetContent(content)
 }
 
 func (m *sessionModel) setStatus(msg string, bad bool) { m.status, m.statusBad = msg, bad }
@@ -218,16 +191,7 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	case key.Matches(msg, k.Down):
 		m.move(1)
 	case key.Matches(msg, k.Page):
-		switch h := m.vp.Height(); msg.String() {
-		case "pgup":
-			m.scrollTo(m.off - h)
-		case "pgdown":
-			m.scrollTo(m.off + h)
-		case "home":
-			m.scrollTo(0)
-		case "end":
-			m.scrollTo(len(m.lines))
-		}
+		m.scroll.Page(msg.String())
 	case key.Matches(msg, k.Reveal):
 		m.reveal = !m.reveal
 		m.refresh()
@@ -253,7 +217,7 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 func (m *sessionModel) setTab(t tab) {
 	n := tab(len(tabNames))
 	m.tab = (t%n + n) % n
-	m.cursor, m.off = 0, 0
+	m.cursor, m.scroll.off = 0, 0
 	m.refresh()
 }
 
@@ -262,12 +226,12 @@ func (m *sessionModel) move(d int) {
 	next := m.cursor + d
 	if len(m.rows) == 0 || next < 0 || next >= len(m.rows) {
 		// No rows, or past the first/last claim: scroll to what lies beyond.
-		m.scrollTo(m.off + d)
+		m.scroll.ScrollTo(m.scroll.off + d)
 		return
 	}
 	m.cursor = next
 	m.refresh()
-	m.ensureVisible(m.rows[m.cursor].line)
+	m.scroll.EnsureVisible(m.rows[m.cursor].line)
 }
 
 // copySelected copies the selected claim, or the tab's token.
@@ -314,7 +278,7 @@ func (m sessionModel) View() string {
 	}
 	b.WriteString(title + "\n")
 	b.WriteString(m.tabBar() + "\n")
-	b.WriteString(fit(m.vp.View(), max(m.width, 1), m.vp.Height()) + "\n")
+	b.WriteString(fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n")
 	b.WriteString(m.statusLine())
 	return b.String()
 }

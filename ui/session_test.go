@@ -365,7 +365,7 @@ func TestCursorStaysVisibleOnShortScreens(t *testing.T) {
 	for i := 0; i < len(m.session.rows)+20; i++ { // past the first claim: scrolls up to the report
 		m, _ = press(m, "k")
 	}
-	if m.session.off != 0 || m.session.cursor != 0 {
-		t.Errorf("back at the top: off %d cursor %d", m.session.off, m.session.cursor)
+	if m.session.scroll.off != 0 || m.session.cursor != 0 {
+		t.Errorf("back at the top: off %d cursor %d", m.session.scroll.off, m.session.cursor)
 	}
 }
