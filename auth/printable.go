@@ -21,3 +21,18 @@ func Printable(s string) string {
 		return r
 	}, s)
 }
+
+// PrintableText is Printable for multi-line text: it keeps newlines and tabs.
+func PrintableText(s string) string {
+	if utf8.ValidString(s) && strings.IndexFunc(s, isUnsafeInText) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isUnsafeInText(r) || r == utf8.RuneError {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+func isUnsafeInText(r rune) bool { return r != '\n' && r != '\t' && unicode.IsControl(r) }

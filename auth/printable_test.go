@@ -18,3 +18,9 @@ func FuzzPrintable(f *testing.F) {
 		}
 	})
 }
+
+func TestPrintableText(t *testing.T) {
+	if got := PrintableText("a\n\tb\x1b[2J\u009b"); got != "a\n\tb\uFFFD[2J\uFFFD" {
+		t.Errorf("PrintableText = %q", got)
+	}
+}

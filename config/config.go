@@ -66,10 +66,12 @@ const (
 	MaxLeeway           = 10 * time.Minute
 	// ScopeOfflineAccess asks for a refresh token.
 	ScopeOfflineAccess = "offline_access"
+	// ScopeNoahAPI is the scope the Noah Cloud App Users API needs.
+	ScopeNoahAPI = "noah.cloud.app.users.api"
 )
 
 // DefaultScopes are the scopes HIMSA documents for a user login.
-func DefaultScopes() []string { return []string{"openid", "profile", "noah.cloud.app.users.api"} }
+func DefaultScopes() []string { return []string{"openid", "profile", ScopeNoahAPI} }
 
 // EffectiveScopes are the scopes sent to the IdP.
 func (c *Config) EffectiveScopes() []string {

@@ -19,6 +19,7 @@ const (
 	screenRegions screen = iota
 	screenLogin
 	screenSession
+	screenAPI
 )
 
 // tickMsg refreshes the session screen's countdowns once a second.
@@ -33,6 +34,7 @@ type Model struct {
 	regions regionsModel
 	login   loginModel
 	session sessionModel
+	console consoleModel
 
 	run       loginRun // the login in flight; run.id 0 = none
 	nextID    int
@@ -90,6 +92,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		// A token that fails verification is still shown, with its report.
 		return m.showSession(msg)
+	case apiResultMsg:
+		if msg.gen != m.console.gen {
+			return m, nil
+		}
+		var cmds []tea.Cmd
+		var cmd tea.Cmd
+		m.console, cmd = m.console.Update(msg)
+		cmds = append(cmds, cmd)
+		if msg.refreshed != nil { // refresh-and-retry: the session has new tokens too
+			m.session, cmd = m.session.Update(refreshedMsg{gen: m.session.gen, out: msg.refreshed})
+			cmds = append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
 	case tickMsg:
 		if msg.id != m.tickID {
 			return m, nil
@@ -107,8 +122,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.cancelLogin()
 		return m, tea.Quit
 	}
-	// Focus guard: while the region filter is being typed, keys go only to it.
-	if m.screen == screenRegions && m.regions.capturesKeys() {
+	// Focus guard: while a text input has focus, keys go only to it.
+	if m.screen == screenRegions && m.regions.capturesKeys() || m.screen == screenAPI && m.console.capturesKeys() {
 		return m.updateScreen(msg)
 	}
 	switch {
@@ -148,6 +163,21 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			// HIMSA: forcechoose makes the IdP show its account chooser.
 			m.switching = true
 			return m.startLogin(LoginRequest{Region: m.session.res.Region, ForceChoose: true})
+		case key.Matches(msg, m.session.keys.Console):
+			if m.console.res == nil || m.console.res.Claim("sub") != m.session.res.Claim("sub") {
+				m.nextID++
+				m.console = newConsoleModel(m.com, m.session.res, m.nextID)
+			}
+			m.console.res = m.session.res // the freshest tokens
+			m.screen = screenAPI
+			m.resize()
+			return m, nil
+		}
+	case screenAPI:
+		if key.Matches(msg, m.console.keys.Back) {
+			m.screen = screenSession
+			m.resize()
+			return m, nil
 		}
 	}
 	return m.updateScreen(msg)
@@ -162,6 +192,8 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.login, cmd = m.login.Update(msg)
 	case screenSession:
 		m.session, cmd = m.session.Update(msg)
+	case screenAPI:
+		m.console, cmd = m.console.Update(msg)
 	}
 	return m, cmd
 }
@@ -224,6 +256,9 @@ func (m *Model) resize() {
 	m.regions.SetSize(w, h)
 	m.login.SetSize(w, h)
 	m.session.SetSize(w, h)
+	if m.console.res != nil {
+		m.console.SetSize(w, h)
+	}
 }
 
 func (m Model) headerView() string {
@@ -250,6 +285,8 @@ func (m Model) active() screenView {
 		return m.login
 	case screenSession:
 		return m.session
+	case screenAPI:
+		return m.console
 	}
 	return m.regions
 }

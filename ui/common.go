@@ -7,6 +7,7 @@ package ui
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"ssodesk/auth"
@@ -35,11 +36,13 @@ type Common struct {
 	Login LoginFunc
 	// Now is the clock for relative times (tests fix it).
 	Now func() time.Time
+	// HTTP is the client for API calls (the same stack the login uses).
+	HTTP *http.Client
 }
 
 // NewCommon returns a Common for cfg with the real login and clock.
 func NewCommon(cfg *config.Config) *Common {
-	return &Common{Cfg: cfg, Styles: NewStyles(true), Login: DefaultLogin(cfg), Now: time.Now}
+	return &Common{Cfg: cfg, Styles: NewStyles(true), Login: DefaultLogin(cfg), Now: time.Now, HTTP: auth.NewHTTPClient(cfg.HTTPTimeout)}
 }
 
 // DefaultLogin logs in with auth.Login using cfg, opening the system browser.

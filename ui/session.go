@@ -39,6 +39,7 @@ type SessionKeys struct {
 	CopyAll  key.Binding
 	Reveal   key.Binding
 	NewLogin key.Binding
+	Console  key.Binding
 }
 
 func defaultSessionKeys() SessionKeys {
@@ -56,6 +57,7 @@ func defaultSessionKeys() SessionKeys {
 		CopyAll:  key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "copy token")),
 		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal/mask")),
 		NewLogin: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new login")),
+		Console:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "API console")),
 	}
 }
 
@@ -312,7 +314,7 @@ func (m sessionModel) statusLine() string {
 
 func (m sessionModel) helpKeys() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.NextTab, k.Refresh, k.UserInfo, k.Switch, k.Copy, k.Reveal, k.NewLogin, k.Up, k.Down, k.CopyAll, k.Tabs, k.Page}
+	return []key.Binding{k.NextTab, k.Console, k.Refresh, k.UserInfo, k.Switch, k.Copy, k.Reveal, k.NewLogin, k.Up, k.Down, k.CopyAll, k.Tabs, k.Page}
 }
 
 // refreshSummary says what a refresh changed, in one line.

@@ -1,0 +1,464 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"ssodesk/api"
+	"ssodesk/auth"
+	"ssodesk/config"
+)
+
+// ConsoleKeys are the API console's keys.
+type ConsoleKeys struct {
+	Send    key.Binding
+	Edit    key.Binding
+	Preset  key.Binding
+	Prev    key.Binding
+	Next    key.Binding
+	Rerun   key.Binding
+	Retry   key.Binding
+	Curl    key.Binding
+	Reveal  key.Binding
+	Headers key.Binding
+	Scroll  key.Binding
+	Back    key.Binding
+	Field   key.Binding // tab between fields while editing
+}
+
+func defaultConsoleKeys() ConsoleKeys {
+	return ConsoleKeys{
+		Send:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
+		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit request")),
+		Preset:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "preset")),
+		Prev:    key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "history")),
+		Next:    key.NewBinding(key.WithKeys("]")),
+		Rerun:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "re-run")),
+		Retry:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh & retry")),
+		Curl:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Reveal:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal token in curl")),
+		Headers: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "headers")),
+		Scroll:  key.NewBinding(key.WithKeys("up", "down", "k", "j", "pgup", "pgdown", "home", "end"), key.WithHelp("↑/↓", "scroll")),
+		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Field:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
+	}
+}
+
+// The request form's fields.
+const (
+	fieldMethod = iota
+	fieldPath
+	fieldQuery
+	fieldHeaders
+	fieldBody
+	numFields
+)
+
+var fieldNames = [numFields]string{"Method", "Path", "Query", "Headers", "Body"}
+
+// callOutcome is one call of this session's history.
+type callOutcome struct {
+	req  api.Request
+	resp *api.Response
+	err  error
+	diag *api.Diagnosis
+}
+
+// apiResultMsg ends a call; refreshed is set when the tokens were refreshed first.
+type apiResultMsg struct {
+	gen       int
+	out       callOutcome
+	refreshed *auth.Refreshed
+	refErr    error
+}
+
+// consoleModel is the API console: make test calls with the session's token.
+type consoleModel struct {
+	com      *Common
+	keys     ConsoleKeys
+	res      *auth.Result
+	base     string
+	baseFrom string
+	baseErr  error
+	presets  []config.APIPreset
+	fields   [numFields]textinput.Model
+	focus    int // the edited field; -1 when not editing
+	history  []callOutcome
+	shown    int // the history entry on screen; -1 none
+	gen      int
+	busy     string
+	status   string
+	bad      bool
+	reveal   bool
+	headers  bool
+	scroll   scroller
+	width    int
+	height   int
+}
+
+func newConsoleModel(com *Common, res *auth.Result, gen int) consoleModel {
+	m := consoleModel{com: com, keys: defaultConsoleKeys(), res: res, presets: api.Presets(com.Cfg), focus: -1, shown: -1, gen: gen, scroll: newScroller()}
+	m.base, m.baseFrom, m.baseErr = api.BaseURL(res.Region.API, res.Claim("api"))
+	for i := range m.fields {
+		ti := textinput.New()
+		ti.Prompt = ""
+		ti.Placeholder = [numFields]string{"GET", "e.g. users", "e.g. page=1&size=20", "e.g. X-Name: value; Other: value", `e.g. {"name": "x"} (sent as JSON)`}[i]
+		m.fields[i] = ti
+	}
+	if len(m.presets) > 0 {
+		m.load(m.presets[0])
+	}
+	return m
+}
+
+// load fills the form from a preset.
+func (m *consoleModel) load(p config.APIPreset) {
+	vals := [numFields]string{p.Method, p.Path, p.Query, "", p.Body}
+	for i := range m.fields {
+		m.fields[i].SetValue(vals[i])
+	}
+}
+
+// request reads the form.
+func (m consoleModel) request() (api.Request, error) {
+	h := http.Header{}
+	for _, part := range strings.Split(m.fields[fieldHeaders].Value(), ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(part, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return api.Request{}, fmt.Errorf("header %q is not \"Name: value\"", strings.TrimSpace(part))
+		}
+		h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	return api.Request{
+		Method: m.fields[fieldMethod].Value(), Path: m.fields[fieldPath].Value(), Query: m.fields[fieldQuery].Value(),
+		Header: h, Body: strings.TrimSpace(m.fields[fieldBody].Value()),
+	}, nil
+}
+
+func (m *consoleModel) SetSize(w, h int) {
+	m.width, m.height = w, h
+	for i := range m.fields {
+		m.fields[i].SetWidth(max(w-12, 4))
+	}
+	m.scroll.SetSize(w, h-m.formHeight())
+	m.refresh()
+}
+
+// formHeight is the lines above the response.
+func (m consoleModel) formHeight() int { return 3 + numFields + 1 + 1 }
+
+// capturesKeys: while a field is edited, keys go to it.
+func (m consoleModel) capturesKeys() bool { return m.focus >= 0 }
+
+func (m *consoleModel) setStatus(s string, bad bool) { m.status, m.bad = s, bad }
+
+func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case apiResultMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		m.busy = ""
+		if msg.refreshed != nil {
+			m.res = msg.refreshed.Result
+		}
+		if msg.refErr != nil {
+			m.setStatus("refresh failed, so no retry: "+msg.refErr.Error(), true)
+			return m, nil
+		}
+		m.history = append(m.history, msg.out)
+		m.shown = len(m.history) - 1
+		m.scroll.off = 0
+		m.setStatus("", false)
+		m.refresh()
+		return m, nil
+	case copiedMsg:
+		m.setStatus(msg.text(), false)
+		return m, nil
+	case tea.KeyPressMsg:
+		if m.capturesKeys() {
+			return m.editKey(msg)
+		}
+		return m.navKey(msg)
+	}
+	return m, nil
+}
+
+func (m consoleModel) editKey(msg tea.KeyPressMsg) (consoleModel, tea.Cmd) {
+	switch msg.String() {
+	case "esc":
+		m.fields[m.focus].Blur()
+		m.focus = -1
+		return m, nil
+	case "tab", "shift+tab":
+		m.fields[m.focus].Blur()
+		d := 1
+		if msg.String() == "shift+tab" {
+			d = numFields - 1
+		}
+		m.focus = (m.focus + d) % numFields
+		return m, m.fields[m.focus].Focus()
+	case "enter":
+		m.fields[m.focus].Blur()
+		m.focus = -1
+		return m.send()
+	}
+	var cmd tea.Cmd
+	m.fields[m.focus], cmd = m.fields[m.focus].Update(msg)
+	return m, cmd
+}
+
+func (m consoleModel) navKey(msg tea.KeyPressMsg) (consoleModel, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Send):
+		return m.send()
+	case key.Matches(msg, k.Edit):
+		m.focus = fieldPath
+		return m, m.fields[m.focus].Focus()
+	case key.Matches(msg, k.Preset):
+		if i := int(msg.String()[0] - '1'); i < len(m.presets) {
+			m.load(m.presets[i])
+			m.setStatus("preset "+m.presets[i].Name+" loaded; enter sends it", false)
+		}
+	case key.Matches(msg, k.Prev):
+		m.show(m.shown - 1)
+	case key.Matches(msg, k.Next):
+		m.show(m.shown + 1)
+	case key.Matches(msg, k.Rerun):
+		if m.shown >= 0 {
+			return m.call(m.history[m.shown].req, false)
+		}
+	case key.Matches(msg, k.Retry):
+		if o := m.current(); o != nil && o.diag != nil && o.diag.Retry {
+			return m.call(o.req, true)
+		}
+		m.setStatus("nothing to refresh and retry: R works after a call refused for an expired token", true)
+	case key.Matches(msg, k.Curl):
+		return m, m.copyCurl()
+	case key.Matches(msg, k.Reveal):
+		m.reveal = !m.reveal
+		m.setStatus(yesNo(m.reveal, "the token will be in copied curl commands", "copied curl commands read the token from $ACCESS_TOKEN"), false)
+	case key.Matches(msg, k.Headers):
+		m.headers = !m.headers
+		m.refresh()
+	case key.Matches(msg, k.Scroll):
+		if !m.scroll.Page(msg.String()) {
+			d := 1
+			if msg.String() == "up" || msg.String() == "k" {
+				d = -1
+			}
+			m.scroll.ScrollTo(m.scroll.off + d)
+		}
+	}
+	return m, nil
+}
+
+func (m *consoleModel) show(i int) {
+	if i < 0 || i >= len(m.history) {
+		return
+	}
+	m.shown = i
+	m.scroll.off = 0
+	m.refresh()
+}
+
+func (m consoleModel) current() *callOutcome {
+	if m.shown < 0 || m.shown >= len(m.history) {
+		return nil
+	}
+	return &m.history[m.shown]
+}
+
+func (m consoleModel) send() (consoleModel, tea.Cmd) {
+	req, err := m.request()
+	if err != nil {
+		m.setStatus(err.Error(), true)
+		return m, nil
+	}
+	return m.call(req, false)
+}
+
+// call starts req in a Cmd, refreshing the tokens first when asked.
+func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, tea.Cmd) {
+	if m.baseErr != nil {
+		m.setStatus(m.baseErr.Error(), true)
+		return m, nil
+	}
+	if _, err := req.URL(m.base); err != nil {
+		m.setStatus(err.Error(), true)
+		return m, nil
+	}
+	m.busy = fmt.Sprintf("%s %s …", strings.ToUpper(orText(req.Method, "GET")), req.Path)
+	if refreshFirst {
+		m.busy = "refreshing the tokens, then " + m.busy
+	}
+	gen, res, base, client := m.gen, m.res, m.base, m.com.HTTP
+	apiRegion := ""
+	if res.Region.API != "" {
+		apiRegion = res.Region.Name // an override names the region's own API
+	}
+	return m, func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		out := apiResultMsg{gen: gen}
+		if refreshFirst {
+			ref, err := res.Refresh(ctx)
+			if err != nil {
+				out.refErr = err
+				return out
+			}
+			out.refreshed, res = ref, ref.Result
+		}
+		resp, err := api.Do(ctx, client, base, res.Token.AccessToken, req)
+		out.out = callOutcome{req: req, resp: resp, err: err}
+		if resp != nil {
+			out.out.diag = api.Diagnose(resp, tokenFacts(res, apiRegion, time.Now()))
+		}
+		return out
+	}
+}
+
+// tokenFacts is what the diagnosis needs to know about the session's token.
+func tokenFacts(res *auth.Result, apiRegion string, now time.Time) api.TokenFacts {
+	region := res.Claim("region")
+	if region == "" {
+		region = res.CodeRegion
+	}
+	return api.TokenFacts{Expiry: res.Token.Expiry, Region: region, Scopes: res.Scopes, APIRegion: apiRegion,
+		CanRefresh: res.CanRefresh() == nil, RequiredAPI: config.ScopeNoahAPI, Now: now}
+}
+
+func (m consoleModel) copyCurl() tea.Cmd {
+	req, err := m.request()
+	if o := m.current(); o != nil {
+		req, err = o.req, nil
+	}
+	if err == nil {
+		var line string
+		if line, err = api.Curl(m.base, m.res.Token.AccessToken, req, m.reveal); err == nil {
+			what := "curl command (token from $ACCESS_TOKEN)"
+			if m.reveal {
+				what = "curl command with the token"
+			}
+			return copyCmd(what, line)
+		}
+	}
+	msg := err.Error()
+	return func() tea.Msg { return copiedMsg{what: msg, empty: true} }
+}
+
+// refresh re-renders the response area.
+func (m *consoleModel) refresh() {
+	s := m.com.Styles
+	o := m.current()
+	var b strings.Builder
+	switch {
+	case o == nil:
+		b.WriteString(s.Subtle.Render("No call yet: pick a preset (1-9) or edit the request (e), then enter."))
+	case o.err != nil:
+		b.WriteString(wrap(s.Error, m.width).Render(o.err.Error()))
+	default:
+		r := o.resp
+		st := s.OK
+		if r.Status >= 400 {
+			st = s.Error
+		}
+		fmt.Fprintf(&b, "%s %s\n", st.Render(r.StatusText()), s.Subtle.Render(fmt.Sprintf("· %s · %d bytes · %s · call %d of %d",
+			r.Duration.Round(time.Millisecond), r.Size, orText(r.Header.Get("Content-Type"), "no content type"), m.shown+1, len(m.history))))
+		b.WriteString(s.Subtle.Render(strings.ToUpper(orText(o.req.Method, "GET"))+" "+r.URL) + "\n")
+		if d := o.diag; d != nil {
+			b.WriteString(wrap(s.Warn, m.width).Render("! "+d.Summary) + "\n")
+		}
+		if m.headers {
+			for _, k := range sortedKeys(r.Header) {
+				b.WriteString(s.Key.Render(k+": ") + auth.Printable(strings.Join(r.Header[k], ", ")) + "\n")
+			}
+		}
+		b.WriteString("\n")
+		body := auth.PrintableText(r.Pretty()) // valid JSON may still hold raw C1 controls
+		if r.Kind() == api.BodyJSON {
+			body = highlightJSON(body, s.IsDark)
+		}
+		b.WriteString(hardWrapLines(body, m.width))
+	}
+	m.scroll.SetContent(b.String())
+}
+
+func (m consoleModel) View() string {
+	s := m.com.Styles
+	var b strings.Builder
+	if m.baseErr != nil {
+		b.WriteString(s.Key.Render("API base  ") + s.Error.Render(m.baseErr.Error()) + "\n")
+	} else {
+		b.WriteString(s.Key.Render("API base  ") + s.Value.Render(m.base) + s.Subtle.Render("  from the "+m.baseFrom) + "\n")
+	}
+	var ps []string
+	for i, p := range m.presets {
+		if i < 9 {
+			ps = append(ps, fmt.Sprintf("%d %s", i+1, p.Name))
+		}
+	}
+	b.WriteString(s.Key.Render("Presets   ") + s.Value.Render(strings.Join(ps, " · ")) + "\n\n")
+	for i, f := range m.fields {
+		label := fmt.Sprintf("%-9s ", fieldNames[i])
+		if i == m.focus {
+			b.WriteString(s.Cursor.Render(label) + f.View() + "\n")
+		} else {
+			b.WriteString(s.Key.Render(label) + f.View() + "\n")
+		}
+	}
+	switch {
+	case m.busy != "":
+		b.WriteString(s.Spinner.Render("… ") + s.Text.Render(m.busy))
+	case m.status != "" && m.bad:
+		b.WriteString(s.Error.Render(m.status))
+	case m.status != "":
+		b.WriteString(s.OK.Render(m.status))
+	}
+	b.WriteString("\n")
+	b.WriteString(fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()))
+	return b.String()
+}
+
+func (m consoleModel) helpKeys() []key.Binding {
+	k := m.keys
+	if m.capturesKeys() {
+		return []key.Binding{k.Send, k.Field, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop editing"))}
+	}
+	return []key.Binding{k.Send, k.Preset, k.Edit, k.Retry, k.Curl, k.Reveal, k.Prev, k.Rerun, k.Headers, k.Scroll, k.Back}
+}
+
+// hardWrapLines breaks each line at width (for long JSON strings and text).
+func hardWrapLines(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if len(l) > width && !strings.Contains(l, "\x1b") {
+			lines[i] = hardWrap(l, width)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func sortedKeys(h http.Header) []string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
