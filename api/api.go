@@ -87,6 +87,9 @@ const maxBody = 8 << 20
 
 // Do sends req to base with the access token as bearer.
 func Do(ctx context.Context, client *http.Client, base, token string, req Request) (*Response, error) {
+	if client == nil {
+		return nil, fmt.Errorf("no HTTP client to call the API with")
+	}
 	full, err := req.URL(base)
 	if err != nil {
 		return nil, err

@@ -50,6 +50,9 @@ func New(com *Common) Model {
 	if com.Styles == nil {
 		com.Styles = NewStyles(true)
 	}
+	if com.HTTP == nil {
+		com.HTTP = auth.NewHTTPClient(com.Cfg.HTTPTimeout)
+	}
 	h := help.New()
 	h.Styles = help.DefaultStyles(com.Styles.IsDark)
 	return Model{com: com, keys: DefaultGlobalKeys(), help: h, regions: newRegionsModel(com)}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,10 +19,17 @@ import (
 // TestFlowAgainstStandIn runs the real program: pick the global region, log
 // in through the stand-in (its scripted browser picks an EU account), see the
 // summary, refresh (the stand-in rotates the refresh token), quit.
+func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+		teatest.WithDuration(20*time.Second))
+}
+
 func TestFlowAgainstStandIn(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := sim.Start(ctx, sim.Options{})
+	var apiSkew atomic.Int64 // how far the stand-in API's clock is ahead
+	s, err := sim.Start(ctx, sim.Options{APINow: func() time.Time { return time.Now().Add(time.Duration(apiSkew.Load())) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +67,22 @@ func TestFlowAgainstStandIn(t *testing.T) {
 		teatest.WithDuration(20*time.Second))
 	// Refresh against the stand-in: it rotates the refresh token.
 	tm.Send(tea.KeyPressMsg{Code: 'r', Text: "r"})
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("rotated")) },
-		teatest.WithDuration(20*time.Second))
+	waitFor(t, tm, "rotated")
+
+	// The API console: a call with the token works...
+	tm.Send(tea.KeyPressMsg{Code: 'a', Text: "a"})
+	waitFor(t, tm, "No call yet")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(t, tm, "200 OK")
+	// ...until the token is expired for the API: the console says so and
+	// offers refresh-and-retry, which works once the API's clock is back.
+	apiSkew.Store(int64(2 * time.Hour))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(t, tm, "Press R to refresh")
+	apiSkew.Store(0)
+	tm.Send(tea.KeyPressMsg{Code: 'R', Text: "R"})
+	waitFor(t, tm, "call 3 of 3")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 
@@ -68,6 +90,12 @@ func TestFlowAgainstStandIn(t *testing.T) {
 		t.Fatalf("final screen = %v, want session", final.screen)
 	}
 	view := screenText(final)
+	if final.console.history[2].resp.Status != 200 {
+		t.Errorf("refresh-and-retry got %s", final.console.history[2].resp.StatusText())
+	}
+	if final.session.lastRefresh == nil || final.session.res.Token.AccessToken != final.console.res.Token.AccessToken {
+		t.Error("the console's refresh did not reach the session screen")
+	}
 	for _, want := range []string{"Logged in as " + acct.Name, acct.TenantID, "Code prefix    eu", "You chose      global",
 		"refresh token rotated", "Last refresh"} {
 		if !strings.Contains(view, want) {
