@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"slices"
@@ -58,10 +59,13 @@ func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOpti
 	}
 	defer s.Close()
 	cfg := base.ForDemo(simRegions(s), s.ClientID())
-	com := ui.NewCommon(cfg)
+	com, err := ui.NewCommon(cfg)
+	if err != nil {
+		return usageError{err}
+	}
 	com.Demo = true
 	if o.autoAccount != "" {
-		com.Login = autoLogin(cfg, o.autoAccount)
+		com.Login = autoLogin(cfg, com.HTTP, o.autoAccount)
 	}
 	return runProgram(g, com)
 }
@@ -82,12 +86,12 @@ func simRegions(s *sim.Sim) []config.Region {
 }
 
 // autoLogin logs in with the stand-in's scripted browser instead of a real one.
-func autoLogin(cfg *config.Config, account string) ui.LoginFunc {
+func autoLogin(cfg *config.Config, client *http.Client, account string) ui.LoginFunc {
 	if account == "first" {
 		account = ""
 	}
 	return func(ctx context.Context, req ui.LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, req.Region)
+		o := auth.OptionsFrom(cfg, req.Region, client)
 		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
 		o.Open = func(ctx context.Context, url string) error {

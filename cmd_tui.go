@@ -30,7 +30,11 @@ func runTUI(cmd *cobra.Command, g *globalFlags, cfg *config.Config) error {
 		}
 		return runDemo(cmd, g, cfg, demoOptions{})
 	}
-	return runProgram(g, ui.NewCommon(cfg))
+	com, err := ui.NewCommon(cfg)
+	if err != nil {
+		return usageError{err}
+	}
+	return runProgram(g, com)
 }
 
 // runProgram runs the TUI. Libraries that log through slog (zitadel's op in

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"ssodesk/transport"
 )
 
 // BaseURL picks the API base: the region's configured override, else the ID
@@ -101,7 +103,7 @@ func Do(ctx context.Context, client *http.Client, base, token string, req Reques
 		}
 		body = strings.NewReader(req.Body)
 	}
-	hr, err := http.NewRequestWithContext(ctx, req.method(), full, body)
+	hr, err := http.NewRequestWithContext(transport.WithPurpose(ctx, "api"), req.method(), full, body)
 	if err != nil {
 		return nil, fmt.Errorf("bad request %s %s: %w", req.method(), full, err)
 	}

@@ -1,16 +1,23 @@
 package auth
 
 import (
-	"crypto/tls"
 	"net/http"
 	"time"
+
+	"ssodesk/config"
+	"ssodesk/transport"
 )
 
-// NewHTTPClient returns the client for every call to the IdP: TLS 1.2 at
+// NewHTTPClient returns a client for the IdP with the defaults: TLS 1.2 at
 // least (HIMSA rule: TLS 1.2 or higher on every call), proxies from the
-// environment, and a per-request timeout.
+// environment, system CAs, no trace.
 func NewHTTPClient(timeout time.Duration) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: t, Timeout: timeout}
+	c, _ := transport.NewClient(transport.Options{Timeout: timeout}) // cannot fail without a CA file
+	return c
+}
+
+// HTTPClientFor returns the client every call of a run uses, built from the
+// config (timeout, CA bundle) and recording into tr (nil: not recorded).
+func HTTPClientFor(c *config.Config, tr *transport.Trace) (*http.Client, error) {
+	return transport.NewClient(transport.Options{Timeout: c.HTTPTimeout, CAFile: c.CAFile, Trace: tr})
 }

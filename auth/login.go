@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"ssodesk/config"
+	"ssodesk/transport"
 )
 
 // Options configure one login.
@@ -35,8 +36,9 @@ type Options struct {
 	Progress func(Event)   // nil = no progress; called from the login goroutine, must not block
 }
 
-// OptionsFrom builds login options from the effective config.
-func OptionsFrom(c *config.Config, region config.Region) Options {
+// OptionsFrom builds login options from the effective config; client is
+// the run's HTTP client (HTTPClientFor), nil for the defaults.
+func OptionsFrom(c *config.Config, region config.Region, client *http.Client) Options {
 	return Options{
 		Region:       region,
 		ClientID:     c.ClientID,
@@ -45,7 +47,7 @@ func OptionsFrom(c *config.Config, region config.Region) Options {
 		Scopes:       c.EffectiveScopes(),
 		CultureLCID:  c.CultureLCID,
 		LoginTimeout: c.LoginTimeout,
-		HTTPClient:   NewHTTPClient(c.HTTPTimeout),
+		HTTPClient:   client,
 		Trusted:      c.TrustedIssuers(),
 		Leeway:       c.Leeway,
 	}
@@ -135,7 +137,7 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	codeRegion := CodeRegion(code)
 	em.emit(Event{Step: StepCallback, Msg: "redirect received; code region: " + orUnknown(codeRegion)})
 
-	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(pkce))
+	tok, err := oc.Exchange(transport.WithPurpose(ctx, "token"), code, oauth2.VerifierOption(pkce))
 	if err != nil {
 		return nil, exchangeError(endpoint.TokenURL, err)
 	}

@@ -2,10 +2,12 @@ package auth_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"slices"
@@ -17,6 +19,7 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/sim"
+	"ssodesk/transport"
 )
 
 var stand *sim.Sim
@@ -541,5 +544,18 @@ func TestSwitchAccountWithForceChoose(t *testing.T) {
 	switched := login(us.Email, true)
 	if switched.Claim("sub") != us.ID || switched.CodeRegion != "us" || switched.Claim("tenantid") != us.TenantID {
 		t.Fatalf("forcechoose: sub %s region %s tenant %s; want the us account", switched.Claim("sub"), switched.CodeRegion, switched.Claim("tenantid"))
+	}
+}
+
+func TestTLS11IdPIsRefusedNamingTheRule(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.TLS = &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}
+	srv.StartTLS()
+	defer srv.Close()
+	o := options(config.Region{Name: "old", Issuer: srv.URL}, nil, &recorder{})
+	_, err := auth.Login(context.Background(), o)
+	var tv *transport.TLSVersionError
+	if !errors.As(err, &tv) || !strings.Contains(err.Error(), "TLS 1.2 or higher, which HIMSA requires") {
+		t.Fatalf("err = %v", err)
 	}
 }

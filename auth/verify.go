@@ -13,6 +13,8 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	jose "github.com/go-jose/go-jose/v4"
 	zoidc "github.com/zitadel/oidc/v3/pkg/oidc"
+
+	"ssodesk/transport"
 )
 
 // DefaultLeeway is the clock skew tolerated on exp, nbf and iat.
@@ -178,7 +180,7 @@ func (v *Verifier) discover(ctx context.Context, issuer string) (*issuerKeys, er
 	if ks != nil {
 		return ks, nil
 	}
-	p, err := oidc.NewProvider(oidc.ClientContext(ctx, v.client), issuer)
+	p, err := oidc.NewProvider(transport.WithPurpose(oidc.ClientContext(ctx, v.client), "discovery"), issuer)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +207,7 @@ func (v *Verifier) keySet(ctx context.Context, issuer string, refetch bool) (*is
 	if ks.set != nil && !refetch {
 		return ks, nil
 	}
-	set, err := v.fetchJWKS(oidc.ClientContext(ctx, v.client), ks.jwksURL)
+	set, err := v.fetchJWKS(transport.WithPurpose(ctx, "jwks"), ks.jwksURL)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ const (
 	screenLogin
 	screenSession
 	screenAPI
+	screenTrace
 )
 
 // tickMsg refreshes the session screen's countdowns once a second.
@@ -35,6 +36,7 @@ type Model struct {
 	login   loginModel
 	session sessionModel
 	console consoleModel
+	trace   traceModel
 
 	run       loginRun // the login in flight; run.id 0 = none
 	nextID    int
@@ -108,6 +110,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, cmd)
 		}
 		return m, tea.Batch(cmds...)
+	case traceTickMsg:
+		if m.screen != screenTrace {
+			return m, nil // the screen was left: stop re-reading
+		}
+		var cmd tea.Cmd
+		m.trace, cmd = m.trace.Update(msg)
+		return m, cmd
 	case tickMsg:
 		if msg.id != m.tickID {
 			return m, nil
@@ -126,8 +135,16 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	}
 	// Focus guard: while a text input has focus, keys go only to it.
-	if m.screen == screenRegions && m.regions.capturesKeys() || m.screen == screenAPI && m.console.capturesKeys() {
+	if m.screen == screenRegions && m.regions.capturesKeys() || m.screen == screenAPI && m.console.capturesKeys() ||
+		m.screen == screenTrace && m.trace.capturesKeys() {
 		return m.updateScreen(msg)
+	}
+	if key.Matches(msg, m.keys.Trace) && m.screen != screenRegions && m.screen != screenTrace && m.com.Trace != nil {
+		m.nextID++
+		m.trace = newTraceModel(m.com, m.screen, m.nextID)
+		m.screen = screenTrace
+		m.resize()
+		return m, m.trace.Init()
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
@@ -182,6 +199,15 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.resize()
 			return m, nil
 		}
+	case screenTrace:
+		if key.Matches(msg, m.trace.keys.Back) && !m.trace.leaveDetail() {
+			m.screen = m.trace.back
+			m.resize()
+			return m, nil
+		}
+		if key.Matches(msg, m.trace.keys.Back) {
+			return m, nil
+		}
 	}
 	return m.updateScreen(msg)
 }
@@ -197,6 +223,8 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.session, cmd = m.session.Update(msg)
 	case screenAPI:
 		m.console, cmd = m.console.Update(msg)
+	case screenTrace:
+		m.trace, cmd = m.trace.Update(msg)
 	}
 	return m, cmd
 }
@@ -262,6 +290,7 @@ func (m *Model) resize() {
 	if m.console.res != nil {
 		m.console.SetSize(w, h)
 	}
+	m.trace.SetSize(w, h)
 }
 
 func (m Model) headerView() string {
@@ -290,12 +319,18 @@ func (m Model) active() screenView {
 		return m.session
 	case screenAPI:
 		return m.console
+	case screenTrace:
+		return m.trace
 	}
 	return m.regions
 }
 
 func (m Model) footerView() string {
-	return m.help.View(screenKeys{short: m.active().helpKeys(), global: m.keys})
+	short := m.active().helpKeys()
+	if m.screen == screenLogin || m.screen == screenSession || m.screen == screenAPI {
+		short = append(short[:len(short):len(short)], m.keys.Trace)
+	}
+	return m.help.View(screenKeys{short: short, global: m.keys})
 }
 
 // View draws header, the active screen and the help bar, cut to the window.

@@ -12,6 +12,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/transport"
 )
 
 // LoginRequest is what the UI asks a LoginFunc for.
@@ -36,19 +37,30 @@ type Common struct {
 	Login LoginFunc
 	// Now is the clock for relative times (tests fix it).
 	Now func() time.Time
-	// HTTP is the client for API calls (the same stack the login uses).
-	HTTP *http.Client
+	// HTTP is the client for every call of the run (login and API), and
+	// Trace records what it sends, redacted.
+	HTTP  *http.Client
+	Trace *transport.Trace
 }
 
-// NewCommon returns a Common for cfg with the real login and clock.
-func NewCommon(cfg *config.Config) *Common {
-	return &Common{Cfg: cfg, Styles: NewStyles(true), Login: DefaultLogin(cfg), Now: time.Now, HTTP: auth.NewHTTPClient(cfg.HTTPTimeout)}
+// NewCommon returns a Common for cfg with the real login, clock, HTTP
+// client and trace. It fails only on a bad CA bundle.
+func NewCommon(cfg *config.Config) (*Common, error) {
+	tr := transport.NewTrace()
+	client, err := auth.HTTPClientFor(cfg, tr)
+	if err != nil {
+		return nil, err
+	}
+	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, HTTP: client, Trace: tr}
+	com.Login = DefaultLogin(cfg, client)
+	return com, nil
 }
 
-// DefaultLogin logs in with auth.Login using cfg, opening the system browser.
-func DefaultLogin(cfg *config.Config) LoginFunc {
+// DefaultLogin logs in with auth.Login using cfg and client, opening the
+// system browser.
+func DefaultLogin(cfg *config.Config, client *http.Client) LoginFunc {
 	return func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, req.Region)
+		o := auth.OptionsFrom(cfg, req.Region, client)
 		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
 		return auth.Login(ctx, o)

@@ -49,7 +49,7 @@ func TestFlowAgainstStandIn(t *testing.T) {
 	}
 	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true}
 	com.Login = func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, req.Region)
+		o := auth.OptionsFrom(cfg, req.Region, nil)
 		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
 		o.Open = func(ctx context.Context, u string) error {

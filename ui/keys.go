@@ -7,6 +7,7 @@ type GlobalKeys struct {
 	Quit      key.Binding
 	ForceQuit key.Binding
 	Help      key.Binding
+	Trace     key.Binding // the HTTP trace, from any screen after the region picker
 }
 
 // DefaultGlobalKeys are q/ctrl+c to quit and ? for full help.
@@ -15,6 +16,7 @@ func DefaultGlobalKeys() GlobalKeys {
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Trace:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "HTTP trace")),
 	}
 }
 
@@ -29,5 +31,5 @@ func (k screenKeys) ShortHelp() []key.Binding {
 }
 
 func (k screenKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{k.short, {k.global.Help, k.global.Quit, k.global.ForceQuit}}
+	return [][]key.Binding{k.short, {k.global.Trace, k.global.Help, k.global.Quit, k.global.ForceQuit}}
 }

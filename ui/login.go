@@ -114,6 +114,7 @@ func (m loginModel) View() string {
 	}
 	if m.err != nil {
 		b.WriteString("\n" + wrap(s.Error, m.width).Render(explainLoginError(m.err)) + "\n")
+		b.WriteString(s.Subtle.Render("t shows every HTTP exchange of this login, to see which one failed.") + "\n")
 	}
 	if m.authURL != "" {
 		b.WriteString("\n" + s.Subtle.Render("Authorize URL (opens in your browser; press c to copy):") + "\n")
