@@ -67,8 +67,9 @@ func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
 
 // TestTmuxDemoLogin drives `ssodesk demo` in a real terminal: pick the
 // global region, log in (the stand-in's scripted browser picks an EU
-// account), see the summary, the ID token's report and userinfo, survive a
-// resize to 20×5 and back, quit with q: exit 0 and the terminal restored.
+// account), see the summary, the ID token's report and userinfo, call the
+// API (200), look at the HTTP trace, survive a resize to 20×5 and back, quit
+// with q: exit 0 and the terminal restored.
 func TestTmuxDemoLogin(t *testing.T) {
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
@@ -95,6 +96,26 @@ func TestTmuxDemoLogin(t *testing.T) {
 		t.Errorf("userinfo tab:\n%s", screen)
 	}
 	s.keys("1")
+	// The API console: the first preset (me) with the session's token.
+	s.keys("a")
+	s.waitFor("No call yet", 5*time.Second)
+	s.keys("Enter")
+	screen = s.waitFor("200 OK", 10*time.Second)
+	if !strings.Contains(screen, "b2a1e7c4-0001-4d2e-8f10-0e0000000001") {
+		t.Errorf("API call screen lacks the tenant:\n%s", screen)
+	}
+	// The HTTP trace lists the login's exchanges.
+	s.keys("t")
+	screen = s.waitFor("HTTP trace:", 5*time.Second)
+	for _, want := range []string{"discovery", "token", "api"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("trace lacks %q:\n%s", want, screen)
+		}
+	}
+	s.keys("Escape") // back to the console (two at once would arrive as alt+esc)
+	s.waitFor("API base", 5*time.Second)
+	s.keys("Escape") // back to the session
+	s.waitFor("Code prefix", 5*time.Second)
 
 	s.tmux("resize-window", "-t", s.target, "-x", "20", "-y", "5")
 	time.Sleep(500 * time.Millisecond)
