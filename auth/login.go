@@ -34,6 +34,9 @@ type Options struct {
 	Leeway   time.Duration // clock skew tolerated; 0 = DefaultLeeway
 	Open     Opener        // nil = OpenBrowser
 	Progress func(Event)   // nil = no progress; called from the login goroutine, must not block
+	// Pasted delivers redirect URLs the user pastes (e.g. over SSH, where the
+	// browser cannot reach this loopback); nil when there is no such input.
+	Pasted <-chan string
 }
 
 // OptionsFrom builds login options from the effective config; client is
@@ -127,6 +130,15 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		}
 	}()
 
+	if o.Pasted != nil {
+		go func() {
+			for raw := range o.Pasted {
+				if err := lb.deliver(raw); err != nil {
+					em.emit(Event{Step: StepWarning, Msg: "pasted URL refused: " + err.Error(), Err: err})
+				}
+			}
+		}()
+	}
 	code, err := lb.wait(ctx, o.LoginTimeout)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

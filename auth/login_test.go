@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/sim"
@@ -557,5 +559,96 @@ func TestTLS11IdPIsRefusedNamingTheRule(t *testing.T) {
 	var tv *transport.TLSVersionError
 	if !errors.As(err, &tv) || !strings.Contains(err.Error(), "TLS 1.2 or higher, which HIMSA requires") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestPastedRedirect: over SSH the browser cannot reach this machine's
+// loopback; the user pastes the redirect URL instead.
+func TestPastedRedirect(t *testing.T) {
+	acct := account(t, "eu")
+	pasted := make(chan string, 2)
+	o := options(region(t, "global"), func(ctx context.Context, u string) error {
+		b := sim.NewBrowser()
+		redirect := mustRedirect(u)
+		b.Client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+			if strings.HasPrefix(req.URL.String(), redirect) {
+				pasted <- "not a url at all"     // a wrong paste first: refused, the login goes on
+				pasted <- " " + req.URL.String() // what the user copies from the address bar
+				return http.ErrUseLastResponse   // the browser never reaches the loopback
+			}
+			return nil
+		}
+		go func() { _, _, _ = b.Login(ctx, u, acct.Email) }()
+		return nil
+	}, &recorder{})
+	rec := &recorder{}
+	o.Progress = rec.add
+	o.Pasted = pasted
+	res, err := auth.Login(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Claim("sub") != acct.ID || res.CodeRegion != "eu" {
+		t.Errorf("sub %s region %s", res.Claim("sub"), res.CodeRegion)
+	}
+	if !strings.Contains(rec.text(), "pasted URL refused: that is not the redirect URL") {
+		t.Errorf("events:\n%s", rec.text())
+	}
+}
+
+func mustRedirect(authURL string) string {
+	u, _ := url.Parse(authURL)
+	return u.Query().Get("redirect_uri")
+}
+
+func TestClientCredentials(t *testing.T) {
+	id, secret := stand.ServiceClient()
+	o := options(region(t, "eu"), nil, &recorder{})
+	o.ClientID, o.ClientSecret = id, secret
+	o.Scopes = append(config.DefaultScopes(), config.ScopeOfflineAccess)
+	res, notes, err := auth.ClientCredentials(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Token.AccessToken == "" || res.Token.RefreshToken != "" || res.RawIDToken != "" {
+		t.Errorf("tokens: access %d bytes, refresh %q, id %q", len(res.Token.AccessToken), res.Token.RefreshToken, res.RawIDToken)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "never issues refresh tokens to service apps") {
+		t.Errorf("notes = %v", notes)
+	}
+	if rep := res.VerifyAccessToken(context.Background()); rep == nil || !rep.OK() {
+		t.Errorf("access token report: %+v", rep)
+	}
+	if err := res.CanRefresh(); !errors.Is(err, auth.ErrNoRefreshToken) {
+		t.Errorf("CanRefresh = %v", err)
+	}
+	o.ClientSecret = ""
+	if _, _, err := auth.ClientCredentials(context.Background(), o); !errors.Is(err, auth.ErrNoClientSecret) {
+		t.Errorf("no secret: %v", err)
+	}
+	o.ClientSecret = "wrong"
+	if _, _, err := auth.ClientCredentials(context.Background(), o); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("wrong secret: %v", err)
+	}
+}
+
+func TestRestoreAndRefresh(t *testing.T) {
+	acct := account(t, "eu")
+	res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
+	o := options(region(t, "global"), nil, &recorder{})
+	stored := &oauth2.Token{AccessToken: res.Token.AccessToken, RefreshToken: res.Token.RefreshToken, TokenType: "Bearer", Expiry: res.Token.Expiry}
+	back, err := auth.Restore(context.Background(), o, stored, res.RawIDToken, res.CodeRegion, res.Scopes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !back.Verified() || back.Claim("tenantid") != acct.TenantID || back.CodeRegion != "eu" {
+		t.Fatalf("restored: verified=%v tenant %q\n%s", back.Verified(), back.Claim("tenantid"), back.Report.Failures())
+	}
+	if n, _ := back.Report.Check("nonce"); n.Status != auth.Skip {
+		t.Errorf("nonce of a restored token: %+v", n)
+	}
+	ref, err := back.Refresh(context.Background())
+	if err != nil || !ref.Rotated {
+		t.Fatalf("refresh of a restored session: %v %+v", err, ref)
 	}
 }

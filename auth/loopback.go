@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -77,19 +78,23 @@ func (l *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writePage(w, http.StatusMethodNotAllowed, errorPage("Only GET is accepted here."))
 		return
 	}
+	status, p := l.handle(r.URL.Query())
+	writePage(w, status, p)
+}
+
+// handle decides what a redirect's query means for the login: only the
+// right state can end it, and only once. It returns the page to show.
+func (l *loopback) handle(q url.Values) (int, page) {
 	select {
 	case <-l.done:
-		writePage(w, http.StatusOK, alreadyDonePage)
-		return
+		return http.StatusOK, alreadyDonePage
 	default:
 	}
-	q := r.URL.Query()
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.state)) != 1 {
 		// Possibly a stale tab of an earlier login, or a forged request (CSRF):
 		// refuse it and keep waiting for the real one.
 		l.warn("ignored a login response with a wrong state (a stale browser tab or a forged request); still waiting")
-		writePage(w, http.StatusBadRequest, errorPage("The response's state does not match this login (a stale tab of an earlier login?). It was ignored; use the newest login tab."))
-		return
+		return http.StatusBadRequest, errorPage("The response's state does not match this login (a stale tab of an earlier login?). It was ignored; use the newest login tab.")
 	}
 	var code string
 	var err error
@@ -108,14 +113,29 @@ func (l *loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	})
 	switch {
 	case !finished:
-		writePage(w, http.StatusOK, alreadyDonePage)
+		return http.StatusOK, alreadyDonePage
 	case errors.Is(err, ErrCancelled):
-		writePage(w, http.StatusOK, errorPage("You cancelled the login at the IdP."))
+		return http.StatusOK, errorPage("You cancelled the login at the IdP.")
 	case err != nil:
-		writePage(w, http.StatusOK, errorPage(err.Error()))
-	default:
-		writePage(w, http.StatusOK, successPage)
+		return http.StatusOK, errorPage(err.Error())
 	}
+	return http.StatusOK, successPage
+}
+
+// deliver takes a redirect URL the user pasted (when the browser could not
+// reach this machine's loopback, e.g. over SSH) as if it had arrived.
+func (l *loopback) deliver(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.RawQuery == "" {
+		return fmt.Errorf("that is not the redirect URL (expected %s?code=…&state=…)", l.redirect)
+	}
+	if u.Path != l.redirect.Path {
+		return fmt.Errorf("that URL's path %q is not the redirect path %q", u.Path, l.redirect.Path)
+	}
+	if status, p := l.handle(u.Query()); status != http.StatusOK {
+		return errors.New(p.Body)
+	}
+	return nil
 }
 
 // wait blocks until the redirect arrives, ctx ends or timeout passes.

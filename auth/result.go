@@ -74,9 +74,11 @@ func newResult(tok *oauth2.Token, rep *Report, requested []string) *Result {
 		r.RawIDToken, r.Header, r.Claims = rep.Token.Raw, rep.Token.Header, rep.Token.Claims
 	}
 	if s, _ := tok.Extra("scope").(string); strings.TrimSpace(s) != "" {
-		r.Scopes, r.ScopesFrom = strings.Fields(s), "token response"
+		r.Scopes, r.ScopesFrom = splitScopes(s), "token response"
 	} else {
 		r.Scopes, r.ScopesFrom = requested, "as requested (the IdP did not list them)"
 	}
 	return r
 }
+
+func splitScopes(s string) []string { return strings.Fields(s) }
