@@ -1,0 +1,117 @@
+package health
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"ssodesk/config"
+)
+
+// DefaultTTL is how long a Cache keeps results when NewCache is given ttl <= 0.
+const DefaultTTL = 30 * time.Second
+
+// Cache keeps the last probe's results for ttl, so a UI can show a health
+// column on every render without probing every time. It is safe for
+// concurrent use, and concurrent callers share one probe.
+type Cache struct {
+	client  *http.Client
+	regions []config.Region
+	opts    Options
+	ttl     time.Duration
+
+	mu      sync.Mutex
+	last    []Result  // results of the last finished probe
+	at      time.Time // when it finished
+	has     bool      // a probe has finished
+	running *flight   // the probe under way, if any
+}
+
+// flight is one probe under way; done is closed once res is set.
+type flight struct {
+	done chan struct{}
+	res  []Result
+}
+
+// NewCache returns a cache that probes regions with client and o (see Probe)
+// and keeps the results for ttl (<= 0: DefaultTTL). It does not probe until
+// asked to.
+func NewCache(client *http.Client, regions []config.Region, o Options, ttl time.Duration) *Cache {
+	if ttl <= 0 {
+		ttl = DefaultTTL
+	}
+	return &Cache{client: client, regions: slices.Clone(regions), opts: o, ttl: ttl}
+}
+
+// Get returns the cached results while they are younger than ttl, and probes
+// otherwise (or when nothing was probed yet). Callers arriving while a probe
+// is under way wait for it instead of starting another.
+func (c *Cache) Get(ctx context.Context) []Result {
+	c.mu.Lock()
+	if c.has && time.Since(c.at) < c.ttl {
+		res := slices.Clone(c.last)
+		c.mu.Unlock()
+		return res
+	}
+	f := c.startLocked(ctx)
+	c.mu.Unlock()
+	return c.wait(ctx, f)
+}
+
+// Refresh probes now, whatever the age of the cached results; a probe
+// already under way is joined rather than doubled.
+func (c *Cache) Refresh(ctx context.Context) []Result {
+	c.mu.Lock()
+	f := c.startLocked(ctx)
+	c.mu.Unlock()
+	return c.wait(ctx, f)
+}
+
+// Peek returns the last results without probing; false when none yet.
+func (c *Cache) Peek() ([]Result, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.last), c.has
+}
+
+// startLocked returns the probe under way, starting one if none is. The probe
+// runs on its own goroutine with ctx's values but not its cancellation, since
+// other callers may share it; it is bounded by Options.Timeout anyway.
+func (c *Cache) startLocked(ctx context.Context) *flight {
+	if c.running != nil {
+		return c.running
+	}
+	f := &flight{done: make(chan struct{})}
+	c.running = f
+	pctx := context.WithoutCancel(ctx)
+	go func() {
+		res := Probe(pctx, c.client, c.regions, c.opts)
+		c.mu.Lock()
+		c.last, c.at, c.has, c.running = res, time.Now(), true, nil
+		f.res = res
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	return f
+}
+
+// wait returns f's results, or, when ctx ends first, the last results (if
+// any) or one "down: canceled" result per region.
+func (c *Cache) wait(ctx context.Context, f *flight) []Result {
+	select {
+	case <-f.done:
+		return slices.Clone(f.res)
+	case <-ctx.Done():
+	}
+	if last, ok := c.Peek(); ok {
+		return last
+	}
+	now := time.Now()
+	out := make([]Result, len(c.regions))
+	for i, r := range c.regions {
+		out[i] = Result{Region: r.Name, Issuer: r.Issuer, Status: StatusDown, Err: "canceled", CheckedAt: now}
+	}
+	return out
+}

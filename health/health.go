@@ -1,0 +1,292 @@
+// Package health probes every configured HIMSA IdP region at once, so that
+// support staff can see at a glance which regions answer, how fast, over
+// which TLS version, until when their certificate is valid, and whether their
+// discovery document names the issuer ssodesk is configured with.
+//
+// A probe is one GET of issuer + "/.well-known/openid-configuration" per
+// region, all regions concurrently, each bounded by its own timeout. Cache
+// keeps the last results for a while so a UI can show a health column
+// without probing on every render. The package has no UI.
+package health
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"ssodesk/config"
+	"ssodesk/transport"
+)
+
+// Statuses.
+const (
+	StatusOK       = "ok"       // discovery answered in time and names the configured issuer
+	StatusSlow     = "slow"     // as ok, but slower than Options.Slow
+	StatusMismatch = "mismatch" // discovery answered but names another issuer
+	StatusDown     = "down"     // no usable discovery answer; Err says why
+)
+
+// Defaults of Options.
+const (
+	DefaultTimeout = 5 * time.Second
+	DefaultSlow    = time.Second
+)
+
+// maxDiscovery bounds the discovery document read (real ones are a few KiB).
+const maxDiscovery = 1 << 20
+
+// Result is what one probe found out about one region.
+type Result struct {
+	Region           string
+	Issuer           string        // configured
+	Status           string        // "ok", "slow", "mismatch", "down"
+	Latency          time.Duration // from sending the request to the whole discovery answer
+	HTTPStatus       int           // 0 when no answer
+	TLSVersion       string        // "TLS 1.3"; "" for http (loopback stand-in)
+	CertExpiry       time.Time     // leaf certificate's NotAfter for https; zero for http
+	DiscoveredIssuer string        // the discovery document's "issuer"
+	IssuerMatches    bool
+	Err              string // why it is down or mismatched; "" when ok or slow
+	CheckedAt        time.Time
+}
+
+// Options tune a probe.
+type Options struct {
+	Timeout time.Duration // per region, connection to end of body; 0 = DefaultTimeout (5s)
+	Slow    time.Duration // latency above which a region is "slow"; 0 = DefaultSlow (1s)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Slow <= 0 {
+		o.Slow = DefaultSlow
+	}
+	return o
+}
+
+// Probe fetches every region's discovery document concurrently with client
+// (nil: a transport.NewClient default client) and returns one Result per
+// region, in the order of regions. Each region gets its own o.Timeout, so a
+// hung region costs at most that; cancelling ctx ends all probes early. It
+// never panics: whatever goes wrong is a "down" Result saying why.
+// Requests are tagged with the purpose "health" (transport.WithPurpose).
+func Probe(ctx context.Context, client *http.Client, regions []config.Region, o Options) []Result {
+	o = o.withDefaults()
+	if client == nil {
+		client, _ = transport.NewClient(transport.Options{}) // cannot fail without a CA file
+		defer client.CloseIdleConnections()
+	}
+	ctx = transport.WithPurpose(ctx, "health")
+	out := make([]Result, len(regions))
+	var wg sync.WaitGroup
+	for i, r := range regions {
+		wg.Go(func() { out[i] = probeOne(ctx, client, r, o) })
+	}
+	wg.Wait()
+	return out
+}
+
+// discoveryURL is issuer (without one trailing slash) + the well-known path.
+func discoveryURL(issuer string) string {
+	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
+}
+
+func probeOne(parent context.Context, client *http.Client, r config.Region, o Options) (res Result) {
+	res = Result{Region: r.Name, Issuer: r.Issuer, Status: StatusDown, CheckedAt: time.Now()}
+	defer func() {
+		if p := recover(); p != nil {
+			res.Status, res.Err = StatusDown, fmt.Sprintf("internal error: %v", p)
+		}
+	}()
+	if strings.TrimSpace(r.Issuer) == "" {
+		res.Err = "no issuer configured"
+		return res
+	}
+	if u, err := url.Parse(r.Issuer); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		res.Err = "bad issuer URL"
+		return res
+	}
+
+	ctx, cancel := context.WithTimeout(parent, o.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, discoveryURL(r.Issuer), nil)
+	if err != nil {
+		res.Err = "bad issuer URL"
+		return res
+	}
+	req.Header.Set("Accept", "application/json")
+
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		res.Err = reason(err, ctx, parent, o.Timeout, client.Timeout)
+		return res
+	}
+	defer resp.Body.Close()
+	res.HTTPStatus = resp.StatusCode
+	if cs := resp.TLS; cs != nil {
+		res.TLSVersion = tls.VersionName(cs.Version)
+		if len(cs.PeerCertificates) > 0 {
+			res.CertExpiry = cs.PeerCertificates[0].NotAfter
+		}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscovery+1))
+	res.Latency = time.Since(start)
+	if err != nil {
+		res.Err = reason(err, ctx, parent, o.Timeout, client.Timeout)
+		return res
+	}
+	if resp.StatusCode != http.StatusOK {
+		res.Err = fmt.Sprintf("HTTP %d", resp.StatusCode)
+		return res
+	}
+	if len(body) > maxDiscovery {
+		res.Err = "discovery document larger than 1 MiB"
+		return res
+	}
+	if !json.Valid(body) {
+		res.Err = "not JSON"
+		return res
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil || doc == nil {
+		res.Err = "not a JSON object"
+		return res
+	}
+	iss, ok := doc["issuer"].(string)
+	if !ok || iss == "" {
+		res.Err = "no issuer in the discovery document"
+		return res
+	}
+	res.DiscoveredIssuer = iss
+	res.IssuerMatches = strings.TrimSuffix(iss, "/") == strings.TrimSuffix(r.Issuer, "/")
+	switch {
+	case !res.IssuerMatches:
+		res.Status = StatusMismatch
+		res.Err = fmt.Sprintf("discovery says issuer %q, configured %q", iss, r.Issuer)
+	case res.Latency > o.Slow:
+		res.Status = StatusSlow
+	default:
+		res.Status = StatusOK
+	}
+	return res
+}
+
+// reason turns a request error into a short plain reason.
+func reason(err error, ctx, parent context.Context, timeout, clientTimeout time.Duration) string {
+	switch {
+	case parent.Err() != nil && errors.Is(parent.Err(), context.Canceled):
+		return "canceled"
+	case parent.Err() != nil:
+		return "timed out (the caller's deadline)"
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return "timed out after " + timeout.String()
+	}
+	r := netReason(err, clientTimeout)
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "proxyconnect" {
+		return "proxy: " + r
+	}
+	return r
+}
+
+func netReason(err error, clientTimeout time.Duration) string {
+	var tv *transport.TLSVersionError
+	var ce *transport.CertError
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	var rh tls.RecordHeaderError
+	var alert tls.AlertError
+	var dns *net.DNSError
+	var ne net.Error
+	msg := err.Error()
+	switch {
+	case errors.As(err, &tv):
+		return "TLS: the server does not offer TLS 1.2 or higher"
+	case errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
+		return "TLS: certificate not trusted: " + certReason(err)
+	case errors.As(err, &ce), errors.As(err, &cv):
+		return "TLS: certificate not trusted: " + certReason(err)
+	case strings.Contains(msg, "server gave HTTP response to HTTPS client"), errors.As(err, &rh):
+		return "TLS: the server answered in plain HTTP"
+	case errors.As(err, &alert):
+		return "TLS: " + strings.TrimPrefix(alert.Error(), "tls: ")
+	case errors.As(err, &dns):
+		switch {
+		case dns.IsNotFound:
+			return "no such host"
+		case dns.IsTimeout:
+			return "DNS timed out"
+		default:
+			return "DNS: " + dns.Err
+		}
+	case errors.Is(err, syscall.ECONNREFUSED), strings.Contains(msg, "actively refused"): // the latter: Windows
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, syscall.EHOSTUNREACH):
+		return "host unreachable"
+	case errors.Is(err, syscall.ENETUNREACH):
+		return "network unreachable"
+	case errors.As(err, &ne) && ne.Timeout():
+		if clientTimeout > 0 {
+			return "timed out after " + clientTimeout.String()
+		}
+		return "timed out"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed by the server"
+	case strings.Contains(msg, "tls: "):
+		return "TLS: " + shorten(msg[strings.LastIndex(msg, "tls: ")+len("tls: "):])
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return shorten(err.Error())
+}
+
+// certReason is the x509 reason without its "x509: " prefix.
+func certReason(err error) string {
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	var cv *tls.CertificateVerificationError
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ua):
+		err = ua
+	case errors.As(err, &hn):
+		err = hn
+	case errors.As(err, &ci):
+		err = ci
+	case errors.As(err, &cv) && cv.Err != nil:
+		err = cv.Err
+	case errors.As(err, &ue):
+		err = ue.Err
+	}
+	return shorten(strings.TrimPrefix(err.Error(), "x509: "))
+}
+
+// shorten keeps a reason to one line of reasonable length.
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:119]) + "…"
+	}
+	return s
+}
