@@ -54,5 +54,42 @@ prints its issuers, API base URLs, client IDs and demo accounts, until interrupt
 	}
 	cmd.Flags().IntVar(&basePort, "port-base", 0, "first port (IdP and API of each region take consecutive ports); 0 = random")
 	addIssuerModeFlag(cmd, &issuerMode)
+	cmd.AddCommand(newSimBrowseCmd())
+	return cmd
+}
+
+// newSimBrowseCmd is a scripted browser for the stand-in, usable as
+// $BROWSER: it picks an account on the login page and follows the redirect.
+func newSimBrowseCmd() *cobra.Command {
+	var account string
+	var cancel bool
+	cmd := &cobra.Command{
+		Use:   "browse URL",
+		Short: "A scripted browser for the stand-in's login page (use it as $BROWSER)",
+		Long: `browse opens an authorize URL of the stand-in, picks the account (by e-mail or ID;
+the first one when --account is empty) or presses Cancel, and follows the redirect to
+the app's loopback listener, like a person in a browser would.`,
+		Example: `  BROWSER="ssodesk sim browse --account emily.carter@clearviewhearing.com" ssodesk login --json`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b := sim.NewBrowser()
+			var status int
+			var err error
+			if cancel {
+				status, _, err = b.Cancel(cmd.Context(), args[0])
+			} else {
+				status, _, err = b.Login(cmd.Context(), args[0], account)
+			}
+			if err != nil {
+				return err
+			}
+			if status >= 400 {
+				return fmt.Errorf("the final page answered %d", status)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&account, "account", "", "the demo account to pick (e-mail or ID); empty = the first listed")
+	cmd.Flags().BoolVar(&cancel, "cancel", false, "press Cancel instead")
 	return cmd
 }

@@ -16,6 +16,13 @@ type CallbackError struct {
 }
 
 func (e *CallbackError) Error() string {
+	if e.Code == "access_denied" {
+		msg := "you cancelled at the IdP (error=access_denied"
+		if e.Description != "" {
+			msg += ": " + e.Description
+		}
+		return msg + ")"
+	}
 	if e.Description == "" {
 		return fmt.Sprintf("the IdP refused the login: %s", e.Code)
 	}

@@ -46,7 +46,18 @@ type Config struct {
 	CAFile string `json:"ca_file,omitempty"`
 	// APIPresets replace the API console's built-in presets when set.
 	APIPresets []APIPreset `json:"api_presets,omitempty"`
+	// Store keeps sessions after a login: "" (off, the default: a support
+	// tool should not leave tokens behind), StoreFile or StoreKeyring.
+	Store string `json:"store,omitempty"`
+	// StoreDir is where the file store writes ("" = its default).
+	StoreDir string `json:"store_dir,omitempty"`
 }
+
+// Session storage kinds.
+const (
+	StoreFile    = "file"
+	StoreKeyring = "keyring"
+)
 
 // APIPreset is a named API test call (relative to the API base).
 type APIPreset struct {

@@ -135,6 +135,7 @@ func TestBadConfig(t *testing.T) {
 		{"bad timeout", "timeouts:\n  http: soon\n", "timeouts.http", "duration"},
 		{"huge leeway", "leeway: 2h\n", "leeway", "at most 10m0s"},
 		{"missing CA file", "ca_file: /nonexistent/ca.pem\n", "ca_file", "cannot read the CA bundle"},
+		{"bad store", "store: cloud\n", "store", "none, file or keyring"},
 		{"preset without path", "api_presets:\n  - name: x\n", "api_presets", "needs a name and a path"},
 		{"preset absolute", "api_presets:\n  - name: x\n    path: https://evil.example/\n", "api_presets", "relative to the API base"},
 		{"preset bad method", "api_presets:\n  - name: x\n    path: a\n    method: FETCH\n", "api_presets", "unknown method"},

@@ -28,6 +28,7 @@ func (c *Config) Describe() string {
 	fmt.Fprintf(&b, "timeouts:       http %s, login %s\n", c.HTTPTimeout, c.LoginTimeout)
 	fmt.Fprintf(&b, "leeway:         %s (clock skew tolerated on exp, nbf, iat)\n", c.Leeway)
 	fmt.Fprintf(&b, "ca_file:        %s\n", orText(c.CAFile, "(system CAs only)"))
+	fmt.Fprintf(&b, "store:          %s\n", orText(c.Store, "none (sessions are not kept)"))
 	if len(c.APIPresets) > 0 {
 		fmt.Fprintf(&b, "api_presets:\n")
 		for _, p := range c.APIPresets {

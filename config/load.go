@@ -33,12 +33,14 @@ const (
 	KeyLeeway           = "leeway"
 	KeyCAFile           = "ca_file"
 	KeyAPIPresets       = "api_presets"
+	KeyStore            = "store"
+	KeyStoreDir         = "store_dir"
 )
 
 var knownKeys = []string{
 	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
 	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
-	KeyCAFile, KeyAPIPresets,
+	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir,
 }
 
 var regionKeys = []string{"name", "label", "issuer", "api"}
@@ -205,6 +207,19 @@ func (l *loader) build() (*Config, error) {
 		if st, err := os.Stat(c.CAFile); err != nil || st.IsDir() {
 			return nil, l.errorf(KeyCAFile, "cannot read the CA bundle %s", c.CAFile)
 		}
+	}
+	if c.Store, err = l.str(KeyStore); err != nil {
+		return nil, err
+	}
+	switch c.Store = strings.ToLower(c.Store); c.Store {
+	case "none":
+		c.Store = ""
+	case "", StoreFile, StoreKeyring:
+	default:
+		return nil, l.errorf(KeyStore, "must be none, file or keyring, got %q", c.Store)
+	}
+	if c.StoreDir, err = l.str(KeyStoreDir); err != nil {
+		return nil, err
 	}
 	if c.APIPresets, err = l.presets(); err != nil {
 		return nil, err

@@ -1,0 +1,131 @@
+package auth
+
+import (
+	"slices"
+	"time"
+)
+
+// View is a Result as a JSON document for scripts (`ssodesk login --json`).
+// It holds the raw tokens: scripts asked for them.
+type View struct {
+	Region       string      `json:"region"`
+	Endpoint     string      `json:"endpoint"`
+	Issuer       string      `json:"issuer,omitempty"`
+	IssuerRegion string      `json:"issuer_region,omitempty"`
+	CodeRegion   string      `json:"code_region,omitempty"`
+	TenantID     string      `json:"tenantid,omitempty"`
+	API          string      `json:"api,omitempty"`
+	Story        string      `json:"story,omitempty"`
+	Scopes       []string    `json:"scopes"`
+	Expiry       time.Time   `json:"expiry,omitzero"`
+	Tokens       TokensView  `json:"tokens"`
+	IDToken      *TokenView  `json:"id_token,omitempty"`
+	AccessToken  *TokenView  `json:"access_token,omitempty"`
+	Verification *ReportView `json:"verification,omitempty"`
+	Notes        []string    `json:"notes,omitempty"`
+	DurationMS   int64       `json:"duration_ms,omitempty"`
+}
+
+// TokensView holds the raw tokens.
+type TokensView struct {
+	AccessToken  string    `json:"access_token"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	IDToken      string    `json:"id_token,omitempty"`
+	TokenType    string    `json:"token_type,omitempty"`
+	Expiry       time.Time `json:"expiry,omitzero"`
+}
+
+// TokenView is one token decoded: header, claims, times in words, and its
+// verification when it was verified.
+type TokenView struct {
+	Kind         string            `json:"kind"` // "jwt", "opaque", "malformed"
+	Bytes        int               `json:"bytes"`
+	Header       map[string]any    `json:"header,omitempty"`
+	Claims       map[string]any    `json:"claims,omitempty"`
+	Times        map[string]string `json:"times,omitempty"` // exp, iat, nbf, auth_time as local + relative time
+	Error        string            `json:"error,omitempty"`
+	Verification *ReportView       `json:"verification,omitempty"`
+}
+
+// ReportView is a verification report for JSON.
+type ReportView struct {
+	OK        bool        `json:"ok"`
+	Issuer    string      `json:"issuer,omitempty"`
+	Region    string      `json:"issuer_region,omitempty"`
+	JWKS      string      `json:"jwks,omitempty"`
+	KeyID     string      `json:"kid,omitempty"`
+	Refetched bool        `json:"jwks_refetched,omitempty"`
+	Checks    []CheckView `json:"checks"`
+}
+
+// CheckView is one check for JSON.
+type CheckView struct {
+	Name   string `json:"name"`
+	Status string `json:"status"` // "pass", "fail", "warn", "skip"
+	Detail string `json:"detail"`
+}
+
+func (s Status) String() string {
+	return [...]string{"pass", "fail", "warn", "skip"}[s]
+}
+
+// View returns the report for JSON (nil for a nil report).
+func (r *Report) View() *ReportView {
+	if r == nil {
+		return nil
+	}
+	v := &ReportView{OK: r.OK(), Issuer: r.Issuer, Region: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID, Refetched: r.Refetched}
+	for _, c := range r.Checks {
+		v.Checks = append(v.Checks, CheckView{Name: c.Name, Status: c.Status.String(), Detail: c.Detail})
+	}
+	return v
+}
+
+// DecodeView decodes any token for display; it never fails.
+func DecodeView(raw string, now time.Time) *TokenView {
+	kind, jwt, err := ClassifyToken(raw)
+	v := &TokenView{Bytes: len(raw)}
+	switch kind {
+	case TokenAbsent:
+		return nil
+	case TokenOpaque:
+		v.Kind = "opaque"
+	case TokenMalformed:
+		v.Kind, v.Error = "malformed", err.Error()
+	default:
+		v.Kind, v.Header, v.Claims = "jwt", jwt.Header, jwt.Claims
+		v.Times = map[string]string{}
+		for _, name := range TimeClaims {
+			if t, ok, err := jwt.TimeClaim(name); ok && err == nil {
+				v.Times[name] = LocalTime(t, now)
+			}
+		}
+	}
+	return v
+}
+
+// View builds the JSON document of a login (or restored session).
+func (r *Result) View(now time.Time, access *Report) View {
+	v := View{
+		Region: r.Region.Name, Endpoint: r.Region.Issuer, Issuer: r.Issuer, IssuerRegion: r.IssuerRegion(),
+		CodeRegion: r.CodeRegion, TenantID: r.Claim("tenantid"), API: r.Claim("api"),
+		Scopes: slices.Clone(r.Scopes), DurationMS: r.Finished.Sub(r.Started).Milliseconds(),
+	}
+	if r.Token != nil {
+		v.Expiry = r.Token.Expiry
+		v.Tokens = TokensView{AccessToken: r.Token.AccessToken, RefreshToken: r.Token.RefreshToken, IDToken: r.RawIDToken,
+			TokenType: r.Token.TokenType, Expiry: r.Token.Expiry}
+		if v.AccessToken = DecodeView(r.Token.AccessToken, now); v.AccessToken != nil {
+			v.AccessToken.Verification = access.View()
+		}
+	}
+	if r.RawIDToken != "" {
+		v.IDToken = DecodeView(r.RawIDToken, now)
+		v.Verification = r.Report.View()
+		v.Story = r.RegionStory()
+	}
+	if v.DurationMS < 0 {
+		v.DurationMS = 0
+	}
+	return v
+}

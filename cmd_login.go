@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+)
+
+type loginFlags struct {
+	json              bool
+	noBrowser         bool
+	clientCredentials bool
+	save              bool
+}
+
+func newLoginCmd(g *globalFlags) *cobra.Command {
+	var f loginFlags
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Log in without the TUI; print who logged in, or a JSON document with --json",
+		Long: `login runs the browser login (Authorization Code + PKCE) at the configured or --region
+endpoint. Progress and the authorize URL go to stderr; the result goes to stdout: a
+summary, or with --json a document with the raw tokens, the decoded claims, the region
+of the code, the issuer, the expiry and the verification report.
+
+--no-browser prints the URL and waits: open it on a machine that can reach this
+machine's loopback port, or paste the final redirect URL (from the browser's address
+bar) back here on stdin.
+
+--client-credentials runs the service-app flow instead: client ID and secret, no
+browser. HIMSA never issues refresh tokens to service apps.`,
+		Example: `  ssodesk login --region eu
+  ssodesk login --json | jq -r .tokens.access_token
+  ssodesk login --no-browser            # over SSH
+  SSODESK_CLIENT_SECRET=… ssodesk login --client-credentials --region qa --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, region, err := loadRegion(g, cmd)
+			if err != nil {
+				return err
+			}
+			return runLogin(cmd, cfg, region, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.json, "json", false, "print a JSON document (with the raw tokens) on stdout")
+	fl.BoolVar(&f.noBrowser, "no-browser", false, "do not open a browser: print the URL and accept the pasted redirect URL on stdin")
+	fl.BoolVar(&f.clientCredentials, "client-credentials", false, "service-app flow: client ID + secret, no browser, no refresh token")
+	fl.BoolVar(&f.save, "save", false, "keep the session (config store: keyring or file; file when unset) for `call` and `token`")
+	return cmd
+}
+
+// loadRegion loads the config and the region chosen by --region or config.
+func loadRegion(g *globalFlags, cmd *cobra.Command) (*config.Config, config.Region, error) {
+	cfg, err := config.Load(g.configFile, cmd.Flags())
+	if err != nil {
+		return nil, config.Region{}, err
+	}
+	r, _ := cfg.FindRegion(cfg.Region) // Load checked that it exists
+	return cfg, r, nil
+}
+
+func runLogin(cmd *cobra.Command, cfg *config.Config, region config.Region, f loginFlags) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	client, err := auth.HTTPClientFor(cfg, nil)
+	if err != nil {
+		return usageError{err}
+	}
+	stderr := cmd.ErrOrStderr()
+	o := auth.OptionsFrom(cfg, region, client)
+	var res *auth.Result
+	var notes []string
+	if f.clientCredentials {
+		fmt.Fprintf(stderr, "ssodesk: client credentials at %s (%s)\n", region.Name, region.Issuer)
+		res, notes, err = auth.ClientCredentials(ctx, o)
+	} else {
+		o.Progress = progressPrinter(stderr)
+		if f.noBrowser {
+			o.Open = func(context.Context, string) error { return nil }
+			o.Pasted = pastedLines(cmd.InOrStdin())
+			fmt.Fprintln(stderr, "ssodesk: --no-browser: open the URL below in a browser; if it cannot reach this machine, paste the final redirect URL here and press enter")
+		}
+		res, err = auth.Login(ctx, o)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(stderr, "ssodesk: note:", n)
+	}
+	var verr *auth.VerifyError
+	if err != nil && !(errors.As(err, &verr) && res != nil) {
+		return err
+	}
+	if f.save || cfg.Store != "" {
+		if serr := saveSession(cfg, res, f.save); serr != nil {
+			return serr
+		}
+	}
+	if e := printResult(cmd.OutOrStdout(), ctx, res, notes, f.json); e != nil {
+		return e
+	}
+	return err // a verification failure: the document is printed, the exit code says it failed
+}
+
+// progressPrinter shows each login step on stderr.
+func progressPrinter(w io.Writer) func(auth.Event) {
+	return func(ev auth.Event) {
+		prefix := "ssodesk: "
+		if ev.Step == auth.StepWarning {
+			prefix += "warning: "
+		}
+		fmt.Fprintln(w, prefix+ev.Msg)
+		if ev.Step == auth.StepBrowser && ev.URL != "" {
+			fmt.Fprintln(w, ev.URL)
+		}
+	}
+}
+
+// pastedLines feeds lines of r that look like URLs to a login.
+func pastedLines(r io.Reader) <-chan string {
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			if line := strings.TrimSpace(sc.Text()); line != "" {
+				ch <- line
+			}
+		}
+	}()
+	return ch
+}
+
+func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []string, asJSON bool) error {
+	now := time.Now()
+	access := res.VerifyAccessToken(ctx)
+	if asJSON {
+		v := res.View(now, access)
+		v.Notes = notes
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	line := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "%-14s %s\n", k, auth.Printable(v))
+		}
+	}
+	who := res.Claim("name")
+	if who == "" {
+		who = res.Claim("sub")
+	}
+	line("user", who)
+	line("tenantid", res.Claim("tenantid"))
+	line("region", res.Region.Name)
+	line("code region", res.CodeRegion)
+	line("issuer", res.Issuer)
+	line("api", res.Claim("api"))
+	line("scopes", strings.Join(res.Scopes, " "))
+	if res.Token != nil && !res.Token.Expiry.IsZero() {
+		line("expires", auth.LocalTime(res.Token.Expiry, now))
+	}
+	line("refresh token", yesNo(res.Token.RefreshToken != "", "issued", "none"))
+	if res.Report != nil {
+		line("ID token", yesNo(res.Verified(), "verified: ", "NOT verified: ")+res.Report.Summary())
+		line("", res.RegionStory())
+	}
+	if access != nil {
+		line("access token", yesNo(access.OK(), "a JWT, verified: ", "a JWT, NOT verified: ")+access.Summary())
+	}
+	return nil
+}
+
+func yesNo(b bool, yes, no string) string {
+	if b {
+		return yes
+	}
+	return no
+}
