@@ -6,11 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ssodesk/sim"
 )
@@ -44,7 +48,8 @@ func newCLIEnv(t *testing.T, extraConfig string) *cliEnv {
 	t.Cleanup(func() { s.Close() })
 	e := &cliEnv{t: t, sim: s, dir: t.TempDir()}
 	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "client_id: %s\nregions:\n", s.ClientID())
+	// builtin_regions: false keeps HIMSA's real hosts out of the tests.
+	fmt.Fprintf(&cfg, "client_id: %s\nbuiltin_regions: false\nregions:\n", s.ClientID())
 	if !strings.Contains(extraConfig, "timeouts:") {
 		extraConfig += "timeouts:\n  login: 20s\n" // a test that goes wrong fails soon
 	}
@@ -184,4 +189,196 @@ func TestCLIClientCredentials(t *testing.T) {
 	if _, errOut, code := e.ssodesk("", "login", "--client-credentials"); code != exitFailed || !strings.Contains(errOut, "needs a client secret") {
 		t.Errorf("no secret: exit %d %s", code, errOut)
 	}
+}
+
+func TestCLIDecode(t *testing.T) {
+	e := newCLIEnv(t, "")
+	out, errOut, code := e.ssodesk("", "login", "--json")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var doc struct {
+		Tokens struct {
+			IDToken string `json:"id_token"`
+		} `json:"tokens"`
+	}
+	json.Unmarshal([]byte(out), &doc)
+	id := doc.Tokens.IDToken
+
+	out, _, code = e.ssodesk("", "decode", id)
+	if code != 0 || !strings.Contains(out, "tenantid") || !strings.Contains(out, "(HIMSA: the tenant the user selected)") || !strings.Contains(out, "(in ") {
+		t.Errorf("decode: exit %d\n%s", code, out)
+	}
+	out, _, code = e.ssodesk("Bearer "+id+"\n", "decode", "-", "--verify", "--region", "global")
+	if code != 0 || !strings.Contains(out, "✓ signature") {
+		t.Errorf("decode --verify from stdin: exit %d\n%s", code, out)
+	}
+	_, errOut, code = e.ssodesk("", "decode", id, "--verify", "--region", "eu")
+	if code != exitFailed || !strings.Contains(errOut, "not on the allow-list") {
+		t.Errorf("decode --verify against another region: exit %d\n%s", code, errOut)
+	}
+	out, _, code = e.ssodesk("", "decode", id, "--json")
+	var v struct {
+		Kind   string         `json:"kind"`
+		Claims map[string]any `json:"claims"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v.Kind != "jwt" || v.Claims["region"] != "eu" {
+		t.Errorf("decode --json: exit %d\n%s", code, out)
+	}
+	for token, want := range map[string]string{
+		"eyJhbGciOiJSUzI1NiJ9.%%%.ZGVm": "does not decode",
+		"only.two":                      "not a JWT",
+		"eyJhbGciOiJub25lIn0.":          "not a JWT",
+		"e30.bm90anNvbg.c2ln":           "payload: not a JSON object",
+	} {
+		_, errOut, code := e.ssodesk("", "decode", token)
+		if code != exitFailed || !strings.Contains(errOut, want) || strings.Contains(errOut, "goroutine") {
+			t.Errorf("decode %q: exit %d, want %q:\n%s", token, code, want, errOut)
+		}
+	}
+	if _, errOut, code := e.ssodesk("   \n", "decode", "-"); code != exitUsage || !strings.Contains(errOut, "empty") {
+		t.Errorf("empty stdin: exit %d %s", code, errOut)
+	}
+}
+
+func TestCLIStoreTokenLogout(t *testing.T) {
+	e := newCLIEnv(t, "offline_access: true\n")
+	stateDir := filepath.Join(e.dir, "state")
+
+	// Storage is off by default: a login leaves nothing behind.
+	if _, errOut, code := e.ssodesk("", "login"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if entries, _ := os.ReadDir(stateDir); len(entries) != 0 {
+		t.Fatalf("storage off, but %s holds %v", stateDir, entries)
+	}
+	if _, errOut, code := e.ssodesk("", "token"); code != exitFailed || !strings.Contains(errOut, "no stored session for region global") {
+		t.Fatalf("token without a session: exit %d %s", code, errOut)
+	}
+
+	_, errOut, code := e.ssodesk("", "login", "--save")
+	if code != 0 || !strings.Contains(errOut, "session kept in file "+filepath.Join(stateDir, "ssodesk", "sessions")) {
+		t.Fatalf("login --save: exit %d %s", code, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(stateDir, "ssodesk", "sessions", "global.*.json"))
+	if len(files) != 1 {
+		t.Fatalf("session files: %v", files)
+	}
+	if st, _ := os.Stat(files[0]); st.Mode().Perm() != 0o600 {
+		t.Errorf("session file mode %v", st.Mode().Perm())
+	}
+	first, _, code := e.ssodesk("", "token")
+	if code != 0 || strings.Count(first, ".") != 2 {
+		t.Fatalf("token: exit %d %q", code, first)
+	}
+	// Make the stored token expire within the minute: token refreshes first.
+	raw, _ := os.ReadFile(files[0])
+	var sess map[string]any
+	json.Unmarshal(raw, &sess)
+	sess["expiry"] = "2000-01-01T00:00:00Z"
+	raw, _ = json.Marshal(sess)
+	os.WriteFile(files[0], raw, 0o600)
+	second, errOut, code := e.ssodesk("", "token")
+	if code != 0 || second == first || !strings.Contains(errOut, "refreshed the stored session") {
+		t.Fatalf("token after expiry: exit %d same=%v %s", code, second == first, errOut)
+	}
+	// call uses the stored session.
+	out, errOut, code := e.ssodesk("", "call", "GET", "me")
+	if code != 0 || !strings.Contains(out, "b2a1e7c4-0001-4d2e-8f10-0e0000000001") || !strings.Contains(errOut, "200 OK") {
+		t.Fatalf("call: exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, _, code = e.ssodesk("", "logout", "--region", "global")
+	if code != 0 || !strings.Contains(out, "deleted the stored session of region global") {
+		t.Fatalf("logout: exit %d %s", code, out)
+	}
+	if files, _ := filepath.Glob(filepath.Join(stateDir, "ssodesk", "sessions", "*.json")); len(files) != 0 {
+		t.Errorf("files left after logout: %v", files)
+	}
+	out, _, _ = e.ssodesk("", "logout")
+	if !strings.Contains(out, "deleted 0 stored session(s)") {
+		t.Errorf("logout of nothing: %s", out)
+	}
+}
+
+func TestCLICall(t *testing.T) {
+	e := newCLIEnv(t, "")
+	out, errOut, code := e.ssodesk("", "call", "GET", "locations", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var doc struct {
+		Base     string                                `json:"base"`
+		Request  struct{ Headers map[string][]string } `json:"request"`
+		Response struct {
+			Status int `json:"status"`
+		} `json:"response"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Response.Status != 200 {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if a := doc.Request.Headers["Authorization"]; len(a) != 1 || !strings.Contains(a[0], "[redacted") {
+		t.Errorf("the JSON exchange shows the Authorization header: %v", a)
+	}
+	if !strings.Contains(errOut, "logging in instead") {
+		t.Errorf("no stored session, so a fresh login was expected:\n%s", errOut)
+	}
+	// A path that is not there: 404, exit 1; bad usage: exit 2.
+	if _, _, code := e.ssodesk("", "call", "GET", "nope"); code != exitFailed {
+		t.Errorf("404: exit %d", code)
+	}
+	if _, _, code := e.ssodesk("", "call", "GET"); code != exitUsage {
+		t.Errorf("missing path: exit %d", code)
+	}
+	if _, _, code := e.ssodesk("", "call", "GET", "me", "-H", "no colon"); code != exitUsage {
+		t.Errorf("bad header: exit %d", code)
+	}
+}
+
+func TestCLICallDiagnosesRefusal(t *testing.T) {
+	// The eu region's API is configured for the global endpoint: an EU
+	// account's token at... the us API (wrong region) is refused with 401.
+	e := newCLIEnv(t, "")
+	us, _ := e.sim.Region("us")
+	cfg, _ := os.ReadFile(e.file)
+	os.WriteFile(e.file, []byte(strings.Replace(string(cfg), "  - name: global\n", "  - name: global\n    api: "+us.API+"\n", 1)), 0o600)
+	_, errOut, code := e.ssodesk("", "call", "GET", "me")
+	if code != exitFailed || !strings.Contains(errOut, "401 Unauthorized") || !strings.Contains(errOut, "another region") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+}
+
+func TestCLIRegionsHealth(t *testing.T) {
+	slow := newSlowIdP(t, 1500*time.Millisecond)
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	down := "http://" + ln.Addr().String()
+	ln.Close()
+	e := newCLIEnv(t, fmt.Sprintf("  - name: slow\n    issuer: %s\n  - name: down\n    issuer: %s\n", slow, down))
+	out, _, code := e.ssodesk("", "regions")
+	if code != exitFailed {
+		t.Errorf("a region is down: exit %d", code)
+	}
+	for _, want := range []string{"REGION", "global", "ok", "slow  ", "down  ", "connection refused"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("regions lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, _ = e.ssodesk("", "regions", "--json")
+	var rs []struct {
+		Region, Status string
+	}
+	if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != 7 || rs[5].Status != "slow" || rs[6].Status != "down" {
+		t.Fatalf("%v %s", err, out)
+	}
+}
+
+// newSlowIdP serves a discovery document after delay.
+func newSlowIdP(t *testing.T, delay time.Duration) string {
+	var url string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(delay)
+		fmt.Fprintf(w, `{"issuer":%q}`, url)
+	}))
+	t.Cleanup(srv.Close)
+	url = srv.URL
+	return url
 }

@@ -103,7 +103,7 @@ func runLogin(cmd *cobra.Command, cfg *config.Config, region config.Region, f lo
 		return err
 	}
 	if f.save || cfg.Store != "" {
-		if serr := saveSession(cfg, res, f.save); serr != nil {
+		if serr := saveSession(stderr, cfg, res); serr != nil {
 			return serr
 		}
 	}

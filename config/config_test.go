@@ -136,6 +136,7 @@ func TestBadConfig(t *testing.T) {
 		{"huge leeway", "leeway: 2h\n", "leeway", "at most 10m0s"},
 		{"missing CA file", "ca_file: /nonexistent/ca.pem\n", "ca_file", "cannot read the CA bundle"},
 		{"bad store", "store: cloud\n", "store", "none, file or keyring"},
+		{"no regions at all", "builtin_regions: false\n", "builtin_regions", "lists no regions"},
 		{"preset without path", "api_presets:\n  - name: x\n", "api_presets", "needs a name and a path"},
 		{"preset absolute", "api_presets:\n  - name: x\n    path: https://evil.example/\n", "api_presets", "relative to the API base"},
 		{"preset bad method", "api_presets:\n  - name: x\n    path: a\n    method: FETCH\n", "api_presets", "unknown method"},
@@ -210,6 +211,18 @@ func TestSecretNeverDescribed(t *testing.T) {
 	d := c.Describe()
 	if strings.Contains(d, "s3cr3t") || !strings.Contains(d, "client_secret:  (set, hidden)") {
 		t.Errorf("describe leaks or hides wrongly:\n%s", d)
+	}
+}
+
+func TestOnlyConfiguredRegions(t *testing.T) {
+	isolate(t)
+	p := writeFile(t, "builtin_regions: false\nregion: lab\nregions:\n  - name: lab\n    issuer: http://127.0.0.1:7400\n")
+	c, err := Load(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.RegionNames(); len(got) != 1 || got[0] != "lab" {
+		t.Errorf("regions = %v", got)
 	}
 }
 

@@ -35,12 +35,13 @@ const (
 	KeyAPIPresets       = "api_presets"
 	KeyStore            = "store"
 	KeyStoreDir         = "store_dir"
+	KeyBuiltinRegions   = "builtin_regions"
 )
 
 var knownKeys = []string{
 	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
 	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
-	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir,
+	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir, KeyBuiltinRegions,
 }
 
 var regionKeys = []string{"name", "label", "issuer", "api"}
@@ -75,6 +76,7 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 	v.SetDefault(KeyHTTPTimeout, DefaultHTTPTimeout.String())
 	v.SetDefault(KeyLoginTimeout, DefaultLoginTimeout.String())
 	v.SetDefault(KeyLeeway, DefaultLeeway.String())
+	v.SetDefault(KeyBuiltinRegions, true)
 	if flags != nil {
 		for _, k := range knownKeys {
 			if f := flags.Lookup(flagName(k)); f != nil {
@@ -228,7 +230,18 @@ func (l *loader) build() (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Regions = mergeRegions(BuiltinRegions(), user)
+	builtin, err := cast.ToBoolE(v.Get(KeyBuiltinRegions))
+	if err != nil {
+		return nil, l.errorf(KeyBuiltinRegions, "must be true or false")
+	}
+	base := BuiltinRegions()
+	if !builtin {
+		base = nil // only the regions listed in the config
+	}
+	c.Regions = mergeRegions(base, user)
+	if len(c.Regions) == 0 {
+		return nil, l.errorf(KeyBuiltinRegions, "is false, but the config lists no regions of its own")
+	}
 	if c.Region, err = l.str(KeyRegion); err != nil {
 		return nil, err
 	}
@@ -301,7 +314,7 @@ func (l *loader) regions() ([]Region, error) {
 		if err := checkRegionName(r.Name); err != nil {
 			return nil, l.errorf(KeyRegions, "%s: %v", key, err)
 		}
-		if r.Issuer == "" && indexRegion(BuiltinRegions(), r.Name) < 0 {
+		if r.Issuer == "" && (indexRegion(BuiltinRegions(), r.Name) < 0 || !l.v.GetBool(KeyBuiltinRegions)) {
 			return nil, l.errorf(KeyRegions, "%s (%s): a new region needs an issuer", key, r.Name)
 		}
 		if r.Issuer != "" {

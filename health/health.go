@@ -48,17 +48,26 @@ const maxDiscovery = 1 << 20
 
 // Result is what one probe found out about one region.
 type Result struct {
-	Region           string
-	Issuer           string        // configured
-	Status           string        // "ok", "slow", "mismatch", "down"
-	Latency          time.Duration // from sending the request to the whole discovery answer
-	HTTPStatus       int           // 0 when no answer
-	TLSVersion       string        // "TLS 1.3"; "" for http (loopback stand-in)
-	CertExpiry       time.Time     // leaf certificate's NotAfter for https; zero for http
-	DiscoveredIssuer string        // the discovery document's "issuer"
-	IssuerMatches    bool
-	Err              string // why it is down or mismatched; "" when ok or slow
-	CheckedAt        time.Time
+	Region           string        `json:"region"`
+	Issuer           string        `json:"issuer"`                      // configured
+	Status           string        `json:"status"`                      // "ok", "slow", "mismatch", "down"
+	Latency          time.Duration `json:"-"`                           // from sending the request to the whole discovery answer
+	HTTPStatus       int           `json:"http_status,omitempty"`       // 0 when no answer
+	TLSVersion       string        `json:"tls_version,omitempty"`       // "TLS 1.3"; "" for http (loopback stand-in)
+	CertExpiry       time.Time     `json:"cert_expiry,omitzero"`        // leaf certificate's NotAfter for https; zero for http
+	DiscoveredIssuer string        `json:"discovered_issuer,omitempty"` // the discovery document's "issuer"
+	IssuerMatches    bool          `json:"issuer_matches"`
+	Err              string        `json:"error,omitempty"` // why it is down or mismatched; "" when ok or slow
+	CheckedAt        time.Time     `json:"checked_at"`
+}
+
+// MarshalJSON adds latency_ms (JSON has no durations).
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	return json.Marshal(struct {
+		plain
+		LatencyMS int64 `json:"latency_ms"`
+	}{plain(r), r.Latency.Milliseconds()})
 }
 
 // Options tune a probe.

@@ -305,10 +305,6 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 		m.busy = "refreshing the tokens, then " + m.busy
 	}
 	gen, res, base, client := m.gen, m.res, m.base, m.com.HTTP
-	apiRegion := ""
-	if res.Region.API != "" {
-		apiRegion = res.Region.Name // an override names the region's own API
-	}
 	return m, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
@@ -324,20 +320,10 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 		resp, err := api.Do(ctx, client, base, res.Token.AccessToken, req)
 		out.out = callOutcome{req: req, resp: resp, err: err}
 		if resp != nil {
-			out.out.diag = api.Diagnose(resp, tokenFacts(res, apiRegion, time.Now()))
+			out.out.diag = api.Diagnose(resp, api.FactsFor(res, res.Region, time.Now()))
 		}
 		return out
 	}
-}
-
-// tokenFacts is what the diagnosis needs to know about the session's token.
-func tokenFacts(res *auth.Result, apiRegion string, now time.Time) api.TokenFacts {
-	region := res.Claim("region")
-	if region == "" {
-		region = res.CodeRegion
-	}
-	return api.TokenFacts{Expiry: res.Token.Expiry, Region: region, Scopes: res.Scopes, APIRegion: apiRegion,
-		CanRefresh: res.CanRefresh() == nil, RequiredAPI: config.ScopeNoahAPI, Now: now}
 }
 
 func (m consoleModel) copyCurl() tea.Cmd {
