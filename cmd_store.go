@@ -52,23 +52,16 @@ func loadStored(ctx context.Context, w io.Writer, cfg *config.Config, region con
 	if err != nil {
 		return nil, err
 	}
-	sess, err := st.Load(region.Name, cfg.ClientID)
-	if errors.Is(err, store.ErrNotFound) {
+	before, _ := st.Load(region.Name, cfg.ClientID)
+	res, ok, err := store.Resume(ctx, st, auth.OptionsFrom(cfg, region, client), time.Now())
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
 		return nil, fmt.Errorf("no stored session for region %s and client %s in %s (log in with: ssodesk login --save --region %s)",
 			region.Name, cfg.ClientID, st.Where(), region.Name)
 	}
-	if err != nil {
-		return nil, err
-	}
-	res, err := sess.Restore(ctx, auth.OptionsFrom(cfg, region, client))
-	if err != nil {
-		return nil, err
-	}
-	res, refreshed, err := store.Fresh(ctx, st, res, cfg.ClientID, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	if refreshed {
+	if res.Token.AccessToken != before.AccessToken {
 		fmt.Fprintln(w, "ssodesk: refreshed the stored session (it expired within a minute)")
 	}
 	return res, nil

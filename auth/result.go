@@ -26,6 +26,10 @@ type Result struct {
 	ScopesFrom string         // "token response", or "as requested" when the IdP did not list them
 	Started    time.Time
 	Finished   time.Time
+	// LoadedFrom says where a restored session came from ("" after a login).
+	LoadedFrom string
+	// Notes are things to tell the user about how the session came to be.
+	Notes []string
 
 	sess *session
 }

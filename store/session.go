@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,6 +25,27 @@ func FromResult(res *auth.Result, clientID string) Session {
 func (s Session) Restore(ctx context.Context, o auth.Options) (*auth.Result, error) {
 	tok := &oauth2.Token{AccessToken: s.AccessToken, RefreshToken: s.RefreshToken, TokenType: s.TokenType, Expiry: s.Expiry}
 	return auth.Restore(ctx, o, tok, s.IDToken, s.CodeRegion, s.Scopes)
+}
+
+// Resume loads the stored session of region and client from st, restored
+// and refreshed when it expires within RefreshMargin. ok is false when none
+// is stored.
+func Resume(ctx context.Context, st Store, o auth.Options, now time.Time) (res *auth.Result, ok bool, err error) {
+	s, err := st.Load(o.Region.Name, o.ClientID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if res, err = s.Restore(ctx, o); err != nil {
+		return nil, false, err
+	}
+	if res, _, err = Fresh(ctx, st, res, o.ClientID, now); err != nil {
+		return nil, false, err
+	}
+	res.LoadedFrom = fmt.Sprintf("%s, kept %s", st.Where(), s.SavedAt.Local().Format("2006-01-02 15:04"))
+	return res, true, nil
 }
 
 // RefreshMargin: a stored access token expiring sooner than this is

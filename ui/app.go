@@ -60,8 +60,9 @@ func New(com *Common) Model {
 	return Model{com: com, keys: DefaultGlobalKeys(), help: h, regions: newRegionsModel(com)}
 }
 
-// Init asks the terminal for its background colour (light/dark styles).
-func (m Model) Init() tea.Cmd { return tea.RequestBackgroundColor }
+// Init asks the terminal for its background colour (light/dark styles) and
+// probes the regions' health.
+func (m Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.regions.Init()) }
 
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -116,6 +117,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		m.trace, cmd = m.trace.Update(msg)
+		return m, cmd
+	case healthMsg:
+		var cmd tea.Cmd
+		m.regions, cmd = m.regions.Update(msg)
 		return m, cmd
 	case tickMsg:
 		if msg.id != m.tickID {
@@ -244,8 +249,13 @@ func (m Model) showSession(msg loginDoneMsg) (tea.Model, tea.Cmd) {
 	m.screen = screenSession
 	m.switching = false
 	m.session = newSessionModel(m.com, msg.res, msg.id)
-	if msg.err != nil {
+	switch {
+	case msg.err != nil:
 		m.session.setStatus(msg.err.Error(), true)
+	case msg.res.LoadedFrom != "":
+		m.session.setStatus("loaded the kept session ("+msg.res.LoadedFrom+"); n logs in anew, s switches account", false)
+	case len(msg.res.Notes) > 0:
+		m.session.setStatus(strings.Join(msg.res.Notes, "; "), false)
 	}
 	m.resize()
 	m.tickID++

@@ -12,6 +12,8 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/health"
+	"ssodesk/store"
 	"ssodesk/transport"
 )
 
@@ -41,6 +43,10 @@ type Common struct {
 	// Trace records what it sends, redacted.
 	HTTP  *http.Client
 	Trace *transport.Trace
+	// Health feeds the region picker's health column; nil shows none.
+	Health *health.Cache
+	// Store keeps sessions when the config turns storage on; nil otherwise.
+	Store store.Store
 }
 
 // NewCommon returns a Common for cfg with the real login, clock, HTTP
@@ -52,17 +58,44 @@ func NewCommon(cfg *config.Config) (*Common, error) {
 		return nil, err
 	}
 	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, HTTP: client, Trace: tr}
-	com.Login = DefaultLogin(cfg, client)
+	// The health probe gets an untraced client: its polling is not the user's traffic.
+	probe, err := auth.HTTPClientFor(cfg, nil)
+	if err != nil {
+		return nil, err
+	}
+	com.Health = health.NewCache(probe, cfg.Regions, health.Options{}, health.DefaultTTL)
+	if cfg.Store != "" {
+		if com.Store, err = store.Open(cfg.Store, cfg.StoreDir); err != nil {
+			return nil, err
+		}
+	}
+	com.Login = DefaultLogin(cfg, client, com.Store)
 	return com, nil
 }
 
 // DefaultLogin logs in with auth.Login using cfg and client, opening the
-// system browser.
-func DefaultLogin(cfg *config.Config, client *http.Client) LoginFunc {
+// system browser. With a store it resumes a kept session of the region
+// instead (unless the user switches account) and keeps new logins.
+func DefaultLogin(cfg *config.Config, client *http.Client, st store.Store) LoginFunc {
 	return func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
 		o := auth.OptionsFrom(cfg, req.Region, client)
 		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
-		return auth.Login(ctx, o)
+		if st != nil && !req.ForceChoose {
+			if res, ok, err := store.Resume(ctx, st, o, time.Now()); ok && err == nil {
+				return res, nil
+			} else if err != nil {
+				progress(auth.Event{Step: auth.StepWarning, Msg: "the kept session could not be used (" + err.Error() + "); logging in"})
+			}
+		}
+		res, err := auth.Login(ctx, o)
+		if err == nil && st != nil {
+			if serr := st.Save(store.FromResult(res, cfg.ClientID)); serr != nil {
+				res.Notes = append(res.Notes, "the session could not be kept: "+serr.Error())
+			} else {
+				res.Notes = append(res.Notes, "session kept in "+st.Where())
+			}
+		}
+		return res, err
 	}
 }

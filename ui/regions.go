@@ -1,16 +1,24 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"ssodesk/config"
+	"ssodesk/health"
 )
 
 // regionItem is one row of the region picker.
-type regionItem struct{ r config.Region }
+type regionItem struct {
+	r      config.Region
+	health string // the last probe in words; "" when there is no probe
+}
 
 func (i regionItem) Title() string {
 	if i.r.Label == "" {
@@ -18,14 +26,48 @@ func (i regionItem) Title() string {
 	}
 	return i.r.Name + " — " + i.r.Label
 }
-func (i regionItem) Description() string { return i.r.Issuer }
+
+func (i regionItem) Description() string {
+	if i.health == "" {
+		return i.r.Issuer
+	}
+	return i.r.Issuer + "  " + i.health
+}
+
+// healthText says a probe result in a few words.
+func healthText(r health.Result) string {
+	switch r.Status {
+	case health.StatusOK:
+		return fmt.Sprintf("✓ up %s %s", r.Latency.Round(time.Millisecond), r.TLSVersion)
+	case health.StatusSlow:
+		return fmt.Sprintf("! slow %s", r.Latency.Round(10*time.Millisecond))
+	case health.StatusMismatch:
+		return "✗ " + r.Err
+	}
+	return "✗ down: " + r.Err
+}
+
+// healthMsg carries a probe of every region.
+type healthMsg struct{ results []health.Result }
+
+func healthCmd(c *health.Cache, refresh bool) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		if refresh {
+			return healthMsg{c.Refresh(ctx)}
+		}
+		return healthMsg{c.Get(ctx)}
+	}
+}
 func (i regionItem) FilterValue() string { return i.r.Name + " " + i.r.Label + " " + i.r.Issuer }
 
 // RegionKeys are the region picker's own keys (the list adds navigation).
 type RegionKeys struct {
-	Login key.Binding
-	Up    key.Binding
-	Down  key.Binding
+	Login  key.Binding
+	Up     key.Binding
+	Down   key.Binding
+	Health key.Binding
 }
 
 // startLoginMsg asks the root model to log in at a region.
@@ -44,7 +86,7 @@ func newRegionsModel(com *Common) regionsModel {
 	items := make([]list.Item, len(com.Cfg.Regions))
 	sel := 0
 	for i, r := range com.Cfg.Regions {
-		items[i] = regionItem{r}
+		items[i] = regionItem{r: r}
 		if r.Name == com.Cfg.Region {
 			sel = i
 		}
@@ -59,9 +101,10 @@ func newRegionsModel(com *Common) regionsModel {
 		com:  com,
 		list: l,
 		keys: RegionKeys{
-			Login: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "log in")),
-			Up:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-			Down:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+			Login:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "log in")),
+			Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+			Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+			Health: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "check health")),
 		},
 	}
 	m.setStyles()
@@ -99,7 +142,26 @@ func (m *regionsModel) setStyles() {
 // capturesKeys reports whether a text input (the filter) has focus.
 func (m regionsModel) capturesKeys() bool { return m.list.SettingFilter() }
 
+// Init probes the regions' health (from the cache when it is fresh).
+func (m regionsModel) Init() tea.Cmd {
+	if m.com.Health == nil {
+		return nil
+	}
+	return healthCmd(m.com.Health, false)
+}
+
 func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
+	if hm, ok := msg.(healthMsg); ok {
+		return m, m.setHealth(hm.results)
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && !m.capturesKeys() && key.Matches(k, m.keys.Health) && m.com.Health != nil {
+		for i, it := range m.list.Items() {
+			ri := it.(regionItem)
+			ri.health = "… checking"
+			m.list.SetItem(i, ri)
+		}
+		return m, healthCmd(m.com.Health, true)
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && !m.capturesKeys() && key.Matches(k, m.keys.Login) {
 		if it, ok := m.list.SelectedItem().(regionItem); ok {
 			r := it.r
@@ -120,6 +182,27 @@ func (m regionsModel) View() string {
 	return v
 }
 
+// setHealth puts probe results on the rows of their regions.
+func (m *regionsModel) setHealth(results []health.Result) tea.Cmd {
+	byName := map[string]health.Result{}
+	for _, r := range results {
+		byName[r.Region] = r
+	}
+	var cmds []tea.Cmd
+	for i, it := range m.list.Items() {
+		ri := it.(regionItem)
+		if r, ok := byName[ri.r.Name]; ok {
+			ri.health = healthText(r)
+			cmds = append(cmds, m.list.SetItem(i, ri))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
 func (m regionsModel) helpKeys() []key.Binding {
-	return []key.Binding{m.keys.Login, m.keys.Up, m.keys.Down, m.list.KeyMap.Filter}
+	keys := []key.Binding{m.keys.Login, m.keys.Up, m.keys.Down, m.list.KeyMap.Filter}
+	if m.com.Health != nil {
+		keys = append(keys, m.keys.Health)
+	}
+	return keys
 }
