@@ -20,7 +20,7 @@ func (r *Result) RegionStory() string {
 	case chosen == "global":
 		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the global endpoint, which HIMSA hands to the %s IdP.", up(code), up(code)))
 	case chosen == code:
-		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with a %s account.", up(chosen), up(code)))
+		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account.", up(chosen), article(up(code)), up(code)))
 	default:
 		s = append(s, fmt.Sprintf("You chose %s but the code came from %s: a regional endpoint should offer only its own region's accounts.", up(chosen), up(code)))
 	}
@@ -63,6 +63,22 @@ func up(region string) string {
 		return strings.ToUpper(region)
 	}
 	return region
+}
+
+// article is "a" or "an" as English reads the name: letter by letter for
+// acronyms ("an EU", "a US", "an AU", "a QA"), else by its first letter.
+func article(name string) string {
+	if name == "" {
+		return "a"
+	}
+	vowelSound := "aeiou"
+	if name == strings.ToUpper(name) {
+		vowelSound = "AEFHILMNORSX" // letters whose names start with a vowel sound
+	}
+	if strings.ContainsRune(vowelSound, rune(name[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func orGlobal(region string) string {

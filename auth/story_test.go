@@ -19,6 +19,8 @@ func TestRegionStory(t *testing.T) {
 		{res("global", "eu", "global", "eu"), []string{"global endpoint and picked an account in EU", "issued by the global endpoint you used"}},
 		{res("global", "eu", "eu", "eu"), []string{"issued by the EU IdP, not the global endpoint"}},
 		{res("us", "us", "us", "us"), []string{"at the US endpoint with a US account"}},
+		{res("eu", "eu", "eu", "eu"), []string{"at the EU endpoint with an EU account"}},
+		{res("qa", "qa", "qa", "qa"), []string{"with a QA account"}},
 		{res("us", "eu", "us", "eu"), []string{"You chose US but the code came from EU"}},
 		{res("eu", "", "eu", "eu"), []string{"no region prefix"}},
 		{res("global", "eu", "global", "us"), []string{"region claim (us) differs from the code's prefix (eu)"}},
