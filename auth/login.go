@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -173,14 +174,29 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 
 func exchangeError(tokenURL string, err error) error {
 	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.ErrorCode != "" {
+	switch {
+	case errors.As(err, &re) && re.ErrorCode != "":
 		msg := re.ErrorCode
 		if re.ErrorDescription != "" {
 			msg += ": " + re.ErrorDescription
 		}
 		return fmt.Errorf("the IdP refused the code exchange at %s: %s", tokenURL, msg)
+	case errors.As(err, &re) && re.Response != nil:
+		// Not an OAuth error document: show the status and the start of the body.
+		body := strings.Join(strings.Fields(Printable(string(re.Body))), " ")
+		if len(body) > 200 {
+			body = body[:200] + "…"
+		}
+		return fmt.Errorf("the token endpoint %s answered HTTP %s: %s", tokenURL, re.Response.Status, orText(body, "(empty body)"))
 	}
 	return fmt.Errorf("code exchange at %s failed: %s", tokenURL, cleanNetErr(err))
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }
 
 // emitter delivers events until the login returns, never after.
