@@ -65,23 +65,33 @@ func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
 	return ""
 }
 
-// TestTmuxDemoLogin drives `ssodesk demo` in a real terminal: pick the
-// global region, log in (the stand-in's scripted browser picks an EU
-// account), see the summary, the ID token's report and userinfo, call the
-// API (200), look at the HTTP trace, survive a resize to 20×5 and back, quit
-// with q: exit 0 and the terminal restored.
+// chromiumEnv is the environment that makes headless Chromium, driven by
+// chromebrowser, the $BROWSER of a program, clicking account.
+func chromiumEnv(t *testing.T, account string) []string {
+	t.Helper()
+	requireTool(t, "chromium", chromiumPath())
+	browser := goBuild(t, "./e2e/chromebrowser", "chromebrowser")
+	return []string{"BROWSER=" + browser, "CHROMEBROWSER_ACCOUNT=" + account, "CHROMEBROWSER_CHROMIUM=" + chromiumPath()}
+}
+
+// TestTmuxDemoLogin drives `ssodesk demo` in a real terminal as a person
+// would, with headless Chromium as the system browser: pick the global
+// region, log in (Chromium clicks an EU account), see the summary, the ID
+// token's report and userinfo, call the API (200), look at the HTTP trace,
+// survive a resize to 20×5 and back, quit with q: exit 0 and the terminal
+// restored.
 func TestTmuxDemoLogin(t *testing.T) {
+	env := chromiumEnv(t, "mette.sorensen@nordlyd-hoerecenter.dk")
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
 	exitFile := filepath.Join(dir, "exit")
-	cmd := fmt.Sprintf("%s demo --auto-account mette.sorensen@nordlyd-hoerecenter.dk --log %s; echo $? > %s; sleep 60",
-		bin, filepath.Join(dir, "ssodesk.log"), exitFile)
-	s := startTmux(t, 100, 30, []string{"XDG_CONFIG_HOME=" + dir, "TERM=xterm-256color"}, cmd)
+	cmd := fmt.Sprintf("%s demo --log %s; echo $? > %s; sleep 60", bin, filepath.Join(dir, "ssodesk.log"), exitFile)
+	s := startTmux(t, 100, 30, append(env, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color"), cmd)
 
 	s.waitFor("Where do you want to log in?", 20*time.Second)
 	s.waitFor("global — Global (pick an account in any region), stand-in", 5*time.Second)
 	s.keys("Enter")
-	screen := s.waitFor("Code prefix", 20*time.Second)
+	screen := s.waitFor("Code prefix", 60*time.Second) // Chromium starts slowly on 2 cores
 	for _, want := range []string{"Logged in as Mette Sørensen", "b2a1e7c4-0001-4d2e-8f10-0e0000000001", "Code prefix    eu",
 		"picked an account in EU", "✓ verified"} {
 		if !strings.Contains(screen, want) {
@@ -142,4 +152,22 @@ func TestTmuxDemoLogin(t *testing.T) {
 	if after := s.screen(); strings.Contains(after, "Code prefix") || strings.Contains(after, "DEMO") {
 		t.Errorf("terminal not restored after quit:\n%s", after)
 	}
+}
+
+// TestTmuxCancelInChromium: the user presses Cancel on the IdP's page; the
+// TUI says plainly that they cancelled, and esc returns to the picker.
+func TestTmuxCancelInChromium(t *testing.T) {
+	env := chromiumEnv(t, "cancel")
+	bin := goBuild(t, ".", "ssodesk")
+	dir := t.TempDir()
+	s := startTmux(t, 100, 30, append(env, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color"), bin+" demo; sleep 60")
+	s.waitFor("Where do you want to log in?", 20*time.Second)
+	s.keys("Enter")
+	screen := s.waitFor("You cancelled at the IdP", 60*time.Second)
+	if !strings.Contains(screen, "t shows every HTTP exchange") {
+		t.Errorf("no pointer to the trace:\n%s", screen)
+	}
+	s.keys("Escape")
+	s.waitFor("Where do you want to log in?", 5*time.Second)
+	s.keys("q")
 }
