@@ -48,6 +48,7 @@ type codeEntry struct {
 // core is the in-memory state shared by every regional provider: users,
 // auth requests, codes and tokens. All methods are safe for concurrent use.
 type core struct {
+	secrets  secretLog // every secret the token endpoints saw (for tests)
 	opts     Options
 	regions  map[string]Region // by name; fixed after Start
 	accounts []Account         // demo accounts of the configured regions

@@ -204,7 +204,7 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
 	mux.Handle("/", root)
-	return frameOptions(mux)
+	return frameOptions(recordSecrets(&c.secrets, mux))
 }
 
 // serve runs an HTTP server on l until Close.

@@ -1,0 +1,137 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ssodesk/sim"
+)
+
+// TestNoSecretInAnyOutput runs a whole session as a person would — the TUI
+// in tmux (login, every tab, userinfo, refresh, an API call, the trace and a
+// HAR export) and the commands that print no token on purpose — then searches
+// every output for every secret the stand-in handed out or received: codes,
+// code verifiers, the client secret, access, refresh and ID tokens.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := sim.Start(ctx, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	bin := goBuild(t, ".", "ssodesk")
+	dir := t.TempDir()
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "client_id: %s\nbuiltin_regions: false\noffline_access: true\nstore: file\nstore_dir: %s\nregions:\n",
+		s.ClientID(), filepath.Join(dir, "sessions"))
+	for _, r := range s.Regions() {
+		fmt.Fprintf(&cfg, "  - name: %s\n    issuer: %s\n", r.Name, r.Issuer)
+	}
+	cfgFile := filepath.Join(dir, "config.yaml")
+	os.WriteFile(cfgFile, []byte(cfg.String()), 0o600)
+	logFile, harFile := filepath.Join(dir, "ssodesk.log"), filepath.Join(dir, "trace.har")
+	browser := func(account string) string { return "BROWSER=" + bin + " sim browse --account " + account }
+
+	outputs := map[string]string{}
+	// The TUI.
+	tui := startTmux(t, 110, 32, []string{"XDG_CONFIG_HOME=" + dir, "TERM=xterm-256color", browser("mette.sorensen@nordlyd-hoerecenter.dk")},
+		fmt.Sprintf("%s --config %s --log %s; sleep 60", bin, cfgFile, logFile))
+	capture := func(name, waitFor string) {
+		outputs["screen: "+name] = tui.waitFor(waitFor, 20*time.Second)
+	}
+	tui.waitFor("Where do you want to log in?", 20*time.Second)
+	tui.keys("Enter")
+	capture("summary", "Code prefix")
+	for i, tab := range []string{"Header", "Access token", "Refresh token", "Press u", "Tokens are masked"} {
+		tui.keys(fmt.Sprint(i + 2))
+		capture("tab "+fmt.Sprint(i+2), tab)
+	}
+	tui.keys("u")
+	capture("userinfo", "[also in ID token]")
+	tui.keys("r")
+	capture("refresh", "rotated")
+	tui.keys("a")
+	tui.waitFor("No call yet", 5*time.Second)
+	tui.keys("Enter")
+	capture("api call", "200 OK")
+	tui.keys("t")
+	capture("trace", "HTTP trace:")
+	tui.keys("Enter")
+	capture("trace details", "were redacted when recorded") // only the details view says this
+	tui.keys("Escape")
+	tui.waitFor("purpose   method", 5*time.Second) // back on the list (x right after esc would read as alt+x)
+	tui.keys("x")
+	tui.waitFor("HAR file:", 5*time.Second)
+	tui.keys("C-u")
+	tui.keys("-l", harFile)
+	tui.keys("Enter")
+	capture("har written", "wrote")
+	// A positive control: revealed on purpose, a token must be found, or the
+	// search below could not find a leak either (tokens wrap across lines).
+	tui.keys("Escape")
+	tui.waitFor("API base", 5*time.Second)
+	tui.keys("Escape")
+	tui.waitFor("Logged in as", 5*time.Second)
+	tui.keys("6")
+	tui.waitFor("Tokens are masked", 5*time.Second)
+	tui.keys("v")
+	revealed := tui.waitFor("Tokens shown in full", 5*time.Second)
+	tui.keys("q")
+
+	// The commands that print no token on purpose (login --json and token do).
+	run := func(name string, env []string, args ...string) {
+		cmd := exec.Command(bin, append(args, "--config", cfgFile)...)
+		cmd.Env = append(os.Environ(), append(env, "XDG_CONFIG_HOME="+dir)...)
+		out, _ := cmd.CombinedOutput()
+		outputs["command: "+name] = string(out)
+	}
+	id, secret := s.ServiceClient()
+	run("login", []string{browser("emily.carter@clearviewhearing.com")}, "login", "--region", "us")
+	run("client credentials", []string{"SSODESK_CLIENT_ID=" + id, "SSODESK_CLIENT_SECRET=" + secret}, "login", "--client-credentials", "--region", "eu")
+	run("call", nil, "call", "GET", "me")
+	run("regions", nil, "regions")
+	for name, path := range map[string]string{"HAR": harFile, "log": logFile} {
+		b, err := os.ReadFile(path)
+		if err != nil && name == "HAR" {
+			t.Fatalf("no HAR written: %v", err)
+		}
+		outputs["file: "+name] = string(b)
+	}
+
+	secrets := s.Secrets()
+	if len(secrets) < 8 {
+		t.Fatalf("the stand-in saw only %d secrets; the session did not run as planned", len(secrets))
+	}
+	found := func(text, sec string) bool {
+		return strings.Contains(text, sec) || strings.Contains(strings.Join(strings.Fields(text), ""), sec)
+	}
+	control := 0
+	for _, sec := range secrets {
+		if found(revealed, sec) {
+			control++
+		}
+	}
+	if control == 0 {
+		t.Fatal("the revealed Raw tab shows no secret the search can find: the search would miss a leak")
+	}
+	for name, text := range outputs {
+		if strings.TrimSpace(text) == "" && !strings.HasPrefix(name, "file: log") {
+			t.Errorf("%s is empty; nothing was checked", name)
+		}
+		for _, sec := range secrets {
+			if found(text, sec) {
+				t.Errorf("%s shows a secret (%d bytes, starting %q)", name, len(sec), sec[:6])
+			}
+		}
+	}
+	if !strings.Contains(outputs["command: call"], "200 OK") || !strings.Contains(outputs["file: HAR"], `"version": "1.2"`) {
+		t.Errorf("the session did not do what it should:\ncall: %s", outputs["command: call"])
+	}
+}
