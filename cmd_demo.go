@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -65,7 +66,9 @@ func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOpti
 	}
 	com.Demo = true
 	if o.autoAccount != "" {
-		com.Login = autoLogin(cfg, com.HTTP, o.autoAccount)
+		open := autoBrowser(o.autoAccount)
+		com.Login = autoLogin(cfg, com.HTTP, open)
+		com.Relogin = autoRelogin(cfg, com.HTTP, open)
 	}
 	return runProgram(g, com)
 }
@@ -85,20 +88,42 @@ func simRegions(s *sim.Sim) []config.Region {
 	return out
 }
 
-// autoLogin logs in with the stand-in's scripted browser instead of a real one.
-func autoLogin(cfg *config.Config, client *http.Client, account string) ui.LoginFunc {
+// autoBrowser opens every login in one scripted browser of the stand-in
+// instead of a real one, as account (ID, e-mail or "first"). Like a real
+// browser it keeps the IdP's SSO cookie from login to login, so a regional
+// re-login (g) is silent; it runs one login at a time.
+func autoBrowser(account string) auth.Opener {
 	if account == "first" {
 		account = ""
 	}
+	b := sim.NewBrowser()
+	var mu sync.Mutex
+	return func(ctx context.Context, url string) error {
+		go func() {
+			mu.Lock()
+			defer mu.Unlock()
+			_, _, _ = b.Login(ctx, url, account)
+		}()
+		return nil
+	}
+}
+
+// autoLogin logs in with the scripted browser open.
+func autoLogin(cfg *config.Config, client *http.Client, open auth.Opener) ui.LoginFunc {
 	return func(ctx context.Context, req ui.LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
 		o := auth.OptionsFrom(cfg, req.Region, client)
 		o.ForceChoose = req.ForceChoose
-		o.Progress = progress
-		o.Open = func(ctx context.Context, url string) error {
-			go func() { _, _, _ = sim.NewBrowser().Login(ctx, url, account) }()
-			return nil
-		}
+		o.Progress, o.Open = progress, open
 		return auth.Login(ctx, o)
+	}
+}
+
+// autoRelogin runs a regional re-login in the scripted browser open.
+func autoRelogin(cfg *config.Config, client *http.Client, open auth.Opener) ui.ReloginFunc {
+	return func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
+		o := auth.OptionsFrom(cfg, first.Region, client)
+		o.Progress, o.Open = progress, open
+		return auth.RegionalRelogin(ctx, first, o)
 	}
 }
 

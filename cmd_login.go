@@ -33,7 +33,12 @@ func newLoginCmd(g *globalFlags) *cobra.Command {
 		Long: `login runs the browser login (Authorization Code + PKCE) at the configured or --region
 endpoint. Progress and the authorize URL go to stderr; the result goes to stdout: a
 summary, or with --json a document with the raw tokens, the decoded claims, the region
-of the code, the issuer, the expiry and the verification report.
+of the code, the endpoint that exchanged it, the issuer, the expiry and the
+verification report.
+
+--exchange-at (config exchange_at) picks where the code is exchanged: global (the
+default: the endpoint you logged in at, which for the global endpoint hands it to the
+code's regional IdP) or code-region (the regional IdP the code's prefix names).
 
 --no-browser prints the URL and waits: open it on a machine that can reach this
 machine's loopback port, or paste the final redirect URL (from the browser's address
@@ -43,6 +48,7 @@ bar) back here on stdin.
 browser. HIMSA never issues refresh tokens to service apps.`,
 		Example: `  ssodesk login --region eu
   ssodesk login --json | jq -r .tokens.access_token
+  ssodesk login --exchange-at code-region --json   # exchange at the code's regional IdP (HIMSA 2b)
   ssodesk login --no-browser            # over SSH
   SSODESK_CLIENT_SECRET=… ssodesk login --client-credentials --region qa --json`,
 		Args: noArgs,
@@ -148,7 +154,7 @@ func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []str
 	access := res.VerifyAccessToken(ctx)
 	if asJSON {
 		v := res.View(now, access)
-		v.Notes = notes
+		v.Notes = append(append([]string(nil), res.Notes...), notes...)
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
@@ -166,8 +172,12 @@ func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []str
 	line("tenantid", res.Claim("tenantid"))
 	line("region", res.Region.Name)
 	line("code region", res.CodeRegion)
+	if res.ExchangedAt.Name != "" {
+		line("exchanged at", res.ExchangedAt.Name+" "+res.ExchangedAt.Issuer)
+	}
 	line("issuer", res.Issuer)
 	line("api", res.Claim("api"))
+	line("app host", res.AppHost)
 	line("scopes", strings.Join(res.Scopes, " "))
 	if res.Token != nil && !res.Token.Expiry.IsZero() {
 		line("expires", auth.LocalTime(res.Token.Expiry, now))

@@ -33,3 +33,16 @@ func ShortDuration(d time.Duration) string {
 func LocalTime(t, now time.Time) string {
 	return t.Local().Format("2006-01-02 15:04:05") + " (" + RelTime(t, now) + ")"
 }
+
+// Elapsed renders how long something took: "412ms", "3.2s", "1m05s".
+func Elapsed(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0ms"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+	return ShortDuration(d)
+}

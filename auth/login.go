@@ -38,6 +38,18 @@ type Options struct {
 	// Pasted delivers redirect URLs the user pastes (e.g. over SSH, where the
 	// browser cannot reach this loopback); nil when there is no such input.
 	Pasted <-chan string
+	// Prompt is sent as the OIDC prompt parameter when set ("none": no
+	// login page; the IdP answers login_required without an SSO session).
+	Prompt string
+	// ExchangeAt is where the code is exchanged: config.ExchangeGlobal (or
+	// "") at Region, config.ExchangeCodeRegion at the region of Regions that
+	// the code's prefix names.
+	ExchangeAt string
+	// Regions are the configured regions: where a code's prefix or a
+	// regional re-login can lead.
+	Regions []config.Region
+	// AppHosts name a web app's host per region (Result.AppHost).
+	AppHosts config.AppHosts
 }
 
 // OptionsFrom builds login options from the effective config; client is
@@ -54,6 +66,9 @@ func OptionsFrom(c *config.Config, region config.Region, client *http.Client) Op
 		HTTPClient:   client,
 		Trusted:      c.TrustedIssuers(),
 		Leeway:       c.Leeway,
+		ExchangeAt:   c.ExchangeAt,
+		Regions:      c.Regions,
+		AppHosts:     c.AppHosts,
 	}
 }
 
@@ -78,7 +93,8 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	if o.Leeway <= 0 {
 		o.Leeway = DefaultLeeway
 	}
-	if o.Trusted == nil {
+	defaultTrust := o.Trusted == nil
+	if defaultTrust {
 		o.Trusted = map[string]string{o.Region.Issuer: o.Region.Name}
 	}
 	em := &emitter{fn: o.Progress}
@@ -121,6 +137,9 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	if o.ForceChoose {
 		authOpts = append(authOpts, oauth2.SetAuthURLParam("forcechoose", "1"))
 	}
+	if o.Prompt != "" {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam("prompt", o.Prompt))
+	}
 	authURL := oc.AuthCodeURL(state, authOpts...)
 	em.emit(Event{Step: StepBrowser, Msg: "opening the browser; if none opens, open this URL yourself", URL: authURL})
 	// The browser outlives Login (it still shows our result page), so it gets
@@ -148,21 +167,42 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	codeRegion := CodeRegion(code)
-	em.emit(Event{Step: StepCallback, Msg: "redirect received; code region: " + orUnknown(codeRegion)})
+	exAt, note := o.exchangeRegion(codeRegion)
+	msg := "redirect received; code region: " + orUnknown(codeRegion)
+	if exAt != o.Region {
+		msg += fmt.Sprintf("; exchange_at %s: exchanging at the %s endpoint %s", config.ExchangeCodeRegion, exAt.Name, exAt.Issuer)
+	}
+	em.emit(Event{Step: StepCallback, Msg: msg})
+	var notes []string
+	if note != "" {
+		notes = append(notes, note)
+		em.emit(Event{Step: StepWarning, Msg: note})
+	}
+	if exAt != o.Region {
+		// The same client, redirect URI and PKCE verifier at the code's own
+		// regional IdP, which accepts its region's codes.
+		if oc, err = regionalConfig(ctx, verifier, oc, exAt); err != nil {
+			return nil, err
+		}
+		if defaultTrust {
+			verifier.Trusted[strings.TrimRight(exAt.Issuer, "/")] = exAt.Name
+		}
+	}
 
 	tok, err := oc.Exchange(transport.WithPurpose(ctx, "token"), code, oauth2.VerifierOption(pkce))
 	if err != nil {
-		return nil, exchangeError(endpoint.TokenURL, err)
+		return nil, exchangeError(oc.Endpoint.TokenURL, err)
 	}
-	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", endpoint.TokenURL, yesNo(tok.RefreshToken != ""))})
+	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, yesNo(tok.RefreshToken != ""))})
 
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return nil, fmt.Errorf("the token response from %s has no id_token (is openid among the scopes?)", endpoint.TokenURL)
+		return nil, fmt.Errorf("the token response from %s has no id_token (is openid among the scopes?)", oc.Endpoint.TokenURL)
 	}
 	rep := verifier.Verify(ctx, raw, Expect{ClientID: o.ClientID, Nonce: nonce, AccessToken: tok.AccessToken})
 	res := newResult(tok, rep, o.Scopes)
-	res.Region, res.CodeRegion = o.Region, codeRegion
+	res.Region, res.CodeRegion, res.ExchangedAt = o.Region, codeRegion, exAt
+	res.AppHost, res.Notes = o.AppHosts.For(codeRegion), notes
 	res.Started, res.Finished = started, time.Now()
 	res.sess = &session{oc: oc, client: o.HTTPClient, verifier: verifier}
 	if !rep.OK() {

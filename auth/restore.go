@@ -31,7 +31,7 @@ func Restore(ctx context.Context, o Options, tok *oauth2.Token, idToken, codeReg
 	if idToken != "" {
 		tok = tok.WithExtra(map[string]any{"id_token": idToken})
 	}
-	res := &Result{Region: o.Region, CodeRegion: codeRegion, Token: tok, Issuer: o.Region.Issuer,
+	res := &Result{Region: o.Region, CodeRegion: codeRegion, AppHost: o.AppHosts.For(codeRegion), Token: tok, Issuer: o.Region.Issuer,
 		Scopes: scopes, ScopesFrom: "stored", sess: &session{oc: oc, client: o.HTTPClient, verifier: verifier}}
 	if idToken != "" {
 		rep := verifier.Verify(ctx, idToken, Expect{ClientID: o.ClientID, AccessToken: tok.AccessToken})

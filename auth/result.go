@@ -14,8 +14,15 @@ import (
 
 // Result is a finished login (or the state after a refresh).
 type Result struct {
-	Region     config.Region  // the endpoint the user logged in at
-	CodeRegion string         // region prefix of the authorization code; "" when none
+	Region     config.Region // the endpoint the user logged in at
+	CodeRegion string        // region prefix of the authorization code; "" when none
+	// ExchangedAt is the endpoint whose token endpoint exchanged the code:
+	// Region, or the code's region with exchange_at: code-region (Region
+	// for client credentials; zero for a restored session: not recorded).
+	ExchangedAt config.Region
+	// AppHost is where a web app hosted per region would send this user,
+	// from the code's prefix and app_hosts ("" when not configured).
+	AppHost    string
 	Issuer     string         // iss of the ID token
 	Token      *oauth2.Token  // access token, refresh token (if any), expiry
 	RawIDToken string         // the ID token as received
@@ -86,3 +93,12 @@ func newResult(tok *oauth2.Token, rep *Report, requested []string) *Result {
 }
 
 func splitScopes(s string) []string { return strings.Fields(s) }
+
+// Took is how long the login took, from its start to the verified tokens
+// (0 when not recorded, as for a restored session).
+func (r *Result) Took() time.Duration {
+	if r.Started.IsZero() || r.Finished.IsZero() {
+		return 0
+	}
+	return max(r.Finished.Sub(r.Started), 0)
+}

@@ -67,7 +67,7 @@ func ClientCredentials(ctx context.Context, o Options) (res *Result, notes []str
 	if tok.RefreshToken != "" {
 		notes = append(notes, "the IdP returned a refresh token to a service app, which HIMSA says it never does")
 	}
-	res = &Result{Region: o.Region, Issuer: o.Region.Issuer, Token: tok, Started: started, Finished: time.Now(),
+	res = &Result{Region: o.Region, ExchangedAt: o.Region, Issuer: o.Region.Issuer, Token: tok, Started: started, Finished: time.Now(),
 		sess: &session{client: o.HTTPClient, verifier: verifier}}
 	res.Scopes, res.ScopesFrom = scopes, "as requested (the IdP did not list them)"
 	if s, _ := tok.Extra("scope").(string); s != "" {

@@ -13,22 +13,33 @@ func (r *Result) RegionStory() string {
 	chosen, code := r.Region.Name, r.CodeRegion
 	claimRegion := r.Claim("region")
 	issuerRegion := r.IssuerRegion()
+	// elsewhere: exchange_at code-region sent the code to another endpoint
+	// than the one logged in at.
+	exchanged := r.ExchangedAt.Name
+	elsewhere := exchanged != "" && exchanged != chosen
 	var s []string
 	switch {
 	case code == "":
 		s = append(s, "The code carried no region prefix (HIMSA codes normally start with the account's region, like \"eu.\"), so the account's region is unknown.")
+	case chosen == "global" && elsewhere:
+		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the %s endpoint its prefix names (exchange_at: code-region), not at the global one.", up(code), orGlobal(exchanged)))
 	case chosen == "global":
 		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the global endpoint, which HIMSA hands to the %s IdP.", up(code), up(code)))
 	case chosen == code:
 		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account.", up(chosen), article(up(code)), up(code)))
 	default:
 		s = append(s, fmt.Sprintf("You chose %s but the code came from %s: a regional endpoint should offer only its own region's accounts.", up(chosen), up(code)))
+		if elsewhere {
+			s = append(s, fmt.Sprintf("The code was exchanged at the %s endpoint (exchange_at: code-region).", orGlobal(exchanged)))
+		}
 	}
 	switch {
 	case issuerRegion == "":
 		s = append(s, "The ID token's issuer is not one of the configured regions.")
 	case issuerRegion == chosen:
 		s = append(s, fmt.Sprintf("The ID token was issued by the %s endpoint you used.", orGlobal(issuerRegion)))
+	case elsewhere && issuerRegion == exchanged:
+		s = append(s, fmt.Sprintf("The ID token was issued by the %s IdP that exchanged the code.", orGlobal(issuerRegion)))
 	default:
 		s = append(s, fmt.Sprintf("The ID token was issued by the %s IdP, not the %s endpoint you used.", orGlobal(issuerRegion), orGlobal(chosen)))
 	}

@@ -25,6 +25,10 @@ func TestRegionStory(t *testing.T) {
 		{res("eu", "", "eu", "eu"), []string{"no region prefix"}},
 		{res("global", "eu", "global", "us"), []string{"region claim (us) differs from the code's prefix (eu)"}},
 		{res("global", "eu", "", "eu"), []string{"not one of the configured regions"}},
+		{exchanged(res("global", "eu", "eu", "eu"), "eu"), []string{"the code was exchanged at the EU endpoint its prefix names (exchange_at: code-region), not at the global one",
+			"issued by the EU IdP that exchanged the code"}},
+		{exchanged(res("global", "eu", "global", "eu"), "global"), []string{"exchanged at the global endpoint, which HIMSA hands to the EU IdP", "issued by the global endpoint you used"}},
+		{exchanged(res("us", "eu", "eu", "eu"), "eu"), []string{"You chose US but the code came from EU", "exchanged at the EU endpoint (exchange_at: code-region)", "issued by the EU IdP that exchanged the code"}},
 	}
 	for _, tc := range cases {
 		got := tc.r.RegionStory()
@@ -34,6 +38,11 @@ func TestRegionStory(t *testing.T) {
 			}
 		}
 	}
+}
+
+func exchanged(r *Result, region string) *Result {
+	r.ExchangedAt = config.Region{Name: region}
+	return r
 }
 
 func TestMask(t *testing.T) {

@@ -13,6 +13,9 @@ type View struct {
 	Issuer       string      `json:"issuer,omitempty"`
 	IssuerRegion string      `json:"issuer_region,omitempty"`
 	CodeRegion   string      `json:"code_region,omitempty"`
+	ExchangedAt  string      `json:"exchanged_at,omitempty"`      // the region whose endpoint exchanged the code
+	ExchangeURL  string      `json:"exchange_endpoint,omitempty"` // that endpoint (its issuer URL)
+	AppHost      string      `json:"app_host,omitempty"`          // where a regionally hosted web app would send the user
 	TenantID     string      `json:"tenantid,omitempty"`
 	API          string      `json:"api,omitempty"`
 	Story        string      `json:"story,omitempty"`
@@ -108,7 +111,8 @@ func DecodeView(raw string, now time.Time) *TokenView {
 func (r *Result) View(now time.Time, access *Report) View {
 	v := View{
 		Region: r.Region.Name, Endpoint: r.Region.Issuer, Issuer: r.Issuer, IssuerRegion: r.IssuerRegion(),
-		CodeRegion: r.CodeRegion, TenantID: r.Claim("tenantid"), API: r.Claim("api"),
+		CodeRegion: r.CodeRegion, ExchangedAt: r.ExchangedAt.Name, ExchangeURL: r.ExchangedAt.Issuer, AppHost: r.AppHost,
+		TenantID: r.Claim("tenantid"), API: r.Claim("api"),
 		Scopes: slices.Clone(r.Scopes), DurationMS: r.Finished.Sub(r.Started).Milliseconds(),
 	}
 	if r.Token != nil {

@@ -51,6 +51,12 @@ type Config struct {
 	Store string `json:"store,omitempty"`
 	// StoreDir is where the file store writes ("" = its default).
 	StoreDir string `json:"store_dir,omitempty"`
+	// ExchangeAt is where a login exchanges its code: ExchangeGlobal (the
+	// endpoint logged in at; the default) or ExchangeCodeRegion.
+	ExchangeAt string `json:"exchange_at"`
+	// AppHosts are the hosts of a web app per region (see AppHosts); nil
+	// when not configured.
+	AppHosts AppHosts `json:"app_hosts,omitempty"`
 }
 
 // Session storage kinds.

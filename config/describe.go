@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -29,6 +31,13 @@ func (c *Config) Describe() string {
 	fmt.Fprintf(&b, "leeway:         %s (clock skew tolerated on exp, nbf, iat)\n", c.Leeway)
 	fmt.Fprintf(&b, "ca_file:        %s\n", orText(c.CAFile, "(system CAs only)"))
 	fmt.Fprintf(&b, "store:          %s\n", orText(c.Store, "none (sessions are not kept)"))
+	fmt.Fprintf(&b, "exchange_at:    %s\n", orText(c.ExchangeAt, ExchangeGlobal))
+	if len(c.AppHosts) > 0 {
+		fmt.Fprintf(&b, "app_hosts:\n")
+		for _, k := range slices.Sorted(maps.Keys(c.AppHosts)) {
+			fmt.Fprintf(&b, "  %-8s %s\n", k, c.AppHosts[k])
+		}
+	}
 	if len(c.APIPresets) > 0 {
 		fmt.Fprintf(&b, "api_presets:\n")
 		for _, p := range c.APIPresets {

@@ -36,12 +36,14 @@ const (
 	KeyStore            = "store"
 	KeyStoreDir         = "store_dir"
 	KeyBuiltinRegions   = "builtin_regions"
+	KeyExchangeAt       = "exchange_at"
+	KeyAppHosts         = "app_hosts"
 )
 
 var knownKeys = []string{
 	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
 	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
-	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir, KeyBuiltinRegions,
+	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir, KeyBuiltinRegions, KeyExchangeAt, KeyAppHosts,
 }
 
 var regionKeys = []string{"name", "label", "issuer", "api"}
@@ -77,6 +79,7 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 	v.SetDefault(KeyLoginTimeout, DefaultLoginTimeout.String())
 	v.SetDefault(KeyLeeway, DefaultLeeway.String())
 	v.SetDefault(KeyBuiltinRegions, true)
+	v.SetDefault(KeyExchangeAt, ExchangeGlobal)
 	if flags != nil {
 		for _, k := range knownKeys {
 			if f := flags.Lookup(flagName(k)); f != nil {
@@ -125,7 +128,7 @@ func (l *loader) readFile(file string, explicit bool) error {
 	l.file = file
 	// Unknown keys are almost always typos ("client-id", "redirect_url"): refuse them.
 	for _, k := range l.v.AllKeys() {
-		if l.v.InConfig(k) && !slices.Contains(knownKeys, k) && !strings.HasPrefix(k, KeyRegions+".") {
+		if l.v.InConfig(k) && !slices.Contains(knownKeys, k) && !strings.HasPrefix(k, KeyRegions+".") && !strings.HasPrefix(k, KeyAppHosts+".") {
 			return &Error{Source: file, Key: k, Msg: "unknown key; known keys: " + strings.Join(knownKeys, ", ")}
 		}
 	}
@@ -247,6 +250,16 @@ func (l *loader) build() (*Config, error) {
 	}
 	if _, ok := c.FindRegion(c.Region); !ok {
 		return nil, l.errorf(KeyRegion, "unknown region %q; known: %s", c.Region, strings.Join(c.RegionNames(), ", "))
+	}
+	if c.ExchangeAt, err = l.str(KeyExchangeAt); err != nil {
+		return nil, err
+	}
+	if c.ExchangeAt = strings.ToLower(c.ExchangeAt); !slices.Contains(ExchangeModes, c.ExchangeAt) {
+		return nil, l.errorf(KeyExchangeAt, "must be %s (exchange every code at the endpoint you logged in at, HIMSA's default for desktop apps) "+
+			"or %s (at the regional endpoint the code's prefix names), got %q", ExchangeGlobal, ExchangeCodeRegion, c.ExchangeAt)
+	}
+	if c.AppHosts, err = parseAppHosts(v.Get(KeyAppHosts), c.RegionNames()); err != nil {
+		return nil, l.errorf(KeyAppHosts, "%v", err)
 	}
 	return c, nil
 }

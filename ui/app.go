@@ -21,6 +21,7 @@ const (
 	screenSession
 	screenAPI
 	screenTrace
+	screenCompare // a regional re-login's two sessions side by side
 )
 
 // tickMsg refreshes the session screen's countdowns once a second.
@@ -37,11 +38,13 @@ type Model struct {
 	session sessionModel
 	console consoleModel
 	trace   traceModel
+	compare compareModel
 
-	run       loginRun // the login in flight; run.id 0 = none
-	nextID    int
-	tickID    int
-	switching bool // a switch-account login runs; the session stays until it succeeds
+	run        loginRun // the login in flight; run.id 0 = none
+	nextID     int
+	tickID     int
+	switching  bool // a switch-account login runs; the session stays until it succeeds
+	relogining bool // a regional re-login runs; likewise
 }
 
 // New returns the root model.
@@ -54,6 +57,9 @@ func New(com *Common) Model {
 	}
 	if com.HTTP == nil {
 		com.HTTP = auth.NewHTTPClient(com.Cfg.HTTPTimeout)
+	}
+	if com.Relogin == nil {
+		com.Relogin = DefaultRelogin(com.Cfg, com.HTTP, com.Store)
 	}
 	h := help.New()
 	h.Styles = help.DefaultStyles(com.Styles.IsDark)
@@ -98,6 +104,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		// A token that fails verification is still shown, with its report.
 		return m.showSession(msg)
+	case reloginDoneMsg:
+		if msg.id != m.run.id {
+			return m, nil
+		}
+		m.run = loginRun{}
+		var verr *auth.VerifyError
+		if msg.out == nil || msg.out.Second == nil || msg.err != nil && !errors.As(msg.err, &verr) {
+			m.login.err = msg.err
+			return m, nil
+		}
+		return m.showRelogin(msg)
 	case apiResultMsg:
 		if msg.gen != m.console.gen {
 			return m, nil
@@ -165,10 +182,14 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.login.keys.Cancel):
 			m.cancelLogin()
-			if m.switching {
-				m.switching = false
+			if m.switching || m.relogining {
+				what := "switch account"
+				if m.relogining {
+					what = "regional re-login"
+				}
+				m.switching, m.relogining = false, false
 				m.screen = screenSession
-				m.session.setStatus("switch account cancelled; still logged in as before", false)
+				m.session.setStatus(what+" cancelled; still logged in as before", false)
 				m.resize()
 				return m, nil
 			}
@@ -178,6 +199,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			}
 			return m.showRegions(notice), nil
 		case m.login.failed() && key.Matches(msg, m.login.keys.Retry):
+			if m.relogining {
+				return m.startRelogin(m.session.res, m.login.region)
+			}
 			return m.startLogin(m.login.req)
 		}
 	case screenSession:
@@ -188,8 +212,21 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			// HIMSA: forcechoose makes the IdP show its account chooser.
 			m.switching = true
 			return m.startLogin(LoginRequest{Region: m.session.res.Region, ForceChoose: true})
+		case key.Matches(msg, m.session.keys.Relogin):
+			if m.session.relogin != nil { // this is the regional session: show both again
+				m.screen = screenCompare
+				m.resize()
+				return m, nil
+			}
+			target, err := auth.ReloginTarget(m.session.res, m.com.Cfg.Regions)
+			if err != nil {
+				m.session.setStatus("no regional re-login: "+err.Error(), true)
+				return m, nil
+			}
+			return m.startRelogin(m.session.res, target)
 		case key.Matches(msg, m.session.keys.Console):
-			if m.console.res == nil || m.console.res.Claim("sub") != m.session.res.Claim("sub") {
+			if m.console.res == nil || m.console.res.Claim("sub") != m.session.res.Claim("sub") ||
+				m.console.res.Region != m.session.res.Region { // a regional re-login: that region's API base
 				m.nextID++
 				m.console = newConsoleModel(m.com, m.session.res, m.nextID)
 			}
@@ -200,6 +237,12 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	case screenAPI:
 		if key.Matches(msg, m.console.keys.Back) {
+			m.screen = screenSession
+			m.resize()
+			return m, nil
+		}
+	case screenCompare:
+		if key.Matches(msg, m.compare.keys.Back) {
 			m.screen = screenSession
 			m.resize()
 			return m, nil
@@ -230,6 +273,8 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.console, cmd = m.console.Update(msg)
 	case screenTrace:
 		m.trace, cmd = m.trace.Update(msg)
+	case screenCompare:
+		m.compare, cmd = m.compare.Update(msg)
 	}
 	return m, cmd
 }
@@ -247,7 +292,7 @@ func (m Model) startLogin(req LoginRequest) (tea.Model, tea.Cmd) {
 
 func (m Model) showSession(msg loginDoneMsg) (tea.Model, tea.Cmd) {
 	m.screen = screenSession
-	m.switching = false
+	m.switching, m.relogining = false, false
 	m.session = newSessionModel(m.com, msg.res, msg.id)
 	switch {
 	case msg.err != nil:
@@ -301,6 +346,9 @@ func (m *Model) resize() {
 		m.console.SetSize(w, h)
 	}
 	m.trace.SetSize(w, h)
+	if m.compare.rel != nil {
+		m.compare.SetSize(w, h)
+	}
 }
 
 func (m Model) headerView() string {
@@ -331,13 +379,15 @@ func (m Model) active() screenView {
 		return m.console
 	case screenTrace:
 		return m.trace
+	case screenCompare:
+		return m.compare
 	}
 	return m.regions
 }
 
 func (m Model) footerView() string {
 	short := m.active().helpKeys()
-	if m.screen == screenLogin || m.screen == screenSession || m.screen == screenAPI {
+	if m.screen == screenLogin || m.screen == screenSession || m.screen == screenAPI || m.screen == screenCompare {
 		short = append(short[:len(short):len(short)], m.keys.Trace)
 	}
 	return m.help.View(screenKeys{short: short, global: m.keys})

@@ -27,6 +27,11 @@ type LoginRequest struct {
 // never in Update. On a verification failure it returns the Result too.
 type LoginFunc func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error)
 
+// ReloginFunc runs a regional re-login after first, a login through the
+// global endpoint (HIMSA 2a; see auth.RegionalRelogin), reporting progress.
+// It runs inside a tea.Cmd, never in Update.
+type ReloginFunc func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error)
+
 // Common is the state every screen shares, passed by pointer.
 type Common struct {
 	Cfg    *config.Config
@@ -37,6 +42,10 @@ type Common struct {
 	Demo bool
 	// Login runs a login; DefaultLogin(Cfg) unless a test or demo wires another.
 	Login LoginFunc
+	// Relogin runs a regional re-login (g on the session screen) in the
+	// same browser as Login; DefaultRelogin(Cfg) unless a test or demo
+	// wires another.
+	Relogin ReloginFunc
 	// Now is the clock for relative times (tests fix it).
 	Now func() time.Time
 	// HTTP is the client for every call of the run (login and API), and
@@ -70,7 +79,27 @@ func NewCommon(cfg *config.Config) (*Common, error) {
 		}
 	}
 	com.Login = DefaultLogin(cfg, client, com.Store)
+	com.Relogin = DefaultRelogin(cfg, client, com.Store)
 	return com, nil
+}
+
+// DefaultRelogin runs auth.RegionalRelogin with cfg and client in the
+// system browser (whose IdP cookie makes prompt=none silent). With a store
+// it keeps the regional session, as it keeps every login.
+func DefaultRelogin(cfg *config.Config, client *http.Client, st store.Store) ReloginFunc {
+	return func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
+		o := auth.OptionsFrom(cfg, first.Region, client)
+		o.Progress = progress
+		out, err := auth.RegionalRelogin(ctx, first, o)
+		if err == nil && st != nil && out.Second != nil {
+			if serr := st.Save(store.FromResult(out.Second, cfg.ClientID)); serr != nil {
+				out.Second.Notes = append(out.Second.Notes, "the session could not be kept: "+serr.Error())
+			} else {
+				out.Second.Notes = append(out.Second.Notes, "session kept in "+st.Where())
+			}
+		}
+		return out, err
+	}
 }
 
 // DefaultLogin logs in with auth.Login using cfg and client, opening the

@@ -26,6 +26,7 @@ type loginModel struct {
 	com      *Common
 	keys     LoginKeys
 	req      LoginRequest
+	title    string // overrides the title ("" = from req)
 	region   config.Region
 	spin     spinner.Model
 	done     map[auth.Step]auth.Event
@@ -93,6 +94,9 @@ func (m loginModel) View() string {
 	title := "Logging in at " + m.region.Name
 	if m.req.ForceChoose {
 		title = "Switching account at " + m.region.Name + " (forcechoose)"
+	}
+	if m.title != "" {
+		title = m.title
 	}
 	b.WriteString(s.Title.Render(title) + " " + s.Subtle.Render(m.region.Issuer) + "\n\n")
 	pendingShown := false

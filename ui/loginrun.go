@@ -32,23 +32,32 @@ type loginRun struct {
 // startLogin returns the Cmd that runs login and the handle to cancel it.
 // Nothing happens until the Cmd runs.
 func startLogin(id int, login LoginFunc, req LoginRequest) (loginRun, tea.Cmd) {
+	return startRun(id, func(ctx context.Context, progress func(auth.Event)) tea.Msg {
+		res, err := login(ctx, req, progress)
+		return loginDoneMsg{id: id, res: res, err: err}
+	})
+}
+
+// startRun returns the Cmd that runs work (a login of some kind, reporting
+// progress) and the handle to cancel it. work's result is the run's last
+// message.
+func startRun(id int, work func(ctx context.Context, progress func(auth.Event)) tea.Msg) (loginRun, tea.Cmd) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan tea.Msg, 32)
 	run := loginRun{id: id, ch: ch, cancel: cancel}
-	work := func() tea.Msg {
+	start := func() tea.Msg {
 		go func() {
 			defer close(ch)
-			res, err := login(ctx, req, func(ev auth.Event) {
+			ch <- work(ctx, func(ev auth.Event) {
 				select {
 				case ch <- loginEventMsg{id: id, ev: ev}:
 				case <-ctx.Done():
 				}
 			})
-			ch <- loginDoneMsg{id: id, res: res, err: err}
 		}()
 		return nil
 	}
-	return run, tea.Batch(work, run.next())
+	return run, tea.Batch(start, run.next())
 }
 
 // next waits for the run's next message.

@@ -40,6 +40,7 @@ type SessionKeys struct {
 	Reveal   key.Binding
 	NewLogin key.Binding
 	Console  key.Binding
+	Relogin  key.Binding // regional re-login (HIMSA 2a), or its side-by-side view after one
 }
 
 func defaultSessionKeys() SessionKeys {
@@ -58,6 +59,7 @@ func defaultSessionKeys() SessionKeys {
 		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal/mask")),
 		NewLogin: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new login")),
 		Console:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "API console")),
+		Relogin:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "regional re-login")),
 	}
 }
 
@@ -80,7 +82,8 @@ type sessionModel struct {
 	info         *auth.UserInfo
 	infoErrorMsg string
 	lastRefresh  *auth.Refreshed
-	busy         string // "refreshing…"
+	relogin      *auth.Relogin // set when this session is a regional re-login's second one
+	busy         string        // "refreshing…"
 	status       string
 	statusBad    bool
 
@@ -314,7 +317,11 @@ func (m sessionModel) statusLine() string {
 
 func (m sessionModel) helpKeys() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.NextTab, k.Console, k.Refresh, k.UserInfo, k.Switch, k.Copy, k.Reveal, k.NewLogin, k.Up, k.Down, k.CopyAll, k.Tabs, k.Page}
+	relogin := k.Relogin
+	if m.relogin != nil {
+		relogin.SetHelp("g", "side by side")
+	}
+	return []key.Binding{k.NextTab, k.Console, k.Refresh, k.UserInfo, k.Switch, k.Copy, k.Reveal, k.NewLogin, relogin, k.Up, k.Down, k.CopyAll, k.Tabs, k.Page}
 }
 
 // refreshSummary says what a refresh changed, in one line.

@@ -81,10 +81,17 @@ func (p *page) summary() {
 	p.field("Tenant", s.Highlight.Render(orDash(auth.Printable(r.Claim("tenantid"))))+"  "+tenantName)
 	p.field("You chose", r.Region.Name+s.Subtle.Render("  "+r.Region.Issuer))
 	p.field("Code prefix", s.Highlight.Render(orDash(r.CodeRegion)))
+	p.field("Exchanged at", p.exchangedAt())
 	p.field("ID token iss", r.Issuer+s.Subtle.Render("  ("+orText(r.IssuerRegion(), "not a configured region")+")"))
 	p.field("API host", s.Highlight.Render(orDash(r.APIHost()))+s.Subtle.Render("  api claim "+orDash(auth.Printable(r.Claim("api")))))
+	p.field("App host", p.appHost())
 	p.add("")
 	p.para(s.Text, r.RegionStory())
+	if p.m.relogin != nil {
+		p.para(s.Subtle, "This is the session of a regional re-login; g shows it side by side with the first one.")
+	} else if target, err := auth.ReloginTarget(r, p.m.com.Cfg.Regions); err == nil {
+		p.para(s.Subtle, "g logs in again at the "+up(target.Name)+" IdP, as a web app hosted in "+up(target.Name)+" would (HIMSA 2a), and shows both sessions side by side.")
+	}
 	p.add("")
 	p.field("Scopes", strings.Join(r.Scopes, " ")+s.Subtle.Render("  ("+r.ScopesFrom+")"))
 	if r.Token.RefreshToken != "" {
@@ -113,6 +120,31 @@ func (p *page) summary() {
 			p.add("  " + s.Key.Render(fmt.Sprintf("%-12s", c.Name)) + " " + changeText(c, p.now))
 		}
 	}
+}
+
+// exchangedAt names the endpoint that exchanged the code.
+func (p *page) exchangedAt() string {
+	r, s := p.m.res, p.s
+	at := r.ExchangedAt
+	switch {
+	case at.Name == "":
+		return "—" + s.Subtle.Render("  (not recorded for a kept session)")
+	case at != r.Region:
+		return s.Highlight.Render(at.Name) + s.Subtle.Render("  "+at.Issuer+"  (exchange_at: "+config.ExchangeCodeRegion+")")
+	}
+	return at.Name + s.Subtle.Render("  "+at.Issuer)
+}
+
+// appHost is where a web app hosted per region would send this user.
+func (p *page) appHost() string {
+	r, s := p.m.res, p.s
+	switch {
+	case r.AppHost != "":
+		return s.Highlight.Render(auth.Printable(r.AppHost)) + s.Subtle.Render("  from the code prefix (app_hosts)")
+	case r.CodeRegion == "":
+		return "—"
+	}
+	return "—" + s.Subtle.Render("  (set app_hosts to see a regional web app's host)")
 }
 
 func reportFailures(r *auth.Report) string {

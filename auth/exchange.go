@@ -1,0 +1,52 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/oauth2"
+
+	"ssodesk/config"
+)
+
+// exchangeRegion picks the endpoint that exchanges a code of codeRegion,
+// and a note when exchange_at asked for the code's region but could not
+// have it. HIMSA rule (2b): a desktop app may exchange any code at the
+// global endpoint, or at the regional IdP the code's prefix names.
+func (o Options) exchangeRegion(codeRegion string) (config.Region, string) {
+	if o.ExchangeAt != config.ExchangeCodeRegion || codeRegion == o.Region.Name {
+		return o.Region, ""
+	}
+	if codeRegion == "" {
+		return o.Region, fmt.Sprintf("exchange_at is %s, but the code has no region prefix: exchanged at the %s endpoint",
+			config.ExchangeCodeRegion, o.Region.Name)
+	}
+	if r, ok := findRegion(o.Regions, codeRegion); ok {
+		return r, ""
+	}
+	return o.Region, fmt.Sprintf("exchange_at is %s, but the code's region %q is not a configured region: exchanged at the %s endpoint",
+		config.ExchangeCodeRegion, codeRegion, o.Region.Name)
+}
+
+// regionalConfig is oc with the token endpoint of region's IdP (from its
+// discovery document); client, redirect URI and scopes stay the same.
+func regionalConfig(ctx context.Context, v *Verifier, oc *oauth2.Config, region config.Region) (*oauth2.Config, error) {
+	p, err := v.provider(ctx, region.Issuer)
+	if err != nil {
+		return nil, &DiscoveryError{Issuer: region.Issuer, Err: err}
+	}
+	endpoint := p.Endpoint()
+	endpoint.AuthStyle = oauth2.AuthStyleInParams
+	next := *oc
+	next.Endpoint = endpoint
+	return &next, nil
+}
+
+func findRegion(regions []config.Region, name string) (config.Region, bool) {
+	for _, r := range regions {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return config.Region{}, false
+}

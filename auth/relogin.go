@@ -1,0 +1,189 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"ssodesk/config"
+)
+
+// SilentTimeout bounds the silent (prompt=none) attempt of a regional
+// re-login. An IdP answers prompt=none at once, with a code or
+// error=login_required, so a browser that has not come back by then never
+// reached it; the interactive login follows.
+const SilentTimeout = 30 * time.Second
+
+// PromptNone is the OIDC prompt value that forbids any login page.
+const PromptNone = "none"
+
+// Relogin is a regional re-login, what a web app with regional hosting does
+// (HIMSA 2a): after a login through the global endpoint it drops that
+// session, sends the user to its host in the region of the code, which sees
+// the user as unauthenticated and logs in again at that region's IdP — first
+// silently (prompt=none), reusing the IdP's SSO session in the same browser.
+type Relogin struct {
+	First  *Result       // the login through the global endpoint (its session is dropped)
+	Region config.Region // the regional IdP the code's prefix names
+	Second *Result       // the login at Region; nil when no attempt gave one
+	// Attempts are the silent try (prompt=none) and, when the IdP needed
+	// the user, the interactive one, in order.
+	Attempts []Attempt
+}
+
+// Attempt is one try of a regional re-login.
+type Attempt struct {
+	Prompt   string // PromptNone for the silent try, "" for the interactive one
+	Duration time.Duration
+	Err      error // why it gave no session; nil when it did
+}
+
+// Silent reports whether the attempt was the prompt=none one.
+func (a Attempt) Silent() bool { return a.Prompt == PromptNone }
+
+// Outcome says in words what the attempt came to.
+func (a Attempt) Outcome() string {
+	var ce *CallbackError
+	switch {
+	case a.Err == nil && a.Silent():
+		return "signed in silently with the IdP's SSO session (no page)"
+	case a.Err == nil:
+		return "the user logged in on the IdP's page"
+	case errors.As(a.Err, &ce) && a.Silent():
+		return ce.Code + ": the IdP has no SSO session for this user in this browser"
+	}
+	return a.Err.Error()
+}
+
+// UserNeeded reports whether the re-login needed the user: the silent
+// attempt did not do, so the interactive login ran.
+func (r *Relogin) UserNeeded() bool { return len(r.Attempts) > 1 }
+
+// Duration is the time of every attempt together.
+func (r *Relogin) Duration() time.Duration {
+	var d time.Duration
+	for _, a := range r.Attempts {
+		d += a.Duration
+	}
+	return d
+}
+
+// Story explains the re-login in plain words.
+func (r *Relogin) Story() string {
+	region := up(r.Region.Name)
+	host := "its " + region + " host"
+	if r.First != nil && r.First.AppHost != "" {
+		host = r.First.AppHost
+	}
+	s := []string{fmt.Sprintf("A web app hosted per region (HIMSA 2a) sends this user from the global app to %s without exchanging the first code, and logs in again there at the %s IdP.", host, region)}
+	switch {
+	case r.Second == nil:
+		s = append(s, "The second login did not succeed.")
+	case !r.UserNeeded():
+		s = append(s, fmt.Sprintf("The %s IdP signed the user in silently (prompt=none) with its SSO session from the first login, in %s: the user saw nothing.", region, Elapsed(r.Duration())))
+	default:
+		s = append(s, fmt.Sprintf("The %s IdP answered prompt=none with %s (no SSO session in this browser), so the user had to log in again on its page (%s in all).",
+			region, callbackCode(r.Attempts[0].Err), Elapsed(r.Duration())))
+	}
+	if r.First != nil && r.Second != nil {
+		if a, b := r.First.Claim("sub"), r.Second.Claim("sub"); a == b {
+			s = append(s, "Both sessions are the same user (sub).")
+		} else {
+			s = append(s, fmt.Sprintf("The user differs (sub %s, then %s): another account was picked at the %s IdP.", Printable(a), Printable(b), region))
+		}
+	}
+	return strings.Join(s, " ")
+}
+
+func callbackCode(err error) string {
+	var ce *CallbackError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	if err == nil {
+		return "a code"
+	}
+	return "no answer"
+}
+
+// ReloginTarget is the regional endpoint a re-login after first goes to:
+// the configured region its code's prefix names. It says why not when the
+// first login was not through the global endpoint or its code names no
+// configured region.
+func ReloginTarget(first *Result, regions []config.Region) (config.Region, error) {
+	switch {
+	case first == nil:
+		return config.Region{}, errors.New("no session to log in again from")
+	case first.Region.Name != config.GlobalRegion:
+		return config.Region{}, fmt.Errorf("a regional re-login follows a login through the global endpoint; this session logged in at the %s endpoint already", first.Region.Name)
+	case first.CodeRegion == "":
+		return config.Region{}, errors.New("the code had no region prefix, so there is no region to log in at again")
+	}
+	r, ok := findRegion(regions, first.CodeRegion)
+	if !ok {
+		return config.Region{}, fmt.Errorf("the code's region %q is not a configured region (add it under regions: in the config)", first.CodeRegion)
+	}
+	return r, nil
+}
+
+// RegionalRelogin logs in again, after first (a login through the global
+// endpoint), at the regional IdP of first's code (HIMSA 2a): a new
+// Authorization Code + PKCE login with o (o.Regions must hold that region),
+// first with prompt=none, which uses the IdP's SSO session in the same
+// browser (o.Open) and gives a code without any page, or answers
+// login_required at once; then, when the IdP needs the user, an interactive
+// login. Each attempt is timed. first's tokens are not used. On a
+// verification failure the Relogin holds the second Result too.
+func RegionalRelogin(ctx context.Context, first *Result, o Options) (*Relogin, error) {
+	target, err := ReloginTarget(first, o.Regions)
+	if err != nil {
+		return nil, err
+	}
+	out := &Relogin{First: first, Region: target}
+	o.Region, o.ForceChoose, o.ExchangeAt = target, false, config.ExchangeGlobal // the regional endpoint exchanges its own code
+
+	silent := o
+	silent.Prompt, silent.Pasted = PromptNone, nil
+	if silent.LoginTimeout <= 0 || silent.LoginTimeout > SilentTimeout {
+		silent.LoginTimeout = SilentTimeout
+	}
+	res, err := out.attempt(ctx, silent)
+	if err == nil || res != nil || !needsUser(err) {
+		return out, err
+	}
+	if o.Progress != nil {
+		o.Progress(Event{Step: StepWarning, At: time.Now(),
+			Msg: fmt.Sprintf("the %s IdP needs the user (%s); logging in interactively", target.Name, out.Attempts[0].Outcome())})
+	}
+	o.Prompt = ""
+	_, err = out.attempt(ctx, o)
+	return out, err
+}
+
+// attempt runs one login, timing it, and records it.
+func (r *Relogin) attempt(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
+	res, err := Login(ctx, o)
+	r.Attempts = append(r.Attempts, Attempt{Prompt: o.Prompt, Duration: time.Since(start), Err: err})
+	if res != nil {
+		r.Second = res
+	}
+	return res, err
+}
+
+// needsUser reports whether a silent attempt failed because the user must
+// act: the OIDC errors for prompt=none, or no answer at all.
+func needsUser(err error) bool {
+	var ce *CallbackError
+	if errors.As(err, &ce) {
+		switch ce.Code {
+		case "login_required", "interaction_required", "consent_required", "account_selection_required":
+			return true
+		}
+		return false
+	}
+	var te *TimeoutError
+	return errors.As(err, &te)
+}
