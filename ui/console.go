@@ -375,7 +375,7 @@ func (m *consoleModel) refresh() {
 		b.WriteString("\n")
 		body := auth.PrintableText(r.Pretty()) // valid JSON may still hold raw C1 controls
 		if r.Kind() == api.BodyJSON {
-			body = highlightJSON(body, s.IsDark)
+			body = highlightJSON(body, s)
 		}
 		b.WriteString(hardWrapLines(body, m.width))
 	}

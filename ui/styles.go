@@ -24,7 +24,9 @@ type Styles struct {
 	Tab       lipgloss.Style
 	TabActive lipgloss.Style
 	Cursor    lipgloss.Style // the selected row's marker
-	IsDark    bool
+	// JSON bodies in the API console.
+	JSONKey, JSONString, JSONNumber, JSONLiteral lipgloss.Style
+	IsDark                                       bool
 }
 
 // NewStyles builds the styles for a dark (true) or light background.
@@ -41,23 +43,27 @@ func NewStyles(isDark bool) *Styles {
 		badgeBg = ld(lipgloss.Color("#FFF8C5"), lipgloss.Color("#9E6A03"))
 	)
 	return &Styles{
-		App:       lipgloss.NewStyle().Padding(0, 1),
-		Header:    lipgloss.NewStyle().Foreground(primary).Bold(true),
-		Badge:     lipgloss.NewStyle().Foreground(fg).Background(badgeBg).Padding(0, 1).Bold(true),
-		Title:     lipgloss.NewStyle().Foreground(fg).Bold(true),
-		Subtle:    lipgloss.NewStyle().Foreground(subtle),
-		Text:      lipgloss.NewStyle().Foreground(fg),
-		Key:       lipgloss.NewStyle().Foreground(subtle),
-		Value:     lipgloss.NewStyle().Foreground(fg),
-		Highlight: lipgloss.NewStyle().Foreground(accent).Bold(true),
-		OK:        lipgloss.NewStyle().Foreground(ok),
-		Error:     lipgloss.NewStyle().Foreground(bad),
-		Warn:      lipgloss.NewStyle().Foreground(warn),
-		URL:       lipgloss.NewStyle().Foreground(primary).Underline(true),
-		Spinner:   lipgloss.NewStyle().Foreground(accent),
-		Tab:       lipgloss.NewStyle().Foreground(subtle).Padding(0, 1),
-		TabActive: lipgloss.NewStyle().Foreground(fg).Background(badgeBg).Bold(true).Padding(0, 1),
-		Cursor:    lipgloss.NewStyle().Foreground(primary).Bold(true),
-		IsDark:    isDark,
+		App:         lipgloss.NewStyle().Padding(0, 1),
+		Header:      lipgloss.NewStyle().Foreground(primary).Bold(true),
+		Badge:       lipgloss.NewStyle().Foreground(fg).Background(badgeBg).Padding(0, 1).Bold(true),
+		Title:       lipgloss.NewStyle().Foreground(fg).Bold(true),
+		Subtle:      lipgloss.NewStyle().Foreground(subtle),
+		Text:        lipgloss.NewStyle().Foreground(fg),
+		Key:         lipgloss.NewStyle().Foreground(subtle),
+		Value:       lipgloss.NewStyle().Foreground(fg),
+		Highlight:   lipgloss.NewStyle().Foreground(accent).Bold(true),
+		OK:          lipgloss.NewStyle().Foreground(ok),
+		Error:       lipgloss.NewStyle().Foreground(bad),
+		Warn:        lipgloss.NewStyle().Foreground(warn),
+		URL:         lipgloss.NewStyle().Foreground(primary).Underline(true),
+		Spinner:     lipgloss.NewStyle().Foreground(accent),
+		Tab:         lipgloss.NewStyle().Foreground(subtle).Padding(0, 1),
+		TabActive:   lipgloss.NewStyle().Foreground(fg).Background(badgeBg).Bold(true).Padding(0, 1),
+		Cursor:      lipgloss.NewStyle().Foreground(primary).Bold(true),
+		JSONKey:     lipgloss.NewStyle().Foreground(primary),
+		JSONString:  lipgloss.NewStyle().Foreground(ok),
+		JSONNumber:  lipgloss.NewStyle().Foreground(accent),
+		JSONLiteral: lipgloss.NewStyle().Foreground(warn),
+		IsDark:      isDark,
 	}
 }
