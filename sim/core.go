@@ -60,6 +60,11 @@ type core struct {
 
 	keyMu sync.RWMutex
 	keys  map[string]*regionKeys // by region
+	// keysReady is closed once the keys Start generates in the background
+	// are in keys (or generating them failed: keysErr). Everything that
+	// reads keys waits for it first.
+	keysReady chan struct{}
+	keysErr   error
 
 	mu            sync.Mutex
 	authRequests  map[string]*authRequest
@@ -82,6 +87,7 @@ func newCore(opts Options) *core {
 		opts:          opts,
 		regions:       make(map[string]Region),
 		keys:          make(map[string]*regionKeys),
+		keysReady:     make(chan struct{}),
 		providers:     make(map[string]http.Handler),
 		authRequests:  make(map[string]*authRequest),
 		codes:         make(map[string]codeEntry),

@@ -74,6 +74,7 @@ func (rk *regionKeys) published() []*signingKey {
 
 // signingKey returns the key region signs with now.
 func (c *core) signingKey(region string) (*signingKey, bool) {
+	<-c.keysReady
 	c.keyMu.RLock()
 	defer c.keyMu.RUnlock()
 	rk, ok := c.keys[region]
@@ -86,6 +87,7 @@ func (c *core) signingKey(region string) (*signingKey, bool) {
 // publishedKeys returns the keys region's JWKS publishes now, current first
 // (nil for an unknown region).
 func (c *core) publishedKeys(region string) []*signingKey {
+	<-c.keysReady
 	c.keyMu.RLock()
 	defer c.keyMu.RUnlock()
 	rk, ok := c.keys[region]
@@ -97,6 +99,7 @@ func (c *core) publishedKeys(region string) []*signingKey {
 
 // publishedKey returns the published key (of any region) with ID kid.
 func (c *core) publishedKey(kid string) (*signingKey, bool) {
+	<-c.keysReady
 	c.keyMu.RLock()
 	defer c.keyMu.RUnlock()
 	for _, rk := range c.keys {
@@ -114,6 +117,10 @@ func (c *core) publishedKey(kid string) (*signingKey, bool) {
 func (c *core) rotateKey(region string) (string, error) {
 	if _, ok := c.regions[region]; !ok {
 		return "", fmt.Errorf("sim: unknown region %q", region)
+	}
+	<-c.keysReady
+	if c.keysErr != nil {
+		return "", c.keysErr
 	}
 	k, err := newSigningKey(region) // slow: outside the lock
 	if err != nil {

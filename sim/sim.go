@@ -72,10 +72,13 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 		s.regions = append(s.regions, r)
 		s.c.regions[name] = r
 	}
-	if err := s.c.generateKeys(opts.Regions); err != nil {
-		closeListeners()
-		return nil, err
-	}
+	// RSA keys take ~50 ms each: they are made in the background, so Start
+	// returns (and `ssodesk demo` draws its first frame) at once. Whatever
+	// needs a key (token endpoints, JWKS, RotateKey) waits for keysReady.
+	go func() {
+		s.c.keysErr = s.c.generateKeys(opts.Regions)
+		close(s.c.keysReady)
+	}()
 	var cryptoKey [32]byte
 	if _, err := rand.Read(cryptoKey[:]); err != nil {
 		closeListeners()
