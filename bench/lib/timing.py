@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Timing helpers for bench/run.sh (see the comment at its top).
+
+  timing.py ab   --name N --rounds R --out DIR --a-label L --a CMD --b-label L --b CMD
+                 [--pty --a-until TEXT] [--target "ratio<=1.10" | --target "a_ms<50"]
+  timing.py report --out DIR          # the table of every results/*.json in DIR
+
+ab runs A and B alternately (A,B then B,A, ...) for R rounds after two
+warm-up rounds, so load from other processes and CPU frequency changes hit
+both alike, and reports the median wall time of each and their ratio A/B.
+Both are started the same way: fork+exec from this process, no shell, with
+stdin/stdout/stderr on /dev/null — or, with --pty, on a fresh 80x24
+pseudo-terminal (TERM=xterm-256color). A command's time runs from just
+before the fork to its exit, or with --a-until (pty only) to the moment TEXT
+(compared without ANSI escapes and white space) has appeared on the pty, when
+A is then killed. A command that fails (exit code != 0, or TEXT not seen in
+10 s) makes the measure unmeasured, reported with the reason.
+
+Raw times go to DIR/NAME.csv; the summary to DIR/results/NAME.json and one
+line on stdout.
+"""
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import shlex
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
+WS = re.compile(rb"\s+")
+
+
+class Failed(Exception):
+    pass
+
+
+def run_plain(argv, timeout=60.0):
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise Failed("%s did not exit within %.0fs" % (shlex.join(argv), timeout))
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise Failed("%s exited %d: %s" % (shlex.join(argv), p.returncode, p.stderr.decode(errors="replace").strip()[-400:]))
+    return dt
+
+
+def _ctty():
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def run_pty(argv, until=None, timeout=10.0):
+    """Runs argv on a new pty. Returns seconds to exit, or to `until` seen."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+    want = WS.sub(b"", until.encode()) if until else None
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                         start_new_session=True, preexec_fn=_ctty)
+    os.close(slave)
+    seen, buf = None, b""
+    try:
+        deadline = t0 + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                break
+            r, _, _ = select.select([master], [], [], min(left, 0.5))
+            if not r:
+                if want is None and p.poll() is not None:
+                    break
+                continue
+            try:
+                d = os.read(master, 1 << 16)
+            except OSError:  # EIO: the other side is closed
+                d = b""
+            if not d:
+                break
+            if want is not None:
+                buf += d
+                if want in WS.sub(b"", ANSI.sub(b"", buf)):
+                    seen = time.perf_counter() - t0
+                    break
+        if want is not None:
+            if seen is None:
+                raise Failed("%r did not show %r within %.0fs; it printed: %r" % (shlex.join(argv), until, timeout, ANSI.sub(b"", buf)[-300:]))
+            return seen
+        try:
+            rc = p.wait(timeout=max(deadline - time.perf_counter(), 0.1))
+        except subprocess.TimeoutExpired:
+            raise Failed("%s did not exit within %.0fs" % (shlex.join(argv), timeout))
+        dt = time.perf_counter() - t0
+        if rc != 0:
+            raise Failed("%s exited %d" % (shlex.join(argv), rc))
+        return dt
+    finally:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+                p.wait(timeout=2)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                p.wait()
+        os.close(master)
+
+
+def check_target(target, a, b, ratio):
+    """'ratio<=1.10' or 'a_ms<50': returns (ok, text)."""
+    m = re.fullmatch(r"(ratio|a_ms|b_ms)\s*(<=|<)\s*([0-9.]+)", target)
+    if not m:
+        raise SystemExit("bad --target %r" % target)
+    what, op, lim = m.group(1), m.group(2), float(m.group(3))
+    v = {"ratio": ratio, "a_ms": a, "b_ms": b}[what]
+    ok = v <= lim if op == "<=" else v < lim
+    return ok
+
+
+def cmd_ab(args):
+    os.makedirs(os.path.join(args.out, "results"), exist_ok=True)
+    a, b = shlex.split(args.a), shlex.split(args.b)
+    if args.pty:
+        ra = lambda: run_pty(a, until=args.a_until)
+        rb = lambda: run_pty(b, until=args.b_until)
+    else:
+        ra, rb = (lambda: run_plain(a)), (lambda: run_plain(b))
+    result = {"name": args.name, "title": args.title or args.name, "a_label": args.a_label, "b_label": args.b_label,
+              "a_cmd": args.a, "b_cmd": args.b, "rounds": args.rounds, "target": args.target or ""}
+    ta, tb = [], []
+    try:
+        for i in range(args.rounds + args.warmup):
+            first_a = i % 2 == 0
+            for which in ("a", "b") if first_a else ("b", "a"):
+                dt = ra() if which == "a" else rb()
+                if i >= args.warmup:
+                    (ta if which == "a" else tb).append(dt)
+    except Failed as e:
+        result["error"] = str(e)
+    if "error" not in result:
+        ma, mb = statistics.median(ta) * 1000, statistics.median(tb) * 1000
+        result.update(a_ms=round(ma, 2), b_ms=round(mb, 2), ratio=round(ma / mb, 3),
+                      a_min_ms=round(min(ta) * 1000, 2), b_min_ms=round(min(tb) * 1000, 2),
+                      a_p90_ms=round(sorted(ta)[int(0.9 * (len(ta) - 1))] * 1000, 2),
+                      b_p90_ms=round(sorted(tb)[int(0.9 * (len(tb) - 1))] * 1000, 2))
+        if args.target:
+            result["pass"] = check_target(args.target, ma, mb, ma / mb)
+        with open(os.path.join(args.out, args.name + ".csv"), "w") as f:
+            f.write("round,%s_ms,%s_ms\n" % (args.a_label, args.b_label))
+            for i, (x, y) in enumerate(zip(ta, tb)):
+                f.write("%d,%.3f,%.3f\n" % (i + 1, x * 1000, y * 1000))
+    with open(os.path.join(args.out, "results", args.name + ".json"), "w") as f:
+        json.dump(result, f, indent=2)
+    if "error" in result:
+        print("%-12s UNMEASURED: %s" % (args.name, result["error"]))
+        return 1
+    print("%-12s %s %.1f ms (median of %d) vs %s %.1f ms: ratio %.2f" % (
+        args.name, args.a_label, result["a_ms"], args.rounds, args.b_label, result["b_ms"], result["ratio"]))
+    return 0
+
+
+def cmd_record(args):
+    """Records a single figure measured elsewhere (RSS, go test -bench)."""
+    os.makedirs(os.path.join(args.out, "results"), exist_ok=True)
+    result = {"name": args.name, "title": args.title or args.name, "value": args.value, "unit": args.unit,
+              "target": args.target or "", "detail": args.detail or ""}
+    if args.error:
+        result["error"] = args.error
+    elif args.target:
+        m = re.fullmatch(r"(<=|<)\s*([0-9.]+)", args.target)
+        if not m:
+            raise SystemExit("bad --target %r" % args.target)
+        result["pass"] = args.value <= float(m.group(2)) if m.group(1) == "<=" else args.value < float(m.group(2))
+    with open(os.path.join(args.out, "results", args.name + ".json"), "w") as f:
+        json.dump(result, f, indent=2)
+    return 0
+
+
+def fmt_ms(v):
+    return "%.1f ms" % v if v < 1000 else "%.2f s" % (v / 1000)
+
+
+def cmd_report(args):
+    d = os.path.join(args.out, "results")
+    order = args.order.split(",") if args.order else None
+    rows = []
+    for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        if fn.endswith(".json"):
+            with open(os.path.join(d, fn)) as f:
+                rows.append(json.load(f))
+    if order:
+        rows.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
+    unmeasured = 0
+    lines = [("measure", "figure", "target", "result")]
+    for r in rows:
+        if "error" in r:
+            unmeasured += 1
+            lines.append((r["title"], "could not be measured", r.get("target", ""), "UNMEASURED"))
+            continue
+        if "ratio" in r:
+            fig = "%s %s / %s %s = %.2f×" % (r["a_label"], fmt_ms(r["a_ms"]), r["b_label"], fmt_ms(r["b_ms"]), r["ratio"])
+        else:
+            fig = ("%.1f %s" % (r["value"], r["unit"])) + ((" (" + r["detail"] + ")") if r.get("detail") else "")
+        res = "" if "pass" not in r else ("PASS" if r["pass"] else "MISS")
+        lines.append((r["title"], fig, r.get("target", ""), res))
+    w = [max(len(l[i]) for l in lines) for i in range(4)]
+    out = []
+    for i, l in enumerate(lines):
+        out.append("  ".join(l[j].ljust(w[j]) for j in range(4)).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w[j] for j in range(4)))
+    text = "\n".join(out)
+    print(text)
+    with open(os.path.join(args.out, "table.txt"), "w") as f:
+        f.write(text + "\n")
+    for r in rows:
+        if "error" in r:
+            print("UNMEASURED %s: %s" % (r["name"], r["error"]))
+    return 1 if unmeasured else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("ab")
+    p.add_argument("--name", required=True)
+    p.add_argument("--title")
+    p.add_argument("--rounds", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--out", required=True)
+    p.add_argument("--a", required=True)
+    p.add_argument("--b", required=True)
+    p.add_argument("--a-label", default="A")
+    p.add_argument("--b-label", default="B")
+    p.add_argument("--pty", action="store_true")
+    p.add_argument("--a-until")
+    p.add_argument("--b-until")
+    p.add_argument("--target")
+    p = sub.add_parser("record")
+    p.add_argument("--name", required=True)
+    p.add_argument("--title")
+    p.add_argument("--out", required=True)
+    p.add_argument("--value", type=float, default=0)
+    p.add_argument("--unit", default="")
+    p.add_argument("--target")
+    p.add_argument("--detail")
+    p.add_argument("--error")
+    p = sub.add_parser("report")
+    p.add_argument("--out", required=True)
+    p.add_argument("--order")
+    args = ap.parse_args()
+    sys.exit({"ab": cmd_ab, "record": cmd_record, "report": cmd_report}[args.cmd](args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,354 @@
+#!/usr/bin/env bash
+# bench/run.sh — ssodesk's benchmarks (issue 7). See BENCHMARKS.md for the
+# figures and what they mean.
+#
+# Usage:
+#   bench/run.sh                  # everything; prints a table at the end
+#   bench/run.sh login call       # only some measures
+#   ROUNDS=40 bench/run.sh        # more rounds per A/B measure (default 20)
+#   ACCOUNT=emily.carter@clearviewhearing.com bench/run.sh   # another demo account
+#
+# Measures (names for the arguments):
+#   gobench     go test -bench of auth, transport, ui and health; the target is
+#               on BenchmarkSessionHugeToken/open/1024KB (decode + render of a
+#               1 MB token < 50 ms); the others are listed for reference
+#   login       `ssodesk login --json` vs bench/refclient (x/oauth2 + go-oidc
+#               only), both against `ssodesk sim`, both with
+#               $BROWSER = `ssodesk sim browse --account …`        ≤ 1.10×
+#   firstframe  start-up of the TUI (`ssodesk --config` pointing at the
+#               stand-in) to its first frame on a pty, next to the exit of
+#               `ssodesk --version` on the same pty                 < 50 ms
+#   demoframe   the same for `ssodesk demo` (starts the stand-in in-process)
+#   regions     `ssodesk regions` over six regions that each answer discovery
+#               after 200 ms (bench/slowidp) vs over one of them    ≤ 1.2×
+#   call        `ssodesk call GET me` with a kept session vs curl with the
+#               token from `ssodesk token`                          ≤ 1.2×
+#   rss         peak RSS of `ssodesk demo --auto-account …` in tmux through a
+#               login and the tabs 2, 3, 6, then q (/usr/bin/time -v)  < 40 MB
+#   rsstui      the same for the plain TUI against the external stand-in
+#               (ssodesk's own memory, without the in-process stand-in)
+#
+# Every A/B measure runs A and B alternately (20 rounds after 2 warm-ups),
+# both started the same way (fork+exec by bench/lib/timing.py, no shell),
+# and reports the median of each and the ratio A/B: load from other
+# processes on the machine hits both alike and cancels in the ratio.
+#
+# It builds the binaries once (bench/out/ssodesk, refclient, slowidp),
+# binds and contacts 127.0.0.1 only, and stops every process it started
+# (trap on EXIT). Needs go, python3 (bench/lib/timing.py does the timing)
+# and curl; installs the Debian packages `tmux` and `time` when missing
+# (apt-get, as root), for the rss measures.
+#
+# Output in bench/out/ (ignored by git): NAME.csv (raw milliseconds per
+# round), results/NAME.json (medians, ratio, target, PASS/MISS),
+# gobench.txt (raw go test output), rss.txt and rsstui.txt (/usr/bin/time
+# -v), machine.txt, logs/, table.txt (the table printed at the end). Each
+# run starts a fresh results/, so the table shows the measures of this run.
+#
+# Exit status: 0 when every measure was measured, whether or not its
+# target was met (benchmarks are not tests); 1 when something could not be
+# measured (a build, the stand-in, a command failing, a missing tool).
+# Takes about 70 s on 2 cores (gobench ≈ 45 s of it), plus ≈ 30 s for a
+# build with a cold Go build cache.
+
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT="$ROOT/bench/out"
+ROUNDS=${ROUNDS:-20}
+ACCOUNT=${ACCOUNT:-mette.sorensen@nordlyd-hoerecenter.dk}
+ALL=(gobench login firstframe demoframe regions call rss rsstui)
+ORDER=gobench-1mb,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,firstframe,demoframe,regions,call,rss,rsstui
+
+cd "$ROOT" || exit 1
+if [ $# -gt 0 ]; then MEASURES=("$@"); else MEASURES=("${ALL[@]}"); fi
+for m in "${MEASURES[@]}"; do
+	case " ${ALL[*]} " in *" $m "*) ;; *) echo "bench/run.sh: unknown measure $m (know: ${ALL[*]})" >&2; exit 2 ;; esac
+done
+want() { case " ${MEASURES[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
+
+START=$SECONDS
+say() { printf '\n== %s  (+%ds)\n' "$*" $((SECONDS - START)); }
+T() { python3 "$ROOT/bench/lib/timing.py" "$@"; }
+failed=0
+unmeasured() { # name title reason
+	echo "bench/run.sh: $1 could not be measured: $3" >&2
+	T record --out "$OUT" --name "$1" --title "$2" --error "$3"
+	failed=1
+}
+
+# --- processes we start, stopped on exit ------------------------------------
+PIDS=()
+TMUX_SOCK="ssodesk-bench-$$"
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK" # tmux leaves its socket behind
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+need() { # tool debian-package
+	command -v "$1" >/dev/null 2>&1 && return 0
+	[ "$(id -u)" = 0 ] || return 1
+	echo "bench/run.sh: installing $2 (apt-get)" >&2
+	{ apt-get install -y "$2" || { apt-get update && apt-get install -y "$2"; }; } >"$OUT/apt-$2.log" 2>&1
+	command -v "$1" >/dev/null 2>&1
+}
+
+rm -rf "$OUT/results" "$OUT/store" "$OUT/xdg"
+mkdir -p "$OUT/results" "$OUT/cfg" "$OUT/logs"
+for t in go python3 curl; do
+	command -v "$t" >/dev/null || { echo "bench/run.sh: $t is required" >&2; exit 1; }
+done
+
+# --- build once --------------------------------------------------------------
+say "build"
+BIN="$OUT/ssodesk"
+go build -o "$BIN" . && go build -o "$OUT/refclient" ./bench/refclient && go build -o "$OUT/slowidp" ./bench/slowidp || {
+	echo "bench/run.sh: build failed" >&2; exit 1; }
+ls -l "$BIN" "$OUT/refclient" | awk '{print $5, $NF}'
+{
+	echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "commit:  $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- . ':!bench' 2>/dev/null || echo ' + uncommitted changes')"
+	echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
+	echo "go:      $(go version | cut -d' ' -f3-)"
+	echo "binary:  $(stat -c %s "$BIN") bytes"
+} >"$OUT/machine.txt"
+cat "$OUT/machine.txt"
+
+# The runs below must not read the user's config, sessions or SSODESK_*
+# settings. (Set after the build: go reads its own settings from
+# $XDG_CONFIG_HOME/go/env.)
+for v in $(compgen -e | grep '^SSODESK_'); do unset "$v"; done
+if [ -n "${XDG_CONFIG_HOME+set}" ]; then gocmd() { XDG_CONFIG_HOME=$1 go "${@:2}"; }; GO_XDG=$XDG_CONFIG_HOME
+else gocmd() { env -u XDG_CONFIG_HOME go "${@:2}"; }; GO_XDG=""; fi
+export XDG_CONFIG_HOME="$OUT/xdg/config" XDG_STATE_HOME="$OUT/xdg/state"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
+export BROWSER="$BIN sim browse --account $ACCOUNT"
+
+# --- go test -bench ------------------------------------------------------------
+# median ns/op (and how many runs) of a benchmark (its name with the -N suffix stripped) in gobench.txt
+gomedian() {
+	awk -v name="$1" '$1 ~ /^Benchmark/ { n=$1; sub(/-[0-9]+$/, "", n); if (n == name) print $3 }' "$OUT/gobench.txt" |
+		sort -g | awk '{ v[NR]=$1 } END { if (NR) print v[int((NR+1)/2)], NR }'
+}
+gorecord() { # result-name title benchmark unit(ms|us|ns) [target]
+	local ns v count
+	read -r ns count < <(gomedian "$3")
+	if [ -z "$ns" ]; then unmeasured "$1" "$2" "no result for $3 in gobench.txt"; return; fi
+	case $4 in
+		ms) v=$(awk -v n="$ns" 'BEGIN{printf "%.3f", n/1e6}') ;;
+		us) v=$(awk -v n="$ns" 'BEGIN{printf "%.3f", n/1e3}') ;;
+		*) v=$ns ;;
+	esac
+	T record --out "$OUT" --name "$1" --title "$2" --value "$v" --unit "$4" ${5:+--target "$5"} --detail "median of $count, $3"
+}
+if want gobench; then
+	say "go test -bench (5 counts each; about a minute)"
+	{
+		gocmd "$GO_XDG" test -run '^$' -count 5 -benchtime 300ms \
+			-bench 'BenchmarkSessionHugeToken/open|BenchmarkSessionView/80x24|BenchmarkDecodeJWT|BenchmarkCodeRegion|BenchmarkRedact' \
+			./auth ./transport ./ui &&
+			gocmd "$GO_XDG" test -run '^$' -count 3 -benchtime 5x -bench 'BenchmarkProbeSixRegions' ./health
+	} >"$OUT/gobench.txt" 2>&1 || { tail -20 "$OUT/gobench.txt" >&2; unmeasured gobench-1mb "go test -bench" "go test -bench failed (bench/out/gobench.txt)"; }
+	grep -E '^Benchmark' "$OUT/gobench.txt" | awk '{printf "%-52s %12s %s\n", $1, $3, $4}'
+	gorecord gobench-1mb "1 MB token: decode + render (ui)" BenchmarkSessionHugeToken/open/1024KB ms "<50"
+	gorecord gobench-decode "DecodeJWT 1 MB (auth)" BenchmarkDecodeJWT/1024KB ms
+	gorecord gobench-view "session View() 80×24, Summary (ui)" BenchmarkSessionView/80x24/summary us
+	gorecord gobench-redact "RedactBody token response (transport)" BenchmarkRedactBody/token-response us
+	gorecord gobench-redact-url "RedactURL callback (transport)" BenchmarkRedactURL/callback us
+	gorecord gobench-coderegion "CodeRegion eu.… (auth)" BenchmarkCodeRegion/eu ns
+	gorecord gobench-probe "health.Probe 6 regions à 200 ms (in-process)" BenchmarkProbeSixRegions/6 ms
+fi
+
+# --- the stand-in ----------------------------------------------------------------
+needsim=0
+for m in login firstframe call rsstui; do want $m && needsim=1; done
+SIM_BASE=""
+if [ $needsim = 1 ]; then
+	say "stand-in (ssodesk sim)"
+	for try in 1 2 3 4 5; do
+		base=$((20000 + (RANDOM % 2000) * 20))
+		"$BIN" sim --port-base "$base" >"$OUT/logs/sim.log" 2>&1 &
+		pid=$!
+		for _ in $(seq 50); do
+			grep -q "running on" "$OUT/logs/sim.log" 2>/dev/null && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null && curl -fsS -o /dev/null "http://127.0.0.1:$base/.well-known/openid-configuration"; then
+			PIDS+=("$pid"); SIM_BASE=$base; break
+		fi
+		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	done
+	if [ -z "$SIM_BASE" ]; then
+		echo "bench/run.sh: the stand-in did not start; see bench/out/logs/sim.log" >&2
+	else
+		echo "global IdP http://127.0.0.1:$SIM_BASE (pid ${PIDS[-1]})"
+	fi
+fi
+simcfg() { # file [extra yaml lines]
+	{
+		echo "client_id: ssodesk-demo"
+		echo "builtin_regions: false"
+		echo "region: global"
+		echo "timeouts: {login: 20s}" # a broken browser fails the measure instead of waiting 5 min
+		echo "regions:"
+		local i=0
+		for r in global eu us au qa; do
+			echo "  - {name: $r, issuer: 'http://127.0.0.1:$((SIM_BASE + 2 * i))'}"
+			i=$((i + 1))
+		done
+		shift
+		printf '%s\n' "$@"
+	} >"$1"
+}
+if [ -n "$SIM_BASE" ]; then
+	simcfg "$OUT/cfg/login.yaml"
+	simcfg "$OUT/cfg/tui.yaml"
+	simcfg "$OUT/cfg/call.yaml" "store: file" "store_dir: $OUT/store"
+fi
+: >"$OUT/cfg/demo.yaml" # an empty config: demo brings its own regions and client
+
+# --- 1. login --------------------------------------------------------------------
+if want login; then
+	say "login: ssodesk login --json vs bench/refclient"
+	if [ -z "$SIM_BASE" ]; then unmeasured login "login vs reference client" "the stand-in did not start"
+	else
+		T ab --out "$OUT" --name login --title "login vs reference client" --rounds "$ROUNDS" \
+			--a-label ssodesk --a "$BIN --config $OUT/cfg/login.yaml login --json" \
+			--b-label refclient --b "$OUT/refclient --issuer http://127.0.0.1:$SIM_BASE --client-id ssodesk-demo --timeout 20s" \
+			--target 'ratio<=1.10' || failed=1
+	fi
+fi
+
+# --- 2. first frame ----------------------------------------------------------------
+if want firstframe; then
+	say "first frame: ssodesk (TUI) vs ssodesk --version, on a pty"
+	if [ -z "$SIM_BASE" ]; then unmeasured firstframe "TUI first frame" "the stand-in did not start"
+	else
+		T ab --out "$OUT" --name firstframe --title "TUI first frame (vs --version)" --rounds "$ROUNDS" --pty \
+			--a-label tui --a "$BIN --config $OUT/cfg/tui.yaml" --a-until "Where do you want to log in?" \
+			--b-label version --b "$BIN --version" --target 'a_ms<50' || failed=1
+	fi
+fi
+if want demoframe; then
+	say "first frame: ssodesk demo vs ssodesk --version, on a pty"
+	T ab --out "$OUT" --name demoframe --title "demo first frame (vs --version)" --rounds "$ROUNDS" --pty \
+		--a-label demo --a "$BIN --config $OUT/cfg/demo.yaml demo" --a-until "Where do you want to log in?" \
+		--b-label version --b "$BIN --version" --target 'a_ms<50' || failed=1
+fi
+
+# --- 3. regions --------------------------------------------------------------------
+if want regions; then
+	say "regions: six regions at 200 ms vs one (bench/slowidp)"
+	coproc SLOW { exec "$OUT/slowidp" -n 6 -delay 200ms -stdin 2>"$OUT/logs/slowidp.log"; }
+	PIDS+=("$SLOW_PID")
+	issuers=()
+	while IFS= read -r -t 10 line <&"${SLOW[0]}"; do
+		[ "$line" = ready ] && break
+		issuers+=("$line")
+	done
+	if [ ${#issuers[@]} -ne 6 ]; then unmeasured regions "regions: 6 vs 1" "bench/slowidp did not start (bench/out/logs/slowidp.log)"
+	else
+		for n in 6 1; do
+			{
+				echo "client_id: ssodesk-demo"
+				echo "builtin_regions: false"
+				echo "region: r1"
+				echo "regions:"
+				for i in $(seq 1 $n); do echo "  - {name: r$i, issuer: '${issuers[$((i - 1))]}'}"; done
+			} >"$OUT/cfg/regions$n.yaml"
+		done
+		T ab --out "$OUT" --name regions --title "regions: 6 vs 1 (200 ms each)" --rounds "$ROUNDS" \
+			--a-label 6-regions --a "$BIN --config $OUT/cfg/regions6.yaml regions" \
+			--b-label 1-region --b "$BIN --config $OUT/cfg/regions1.yaml regions" \
+			--target 'ratio<=1.2' || failed=1
+	fi
+fi
+
+# --- 4. call -------------------------------------------------------------------------
+if want call; then
+	say "call: ssodesk call GET me vs curl"
+	if [ -z "$SIM_BASE" ]; then unmeasured call "call vs curl" "the stand-in did not start"
+	elif ! "$BIN" --config "$OUT/cfg/call.yaml" login --save --json >"$OUT/logs/call-login.json" 2>"$OUT/logs/call-login.log"; then
+		unmeasured call "call vs curl" "ssodesk login --save failed (bench/out/logs/call-login.log)"
+	else
+		token=$("$BIN" --config "$OUT/cfg/call.yaml" token 2>>"$OUT/logs/call-login.log")
+		api=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api"])' "$OUT/logs/call-login.json")
+		if [ -z "$token" ] || [ -z "$api" ]; then unmeasured call "call vs curl" "no token or api from the kept session"
+		else
+			T ab --out "$OUT" --name call --title "call GET me vs curl" --rounds "$ROUNDS" \
+				--a-label ssodesk --a "$BIN --config $OUT/cfg/call.yaml call GET me" \
+				--b-label curl --b "curl -sS -f -H 'Authorization: Bearer $token' $api/me" \
+				--target 'ratio<=1.2' || failed=1
+		fi
+	fi
+fi
+
+# --- 5. peak RSS ----------------------------------------------------------------------
+# rss NAME TITLE COMMAND: run COMMAND under /usr/bin/time -v in tmux, log in
+# (Enter), look at the tabs 2, 3, 6, quit with q; record the peak RSS.
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+waitscreen() { # text seconds
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -le $end ]; do
+		tm capture-pane -p -t bench 2>/dev/null | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+rss() {
+	local name=$1 title=$2 cmd=$3 f="$OUT/$1.txt" kb
+	rm -f "$f" "$OUT/$name.done"
+	tm kill-server 2>/dev/null
+	tm new-session -d -s bench -x 100 -y 30 -e TERM=xterm-256color -e "BROWSER=$BROWSER" \
+		"/usr/bin/time -v -o $f $cmd; touch $OUT/$name.done" || { unmeasured "$name" "$title" "tmux did not start"; return; }
+	local ok=1
+	if ! waitscreen "Where do you want to log in?" 20; then ok=0; fi
+	[ $ok = 1 ] && { tm send-keys -t bench Enter; waitscreen "Code prefix" 30 || ok=0; }
+	if [ $ok = 1 ]; then
+		tm send-keys -t bench 2; waitscreen "signature" 5 || ok=0
+		tm send-keys -t bench 3; waitscreen "Access token" 5
+		tm send-keys -t bench 6; waitscreen "Tokens are masked" 5 || ok=0
+		sleep 0.5
+		tm send-keys -t bench q
+	fi
+	local end=$((SECONDS + 10))
+	while [ ! -e "$OUT/$name.done" ] && [ $SECONDS -le $end ]; do sleep 0.1; done
+	tm capture-pane -p -t bench >"$OUT/logs/$name-screen.txt" 2>/dev/null
+	tm kill-server 2>/dev/null
+	kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$f" 2>/dev/null)
+	if [ $ok = 0 ] || [ -z "$kb" ]; then
+		unmeasured "$name" "$title" "the TUI did not get through the login and tabs (bench/out/logs/$name-screen.txt)"
+		return
+	fi
+	T record --out "$OUT" --name "$name" --title "$title" --value "$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')" \
+		--unit MB --target "<40" --detail "peak RSS, $kb KB"
+	echo "$title: $kb KB"
+}
+if want rss || want rsstui; then
+	if ! need tmux tmux || ! need /usr/bin/time time; then
+		want rss && unmeasured rss "peak RSS, demo" "tmux or /usr/bin/time is missing and could not be installed"
+		want rsstui && unmeasured rsstui "peak RSS, TUI" "tmux or /usr/bin/time is missing and could not be installed"
+	else
+		if want rss; then
+			say "peak RSS: ssodesk demo --auto-account in tmux"
+			rss rss "peak RSS, demo (stand-in in-process)" "$BIN --config $OUT/cfg/demo.yaml demo --auto-account $ACCOUNT"
+		fi
+		if want rsstui; then
+			say "peak RSS: ssodesk (TUI) against the external stand-in, in tmux"
+			if [ -z "$SIM_BASE" ]; then unmeasured rsstui "peak RSS, TUI" "the stand-in did not start"
+			else rss rsstui "peak RSS, TUI alone" "$BIN --config $OUT/cfg/tui.yaml"
+			fi
+		fi
+	fi
+fi
+
+# --- the table -------------------------------------------------------------------------
+say "results ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+T report --out "$OUT" --order "$ORDER" || failed=1
+exit $failed
