@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"ssodesk/auth"
-	"ssodesk/config"
 	"ssodesk/sim"
 )
 
@@ -26,19 +25,8 @@ func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 }
 
 func TestFlowAgainstStandIn(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	var apiSkew atomic.Int64 // how far the stand-in API's clock is ahead
-	s, err := sim.Start(ctx, sim.Options{APINow: func() time.Time { return time.Now().Add(time.Duration(apiSkew.Load())) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var regions []config.Region
-	for _, r := range s.Regions() {
-		regions = append(regions, config.Region{Name: r.Name, Issuer: r.Issuer})
-	}
-	cfg := testConfig().ForDemo(regions, s.ClientID())
+	s, cfg := startStandIn(t, sim.Options{APINow: func() time.Time { return time.Now().Add(time.Duration(apiSkew.Load())) }})
 	cfg.OfflineAccess = true
 	var acct sim.Account
 	for _, a := range s.Accounts() {

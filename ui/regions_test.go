@@ -46,16 +46,7 @@ func TestRegionHealthColumn(t *testing.T) {
 func TestKeptSessionIsResumed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := sim.Start(ctx, sim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var regions []config.Region
-	for _, r := range s.Regions() {
-		regions = append(regions, config.Region{Name: r.Name, Issuer: r.Issuer})
-	}
-	cfg := testConfig().ForDemo(regions, s.ClientID())
+	_, cfg := startStandIn(t, sim.Options{})
 	g, _ := cfg.FindRegion("global")
 	o := auth.OptionsFrom(cfg, g, nil)
 	o.Open = func(ctx context.Context, u string) error {

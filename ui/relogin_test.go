@@ -155,18 +155,7 @@ func TestGoldenRelogin(t *testing.T) {
 // browser, press g: the EU IdP signs the same user in silently in the same
 // browser, and both sessions are shown side by side.
 func TestReloginFlowAgainstStandIn(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	s, err := sim.Start(ctx, sim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var regions []config.Region
-	for _, r := range s.Regions() {
-		regions = append(regions, config.Region{Name: r.Name, Issuer: r.Issuer})
-	}
-	cfg := testConfig().ForDemo(regions, s.ClientID())
+	s, cfg := startStandIn(t, sim.Options{})
 	cfg.AppHosts = config.AppHosts{config.AppHostDefault: "https://app-{region}.example.com"}
 	var acct sim.Account
 	for _, a := range s.Accounts() {
