@@ -52,7 +52,6 @@ func loadStored(ctx context.Context, w io.Writer, cfg *config.Config, region con
 	if err != nil {
 		return nil, err
 	}
-	before, _ := st.Load(region.Name, cfg.ClientID)
 	res, ok, err := store.Resume(ctx, st, auth.OptionsFrom(cfg, region, client), time.Now())
 	switch {
 	case err != nil:
@@ -61,8 +60,8 @@ func loadStored(ctx context.Context, w io.Writer, cfg *config.Config, region con
 		return nil, fmt.Errorf("no stored session for region %s and client %s in %s (log in with: ssodesk login --save --region %s)",
 			region.Name, cfg.ClientID, st.Where(), region.Name)
 	}
-	if res.Token.AccessToken != before.AccessToken {
-		fmt.Fprintln(w, "ssodesk: refreshed the stored session (it expired within a minute)")
+	for _, n := range res.Notes {
+		fmt.Fprintln(w, "ssodesk: "+n)
 	}
 	return res, nil
 }

@@ -41,8 +41,12 @@ func Resume(ctx context.Context, st Store, o auth.Options, now time.Time) (res *
 	if res, err = s.Restore(ctx, o); err != nil {
 		return nil, false, err
 	}
-	if res, _, err = Fresh(ctx, st, res, o.ClientID, now); err != nil {
+	var refreshed bool
+	if res, refreshed, err = Fresh(ctx, st, res, o.ClientID, now); err != nil {
 		return nil, false, err
+	}
+	if refreshed {
+		res.Notes = append(res.Notes, "refreshed the stored session (it expired within a minute)")
 	}
 	res.LoadedFrom = fmt.Sprintf("%s, kept %s", st.Where(), s.SavedAt.Local().Format("2006-01-02 15:04"))
 	return res, true, nil

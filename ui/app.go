@@ -298,7 +298,8 @@ func (m Model) showSession(msg loginDoneMsg) (tea.Model, tea.Cmd) {
 	case msg.err != nil:
 		m.session.setStatus(msg.err.Error(), true)
 	case msg.res.LoadedFrom != "":
-		m.session.setStatus("loaded the kept session ("+msg.res.LoadedFrom+"); n logs in anew, s switches account", false)
+		m.session.setStatus(strings.Join(append([]string{"loaded the kept session (" + msg.res.LoadedFrom + ")"}, msg.res.Notes...), "; ")+
+			"; n logs in anew, s switches account", false)
 	case len(msg.res.Notes) > 0:
 		m.session.setStatus(strings.Join(msg.res.Notes, "; "), false)
 	}
