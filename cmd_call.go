@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"ssodesk/api"
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -110,7 +112,7 @@ func runCall(cmd *cobra.Command, cfg *config.Config, region config.Region, metho
 			fmt.Fprintln(stderr, diag.Summary)
 		}
 		if body := resp.Pretty(); body != "" {
-			fmt.Fprintln(out, auth.PrintableText(body))
+			fmt.Fprintln(out, explain.PrintableText(body))
 		}
 	}
 	if resp.Status < 200 || resp.Status > 299 {
@@ -134,7 +136,7 @@ func printExchange(w interface{ Write([]byte) (int, error) }, base, from, token 
 	}
 	doc := map[string]any{
 		"base": base, "base_from": from,
-		"request": map[string]any{"method": strings.ToUpper(orDefault(r.Request.Method, "GET")), "url": r.URL,
+		"request": map[string]any{"method": strings.ToUpper(cmp.Or(r.Request.Method, "GET")), "url": r.URL,
 			"headers": transport.RedactHeader(sent), "body": r.Request.Body},
 		"response": map[string]any{"status": r.Status, "headers": r.Header, "body": body,
 			"size": r.Size, "duration_ms": r.Duration.Milliseconds()},
@@ -146,11 +148,4 @@ func printExchange(w interface{ Write([]byte) (int, error) }, base, from, token 
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ssodesk/auth"
+	"ssodesk/explain"
 )
 
 func newDecodeCmd(g *globalFlags) *cobra.Command {
@@ -115,7 +116,7 @@ func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report) {
 			hdr = append(hdr, fmt.Sprintf("%s %v", k, x))
 		}
 	}
-	fmt.Fprintf(w, "JWT, %d bytes\nheader   %s\n\nclaims\n", v.Bytes, auth.Printable(strings.Join(hdr, " · ")))
+	fmt.Fprintf(w, "JWT, %d bytes\nheader   %s\n\nclaims\n", v.Bytes, explain.Printable(strings.Join(hdr, " · ")))
 	names := make([]string, 0, len(v.Claims))
 	width := 8
 	for k := range v.Claims {
@@ -131,8 +132,8 @@ func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report) {
 			b, _ := json.Marshal(v.Claims[k])
 			val = string(b)
 		}
-		line := fmt.Sprintf("  %-*s %s", width, auth.Printable(k), auth.Printable(val))
-		if label := auth.ClaimLabel(k); label != "" {
+		line := fmt.Sprintf("  %-*s %s", width, explain.Printable(k), explain.Printable(val))
+		if label := explain.ClaimLabel(k); label != "" {
 			line += "   (" + label + ")"
 		}
 		fmt.Fprintln(w, line)
@@ -142,6 +143,6 @@ func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report) {
 	}
 	fmt.Fprintln(w, "\nverification")
 	for _, c := range rep.Checks {
-		fmt.Fprintf(w, "  %s %-11s %s\n", c.Status.Mark(), c.Name, auth.Printable(c.Detail))
+		fmt.Fprintf(w, "  %s %-11s %s\n", c.Status.Mark(), c.Name, explain.Printable(c.Detail))
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 type loginFlags struct {
@@ -161,14 +162,10 @@ func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []str
 	}
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%-14s %s\n", k, auth.Printable(v))
+			fmt.Fprintf(w, "%-14s %s\n", k, explain.Printable(v))
 		}
 	}
-	who := res.Claim("name")
-	if who == "" {
-		who = res.Claim("sub")
-	}
-	line("user", who)
+	line("user", res.Who())
 	line("tenantid", res.Claim("tenantid"))
 	line("region", res.Region.Name)
 	line("code region", res.CodeRegion)
@@ -180,22 +177,15 @@ func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []str
 	line("app host", res.AppHost)
 	line("scopes", strings.Join(res.Scopes, " "))
 	if res.Token != nil && !res.Token.Expiry.IsZero() {
-		line("expires", auth.LocalTime(res.Token.Expiry, now))
+		line("expires", explain.LocalTime(res.Token.Expiry, now))
 	}
-	line("refresh token", yesNo(res.Token.RefreshToken != "", "issued", "none"))
+	line("refresh token", explain.If(res.Token.RefreshToken != "", "issued", "none"))
 	if res.Report != nil {
-		line("ID token", yesNo(res.Verified(), "verified: ", "NOT verified: ")+res.Report.Summary())
-		line("", res.RegionStory())
+		line("ID token", explain.If(res.Verified(), "verified: ", "NOT verified: ")+res.Report.Summary())
+		line("", explain.RegionStory(res.Story()))
 	}
 	if access != nil {
-		line("access token", yesNo(access.OK(), "a JWT, verified: ", "a JWT, NOT verified: ")+access.Summary())
+		line("access token", explain.If(access.OK(), "a JWT, verified: ", "a JWT, NOT verified: ")+access.Summary())
 	}
 	return nil
-}
-
-func yesNo(b bool, yes, no string) string {
-	if b {
-		return yes
-	}
-	return no
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ssodesk/auth"
+	"ssodesk/explain"
 	"ssodesk/health"
 )
 
@@ -70,9 +72,9 @@ func printHealth(w interface{ Write([]byte) (int, error) }, results []health.Res
 			latency = r.Latency.Round(time.Millisecond).String()
 		}
 		if !r.CertExpiry.IsZero() {
-			cert = r.CertExpiry.Local().Format("2006-01-02") + " (" + auth.RelTime(r.CertExpiry, now) + ")"
+			cert = r.CertExpiry.Local().Format("2006-01-02") + " (" + explain.RelTime(r.CertExpiry, now) + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Region, r.Status, latency, orDefault(r.TLSVersion, "-"), cert, r.Issuer, r.Err)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Region, r.Status, latency, cmp.Or(r.TLSVersion, "-"), cert, r.Issuer, r.Err)
 	}
 	tw.Flush()
 }

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"ssodesk/explain"
 	"strings"
 	"time"
 )
@@ -59,7 +61,7 @@ func Diagnose(r *Response, f TokenFacts) *Diagnosis {
 			need = f.RequiredAPI
 		}
 		d.Summary = fmt.Sprintf("The token lacks a scope the API needs (%s); it has: %s. Add it to scopes in the config and log in again.",
-			orText(need, "not named by the API"), orText(strings.Join(f.Scopes, " "), "none listed"))
+			cmp.Or(need, "not named by the API"), cmp.Or(strings.Join(f.Scopes, " "), "none listed"))
 		if need != "" && slices.Contains(f.Scopes, need) {
 			d.Summary = fmt.Sprintf("The API says a scope is missing (%s), though the login was granted it: the API may want another scope or role.", need)
 		}
@@ -79,7 +81,7 @@ func Diagnose(r *Response, f TokenFacts) *Diagnosis {
 	case wrongRegion || strings.Contains(desc, "region"):
 		d.Problem = ProblemWrongRegion
 		if wrongRegion {
-			d.Summary = fmt.Sprintf("The token is for %s but this is the %s API: call the API named by the ID token's api claim (HIMSA: use it, especially with the global endpoint).", up(f.Region), up(f.APIRegion))
+			d.Summary = fmt.Sprintf("The token is for %s but this is the %s API: call the API named by the ID token's api claim (HIMSA: use it, especially with the global endpoint).", explain.Region(f.Region), explain.Region(f.APIRegion))
 		} else {
 			d.Summary = "The API says the token is for another region: call the API named by the ID token's api claim (HIMSA: use it, especially with the global endpoint)."
 		}
@@ -100,18 +102,4 @@ func Diagnose(r *Response, f TokenFacts) *Diagnosis {
 		d.Summary += " It sent no WWW-Authenticate challenge to say why."
 	}
 	return d
-}
-
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-func up(region string) string {
-	if len(region) <= 3 {
-		return strings.ToUpper(region)
-	}
-	return region
 }

@@ -1,9 +1,13 @@
 package auth
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"ssodesk/explain"
 	"strings"
+
+	"golang.org/x/oauth2"
 )
 
 // ErrCancelled: the user pressed cancel (or refused consent) at the IdP.
@@ -81,4 +85,65 @@ func cleanNetErr(err error) string {
 		return "no answer in time (raise timeouts.http or check the network)"
 	}
 	return s
+}
+
+// Op names what a call to the token endpoint was for.
+type Op string
+
+// The token endpoint operations.
+const (
+	OpExchange          Op = "code exchange"
+	OpRefresh           Op = "refresh"
+	OpClientCredentials Op = "client credentials"
+)
+
+// TokenError: the token endpoint refused (an OAuth error document), answered
+// something else (Status and Body), or could not be reached (Err).
+type TokenError struct {
+	Op          Op
+	Endpoint    string // the token endpoint's URL
+	Code        string // the OAuth error code ("invalid_grant"); "" when none
+	Description string // its error_description
+	Status      string // the HTTP status when it was no OAuth error document
+	Body        string // the start of that body, on one line
+	Err         error  // the network error, when there was no answer
+}
+
+func (e *TokenError) Error() string {
+	switch {
+	case e.Code != "":
+		msg := e.Code
+		if e.Description != "" {
+			msg += ": " + e.Description
+		}
+		if meaning := explain.TokenErrorMeaning(e.Code); meaning != "" {
+			msg += " (" + meaning + ")"
+		}
+		return fmt.Sprintf("the IdP refused the %s at %s: %s", e.Op, e.Endpoint, msg)
+	case e.Status != "":
+		return fmt.Sprintf("the token endpoint %s answered the %s with HTTP %s: %s", e.Endpoint, e.Op, e.Status, cmp.Or(e.Body, "(empty body)"))
+	}
+	return fmt.Sprintf("the %s at %s failed: %s", e.Op, e.Endpoint, cleanNetErr(e.Err))
+}
+
+func (e *TokenError) Unwrap() error { return e.Err }
+
+// tokenError turns x/oauth2's error of a token endpoint call into a *TokenError.
+func tokenError(op Op, tokenURL string, err error) error {
+	out := &TokenError{Op: op, Endpoint: tokenURL}
+	var re *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &re) && re.ErrorCode != "":
+		out.Code, out.Description = re.ErrorCode, re.ErrorDescription
+	case errors.As(err, &re) && re.Response != nil:
+		// Not an OAuth error document: keep the status and the start of the body.
+		body := strings.Join(strings.Fields(explain.Printable(string(re.Body))), " ")
+		if len(body) > 200 {
+			body = body[:200] + "…"
+		}
+		out.Status, out.Body = re.Response.Status, body
+	default:
+		out.Err = err
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // standRegions are the stand-in's endpoints as configured regions.
@@ -52,8 +53,8 @@ func TestExchangeAtGlobalOrCodeRegion(t *testing.T) {
 			if res.AppHost != "https://app-eu.example.com" {
 				t.Errorf("app host = %q", res.AppHost)
 			}
-			if !strings.Contains(res.RegionStory(), tc.story) {
-				t.Errorf("story %q lacks %q", res.RegionStory(), tc.story)
+			if !strings.Contains(explain.RegionStory(res.Story()), tc.story) {
+				t.Errorf("story %q lacks %q", explain.RegionStory(res.Story()), tc.story)
 			}
 			tokenAt := map[string]string{"global": global.Issuer, "eu": eu.Issuer}[tc.wantAt]
 			if !strings.Contains(rec.text(), "exchange: tokens received from "+tokenAt) {

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"ssodesk/config"
+	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -191,9 +192,9 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 
 	tok, err := oc.Exchange(transport.WithPurpose(ctx, "token"), code, oauth2.VerifierOption(pkce))
 	if err != nil {
-		return nil, exchangeError(oc.Endpoint.TokenURL, err)
+		return nil, tokenError(OpExchange, oc.Endpoint.TokenURL, err)
 	}
-	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, yesNo(tok.RefreshToken != ""))})
+	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, explain.If(tok.RefreshToken != "", "yes", "no"))})
 
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
@@ -210,33 +211,6 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	}
 	em.emit(Event{Step: StepVerified, Msg: "ID token verified: " + res.ChecksSummary()})
 	return res, nil
-}
-
-func exchangeError(tokenURL string, err error) error {
-	var re *oauth2.RetrieveError
-	switch {
-	case errors.As(err, &re) && re.ErrorCode != "":
-		msg := re.ErrorCode
-		if re.ErrorDescription != "" {
-			msg += ": " + re.ErrorDescription
-		}
-		return fmt.Errorf("the IdP refused the code exchange at %s: %s", tokenURL, msg)
-	case errors.As(err, &re) && re.Response != nil:
-		// Not an OAuth error document: show the status and the start of the body.
-		body := strings.Join(strings.Fields(Printable(string(re.Body))), " ")
-		if len(body) > 200 {
-			body = body[:200] + "…"
-		}
-		return fmt.Errorf("the token endpoint %s answered HTTP %s: %s", tokenURL, re.Response.Status, orText(body, "(empty body)"))
-	}
-	return fmt.Errorf("code exchange at %s failed: %s", tokenURL, cleanNetErr(err))
-}
-
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
 }
 
 // emitter delivers events until the login returns, never after.
@@ -267,11 +241,4 @@ func orUnknown(s string) string {
 		return "(none: the code has no region prefix)"
 	}
 	return s
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }

@@ -20,6 +20,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 	"ssodesk/sim"
 	"ssodesk/transport"
 )
@@ -471,8 +472,8 @@ func TestGlobalExchangeIssuerGlobalOrRegional(t *testing.T) {
 			if !strings.Contains(sig.Detail, tc.wantIss) {
 				t.Errorf("signature check %q does not name %s's JWKS", sig.Detail, tc.wantIss)
 			}
-			if !strings.Contains(res.RegionStory(), tc.story) {
-				t.Errorf("story %q lacks %q", res.RegionStory(), tc.story)
+			if !strings.Contains(explain.RegionStory(res.Story()), tc.story) {
+				t.Errorf("story %q lacks %q", explain.RegionStory(res.Story()), tc.story)
 			}
 			// Userinfo goes to the issuer that issued the tokens.
 			if ui, err := res.UserInfo(context.Background()); err != nil || !strings.HasPrefix(ui.Endpoint, tc.wantIss) {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // loopback is the one-shot HTTP listener the IdP redirects the browser to.
@@ -100,7 +101,7 @@ func (l *loopback) handle(q url.Values) (int, page) {
 	var err error
 	switch {
 	case q.Get("error") != "":
-		err = &CallbackError{Code: Printable(q.Get("error")), Description: Printable(q.Get("error_description"))}
+		err = &CallbackError{Code: explain.Printable(q.Get("error")), Description: explain.Printable(q.Get("error_description"))}
 	case q.Get("code") == "":
 		err = errors.New("the IdP redirected back without a code or an error")
 	default:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // SilentTimeout bounds the silent (prompt=none) attempt of a regional
@@ -72,7 +73,7 @@ func (r *Relogin) Duration() time.Duration {
 
 // Story explains the re-login in plain words.
 func (r *Relogin) Story() string {
-	region := up(r.Region.Name)
+	region := explain.Region(r.Region.Name)
 	host := "its " + region + " host"
 	if r.First != nil && r.First.AppHost != "" {
 		host = r.First.AppHost
@@ -82,16 +83,16 @@ func (r *Relogin) Story() string {
 	case r.Second == nil:
 		s = append(s, "The second login did not succeed.")
 	case !r.UserNeeded():
-		s = append(s, fmt.Sprintf("The %s IdP signed the user in silently (prompt=none) with its SSO session from the first login, in %s: the user saw nothing.", region, Elapsed(r.Duration())))
+		s = append(s, fmt.Sprintf("The %s IdP signed the user in silently (prompt=none) with its SSO session from the first login, in %s: the user saw nothing.", region, explain.Elapsed(r.Duration())))
 	default:
 		s = append(s, fmt.Sprintf("The %s IdP answered prompt=none with %s (no SSO session in this browser), so the user had to log in again on its page (%s in all).",
-			region, callbackCode(r.Attempts[0].Err), Elapsed(r.Duration())))
+			region, callbackCode(r.Attempts[0].Err), explain.Elapsed(r.Duration())))
 	}
 	if r.First != nil && r.Second != nil {
 		if a, b := r.First.Claim("sub"), r.Second.Claim("sub"); a == b {
 			s = append(s, "Both sessions are the same user (sub).")
 		} else {
-			s = append(s, fmt.Sprintf("The user differs (sub %s, then %s): another account was picked at the %s IdP.", Printable(a), Printable(b), region))
+			s = append(s, fmt.Sprintf("The user differs (sub %s, then %s): another account was picked at the %s IdP.", explain.Printable(a), explain.Printable(b), region))
 		}
 	}
 	return strings.Join(s, " ")

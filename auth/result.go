@@ -1,15 +1,18 @@
 package auth
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // Result is a finished login (or the state after a refresh).
@@ -102,3 +105,29 @@ func (r *Result) Took() time.Duration {
 	}
 	return max(r.Finished.Sub(r.Started), 0)
 }
+
+// IssuerRegion names the configured region whose issuer signed the ID token.
+func (r *Result) IssuerRegion() string {
+	if r.Report == nil {
+		return ""
+	}
+	return r.Report.Region
+}
+
+// APIHost is the host of the api claim ("" when absent or not a URL).
+func (r *Result) APIHost() string {
+	u, err := url.Parse(r.Claim("api"))
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// Story is the facts explain.RegionStory tells.
+func (r *Result) Story() explain.Story {
+	return explain.Story{Chosen: r.Region.Name, Code: r.CodeRegion, ClaimRegion: r.Claim("region"),
+		IssuerRegion: r.IssuerRegion(), Exchanged: r.ExchangedAt.Name, HasAPI: r.Claim("api") != ""}
+}
+
+// Who names the user: the name claim, else sub ("" when neither).
+func (r *Result) Who() string { return cmp.Or(r.Claim("name"), r.Claim("sub")) }

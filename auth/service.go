@@ -62,7 +62,7 @@ func ClientCredentials(ctx context.Context, o Options) (res *Result, notes []str
 		Scopes: scopes, AuthStyle: oauth2.AuthStyleInParams}
 	tok, err := cc.Token(context.WithValue(transport.WithPurpose(ctx, "token"), oauth2.HTTPClient, o.HTTPClient))
 	if err != nil {
-		return nil, notes, exchangeError(cc.TokenURL, err)
+		return nil, notes, tokenError(OpClientCredentials, cc.TokenURL, err)
 	}
 	if tok.RefreshToken != "" {
 		notes = append(notes, "the IdP returned a refresh token to a service app, which HIMSA says it never does")

@@ -53,7 +53,7 @@ func (r *Result) Refresh(ctx context.Context) (*Refreshed, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.client)
 	tok, err := s.oc.TokenSource(transport.WithPurpose(ctx, "token"), &oauth2.Token{RefreshToken: r.Token.RefreshToken}).Token()
 	if err != nil {
-		return nil, exchangeError(s.oc.Endpoint.TokenURL, err)
+		return nil, tokenError(OpRefresh, s.oc.Endpoint.TokenURL, err)
 	}
 	next := *r
 	next.Token = tok

@@ -14,6 +14,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	zoidc "github.com/zitadel/oidc/v3/pkg/oidc"
 
+	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -102,7 +103,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 		if skew < 0 {
 			dir = "behind"
 		}
-		add("clock", Warn, "this computer's clock is about %s %s the IdP's (from its Date header); times above may be off by that much", ShortDuration(aboutDuration(skew)), dir)
+		add("clock", Warn, "this computer's clock is about %s %s the IdP's (from its Date header); times above may be off by that much", explain.ShortDuration(aboutDuration(skew)), dir)
 	}
 	r.Checks = append(r.Checks, checkNonce(t, exp.Nonce), checkAtHash(t, exp.AccessToken))
 	return r
@@ -287,9 +288,9 @@ func (v *Verifier) checkTimes(t *JWT, now time.Time) []Check {
 	case !ok:
 		out = append(out, Check{"expiry", Fail, "the token has no exp claim"})
 	case now.After(exp.Add(v.Leeway)):
-		out = append(out, Check{"expiry", Fail, "expired at " + LocalTime(exp, now)})
+		out = append(out, Check{"expiry", Fail, "expired at " + explain.LocalTime(exp, now)})
 	default:
-		out = append(out, Check{"expiry", Pass, "valid until " + LocalTime(exp, now)})
+		out = append(out, Check{"expiry", Pass, "valid until " + explain.LocalTime(exp, now)})
 	}
 	nbf, ok, err := t.TimeClaim("nbf")
 	switch {
@@ -298,9 +299,9 @@ func (v *Verifier) checkTimes(t *JWT, now time.Time) []Check {
 	case !ok:
 		out = append(out, Check{"not before", Skip, "no nbf claim"})
 	case now.Add(v.Leeway).Before(nbf):
-		out = append(out, Check{"not before", Fail, "not valid before " + LocalTime(nbf, now) + "; if it was just issued, this computer's clock is behind"})
+		out = append(out, Check{"not before", Fail, "not valid before " + explain.LocalTime(nbf, now) + "; if it was just issued, this computer's clock is behind"})
 	default:
-		out = append(out, Check{"not before", Pass, "valid since " + LocalTime(nbf, now)})
+		out = append(out, Check{"not before", Pass, "valid since " + explain.LocalTime(nbf, now)})
 	}
 	iat, ok, err := t.TimeClaim("iat")
 	switch {
@@ -309,9 +310,9 @@ func (v *Verifier) checkTimes(t *JWT, now time.Time) []Check {
 	case !ok:
 		out = append(out, Check{"issued at", Skip, "no iat claim"})
 	case now.Add(v.Leeway).Before(iat):
-		out = append(out, Check{"issued at", Warn, fmt.Sprintf("issued in the future (%s): this computer's clock is about %s behind the IdP's", LocalTime(iat, now), ShortDuration(aboutDuration(iat.Sub(now))))})
+		out = append(out, Check{"issued at", Warn, fmt.Sprintf("issued in the future (%s): this computer's clock is about %s behind the IdP's", explain.LocalTime(iat, now), explain.ShortDuration(aboutDuration(iat.Sub(now))))})
 	default:
-		out = append(out, Check{"issued at", Pass, LocalTime(iat, now)})
+		out = append(out, Check{"issued at", Pass, explain.LocalTime(iat, now)})
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"slices"
+	"ssodesk/explain"
 	"time"
 )
 
@@ -100,7 +101,7 @@ func DecodeView(raw string, now time.Time) *TokenView {
 		v.Times = map[string]string{}
 		for _, name := range TimeClaims {
 			if t, ok, err := jwt.TimeClaim(name); ok && err == nil {
-				v.Times[name] = LocalTime(t, now)
+				v.Times[name] = explain.LocalTime(t, now)
 			}
 		}
 	}
@@ -126,7 +127,7 @@ func (r *Result) View(now time.Time, access *Report) View {
 	if r.RawIDToken != "" {
 		v.IDToken = DecodeView(r.RawIDToken, now)
 		v.Verification = r.Report.View()
-		v.Story = r.RegionStory()
+		v.Story = explain.RegionStory(r.Story())
 	}
 	if v.DurationMS < 0 {
 		v.DurationMS = 0

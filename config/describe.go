@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -29,9 +30,9 @@ func (c *Config) Describe() string {
 	fmt.Fprintf(&b, "region:         %s\n", c.Region)
 	fmt.Fprintf(&b, "timeouts:       http %s, login %s\n", c.HTTPTimeout, c.LoginTimeout)
 	fmt.Fprintf(&b, "leeway:         %s (clock skew tolerated on exp, nbf, iat)\n", c.Leeway)
-	fmt.Fprintf(&b, "ca_file:        %s\n", orText(c.CAFile, "(system CAs only)"))
-	fmt.Fprintf(&b, "store:          %s\n", orText(c.Store, "none (sessions are not kept)"))
-	fmt.Fprintf(&b, "exchange_at:    %s\n", orText(c.ExchangeAt, ExchangeGlobal))
+	fmt.Fprintf(&b, "ca_file:        %s\n", cmp.Or(c.CAFile, "(system CAs only)"))
+	fmt.Fprintf(&b, "store:          %s\n", cmp.Or(c.Store, "none (sessions are not kept)"))
+	fmt.Fprintf(&b, "exchange_at:    %s\n", cmp.Or(c.ExchangeAt, ExchangeGlobal))
 	if len(c.AppHosts) > 0 {
 		fmt.Fprintf(&b, "app_hosts:\n")
 		for _, k := range slices.Sorted(maps.Keys(c.AppHosts)) {
@@ -41,7 +42,7 @@ func (c *Config) Describe() string {
 	if len(c.APIPresets) > 0 {
 		fmt.Fprintf(&b, "api_presets:\n")
 		for _, p := range c.APIPresets {
-			fmt.Fprintf(&b, "  %-12s %s %s\n", p.Name, orText(p.Method, "GET"), p.Path)
+			fmt.Fprintf(&b, "  %-12s %s %s\n", p.Name, cmp.Or(p.Method, "GET"), p.Path)
 		}
 	}
 	fmt.Fprintf(&b, "regions:\n")
@@ -53,13 +54,6 @@ func (c *Config) Describe() string {
 		fmt.Fprintf(&b, "  %-8s %-34s %s%s\n", r.Name, r.Issuer, r.Label, api)
 	}
 	return b.String()
-}
-
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
 }
 
 func orNone(s string) string {

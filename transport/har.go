@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -133,7 +134,7 @@ func harOf(e Entry) harEntry {
 		Request: harRequest{
 			Method:      e.Method,
 			URL:         e.URL,
-			HTTPVersion: orDefault(e.Proto, "HTTP/1.1"),
+			HTTPVersion: cmp.Or(e.Proto, "HTTP/1.1"),
 			Cookies:     []harNV{},
 			Headers:     harHeaders(e.RequestHeader),
 			QueryString: harQuery(e.URL),
@@ -146,7 +147,7 @@ func harOf(e Entry) harEntry {
 			HTTPVersion: e.Proto,
 			Cookies:     []harNV{},
 			Headers:     harHeaders(e.ResponseHeader),
-			Content:     harContent{Size: e.ResponseSize, MimeType: orDefault(e.ResponseType, "x-unknown"), Text: e.ResponseBody},
+			Content:     harContent{Size: e.ResponseSize, MimeType: cmp.Or(e.ResponseType, "x-unknown"), Text: e.ResponseBody},
 			RedirectURL: e.ResponseHeader.Get("Location"),
 			HeadersSize: -1,
 			BodySize:    e.ResponseSize,
@@ -171,13 +172,6 @@ func harOf(e Entry) harEntry {
 		}
 	}
 	return he
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func harHeaders(h http.Header) []harNV {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"ssodesk/api"
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // ConsoleKeys are the API console's keys.
@@ -249,7 +251,7 @@ func (m consoleModel) navKey(msg tea.KeyPressMsg) (consoleModel, tea.Cmd) {
 		return m, m.copyCurl()
 	case key.Matches(msg, k.Reveal):
 		m.reveal = !m.reveal
-		m.setStatus(yesNo(m.reveal, "the token will be in copied curl commands", "copied curl commands read the token from $ACCESS_TOKEN"), false)
+		m.setStatus(explain.If(m.reveal, "the token will be in copied curl commands", "copied curl commands read the token from $ACCESS_TOKEN"), false)
 	case key.Matches(msg, k.Headers):
 		m.headers = !m.headers
 		m.refresh()
@@ -300,7 +302,7 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 		m.setStatus(err.Error(), true)
 		return m, nil
 	}
-	m.busy = fmt.Sprintf("%s %s …", strings.ToUpper(orText(req.Method, "GET")), req.Path)
+	m.busy = fmt.Sprintf("%s %s …", strings.ToUpper(cmp.Or(req.Method, "GET")), req.Path)
 	if refreshFirst {
 		m.busy = "refreshing the tokens, then " + m.busy
 	}
@@ -362,18 +364,18 @@ func (m *consoleModel) refresh() {
 			st = s.Error
 		}
 		fmt.Fprintf(&b, "%s %s\n", st.Render(r.StatusText()), s.Subtle.Render(fmt.Sprintf("· %s · %d bytes · %s · call %d of %d",
-			r.Duration.Round(time.Millisecond), r.Size, orText(r.Header.Get("Content-Type"), "no content type"), m.shown+1, len(m.history))))
-		b.WriteString(s.Subtle.Render(strings.ToUpper(orText(o.req.Method, "GET"))+" "+r.URL) + "\n")
+			r.Duration.Round(time.Millisecond), r.Size, cmp.Or(r.Header.Get("Content-Type"), "no content type"), m.shown+1, len(m.history))))
+		b.WriteString(s.Subtle.Render(strings.ToUpper(cmp.Or(o.req.Method, "GET"))+" "+r.URL) + "\n")
 		if d := o.diag; d != nil {
 			b.WriteString(wrap(s.Warn, m.width).Render("! "+d.Summary) + "\n")
 		}
 		if m.headers {
 			for _, k := range sortedKeys(r.Header) {
-				b.WriteString(s.Key.Render(k+": ") + auth.Printable(strings.Join(r.Header[k], ", ")) + "\n")
+				b.WriteString(s.Key.Render(k+": ") + explain.Printable(strings.Join(r.Header[k], ", ")) + "\n")
 			}
 		}
 		b.WriteString("\n")
-		body := auth.PrintableText(r.Pretty()) // valid JSON may still hold raw C1 controls
+		body := explain.PrintableText(r.Pretty()) // valid JSON may still hold raw C1 controls
 		if r.Kind() == api.BodyJSON {
 			body = highlightJSON(body, s)
 		}

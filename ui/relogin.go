@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // reloginDoneMsg ends regional re-login id.
@@ -136,7 +138,7 @@ const (
 func (m compareModel) render() string {
 	s, rel := m.com.Styles, m.rel
 	first, second := rel.First, rel.Second
-	region := up(rel.Region.Name)
+	region := explain.Region(rel.Region.Name)
 	col := max((m.width-labelWidth-markWidth-3)/2, 8)
 	var lines []string
 	add := func(l ...string) { lines = append(lines, l...) }
@@ -166,14 +168,14 @@ func (m compareModel) render() string {
 	row("Endpoint", v(first.Region.Name+"  "+first.Region.Issuer), v(second.Region.Name+"  "+second.Region.Issuer), "")
 	row("Region", v(orDash(first.CodeRegion)+" (code prefix)"), v(orDash(second.CodeRegion)+" (code prefix)"), same(first.CodeRegion, second.CodeRegion))
 	row("Exchanged at", v(orDash(first.ExchangedAt.Name)), v(orDash(second.ExchangedAt.Name)), "")
-	row("Issuer", v(first.Issuer+" ("+orText(first.IssuerRegion(), "?")+")"), v(second.Issuer+" ("+orText(second.IssuerRegion(), "?")+")"), "")
+	row("Issuer", v(first.Issuer+" ("+cmp.Or(first.IssuerRegion(), "?")+")"), v(second.Issuer+" ("+cmp.Or(second.IssuerRegion(), "?")+")"), "")
 	for _, c := range []string{"sub", "tenantid", "api"} {
-		a, b := auth.Printable(first.Claim(c)), auth.Printable(second.Claim(c))
+		a, b := explain.Printable(first.Claim(c)), explain.Printable(second.Claim(c))
 		row(c, v(orDash(a)), v(orDash(b)), same(a, b))
 	}
-	row("App host", v(orText(auth.Printable(first.AppHost), "— (no app_hosts)")), v(orText(auth.Printable(second.AppHost), "— (no app_hosts)")), "")
+	row("App host", v(cmp.Or(explain.Printable(first.AppHost), "— (no app_hosts)")), v(cmp.Or(explain.Printable(second.AppHost), "— (no app_hosts)")), "")
 	row("ID token", verdict(s, first), verdict(s, second), "")
-	row("Time taken", v(tookText(first)), v(auth.Elapsed(rel.Duration())), "")
+	row("Time taken", v(tookText(first)), v(explain.Elapsed(rel.Duration())), "")
 	needed := cell{text: "no: silent, prompt=none", st: s.OK}
 	if rel.UserNeeded() {
 		needed = cell{text: "yes: the IdP's login page", st: s.Warn}
@@ -190,7 +192,7 @@ func (m compareModel) render() string {
 		if a.Silent() {
 			what = "prompt=none"
 		}
-		line := "  " + st.Render(mark+" "+pad(what, 12)) + " " + s.Value.Render(pad(auth.Elapsed(a.Duration), 7)) + " " + s.Text.Render(auth.Printable(a.Outcome()))
+		line := "  " + st.Render(mark+" "+pad(what, 12)) + " " + s.Value.Render(pad(explain.Elapsed(a.Duration), 7)) + " " + s.Text.Render(explain.Printable(a.Outcome()))
 		add(strings.Split(wrap(lipgloss.NewStyle(), m.width).Render(line), "\n")...)
 	}
 	add("")
@@ -239,7 +241,7 @@ func verdict(s *Styles, r *auth.Result) cell {
 
 func tookText(r *auth.Result) string {
 	if d := r.Took(); d > 0 {
-		return auth.Elapsed(d)
+		return explain.Elapsed(d)
 	}
 	return "—"
 }
@@ -250,9 +252,3 @@ func pad(s string, width int) string {
 }
 
 // up writes short region names in capitals ("eu" → "EU"), as auth's story does.
-func up(region string) string {
-	if len(region) <= 3 {
-		return strings.ToUpper(region)
-	}
-	return region
-}

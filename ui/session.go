@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/auth"
+	"ssodesk/explain"
 )
 
 // tab is one pane of the session screen.
@@ -273,11 +274,8 @@ func (m sessionModel) View() string {
 	}
 	s := m.com.Styles
 	var b strings.Builder
-	who := auth.Printable(m.res.Claim("name"))
-	if who == "" {
-		who = auth.Printable(m.res.Claim("sub"))
-	}
-	title := s.Title.Render("Logged in as "+orDash(who)) + s.Subtle.Render(" · tenant "+orDash(auth.Printable(m.res.Claim("tenantid")))+" · region "+orDash(m.res.CodeRegion))
+	who := explain.Printable(m.res.Who())
+	title := s.Title.Render("Logged in as "+orDash(who)) + s.Subtle.Render(" · tenant "+orDash(explain.Printable(m.res.Claim("tenantid")))+" · region "+orDash(m.res.CodeRegion))
 	if !m.res.Verified() {
 		title += " " + s.Error.Render("✗ ID token NOT verified")
 	}

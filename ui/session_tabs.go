@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // highlighted are the claims support staff look for first.
@@ -70,27 +72,27 @@ func (p *page) heading(title string) {
 
 func (p *page) summary() {
 	r, s := p.m.res, p.s
-	p.field("User", orDash(auth.Printable(r.Claim("name")))+s.Subtle.Render("  sub "+auth.Printable(r.Claim("sub"))))
-	tenantName := auth.Printable(r.Claim("tenantname"))
+	p.field("User", orDash(explain.Printable(r.Claim("name")))+s.Subtle.Render("  sub "+explain.Printable(r.Claim("sub"))))
+	tenantName := explain.Printable(r.Claim("tenantname"))
 	if tenantName == "" && p.m.info != nil {
-		tenantName = auth.Printable(auth.ClaimString(p.m.info.Claims, "tenantname"))
+		tenantName = explain.Printable(auth.ClaimString(p.m.info.Claims, "tenantname"))
 	}
 	if tenantName == "" {
 		tenantName = s.Subtle.Render("(tenantname: press u to fetch userinfo)")
 	}
-	p.field("Tenant", s.Highlight.Render(orDash(auth.Printable(r.Claim("tenantid"))))+"  "+tenantName)
+	p.field("Tenant", s.Highlight.Render(orDash(explain.Printable(r.Claim("tenantid"))))+"  "+tenantName)
 	p.field("You chose", r.Region.Name+s.Subtle.Render("  "+r.Region.Issuer))
 	p.field("Code prefix", s.Highlight.Render(orDash(r.CodeRegion)))
 	p.field("Exchanged at", p.exchangedAt())
-	p.field("ID token iss", r.Issuer+s.Subtle.Render("  ("+orText(r.IssuerRegion(), "not a configured region")+")"))
-	p.field("API host", s.Highlight.Render(orDash(r.APIHost()))+s.Subtle.Render("  api claim "+orDash(auth.Printable(r.Claim("api")))))
+	p.field("ID token iss", r.Issuer+s.Subtle.Render("  ("+cmp.Or(r.IssuerRegion(), "not a configured region")+")"))
+	p.field("API host", s.Highlight.Render(orDash(r.APIHost()))+s.Subtle.Render("  api claim "+orDash(explain.Printable(r.Claim("api")))))
 	p.field("App host", p.appHost())
 	p.add("")
-	p.para(s.Text, r.RegionStory())
+	p.para(s.Text, explain.RegionStory(r.Story()))
 	if p.m.relogin != nil {
 		p.para(s.Subtle, "This is the session of a regional re-login; g shows it side by side with the first one.")
 	} else if target, err := auth.ReloginTarget(r, p.m.com.Cfg.Regions); err == nil {
-		p.para(s.Subtle, "g logs in again at the "+up(target.Name)+" IdP, as a web app hosted in "+up(target.Name)+" would (HIMSA 2a), and shows both sessions side by side.")
+		p.para(s.Subtle, "g logs in again at the "+explain.Region(target.Name)+" IdP, as a web app hosted in "+explain.Region(target.Name)+" would (HIMSA 2a), and shows both sessions side by side.")
 	}
 	p.add("")
 	p.field("Scopes", strings.Join(r.Scopes, " ")+s.Subtle.Render("  ("+r.ScopesFrom+")"))
@@ -104,7 +106,7 @@ func (p *page) summary() {
 		if exp.Before(p.now) {
 			st = s.Error
 		}
-		p.field("Access token", st.Render("expires "+exp.Local().Format("15:04:05")+" — "+auth.RelTime(exp, p.now)))
+		p.field("Access token", st.Render("expires "+exp.Local().Format("15:04:05")+" — "+explain.RelTime(exp, p.now)))
 	} else {
 		p.field("Access token", "no expiry given by the IdP")
 	}
@@ -140,7 +142,7 @@ func (p *page) appHost() string {
 	r, s := p.m.res, p.s
 	switch {
 	case r.AppHost != "":
-		return s.Highlight.Render(auth.Printable(r.AppHost)) + s.Subtle.Render("  from the code prefix (app_hosts)")
+		return s.Highlight.Render(explain.Printable(r.AppHost)) + s.Subtle.Render("  from the code prefix (app_hosts)")
 	case r.CodeRegion == "":
 		return "—"
 	}
@@ -158,7 +160,7 @@ func changeText(c auth.ClaimChange, now time.Time) string {
 	if slices.Contains(auth.TimeClaims, c.Name) {
 		return fmtTimeText(c.Old, now) + " → " + fmtTimeText(c.New, now)
 	}
-	return orText(auth.Printable(c.Old), "(absent)") + " → " + orText(auth.Printable(c.New), "(absent)")
+	return cmp.Or(explain.Printable(c.Old), "(absent)") + " → " + cmp.Or(explain.Printable(c.New), "(absent)")
 }
 
 func fmtTimeText(v string, now time.Time) string {
@@ -166,7 +168,7 @@ func fmtTimeText(v string, now time.Time) string {
 	if f, err := n.Float64(); err == nil {
 		return time.Unix(int64(f), 0).Local().Format("15:04:05")
 	}
-	return orText(v, "(absent)")
+	return cmp.Or(v, "(absent)")
 }
 
 func (p *page) idToken() {
@@ -220,7 +222,7 @@ func (p *page) refreshToken() {
 	p.field("Value", p.secret(rt))
 	p.para(s.Subtle, "offline_access asked the IdP for this token; HIMSA enables refresh tokens per app. Press r to trade it for new tokens.")
 	if lr := p.m.lastRefresh; lr != nil {
-		p.field("Last refresh", yesNo(lr.Rotated, "rotated it (the old one is spent)", "kept it (not rotated)"))
+		p.field("Last refresh", explain.If(lr.Rotated, "rotated it (the old one is spent)", "kept it (not rotated)"))
 	}
 }
 
@@ -254,9 +256,9 @@ func (p *page) raw() {
 			continue
 		}
 		if p.m.reveal {
-			p.add(strings.Split(hardWrap(auth.Printable(t.raw), p.m.width), "\n")...)
+			p.add(strings.Split(hardWrap(explain.Printable(t.raw), p.m.width), "\n")...)
 		} else {
-			p.add(auth.Mask(t.raw))
+			p.add(explain.Mask(t.raw))
 		}
 	}
 }
@@ -264,16 +266,16 @@ func (p *page) raw() {
 // secret shows a token masked unless the user revealed tokens.
 func (p *page) secret(raw string) string {
 	if p.m.reveal {
-		return truncate(auth.Printable(raw), maxCellValue)
+		return truncate(explain.Printable(raw), maxCellValue)
 	}
-	return auth.Mask(raw)
+	return explain.Mask(raw)
 }
 
 func (p *page) jwtHeader(h map[string]any) {
 	var parts []string
 	for _, k := range []string{"alg", "kid", "typ"} {
 		if v, ok := h[k]; ok {
-			parts = append(parts, k+" "+auth.Printable(fmt.Sprint(v)))
+			parts = append(parts, k+" "+explain.Printable(fmt.Sprint(v)))
 		}
 	}
 	p.heading("Header")
@@ -299,7 +301,7 @@ func (p *page) report(title string, r *auth.Report) {
 		default:
 			st = s.Subtle
 		}
-		line := "  " + st.Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(auth.Printable(c.Detail))
+		line := "  " + st.Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(explain.Printable(c.Detail))
 		p.add(strings.Split(wrap(lipgloss.NewStyle(), p.m.width).Render(line), "\n")...)
 	}
 }
@@ -326,11 +328,11 @@ func (p *page) claims(title string, claims, compare map[string]any) {
 		if slices.Contains(highlighted, k) {
 			star, ks, vs = s.Highlight.Render("★ "), s.Highlight, s.Highlight
 		}
-		line := cursor + star + ks.Render(fmt.Sprintf("%-*s", width, auth.Printable(k))) + " " + vs.Render(truncate(value, maxCellValue))
+		line := cursor + star + ks.Render(fmt.Sprintf("%-*s", width, explain.Printable(k))) + " " + vs.Render(truncate(value, maxCellValue))
 		if compare != nil {
 			line += "  " + p.alsoIn(k, claims[k], compare)
 		}
-		if label := auth.ClaimLabel(k); label != "" {
+		if label := explain.ClaimLabel(k); label != "" {
 			line += "  " + s.Subtle.Render(label)
 		}
 		p.rows = append(p.rows, rowRef{line: len(p.lines), name: k, value: rawClaim(claims[k])})
@@ -347,7 +349,7 @@ func (p *page) alsoIn(k string, v any, idClaims map[string]any) string {
 	case rawClaim(other) == rawClaim(v):
 		return p.s.OK.Render("[also in ID token]")
 	}
-	return p.s.Error.Render("[ID token says " + truncate(auth.Printable(rawClaim(other)), 40) + "]")
+	return p.s.Error.Render("[ID token says " + truncate(explain.Printable(rawClaim(other)), 40) + "]")
 }
 
 // rawClaim is a claim's value as copied: strings as they are, the rest as JSON.
@@ -377,27 +379,13 @@ func claimText(name string, v any, now time.Time) string {
 			secs = x
 		}
 		if secs > 0 {
-			return auth.LocalTime(time.Unix(int64(secs), 0), now)
+			return explain.LocalTime(time.Unix(int64(secs), 0), now)
 		}
 	}
-	return auth.Printable(rawClaim(v))
+	return explain.Printable(rawClaim(v))
 }
 
-func orDash(s string) string { return orText(s, "—") }
-
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-func yesNo(b bool, yes, no string) string {
-	if b {
-		return yes
-	}
-	return no
-}
+func orDash(s string) string { return cmp.Or(s, "—") }
 
 // wrap returns st word-wrapping at width (when known).
 func wrap(st lipgloss.Style, width int) lipgloss.Style {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"ssodesk/auth"
+	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -224,9 +225,9 @@ func (m traceModel) listView() string {
 		if i == m.sel {
 			cursor = s.Cursor.Render("▸ ")
 		}
-		line := fmt.Sprintf(" %3d %-8s %-9s %-6s ", e.ID, e.Start.Local().Format("15:04:05"), orText(e.Purpose, "-"), e.Method)
+		line := fmt.Sprintf(" %3d %-8s %-9s %-6s ", e.ID, e.Start.Local().Format("15:04:05"), cmp.Or(e.Purpose, "-"), e.Method)
 		b.WriteString(cursor + line + st.Render(fmt.Sprintf("%-6s", status)) +
-			fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, auth.Printable(e.URL)) + "\n")
+			fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, explain.Printable(e.URL)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -236,10 +237,10 @@ func (m traceModel) detailView(e transport.Entry) string {
 	var b strings.Builder
 	field := func(k, v string) {
 		if v != "" {
-			b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", k)) + " " + auth.Printable(v) + "\n")
+			b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", k)) + " " + explain.Printable(v) + "\n")
 		}
 	}
-	b.WriteString(s.Title.Render(fmt.Sprintf("#%d %s %s", e.ID, e.Method, auth.Printable(e.URL))) + "\n")
+	b.WriteString(s.Title.Render(fmt.Sprintf("#%d %s %s", e.ID, e.Method, explain.Printable(e.URL))) + "\n")
 	field("purpose", e.Purpose)
 	field("started", e.Start.Local().Format("2006-01-02 15:04:05.000"))
 	field("duration", e.Duration.Round(time.Millisecond).String())
@@ -247,22 +248,22 @@ func (m traceModel) detailView(e transport.Entry) string {
 		field("status", fmt.Sprintf("%d %s", e.Status, e.Proto))
 	}
 	if e.Error != "" {
-		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "error")) + " " + s.Error.Render(auth.Printable(e.Error)) + "\n")
+		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "error")) + " " + s.Error.Render(explain.Printable(e.Error)) + "\n")
 	}
 	field("sizes", fmt.Sprintf("request %d bytes, response %d bytes", e.RequestSize, e.ResponseSize))
 	if e.TLSVersion != "" {
 		field("TLS", e.TLSVersion+", "+e.TLSCipher)
-		field("certificate", e.CertSubject+", expires "+auth.LocalTime(e.CertExpiry, m.com.Now()))
+		field("certificate", e.CertSubject+", expires "+explain.LocalTime(e.CertExpiry, m.com.Now()))
 	} else {
 		field("TLS", "none (plain http; allowed only on loopback)")
 	}
 	section := func(title string, h map[string][]string, body string) {
 		b.WriteString("\n" + s.Title.Render(title) + "\n")
 		for _, k := range sortedKeys(h) {
-			b.WriteString(s.Key.Render(k+": ") + auth.Printable(strings.Join(h[k], ", ")) + "\n")
+			b.WriteString(s.Key.Render(k+": ") + explain.Printable(strings.Join(h[k], ", ")) + "\n")
 		}
 		if body != "" {
-			b.WriteString("\n" + hardWrapLines(auth.PrintableText(body), m.width) + "\n")
+			b.WriteString("\n" + hardWrapLines(explain.PrintableText(body), m.width) + "\n")
 		}
 	}
 	section("Request", e.RequestHeader, e.RequestBody)

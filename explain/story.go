@@ -1,34 +1,43 @@
-package auth
+package explain
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 )
+
+// Story is what RegionStory needs to know of a login: the facts, no words.
+type Story struct {
+	Chosen       string // the region (endpoint) logged in at
+	Code         string // the code's region prefix; "" when none
+	ClaimRegion  string // the ID token's region claim; "" when absent
+	IssuerRegion string // the configured region whose issuer signed the ID token; "" when none
+	Exchanged    string // the region whose token endpoint exchanged the code; "" when not recorded
+	HasAPI       bool   // the ID token carries an api claim
+}
 
 // RegionStory explains in plain words where the login happened: the region
 // chosen, the region of the code, the issuer of the ID token and the API
 // host, and what it means when they disagree.
-func (r *Result) RegionStory() string {
-	chosen, code := r.Region.Name, r.CodeRegion
-	claimRegion := r.Claim("region")
-	issuerRegion := r.IssuerRegion()
+func RegionStory(f Story) string {
+	chosen, code := f.Chosen, f.Code
+	claimRegion := f.ClaimRegion
+	issuerRegion := f.IssuerRegion
 	// elsewhere: exchange_at code-region sent the code to another endpoint
 	// than the one logged in at.
-	exchanged := r.ExchangedAt.Name
+	exchanged := f.Exchanged
 	elsewhere := exchanged != "" && exchanged != chosen
 	var s []string
 	switch {
 	case code == "":
 		s = append(s, "The code carried no region prefix (HIMSA codes normally start with the account's region, like \"eu.\"), so the account's region is unknown.")
 	case chosen == "global" && elsewhere:
-		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the %s endpoint its prefix names (exchange_at: code-region), not at the global one.", up(code), orGlobal(exchanged)))
+		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the %s endpoint its prefix names (exchange_at: code-region), not at the global one.", Region(code), orGlobal(exchanged)))
 	case chosen == "global":
-		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the global endpoint, which HIMSA hands to the %s IdP.", up(code), up(code)))
+		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the global endpoint, which HIMSA hands to the %s IdP.", Region(code), Region(code)))
 	case chosen == code:
-		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account.", up(chosen), article(up(code)), up(code)))
+		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account.", Region(chosen), article(Region(code)), Region(code)))
 	default:
-		s = append(s, fmt.Sprintf("You chose %s but the code came from %s: a regional endpoint should offer only its own region's accounts.", up(chosen), up(code)))
+		s = append(s, fmt.Sprintf("You chose %s but the code came from %s: a regional endpoint should offer only its own region's accounts.", Region(chosen), Region(code)))
 		if elsewhere {
 			s = append(s, fmt.Sprintf("The code was exchanged at the %s endpoint (exchange_at: code-region).", orGlobal(exchanged)))
 		}
@@ -46,30 +55,15 @@ func (r *Result) RegionStory() string {
 	if claimRegion != "" && code != "" && claimRegion != code {
 		s = append(s, fmt.Sprintf("Its region claim (%s) differs from the code's prefix (%s).", claimRegion, code))
 	}
-	if api := r.Claim("api"); api == "" {
+	if !f.HasAPI {
 		s = append(s, "The ID token has no api claim: configure an API base for this region.")
 	}
 	return strings.Join(s, " ")
 }
 
-// IssuerRegion names the configured region whose issuer signed the ID token.
-func (r *Result) IssuerRegion() string {
-	if r.Report == nil {
-		return ""
-	}
-	return r.Report.Region
-}
-
-// APIHost is the host of the api claim ("" when absent or not a URL).
-func (r *Result) APIHost() string {
-	u, err := url.Parse(r.Claim("api"))
-	if err != nil {
-		return ""
-	}
-	return u.Host
-}
-
-func up(region string) string {
+// Region names a region as people write it: short names in capitals
+// ("EU", "US", "QA"), longer ones as configured ("noah-es-eu").
+func Region(region string) string {
 	if len(region) <= 3 {
 		return strings.ToUpper(region)
 	}
@@ -92,9 +86,10 @@ func article(name string) string {
 	return "a"
 }
 
+// orGlobal is Region, but "global" stays lower case.
 func orGlobal(region string) string {
 	if region == "global" {
 		return "global"
 	}
-	return up(region)
+	return Region(region)
 }

@@ -1,19 +1,16 @@
-package auth
+package explain
 
 import (
 	"strings"
 	"testing"
-
-	"ssodesk/config"
 )
 
 func TestRegionStory(t *testing.T) {
-	res := func(chosen, code, issuerRegion, claim string) *Result {
-		return &Result{Region: config.Region{Name: chosen}, CodeRegion: code, Report: &Report{Region: issuerRegion},
-			Claims: map[string]any{"region": claim, "api": "https://api.example/v1"}}
+	res := func(chosen, code, issuerRegion, claim string) Story {
+		return Story{Chosen: chosen, Code: code, IssuerRegion: issuerRegion, ClaimRegion: claim, HasAPI: true}
 	}
 	cases := []struct {
-		r    *Result
+		r    Story
 		want []string
 	}{
 		{res("global", "eu", "global", "eu"), []string{"global endpoint and picked an account in EU", "issued by the global endpoint you used"}},
@@ -31,7 +28,7 @@ func TestRegionStory(t *testing.T) {
 		{exchanged(res("us", "eu", "eu", "eu"), "eu"), []string{"You chose US but the code came from EU", "exchanged at the EU endpoint (exchange_at: code-region)", "issued by the EU IdP that exchanged the code"}},
 	}
 	for _, tc := range cases {
-		got := tc.r.RegionStory()
+		got := RegionStory(tc.r)
 		for _, w := range tc.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("story %q lacks %q", got, w)
@@ -40,8 +37,8 @@ func TestRegionStory(t *testing.T) {
 	}
 }
 
-func exchanged(r *Result, region string) *Result {
-	r.ExchangedAt = config.Region{Name: region}
+func exchanged(r Story, region string) Story {
+	r.Exchanged = region
 	return r
 }
 

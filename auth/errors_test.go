@@ -1,0 +1,31 @@
+package auth
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"golang.org/x/oauth2"
+)
+
+func TestTokenErrorNamesTheOperation(t *testing.T) {
+	re := &oauth2.RetrieveError{Response: &http.Response{StatusCode: 400, Status: "400 Bad Request"}, ErrorCode: "invalid_client"}
+	for _, op := range []Op{OpExchange, OpRefresh, OpClientCredentials} {
+		err := tokenError(op, "https://idp.example/connect/token", re)
+		msg := err.Error()
+		if !strings.Contains(msg, "refused the "+string(op)+" at https://idp.example/connect/token") {
+			t.Errorf("%s: %q does not name the operation", op, msg)
+		}
+		if !strings.Contains(msg, "client secret") {
+			t.Errorf("%s: %q does not say what invalid_client means", op, msg)
+		}
+		var te *TokenError
+		if !errors.As(err, &te) || te.Code != "invalid_client" || te.Op != op {
+			t.Errorf("%s: not a *TokenError with the code: %#v", op, err)
+		}
+	}
+	if msg := tokenError(OpRefresh, "u", errors.New("dial tcp: connection refused")).Error(); !strings.Contains(msg, "the refresh at u failed") {
+		t.Errorf("network error: %q", msg)
+	}
+}
