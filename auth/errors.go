@@ -121,7 +121,7 @@ func (e *TokenError) Error() string {
 		}
 		return fmt.Sprintf("the IdP refused the %s at %s: %s", e.Op, e.Endpoint, msg)
 	case e.Status != "":
-		return fmt.Sprintf("the token endpoint %s answered the %s with HTTP %s: %s", e.Endpoint, e.Op, e.Status, cmp.Or(e.Body, "(empty body)"))
+		return fmt.Sprintf("the token endpoint %s answered HTTP %s to the %s: %s", e.Endpoint, e.Status, e.Op, cmp.Or(e.Body, "(empty body)"))
 	}
 	return fmt.Sprintf("the %s at %s failed: %s", e.Op, e.Endpoint, cleanNetErr(e.Err))
 }
