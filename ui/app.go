@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -57,6 +58,9 @@ func New(com *Common) Model {
 	}
 	if com.HTTP == nil {
 		com.HTTP = auth.NewHTTPClient(com.Cfg.HTTPTimeout)
+	}
+	if com.Refresh == nil {
+		com.Refresh = func(ctx context.Context, res *auth.Result) (*auth.Refreshed, error) { return res.Refresh(ctx) }
 	}
 	if com.Relogin == nil {
 		com.Relogin = DefaultRelogin(com.Cfg, com.HTTP, com.Store)

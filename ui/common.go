@@ -27,6 +27,11 @@ type LoginRequest struct {
 // never in Update. On a verification failure it returns the Result too.
 type LoginFunc func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error)
 
+// RefreshFunc trades a session's refresh token for new tokens. It runs
+// inside a tea.Cmd, never in Update. session.Manager.Refresh is the real one:
+// it joins a refresh already running and keeps the result.
+type RefreshFunc func(ctx context.Context, res *auth.Result) (*auth.Refreshed, error)
+
 // ReloginFunc runs a regional re-login after first, a login through the
 // global endpoint (HIMSA 2a; see auth.RegionalRelogin), reporting progress.
 // It runs inside a tea.Cmd, never in Update.
@@ -46,6 +51,9 @@ type Common struct {
 	// same browser as Login; DefaultRelogin(Cfg) unless a test or demo
 	// wires another.
 	Relogin ReloginFunc
+	// Refresh refreshes a session (r on the session screen, the console's
+	// refresh-and-retry); the session manager's unless a test wires another.
+	Refresh RefreshFunc
 	// Now is the clock for relative times (tests fix it).
 	Now func() time.Time
 	// HTTP is the client for every call of the run (login and API), and

@@ -306,13 +306,13 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 	if refreshFirst {
 		m.busy = "refreshing the tokens, then " + m.busy
 	}
-	gen, res, base, client := m.gen, m.res, m.base, m.com.HTTP
+	gen, res, base, client, refresh := m.gen, m.res, m.base, m.com.HTTP, m.com.Refresh
 	return m, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
 		out := apiResultMsg{gen: gen}
 		if refreshFirst {
-			ref, err := res.Refresh(ctx)
+			ref, err := refresh(ctx, res)
 			if err != nil {
 				out.refErr = err
 				return out

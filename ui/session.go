@@ -207,7 +207,7 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 			return m, nil
 		}
 		m.busy = "refreshing the tokens…"
-		return m, refreshCmd(m.gen, m.res)
+		return m, refreshCmd(m.com.Refresh, m.gen, m.res)
 	case key.Matches(msg, k.UserInfo):
 		m.busy = "fetching userinfo…"
 		m.setTab(tabUserInfo)

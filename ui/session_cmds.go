@@ -55,11 +55,11 @@ func userInfoCmd(gen int, res *auth.Result) tea.Cmd {
 	}
 }
 
-func refreshCmd(gen int, res *auth.Result) tea.Cmd {
+func refreshCmd(refresh RefreshFunc, gen int, res *auth.Result) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		out, err := res.Refresh(ctx)
+		out, err := refresh(ctx, res)
 		return refreshedMsg{gen: gen, out: out, err: err}
 	}
 }
