@@ -63,6 +63,8 @@ type Config struct {
 const (
 	StoreFile    = "file"
 	StoreKeyring = "keyring"
+	// StoreMemory keeps sessions for one run only (the demo; not settable in a config file).
+	StoreMemory = "memory"
 )
 
 // APIPreset is a named API test call (relative to the API base).
@@ -131,12 +133,18 @@ func (c *Config) RegionNames() []string {
 }
 
 // ForDemo returns a copy of c that talks to a local stand-in: its regions and
-// client ID replace the configured ones, the secret is dropped, and the
-// selected region is kept when the stand-in has it.
+// client ID replace the configured ones, the secret is dropped, a configured
+// store becomes StoreMemory, and the selected region is kept when the
+// stand-in has it.
 func (c Config) ForDemo(regions []Region, clientID string) *Config {
 	c.Regions = slices.Clone(regions)
 	c.ClientID = clientID
 	c.ClientSecret = ""
+	if c.Store != "" {
+		// The demo never touches the user's kept sessions: its stand-in's
+		// issuers change every run, and its sessions are play.
+		c.Store, c.StoreDir = StoreMemory, ""
+	}
 	if _, ok := c.FindRegion(c.Region); !ok {
 		c.Region = GlobalRegion
 	}

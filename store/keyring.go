@@ -21,8 +21,9 @@ const IndexUser = "_index"
 var ErrKeyringUnavailable = errors.New("the OS keyring is not available here")
 
 type keyringStore struct {
-	service string
-	mu      sync.Mutex // serialises this process's index updates (and go-keyring's mock, which is not goroutine-safe)
+	keyLocks // the keyring has no cross-process lock: refreshes are serialised within this process only
+	service  string
+	mu       sync.Mutex // serialises this process's index updates (and go-keyring's mock, which is not goroutine-safe)
 }
 
 // keyIndex is the value of the IndexUser entry.

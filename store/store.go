@@ -73,6 +73,7 @@ const (
 	KindFile    = "file"
 	KindKeyring = "keyring"
 	KindNone    = "none"
+	KindMemory  = "memory" // this process only (the demo)
 )
 
 // DefaultService is the keyring service name Open uses.
@@ -112,6 +113,8 @@ func Open(kind, dir string) (Store, error) {
 		return NewFile(dir), nil
 	case KindKeyring:
 		return NewKeyring(DefaultService), nil
+	case KindMemory:
+		return NewMemory(), nil
 	case "", KindNone:
 		return nil, ErrStorageOff
 	default:

@@ -3,16 +3,19 @@ package ui
 import (
 	"context"
 	"net/http"
+	"time"
+
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/health"
+	"ssodesk/session"
 	"ssodesk/store"
 	"ssodesk/transport"
-	"time"
 )
 
 // NewCommon returns a Common for cfg with the real login, clock, HTTP
-// client and trace. It fails only on a bad CA bundle.
+// client and trace, and the session manager for the configured store. It
+// fails only on a bad CA bundle or store.
 func NewCommon(cfg *config.Config) (*Common, error) {
 	tr := transport.NewTrace()
 	client, err := auth.HTTPClientFor(cfg, tr)
@@ -26,58 +29,46 @@ func NewCommon(cfg *config.Config) (*Common, error) {
 		return nil, err
 	}
 	com.Health = health.NewCache(probe, cfg.Regions, health.Options{}, health.DefaultTTL)
-	if cfg.Store != "" {
-		if com.Store, err = store.Open(cfg.Store, cfg.StoreDir); err != nil {
-			return nil, err
-		}
+	st, err := session.OpenStore(cfg, false)
+	if err != nil {
+		return nil, err
 	}
-	com.Login = DefaultLogin(cfg, client, com.Store)
-	com.Relogin = DefaultRelogin(cfg, client, com.Store)
+	com.UseSessions(session.New(cfg, client, st), nil)
 	return com, nil
 }
 
-// DefaultRelogin runs auth.RegionalRelogin with cfg and client in the
-// system browser (whose IdP cookie makes prompt=none silent). With a store
-// it keeps the regional session, as it keeps every login.
-func DefaultRelogin(cfg *config.Config, client *http.Client, st store.Store) ReloginFunc {
-	return func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
-		o := auth.OptionsFrom(cfg, first.Region, client)
-		o.Progress = progress
-		out, err := auth.RegionalRelogin(ctx, first, o)
-		if err == nil && st != nil && out.Second != nil {
-			if serr := st.Save(store.FromResult(out.Second, cfg.ClientID)); serr != nil {
-				out.Second.Notes = append(out.Second.Notes, "the session could not be kept: "+serr.Error())
-			} else {
-				out.Second.Notes = append(out.Second.Notes, "session kept in "+st.Where())
-			}
-		}
-		return out, err
+// UseSessions routes the session work of the TUI (login, resume, switch,
+// refresh, regional re-login) through m, opening logins with open (nil: the
+// system browser).
+func (com *Common) UseSessions(m *session.Manager, open auth.Opener) {
+	com.Login = SessionLogin(m, open)
+	com.Relogin = SessionRelogin(m, open)
+	com.Refresh = m.Refresh
+}
+
+// SessionLogin logs in through m: it resumes a kept session of the region
+// instead (unless the user switches account) and m keeps verified logins.
+func SessionLogin(m *session.Manager, open auth.Opener) LoginFunc {
+	return func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
+		return m.Login(ctx, session.LoginInput{Region: req.Region, ForceChoose: req.ForceChoose, Resume: true,
+			Progress: progress, Open: open})
 	}
 }
 
-// DefaultLogin logs in with auth.Login using cfg and client, opening the
-// system browser. With a store it resumes a kept session of the region
-// instead (unless the user switches account) and keeps new logins.
-func DefaultLogin(cfg *config.Config, client *http.Client, st store.Store) LoginFunc {
-	return func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, req.Region, client)
-		o.ForceChoose = req.ForceChoose
-		o.Progress = progress
-		if st != nil && !req.ForceChoose {
-			if res, ok, err := store.Resume(ctx, st, o, time.Now()); ok && err == nil {
-				return res, nil
-			} else if err != nil {
-				progress(auth.Event{Step: auth.StepWarning, Msg: "the kept session could not be used (" + err.Error() + "); logging in"})
-			}
-		}
-		res, err := auth.Login(ctx, o)
-		if err == nil && st != nil {
-			if serr := st.Save(store.FromResult(res, cfg.ClientID)); serr != nil {
-				res.Notes = append(res.Notes, "the session could not be kept: "+serr.Error())
-			} else {
-				res.Notes = append(res.Notes, "session kept in "+st.Where())
-			}
-		}
-		return res, err
+// SessionRelogin runs a regional re-login through m in the same browser as
+// the login (whose IdP cookie makes prompt=none silent).
+func SessionRelogin(m *session.Manager, open auth.Opener) ReloginFunc {
+	return func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
+		return m.Relogin(ctx, first, session.ReloginInput{Progress: progress, Open: open})
 	}
+}
+
+// DefaultRelogin is SessionRelogin with a manager for cfg, client and st.
+func DefaultRelogin(cfg *config.Config, client *http.Client, st store.Store) ReloginFunc {
+	return SessionRelogin(session.New(cfg, client, st), nil)
+}
+
+// DefaultLogin is SessionLogin with a manager for cfg, client and st.
+func DefaultLogin(cfg *config.Config, client *http.Client, st store.Store) LoginFunc {
+	return SessionLogin(session.New(cfg, client, st), nil)
 }

@@ -1,0 +1,242 @@
+// Package session is ssodesk's one use-case layer: it alone decides when a
+// session is resumed, refreshed, kept and ended. The CLI and the TUI call a
+// *Manager; neither touches the store.
+//
+// The rules, in one place:
+//   - a session is kept only when storage is on and its ID token verified
+//     (a client-credentials session, which has no ID token, is kept as is);
+//     a failed one is shown, never kept;
+//   - every refresh is kept; a refreshed ID token must verify and keep the
+//     iss and sub of the session (OIDC Core 12.2), else the refresh is
+//     refused with the reason and the previous session stays;
+//   - resume checks that the kept session was made at the region's issuer
+//     and that its ID token is still trusted, and says why it refuses;
+//   - refresh is single-flight per session: a request while one runs joins
+//     it; across processes the file store's lock serialises refresh-and-save,
+//     and a session another process refreshed meanwhile is taken as it is;
+//   - the demo never touches the user's store (config.ForDemo: memory).
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/store"
+)
+
+// RefreshMargin: a kept access token expiring sooner than this is refreshed
+// before it is used.
+const RefreshMargin = time.Minute
+
+// Manager runs the session use cases of one configuration and client.
+type Manager struct {
+	cfg    *config.Config
+	client *http.Client
+	st     store.Store // nil: storage is off
+	// Now is the clock (tests fix it).
+	Now     func() time.Time
+	flights singleflight.Group
+	mu      sync.Mutex
+	callers map[string]int // Refresh calls per flight
+}
+
+// New returns a Manager for cfg that talks through client and keeps
+// sessions in st (nil: storage off; see OpenStore).
+func New(cfg *config.Config, client *http.Client, st store.Store) *Manager {
+	return &Manager{cfg: cfg, client: client, st: st, Now: time.Now}
+}
+
+// OpenStore opens the configured store: nil when storage is off, unless
+// force asks for one (login --save), which then is the file store.
+func OpenStore(cfg *config.Config, force bool) (store.Store, error) {
+	kind := cfg.Store
+	if kind == "" {
+		if !force {
+			return nil, nil
+		}
+		kind = config.StoreFile
+	}
+	return store.Open(kind, cfg.StoreDir)
+}
+
+// Where says where sessions are kept, for people ("" when storage is off).
+func (m *Manager) Where() string {
+	if m.st == nil {
+		return ""
+	}
+	return m.st.Where()
+}
+
+// Options are the auth options of a login at region with this manager's
+// configuration and HTTP client.
+func (m *Manager) Options(region config.Region) auth.Options {
+	return auth.OptionsFrom(m.cfg, region, m.client)
+}
+
+// LoginInput is one login's request.
+type LoginInput struct {
+	Region config.Region
+	// ForceChoose asks the IdP for its account chooser (HIMSA forcechoose:
+	// switch account); such a login never resumes.
+	ForceChoose bool
+	// Resume uses the kept session of the region when there is a usable one.
+	Resume   bool
+	Progress func(auth.Event)
+	Open     auth.Opener   // nil: the system browser
+	Pasted   <-chan string // redirect URLs pasted by the user (--no-browser)
+}
+
+// Login resumes the kept session (when asked and usable) or runs a browser
+// login, and keeps a verified result. A result whose ID token failed
+// verification is returned with the *auth.VerifyError and is not kept.
+func (m *Manager) Login(ctx context.Context, in LoginInput) (*auth.Result, error) {
+	if in.Resume && !in.ForceChoose && m.st != nil {
+		res, err := m.Resume(ctx, in.Region)
+		if err == nil {
+			return res, nil
+		}
+		if !errors.Is(err, ErrNoSession) && in.Progress != nil {
+			in.Progress(auth.Event{Step: auth.StepWarning, Msg: "the kept session could not be used (" + err.Error() + "); logging in"})
+		}
+	}
+	o := m.Options(in.Region)
+	o.ForceChoose, o.Progress, o.Open, o.Pasted = in.ForceChoose, in.Progress, in.Open, in.Pasted
+	res, err := auth.Login(ctx, o)
+	m.keep(res)
+	return res, err
+}
+
+// ClientCredentials runs the service-app flow at region and keeps the
+// result when storage is on.
+func (m *Manager) ClientCredentials(ctx context.Context, region config.Region) (*auth.Result, []string, error) {
+	res, notes, err := auth.ClientCredentials(ctx, m.Options(region))
+	if err == nil {
+		m.keep(res)
+	}
+	return res, notes, err
+}
+
+// ReloginInput is a regional re-login's request.
+type ReloginInput struct {
+	Progress func(auth.Event)
+	Open     auth.Opener // nil: the system browser
+}
+
+// Relogin runs a regional re-login after first (HIMSA 2a; see
+// auth.RegionalRelogin) and keeps the regional session when it verified.
+func (m *Manager) Relogin(ctx context.Context, first *auth.Result, in ReloginInput) (*auth.Relogin, error) {
+	o := m.Options(first.Region)
+	o.Progress, o.Open = in.Progress, in.Open
+	out, err := auth.RegionalRelogin(ctx, first, o)
+	if out != nil && out.Second != nil {
+		m.keep(out.Second)
+	}
+	return out, err
+}
+
+// keepable: verified, or a client-credentials session (no ID token at all).
+func keepable(res *auth.Result) bool {
+	return res.Verified() || res.RawIDToken == "" && res.Report == nil
+}
+
+// keep saves res when storage is on and res may be kept, and says so in
+// res.Notes.
+func (m *Manager) keep(res *auth.Result) {
+	if m.st == nil || res == nil || res.Token == nil {
+		return
+	}
+	if !keepable(res) {
+		res.Notes = append(res.Notes, "not kept: the ID token did not verify, and only a verified session is kept")
+		return
+	}
+	if err := m.st.Save(fromResult(res, m.cfg.ClientID)); err != nil {
+		res.Notes = append(res.Notes, "the session could not be kept: "+err.Error())
+		return
+	}
+	res.Notes = append(res.Notes, "session kept in "+m.st.Where())
+}
+
+// fromResult is what is kept of a session.
+func fromResult(res *auth.Result, clientID string) store.Session {
+	s := store.Session{Region: res.Region.Name, Issuer: res.Region.Issuer, ClientID: clientID, CodeRegion: res.CodeRegion,
+		IDToken: res.RawIDToken, Scopes: res.Scopes}
+	if res.Token != nil {
+		s.AccessToken, s.RefreshToken, s.TokenType, s.Expiry = res.Token.AccessToken, res.Token.RefreshToken, res.Token.TokenType, res.Token.Expiry
+	}
+	return s
+}
+
+// restore turns a kept session back into a usable one (see auth.Restore).
+func (m *Manager) restore(ctx context.Context, s store.Session, region config.Region) (*auth.Result, error) {
+	tok := &oauth2.Token{AccessToken: s.AccessToken, RefreshToken: s.RefreshToken, TokenType: s.TokenType, Expiry: s.Expiry}
+	return auth.Restore(ctx, m.Options(region), tok, s.IDToken, s.CodeRegion, s.Scopes)
+}
+
+// Forget deletes the kept session of region; ErrNoSession when none.
+func (m *Manager) Forget(region config.Region) error {
+	if m.st == nil {
+		return &NoSessionError{Region: region.Name, ClientID: m.cfg.ClientID}
+	}
+	err := m.st.Delete(region.Name, m.cfg.ClientID)
+	if errors.Is(err, store.ErrNotFound) {
+		return &NoSessionError{Region: region.Name, ClientID: m.cfg.ClientID, Where: m.st.Where()}
+	}
+	return err
+}
+
+// ForgetAll deletes every kept session of this client and says how many.
+// Unreadable entries are reported in err after the readable ones are gone.
+func (m *Manager) ForgetAll() (int, error) {
+	if m.st == nil {
+		return 0, nil
+	}
+	all, listErr := m.st.List()
+	n := 0
+	for _, s := range all {
+		if s.ClientID != m.cfg.ClientID {
+			continue
+		}
+		if err := m.st.Delete(s.Region, s.ClientID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return n, err
+		}
+		n++
+	}
+	return n, listErr
+}
+
+// ErrNoSession: nothing is kept for that region and client.
+var ErrNoSession = errors.New("no kept session")
+
+// NoSessionError says which session is missing, and where it was looked for
+// ("" Where: storage is off).
+type NoSessionError struct {
+	Region, ClientID, Where string
+}
+
+func (e *NoSessionError) Error() string {
+	if e.Where == "" {
+		return fmt.Sprintf("no kept session for region %s: session storage is off (store: none); "+
+			"log in with: ssodesk login --save --region %s", e.Region, e.Region)
+	}
+	return fmt.Sprintf("no kept session for region %s and client %s in %s (log in with: ssodesk login --save --region %s)",
+		e.Region, e.ClientID, e.Where, e.Region)
+}
+
+func (e *NoSessionError) Is(target error) bool { return target == ErrNoSession }
+
+// RefusedError: a kept or refreshed session was not taken, and why.
+type RefusedError struct {
+	What   string // "the kept session of region eu", "the refresh"
+	Reason string
+}
+
+func (e *RefusedError) Error() string { return e.What + " was refused: " + e.Reason }
