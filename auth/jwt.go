@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -85,6 +86,9 @@ func decodeObject(part string, b []byte) (map[string]any, error) {
 			msg += ": " + err.Error()
 		}
 		return nil, &DecodeError{Part: part, Msg: msg}
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, &DecodeError{Part: part, Msg: "more data after the JSON object: a token holds exactly one"}
 	}
 	return m, nil
 }

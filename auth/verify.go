@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,7 +61,10 @@ func NewVerifier(client *http.Client, trusted map[string]string, leeway time.Dur
 
 // Expect is what a token is checked against.
 type Expect struct {
-	ClientID    string // audience; "" skips the check (access tokens are for the API)
+	// ClientID is the audience an ID token must name. "" marks an access
+	// token: its audience is the API, and OIDC's ID-token rules (sub, iat,
+	// typ, the announced algorithms) do not apply to it.
+	ClientID    string
 	Nonce       string // "" skips the check (refreshed or pasted tokens)
 	AccessToken string // for at_hash; "" skips the check
 }
@@ -91,13 +95,26 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	default:
 		add("issuer", Fail, "%s is not on the allow-list of HIMSA issuers (the configured regions)", r.Issuer)
 	}
-	if trusted {
-		r.Checks = append(r.Checks, v.checkSignature(ctx, t, r))
-	} else {
+	idToken := exp.ClientID != ""
+	if idToken {
+		r.Checks = append(r.Checks, checkType(t), checkSubject(t))
+	}
+	switch {
+	case !trusted:
 		add("signature", Fail, "not checked: the issuer is not trusted, so its keys were not fetched")
+	case idToken:
+		alg := v.checkAlgorithm(ctx, t, r.Issuer)
+		r.Checks = append(r.Checks, alg)
+		if a := t.HeaderString("alg"); alg.Status == Fail && a != "" && a != "none" && !strings.HasPrefix(a, "HS") {
+			add("signature", Fail, "not checked: the algorithm is not one the IdP announced")
+			break
+		}
+		r.Checks = append(r.Checks, v.checkSignature(ctx, t, r))
+	default:
+		r.Checks = append(r.Checks, v.checkSignature(ctx, t, r))
 	}
 	r.Checks = append(r.Checks, checkAudience(t, exp.ClientID))
-	r.Checks = append(r.Checks, v.checkTimes(t, now)...)
+	r.Checks = append(r.Checks, v.checkTimes(t, now, idToken)...)
 	if skew, ok := v.clockSkew(); ok && absDur(skew) > v.Leeway {
 		dir := "ahead of"
 		if skew < 0 {
@@ -273,13 +290,17 @@ func checkAudience(t *JWT, clientID string) Check {
 		c.Status, c.Detail = Fail, fmt.Sprintf("aud %v does not contain this app's client ID %q: the token was issued to another app", aud, clientID)
 	case len(aud) > 1 && t.ClaimString("azp") != clientID:
 		c.Status, c.Detail = Fail, fmt.Sprintf("several audiences %v but azp is %q, not %q", aud, t.ClaimString("azp"), clientID)
+	case t.Claims["azp"] != nil && t.ClaimString("azp") != clientID:
+		// OIDC Core 3.1.3.7 (5): an azp present must be this client.
+		c.Status, c.Detail = Fail, fmt.Sprintf("azp is %q, not this app's client ID %q: the token was issued to another app", t.ClaimString("azp"), clientID)
 	default:
 		c.Status, c.Detail = Pass, "contains this app's client ID "+clientID
 	}
 	return c
 }
 
-func (v *Verifier) checkTimes(t *JWT, now time.Time) []Check {
+// checkTimes checks exp, nbf and iat; an ID token must carry iat.
+func (v *Verifier) checkTimes(t *JWT, now time.Time, idToken bool) []Check {
 	var out []Check
 	exp, ok, err := t.TimeClaim("exp")
 	switch {
@@ -307,14 +328,58 @@ func (v *Verifier) checkTimes(t *JWT, now time.Time) []Check {
 	switch {
 	case err != nil:
 		out = append(out, Check{"issued at", Fail, err.Error()})
+	case !ok && idToken:
+		out = append(out, Check{"issued at", Fail, "the token has no iat claim (OIDC Core requires one in an ID token)"})
 	case !ok:
 		out = append(out, Check{"issued at", Skip, "no iat claim"})
 	case now.Add(v.Leeway).Before(iat):
-		out = append(out, Check{"issued at", Warn, fmt.Sprintf("issued in the future (%s): this computer's clock is about %s behind the IdP's", explain.LocalTime(iat, now), explain.ShortDuration(aboutDuration(iat.Sub(now))))})
+		out = append(out, Check{"issued at", Fail, fmt.Sprintf("issued in the future (%s): a forged token, or this computer's clock is about %s behind the IdP's", explain.LocalTime(iat, now), explain.ShortDuration(aboutDuration(iat.Sub(now))))})
 	default:
 		out = append(out, Check{"issued at", Pass, explain.LocalTime(iat, now)})
 	}
 	return out
+}
+
+// checkType: an access token (RFC 9068 typ at+jwt) is not an ID token.
+func checkType(t *JWT) Check {
+	typ := t.HeaderString("typ")
+	switch strings.ToLower(typ) {
+	case "at+jwt", "application/at+jwt":
+		return Check{"type", Fail, "typ " + typ + " marks an access token (RFC 9068), not an ID token"}
+	case "":
+		return Check{"type", Pass, "no typ header (allowed for an ID token)"}
+	}
+	return Check{"type", Pass, "typ " + typ}
+}
+
+// checkSubject: OIDC Core 2 — an ID token names its user in sub.
+func checkSubject(t *JWT) Check {
+	if sub := t.ClaimString("sub"); sub != "" {
+		return Check{"subject", Pass, "sub " + sub}
+	}
+	return Check{"subject", Fail, "the token has no sub claim (OIDC Core requires one: it names the user)"}
+}
+
+// checkAlgorithm: the ID token's alg must be one the issuer announced in
+// id_token_signing_alg_values_supported (RS256 when it announces none), so
+// a token cannot pick a weaker algorithm than the IdP uses.
+func (v *Verifier) checkAlgorithm(ctx context.Context, t *JWT, issuer string) Check {
+	alg := t.HeaderString("alg")
+	allowed := []string{"RS256"}
+	ks, err := v.discover(ctx, issuer)
+	if err != nil {
+		return Check{"algorithm", Fail, "cannot read the issuer's discovery document: " + cleanNetErr(err)}
+	}
+	var d struct {
+		Algs []string `json:"id_token_signing_alg_values_supported"`
+	}
+	if ks.provider.Claims(&d) == nil && len(d.Algs) > 0 {
+		allowed = d.Algs
+	}
+	if alg == "" || !slices.Contains(allowed, alg) || alg == "none" {
+		return Check{"algorithm", Fail, fmt.Sprintf("alg %q is not one the IdP announced for ID tokens (%s)", alg, strings.Join(allowed, ", "))}
+	}
+	return Check{"algorithm", Pass, alg + ", announced by the IdP"}
 }
 
 func checkNonce(t *JWT, nonce string) Check {

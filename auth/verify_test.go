@@ -148,7 +148,7 @@ func TestVerifyReport(t *testing.T) {
 		{"missing nonce", sign(t, k1, with(func(c map[string]any) { delete(c, "nonce") })), expect, "nonce", Fail, "no nonce"},
 		{"nonce not expected", sign(t, k1, goodClaims(iss, now)), Expect{ClientID: testClient}, "nonce", Skip, "not checked"},
 		{"not yet valid", sign(t, k1, with(func(c map[string]any) { c["nbf"] = now.Add(10 * time.Minute).Unix() })), expect, "not before", Fail, "not valid before"},
-		{"issued in the future", sign(t, k1, with(func(c map[string]any) { c["iat"] = now.Add(10 * time.Minute).Unix() })), expect, "issued at", Warn, "clock is about 10m"},
+		{"issued in the future", sign(t, k1, with(func(c map[string]any) { c["iat"] = now.Add(10 * time.Minute).Unix() })), expect, "issued at", Fail, "clock is about 10m"},
 		{"untrusted issuer", sign(t, k1, with(func(c map[string]any) { c["iss"] = "https://evil.example" })), expect, "issuer", Fail, "not on the allow-list"},
 		{"untrusted issuer signature", sign(t, k1, with(func(c map[string]any) { c["iss"] = "https://evil.example" })), expect, "signature", Fail, "not checked"},
 		{"exp not a number", sign(t, k1, with(func(c map[string]any) { c["exp"] = "tomorrow" })), expect, "expiry", Fail, "not a number"},
