@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"ssodesk/explain"
+	"ssodesk/transport"
 	"strings"
 	"time"
 )
@@ -19,6 +20,7 @@ const (
 	ProblemMissingScope         // the token lacks a scope the API needs
 	ProblemInvalidToken         // the API refused the token for another reason
 	ProblemForbidden            // 403 without a scope error: the user may not do this
+	ProblemRedirect             // a 3xx: not followed, since it would carry the bearer token
 )
 
 // TokenFacts is what the app knows about the token it sent.
@@ -41,10 +43,16 @@ type Diagnosis struct {
 }
 
 // Diagnose explains a 401 or 403 from the WWW-Authenticate challenge and
-// what the app knows of its token. It returns nil for other statuses.
+// what the app knows of its token, and a redirect (which is never followed:
+// the request carries the bearer token). It returns nil for other statuses.
 // HIMSA does not document its API's error texts, so the challenge's error
 // code comes first and the description is only a hint.
 func Diagnose(r *Response, f TokenFacts) *Diagnosis {
+	if transport.IsRedirect(r.Status) {
+		return &Diagnosis{Problem: ProblemRedirect, Summary: fmt.Sprintf("The API answered with a redirect to %s. ssodesk did not follow it: "+
+			"the request carries the bearer token, and a redirect could send it elsewhere (or over plain http). "+
+			"Call the target yourself if you trust it, or fix the API base.", cmp.Or(explain.Printable(r.Header.Get("Location")), "(no Location header)"))}
+	}
 	if r.Status != 401 && r.Status != 403 {
 		return nil
 	}

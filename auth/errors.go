@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"ssodesk/explain"
+	"ssodesk/transport"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -106,6 +107,7 @@ type TokenError struct {
 	Description string // its error_description
 	Status      string // the HTTP status when it was no OAuth error document
 	Body        string // the start of that body, on one line
+	Location    string // where a redirect answer pointed (never followed)
 	Err         error  // the network error, when there was no answer
 }
 
@@ -120,6 +122,9 @@ func (e *TokenError) Error() string {
 			msg += " (" + meaning + ")"
 		}
 		return fmt.Sprintf("the IdP refused the %s at %s: %s", e.Op, e.Endpoint, msg)
+	case e.Location != "" || strings.HasPrefix(e.Status, "3"):
+		return fmt.Sprintf("the token endpoint %s answered the %s with a redirect (HTTP %s) to %s: not followed, since the request "+
+			"carries the code or refresh token, the PKCE verifier and any client secret; check the issuer URL", e.Endpoint, e.Op, e.Status, cmp.Or(e.Location, "(no Location)"))
 	case e.Status != "":
 		return fmt.Sprintf("the token endpoint %s answered HTTP %s to the %s: %s", e.Endpoint, e.Status, e.Op, cmp.Or(e.Body, "(empty body)"))
 	}
@@ -142,6 +147,9 @@ func tokenError(op Op, tokenURL string, err error) error {
 			body = body[:200] + "…"
 		}
 		out.Status, out.Body = re.Response.Status, body
+		if transport.IsRedirect(re.Response.StatusCode) {
+			out.Location = re.Response.Header.Get("Location")
+		}
 	default:
 		out.Err = err
 	}

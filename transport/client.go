@@ -28,7 +28,8 @@ type Options struct {
 // NewClient returns the HTTP client for every call ssodesk makes: TLS 1.2 at
 // least (HIMSA: "All services require TLS (version 1.2 or higher)"), proxies
 // from the environment, the system CAs plus those of o.CAFile, a per-request
-// timeout, and every exchange recorded in o.Trace. A CA file that cannot be
+// timeout, no redirect followed with a secret on it (see checkRedirect), and
+// every exchange recorded in o.Trace. A CA file that cannot be
 // read, holds no certificate or holds a bad one is an error naming the file.
 func NewClient(o Options) (*http.Client, error) {
 	if o.Timeout <= 0 {
@@ -47,8 +48,9 @@ func NewClient(o Options) (*http.Client, error) {
 	base.TLSClientConfig = cfg
 	base.ForceAttemptHTTP2 = true
 	return &http.Client{
-		Transport: &roundTripper{base: base, trace: o.Trace},
-		Timeout:   o.Timeout,
+		Transport:     &roundTripper{base: base, trace: o.Trace},
+		Timeout:       o.Timeout,
+		CheckRedirect: checkRedirect,
 	}, nil
 }
 
