@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"ssodesk/config"
+	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -30,9 +32,8 @@ func BaseURL(override, apiClaim string) (base, source string, err error) {
 	default:
 		return "", "", fmt.Errorf("no API base URL: the ID token has no api claim and the region sets no api override")
 	}
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", "", fmt.Errorf("API base URL %q (from %s) is not an http(s) URL", base, source)
+	if err := config.CheckSecretURL(base); err != nil {
+		return "", "", fmt.Errorf("API base URL %q (from %s): %v; no bearer token is sent there", explain.Printable(base), source, err)
 	}
 	return strings.TrimRight(base, "/"), source, nil
 }

@@ -42,3 +42,17 @@ func TestAPIRedirectIsNotFollowed(t *testing.T) {
 		t.Fatalf("diagnosis = %+v", d)
 	}
 }
+
+// The api claim decides where the bearer token goes: https only (http only
+// on loopback, the stand-in).
+func TestBaseURLRequiresHTTPS(t *testing.T) {
+	if _, _, err := BaseURL("", "http://evil.example/v1"); err == nil || !strings.Contains(err.Error(), "must use https") ||
+		!strings.Contains(err.Error(), "no bearer token is sent there") {
+		t.Errorf("http api claim: err = %v", err)
+	}
+	for _, ok := range []string{"https://api-eu.example.com/v1", "http://127.0.0.1:8080/v1"} {
+		if _, _, err := BaseURL("", ok); err != nil {
+			t.Errorf("%s refused: %v", ok, err)
+		}
+	}
+}

@@ -16,7 +16,6 @@ import (
 
 	"ssodesk/config"
 	"ssodesk/explain"
-	"ssodesk/transport"
 )
 
 // Options configure one login.
@@ -190,7 +189,7 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 
-	tok, err := oc.Exchange(transport.WithPurpose(ctx, "token"), code, oauth2.VerifierOption(pkce))
+	tok, err := oc.Exchange(endpointContext(ctx, "token", exAt.Issuer, oc.Endpoint.TokenURL), code, oauth2.VerifierOption(pkce))
 	if err != nil {
 		return nil, tokenError(OpExchange, oc.Endpoint.TokenURL, err)
 	}

@@ -25,11 +25,14 @@ import (
 	"ssodesk/transport"
 )
 
-var stand *sim.Sim
+var (
+	stand *sim.Sim
+	hooks = &sim.Hooks{} // the stand-in's test controls
+)
 
 func TestMain(m *testing.M) {
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := sim.Start(ctx, sim.Options{})
+	s, err := sim.Start(ctx, sim.Options{Hooks: hooks})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "stand-in:", err)
 		os.Exit(1)
@@ -460,10 +463,10 @@ func TestGlobalExchangeIssuerGlobalOrRegional(t *testing.T) {
 		{sim.IssuerRegional, eu.Issuer, "eu", "issued by the EU IdP, not the global endpoint you used"},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
-			if err := stand.SetGlobalExchangeIssuer(tc.mode); err != nil {
+			if err := hooks.SetGlobalExchangeIssuer(tc.mode); err != nil {
 				t.Fatal(err)
 			}
-			defer stand.SetGlobalExchangeIssuer(sim.IssuerGlobal)
+			defer hooks.SetGlobalExchangeIssuer(sim.IssuerGlobal)
 			res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Trusted = trustAll() })
 			if res.Issuer != tc.wantIss || res.IssuerRegion() != tc.wantRegion || !res.Verified() {
 				t.Fatalf("iss %s (region %q) verified=%v; want %s\n%s", res.Issuer, res.IssuerRegion(), res.Verified(), tc.wantIss, res.Report.Failures())
@@ -484,10 +487,10 @@ func TestGlobalExchangeIssuerGlobalOrRegional(t *testing.T) {
 }
 
 func TestRegionalIssuerNotOnAllowList(t *testing.T) {
-	if err := stand.SetGlobalExchangeIssuer(sim.IssuerRegional); err != nil {
+	if err := hooks.SetGlobalExchangeIssuer(sim.IssuerRegional); err != nil {
 		t.Fatal(err)
 	}
-	defer stand.SetGlobalExchangeIssuer(sim.IssuerGlobal)
+	defer hooks.SetGlobalExchangeIssuer(sim.IssuerGlobal)
 	open, _ := browser(account(t, "eu").Email, false)
 	o := options(region(t, "global"), open, &recorder{}) // trusts only the global issuer
 	res, err := auth.Login(context.Background(), o)
@@ -504,7 +507,7 @@ func TestKeyRotationSeenOnRefresh(t *testing.T) {
 	acct := account(t, "eu")
 	res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
 	oldKid := res.Report.KeyID
-	newKid, err := stand.RotateKey("global")
+	newKid, err := hooks.RotateKey("global")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"ssodesk/config"
-	"ssodesk/transport"
 )
 
 // ErrNoClientSecret: the client-credentials flow needs the secret HIMSA issued.
@@ -60,7 +59,7 @@ func ClientCredentials(ctx context.Context, o Options) (res *Result, notes []str
 	}
 	cc := clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: p.Endpoint().TokenURL,
 		Scopes: scopes, AuthStyle: oauth2.AuthStyleInParams}
-	tok, err := cc.Token(context.WithValue(transport.WithPurpose(ctx, "token"), oauth2.HTTPClient, o.HTTPClient))
+	tok, err := cc.Token(context.WithValue(endpointContext(ctx, "token", o.Region.Issuer, cc.TokenURL), oauth2.HTTPClient, o.HTTPClient))
 	if err != nil {
 		return nil, notes, tokenError(OpClientCredentials, cc.TokenURL, err)
 	}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,8 +10,6 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
-
-	"ssodesk/transport"
 )
 
 // ErrNoRefreshToken: there is nothing to refresh with. HIMSA issues refresh
@@ -51,7 +50,7 @@ func (r *Result) Refresh(ctx context.Context) (*Refreshed, error) {
 	}
 	s := r.sess
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.client)
-	tok, err := s.oc.TokenSource(transport.WithPurpose(ctx, "token"), &oauth2.Token{RefreshToken: r.Token.RefreshToken}).Token()
+	tok, err := s.oc.TokenSource(endpointContext(ctx, "token", cmp.Or(r.ExchangedAt.Issuer, r.Region.Issuer), s.oc.Endpoint.TokenURL), &oauth2.Token{RefreshToken: r.Token.RefreshToken}).Token()
 	if err != nil {
 		return nil, tokenError(OpRefresh, s.oc.Endpoint.TokenURL, err)
 	}
@@ -111,7 +110,7 @@ func (r *Result) UserInfo(ctx context.Context) (*UserInfo, error) {
 	if p.UserInfoEndpoint() == "" {
 		return nil, fmt.Errorf("the discovery document of %s names no userinfo_endpoint", issuer)
 	}
-	ui, err := p.UserInfo(transport.WithPurpose(oidc.ClientContext(ctx, r.sess.client), "userinfo"), oauth2.StaticTokenSource(r.Token))
+	ui, err := p.UserInfo(endpointContext(oidc.ClientContext(ctx, r.sess.client), "userinfo", issuer, p.UserInfoEndpoint()), oauth2.StaticTokenSource(r.Token))
 	if err != nil {
 		return nil, fmt.Errorf("userinfo at %s: %s", p.UserInfoEndpoint(), cleanNetErr(err))
 	}

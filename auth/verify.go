@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	zoidc "github.com/zitadel/oidc/v3/pkg/oidc"
 
+	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/transport"
 )
@@ -45,6 +47,60 @@ type issuerKeys struct {
 	provider *oidc.Provider
 	jwksURL  string
 	set      *jose.JSONWebKeySet
+	foreign  []string // "token_endpoint https://other.example/token": endpoints on another host than the issuer's
+}
+
+// endpoints are the URLs of a discovery document that ssodesk may call.
+type endpoints struct {
+	JWKSURL       string `json:"jwks_uri"`
+	Authorization string `json:"authorization_endpoint"`
+	Token         string `json:"token_endpoint"`
+	UserInfo      string `json:"userinfo_endpoint"`
+	EndSession    string `json:"end_session_endpoint"`
+	Revocation    string `json:"revocation_endpoint"`
+	Introspection string `json:"introspection_endpoint"`
+}
+
+// check refuses an endpoint that is not https (http only on loopback):
+// codes, verifiers, secrets and tokens go there. It lists the endpoints on
+// another host than the issuer's, which are allowed but worth a warning.
+func (d endpoints) check(issuer string) (foreign []string, err error) {
+	for _, e := range []struct{ name, url string }{{"jwks_uri", d.JWKSURL}, {"authorization_endpoint", d.Authorization},
+		{"token_endpoint", d.Token}, {"userinfo_endpoint", d.UserInfo}, {"end_session_endpoint", d.EndSession},
+		{"revocation_endpoint", d.Revocation}, {"introspection_endpoint", d.Introspection}} {
+		if e.url == "" {
+			continue
+		}
+		if err := config.CheckSecretURL(e.url); err != nil {
+			return nil, fmt.Errorf("the discovery document of %s names %s %s, which ssodesk will not use: it %v",
+				issuer, e.name, explain.Printable(e.url), err)
+		}
+		if w := foreignHost(issuer, e.url); w != "" {
+			foreign = append(foreign, e.name+" "+e.url)
+		}
+	}
+	return foreign, nil
+}
+
+// foreignHost says why endpoint is worth a warning ("" when it is on the
+// issuer's host).
+func foreignHost(issuer, endpoint string) string {
+	iu, err1 := url.Parse(issuer)
+	eu, err2 := url.Parse(endpoint)
+	if err1 != nil || err2 != nil || strings.EqualFold(iu.Host, eu.Host) {
+		return ""
+	}
+	return fmt.Sprintf("%s is on host %s, not on the issuer's host %s", endpoint, eu.Host, iu.Host)
+}
+
+// endpointContext tags the requests to endpoint with purpose, and with a
+// warning for the trace when endpoint is on another host than issuer.
+func endpointContext(ctx context.Context, purpose, issuer, endpoint string) context.Context {
+	ctx = transport.WithPurpose(ctx, purpose)
+	if w := foreignHost(issuer, endpoint); w != "" {
+		ctx = transport.WithWarning(ctx, w)
+	}
+	return ctx
 }
 
 // NewVerifier returns a verifier that fetches with client.
@@ -103,6 +159,10 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	case !trusted:
 		add("signature", Fail, "not checked: the issuer is not trusted, so its keys were not fetched")
 	case idToken:
+		if ks, err := v.discover(ctx, r.Issuer); err == nil && len(ks.foreign) > 0 {
+			add("endpoints", Warn, "discovery names endpoints on another host than the issuer's: %s; make sure you trust them",
+				strings.Join(ks.foreign, ", "))
+		}
 		alg := v.checkAlgorithm(ctx, t, r.Issuer)
 		r.Checks = append(r.Checks, alg)
 		if a := t.HeaderString("alg"); alg.Status == Fail && a != "" && a != "none" && !strings.HasPrefix(a, "HS") {
@@ -202,13 +262,15 @@ func (v *Verifier) discover(ctx context.Context, issuer string) (*issuerKeys, er
 	if err != nil {
 		return nil, err
 	}
-	var d struct {
-		JWKSURL string `json:"jwks_uri"`
-	}
+	var d endpoints
 	if err := p.Claims(&d); err != nil || d.JWKSURL == "" {
 		return nil, fmt.Errorf("the discovery document of %s names no jwks_uri", issuer)
 	}
-	ks = &issuerKeys{provider: p, jwksURL: d.JWKSURL}
+	foreign, err := d.check(issuer)
+	if err != nil {
+		return nil, err
+	}
+	ks = &issuerKeys{provider: p, jwksURL: d.JWKSURL, foreign: foreign}
 	v.mu.Lock()
 	v.keys[issuer] = ks
 	v.mu.Unlock()

@@ -190,9 +190,11 @@ func ParseRedirectURI(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// checkIssuer validates an issuer URL. HIMSA rule: TLS on every call, so
-// https is required except for loopback hosts (the local stand-in).
-func checkIssuer(raw string) error {
+// CheckSecretURL checks a URL that secrets or tokens are sent to (an
+// issuer, an endpoint from discovery, an API base). HIMSA rule: TLS on every
+// call, so it must be absolute and https, or http on a loopback host (the
+// local stand-in).
+func CheckSecretURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("must be an absolute URL like https://idp.himsa-sso.com, got %q", raw)
@@ -203,7 +205,15 @@ func checkIssuer(raw string) error {
 	default:
 		return fmt.Errorf("must use https (HIMSA requires TLS 1.2+); plain http is allowed only on loopback, got %q", raw)
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	return nil
+}
+
+// checkIssuer validates an issuer URL (see CheckSecretURL).
+func checkIssuer(raw string) error {
+	if err := CheckSecretURL(raw); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(raw); u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("must not carry a query or fragment, got %q", raw)
 	}
 	return nil

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -94,15 +93,5 @@ func parseAppHosts(raw any, regions []string) (AppHosts, error) {
 // checkAppHost checks an app host URL (with {region} filled in): absolute,
 // https, or http on loopback (a local test app).
 func checkAppHost(raw string) error {
-	u, err := url.Parse(strings.ReplaceAll(raw, AppHostPlaceholder, "eu"))
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("must be an absolute URL like https://app-eu.example.com, got %q", raw)
-	}
-	switch {
-	case u.Scheme == "https":
-	case u.Scheme == "http" && IsLoopbackHost(u.Hostname()):
-	default:
-		return fmt.Errorf("must use https (plain http only on loopback), got %q", raw)
-	}
-	return nil
+	return CheckSecretURL(strings.ReplaceAll(raw, AppHostPlaceholder, "eu"))
 }

@@ -108,6 +108,21 @@ func PurposeOf(ctx context.Context) string {
 	return p
 }
 
+type warningKey struct{}
+
+// WithWarning attaches a warning to the requests made with ctx (an endpoint
+// on another host than its issuer, say); the trace records it in
+// Entry.Warning.
+func WithWarning(ctx context.Context, warning string) context.Context {
+	return context.WithValue(ctx, warningKey{}, warning)
+}
+
+// WarningOf returns the warning WithWarning put on ctx ("" when none).
+func WarningOf(ctx context.Context) string {
+	w, _ := ctx.Value(warningKey{}).(string)
+	return w
+}
+
 // TLSVersionError: the server does not offer TLS 1.2 or higher.
 type TLSVersionError struct {
 	Addr string // host:port

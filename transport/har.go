@@ -46,6 +46,7 @@ type harEntry struct {
 	ID              int         `json:"_id"`
 	Purpose         string      `json:"_purpose"`
 	Error           string      `json:"_error,omitempty"`
+	Warning         string      `json:"_warning,omitempty"`
 	TLS             *harTLS     `json:"_tls,omitempty"`
 }
 
@@ -157,6 +158,7 @@ func harOf(e Entry) harEntry {
 		ID:      e.ID,
 		Purpose: e.Purpose,
 		Error:   e.Error,
+		Warning: e.Warning,
 	}
 	if e.RequestBody != "" || e.RequestSize > 0 {
 		he.Request.PostData = &harPostData{MimeType: e.RequestHeader.Get("Content-Type"), Text: e.RequestBody}

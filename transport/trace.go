@@ -25,6 +25,7 @@ const (
 type Entry struct {
 	ID       int    // 1, 2, … in the order requests started
 	Purpose  string // from WithPurpose; "" when untagged
+	Warning  string // from WithWarning: what the caller found suspicious about this request; "" when none
 	Start    time.Time
 	Duration time.Duration // until the response headers arrived or the request failed
 	Method   string
@@ -184,6 +185,7 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, err error) {
 	e := &Entry{
 		ID:            x.id,
 		Purpose:       x.purpose,
+		Warning:       WarningOf(x.ctx),
 		Start:         x.start,
 		Duration:      time.Since(x.start),
 		Method:        req.Method,
