@@ -18,6 +18,9 @@ import (
 type Config struct {
 	// File is the config file that was read; "" when none exists.
 	File string `json:"file,omitempty"`
+	// Warnings are things about the configuration a person should fix (a
+	// secret in a file others can read); the CLI prints them.
+	Warnings []string `json:"-"`
 	// ClientID is the app's client ID supplied by HIMSA.
 	ClientID string `json:"client_id"`
 	// ClientSecret is only set when HIMSA issued one; never printed.

@@ -102,9 +102,10 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 }
 
 type loader struct {
-	v     *viper.Viper
-	flags *pflag.FlagSet
-	file  string
+	v        *viper.Viper
+	flags    *pflag.FlagSet
+	file     string
+	warnings []string // become Config.Warnings
 }
 
 func (l *loader) readFile(file string, explicit bool) error {
@@ -126,6 +127,11 @@ func (l *loader) readFile(file string, explicit bool) error {
 		return &Error{Source: file, Msg: "cannot parse: " + oneLine(err.Error())}
 	}
 	l.file = file
+	if l.v.InConfig(KeyClientSecret) {
+		if w := exposedWarning(file, st.Mode(), "holds client_secret"); w != "" {
+			l.warnings = append(l.warnings, w)
+		}
+	}
 	// Unknown keys are almost always typos ("client-id", "redirect_url"): refuse them.
 	for _, k := range l.v.AllKeys() {
 		if l.v.InConfig(k) && !slices.Contains(knownKeys, k) && !strings.HasPrefix(k, KeyRegions+".") && !strings.HasPrefix(k, KeyAppHosts+".") {
@@ -261,6 +267,7 @@ func (l *loader) build() (*Config, error) {
 	if c.AppHosts, err = parseAppHosts(v.Get(KeyAppHosts), c.RegionNames()); err != nil {
 		return nil, l.errorf(KeyAppHosts, "%v", err)
 	}
+	c.Warnings = l.warnings
 	return c, nil
 }
 
@@ -295,11 +302,14 @@ func (l *loader) secret() (string, error) {
 	if s != "" {
 		return "", l.errorf(KeyClientSecretFile, "set either client_secret or client_secret_file, not both")
 	}
-	b, err := os.ReadFile(path)
+	secret, warning, err := readSecretFile(path)
 	if err != nil {
-		return "", l.errorf(KeyClientSecretFile, "cannot read the secret file %s: %v", path, errors.Unwrap(err))
+		return "", l.errorf(KeyClientSecretFile, "%v", err)
 	}
-	return strings.TrimSpace(string(b)), nil
+	if warning != "" {
+		l.warnings = append(l.warnings, warning)
+	}
+	return secret, nil
 }
 
 func (l *loader) regions() ([]Region, error) {

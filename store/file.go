@@ -156,7 +156,12 @@ func (f *fileStore) Load(region, clientID string) (Session, error) {
 }
 
 // readSession reads and decodes one session file.
+// A symbolic link is refused, as Save replaces one rather than write through
+// it: a link could point the tokens (and Load's chmod) at another file.
 func readSession(path string) (Session, error) {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return Session{}, &CorruptError{What: "session file " + path, Err: errors.New("it is a symbolic link, which ssodesk does not follow")}
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Session{}, ErrNotFound

@@ -39,7 +39,7 @@ func ensurePrivateDir(dir string) error {
 // ensurePrivateFile tightens a session file others can read to 0600; best
 // effort, since the directory is already private.
 func ensurePrivateFile(path string) {
-	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
 		_ = os.Chmod(path, 0o600)
 	}
 }
