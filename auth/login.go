@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 
 	"ssodesk/config"
 	"ssodesk/explain"
+	"ssodesk/transport"
 )
 
 // Options configure one login.
@@ -119,6 +122,15 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer lb.close()
+	lb.iss = responseIssuers(provider, o)
+	tr := transport.TraceOf(o.HTTPClient)
+	lb.seen = func(q url.Values, err error) {
+		warning := ""
+		if err != nil {
+			warning = err.Error()
+		}
+		tr.Note("callback", http.MethodGet, lb.redirect.String()+"?"+q.Encode(), http.StatusOK, warning)
+	}
 	em.emit(Event{Step: StepListening, Msg: "listening for the redirect on " + lb.redirect.String(), URL: lb.redirect.String()})
 
 	endpoint := provider.Endpoint()
@@ -200,6 +212,7 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("the token response from %s has no id_token (is openid among the scopes?)", oc.Endpoint.TokenURL)
 	}
 	rep := verifier.Verify(ctx, raw, Expect{ClientID: o.ClientID, Nonce: nonce, AccessToken: tok.AccessToken})
+	rep.Checks = append([]Check{lb.issResult}, rep.Checks...)
 	res := newResult(tok, rep, o.Scopes)
 	res.Region, res.CodeRegion, res.ExchangedAt = o.Region, codeRegion, exAt
 	res.AppHost, res.Notes = o.AppHosts.For(codeRegion), notes
@@ -210,6 +223,28 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	}
 	em.emit(Event{Step: StepVerified, Msg: "ID token verified: " + res.ChecksSummary()})
 	return res, nil
+}
+
+// responseIssuers are the issuers that may answer a login at o.Region
+// (RFC 9207): the endpoint's own, and for the global endpoint any trusted
+// issuer it may hand the login to (HIMSA's global endpoint passes the user
+// to the account's regional IdP). iss is required when discovery promises
+// it.
+func responseIssuers(p *oidc.Provider, o Options) issCheck {
+	var d struct {
+		Supported bool `json:"authorization_response_iss_parameter_supported"`
+	}
+	_ = p.Claims(&d)
+	c := issCheck{allowed: []string{o.Region.Issuer}, required: d.Supported}
+	if o.Region.Name == config.GlobalRegion {
+		for iss := range o.Trusted {
+			if iss != o.Region.Issuer {
+				c.allowed = append(c.allowed, iss)
+			}
+		}
+		slices.Sort(c.allowed[1:])
+	}
+	return c
 }
 
 // emitter delivers events until the login returns, never after.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,11 +26,16 @@ type loopback struct {
 	redirect *url.URL // the redirect URI sent to the IdP, with the real port
 	state    string
 	warn     func(msg string)
+	iss      issCheck
+	// seen is told of every response that carried the right state (the
+	// trace records it); nil: nobody is.
+	seen func(q url.Values, err error)
 
-	once sync.Once
-	done chan struct{}
-	code string
-	err  error
+	once      sync.Once
+	done      chan struct{}
+	code      string
+	err       error
+	issResult Check // the response issuer check of the response that ended the login
 }
 
 // listenLoopback binds the redirect URI's host:port, on loopback only. A
@@ -98,8 +104,9 @@ func (l *loopback) handle(q url.Values) (int, page) {
 		return http.StatusBadRequest, errorPage("The response's state does not match this login (a stale tab of an earlier login?). It was ignored; use the newest login tab.")
 	}
 	var code string
-	var err error
+	iss, err := l.iss.check(q)
 	switch {
+	case err != nil:
 	case q.Get("error") != "":
 		err = &CallbackError{Code: explain.Printable(q.Get("error")), Description: explain.Printable(q.Get("error_description"))}
 	case q.Get("code") == "":
@@ -109,9 +116,12 @@ func (l *loopback) handle(q url.Values) (int, page) {
 	}
 	finished := false
 	l.once.Do(func() {
-		l.code, l.err, finished = code, err, true
+		l.code, l.err, l.issResult, finished = code, err, iss, true
 		close(l.done)
 	})
+	if finished && l.seen != nil {
+		l.seen(q, err)
+	}
 	switch {
 	case !finished:
 		return http.StatusOK, alreadyDonePage
@@ -161,4 +171,44 @@ func (l *loopback) close() {
 		_ = l.srv.Close()
 	}
 	_ = l.ln.Close() // Serve may not have taken the listener yet; free the port now
+}
+
+// issCheck is RFC 9207's mix-up defence: the redirect URI is shared by every
+// endpoint, so the authorization response must say which issuer sent it.
+type issCheck struct {
+	allowed  []string // the issuers that may answer this login's authorize request
+	required bool     // discovery promises iss (authorization_response_iss_parameter_supported)
+}
+
+// check compares the response's iss with the allowed issuers: a line for
+// the verification report, and an error that ends the login.
+func (c issCheck) check(q url.Values) (Check, error) {
+	const name = "response issuer"
+	iss := q.Get("iss")
+	switch {
+	case q.Has("iss") && slices.Contains(c.allowed, iss):
+		return Check{name, Pass, "the authorization response came from " + iss + " (RFC 9207)"}, nil
+	case q.Has("iss"), c.required:
+		err := &MixUpError{Got: explain.Printable(iss), Allowed: c.allowed, Missing: !q.Has("iss")}
+		return Check{name, Fail, err.Error()}, err
+	}
+	return Check{name, Skip, "the IdP does not send iss with its authorization response (RFC 9207), so a mix-up with another IdP cannot be ruled out"}, nil
+}
+
+// MixUpError: the authorization response came from another issuer than the
+// one the login was sent to, or lacked the iss the IdP promised (RFC 9207,
+// RFC 9700 §4.4). The code is not exchanged.
+type MixUpError struct {
+	Got     string   // the response's iss ("" when Missing)
+	Allowed []string // what it may be
+	Missing bool
+}
+
+func (e *MixUpError) Error() string {
+	if e.Missing {
+		return fmt.Sprintf("the authorization response carries no iss although the IdP promises one (authorization_response_iss_parameter_supported): "+
+			"it may come from another IdP (a mix-up attack, RFC 9207); the code was not exchanged. Expected iss: %s", strings.Join(e.Allowed, " or "))
+	}
+	return fmt.Sprintf("the authorization response came from %s, not from %s: a mix-up of IdPs (RFC 9207); the code was not exchanged",
+		e.Got, strings.Join(e.Allowed, " or "))
 }

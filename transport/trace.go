@@ -376,3 +376,28 @@ func (b *bodyRecorder) done(eof bool, readErr error) {
 		b.x.fillBody(data, n, complete, readErr)
 	})
 }
+
+// Note records an exchange the clients did not make themselves (the
+// browser's redirect to the loopback listener), so the trace tells the whole
+// login. Its URL is redacted like every other (code, state, …).
+func (t *Trace) Note(purpose, method, rawURL string, status int, warning string) {
+	if t == nil {
+		return
+	}
+	sec := newSecrets()
+	e := &Entry{ID: t.newID(), Purpose: purpose, Start: time.Now(), Method: method, URL: redactURL(rawURL, sec),
+		Status: status, Warning: sec.apply(warning)}
+	applyEntry(e, sec)
+	t.add(e)
+}
+
+// TraceOf returns the trace of a client NewClient made (nil when none).
+func TraceOf(c *http.Client) *Trace {
+	if c == nil {
+		return nil
+	}
+	if rt, ok := c.Transport.(*roundTripper); ok {
+		return rt.trace
+	}
+	return nil
+}
