@@ -1,21 +1,26 @@
 package explain
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Printable replaces control characters (C0, C1, DEL) and invalid UTF-8
-// (a lone 0x9b byte is CSI to some terminals) in text that came from outside
-// — an IdP's error_description, a claim — with U+FFFD, so it cannot move the
-// cursor or restyle a terminal when shown.
+// Printable is the one rule for text from outside (an IdP's
+// error_description, a claim, an API body, an error page) on its way to a
+// terminal: control characters (C0 with ESC and NUL, DEL, C1 with the
+// one-byte CSI U+009B), bidirectional overrides and isolates (which can make
+// text read backwards), and invalid UTF-8 (a lone 0x9b byte is CSI to some
+// terminals) become U+FFFD, so the text cannot move the cursor, restyle or
+// retitle a terminal, or hide what it says.
 func Printable(s string) string {
-	if utf8.ValidString(s) && strings.IndexFunc(s, unicode.IsControl) < 0 {
+	if utf8.ValidString(s) && strings.IndexFunc(s, unsafeRune) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unsafeRune(r) || r == utf8.RuneError {
 			return '\uFFFD'
 		}
 		return r
@@ -35,4 +40,34 @@ func PrintableText(s string) string {
 	}, s)
 }
 
-func isUnsafeInText(r rune) bool { return r != '\n' && r != '\t' && unicode.IsControl(r) }
+func isUnsafeInText(r rune) bool { return r != '\n' && r != '\t' && unsafeRune(r) }
+
+// unsafeRune: a control character, or a bidirectional embedding, override,
+// isolate or mark.
+func unsafeRune(r rune) bool { return unicode.IsControl(r) || isBidi(r) }
+
+func isBidi(r rune) bool {
+	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069' || r == '\u200E' || r == '\u200F' || r == '\u061C'
+}
+
+// SafeJSON escapes, inside encoded JSON, what encoding/json writes raw but a
+// terminal may act on: C1 controls (U+0080–U+009F, among them CSI U+009B),
+// DEL and the bidirectional controls. They can only stand inside strings,
+// so \uXXXX escapes keep the document's meaning.
+func SafeJSON(b []byte) []byte {
+	if bytes.IndexFunc(b, func(r rune) bool { return r == 0x7f || unsafeRune(r) && r >= 0x80 }) < 0 {
+		return b
+	}
+	var out bytes.Buffer
+	out.Grow(len(b) + 16)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == 0x7f || r >= 0x80 && unsafeRune(r) {
+			fmt.Fprintf(&out, `\u%04x`, r)
+		} else {
+			out.Write(b[:n])
+		}
+		b = b[n:]
+	}
+	return out.Bytes()
+}

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode"
@@ -22,5 +23,39 @@ func FuzzPrintable(f *testing.F) {
 func TestPrintableText(t *testing.T) {
 	if got := PrintableText("a\n\tb\x1b[2J\u009b"); got != "a\n\tb\uFFFD[2J\uFFFD" {
 		t.Errorf("PrintableText = %q", got)
+	}
+}
+
+// The payloads an IdP, a claim or an API body might carry: none survives.
+var hostile = map[string]string{
+	"CSI":           "invalid_grant\x1b[31mred\x1b[2J",
+	"OSC title":     "x\x1b]2;TOKENPWN\x07y",
+	"C1 CSI":        "a\u009b31mb",
+	"raw 0x9b":      "a\x9b31mb",
+	"NUL":           "a\x00b",
+	"bidi override": "user\u202Egnp.exe",
+	"bidi isolate":  "a\u2066b\u2069c",
+	"DEL":           "a\x7fb",
+}
+
+func TestPrintableNeutralisesEveryPayload(t *testing.T) {
+	for name, p := range hostile {
+		for fn, got := range map[string]string{"Printable": Printable(p), "PrintableText": PrintableText(p)} {
+			if strings.ContainsAny(got, "\x1b\x00\x07\x7f\u009b\u202E\u2066\u2069") || !utf8.ValidString(got) {
+				t.Errorf("%s(%s) = %q", fn, name, got)
+			}
+		}
+	}
+}
+
+func TestSafeJSON(t *testing.T) {
+	in := []byte("{\"name\":\"a\u009bb\u202Ec\x7f\",\"ok\":\"ø ✓\"}")
+	got := string(SafeJSON(in))
+	if want := `{"name":"a\u009bb\u202ec\u007f","ok":"ø ✓"}`; got != want {
+		t.Errorf("SafeJSON = %s, want %s", got, want)
+	}
+	var v map[string]string
+	if err := json.Unmarshal([]byte(got), &v); err != nil || v["name"] != "a\u009bb\u202Ec\x7f" {
+		t.Errorf("the escaped JSON means something else: %v %q", err, v)
 	}
 }
