@@ -1,108 +1,11 @@
 // Command ssodesk logs in to the HIMSA SSO identity provider and shows
-// exactly what happened. This file and the cmd_*.go files only parse flags
-// and wire the packages together.
+// exactly what happened. The commands live in package cli.
 package main
 
 import (
-	"errors"
-	"fmt"
 	"os"
-	"runtime/debug"
 
-	"github.com/spf13/cobra"
-
-	"ssodesk/config"
+	"ssodesk/cli"
 )
 
-// Exit codes (documented in README.md).
-const (
-	exitOK     = 0
-	exitFailed = 1 // the flow failed: IdP said no, verification failed, ...
-	exitUsage  = 2 // bad usage or config
-)
-
-// usageError marks a command-line mistake (exit 2).
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-// noArgs refuses positional arguments as a usage error (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usageError{fmt.Errorf("unknown command or argument %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath())}
-	}
-	return nil
-}
-
-func main() { os.Exit(run(os.Args[1:])) }
-
-func run(args []string) int {
-	root := newRootCmd()
-	root.SetArgs(args)
-	err := root.Execute()
-	if err == nil {
-		return exitOK
-	}
-	fmt.Fprintln(os.Stderr, "ssodesk:", err)
-	var ce *config.Error
-	var ue usageError
-	if errors.As(err, &ce) || errors.As(err, &ue) {
-		return exitUsage
-	}
-	return exitFailed
-}
-
-// globalFlags are the flags every command shares.
-type globalFlags struct {
-	configFile string
-	logFile    string
-}
-
-func newRootCmd() *cobra.Command {
-	g := &globalFlags{}
-	root := &cobra.Command{
-		Use:   "ssodesk",
-		Short: "Log in to HIMSA SSO and see exactly what happened",
-		Long: `ssodesk logs in to the HIMSA SSO identity provider (global or a forced region) with
-Authorization Code + PKCE in your browser, and shows every step, the verified ID token
-and its claims (tenantid, api, the region of the code).
-
-Without a subcommand it opens the terminal UI against the configured HIMSA endpoints.
-Try it offline first: ssodesk demo`,
-		Example: `  ssodesk demo                      # offline, against the built-in stand-in
-  ssodesk --region eu               # the TUI, EU production preselected
-  ssodesk config                    # show the effective configuration`,
-		Version:       version(),
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Args:          noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(g.configFile, cmd.Flags())
-			if err != nil {
-				return err
-			}
-			return runTUI(cmd, g, cfg)
-		},
-	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	pf := root.PersistentFlags()
-	pf.StringVar(&g.configFile, "config", "", "config file (default "+config.DefaultFile()+")")
-	pf.StringVar(&g.logFile, "log", "", "write diagnostic logs (e.g. the stand-in's warnings) to this file; the TUI otherwise discards them")
-	pf.String("client-id", "", "client ID supplied by HIMSA (config: client_id)")
-	pf.String("region", "", "region to preselect: global, eu, us, au, qa, qa-eu or a configured one (config: region)")
-	pf.String("redirect-uri", "", "loopback redirect URI HIMSA whitelisted; port 0 = random (config: redirect_uri)")
-	pf.Bool("offline-access", false, "also ask for offline_access (a refresh token) (config: offline_access)")
-	pf.Int("culture-lcid", 0, "Windows culture LCID for the login site, e.g. 1033 en-US, 1030 da-DK (config: culture_lcid)")
-	pf.String("exchange-at", "", "where a login exchanges its code: global (the endpoint logged in at) or code-region (the region its prefix names) (config: exchange_at)")
-	root.AddCommand(newDemoCmd(g), newSimCmd(), newConfigCmd(g), newLoginCmd(g), newDecodeCmd(g), newCallCmd(g),
-		newRegionsCmd(g), newTokenCmd(g), newLogoutCmd(g))
-	return root
-}
-
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
+func main() { os.Exit(cli.Execute(os.Args[1:])) }

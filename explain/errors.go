@@ -7,10 +7,10 @@ var tokenErrorMeanings = map[string]string{
 		"or it needs a client secret (set client_secret_file) and the one sent is missing or wrong for this endpoint",
 	"invalid_grant": "the code or refresh token is spent, expired, revoked, or was issued to another client " +
 		"or at another endpoint: log in again",
-	"unauthorized_client": "HIMSA has not allowed this client to use this grant type: ask HIMSA to enable it for the app",
+	"unauthorized_client":    "HIMSA has not allowed this client to use this grant type: ask HIMSA to enable it for the app",
 	"unsupported_grant_type": "the IdP does not support this grant type",
-	"invalid_scope": "a requested scope is unknown or not allowed for this client: check scopes in the config",
-	"invalid_request": "the request was malformed or missing a parameter",
+	"invalid_scope":          "a requested scope is unknown or not allowed for this client: check scopes in the config",
+	"invalid_request":        "the request was malformed or missing a parameter",
 }
 
 // TokenErrorMeaning explains a token endpoint's OAuth error code ("" for

@@ -42,7 +42,7 @@ func (m *Manager) Resume(ctx context.Context, region config.Region) (*auth.Resul
 		return nil, err
 	}
 	if refreshed {
-		res.Notes = append(res.Notes, "refreshed the kept session (it expired within a minute)")
+		res.Notes = append(res.Notes, "refreshed the stored session (it expired within a minute)")
 	}
 	res.LoadedFrom = fmt.Sprintf("%s, kept %s", m.st.Where(), s.SavedAt.Local().Format("2006-01-02 15:04"))
 	return res, nil

@@ -224,10 +224,10 @@ type NoSessionError struct {
 
 func (e *NoSessionError) Error() string {
 	if e.Where == "" {
-		return fmt.Sprintf("no kept session for region %s: session storage is off (store: none); "+
+		return fmt.Sprintf("no stored session for region %s: session storage is off (store: none); "+
 			"log in with: ssodesk login --save --region %s", e.Region, e.Region)
 	}
-	return fmt.Sprintf("no kept session for region %s and client %s in %s (log in with: ssodesk login --save --region %s)",
+	return fmt.Sprintf("no stored session for region %s and client %s in %s (log in with: ssodesk login --save --region %s)",
 		e.Region, e.ClientID, e.Where, e.Region)
 }
 

@@ -14,6 +14,7 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/health"
+	"ssodesk/session"
 	"ssodesk/sim"
 	"ssodesk/store"
 )
@@ -48,17 +49,12 @@ func TestKeptSessionIsResumed(t *testing.T) {
 	defer cancel()
 	_, cfg := startStandIn(t, sim.Options{})
 	g, _ := cfg.FindRegion("global")
-	o := auth.OptionsFrom(cfg, g, nil)
-	o.Open = func(ctx context.Context, u string) error {
+	st := store.NewFile(t.TempDir())
+	first, err := session.New(cfg, nil, st).Login(ctx, session.LoginInput{Region: g, Open: func(ctx context.Context, u string) error {
 		go func() { _, _, _ = sim.NewBrowser().Login(ctx, u, "") }()
 		return nil
-	}
-	first, err := auth.Login(ctx, o)
+	}})
 	if err != nil {
-		t.Fatal(err)
-	}
-	st := store.NewFile(t.TempDir())
-	if err := st.Save(store.FromResult(first, cfg.ClientID)); err != nil {
 		t.Fatal(err)
 	}
 	login := DefaultLogin(cfg, auth.NewHTTPClient(time.Minute), st)

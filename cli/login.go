@@ -1,9 +1,8 @@
-package main
+package cli
 
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,8 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"ssodesk/auth"
-	"ssodesk/config"
 	"ssodesk/explain"
+	"ssodesk/session"
 )
 
 type loginFlags struct {
@@ -53,13 +52,9 @@ browser. HIMSA never issues refresh tokens to service apps.`,
   ssodesk login --no-browser            # over SSH
   SSODESK_CLIENT_SECRET=… ssodesk login --client-credentials --region qa --json`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, region, err := loadRegion(g, cmd)
-			if err != nil {
-				return err
-			}
-			return runLogin(cmd, cfg, region, f)
-		},
+		RunE: g.withEnv(func(cmd *cobra.Command, env *runEnv, _ []string) error {
+			return runLogin(cmd, env, f)
+		}),
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.json, "json", false, "print a JSON document (with the raw tokens) on stdout")
@@ -69,67 +64,53 @@ browser. HIMSA never issues refresh tokens to service apps.`,
 	return cmd
 }
 
-// loadRegion loads the config and the region chosen by --region or config.
-func loadRegion(g *globalFlags, cmd *cobra.Command) (*config.Config, config.Region, error) {
-	cfg, err := config.Load(g.configFile, cmd.Flags())
-	if err != nil {
-		return nil, config.Region{}, err
-	}
-	r, _ := cfg.FindRegion(cfg.Region) // Load checked that it exists
-	return cfg, r, nil
-}
-
-func runLogin(cmd *cobra.Command, cfg *config.Config, region config.Region, f loginFlags) error {
+func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	client, err := auth.HTTPClientFor(cfg, nil)
+	m, err := env.sessions(f.save)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
-	stderr := cmd.ErrOrStderr()
-	o := auth.OptionsFrom(cfg, region, client)
 	var res *auth.Result
 	var notes []string
 	if f.clientCredentials {
-		fmt.Fprintf(stderr, "ssodesk: client credentials at %s (%s)\n", region.Name, region.Issuer)
-		res, notes, err = auth.ClientCredentials(ctx, o)
+		fmt.Fprintf(env.stderr, "ssodesk: client credentials at %s (%s)\n", env.region.Name, env.region.Issuer)
+		res, notes, err = m.ClientCredentials(ctx, env.region)
 	} else {
-		o.Progress = progressPrinter(stderr)
+		in := session.LoginInput{Region: env.region, Progress: env.progress()}
 		if f.noBrowser {
-			o.Open = func(context.Context, string) error { return nil }
-			o.Pasted = pastedLines(cmd.InOrStdin())
-			fmt.Fprintln(stderr, "ssodesk: --no-browser: open the URL below in a browser; if it cannot reach this machine, paste the final redirect URL here and press enter")
+			in.Open = func(context.Context, string) error { return nil }
+			in.Pasted = pastedLines(env.stdin)
+			fmt.Fprintln(env.stderr, "ssodesk: --no-browser: open the URL below in a browser; if it cannot reach this machine, paste the final redirect URL here and press enter")
 		}
-		res, err = auth.Login(ctx, o)
+		res, err = m.Login(ctx, in)
 	}
 	for _, n := range notes {
-		fmt.Fprintln(stderr, "ssodesk: note:", n)
+		fmt.Fprintln(env.stderr, "ssodesk: note:", n)
 	}
 	var verr *auth.VerifyError
 	if err != nil && !(errors.As(err, &verr) && res != nil) {
 		return err
 	}
-	if f.save || cfg.Store != "" {
-		if serr := saveSession(stderr, cfg, res); serr != nil {
-			return serr
-		}
-	}
-	if e := printResult(cmd.OutOrStdout(), ctx, res, notes, f.json); e != nil {
+	env.printNotes(res)
+	if e := printResult(env.stdout, ctx, res, notes, f.json); e != nil {
 		return e
 	}
 	return err // a verification failure: the document is printed, the exit code says it failed
 }
 
-// progressPrinter shows each login step on stderr.
-func progressPrinter(w io.Writer) func(auth.Event) {
+// progress shows each login step on stderr, and remembers the warnings it
+// showed so printNotes does not say them twice.
+func (e *runEnv) progress() func(auth.Event) {
 	return func(ev auth.Event) {
 		prefix := "ssodesk: "
 		if ev.Step == auth.StepWarning {
 			prefix += "warning: "
+			e.said[ev.Msg] = true
 		}
-		fmt.Fprintln(w, prefix+ev.Msg)
+		fmt.Fprintln(e.stderr, prefix+ev.Msg)
 		if ev.Step == auth.StepBrowser && ev.URL != "" {
-			fmt.Fprintln(w, ev.URL)
+			fmt.Fprintln(e.stderr, ev.URL)
 		}
 	}
 }
@@ -156,9 +137,7 @@ func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []str
 	if asJSON {
 		v := res.View(now, access)
 		v.Notes = append(append([]string(nil), res.Notes...), notes...)
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return writeJSON(w, v)
 	}
 	line := func(k, v string) {
 		if v != "" {

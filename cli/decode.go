@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -48,27 +48,16 @@ token does not decode or a check fails.`,
 			}
 			var rep *auth.Report
 			if verify {
-				cfg, region, err := loadRegion(g, cmd)
+				env, err := g.newEnv(cmd)
 				if err != nil {
 					return err
 				}
-				client, err := auth.HTTPClientFor(cfg, nil)
-				if err != nil {
-					return usageError{err}
-				}
-				trusted := map[string]string{region.Issuer: region.Name}
-				rep = auth.NewVerifier(client, trusted, cfg.Leeway).Verify(cmd.Context(), raw, auth.Expect{ClientID: cfg.ClientID})
+				trusted := map[string]string{env.region.Issuer: env.region.Name}
+				rep = auth.NewVerifier(env.client, trusted, env.cfg.Leeway).Verify(cmd.Context(), raw, auth.Expect{ClientID: env.cfg.ClientID})
 				v.Verification = rep.View()
 			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(v); err != nil {
-					return err
-				}
-			} else {
-				printDecoded(out, v, rep)
+			if err := show(cmd.OutOrStdout(), asJSON, v, func(w io.Writer) { printDecoded(w, v, rep) }); err != nil {
+				return err
 			}
 			if rep != nil && !rep.OK() {
 				return errors.New("verification failed: " + rep.Failures())

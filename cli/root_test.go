@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -43,7 +43,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := run(tc.args); got != tc.want {
+			if got := Execute(tc.args); got != tc.want {
 				t.Errorf("ssodesk %v exit = %d, want %d", tc.args, got, tc.want)
 			}
 		})

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -12,8 +12,7 @@ import (
 )
 
 func newSimCmd() *cobra.Command {
-	var basePort int
-	var issuerMode string
+	var o sim.Options
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Run the stand-in HIMSA IdP and API alone, for use with other tools",
@@ -23,12 +22,12 @@ prints its issuers, API base URLs, client IDs and demo accounts, until interrupt
   ssodesk sim --port-base 7400   # global IdP on 7400, its API on 7401, eu on 7402, ...`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if basePort < 0 || basePort > 65000 {
-				return usageError{fmt.Errorf("--port-base must be 0 (random) or 1..65000, got %d", basePort)}
+			if o.BasePort < 0 || o.BasePort > 65000 {
+				return usageError{fmt.Errorf("--port-base must be 0 (random) or 1..65000, got %d", o.BasePort)}
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			s, err := sim.Start(ctx, sim.Options{BasePort: basePort, GlobalExchangeIssuer: issuerMode})
+			s, err := sim.Start(ctx, o)
 			if err != nil {
 				return fmt.Errorf("cannot start the stand-in: %w", err)
 			}
@@ -41,7 +40,7 @@ prints its issuers, API base URLs, client IDs and demo accounts, until interrupt
 			}
 			id, secret := s.ServiceClient()
 			fmt.Fprintf(out, "\nPKCE client:        %s (public, any loopback redirect URI)\n", s.ClientID())
-			fmt.Fprintf(out, "global exchange:    tokens for a regional code are issued by the %s issuer\n", issuerMode)
+			fmt.Fprintf(out, "global exchange:    tokens for a regional code are issued by the %s issuer\n", o.GlobalExchangeIssuer)
 			fmt.Fprintf(out, "service client:     %s / secret %s (client credentials; a demo secret)\n", id, secret)
 			fmt.Fprintf(out, "\n%-6s %-42s %s\n", "REGION", "ACCOUNT", "TENANT")
 			for _, a := range s.Accounts() {
@@ -52,8 +51,8 @@ prints its issuers, API base URLs, client IDs and demo accounts, until interrupt
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&basePort, "port-base", 0, "first port (IdP and API of each region take consecutive ports); 0 = random")
-	addIssuerModeFlag(cmd, &issuerMode)
+	cmd.Flags().IntVar(&o.BasePort, "port-base", 0, "first port (IdP and API of each region take consecutive ports); 0 = random")
+	addIssuerModeFlag(cmd, &o)
 	cmd.AddCommand(newSimBrowseCmd())
 	return cmd
 }

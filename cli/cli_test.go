@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ import (
 // runs the CLI, so tests exercise real processes, exit codes and $BROWSER.
 func TestMain(m *testing.M) {
 	if os.Getenv("SSODESK_AS_CLI") == "1" {
-		os.Exit(run(os.Args[1:]))
+		os.Exit(Execute(os.Args[1:]))
 	}
 	os.Exit(m.Run())
 }
@@ -39,9 +39,15 @@ type cliEnv struct {
 
 func newCLIEnv(t *testing.T, extraConfig string) *cliEnv {
 	t.Helper()
+	return newCLIEnvWith(t, extraConfig, sim.Options{})
+}
+
+// newCLIEnvWith is newCLIEnv with a stand-in started with o.
+func newCLIEnvWith(t *testing.T, extraConfig string, o sim.Options) *cliEnv {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	s, err := sim.Start(ctx, sim.Options{})
+	s, err := sim.Start(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,14 @@
-package main
+package cli
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
+	"io"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"ssodesk/auth"
 	"ssodesk/explain"
 	"ssodesk/health"
 )
@@ -26,25 +25,10 @@ down or reports another issuer.`,
 		Example: `  ssodesk regions
   ssodesk regions --json | jq '.[] | select(.status != "ok")'`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, _, err := loadRegion(g, cmd)
-			if err != nil {
+		RunE: g.withEnv(func(cmd *cobra.Command, env *runEnv, _ []string) error {
+			results := health.Probe(cmd.Context(), env.client, env.cfg.Regions, health.Options{Timeout: env.cfg.HTTPTimeout})
+			if err := show(env.stdout, asJSON, results, func(w io.Writer) { printHealth(w, results) }); err != nil {
 				return err
-			}
-			client, err := auth.HTTPClientFor(cfg, nil)
-			if err != nil {
-				return usageError{err}
-			}
-			results := health.Probe(cmd.Context(), client, cfg.Regions, health.Options{Timeout: cfg.HTTPTimeout})
-			out := cmd.OutOrStdout()
-			if asJSON {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(results); err != nil {
-					return err
-				}
-			} else {
-				printHealth(out, results)
 			}
 			bad := 0
 			for _, r := range results {
@@ -56,13 +40,13 @@ down or reports another issuer.`,
 				return fmt.Errorf("%d of %d regions are down or report another issuer", bad, len(results))
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-func printHealth(w interface{ Write([]byte) (int, error) }, results []health.Result) {
+func printHealth(w io.Writer, results []health.Result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REGION\tSTATUS\tLATENCY\tTLS\tCERT EXPIRES\tISSUER\tNOTE")
 	now := time.Now()

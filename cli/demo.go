@@ -1,9 +1,8 @@
-package main
+package cli
 
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"os/signal"
 	"slices"
@@ -13,13 +12,14 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/session"
 	"ssodesk/sim"
 	"ssodesk/ui"
 )
 
 type demoOptions struct {
-	autoAccount string // log in as this demo account without a browser
-	issuerMode  string // who issues tokens after a global exchange of a regional code
+	autoAccount string      // log in as this demo account without a browser
+	sim         sim.Options // the stand-in's (--global-exchange-issuer)
 }
 
 func newDemoCmd(g *globalFlags) *cobra.Command {
@@ -38,7 +38,7 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
   BROWSER=firefox ssodesk demo`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(g.configFile, cmd.Flags())
+			cfg, err := g.loadConfig(cmd)
 			if err != nil {
 				return err
 			}
@@ -46,7 +46,7 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.autoAccount, "auto-account", "", "instead of opening a browser, log in as this demo account (ID or e-mail; \"first\" = the first listed)")
-	addIssuerModeFlag(cmd, &o.issuerMode)
+	addIssuerModeFlag(cmd, &o.sim)
 	return cmd
 }
 
@@ -54,23 +54,36 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOptions) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	s, err := sim.Start(ctx, sim.Options{GlobalExchangeIssuer: o.issuerMode})
+	s, err := sim.Start(ctx, o.sim)
 	if err != nil {
 		return fmt.Errorf("cannot start the stand-in IdP: %w", err)
 	}
 	defer s.Close()
-	cfg := base.ForDemo(simRegions(s), s.ClientID())
-	com, err := ui.NewCommon(cfg)
+	com, err := demoCommon(base.ForDemo(simRegions(s), s.ClientID()), o.autoAccount)
 	if err != nil {
 		return usageError{err}
 	}
-	com.Demo = true
-	if o.autoAccount != "" {
-		open := autoBrowser(o.autoAccount)
-		com.Login = autoLogin(cfg, com.HTTP, open)
-		com.Relogin = autoRelogin(cfg, com.HTTP, open)
-	}
 	return runProgram(g, com)
+}
+
+// demoCommon wires the TUI for the demo config cfg (see config.ForDemo: a
+// configured store becomes memory, so the user's sessions are never read or
+// written); with autoAccount, logins go through the stand-in's scripted
+// browser instead of a real one.
+func demoCommon(cfg *config.Config, autoAccount string) (*ui.Common, error) {
+	com, err := ui.NewCommon(cfg)
+	if err != nil {
+		return nil, err
+	}
+	com.Demo = true
+	if autoAccount != "" {
+		st, err := session.OpenStore(cfg, false)
+		if err != nil {
+			return nil, err
+		}
+		com.UseSessions(session.New(cfg, com.HTTP, st), autoBrowser(autoAccount))
+	}
+	return com, nil
 }
 
 // simRegions turns the stand-in's endpoints into config regions, labelled
@@ -108,34 +121,15 @@ func autoBrowser(account string) auth.Opener {
 	}
 }
 
-// autoLogin logs in with the scripted browser open.
-func autoLogin(cfg *config.Config, client *http.Client, open auth.Opener) ui.LoginFunc {
-	return func(ctx context.Context, req ui.LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, req.Region, client)
-		o.ForceChoose = req.ForceChoose
-		o.Progress, o.Open = progress, open
-		return auth.Login(ctx, o)
-	}
-}
-
-// autoRelogin runs a regional re-login in the scripted browser open.
-func autoRelogin(cfg *config.Config, client *http.Client, open auth.Opener) ui.ReloginFunc {
-	return func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
-		o := auth.OptionsFrom(cfg, first.Region, client)
-		o.Progress, o.Open = progress, open
-		return auth.RegionalRelogin(ctx, first, o)
-	}
-}
-
 // addIssuerModeFlag adds --global-exchange-issuer: HIMSA does not say which
 // issuer signs the tokens of a regional code exchanged at the global
 // endpoint, so the stand-in can do either.
-func addIssuerModeFlag(cmd *cobra.Command, mode *string) {
-	cmd.Flags().StringVar(mode, "global-exchange-issuer", sim.IssuerGlobal,
+func addIssuerModeFlag(cmd *cobra.Command, o *sim.Options) {
+	cmd.Flags().StringVar(&o.GlobalExchangeIssuer, "global-exchange-issuer", sim.IssuerGlobal,
 		"who signs the tokens when the global endpoint exchanges a regional code: global or regional")
 	cmd.PreRunE = func(*cobra.Command, []string) error {
-		if *mode != sim.IssuerGlobal && *mode != sim.IssuerRegional {
-			return usageError{fmt.Errorf("--global-exchange-issuer must be %s or %s, got %q", sim.IssuerGlobal, sim.IssuerRegional, *mode)}
+		if mode := o.GlobalExchangeIssuer; mode != sim.IssuerGlobal && mode != sim.IssuerRegional {
+			return usageError{fmt.Errorf("--global-exchange-issuer must be %s or %s, got %q", sim.IssuerGlobal, sim.IssuerRegional, mode)}
 		}
 		return nil
 	}

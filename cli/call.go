@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"ssodesk/api"
+	"ssodesk/explain"
+	"ssodesk/transport"
+)
+
+func newCallCmd(g *globalFlags) *cobra.Command {
+	var req api.Request // --query and --data go straight into it
+	var headers []string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "call METHOD PATH",
+		Short: "Make a test API call with the stored (or a fresh) token; print status and body",
+		Long: `call sends METHOD to PATH under the API base (the region's api in the config, else the ID
+token's api claim) with the access token as bearer: the stored session of the region
+(refreshed when it expires within a minute), else a fresh browser login.
+
+The status line (and, for 401/403, what it means) goes to stderr, the body to stdout;
+--json prints the whole exchange instead. Exit code 1 unless the API answers 2xx.`,
+		Example: `  ssodesk call GET me
+  ssodesk call --region eu GET users --query 'page=2'
+  ssodesk call POST users -H 'X-Request-Id: 42' --data '{"name":"x"}' --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageError{fmt.Errorf("call needs METHOD and PATH, e.g. ssodesk call GET me")}
+			}
+			return nil
+		},
+		RunE: g.withEnv(func(cmd *cobra.Command, env *runEnv, args []string) error {
+			h, err := parseHeaders(headers)
+			if err != nil {
+				return err
+			}
+			req.Method, req.Path, req.Header = args[0], args[1], h
+			return runCall(cmd, env, req, asJSON)
+		}),
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&req.Query, "query", "", "query string, e.g. 'page=2&size=10'")
+	fl.StringArrayVarP(&headers, "header", "H", nil, "extra header 'Name: value' (repeatable)")
+	fl.StringVar(&req.Body, "data", "", "JSON body")
+	fl.BoolVar(&asJSON, "json", false, "print the whole exchange as JSON")
+	return cmd
+}
+
+// parseHeaders parses the -H lines; a malformed one is a usage error.
+func parseHeaders(lines []string) (http.Header, error) {
+	h := http.Header{}
+	for _, line := range lines {
+		name, value, err := api.ParseHeader(line)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		h.Add(name, value)
+	}
+	return h, nil
+}
+
+func runCall(cmd *cobra.Command, env *runEnv, req api.Request, asJSON bool) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	res, err := sessionForCall(ctx, env)
+	if err != nil {
+		return err
+	}
+	base, from, err := api.BaseURL(env.region.API, res.Claim("api"))
+	if err != nil {
+		return err
+	}
+	resp, err := api.Do(ctx, env.client, base, res.Token.AccessToken, req)
+	if err != nil {
+		return err
+	}
+	diag := api.Diagnose(resp, api.FactsFor(res, env.region, time.Now()))
+	if asJSON {
+		if err := printExchange(env.stdout, base, from, res.Token.AccessToken, resp, diag); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(env.stderr, "%s · %s · %d bytes · %s\n", resp.StatusText(), resp.Duration.Round(time.Millisecond), resp.Size, resp.URL)
+		if diag != nil {
+			fmt.Fprintln(env.stderr, diag.Summary)
+		}
+		if body := resp.Pretty(); body != "" {
+			fmt.Fprintln(env.stdout, explain.PrintableText(body))
+		}
+	}
+	if resp.Status < 200 || resp.Status > 299 {
+		return fmt.Errorf("the API answered %s", resp.StatusText())
+	}
+	return nil
+}
+
+// printExchange writes a call as JSON; the Authorization header is redacted.
+func printExchange(w io.Writer, base, from, token string, r *api.Response, d *api.Diagnosis) error {
+	sent := r.Request.Header.Clone()
+	if sent == nil {
+		sent = http.Header{}
+	}
+	sent.Set("Authorization", "Bearer "+token)
+	var body any = string(r.Body)
+	if r.Kind() == api.BodyJSON {
+		body = json.RawMessage(r.Body)
+	} else if r.Kind() == api.BodyBinary {
+		body = r.Pretty()
+	}
+	doc := map[string]any{
+		"base": base, "base_from": from,
+		"request": map[string]any{"method": r.Request.MethodOrGET(), "url": r.URL,
+			"headers": transport.RedactHeader(sent), "body": r.Request.Body},
+		"response": map[string]any{"status": r.Status, "headers": r.Header, "body": body,
+			"size": r.Size, "duration_ms": r.Duration.Milliseconds()},
+	}
+	if d != nil {
+		doc["diagnosis"] = map[string]any{"summary": d.Summary, "retry_after_refresh": d.Retry,
+			"error": d.Challenge.Param("error"), "error_description": d.Challenge.Param("error_description")}
+	}
+	return writeJSON(w, doc)
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/sim"
+	"ssodesk/ui"
+)
+
+// expireKept makes the kept session of region expire now, so the next use
+// refreshes it.
+func expireKept(t *testing.T, e *cliEnv, region string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(e.dir, "state", "ssodesk", "sessions", region+".*.json"))
+	if len(files) != 1 {
+		t.Fatalf("kept sessions of %s: %v", region, files)
+	}
+	raw, _ := os.ReadFile(files[0])
+	var sess map[string]any
+	json.Unmarshal(raw, &sess)
+	sess["expiry"] = "2000-01-01T00:00:00Z"
+	raw, _ = json.Marshal(sess)
+	os.WriteFile(files[0], raw, 0o600)
+}
+
+// Three `ssodesk token` processes at once on an expiring session: the file
+// lock lets one refresh; the others take what it kept. One refresh request
+// reaches the stand-in, and all three print the same, working token.
+func TestConcurrentTokenProcessesRefreshOnce(t *testing.T) {
+	h := &sim.Hooks{}
+	e := newCLIEnvWith(t, "offline_access: true\n", sim.Options{Hooks: h})
+	if _, errOut, code := e.ssodesk("", "login", "--save"); code != 0 {
+		t.Fatal(errOut)
+	}
+	expireKept(t, e, "global")
+	before := h.Requests("global", sim.RequestTokenRefresh)
+	var wg sync.WaitGroup
+	outs, errs, codes := make([]string, 3), make([]string, 3), make([]int, 3)
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i], codes[i] = e.ssodesk("", "token")
+		}()
+	}
+	wg.Wait()
+	for i := range 3 {
+		if codes[i] != 0 || outs[i] != outs[0] {
+			t.Errorf("token %d: exit %d, same token %v\n%s", i, codes[i], outs[i] == outs[0], errs[i])
+		}
+	}
+	if n := h.Requests("global", sim.RequestTokenRefresh) - before; n != 1 {
+		t.Fatalf("the stand-in received %d refresh requests from three token processes, want 1\n%s", n, strings.Join(errs, "\n"))
+	}
+	if out, errOut, code := e.ssodesk("", "call", "GET", "me"); code != 0 {
+		t.Fatalf("the kept session does not work after the refresh: exit %d %s %s", code, out, errOut)
+	}
+}
+
+// A login whose ID token fails verification is shown (exit 1), never kept.
+// Here the global endpoint has the EU IdP issue the tokens, whose issuer this
+// configuration (the global endpoint only) does not trust.
+func TestLoginSaveKeepsNothingWhenVerificationFails(t *testing.T) {
+	e := newCLIEnvWith(t, "", sim.Options{GlobalExchangeIssuer: sim.IssuerRegional})
+	g, _ := e.sim.Region("global")
+	cfg := "client_id: " + e.sim.ClientID() + "\nbuiltin_regions: false\nregions:\n  - name: global\n    issuer: " + g.Issuer + "\ntimeouts:\n  login: 20s\n"
+	if err := os.WriteFile(e.file, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := e.ssodesk("", "login", "--save")
+	if code != exitFailed || !strings.Contains(out, "NOT verified") || !strings.Contains(errOut, "not kept: the ID token did not verify") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if files, _ := filepath.Glob(filepath.Join(e.dir, "state", "ssodesk", "sessions", "*.json")); len(files) != 0 {
+		t.Fatalf("kept %v", files)
+	}
+}
+
+// The demo never touches the user's store: with store: file configured, a
+// demo login is kept in memory, and the user's session directory stays as
+// it was.
+func TestDemoLeavesTheUsersStoreUntouched(t *testing.T) {
+	e := newCLIEnv(t, "")
+	dir := filepath.Join(e.dir, "user-sessions")
+	user := &config.Config{ClientID: "real-app", RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(),
+		Region: "global", Store: config.StoreFile, StoreDir: dir}
+	cfg := user.ForDemo(simRegions(e.sim), e.sim.ClientID())
+	com, err := demoCommon(cfg, "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := com.Login(context.Background(), ui.LoginRequest{Region: cfg.Regions[0]}, func(auth.Event) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "session kept in memory") {
+		t.Errorf("notes = %q", res.Notes)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the demo touched the user's session directory %s: %v", dir, err)
+	}
+}
