@@ -21,7 +21,8 @@ import (
 func TestNoSecretInAnyOutput(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := sim.Start(ctx, sim.Options{})
+	hooks := &sim.Hooks{}
+	s, err := sim.Start(ctx, sim.Options{Hooks: hooks})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		outputs["file: "+name] = string(b)
 	}
 
-	secrets := s.Secrets()
+	secrets := hooks.Secrets()
 	if len(secrets) < 8 {
 		t.Fatalf("the stand-in saw only %d secrets; the session did not run as planned", len(secrets))
 	}

@@ -48,8 +48,8 @@ type codeEntry struct {
 // core is the in-memory state shared by every regional provider: users,
 // auth requests, codes and tokens. All methods are safe for concurrent use.
 type core struct {
-	secrets  secretLog // every secret the token endpoints saw (for tests)
 	opts     Options
+	hooks    *Hooks            // opts.Hooks: nil outside tests
 	regions  map[string]Region // by name; fixed after Start
 	accounts []Account         // demo accounts of the configured regions
 	// providers are the zitadel providers by region (fixed after Start); the
@@ -85,6 +85,7 @@ type ssoSession struct {
 func newCore(opts Options) *core {
 	c := &core{
 		opts:          opts,
+		hooks:         opts.Hooks,
 		regions:       make(map[string]Region),
 		keys:          make(map[string]*regionKeys),
 		keysReady:     make(chan struct{}),

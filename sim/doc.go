@@ -26,15 +26,42 @@
 //   - X-Frame-Options: SameOrigin on every IdP response.
 //
 // HIMSA does not say which iss the tokens carry when the global endpoint
-// exchanges a regional code. Options.GlobalExchangeIssuer (and
-// [Sim.SetGlobalExchangeIssuer] at run time) chooses: IssuerGlobal (the
+// exchanges a regional code. Options.GlobalExchangeIssuer (and, in tests,
+// [Hooks.SetGlobalExchangeIssuer] at run time) chooses: IssuerGlobal (the
 // default) or IssuerRegional, where the global token endpoint hands the
 // request to the region's provider, so the tokens carry the regional iss
 // and signature. Only the token endpoint hands over: the global UserInfo
 // endpoint still accepts only tokens it issued itself.
 //
-// [Sim.RotateKey] gives a region a new signing key; its JWKS then publishes
-// the new and the previous key ([Sim.KeyIDs]).
+// # Test hooks
+//
+// A test that needs to reach into the stand-in passes a [Hooks] in
+// Options.Hooks:
+//
+//	h := &sim.Hooks{}
+//	s, err := sim.Start(ctx, sim.Options{Hooks: h})
+//
+// and then has:
+//
+//   - [Hooks.Secrets]: every code, code verifier, client secret, access,
+//     refresh and ID token the token endpoints received or issued, to prove
+//     an app never shows one;
+//   - [Hooks.Requests] and [Hooks.RegionRequests]: how many requests each
+//     endpoint of each region received (kinds RequestDiscovery, RequestJWKS,
+//     RequestAuthorize, RequestToken, RequestTokenRefresh, RequestTokenCode,
+//     RequestUserinfo, RequestAPI, …), counted as they arrive;
+//   - [Hooks.RotateKey]: a region gets a new signing key; its JWKS then
+//     publishes the new and the previous key ([Hooks.KeyIDs]);
+//   - [Hooks.SetGlobalExchangeIssuer], see above;
+//   - [Hooks.TamperRefresh]: refreshed ID tokens with another sub, a
+//     signature no JWKS verifies, or another region's iss and key.
+//
+// Without Hooks — `ssodesk demo` and `ssodesk sim` start the stand-in so —
+// none of that exists: nothing is counted, no copy of any token or secret is
+// kept beyond what an IdP must keep to work (its grant storage: pending
+// codes, live refresh tokens, access token IDs, SSO sessions and the
+// registered client secret), and *Sim has no method to change it at run
+// time.
 //
 // The login page is a plain HTML form (see login.go for its contract) so that
 // tests and scripts can drive it with [Browser].

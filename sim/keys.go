@@ -97,6 +97,16 @@ func (c *core) publishedKeys(region string) []*signingKey {
 	return rk.published()
 }
 
+// keyIDs lists the kids region's JWKS publishes now, current first (nil for
+// an unknown region).
+func (c *core) keyIDs(region string) []string {
+	var ids []string
+	for _, k := range c.publishedKeys(region) {
+		ids = append(ids, k.id)
+	}
+	return ids
+}
+
 // publishedKey returns the published key (of any region) with ID kid.
 func (c *core) publishedKey(kid string) (*signingKey, bool) {
 	<-c.keysReady

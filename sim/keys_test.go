@@ -52,16 +52,17 @@ func verifyWithJWKS(t *testing.T, set jose.JSONWebKeySet, raw string) error {
 }
 
 func TestRotateKey(t *testing.T) {
-	s := startSim(t, Options{Regions: []string{GlobalRegion, "eu"}})
+	h := &Hooks{}
+	s := startSim(t, Options{Regions: []string{GlobalRegion, "eu"}, Hooks: h})
 	eu := region(t, s, "eu")
 	scopes := []string{"openid", APIScope}
 	ctx := testCtx(t)
 
-	before := s.KeyIDs("eu")
+	before := h.KeyIDs("eu")
 	if len(before) != 1 || !slices.Equal(kids(fetchJWKS(t, eu)), before) {
 		t.Fatalf("KeyIDs %v, JWKS %v: want the same single key", before, kids(fetchJWKS(t, eu)))
 	}
-	globalKids := s.KeyIDs(GlobalRegion)
+	globalKids := h.KeyIDs(GlobalRegion)
 	oldProvider, err := oidc.NewProvider(ctx, eu.Issuer) // caches the old JWKS
 	if err != nil {
 		t.Fatal(err)
@@ -76,15 +77,15 @@ func TestRotateKey(t *testing.T) {
 		t.Fatalf("pre-rotation token, pre-rotation JWKS: %v", err)
 	}
 
-	newKid, err := s.RotateKey("eu")
+	newKid, err := h.RotateKey("eu")
 	if err != nil {
 		t.Fatalf("RotateKey: %v", err)
 	}
-	if want := []string{newKid, before[0]}; newKid == before[0] || !slices.Equal(s.KeyIDs("eu"), want) {
-		t.Fatalf("after rotation KeyIDs = %v, want %v", s.KeyIDs("eu"), want)
+	if want := []string{newKid, before[0]}; newKid == before[0] || !slices.Equal(h.KeyIDs("eu"), want) {
+		t.Fatalf("after rotation KeyIDs = %v, want %v", h.KeyIDs("eu"), want)
 	}
-	if !slices.Equal(s.KeyIDs(GlobalRegion), globalKids) {
-		t.Errorf("rotating eu changed the global keys: %v → %v", globalKids, s.KeyIDs(GlobalRegion))
+	if !slices.Equal(h.KeyIDs(GlobalRegion), globalKids) {
+		t.Errorf("rotating eu changed the global keys: %v → %v", globalKids, h.KeyIDs(GlobalRegion))
 	}
 
 	l2 := browserLogin(t, s, eu, "", scopes)
@@ -128,12 +129,12 @@ func TestRotateKey(t *testing.T) {
 	}
 
 	// A second rotation drops the oldest key: tokens signed with it fail.
-	third, err := s.RotateKey("eu")
+	third, err := h.RotateKey("eu")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{third, newKid}; !slices.Equal(s.KeyIDs("eu"), want) || !slices.Equal(kids(fetchJWKS(t, eu)), want) {
-		t.Errorf("after second rotation KeyIDs %v JWKS %v, want %v", s.KeyIDs("eu"), kids(fetchJWKS(t, eu)), want)
+	if want := []string{third, newKid}; !slices.Equal(h.KeyIDs("eu"), want) || !slices.Equal(kids(fetchJWKS(t, eu)), want) {
+		t.Errorf("after second rotation KeyIDs %v JWKS %v, want %v", h.KeyIDs("eu"), kids(fetchJWKS(t, eu)), want)
 	}
 	resp, body := apiGet(t, eu.API+"/me", tok1.AccessToken)
 	wantBearerError(t, resp, body, http.StatusUnauthorized, "invalid_token", "not signed by a key")
@@ -141,10 +142,10 @@ func TestRotateKey(t *testing.T) {
 		t.Errorf("API with token 2 after second rotation: %d %s", resp.StatusCode, body)
 	}
 
-	if _, err := s.RotateKey("mars"); err == nil {
+	if _, err := h.RotateKey("mars"); err == nil {
 		t.Error("RotateKey of an unknown region succeeded")
 	}
-	if ids := s.KeyIDs("mars"); ids != nil {
+	if ids := h.KeyIDs("mars"); ids != nil {
 		t.Errorf("KeyIDs(mars) = %v", ids)
 	}
 }

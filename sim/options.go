@@ -37,11 +37,18 @@ type Options struct {
 	// IssuerGlobal (the default; iss is the global issuer) or IssuerRegional
 	// (the region's provider handles the request, so iss is the regional
 	// issuer and the tokens are signed with the regional key). HIMSA does not
-	// document which one it does. See also [Sim.SetGlobalExchangeIssuer].
+	// document which one it does. Tests can switch it at run time with
+	// [Hooks.SetGlobalExchangeIssuer].
 	GlobalExchangeIssuer string
 	// APINow is the clock the stand-in API checks token expiry with; nil is
 	// time.Now. Tests move it forward instead of sleeping.
 	APINow func() time.Time
+	// Hooks, for tests only, receives the test controls of the sim: request
+	// counts, the secrets the token endpoints saw, key rotation, the global
+	// exchange issuer at run time and tampered refresh responses. Nil (the
+	// product's choice) leaves all of that out: nothing is counted or
+	// recorded. A Hooks value can belong to one Sim only.
+	Hooks *Hooks
 }
 
 // Values of Options.GlobalExchangeIssuer.

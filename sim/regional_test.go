@@ -66,8 +66,8 @@ func wantIssuedBy(t *testing.T, s *Sim, r Region, tok *oauth2.Token) {
 		if claims["iss"] != r.Issuer {
 			t.Errorf("%s iss = %v, want %s issuer %s", what, claims["iss"], r.Name, r.Issuer)
 		}
-		if !slices.Contains(s.KeyIDs(r.Name), kid) {
-			t.Errorf("%s kid %q is not one of %s's keys %v", what, kid, r.Name, s.KeyIDs(r.Name))
+		if !slices.Contains(s.c.keyIDs(r.Name), kid) {
+			t.Errorf("%s kid %q is not one of %s's keys %v", what, kid, r.Name, s.c.keyIDs(r.Name))
 		}
 	}
 }
@@ -97,7 +97,8 @@ func rawExchange(t *testing.T, l loginResult, tokenURL string) []string {
 }
 
 func TestGlobalExchangeIssuerRegional(t *testing.T) {
-	s := startSim(t, Options{Regions: []string{GlobalRegion, "eu", "us"}, GlobalExchangeIssuer: IssuerRegional})
+	h := &Hooks{}
+	s := startSim(t, Options{Regions: []string{GlobalRegion, "eu", "us"}, GlobalExchangeIssuer: IssuerRegional, Hooks: h})
 	global, eu, us := region(t, s, GlobalRegion), region(t, s, "eu"), region(t, s, "us")
 	acc := accountIn(t, s, "eu")
 	scopes := []string{"openid", "profile", "offline_access", APIScope}
@@ -186,7 +187,7 @@ func TestGlobalExchangeIssuerRegional(t *testing.T) {
 
 	// Flipped to global at run time: the global issuer again, for codes and
 	// for refresh tokens.
-	if err := s.SetGlobalExchangeIssuer(IssuerGlobal); err != nil {
+	if err := h.SetGlobalExchangeIssuer(IssuerGlobal); err != nil {
 		t.Fatal(err)
 	}
 	l4 := browserLogin(t, s, global, acc.ID, scopes)
@@ -204,10 +205,10 @@ func TestGlobalExchangeIssuerRegional(t *testing.T) {
 	}
 	wantIssuedBy(t, s, global, tok5)
 
-	if err := s.SetGlobalExchangeIssuer("eu"); err == nil {
+	if err := h.SetGlobalExchangeIssuer("eu"); err == nil {
 		t.Error("SetGlobalExchangeIssuer accepted an unknown mode")
 	}
-	if err := s.SetGlobalExchangeIssuer(IssuerRegional); err != nil {
+	if err := h.SetGlobalExchangeIssuer(IssuerRegional); err != nil {
 		t.Error(err)
 	}
 	tok6, err := refresh(t, l.conf, global.TokenURL(), tok5.RefreshToken)

@@ -46,12 +46,21 @@ type Sim struct {
 
 // Start starts every listener (all on 127.0.0.1) and returns once they
 // accept connections. The sim shuts down on Close or when ctx ends.
-func Start(ctx context.Context, opts Options) (*Sim, error) {
-	opts, err := opts.withDefaults()
-	if err != nil {
+func Start(ctx context.Context, opts Options) (_ *Sim, err error) {
+	if opts, err = opts.withDefaults(); err != nil {
 		return nil, err
 	}
 	s := &Sim{c: newCore(opts), done: make(chan struct{})}
+	if h := opts.Hooks; h != nil {
+		if err := h.attach(s.c); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				h.c.Store(nil)
+			}
+		}()
+	}
 
 	idpLs, apiLs, err := listenAll(opts)
 	if err != nil {
@@ -98,7 +107,11 @@ func Start(ctx context.Context, opts Options) (*Sim, error) {
 	}
 	for i, r := range s.regions {
 		s.serve(idpLs[i], idps[i])
-		s.serve(apiLs[i], &apiHandler{c: s.c, region: r.Name})
+		var api http.Handler = &apiHandler{c: s.c, region: r.Name}
+		if h := s.c.hooks; h != nil {
+			api = h.countAPI(r.Name, api)
+		}
+		s.serve(apiLs[i], api)
 	}
 	go func() {
 		select {
@@ -207,7 +220,11 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
 	mux.Handle("/", root)
-	return frameOptions(recordSecrets(&c.secrets, mux))
+	h := frameOptions(mux)
+	if c.hooks != nil {
+		h = c.hooks.observeIdP(c, r.Name, h)
+	}
+	return h
 }
 
 // serve runs an HTTP server on l until Close.
@@ -236,36 +253,6 @@ func (s *Sim) ClientID() string { return s.c.opts.ClientID }
 // ServiceClient returns the client-credentials client ID and secret.
 func (s *Sim) ServiceClient() (id, secret string) {
 	return s.c.opts.ServiceClientID, s.c.opts.ServiceClientSecret
-}
-
-// SetGlobalExchangeIssuer switches, at run time, who issues the tokens when
-// the global endpoint redeems a code or refresh token of a region:
-// IssuerGlobal or IssuerRegional (see Options.GlobalExchangeIssuer). Token
-// requests already being handled finish in the old mode.
-func (s *Sim) SetGlobalExchangeIssuer(mode string) error {
-	if err := validExchangeIssuer(mode); err != nil {
-		return err
-	}
-	s.c.regionalExchange.Store(mode == IssuerRegional)
-	return nil
-}
-
-// RotateKey gives region a new RSA signing key with a new kid and returns
-// that kid. Tokens issued afterwards are signed with it; the region's JWKS
-// publishes the new key and the previous one (the one before that is
-// dropped), and the API accepts tokens signed with either.
-func (s *Sim) RotateKey(region string) (newKeyID string, err error) {
-	return s.c.rotateKey(region)
-}
-
-// KeyIDs lists the kids region's JWKS publishes now, the current signing key
-// first (nil for an unknown region).
-func (s *Sim) KeyIDs(region string) []string {
-	var ids []string
-	for _, k := range s.c.publishedKeys(region) {
-		ids = append(ids, k.id)
-	}
-	return ids
 }
 
 // Close shuts every server down (waiting up to 2 s for requests in flight).
