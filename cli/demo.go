@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/signal"
 	"slices"
-	"sync"
 
 	"github.com/spf13/cobra"
 
-	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/session"
 	"ssodesk/sim"
@@ -81,7 +78,7 @@ func demoCommon(cfg *config.Config, autoAccount string) (*ui.Common, error) {
 		if err != nil {
 			return nil, err
 		}
-		com.UseSessions(session.New(cfg, com.HTTP, st), autoBrowser(autoAccount))
+		com.UseSessions(session.New(cfg, com.HTTP, st), sim.NewBrowser().Opener(autoAccount))
 	}
 	return com, nil
 }
@@ -99,26 +96,6 @@ func simRegions(s *sim.Sim) []config.Region {
 		out = append(out, config.Region{Name: r.Name, Label: label, Issuer: r.Issuer})
 	}
 	return out
-}
-
-// autoBrowser opens every login in one scripted browser of the stand-in
-// instead of a real one, as account (ID, e-mail or "first"). Like a real
-// browser it keeps the IdP's SSO cookie from login to login, so a regional
-// re-login (g) is silent; it runs one login at a time.
-func autoBrowser(account string) auth.Opener {
-	if account == "first" {
-		account = ""
-	}
-	b := sim.NewBrowser()
-	var mu sync.Mutex
-	return func(ctx context.Context, url string) error {
-		go func() {
-			mu.Lock()
-			defer mu.Unlock()
-			_, _, _ = b.Login(ctx, url, account)
-		}()
-		return nil
-	}
 }
 
 // addIssuerModeFlag adds --global-exchange-issuer: HIMSA does not say which

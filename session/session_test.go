@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -46,25 +45,14 @@ func regionOf(t *testing.T, cfg *config.Config, name string) config.Region {
 }
 
 // user is the stand-in's scripted browser, logged in as the first account
-// of region (or any account for "").
+// of region.
 func user(s *sim.Sim, region string) auth.Opener {
-	account := ""
 	for _, a := range s.Accounts() {
 		if a.Region == region {
-			account = a.ID
-			break
+			return sim.NewBrowser().Opener(a.ID)
 		}
 	}
-	b := sim.NewBrowser()
-	var mu sync.Mutex
-	return func(ctx context.Context, u string) error {
-		go func() {
-			mu.Lock()
-			defer mu.Unlock()
-			_, _, _ = b.Login(ctx, u, account)
-		}()
-		return nil
-	}
+	return sim.NewBrowser().Opener("")
 }
 
 func fileStore(t *testing.T) store.Store {

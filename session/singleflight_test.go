@@ -91,7 +91,9 @@ func TestARefreshThatChangesTheUserOrDoesNotVerifyIsRefused(t *testing.T) {
 			res := login(t, m, s, global)
 			kept, _ := st.Load("global", cfg.ClientID)
 
-			h.TamperRefresh(tc.mode)
+			if err := h.TamperRefresh(tc.mode); err != nil {
+				t.Fatal(err)
+			}
 			_, err := m.Refresh(context.Background(), res)
 			var refused *session.RefusedError
 			if !errors.As(err, &refused) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "the previous session stays") {

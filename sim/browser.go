@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 )
@@ -30,6 +31,26 @@ type Browser struct {
 func NewBrowser() *Browser {
 	jar, _ := cookiejar.New(nil) // never fails with nil options
 	return &Browser{Client: &http.Client{Jar: jar}}
+}
+
+// Opener returns a function that opens an authorize URL in b as the user
+// account would (see Login; "" or "first" = the first listed account), in
+// the background and one login at a time, like a person at one browser. It
+// has the shape of auth.Opener: the demo's --auto-account and tests log in
+// with it instead of a real browser.
+func (b *Browser) Opener(account string) func(ctx context.Context, authURL string) error {
+	if account == "first" {
+		account = ""
+	}
+	var mu sync.Mutex
+	return func(ctx context.Context, authURL string) error {
+		go func() {
+			mu.Lock()
+			defer mu.Unlock()
+			_, _, _ = b.Login(ctx, authURL, account)
+		}()
+		return nil
+	}
 }
 
 // Forget clears the Browser's cookies, including the IdP's SSO session, as
