@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"time"
 
@@ -12,8 +13,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
+	"ssodesk/explain"
 )
 
+// screen is the root's state: the screen on show.
 type screen int
 
 const (
@@ -28,7 +31,11 @@ const (
 // tickMsg refreshes the session screen's countdowns once a second.
 type tickMsg struct{ id int }
 
-// Model is the root of the TUI: a state machine over the screens.
+// Model is the root of the TUI: a router. It keeps the state (which screen,
+// which login runs), turns intents into transitions, and hands every other
+// message to the screen it is for. It never reads or writes a screen's
+// fields: it builds screens with their constructors and asks them through
+// methods.
 type Model struct {
 	com     *Common
 	keys    GlobalKeys
@@ -42,6 +49,8 @@ type Model struct {
 	compare compareModel
 
 	run        loginRun // the login in flight; run.id 0 = none
+	attempt    intent   // what started the login on screen, for a retry
+	traceFrom  screen   // where esc on the trace returns to
 	nextID     int
 	tickID     int
 	switching  bool // a switch-account login runs; the session stays until it succeeds
@@ -65,206 +74,153 @@ func New(com *Common) Model {
 	if com.Relogin == nil {
 		com.Relogin = DefaultRelogin(com.Cfg, com.HTTP, com.Store)
 	}
+	if com.WorkDir == "" {
+		com.WorkDir = workDir()
+	}
 	h := help.New()
-	h.Styles = help.DefaultStyles(com.Styles.IsDark)
+	h.Styles = com.Styles.Help
 	return Model{com: com, keys: DefaultGlobalKeys(), help: h, regions: newRegionsModel(com)}
+}
+
+// workDir is where relative file names go (the trace's HAR export).
+func workDir() string {
+	d, err := os.Getwd()
+	if err != nil {
+		return "the current directory"
+	}
+	return d
 }
 
 // Init asks the terminal for its background colour (light/dark styles) and
 // probes the regions' health.
 func (m Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.regions.Init()) }
 
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) { return m.update(msg) }
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.com.Width, m.com.Height = msg.Width, msg.Height
 		m.resize()
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.com.Styles = NewStyles(msg.IsDark())
-		m.help.Styles = help.DefaultStyles(msg.IsDark())
-		m.regions.setStyles()
-		m.session.refresh()
-		return m, nil
+		return m.restyle(NewStyles(msg.IsDark())), nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
-	case startLoginMsg:
-		return m.startLogin(LoginRequest{Region: msg.region})
+	case intent:
+		return m.transition(msg)
 	case loginEventMsg:
 		if msg.id != m.run.id {
 			return m, nil // a cancelled login's late news
 		}
-		m.login.event(msg.ev)
-		return m, m.run.next()
-	case loginDoneMsg:
-		if msg.id != m.run.id {
-			return m, nil
-		}
-		m.run = loginRun{}
-		var verr *auth.VerifyError
-		if msg.err != nil && !(errors.As(msg.err, &verr) && msg.res != nil) {
-			m.login.err = msg.err
-			return m, nil
-		}
-		// A token that fails verification is still shown, with its report.
-		return m.showSession(msg)
-	case reloginDoneMsg:
-		if msg.id != m.run.id {
-			return m, nil
-		}
-		m.run = loginRun{}
-		var verr *auth.VerifyError
-		if msg.out == nil || msg.out.Second == nil || msg.err != nil && !errors.As(msg.err, &verr) {
-			m.login.err = msg.err
-			return m, nil
-		}
-		return m.showRelogin(msg)
+		m.login, cmd = m.login.Update(msg)
+		return m, tea.Batch(cmd, m.run.next())
 	case apiResultMsg:
-		if msg.gen != m.console.gen {
-			return m, nil
-		}
-		var cmds []tea.Cmd
-		var cmd tea.Cmd
-		m.console, cmd = m.console.Update(msg)
-		cmds = append(cmds, cmd)
-		if msg.refreshed != nil { // refresh-and-retry: the session has new tokens too
-			m.session, cmd = m.session.Update(refreshedMsg{gen: m.session.gen, out: msg.refreshed})
-			cmds = append(cmds, cmd)
-		}
-		return m, tea.Batch(cmds...)
-	case traceTickMsg:
+		return m.apiResult(msg)
+	case inspectedMsg, userInfoMsg, refreshedMsg: // the session's own work, on any screen
+		m.session, cmd = m.session.Update(msg)
+		return m, cmd
+	case harSavedMsg:
+		m.trace, cmd = m.trace.Update(msg)
+		return m, cmd
+	case traceTickMsg, traceLoadedMsg:
 		if m.screen != screenTrace {
 			return m, nil // the screen was left: stop re-reading
 		}
-		var cmd tea.Cmd
-		m.trace, cmd = m.trace.Update(msg)
-		return m, cmd
 	case healthMsg:
-		var cmd tea.Cmd
 		m.regions, cmd = m.regions.Update(msg)
 		return m, cmd
 	case tickMsg:
 		if msg.id != m.tickID {
 			return m, nil
 		}
-		if m.screen == screenSession && m.session.tab == tabSummary {
-			m.session.refresh() // the access token's countdown
+		if m.screen == screenSession {
+			m.session, cmd = m.session.Update(msg) // the access token's countdown
 		}
-		return m, m.tick()
+		return m, tea.Batch(cmd, m.tick())
 	}
 	return m.updateScreen(msg)
 }
 
-func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if key.Matches(msg, m.keys.ForceQuit) {
-		m.cancelLogin()
-		return m, tea.Quit
-	}
-	// Focus guard: while a text input has focus, keys go only to it.
-	if m.screen == screenRegions && m.regions.capturesKeys() || m.screen == screenAPI && m.console.capturesKeys() ||
-		m.screen == screenTrace && m.trace.capturesKeys() {
-		return m.updateScreen(msg)
-	}
-	if key.Matches(msg, m.keys.Trace) && m.screen != screenRegions && m.screen != screenTrace && m.com.Trace != nil {
-		m.nextID++
-		m.trace = newTraceModel(m.com, m.screen, m.nextID)
-		m.screen = screenTrace
-		m.resize()
-		return m, m.trace.Init()
-	}
+// handleKey: ctrl+c always quits; a focused text input gets every other
+// key; then the global keys; then the screen's.
+func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch {
+	case key.Matches(msg, m.keys.ForceQuit):
+		return m.transition(quitMsg{})
+	case m.capturesKeys():
+		return m.updateScreen(msg)
 	case key.Matches(msg, m.keys.Quit):
-		m.cancelLogin()
-		return m, tea.Quit
+		return m.transition(quitMsg{})
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize()
 		return m, nil
-	}
-	switch m.screen {
-	case screenLogin:
-		switch {
-		case key.Matches(msg, m.login.keys.Cancel):
-			m.cancelLogin()
-			if m.switching || m.relogining {
-				what := "switch account"
-				if m.relogining {
-					what = "regional re-login"
-				}
-				m.switching, m.relogining = false, false
-				m.screen = screenSession
-				m.session.setStatus(what+" cancelled; still logged in as before", false)
-				m.resize()
-				return m, nil
-			}
-			notice := "Login cancelled; the loopback listener is closed."
-			if m.login.failed() {
-				notice = ""
-			}
-			return m.showRegions(notice), nil
-		case m.login.failed() && key.Matches(msg, m.login.keys.Retry):
-			if m.relogining {
-				return m.startRelogin(m.session.res, m.login.region)
-			}
-			return m.startLogin(m.login.req)
-		}
-	case screenSession:
-		switch {
-		case key.Matches(msg, m.session.keys.NewLogin):
-			return m.showRegions(""), nil
-		case key.Matches(msg, m.session.keys.Switch):
-			// HIMSA: forcechoose makes the IdP show its account chooser.
-			m.switching = true
-			return m.startLogin(LoginRequest{Region: m.session.res.Region, ForceChoose: true})
-		case key.Matches(msg, m.session.keys.Relogin):
-			if m.session.relogin != nil { // this is the regional session: show both again
-				m.screen = screenCompare
-				m.resize()
-				return m, nil
-			}
-			target, err := auth.ReloginTarget(m.session.res, m.com.Cfg.Regions)
-			if err != nil {
-				m.session.setStatus("no regional re-login: "+err.Error(), true)
-				return m, nil
-			}
-			return m.startRelogin(m.session.res, target)
-		case key.Matches(msg, m.session.keys.Console):
-			if m.console.res == nil || m.console.res.Claim("sub") != m.session.res.Claim("sub") ||
-				m.console.res.Region != m.session.res.Region { // a regional re-login: that region's API base
-				m.nextID++
-				m.console = newConsoleModel(m.com, m.session.res, m.nextID)
-			}
-			m.console.res = m.session.res // the freshest tokens
-			m.screen = screenAPI
-			m.resize()
-			return m, nil
-		}
-	case screenAPI:
-		if key.Matches(msg, m.console.keys.Back) {
-			m.screen = screenSession
-			m.resize()
-			return m, nil
-		}
-	case screenCompare:
-		if key.Matches(msg, m.compare.keys.Back) {
-			m.screen = screenSession
-			m.resize()
-			return m, nil
-		}
-	case screenTrace:
-		if key.Matches(msg, m.trace.keys.Back) && !m.trace.leaveDetail() {
-			m.screen = m.trace.back
-			m.resize()
-			return m, nil
-		}
-		if key.Matches(msg, m.trace.keys.Back) {
-			return m, nil
-		}
+	case key.Matches(msg, m.keys.Trace) && m.traceReachable():
+		return m.transition(openTraceMsg{})
 	}
 	return m.updateScreen(msg)
 }
 
-func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
+// capturesKeys reports whether the screen's text input has focus.
+func (m Model) capturesKeys() bool {
+	switch m.screen {
+	case screenRegions:
+		return m.regions.capturesKeys()
+	case screenAPI:
+		return m.console.capturesKeys()
+	case screenTrace:
+		return m.trace.capturesKeys()
+	}
+	return false
+}
+
+// traceReachable: t opens the trace from every screen after the picker.
+func (m Model) traceReachable() bool {
+	return m.com.Trace != nil && m.screen != screenRegions && m.screen != screenTrace
+}
+
+// transition is the root's one state machine: every change of screen, and
+// every login started or ended, happens here in answer to an intent.
+func (m Model) transition(in intent) (Model, tea.Cmd) {
+	switch in := in.(type) {
+	case quitMsg:
+		m.cancelLogin()
+		return m, tea.Quit
+	case loginRequestedMsg:
+		return m.startLogin(in, LoginRequest{Region: in.region})
+	case switchAccountMsg:
+		m.switching = true
+		return m.startLogin(in, LoginRequest{Region: in.region, ForceChoose: true})
+	case reloginRequestedMsg:
+		return m.startRelogin(in)
+	case retryLoginMsg:
+		if m.attempt == nil {
+			return m, nil
+		}
+		return m.transition(m.attempt)
+	case cancelLoginMsg:
+		return m.leaveLogin(in.failed), nil
+	case loginDoneMsg:
+		return m.loginDone(in)
+	case reloginDoneMsg:
+		return m.reloginDone(in)
+	case newLoginMsg:
+		return m.showRegions(""), nil
+	case openConsoleMsg:
+		return m.openConsole(in.res), nil
+	case openCompareMsg:
+		return m.show(screenCompare), nil
+	case openTraceMsg:
+		return m.openTrace()
+	case backMsg:
+		return m.back(), nil
+	}
+	return m, nil
+}
+
+func (m Model) updateScreen(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch m.screen {
 	case screenRegions:
@@ -283,40 +239,104 @@ func (m Model) updateScreen(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-func (m Model) startLogin(req LoginRequest) (tea.Model, tea.Cmd) {
+// show makes s the screen on show.
+func (m Model) show(s screen) Model {
+	m.screen = s
+	m.resize()
+	return m
+}
+
+func (m Model) startLogin(attempt intent, req LoginRequest) (Model, tea.Cmd) {
 	m.cancelLogin()
 	m.nextID++
 	run, cmd := startLogin(m.nextID, m.com.Login, req)
-	m.run = run
-	m.screen = screenLogin
-	m.login = newLoginModel(m.com, req)
-	m.resize()
+	m.run, m.attempt = run, attempt
+	m.login = newLoginModel(m.com, req, "")
+	m = m.show(screenLogin)
 	return m, tea.Batch(cmd, m.login.Init())
 }
 
-func (m Model) showSession(msg loginDoneMsg) (tea.Model, tea.Cmd) {
-	m.screen = screenSession
-	m.switching, m.relogining = false, false
-	m.session = newSessionModel(m.com, msg.res, msg.id)
-	switch {
-	case msg.err != nil:
-		m.session.setStatus(msg.err.Error(), true)
-	case msg.res.LoadedFrom != "":
-		m.session.setStatus(strings.Join(append([]string{"loaded the kept session (" + msg.res.LoadedFrom + ")"}, msg.res.Notes...), "; ")+
-			"; n logs in anew, s switches account", false)
-	case len(msg.res.Notes) > 0:
-		m.session.setStatus(strings.Join(msg.res.Notes, "; "), false)
+// leaveLogin ends the login screen: back to the session a switch or
+// re-login started from, else to the picker.
+func (m Model) leaveLogin(failed bool) Model {
+	m.cancelLogin()
+	if m.switching || m.relogining {
+		what := explain.If(m.relogining, "regional re-login", "switch account")
+		m.switching, m.relogining = false, false
+		m.session.setStatus(what+" cancelled; still logged in as before", false)
+		return m.show(screenSession)
 	}
-	m.resize()
+	return m.showRegions(explain.If(failed, "", "Login cancelled; the loopback listener is closed."))
+}
+
+func (m Model) loginDone(msg loginDoneMsg) (Model, tea.Cmd) {
+	if msg.id != m.run.id {
+		return m, nil // a cancelled login's late result
+	}
+	m.run = loginRun{}
+	var verr *auth.VerifyError
+	if msg.err != nil && !(errors.As(msg.err, &verr) && msg.res != nil) {
+		m.login.fail(msg.err)
+		return m, nil
+	}
+	// A token that fails verification is still shown, with its report.
+	return m.showSession(msg.id, msg.res, msg.err)
+}
+
+func (m Model) showSession(id int, res *auth.Result, err error) (Model, tea.Cmd) {
+	m.switching, m.relogining = false, false
+	m.session = newSessionModel(m.com, res, id)
+	m.session.announce(err)
 	m.tickID++
+	m = m.show(screenSession)
 	return m, tea.Batch(m.tick(), m.session.Init())
 }
 
 func (m Model) showRegions(notice string) Model {
-	m.screen = screenRegions
-	m.regions.notice = notice
-	m.resize()
+	m.regions.setNotice(notice)
+	return m.show(screenRegions)
+}
+
+// openConsole shows the API console for res's session: the one already
+// made for it (with res's fresher tokens), else a new one.
+func (m Model) openConsole(res *auth.Result) Model {
+	if m.console.serves(res) {
+		m.console.useTokens(res)
+	} else {
+		m.nextID++
+		m.console = newConsoleModel(m.com, res, m.nextID)
+	}
+	return m.show(screenAPI)
+}
+
+func (m Model) openTrace() (Model, tea.Cmd) {
+	m.nextID++
+	m.trace = newTraceModel(m.com, m.nextID)
+	m.traceFrom = m.screen
+	m = m.show(screenTrace)
+	return m, m.trace.Init()
+}
+
+// back leaves the screen for the one it was opened from.
+func (m Model) back() Model {
+	switch m.screen {
+	case screenTrace:
+		return m.show(m.traceFrom)
+	case screenAPI, screenCompare:
+		return m.show(screenSession)
+	}
 	return m
+}
+
+// apiResult ends an API call; a refresh-and-retry's new tokens go to the
+// session screen too.
+func (m Model) apiResult(msg apiResultMsg) (Model, tea.Cmd) {
+	var toConsole, toSession tea.Cmd
+	m.console, toConsole = m.console.Update(msg)
+	if msg.refreshed != nil {
+		m.session, toSession = m.session.Update(tokensRefreshedMsg{out: msg.refreshed})
+	}
+	return m, tea.Batch(toConsole, toSession)
 }
 
 func (m Model) tick() tea.Cmd {
@@ -333,6 +353,20 @@ func (m *Model) cancelLogin() {
 	m.run = loginRun{}
 }
 
+// restyle puts new styles (a light or dark background) on every screen.
+func (m Model) restyle(s *Styles) Model {
+	m.com.Styles = s
+	m.help.Styles = s.Help
+	m.regions.restyle()
+	m.login.restyle()
+	m.session.restyle()
+	m.console.restyle()
+	m.trace.restyle()
+	m.compare.restyle()
+	m.resize()
+	return m
+}
+
 // bodySize is the space left for the active screen.
 func (m Model) bodySize() (int, int) {
 	frame := m.com.Styles.App.GetHorizontalFrameSize()
@@ -347,13 +381,9 @@ func (m *Model) resize() {
 	m.regions.SetSize(w, h)
 	m.login.SetSize(w, h)
 	m.session.SetSize(w, h)
-	if m.console.res != nil {
-		m.console.SetSize(w, h)
-	}
+	m.console.SetSize(w, h)
 	m.trace.SetSize(w, h)
-	if m.compare.rel != nil {
-		m.compare.SetSize(w, h)
-	}
+	m.compare.SetSize(w, h)
 }
 
 func (m Model) headerView() string {
@@ -392,7 +422,7 @@ func (m Model) active() screenView {
 
 func (m Model) footerView() string {
 	short := m.active().helpKeys()
-	if m.screen == screenLogin || m.screen == screenSession || m.screen == screenAPI || m.screen == screenCompare {
+	if m.screen != screenRegions && m.screen != screenTrace {
 		short = append(short[:len(short):len(short)], m.keys.Trace)
 	}
 	return m.help.View(screenKeys{short: short, global: m.keys})

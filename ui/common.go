@@ -56,6 +56,9 @@ type Common struct {
 	Refresh RefreshFunc
 	// Now is the clock for relative times (tests fix it).
 	Now func() time.Time
+	// WorkDir is where relative file names (a HAR export) go; New sets it
+	// to the working directory unless a test fixes it.
+	WorkDir string
 	// HTTP is the client for every call of the run (login and API), and
 	// Trace records what it sends, redacted.
 	HTTP  *http.Client

@@ -19,40 +19,60 @@ import (
 	"ssodesk/explain"
 )
 
-// ConsoleKeys are the API console's keys.
+// ConsoleKeys are the API console's keys. Its scroller adds ↑/↓, pgup,
+// pgdown, home and end for the response.
 type ConsoleKeys struct {
-	Send    key.Binding
-	Edit    key.Binding
-	Preset  key.Binding
-	Prev    key.Binding
-	Next    key.Binding
-	Rerun   key.Binding
-	Retry   key.Binding
-	Curl    key.Binding
-	Reveal  key.Binding
-	Headers key.Binding
-	Scroll  key.Binding
-	Back    key.Binding
-	Field   key.Binding // tab between fields while editing
+	Send      key.Binding
+	Edit      key.Binding
+	Preset    key.Binding   // 1..9, for help
+	Presets   []key.Binding // 1, 2, … 9: one preset each
+	Prev      key.Binding
+	Next      key.Binding
+	Rerun     key.Binding
+	Retry     key.Binding
+	Curl      key.Binding
+	Reveal    key.Binding
+	Headers   key.Binding
+	Back      key.Binding
+	Field     key.Binding // the next field while editing
+	PrevField key.Binding
+	StopEdit  key.Binding
 }
 
 func defaultConsoleKeys() ConsoleKeys {
 	return ConsoleKeys{
-		Send:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
-		Edit:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit request")),
-		Preset:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "preset")),
-		Prev:    key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "history")),
-		Next:    key.NewBinding(key.WithKeys("]")),
-		Rerun:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "re-run")),
-		Retry:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh & retry")),
-		Curl:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
-		Reveal:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal token in curl")),
-		Headers: key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "headers")),
-		Scroll:  key.NewBinding(key.WithKeys("up", "down", "k", "j", "pgup", "pgdown", "home", "end"), key.WithHelp("↑/↓", "scroll")),
-		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Field:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
+		Send:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
+		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit request")),
+		Preset:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "preset")),
+		Presets:   digitKeys(9),
+		Prev:      key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "history")),
+		Next:      key.NewBinding(key.WithKeys("]")),
+		Rerun:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "re-run")),
+		Retry:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh & retry")),
+		Curl:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+		Reveal:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal token in curl")),
+		Headers:   key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "headers")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Field:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		PrevField: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
+		StopEdit:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop editing")),
 	}
 }
+
+func (k ConsoleKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Send, k.Preset, k.Edit, k.Retry, k.Curl, k.Reveal, k.Prev, k.Rerun, k.Headers}
+}
+
+func (k ConsoleKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Send, k.Preset, k.Edit, k.Prev, k.Rerun, k.Back},
+		{k.Retry, k.Curl, k.Reveal, k.Headers},
+		k.EditHelp(),
+	}
+}
+
+// EditHelp are the keys while a field is edited.
+func (k ConsoleKeys) EditHelp() []key.Binding { return []key.Binding{k.Send, k.Field, k.StopEdit} }
 
 // The request form's fields.
 const (
@@ -96,9 +116,7 @@ type consoleModel struct {
 	history  []callOutcome
 	shown    int // the history entry on screen; -1 none
 	gen      int
-	busy     string
-	status   string
-	bad      bool
+	status   statusLine
 	reveal   bool
 	headers  bool
 	scroll   scroller
@@ -113,12 +131,31 @@ func newConsoleModel(com *Common, res *auth.Result, gen int) consoleModel {
 		ti := textinput.New()
 		ti.Prompt = ""
 		ti.Placeholder = [numFields]string{"GET", "e.g. users", "e.g. page=1&size=20", "e.g. X-Name: value; Other: value", `e.g. {"name": "x"} (sent as JSON)`}[i]
+		ti.SetStyles(com.Styles.Input)
 		m.fields[i] = ti
 	}
 	if len(m.presets) > 0 {
 		m.load(m.presets[0])
 	}
 	return m
+}
+
+// serves reports whether the console was made for res's session (same
+// user, same region: the same API base).
+func (m consoleModel) serves(res *auth.Result) bool { return sameSession(m.res, res) }
+
+// useTokens makes the console call with res's (fresher) tokens.
+func (m *consoleModel) useTokens(res *auth.Result) { m.res = res }
+
+// restyle re-renders the form and the response with the current styles.
+func (m *consoleModel) restyle() {
+	if m.com == nil {
+		return
+	}
+	for i := range m.fields {
+		m.fields[i].SetStyles(m.com.Styles.Input)
+	}
+	m.refresh()
 }
 
 // load fills the form from a preset.
@@ -149,6 +186,9 @@ func (m consoleModel) request() (api.Request, error) {
 }
 
 func (m *consoleModel) SetSize(w, h int) {
+	if m.com == nil {
+		return // not opened yet
+	}
 	m.width, m.height = w, h
 	for i := range m.fields {
 		m.fields[i].SetWidth(max(w-12, 4))
@@ -157,13 +197,13 @@ func (m *consoleModel) SetSize(w, h int) {
 	m.refresh()
 }
 
-// formHeight is the lines above the response.
-func (m consoleModel) formHeight() int { return 3 + numFields + 1 + 1 }
+// formHeight is the lines above the response: the form and the status line.
+func (m consoleModel) formHeight() int { return lineCount(m.formView()) + 1 }
 
 // capturesKeys: while a field is edited, keys go to it.
 func (m consoleModel) capturesKeys() bool { return m.focus >= 0 }
 
-func (m *consoleModel) setStatus(s string, bad bool) { m.status, m.bad = s, bad }
+func (m *consoleModel) setStatus(s string, bad bool) { m.status.Set(s, bad) }
 
 func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -171,7 +211,7 @@ func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
 		if msg.gen != m.gen {
 			return m, nil
 		}
-		m.busy = ""
+		m.status.Done()
 		if msg.refreshed != nil {
 			m.res = msg.refreshed.Result
 		}
@@ -181,7 +221,7 @@ func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
 		}
 		m.history = append(m.history, msg.out)
 		m.shown = len(m.history) - 1
-		m.scroll.off = 0
+		m.scroll.Top()
 		m.setStatus("", false)
 		m.refresh()
 		return m, nil
@@ -198,20 +238,21 @@ func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
 }
 
 func (m consoleModel) editKey(msg tea.KeyPressMsg) (consoleModel, tea.Cmd) {
-	switch msg.String() {
-	case "esc":
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.StopEdit):
 		m.fields[m.focus].Blur()
 		m.focus = -1
 		return m, nil
-	case "tab", "shift+tab":
+	case key.Matches(msg, k.Field), key.Matches(msg, k.PrevField):
 		m.fields[m.focus].Blur()
 		d := 1
-		if msg.String() == "shift+tab" {
+		if key.Matches(msg, k.PrevField) {
 			d = numFields - 1
 		}
 		m.focus = (m.focus + d) % numFields
 		return m, m.fields[m.focus].Focus()
-	case "enter":
+	case key.Matches(msg, k.Send):
 		m.fields[m.focus].Blur()
 		m.focus = -1
 		return m.send()
@@ -223,17 +264,18 @@ func (m consoleModel) editKey(msg tea.KeyPressMsg) (consoleModel, tea.Cmd) {
 
 func (m consoleModel) navKey(msg tea.KeyPressMsg) (consoleModel, tea.Cmd) {
 	k := m.keys
+	if i := matchIndex(msg, k.Presets); i >= 0 {
+		m.loadPreset(i)
+		return m, nil
+	}
 	switch {
+	case key.Matches(msg, k.Back):
+		return m, emit(backMsg{})
 	case key.Matches(msg, k.Send):
 		return m.send()
 	case key.Matches(msg, k.Edit):
 		m.focus = fieldPath
 		return m, m.fields[m.focus].Focus()
-	case key.Matches(msg, k.Preset):
-		if i := int(msg.String()[0] - '1'); i < len(m.presets) {
-			m.load(m.presets[i])
-			m.setStatus("preset "+m.presets[i].Name+" loaded; enter sends it", false)
-		}
 	case key.Matches(msg, k.Prev):
 		m.show(m.shown - 1)
 	case key.Matches(msg, k.Next):
@@ -243,10 +285,7 @@ func (m consoleModel) navKey(msg tea.KeyPressMsg) (consoleModel, tea.Cmd) {
 			return m.call(m.history[m.shown].req, false)
 		}
 	case key.Matches(msg, k.Retry):
-		if o := m.current(); o != nil && o.diag != nil && o.diag.Retry {
-			return m.call(o.req, true)
-		}
-		m.setStatus("nothing to refresh and retry: R works after a call refused for an expired token", true)
+		return m.retry()
 	case key.Matches(msg, k.Curl):
 		return m, m.copyCurl()
 	case key.Matches(msg, k.Reveal):
@@ -255,15 +294,26 @@ func (m consoleModel) navKey(msg tea.KeyPressMsg) (consoleModel, tea.Cmd) {
 	case key.Matches(msg, k.Headers):
 		m.headers = !m.headers
 		m.refresh()
-	case key.Matches(msg, k.Scroll):
-		if !m.scroll.Page(msg.String()) {
-			d := 1
-			if msg.String() == "up" || msg.String() == "k" {
-				d = -1
-			}
-			m.scroll.ScrollTo(m.scroll.off + d)
-		}
+	default:
+		m.scroll.HandleKey(msg)
 	}
+	return m, nil
+}
+
+func (m *consoleModel) loadPreset(i int) {
+	if i < len(m.presets) {
+		m.load(m.presets[i])
+		m.setStatus("preset "+m.presets[i].Name+" loaded; enter sends it", false)
+	}
+}
+
+// retry refreshes the tokens and repeats the shown call, after a refusal
+// for an expired token.
+func (m consoleModel) retry() (consoleModel, tea.Cmd) {
+	if o := m.current(); o != nil && o.diag != nil && o.diag.Retry {
+		return m.call(o.req, true)
+	}
+	m.setStatus("nothing to refresh and retry: R works after a call refused for an expired token", true)
 	return m, nil
 }
 
@@ -272,7 +322,7 @@ func (m *consoleModel) show(i int) {
 		return
 	}
 	m.shown = i
-	m.scroll.off = 0
+	m.scroll.Top()
 	m.refresh()
 }
 
@@ -302,10 +352,8 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 		m.setStatus(err.Error(), true)
 		return m, nil
 	}
-	m.busy = fmt.Sprintf("%s %s …", strings.ToUpper(cmp.Or(req.Method, "GET")), req.Path)
-	if refreshFirst {
-		m.busy = "refreshing the tokens, then " + m.busy
-	}
+	busy := fmt.Sprintf("%s %s …", strings.ToUpper(cmp.Or(req.Method, "GET")), req.Path)
+	m.status.Working(explain.If(refreshFirst, "refreshing the tokens, then "+busy, busy))
 	gen, res, base, client, refresh := m.gen, m.res, m.base, m.com.HTTP, m.com.Refresh
 	return m, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
@@ -350,41 +398,47 @@ func (m consoleModel) copyCurl() tea.Cmd {
 // refresh re-renders the response area.
 func (m *consoleModel) refresh() {
 	s := m.com.Styles
-	o := m.current()
-	var b strings.Builder
-	switch {
+	switch o := m.current(); {
 	case o == nil:
-		b.WriteString(s.Subtle.Render("No call yet: pick a preset (1-9) or edit the request (e), then enter."))
+		m.scroll.SetContent(s.Subtle.Render("No call yet: pick a preset (1-9) or edit the request (e), then enter."))
 	case o.err != nil:
-		b.WriteString(wrap(s.Error, m.width).Render(o.err.Error()))
+		m.scroll.SetContent(wrapStyled(s.Error, o.err.Error(), m.width))
 	default:
-		r := o.resp
-		st := s.OK
-		if r.Status >= 400 {
-			st = s.Error
-		}
-		fmt.Fprintf(&b, "%s %s\n", st.Render(r.StatusText()), s.Subtle.Render(fmt.Sprintf("· %s · %d bytes · %s · call %d of %d",
-			r.Duration.Round(time.Millisecond), r.Size, cmp.Or(r.Header.Get("Content-Type"), "no content type"), m.shown+1, len(m.history))))
-		b.WriteString(s.Subtle.Render(strings.ToUpper(cmp.Or(o.req.Method, "GET"))+" "+r.URL) + "\n")
-		if d := o.diag; d != nil {
-			b.WriteString(wrap(s.Warn, m.width).Render("! "+d.Summary) + "\n")
-		}
-		if m.headers {
-			for _, k := range sortedKeys(r.Header) {
-				b.WriteString(s.Key.Render(k+": ") + explain.Printable(strings.Join(r.Header[k], ", ")) + "\n")
-			}
-		}
-		b.WriteString("\n")
-		body := explain.PrintableText(r.Pretty()) // valid JSON may still hold raw C1 controls
-		if r.Kind() == api.BodyJSON {
-			body = highlightJSON(body, s)
-		}
-		b.WriteString(hardWrapLines(body, m.width))
+		m.scroll.SetContent(m.responseView(o))
 	}
-	m.scroll.SetContent(b.String())
 }
 
-func (m consoleModel) View() string {
+// responseView draws a call's outcome: status, URL, diagnosis, headers
+// (when asked) and the body, coloured when JSON and wrapped to be seen whole.
+func (m consoleModel) responseView(o *callOutcome) string {
+	s, r := m.com.Styles, o.resp
+	var b strings.Builder
+	st := s.OK
+	if r.Status >= 400 {
+		st = s.Error
+	}
+	fmt.Fprintf(&b, "%s %s\n", st.Render(r.StatusText()), s.Subtle.Render(fmt.Sprintf("· %s · %d bytes · %s · call %d of %d",
+		r.Duration.Round(time.Millisecond), r.Size, cmp.Or(r.Header.Get("Content-Type"), "no content type"), m.shown+1, len(m.history))))
+	b.WriteString(s.Subtle.Render(strings.ToUpper(cmp.Or(o.req.Method, "GET"))+" "+r.URL) + "\n")
+	if d := o.diag; d != nil {
+		b.WriteString(wrapStyled(s.Warn, "! "+d.Summary, m.width) + "\n")
+	}
+	if m.headers {
+		for _, k := range sortedKeys(r.Header) {
+			b.WriteString(s.Key.Render(k+": ") + explain.Printable(strings.Join(r.Header[k], ", ")) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	body := explain.PrintableText(r.Pretty()) // valid JSON may still hold raw C1 controls
+	if r.Kind() == api.BodyJSON {
+		body = highlightJSON(body, s)
+	}
+	b.WriteString(hardWrap(body, m.width))
+	return b.String()
+}
+
+// formView draws the API base, the presets and the request form.
+func (m consoleModel) formView() string {
 	s := m.com.Styles
 	var b strings.Builder
 	if m.baseErr != nil {
@@ -393,53 +447,32 @@ func (m consoleModel) View() string {
 		b.WriteString(s.Key.Render("API base  ") + s.Value.Render(m.base) + s.Subtle.Render("  from the "+m.baseFrom) + "\n")
 	}
 	var ps []string
-	for i, p := range m.presets {
-		if i < 9 {
-			ps = append(ps, fmt.Sprintf("%d %s", i+1, p.Name))
-		}
+	for i, p := range m.presets[:min(len(m.presets), 9)] {
+		ps = append(ps, fmt.Sprintf("%d %s", i+1, p.Name))
 	}
-	b.WriteString(s.Key.Render("Presets   ") + s.Value.Render(strings.Join(ps, " · ")) + "\n\n")
+	b.WriteString(s.Key.Render("Presets   ") + s.Value.Render(strings.Join(ps, " · ")) + "\n")
 	for i, f := range m.fields {
-		label := fmt.Sprintf("%-9s ", fieldNames[i])
+		label := s.Key.Render(fmt.Sprintf("%-9s ", fieldNames[i]))
 		if i == m.focus {
-			b.WriteString(s.Cursor.Render(label) + f.View() + "\n")
-		} else {
-			b.WriteString(s.Key.Render(label) + f.View() + "\n")
+			label = s.Cursor.Render(fmt.Sprintf("%-9s ", fieldNames[i]))
 		}
+		b.WriteString("\n" + label + f.View())
 	}
-	switch {
-	case m.busy != "":
-		b.WriteString(s.Spinner.Render("… ") + s.Text.Render(m.busy))
-	case m.status != "" && m.bad:
-		b.WriteString(s.Error.Render(m.status))
-	case m.status != "":
-		b.WriteString(s.OK.Render(m.status))
-	}
-	b.WriteString("\n")
-	b.WriteString(fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()))
 	return b.String()
 }
 
-func (m consoleModel) helpKeys() []key.Binding {
-	k := m.keys
-	if m.capturesKeys() {
-		return []key.Binding{k.Send, k.Field, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop editing"))}
+func (m consoleModel) View() string {
+	if m.com == nil {
+		return ""
 	}
-	return []key.Binding{k.Send, k.Preset, k.Edit, k.Retry, k.Curl, k.Reveal, k.Prev, k.Rerun, k.Headers, k.Scroll, k.Back}
+	return m.formView() + "\n" + m.status.View(m.com.Styles, m.width) + "\n" + fit(m.scroll.View(), max(m.width, 1), m.scroll.Height())
 }
 
-// hardWrapLines breaks each line at width (for long JSON strings and text).
-func hardWrapLines(s string, width int) string {
-	if width <= 0 {
-		return s
+func (m consoleModel) helpKeys() []key.Binding {
+	if m.capturesKeys() {
+		return m.keys.EditHelp()
 	}
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if len(l) > width && !strings.Contains(l, "\x1b") {
-			lines[i] = hardWrap(l, width)
-		}
-	}
-	return strings.Join(lines, "\n")
+	return append(append(m.keys.ShortHelp(), m.scroll.Keys().ShortHelp()...), m.keys.Back)
 }
 
 func sortedKeys(h http.Header) []string {

@@ -42,7 +42,7 @@ func consoleAt(t *testing.T, a *testAPI) Model {
 	res.Claims["api"] = a.srv.URL + "/v1"
 	m := sessionAt(t, 100, 34, res)
 	m.com.HTTP = a.srv.Client()
-	m, _ = press(m, "a")
+	m, _ = intend(t, m, "a")
 	if m.screen != screenAPI {
 		t.Fatalf("a: screen %v", m.screen)
 	}
@@ -58,7 +58,7 @@ func send(t *testing.T, m Model, k string) Model {
 			return step(m, r)
 		}
 	}
-	t.Fatalf("%q started no call; status %q", k, m.console.status)
+	t.Fatalf("%q started no call; status %+v", k, m.console.status)
 	return m
 }
 
@@ -147,7 +147,7 @@ func TestConsoleHistoryRerunAndCurl(t *testing.T) {
 		}
 	}
 	// esc returns to the session.
-	m, _ = press(m, "esc")
+	m, _ = intend(t, m, "esc")
 	if m.screen != screenSession {
 		t.Errorf("esc: screen %v", m.screen)
 	}

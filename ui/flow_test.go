@@ -71,6 +71,7 @@ func TestFlowAgainstStandIn(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'R', Text: "R"})
 	waitFor(t, tm, "call 3 of 3")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	waitFor(t, tm, "Code prefix") // esc's intent comes back through a Cmd: wait for the session
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 

@@ -1,6 +1,9 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
 
 // GlobalKeys work on every screen (unless a text input has focus).
 type GlobalKeys struct {
@@ -20,6 +23,12 @@ func DefaultGlobalKeys() GlobalKeys {
 	}
 }
 
+func (k GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{k.Help, k.Quit} }
+
+func (k GlobalKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Trace, k.Help, k.Quit, k.ForceQuit}}
+}
+
 // screenKeys joins a screen's bindings with the global ones for help.Model.
 type screenKeys struct {
 	short  []key.Binding
@@ -27,9 +36,50 @@ type screenKeys struct {
 }
 
 func (k screenKeys) ShortHelp() []key.Binding {
-	return append(append([]key.Binding{}, k.short...), k.global.Help, k.global.Quit)
+	return append(append([]key.Binding{}, k.short...), k.global.ShortHelp()...)
 }
 
 func (k screenKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{k.short, {k.global.Trace, k.global.Help, k.global.Quit, k.global.ForceQuit}}
+	return append([][]key.Binding{k.short}, k.global.FullHelp()...)
+}
+
+// ScrollKeys move a scroller: by line, by page, to either end.
+type ScrollKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+}
+
+func defaultScrollKeys() ScrollKeys {
+	return ScrollKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "page")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown")),
+		Top:      key.NewBinding(key.WithKeys("home"), key.WithHelp("home/end", "top/bottom")),
+		Bottom:   key.NewBinding(key.WithKeys("end")),
+	}
+}
+
+func (k ScrollKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.PageUp} }
+
+func (k ScrollKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down}, {k.PageUp, k.Top}}
+}
+
+// matchIndex returns the index of the binding in bs that msg matches, or -1.
+func matchIndex(msg tea.KeyPressMsg, bs []key.Binding) int {
+	for i, b := range bs {
+		if key.Matches(msg, b) {
+			return i
+		}
+	}
+	return -1
+}
+
+// digitKeys returns bindings for the digits 1..n, one each, in order.
+func digitKeys(n int) []key.Binding {
+	bs := make([]key.Binding, n)
+	for i := range bs {
+		bs[i] = key.NewBinding(key.WithKeys(string(rune('1' + i))))
+	}
+	return bs
 }

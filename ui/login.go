@@ -21,6 +21,17 @@ type LoginKeys struct {
 	Retry  key.Binding
 }
 
+func defaultLoginKeys() LoginKeys {
+	return LoginKeys{
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
+		Retry:  key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "retry")),
+	}
+}
+
+func (k LoginKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Cancel, k.Copy} }
+func (k LoginKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Cancel, k.Copy, k.Retry}} }
+
 // loginModel shows a login in progress, step by step.
 type loginModel struct {
 	com      *Common
@@ -37,26 +48,34 @@ type loginModel struct {
 	height   int
 }
 
-func newLoginModel(com *Common, req LoginRequest) loginModel {
+// newLoginModel shows the login of req; title, when set, replaces the
+// usual "Logging in at …".
+func newLoginModel(com *Common, req LoginRequest, title string) loginModel {
 	return loginModel{
 		com:    com,
 		req:    req,
+		title:  title,
 		region: req.Region,
 		done:   map[auth.Step]auth.Event{},
 		spin:   spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(com.Styles.Spinner)),
-		keys: LoginKeys{
-			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-			Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
-			Retry:  key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "retry")),
-		},
+		keys:   defaultLoginKeys(),
 	}
 }
 
 func (m *loginModel) SetSize(w, h int) { m.width, m.height = w, h }
 
+func (m *loginModel) restyle() {
+	if m.com != nil {
+		m.spin.Style = m.com.Styles.Spinner
+	}
+}
+
 func (m loginModel) Init() tea.Cmd { return m.spin.Tick }
 
 func (m loginModel) failed() bool { return m.err != nil }
+
+// fail shows why the login ended.
+func (m *loginModel) fail(err error) { m.err = err }
 
 // event records one progress event.
 func (m *loginModel) event(ev auth.Event) {
@@ -73,6 +92,8 @@ func (m *loginModel) event(ev auth.Event) {
 
 func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
 	switch msg := msg.(type) {
+	case loginEventMsg:
+		m.event(msg.ev)
 	case spinner.TickMsg:
 		if m.failed() {
 			return m, nil
@@ -81,7 +102,12 @@ func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case tea.KeyPressMsg:
-		if key.Matches(msg, m.keys.Copy) && m.authURL != "" {
+		switch {
+		case key.Matches(msg, m.keys.Cancel):
+			return m, emit(cancelLoginMsg{failed: m.failed()})
+		case m.failed() && key.Matches(msg, m.keys.Retry):
+			return m, emit(retryLoginMsg{})
+		case key.Matches(msg, m.keys.Copy) && m.authURL != "":
 			return m, tea.SetClipboard(m.authURL)
 		}
 	}
@@ -99,25 +125,12 @@ func (m loginModel) View() string {
 		title = m.title
 	}
 	b.WriteString(s.Title.Render(title) + " " + s.Subtle.Render(m.region.Issuer) + "\n\n")
-	pendingShown := false
-	for _, step := range auth.Steps {
-		ev, ok := m.done[step]
-		switch {
-		case ok:
-			b.WriteString(s.OK.Render("✓ ") + s.Text.Render(ev.Msg) + "\n")
-		case m.failed() && !pendingShown:
-			pendingShown = true
-			b.WriteString(s.Error.Render("✗ "+step.Pending()) + "\n")
-		case !pendingShown:
-			pendingShown = true
-			b.WriteString(m.spin.View() + " " + s.Text.Render(step.Pending()+"…") + "\n")
-		}
-	}
+	b.WriteString(m.stepsView())
 	for _, w := range m.warnings {
-		b.WriteString(wrap(s.Warn, m.width).Render("! "+w) + "\n")
+		b.WriteString(wrapStyled(s.Warn, "! "+w, m.width) + "\n")
 	}
 	if m.err != nil {
-		b.WriteString("\n" + wrap(s.Error, m.width).Render(explainLoginError(m.err)) + "\n")
+		b.WriteString("\n" + wrapStyled(s.Error, explainLoginError(m.err), m.width) + "\n")
 		b.WriteString(s.Subtle.Render("t shows every HTTP exchange of this login, to see which one failed.") + "\n")
 	}
 	if m.authURL != "" {
@@ -127,11 +140,32 @@ func (m loginModel) View() string {
 	return b.String()
 }
 
+// stepsView lists the steps done, then the one waited for (or failed).
+func (m loginModel) stepsView() string {
+	s := m.com.Styles
+	var b strings.Builder
+	pendingShown := false
+	for _, step := range auth.Steps {
+		ev, ok := m.done[step]
+		switch {
+		case ok:
+			b.WriteString(s.OK.Render("✓ ") + s.Text.Render(ev.Msg) + "\n")
+		case pendingShown:
+		case m.failed():
+			b.WriteString(s.Error.Render("✗ "+step.Pending()) + "\n")
+		default:
+			b.WriteString(m.spin.View() + " " + s.Text.Render(step.Pending()+"…") + "\n")
+		}
+		pendingShown = pendingShown || !ok
+	}
+	return b.String()
+}
+
 func (m loginModel) helpKeys() []key.Binding {
 	if m.failed() {
 		return []key.Binding{m.keys.Retry, m.keys.Cancel}
 	}
-	return []key.Binding{m.keys.Cancel, m.keys.Copy}
+	return m.keys.ShortHelp()
 }
 
 // explainLoginError turns a login error into one plain sentence or two.
@@ -146,18 +180,4 @@ func explainLoginError(err error) string {
 		return "Login cancelled."
 	}
 	return fmt.Sprintf("Login failed: %v", err)
-}
-
-// hardWrap breaks s every width cells so a long URL stays whole on screen.
-func hardWrap(s string, width int) string {
-	if width <= 0 || len(s) <= width {
-		return s
-	}
-	var b strings.Builder
-	for len(s) > width {
-		b.WriteString(s[:width] + "\n")
-		s = s[width:]
-	}
-	b.WriteString(s)
-	return b.String()
 }

@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"ssodesk/config"
 	"ssodesk/health"
@@ -33,6 +32,8 @@ func (i regionItem) Description() string {
 	}
 	return i.r.Issuer + "  " + i.health
 }
+
+func (i regionItem) FilterValue() string { return i.r.Name + " " + i.r.Label + " " + i.r.Issuer }
 
 // healthText says a probe result in a few words.
 func healthText(r health.Result) string {
@@ -60,7 +61,6 @@ func healthCmd(c *health.Cache, refresh bool) tea.Cmd {
 		return healthMsg{c.Get(ctx)}
 	}
 }
-func (i regionItem) FilterValue() string { return i.r.Name + " " + i.r.Label + " " + i.r.Issuer }
 
 // RegionKeys are the region picker's own keys (the list adds navigation).
 type RegionKeys struct {
@@ -70,8 +70,19 @@ type RegionKeys struct {
 	Health key.Binding
 }
 
-// startLoginMsg asks the root model to log in at a region.
-type startLoginMsg struct{ region config.Region }
+func defaultRegionKeys() RegionKeys {
+	return RegionKeys{
+		Login:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "log in")),
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Health: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "check health")),
+	}
+}
+
+func (k RegionKeys) ShortHelp() []key.Binding { return []key.Binding{k.Login, k.Up, k.Down} }
+func (k RegionKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health}}
+}
 
 // regionsModel is the region picker.
 type regionsModel struct {
@@ -97,46 +108,52 @@ func newRegionsModel(com *Common) regionsModel {
 	l.SetStatusBarItemName("region", "regions")
 	l.DisableQuitKeybindings()
 	l.Select(sel)
-	m := regionsModel{
-		com:  com,
-		list: l,
-		keys: RegionKeys{
-			Login:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "log in")),
-			Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-			Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-			Health: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "check health")),
-		},
-	}
-	m.setStyles()
+	m := regionsModel{com: com, list: l, keys: defaultRegionKeys()}
+	m.restyle()
 	return m
 }
+
+// setNotice shows notice (why the last login ended) over the list.
+func (m *regionsModel) setNotice(notice string) { m.notice = notice }
 
 // compactBelow is the body height under which the picker drops its title,
 // status bar and issuer lines so that regions stay visible.
 const compactBelow = 12
 
 func (m *regionsModel) SetSize(w, h int) {
+	if m.com == nil {
+		return
+	}
 	if m.notice != "" {
-		h -= 1 + lipgloss.Height(wrap(m.com.Styles.Warn, w).Render(m.notice))
+		h -= 1 + len(wrapLines(m.notice, w))
 	}
 	m.compact = h < compactBelow
 	m.list.SetShowTitle(!m.compact)
 	m.list.SetShowStatusBar(!m.compact)
 	m.list.SetShowPagination(!m.compact)
 	m.list.SetShowFilter(!m.compact || m.list.SettingFilter())
-	m.setStyles()
+	m.restyle()
 	m.list.SetSize(w, max(h, 1))
 }
 
-func (m *regionsModel) setStyles() {
+// restyle takes the list's styles (items, title, status bar, paginator,
+// filter) from Styles.
+func (m *regionsModel) restyle() {
+	if m.com == nil {
+		return
+	}
+	s := m.com.Styles
 	d := list.NewDefaultDelegate()
-	d.Styles = list.NewDefaultItemStyles(m.com.Styles.IsDark)
+	d.Styles = s.ListItem
 	if m.compact {
 		d.ShowDescription = false
 		d.SetSpacing(0)
 	}
 	m.list.SetDelegate(d)
-	m.list.Styles = list.DefaultStyles(m.com.Styles.IsDark)
+	m.list.Styles = s.List
+	m.list.FilterInput.SetStyles(s.List.Filter)
+	m.list.Paginator.ActiveDot = s.List.ActivePaginationDot.String()
+	m.list.Paginator.InactiveDot = s.List.InactivePaginationDot.String()
 }
 
 // capturesKeys reports whether a text input (the filter) has focus.
@@ -154,30 +171,36 @@ func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
 	if hm, ok := msg.(healthMsg); ok {
 		return m, m.setHealth(hm.results)
 	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && !m.capturesKeys() && key.Matches(k, m.keys.Health) && m.com.Health != nil {
-		for i, it := range m.list.Items() {
-			ri := it.(regionItem)
-			ri.health = "… checking"
-			m.list.SetItem(i, ri)
+	if k, ok := msg.(tea.KeyPressMsg); ok && !m.capturesKeys() {
+		switch {
+		case key.Matches(k, m.keys.Health) && m.com.Health != nil:
+			return m, m.checkHealth()
+		case key.Matches(k, m.keys.Login):
+			if it, ok := m.list.SelectedItem().(regionItem); ok {
+				return m, emit(loginRequestedMsg{region: it.r})
+			}
+			return m, nil
 		}
-		return m, healthCmd(m.com.Health, true)
-	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && !m.capturesKeys() && key.Matches(k, m.keys.Login) {
-		if it, ok := m.list.SelectedItem().(regionItem); ok {
-			r := it.r
-			return m, func() tea.Msg { return startLoginMsg{region: r} }
-		}
-		return m, nil
 	}
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(msg)
 	return m, cmd
 }
 
+// checkHealth probes every region again, marking the rows meanwhile.
+func (m *regionsModel) checkHealth() tea.Cmd {
+	for i, it := range m.list.Items() {
+		ri := it.(regionItem)
+		ri.health = "… checking"
+		m.list.SetItem(i, ri)
+	}
+	return healthCmd(m.com.Health, true)
+}
+
 func (m regionsModel) View() string {
 	v := m.list.View()
 	if m.notice != "" {
-		v = wrap(m.com.Styles.Warn, m.list.Width()).Render(m.notice) + "\n\n" + v
+		v = wrapStyled(m.com.Styles.Warn, m.notice, m.list.Width()) + "\n\n" + v
 	}
 	return v
 }

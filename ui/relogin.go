@@ -3,14 +3,15 @@ package ui
 import (
 	"cmp"
 	"context"
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
-	"ssodesk/config"
 	"ssodesk/explain"
 )
 
@@ -21,86 +22,93 @@ type reloginDoneMsg struct {
 	err error
 }
 
-// startRelogin runs a regional re-login after first at target (HIMSA 2a)
-// on the login screen; first's session stays until it succeeds.
-func (m Model) startRelogin(first *auth.Result, target config.Region) (tea.Model, tea.Cmd) {
+// startRelogin runs a regional re-login after in.first at in.target
+// (HIMSA 2a) on the login screen; the first session stays until it succeeds.
+func (m Model) startRelogin(in reloginRequestedMsg) (Model, tea.Cmd) {
 	m.cancelLogin()
 	m.nextID++
-	id, relogin := m.nextID, m.com.Relogin
+	id, relogin, first := m.nextID, m.com.Relogin, in.first
 	run, cmd := startRun(id, func(ctx context.Context, progress func(auth.Event)) tea.Msg {
 		out, err := relogin(ctx, first, progress)
 		return reloginDoneMsg{id: id, out: out, err: err}
 	})
-	m.run, m.relogining = run, true
-	m.screen = screenLogin
-	m.login = newLoginModel(m.com, LoginRequest{Region: target})
-	m.login.title = "Regional re-login at " + target.Name + " (HIMSA 2a): prompt=none first"
-	m.resize()
+	m.run, m.attempt, m.relogining = run, in, true
+	m.login = newLoginModel(m.com, LoginRequest{Region: in.target}, "Regional re-login at "+in.target.Name+" (HIMSA 2a): prompt=none first")
+	m = m.show(screenLogin)
 	return m, tea.Batch(cmd, m.login.Init())
 }
 
-// showRelogin makes the re-login's second session the current one (the
+// reloginDone makes the re-login's second session the current one (the
 // first one is dropped, as the regional app would) and shows both side by
 // side.
-func (m Model) showRelogin(msg reloginDoneMsg) (tea.Model, tea.Cmd) {
-	next, cmd := m.showSession(loginDoneMsg{id: msg.id, res: msg.out.Second, err: msg.err})
-	m = next.(Model)
-	m.session.relogin = msg.out
-	m.session.refresh()
-	m.compare = newCompareModel(m.com, msg.out)
-	if msg.err != nil {
-		m.compare.status, m.compare.statusBad = msg.err.Error(), true
+func (m Model) reloginDone(msg reloginDoneMsg) (Model, tea.Cmd) {
+	if msg.id != m.run.id {
+		return m, nil
 	}
-	m.screen = screenCompare
-	m.resize()
-	return m, cmd
+	m.run = loginRun{}
+	var verr *auth.VerifyError
+	if msg.out == nil || msg.out.Second == nil || msg.err != nil && !errors.As(msg.err, &verr) {
+		m.login.fail(msg.err)
+		return m, nil
+	}
+	m, cmd := m.showSession(msg.id, msg.out.Second, msg.err)
+	m.session.setRelogin(msg.out)
+	m.compare = newCompareModel(m.com, msg.out, msg.err)
+	return m.show(screenCompare), cmd
 }
 
-// CompareKeys are the side-by-side view's keys.
+// CompareKeys are the side-by-side view's keys. Its scroller adds ↑/↓,
+// pgup, pgdown, home and end.
 type CompareKeys struct {
 	Back key.Binding
-	Up   key.Binding
-	Down key.Binding
-	Page key.Binding
 }
+
+func (k CompareKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Back} }
+func (k CompareKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Back}} }
 
 // compareModel shows the two sessions of a regional re-login side by side.
 type compareModel struct {
-	com       *Common
-	keys      CompareKeys
-	rel       *auth.Relogin
-	scroll    scroller
-	status    string
-	statusBad bool
-	width     int
-	height    int
+	com    *Common
+	keys   CompareKeys
+	rel    *auth.Relogin
+	scroll scroller
+	status statusLine
+	width  int
+	height int
 }
 
-func newCompareModel(com *Common, rel *auth.Relogin) compareModel {
-	return compareModel{com: com, rel: rel, scroll: newScroller(), keys: CompareKeys{
+// newCompareModel shows rel; err is a verification that failed.
+func newCompareModel(com *Common, rel *auth.Relogin, err error) compareModel {
+	m := compareModel{com: com, rel: rel, scroll: newScroller(), keys: CompareKeys{
 		Back: key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "regional session")),
-		Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Page: key.NewBinding(key.WithKeys("pgup", "pgdown", "home", "end"), key.WithHelp("pgup/pgdn", "page")),
 	}}
+	if err != nil {
+		m.status.Set(err.Error(), true)
+	}
+	return m
 }
 
 func (m *compareModel) SetSize(w, h int) {
+	if m.rel == nil {
+		return
+	}
 	m.width, m.height = w, h
 	m.scroll.SetSize(w, h-1) // the status line
 	m.scroll.SetContent(m.render())
 }
 
+func (m *compareModel) restyle() {
+	if m.rel != nil {
+		m.scroll.SetContent(m.render())
+	}
+}
+
 func (m compareModel) Update(msg tea.Msg) (compareModel, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(k, m.keys.Up):
-			m.scroll.ScrollTo(m.scroll.off - 1)
-		case key.Matches(k, m.keys.Down):
-			m.scroll.ScrollTo(m.scroll.off + 1)
-		case key.Matches(k, m.keys.Page):
-			m.scroll.Page(k.String())
+		if key.Matches(k, m.keys.Back) {
+			return m, emit(backMsg{})
 		}
+		m.scroll.HandleKey(k)
 	}
 	return m, nil
 }
@@ -109,20 +117,11 @@ func (m compareModel) View() string {
 	if m.rel == nil {
 		return ""
 	}
-	s := m.com.Styles
-	status := ""
-	if m.status != "" {
-		st := s.OK
-		if m.statusBad {
-			st = s.Error
-		}
-		status = st.Render(m.status)
-	}
-	return fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n" + status
+	return fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n" + m.status.View(m.com.Styles, m.width)
 }
 
 func (m compareModel) helpKeys() []key.Binding {
-	return []key.Binding{m.keys.Back, m.keys.Up, m.keys.Down, m.keys.Page}
+	return append([]key.Binding{m.keys.Back}, m.scroll.Keys().ShortHelp()...)
 }
 
 // The side-by-side table: row labels, two value columns, and a mark
@@ -137,87 +136,88 @@ const (
 // render builds the side-by-side view.
 func (m compareModel) render() string {
 	s, rel := m.com.Styles, m.rel
-	first, second := rel.First, rel.Second
 	region := explain.Region(rel.Region.Name)
-	col := max((m.width-labelWidth-markWidth-3)/2, 8)
-	var lines []string
-	add := func(l ...string) { lines = append(lines, l...) }
-	// row renders a label, two cells cut to the column width, and a mark.
-	row := func(label string, a, b cell, mark string) {
-		line := s.Key.Render(pad(label, labelWidth)) + " " + a.render(col) + " " + b.render(col)
-		switch mark {
-		case "":
-		case markSame:
-			line += " " + s.OK.Render(mark)
-		default:
-			line += " " + s.Error.Render(mark)
-		}
-		add(line)
+	t := &sideBySide{s: s, col: max((m.width-labelWidth-markWidth-3)/2, 8)}
+	t.add(s.Title.Render("Regional re-login (HIMSA 2a): the global endpoint, then the "+region+" IdP"), "")
+	sessionRows(t, rel)
+	t.add("", s.Title.Render("Attempts at the "+region+" IdP"))
+	for _, a := range rel.Attempts {
+		t.add(wrapLines(attemptLine(s, a), m.width)...)
 	}
-	same := func(a, b string) string {
-		if a == b {
-			return markSame
-		}
-		return markDiffers
-	}
-	v := func(text string) cell { return cell{text: text, st: s.Value} }
+	t.add("")
+	t.add(paragraph(s.Text, rel.Story(), m.width)...)
+	t.add(paragraph(s.Subtle, "The first session was dropped, as the regional app would; esc continues with the regional one (g here again).", m.width)...)
+	return strings.Join(t.lines, "\n")
+}
 
-	add(s.Title.Render("Regional re-login (HIMSA 2a): the global endpoint, then the "+region+" IdP"), "")
-	row("", cell{text: "First login", st: s.Title}, cell{text: "Second login", st: s.Title}, "")
-	row("", cell{text: "through the " + first.Region.Name + " endpoint", st: s.Subtle}, cell{text: "at the " + region + " IdP, new code + PKCE", st: s.Subtle}, "")
-	row("Endpoint", v(first.Region.Name+"  "+first.Region.Issuer), v(second.Region.Name+"  "+second.Region.Issuer), "")
-	row("Region", v(orDash(first.CodeRegion)+" (code prefix)"), v(orDash(second.CodeRegion)+" (code prefix)"), same(first.CodeRegion, second.CodeRegion))
-	row("Exchanged at", v(orDash(first.ExchangedAt.Name)), v(orDash(second.ExchangedAt.Name)), "")
-	row("Issuer", v(first.Issuer+" ("+cmp.Or(first.IssuerRegion(), "?")+")"), v(second.Issuer+" ("+cmp.Or(second.IssuerRegion(), "?")+")"), "")
+// sideBySide accumulates the lines of the side-by-side table.
+type sideBySide struct {
+	s     *Styles
+	col   int // the width of each value column
+	lines []string
+}
+
+func (t *sideBySide) add(l ...string) { t.lines = append(t.lines, l...) }
+
+// row adds a label, two cells cut to the column width, and a mark.
+func (t *sideBySide) row(label string, a, b cell, mark string) {
+	line := t.s.Key.Render(pad(label, labelWidth)) + " " + a.render(t.col) + " " + b.render(t.col)
+	switch {
+	case mark == markSame:
+		line += " " + t.s.OK.Render(mark)
+	case mark != "":
+		line += " " + t.s.Error.Render(mark)
+	}
+	t.add(line)
+}
+
+// value is a cell in the value style.
+func (t *sideBySide) value(text string) cell { return cell{text: text, st: t.s.Value} }
+
+func same(a, b string) string { return explain.If(a == b, markSame, markDiffers) }
+
+// sessionRows compares the two sessions, row by row.
+func sessionRows(t *sideBySide, rel *auth.Relogin) {
+	s, first, second, v := t.s, rel.First, rel.Second, t.value
+	region := explain.Region(rel.Region.Name)
+	t.row("", cell{text: "First login", st: s.Title}, cell{text: "Second login", st: s.Title}, "")
+	t.row("", cell{text: "through the " + first.Region.Name + " endpoint", st: s.Subtle}, cell{text: "at the " + region + " IdP, new code + PKCE", st: s.Subtle}, "")
+	t.row("Endpoint", v(first.Region.Name+"  "+first.Region.Issuer), v(second.Region.Name+"  "+second.Region.Issuer), "")
+	t.row("Region", v(orDash(first.CodeRegion)+" (code prefix)"), v(orDash(second.CodeRegion)+" (code prefix)"), same(first.CodeRegion, second.CodeRegion))
+	t.row("Exchanged at", v(orDash(first.ExchangedAt.Name)), v(orDash(second.ExchangedAt.Name)), "")
+	t.row("Issuer", v(first.Issuer+" ("+cmp.Or(first.IssuerRegion(), "?")+")"), v(second.Issuer+" ("+cmp.Or(second.IssuerRegion(), "?")+")"), "")
 	for _, c := range []string{"sub", "tenantid", "api"} {
 		a, b := explain.Printable(first.Claim(c)), explain.Printable(second.Claim(c))
-		row(c, v(orDash(a)), v(orDash(b)), same(a, b))
+		t.row(c, v(orDash(a)), v(orDash(b)), same(a, b))
 	}
-	row("App host", v(cmp.Or(explain.Printable(first.AppHost), "— (no app_hosts)")), v(cmp.Or(explain.Printable(second.AppHost), "— (no app_hosts)")), "")
-	row("ID token", verdict(s, first), verdict(s, second), "")
-	row("Time taken", v(tookText(first)), v(explain.Elapsed(rel.Duration())), "")
+	t.row("App host", v(cmp.Or(explain.Printable(first.AppHost), "— (no app_hosts)")), v(cmp.Or(explain.Printable(second.AppHost), "— (no app_hosts)")), "")
+	t.row("ID token", verdict(s, first), verdict(s, second), "")
+	t.row("Time taken", v(tookText(first)), v(explain.Elapsed(rel.Duration())), "")
 	needed := cell{text: "no: silent, prompt=none", st: s.OK}
 	if rel.UserNeeded() {
 		needed = cell{text: "yes: the IdP's login page", st: s.Warn}
 	}
-	row("User needed", cell{text: "—", st: s.Subtle}, needed, "")
+	t.row("User needed", cell{text: "—", st: s.Subtle}, needed, "")
+}
 
-	add("", s.Title.Render("Attempts at the "+region+" IdP"))
-	for _, a := range rel.Attempts {
-		mark, st := "✓", s.OK
-		if a.Err != nil {
-			mark, st = "✗", s.Error
-		}
-		what := "interactive"
-		if a.Silent() {
-			what = "prompt=none"
-		}
-		line := "  " + st.Render(mark+" "+pad(what, 12)) + " " + s.Value.Render(pad(explain.Elapsed(a.Duration), 7)) + " " + s.Text.Render(explain.Printable(a.Outcome()))
-		add(strings.Split(wrap(lipgloss.NewStyle(), m.width).Render(line), "\n")...)
+// attemptLine says how one attempt at the regional IdP went.
+func attemptLine(s *Styles, a auth.Attempt) string {
+	mark, st := "✓", s.OK
+	if a.Err != nil {
+		mark, st = "✗", s.Error
 	}
-	add("")
-	add(paragraph(s.Text, rel.Story(), m.width)...)
-	add(paragraph(s.Subtle, "The first session was dropped, as the regional app would; esc continues with the regional one (g here again).", m.width)...)
-	return strings.Join(lines, "\n")
+	what := explain.If(a.Silent(), "prompt=none", "interactive")
+	return "  " + st.Render(mark+" "+pad(what, 12)) + " " + s.Value.Render(pad(explain.Elapsed(a.Duration), 7)) + " " + s.Text.Render(explain.Printable(a.Outcome()))
 }
 
 // paragraph wraps text at spaces only, so a URL such as
 // https://app-eu.example.com stays whole, and styles each line.
 func paragraph(st lipgloss.Style, text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		switch {
-		case line == "":
-			line = w
-		case lipgloss.Width(line)+1+lipgloss.Width(w) <= width:
-			line += " " + w
-		default:
-			lines = append(lines, st.Render(line))
-			line = w
-		}
+	lines := wrapWords(text, max(width, 1))
+	for i, l := range lines {
+		lines[i] = st.Render(l)
 	}
-	return append(lines, st.Render(line))
+	return lines
 }
 
 // cell is one value of the side-by-side table.
@@ -229,7 +229,7 @@ type cell struct {
 // render cuts the cell to width and pads it.
 func (c cell) render(width int) string {
 	text := truncate(c.text, width)
-	return c.st.Render(text) + strings.Repeat(" ", max(width-lipgloss.Width(text), 0))
+	return c.st.Render(text) + strings.Repeat(" ", max(width-ansi.StringWidth(text), 0))
 }
 
 func verdict(s *Styles, r *auth.Result) cell {
@@ -248,7 +248,5 @@ func tookText(r *auth.Result) string {
 
 // pad pads s with spaces to width cells.
 func pad(s string, width int) string {
-	return s + strings.Repeat(" ", max(width-lipgloss.Width(s), 0))
+	return s + strings.Repeat(" ", max(width-ansi.StringWidth(s), 0))
 }
-
-// up writes short region names in capitals ("eu" → "EU"), as auth's story does.

@@ -43,7 +43,7 @@ func sampleRelogin(userNeeded bool) *auth.Relogin {
 func reloginAt(t *testing.T, w, h int, rel *auth.Relogin) Model {
 	t.Helper()
 	m := sessionAt(t, w, h, rel.First)
-	m, cmd := press(m, "g")
+	m, cmd := intend(t, m, "g")
 	if m.screen != screenLogin || !m.relogining || cmd == nil {
 		t.Fatalf("g: screen %v relogining %v", m.screen, m.relogining)
 	}
@@ -63,13 +63,13 @@ func TestReloginShowsBothSessions(t *testing.T) {
 		"5f0c2a9e-0001                        5f0c2a9e-0001                        ✓ same", "no: silent, prompt=none", "✓ prompt=none", "412ms", "3.2s", "https://app-eu.example.com",
 		"signed the user in silently (prompt=none)")
 	// esc: the regional session (the first one was dropped); g shows both again.
-	m, _ = press(m, "esc")
+	m, _ = intend(t, m, "esc")
 	if m.screen != screenSession || m.session.res != rel.Second {
 		t.Fatalf("esc: screen %v, session of %s", m.screen, m.session.res.Region.Name)
 	}
 	wantAll(t, screenText(m), "Exchanged at   eu  https://idp-eu.himsa-sso.com", "App host       https://app-eu.example.com",
 		"This is the session of a regional re-login; g shows it side by side")
-	m, _ = press(m, "g")
+	m, _ = intend(t, m, "g")
 	if m.screen != screenCompare {
 		t.Fatalf("g on the regional session: screen %v", m.screen)
 	}
@@ -94,15 +94,15 @@ func TestReloginRefusedAndCancelled(t *testing.T) {
 
 	// esc while it runs: back to the first session, untouched.
 	m = sessionAt(t, 100, 30, sampleResult())
-	m, _ = press(m, "g")
-	m, _ = press(m, "esc")
+	m, _ = intend(t, m, "g")
+	m, _ = intend(t, m, "esc")
 	if m.screen != screenSession || m.relogining || m.session.res.Region.Name != "global" {
 		t.Fatalf("esc: screen %v", m.screen)
 	}
 	wantAll(t, screenText(m), "regional re-login cancelled; still logged in as before")
 
 	// A failure stays on the login screen; enter retries the re-login, esc returns.
-	m, _ = press(m, "g")
+	m, _ = intend(t, m, "g")
 	id := m.run.id
 	m = step(m, reloginDoneMsg{id: id + 9, err: errors.New("stale")})
 	if m.login.failed() {
@@ -110,12 +110,12 @@ func TestReloginRefusedAndCancelled(t *testing.T) {
 	}
 	m = step(m, reloginDoneMsg{id: id, out: &auth.Relogin{}, err: errors.New("the IdP refused the code exchange at x: invalid_grant")})
 	wantAll(t, screenText(m), "Login failed: the IdP refused the code exchange at x: invalid_grant")
-	m, cmd = press(m, "enter")
+	m, cmd = intend(t, m, "enter")
 	if m.run.id == id || !m.relogining || cmd == nil {
 		t.Fatal("enter did not retry the re-login")
 	}
 	wantAll(t, screenText(m), "Regional re-login at eu")
-	m, _ = press(m, "esc")
+	m, _ = intend(t, m, "esc")
 	if m.screen != screenSession || m.session.res.Region.Name != "global" {
 		t.Fatal("the first session was lost after a failed re-login")
 	}

@@ -25,14 +25,15 @@ const (
 
 var tabNames = []string{"Summary", "ID token", "Access token", "Refresh token", "UserInfo", "Raw"}
 
-// SessionKeys are the session screen's keys.
+// SessionKeys are the session screen's keys. Its scroller adds pgup,
+// pgdown, home and end.
 type SessionKeys struct {
 	NextTab  key.Binding
 	PrevTab  key.Binding
-	Tabs     key.Binding // 1..6
+	Tabs     key.Binding   // 1..6, for help
+	GoTab    []key.Binding // 1, 2, … 6: one tab each
 	Up       key.Binding
 	Down     key.Binding
-	Page     key.Binding
 	Refresh  key.Binding
 	UserInfo key.Binding
 	Switch   key.Binding
@@ -49,9 +50,9 @@ func defaultSessionKeys() SessionKeys {
 		NextTab:  key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("tab", "next tab")),
 		PrevTab:  key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("shift+tab", "prev tab")),
 		Tabs:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1-6", "tabs")),
+		GoTab:    digitKeys(len(tabNames)),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Page:     key.NewBinding(key.WithKeys("pgup", "pgdown", "home", "end"), key.WithHelp("pgup/pgdn", "page")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		UserInfo: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "userinfo")),
 		Switch:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "switch account")),
@@ -61,6 +62,18 @@ func defaultSessionKeys() SessionKeys {
 		NewLogin: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new login")),
 		Console:  key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "API console")),
 		Relogin:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "regional re-login")),
+	}
+}
+
+func (k SessionKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.NextTab, k.Console, k.Refresh, k.UserInfo, k.Switch, k.Copy, k.Reveal, k.NewLogin, k.Relogin, k.Up, k.Down, k.CopyAll, k.Tabs}
+}
+
+func (k SessionKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.NextTab, k.PrevTab, k.Tabs, k.Up, k.Down},
+		{k.Console, k.Refresh, k.UserInfo, k.Switch, k.NewLogin, k.Relogin},
+		{k.Copy, k.CopyAll, k.Reveal},
 	}
 }
 
@@ -84,9 +97,8 @@ type sessionModel struct {
 	infoErrorMsg string
 	lastRefresh  *auth.Refreshed
 	relogin      *auth.Relogin // set when this session is a regional re-login's second one
-	busy         string        // "refreshing…"
-	status       string
-	statusBad    bool
+	refreshing   bool          // a refresh runs: r waits for it
+	status       statusLine
 
 	tab    tab
 	reveal bool
@@ -114,6 +126,9 @@ func newSessionModel(com *Common, res *auth.Result, gen int) sessionModel {
 func (m sessionModel) Init() tea.Cmd { return inspectCmd(m.gen, m.res) }
 
 func (m *sessionModel) SetSize(w, h int) {
+	if m.res == nil {
+		return
+	}
 	m.width, m.height = w, h
 	m.scroll.SetSize(w, h-m.chromeHeight())
 	m.refresh()
@@ -135,7 +150,31 @@ func (m *sessionModel) refresh() {
 	m.scroll.SetContent(content)
 }
 
-func (m *sessionModel) setStatus(msg string, bad bool) { m.status, m.statusBad = msg, bad }
+func (m *sessionModel) setStatus(msg string, bad bool) { m.status.Set(msg, bad) }
+
+// announce says how the session came: kept, with notes, or with the error
+// of a verification that failed.
+func (m *sessionModel) announce(err error) {
+	switch r := m.res; {
+	case err != nil:
+		m.setStatus(err.Error(), true)
+	case r.LoadedFrom != "":
+		m.setStatus(strings.Join(append([]string{"loaded the kept session (" + r.LoadedFrom + ")"}, r.Notes...), "; ")+
+			"; n logs in anew, s switches account", false)
+	case len(r.Notes) > 0:
+		m.setStatus(strings.Join(r.Notes, "; "), false)
+	}
+}
+
+// setRelogin marks this session as the second one of the regional
+// re-login rel: g then shows both again.
+func (m *sessionModel) setRelogin(rel *auth.Relogin) {
+	m.relogin = rel
+	m.refresh()
+}
+
+// restyle re-renders the tab with the current styles.
+func (m *sessionModel) restyle() { m.refresh() }
 
 func (m sessionModel) Update(msg tea.Msg) (sessionModel, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -146,34 +185,29 @@ func (m sessionModel) Update(msg tea.Msg) (sessionModel, tea.Cmd) {
 		}
 		return m, nil
 	case userInfoMsg:
-		if msg.gen != m.gen {
-			return m, nil
-		}
-		m.busy = ""
-		if msg.err != nil {
-			m.infoErrorMsg = msg.err.Error()
-			m.setStatus("userinfo failed: "+msg.err.Error(), true)
-		} else {
-			m.info, m.infoErrorMsg = msg.info, ""
-			m.setStatus(fmt.Sprintf("userinfo fetched from %s", msg.info.Endpoint), false)
-		}
-		m.refresh()
-		return m, nil
+		return m.userInfoDone(msg), nil
 	case refreshedMsg:
 		if msg.gen != m.gen {
 			return m, nil
 		}
-		m.busy = ""
+		m.refreshing = false
+		m.status.Done()
 		if msg.err != nil {
 			m.setStatus("refresh failed: "+msg.err.Error(), true)
 			m.refresh()
 			return m, nil
 		}
-		m.res, m.lastRefresh, m.insp, m.info = msg.out.Result, msg.out, nil, nil
-		m.gen++
-		m.setStatus(refreshSummary(msg.out), false)
-		m.refresh()
-		return m, inspectCmd(m.gen, m.res)
+		return m.adopt(msg.out)
+	case tokensRefreshedMsg:
+		if !sameSession(m.res, msg.out.Result) {
+			return m, nil
+		}
+		return m.adopt(msg.out)
+	case tickMsg:
+		if m.tab == tabSummary {
+			m.refresh() // the access token's countdown
+		}
+		return m, nil
 	case copiedMsg:
 		m.setStatus(msg.text(), false)
 		return m, nil
@@ -183,47 +217,115 @@ func (m sessionModel) Update(msg tea.Msg) (sessionModel, tea.Cmd) {
 	return m, nil
 }
 
+func (m sessionModel) userInfoDone(msg userInfoMsg) sessionModel {
+	if msg.gen != m.gen {
+		return m
+	}
+	m.status.Done()
+	if msg.err != nil {
+		m.infoErrorMsg = msg.err.Error()
+		m.setStatus("userinfo failed: "+msg.err.Error(), true)
+	} else {
+		m.info, m.infoErrorMsg = msg.info, ""
+		m.setStatus(fmt.Sprintf("userinfo fetched from %s", msg.info.Endpoint), false)
+	}
+	m.refresh()
+	return m
+}
+
+// adopt makes a refresh's tokens the session's. Work still running for the
+// old tokens (a refresh, userinfo) is dropped when it ends.
+func (m sessionModel) adopt(out *auth.Refreshed) (sessionModel, tea.Cmd) {
+	m.res, m.lastRefresh, m.insp, m.info = out.Result, out, nil, nil
+	m.gen++
+	m.refreshing = false
+	m.status.Done()
+	m.setStatus(refreshSummary(out), false)
+	m.refresh()
+	return m, inspectCmd(m.gen, m.res)
+}
+
+// sameSession reports whether b is a (refreshed) version of a's session.
+func sameSession(a, b *auth.Result) bool {
+	return a != nil && b != nil && a.Region == b.Region && a.Claim("sub") == b.Claim("sub")
+}
+
 func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	k := m.keys
+	if i := matchIndex(msg, k.GoTab); i >= 0 {
+		m.setTab(tab(i))
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.NextTab):
 		m.setTab(m.tab + 1)
 	case key.Matches(msg, k.PrevTab):
 		m.setTab(m.tab - 1)
-	case key.Matches(msg, k.Tabs):
-		m.setTab(tab(msg.String()[0] - '1'))
 	case key.Matches(msg, k.Up):
 		m.move(-1)
 	case key.Matches(msg, k.Down):
 		m.move(1)
-	case key.Matches(msg, k.Page):
-		m.scroll.Page(msg.String())
 	case key.Matches(msg, k.Reveal):
 		m.reveal = !m.reveal
 		m.refresh()
 	case key.Matches(msg, k.Refresh):
-		if err := m.res.CanRefresh(); err != nil {
-			m.setStatus("refresh disabled: "+err.Error(), true)
-			return m, nil
-		}
-		m.busy = "refreshing the tokens…"
-		return m, refreshCmd(m.com.Refresh, m.gen, m.res)
+		return m.startRefresh()
 	case key.Matches(msg, k.UserInfo):
-		m.busy = "fetching userinfo…"
+		m.status.Working("fetching userinfo…")
 		m.setTab(tabUserInfo)
 		return m, userInfoCmd(m.gen, m.res)
 	case key.Matches(msg, k.Copy):
 		return m, m.copySelected()
 	case key.Matches(msg, k.CopyAll):
 		return m, m.copyToken()
+	case key.Matches(msg, k.NewLogin):
+		return m, emit(newLoginMsg{})
+	case key.Matches(msg, k.Switch):
+		return m, emit(switchAccountMsg{region: m.res.Region})
+	case key.Matches(msg, k.Relogin):
+		return m.relogIn()
+	case key.Matches(msg, k.Console):
+		return m, emit(openConsoleMsg{res: m.res})
+	default:
+		m.scroll.HandleKey(msg)
 	}
 	return m, nil
+}
+
+// startRefresh trades the refresh token for new tokens, one refresh at a time.
+func (m sessionModel) startRefresh() (sessionModel, tea.Cmd) {
+	if err := m.res.CanRefresh(); err != nil {
+		m.setStatus("refresh disabled: "+err.Error(), true)
+		return m, nil
+	}
+	if m.refreshing {
+		m.status.Working("still refreshing the tokens… (one refresh at a time)")
+		return m, nil
+	}
+	m.refreshing = true
+	m.status.Working("refreshing the tokens…")
+	return m, refreshCmd(m.com.Refresh, m.gen, m.res)
+}
+
+// relogIn asks for a regional re-login (HIMSA 2a) or, on the session one
+// brought, for the side-by-side view again.
+func (m sessionModel) relogIn() (sessionModel, tea.Cmd) {
+	if m.relogin != nil {
+		return m, emit(openCompareMsg{})
+	}
+	target, err := auth.ReloginTarget(m.res, m.com.Cfg.Regions)
+	if err != nil {
+		m.setStatus("no regional re-login: "+err.Error(), true)
+		return m, nil
+	}
+	return m, emit(reloginRequestedMsg{first: m.res, target: target})
 }
 
 func (m *sessionModel) setTab(t tab) {
 	n := tab(len(tabNames))
 	m.tab = (t%n + n) % n
-	m.cursor, m.scroll.off = 0, 0
+	m.cursor = 0
+	m.scroll.Top()
 	m.refresh()
 }
 
@@ -280,46 +382,18 @@ func (m sessionModel) View() string {
 		title += " " + s.Error.Render("✗ ID token NOT verified")
 	}
 	b.WriteString(title + "\n")
-	b.WriteString(m.tabBar() + "\n")
+	b.WriteString(tabBar(s, tabNames, int(m.tab), m.width) + "\n")
 	b.WriteString(fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n")
-	b.WriteString(m.statusLine())
+	b.WriteString(m.status.View(s, m.width))
 	return b.String()
-}
-
-func (m sessionModel) tabBar() string {
-	s := m.com.Styles
-	parts := make([]string, len(tabNames))
-	for i, n := range tabNames {
-		label := fmt.Sprintf("%d %s", i+1, n)
-		if tab(i) == m.tab {
-			parts[i] = s.TabActive.Render(label)
-		} else {
-			parts[i] = s.Tab.Render(label)
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-func (m sessionModel) statusLine() string {
-	s := m.com.Styles
-	switch {
-	case m.busy != "":
-		return s.Spinner.Render("… ") + s.Text.Render(m.busy)
-	case m.status != "" && m.statusBad:
-		return s.Error.Render(m.status)
-	case m.status != "":
-		return s.OK.Render(m.status)
-	}
-	return ""
 }
 
 func (m sessionModel) helpKeys() []key.Binding {
 	k := m.keys
-	relogin := k.Relogin
 	if m.relogin != nil {
-		relogin.SetHelp("g", "side by side")
+		k.Relogin.SetHelp("g", "side by side")
 	}
-	return []key.Binding{k.NextTab, k.Console, k.Refresh, k.UserInfo, k.Switch, k.Copy, k.Reveal, k.NewLogin, relogin, k.Up, k.Down, k.CopyAll, k.Tabs, k.Page}
+	return append(k.ShortHelp(), m.scroll.Keys().PageUp)
 }
 
 // refreshSummary says what a refresh changed, in one line.

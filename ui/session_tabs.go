@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
 	"ssodesk/config"
@@ -56,7 +57,7 @@ func (p *page) add(lines ...string) { p.lines = append(p.lines, lines...) }
 
 // para adds word-wrapped text.
 func (p *page) para(st lipgloss.Style, text string) {
-	p.add(strings.Split(wrap(st, p.m.width).Render(text), "\n")...)
+	p.add(strings.Split(wrapStyled(st, text, p.m.width), "\n")...)
 }
 
 func (p *page) field(label, value string) {
@@ -302,7 +303,7 @@ func (p *page) report(title string, r *auth.Report) {
 			st = s.Subtle
 		}
 		line := "  " + st.Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(explain.Printable(c.Detail))
-		p.add(strings.Split(wrap(lipgloss.NewStyle(), p.m.width).Render(line), "\n")...)
+		p.add(wrapLines(line, p.m.width)...)
 	}
 }
 
@@ -387,14 +388,6 @@ func claimText(name string, v any, now time.Time) string {
 
 func orDash(s string) string { return cmp.Or(s, "—") }
 
-// wrap returns st word-wrapping at width (when known).
-func wrap(st lipgloss.Style, width int) lipgloss.Style {
-	if width <= 0 {
-		return st
-	}
-	return st.Width(width)
-}
-
 // truncate cuts s to width cells. It looks at no more than width runes, so
 // a 1 MB claim costs no more than a short one.
 func truncate(s string, width int) string {
@@ -407,11 +400,11 @@ func truncate(s string, width int) string {
 		end += size
 		n++
 	}
-	if end == len(s) && lipgloss.Width(s) <= width {
+	if end == len(s) && ansi.StringWidth(s) <= width {
 		return s
 	}
 	cut := s[:end]
-	for cut != "" && lipgloss.Width(cut)+1 > width {
+	for cut != "" && ansi.StringWidth(cut)+1 > width {
 		_, size := utf8.DecodeLastRuneInString(cut)
 		cut = cut[:len(cut)-size]
 	}

@@ -239,27 +239,27 @@ func TestVerificationFailureStillShown(t *testing.T) {
 
 func TestSwitchAccountKeepsSessionUntilSuccess(t *testing.T) {
 	m := sessionAt(t, 100, 30, sampleResult())
-	m, cmd := press(m, "s")
+	m, cmd := intend(t, m, "s")
 	if m.screen != screenLogin || !m.login.req.ForceChoose || cmd == nil {
 		t.Fatalf("s: screen %v forcechoose %v", m.screen, m.login.req.ForceChoose)
 	}
 	wantAll(t, screenText(m), "Switching account at global (forcechoose)")
 	// Cancel: back to the old session, untouched.
-	m, _ = press(m, "esc")
+	m, _ = intend(t, m, "esc")
 	if m.screen != screenSession || m.session.res.Claim("sub") != "5f0c2a9e-0001" {
 		t.Fatalf("esc during switch: screen %v", m.screen)
 	}
 	wantAll(t, screenText(m), "switch account cancelled; still logged in as before")
 	// A failed switch stays on the login screen; esc returns to the old session.
-	m, _ = press(m, "s")
+	m, _ = intend(t, m, "s")
 	m = step(m, loginDoneMsg{id: m.run.id, err: auth.ErrCancelled})
 	wantAll(t, screenText(m), "You cancelled at the IdP")
-	m, _ = press(m, "esc")
+	m, _ = intend(t, m, "esc")
 	if m.screen != screenSession || m.session.res.Claim("sub") != "5f0c2a9e-0001" {
 		t.Fatal("the old session was lost after a failed switch")
 	}
 	// Success replaces the session.
-	m, _ = press(m, "s")
+	m, _ = intend(t, m, "s")
 	other := sampleResult()
 	other.Claims["sub"], other.Claims["name"] = "another-user", "Lukas Becker"
 	m = step(m, loginDoneMsg{id: m.run.id, res: other})

@@ -3,7 +3,6 @@ package ui
 import (
 	"cmp"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,20 +14,29 @@ import (
 	"ssodesk/transport"
 )
 
-// TraceKeys are the trace screen's keys.
+// TraceKeys are the trace screen's keys. Its scroller adds pgup, pgdown,
+// home and end (and ↑/↓ in the details).
 type TraceKeys struct {
-	Up, Down, Open, Export, Back, Page key.Binding
+	Up, Down, Open, Export, Back key.Binding
+	Save, CancelSave             key.Binding // while the HAR file's path is typed
 }
 
 func defaultTraceKeys() TraceKeys {
 	return TraceKeys{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "select")),
-		Down:   key.NewBinding(key.WithKeys("down", "j")),
-		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
-		Export: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export HAR")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Page:   key.NewBinding(key.WithKeys("pgup", "pgdown", "home", "end"), key.WithHelp("pgup/pgdn", "page")),
+		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "select")),
+		Down:       key.NewBinding(key.WithKeys("down", "j")),
+		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export HAR")),
+		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Save:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
+		CancelSave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
+}
+
+func (k TraceKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Open, k.Export} }
+
+func (k TraceKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Open, k.Export, k.Back}, {k.Save, k.CancelSave}}
 }
 
 // traceLoadedMsg carries a snapshot of the trace.
@@ -53,23 +61,28 @@ type traceModel struct {
 	detail  bool
 	path    textinput.Model
 	saving  bool // the path input has focus
-	status  string
-	bad     bool
-	back    screen // where esc returns to
+	status  statusLine
 	tickID  int
 	scroll  scroller
 	width   int
 	height  int
 }
 
-func newTraceModel(com *Common, back screen, tickID int) traceModel {
+// newTraceModel shows the trace as it is now (an in-memory snapshot, so the
+// first View already lists the exchanges) and re-reads it every second.
+func newTraceModel(com *Common, tickID int) traceModel {
 	ti := textinput.New()
 	ti.Prompt = "HAR file: "
-	return traceModel{com: com, keys: defaultTraceKeys(), back: back, tickID: tickID, path: ti, scroll: newScroller(), sel: -1}
+	ti.SetStyles(com.Styles.Input)
+	m := traceModel{com: com, keys: defaultTraceKeys(), tickID: tickID, path: ti, scroll: newScroller(), sel: -1}
+	if com.Trace != nil {
+		m.setEntries(com.Trace.Entries())
+	}
+	return m
 }
 
-// Init reads the trace now and every second while the screen is open.
-func (m traceModel) Init() tea.Cmd { return tea.Batch(loadTraceCmd(m.com.Trace), m.tick()) }
+// Init re-reads the trace every second while the screen is open.
+func (m traceModel) Init() tea.Cmd { return m.tick() }
 
 func (m traceModel) tick() tea.Cmd {
 	id := m.tickID
@@ -81,22 +94,38 @@ func loadTraceCmd(tr *transport.Trace) tea.Cmd {
 }
 
 func (m *traceModel) SetSize(w, h int) {
+	if m.com == nil {
+		return // not opened yet
+	}
 	m.width, m.height = w, h
 	m.path.SetWidth(max(w-12, 4))
-	m.scroll.SetSize(w, h-3)
+	m.scroll.SetSize(w, h-2) // the title and the status line
+	m.refresh()
+}
+
+func (m *traceModel) restyle() {
+	if m.com == nil {
+		return
+	}
+	m.path.SetStyles(m.com.Styles.Input)
 	m.refresh()
 }
 
 func (m traceModel) capturesKeys() bool { return m.saving }
 
+// setEntries shows a snapshot, keeping the selection (the newest at first).
+func (m *traceModel) setEntries(entries []transport.Entry) {
+	m.entries = entries
+	if m.sel < 0 || m.sel >= len(m.entries) {
+		m.sel = len(m.entries) - 1
+	}
+	m.refresh()
+}
+
 func (m traceModel) Update(msg tea.Msg) (traceModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case traceLoadedMsg:
-		m.entries = msg.entries
-		if m.sel < 0 || m.sel >= len(m.entries) {
-			m.sel = len(m.entries) - 1 // the newest
-		}
-		m.refresh()
+		m.setEntries(msg.entries)
 		return m, nil
 	case traceTickMsg:
 		if msg.id != m.tickID {
@@ -105,9 +134,9 @@ func (m traceModel) Update(msg tea.Msg) (traceModel, tea.Cmd) {
 		return m, tea.Batch(loadTraceCmd(m.com.Trace), m.tick())
 	case harSavedMsg:
 		if msg.err != nil {
-			m.status, m.bad = "export failed: "+msg.err.Error(), true
+			m.status.Set("export failed: "+msg.err.Error(), true)
 		} else {
-			m.status, m.bad = fmt.Sprintf("wrote %d exchanges to %s (secrets redacted)", msg.n, msg.path), false
+			m.status.Set(fmt.Sprintf("wrote %d exchanges to %s (secrets redacted)", msg.n, msg.path), false)
 		}
 		return m, nil
 	case tea.KeyPressMsg:
@@ -120,61 +149,61 @@ func (m traceModel) Update(msg tea.Msg) (traceModel, tea.Cmd) {
 }
 
 func (m traceModel) pathKey(msg tea.KeyPressMsg) (traceModel, tea.Cmd) {
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, m.keys.CancelSave):
 		m.saving = false
 		m.path.Blur()
-		m.status = "export cancelled"
+		m.status.Set("export cancelled", false)
 		return m, nil
-	case "enter":
+	case key.Matches(msg, m.keys.Save):
 		m.saving = false
 		m.path.Blur()
-		path, tr, n := strings.TrimSpace(m.path.Value()), m.com.Trace, len(m.entries)
-		if path == "" {
-			m.status, m.bad = "no file name given", true
-			return m, nil
-		}
-		m.status, m.bad = "writing "+path+" …", false
-		return m, func() tea.Msg {
-			abs, err := tr.SaveHAR(path, "ssodesk", "dev")
-			return harSavedMsg{path: abs, n: n, err: err}
-		}
+		return m.save()
 	}
 	var cmd tea.Cmd
 	m.path, cmd = m.path.Update(msg)
 	return m, cmd
 }
 
+// save writes the HAR file in a Cmd.
+func (m traceModel) save() (traceModel, tea.Cmd) {
+	path, tr, n := strings.TrimSpace(m.path.Value()), m.com.Trace, len(m.entries)
+	if path == "" {
+		m.status.Set("no file name given", true)
+		return m, nil
+	}
+	m.status.Set("writing "+path+" …", false)
+	return m, func() tea.Msg {
+		abs, err := tr.SaveHAR(path, "ssodesk", "dev")
+		return harSavedMsg{path: abs, n: n, err: err}
+	}
+}
+
 func (m traceModel) navKey(msg tea.KeyPressMsg) (traceModel, tea.Cmd) {
 	k := m.keys
 	switch {
+	case key.Matches(msg, k.Back) && m.detail:
+		m.detail = false
+		m.refresh()
+	case key.Matches(msg, k.Back):
+		return m, emit(backMsg{})
 	case key.Matches(msg, k.Up):
 		m.move(-1)
 	case key.Matches(msg, k.Down):
 		m.move(1)
 	case key.Matches(msg, k.Open) && !m.detail && len(m.entries) > 0:
 		m.detail = true
-		m.scroll.off = 0
+		m.scroll.Top()
 		m.refresh()
-	case key.Matches(msg, k.Page):
-		m.scroll.Page(msg.String())
 	case key.Matches(msg, k.Export):
 		m.saving = true
 		m.path.SetValue(defaultHARName(m.com.Now()))
 		m.path.CursorEnd()
 		return m, m.path.Focus()
+	default:
+		m.scroll.HandleKey(msg)
 	}
 	return m, nil
-}
-
-// leaveDetail reports whether esc closed a detail view (else it leaves the screen).
-func (m *traceModel) leaveDetail() bool {
-	if !m.detail {
-		return false
-	}
-	m.detail = false
-	m.refresh()
-	return true
 }
 
 func (m *traceModel) move(d int) {
@@ -205,13 +234,17 @@ func (m *traceModel) refresh() {
 	m.scroll.SetContent(m.listView())
 }
 
+// traceEmpty is the list before the first request. It names no purpose
+// ("discovery", "token", …): a test waiting for one must see a real row.
+const traceEmpty = "No HTTP exchanges yet. Every request ssodesk makes to the IdP or the API shows up here, redacted."
+
 func (m traceModel) listView() string {
 	s := m.com.Styles
 	if len(m.entries) == 0 {
-		return s.Subtle.Render("No HTTP exchanges yet. Every request ssodesk makes (discovery, JWKS, token, userinfo, API) shows up here.")
+		return s.Subtle.Render(traceEmpty)
 	}
 	var b strings.Builder
-	b.WriteString(s.Key.Render(fmt.Sprintf("   %3s %-8s %-9s %-6s %-6s %7s %8s  %s", "#", "time", "purpose", "method", "status", "ms", "bytes", "URL")) + "\n")
+	b.WriteString(s.Key.Render(fmt.Sprintf("   %3s %-8s %-9s %-6s %-6s %7s %8s  %s", "#", "time", "purpose", "method", "status", "ms", "bytes", "URL")))
 	for i, e := range m.entries {
 		status := fmt.Sprint(e.Status)
 		st := s.OK
@@ -226,10 +259,10 @@ func (m traceModel) listView() string {
 			cursor = s.Cursor.Render("▸ ")
 		}
 		line := fmt.Sprintf(" %3d %-8s %-9s %-6s ", e.ID, e.Start.Local().Format("15:04:05"), cmp.Or(e.Purpose, "-"), e.Method)
-		b.WriteString(cursor + line + st.Render(fmt.Sprintf("%-6s", status)) +
-			fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, explain.Printable(e.URL)) + "\n")
+		b.WriteString("\n" + cursor + line + st.Render(fmt.Sprintf("%-6s", status)) +
+			fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, explain.Printable(e.URL)))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.String()
 }
 
 func (m traceModel) detailView(e transport.Entry) string {
@@ -257,55 +290,51 @@ func (m traceModel) detailView(e transport.Entry) string {
 	} else {
 		field("TLS", "none (plain http; allowed only on loopback)")
 	}
-	section := func(title string, h map[string][]string, body string) {
-		b.WriteString("\n" + s.Title.Render(title) + "\n")
-		for _, k := range sortedKeys(h) {
-			b.WriteString(s.Key.Render(k+": ") + explain.Printable(strings.Join(h[k], ", ")) + "\n")
-		}
-		if body != "" {
-			b.WriteString("\n" + hardWrapLines(explain.PrintableText(body), m.width) + "\n")
-		}
-	}
-	section("Request", e.RequestHeader, e.RequestBody)
-	section("Response", e.ResponseHeader, e.ResponseBody)
+	b.WriteString(m.section("Request", e.RequestHeader, e.RequestBody))
+	b.WriteString(m.section("Response", e.ResponseHeader, e.ResponseBody))
 	b.WriteString("\n" + s.Subtle.Render("Secrets (tokens, codes, verifier, client secret, cookies) were redacted when recorded."))
 	return b.String()
 }
 
+// section draws a request's or response's headers and body.
+func (m traceModel) section(title string, h map[string][]string, body string) string {
+	s := m.com.Styles
+	var b strings.Builder
+	b.WriteString("\n" + s.Title.Render(title) + "\n")
+	for _, k := range sortedKeys(h) {
+		b.WriteString(s.Key.Render(k+": ") + explain.Printable(strings.Join(h[k], ", ")) + "\n")
+	}
+	if body != "" {
+		b.WriteString("\n" + hardWrap(explain.PrintableText(body), m.width) + "\n")
+	}
+	return b.String()
+}
+
 func (m traceModel) View() string {
+	if m.com == nil {
+		return ""
+	}
 	s := m.com.Styles
 	title := fmt.Sprintf("HTTP trace: %d exchanges", len(m.entries))
 	if m.detail {
 		title += " · details (esc: back to the list)"
 	}
-	var b strings.Builder
-	b.WriteString(s.Title.Render(title) + "\n")
-	b.WriteString(fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n")
+	var status string
 	switch {
 	case m.saving:
-		b.WriteString(m.path.View())
-	case m.status != "" && m.bad:
-		b.WriteString(wrap(s.Error, m.width).Render(m.status))
-	case m.status != "":
-		b.WriteString(wrap(s.OK, m.width).Render(m.status))
+		status = m.path.View()
+	case m.status.Empty():
+		status = s.Subtle.Render("x exports a HAR file (opens in a browser's devtools); relative names go to " + m.com.WorkDir)
 	default:
-		b.WriteString(s.Subtle.Render("x exports a HAR file (opens in a browser's devtools); relative names go to " + cwd()))
+		status = m.status.View(s, m.width)
 	}
-	return b.String()
+	return s.Title.Render(title) + "\n" + fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n" + status
 }
 
 func (m traceModel) helpKeys() []key.Binding {
 	k := m.keys
 	if m.saving {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))}
+		return []key.Binding{k.Save, k.CancelSave}
 	}
-	return []key.Binding{k.Up, k.Open, k.Export, k.Page, k.Back}
-}
-
-func cwd() string {
-	d, err := filepath.Abs(".")
-	if err != nil {
-		return "the current directory"
-	}
-	return d
+	return append(append(k.ShortHelp(), m.scroll.Keys().PageUp), k.Back)
 }

@@ -131,7 +131,7 @@ func TestTraceScreen(t *testing.T) {
 	}
 	wantAll(t, screenText(m), "export failed:")
 
-	m, _ = press(m, "esc")
+	m, _ = intend(t, m, "esc")
 	if m.screen != screenSession {
 		t.Fatalf("esc: screen %v, want back to the session", m.screen)
 	}

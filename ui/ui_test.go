@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -70,6 +71,18 @@ func press(m Model, k string) (Model, tea.Cmd) {
 	return next.(Model), cmd
 }
 
+// intend presses k on a screen that answers with an intent (a Cmd that
+// emits it) and hands the intent to the root, as the program would.
+func intend(t testing.TB, m Model, k string) (Model, tea.Cmd) {
+	t.Helper()
+	m, cmd := press(m, k)
+	in, ok := run(cmd).(intent)
+	if !ok {
+		t.Fatalf("%q sent no intent", k)
+	}
+	return m.update(in)
+}
+
 // run executes cmd and returns its message (nil cmd → nil).
 func run(cmd tea.Cmd) tea.Msg {
 	if cmd == nil {
@@ -115,7 +128,7 @@ func loginModelAt(t *testing.T, w, h int) Model {
 	m := newTestModel(w, h)
 	m, _ = press(m, "down") // eu
 	m, cmd := press(m, "enter")
-	msg, ok := run(cmd).(startLoginMsg)
+	msg, ok := run(cmd).(loginRequestedMsg)
 	if !ok || msg.region.Name != "eu" {
 		t.Fatalf("enter on eu gave %#v", msg)
 	}
@@ -159,7 +172,7 @@ func TestRegionToLoginToSession(t *testing.T) {
 		}
 	}
 	// n goes back to the picker for a new login.
-	m, _ = press(m, "n")
+	m, _ = intend(t, m, "n")
 	if m.screen != screenRegions {
 		t.Fatalf("n: screen = %v", m.screen)
 	}
@@ -172,12 +185,12 @@ func TestLoginErrorRetryAndCancel(t *testing.T) {
 	if s := screenText(m); !strings.Contains(s, "You cancelled at the IdP") || !strings.Contains(s, "✗ waiting for you to log in") {
 		t.Errorf("cancel at IdP not shown:\n%s", s)
 	}
-	m, cmd := press(m, "enter") // retry
+	m, cmd := intend(t, m, "enter") // retry
 	if m.screen != screenLogin || m.run.id == id || cmd == nil {
 		t.Fatalf("retry did not start a new login (id %d → %d)", id, m.run.id)
 	}
 	ctx := m.run.cancel
-	m, _ = press(m, "esc")
+	m, _ = intend(t, m, "esc")
 	if m.screen != screenRegions || m.run.cancel != nil || ctx == nil {
 		t.Fatal("esc did not cancel the login")
 	}
@@ -202,12 +215,29 @@ func TestQuitKeys(t *testing.T) {
 	}
 }
 
+// everyScreen returns a model on each screen at w×h: the region picker,
+// the login, each session tab, the console with a response, the trace (list
+// and details) and the side-by-side view of a regional re-login.
+func everyScreen(t *testing.T, w, h int) map[string]Model {
+	t.Helper()
+	models := map[string]Model{"regions": newTestModel(w, h), "login": loginModelAt(t, w, h)}
+	session := sessionAt(t, w, h, sampleResult())
+	for i, name := range tabNames {
+		models["session "+name], _ = press(session, strconv.Itoa(i+1))
+	}
+	models["console"] = consoleWithResponse(t, w, h, `{"tenantid":"b2a1e7c4-0001","note":"`+strings.Repeat("Sørensen ", 30)+`"}`)
+	traced, _ := tracedSession(t)
+	traced, _ = press(step(traced, tea.WindowSizeMsg{Width: w, Height: h}), "t")
+	models["trace"] = traced
+	models["trace details"], _ = press(traced, "enter")
+	models["compare"] = reloginAt(t, w, h, sampleRelogin(true))
+	return models
+}
+
 func TestViewFitsTheWindow(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {20, 5}, {1, 1}, {200, 60}} {
+	for _, size := range [][2]int{{20, 5}, {80, 24}, {100, 30}, {1, 1}, {200, 60}} {
 		w, h := size[0], size[1]
-		models := map[string]Model{"regions": newTestModel(w, h), "login": loginModelAt(t, w, h)}
-		models["session"] = step(models["login"], loginDoneMsg{id: models["login"].run.id, res: sampleResult()})
-		for name, m := range models {
+		for name, m := range everyScreen(t, w, h) {
 			lines := strings.Split(m.View().Content, "\n")
 			if len(lines) > max(h, 1) {
 				t.Errorf("%s at %dx%d: %d lines", name, w, h, len(lines))
@@ -215,6 +245,9 @@ func TestViewFitsTheWindow(t *testing.T) {
 			for _, l := range lines {
 				if lw := ansi.StringWidth(l); lw > max(w, 3) {
 					t.Errorf("%s at %dx%d: line %q is %d wide", name, w, h, ansi.Strip(l), lw)
+				}
+				if !utf8.ValidString(l) {
+					t.Errorf("%s at %dx%d: line %q is not valid UTF-8", name, w, h, l)
 				}
 			}
 		}

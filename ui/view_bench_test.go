@@ -18,7 +18,7 @@ func benchSessionModel(b *testing.B, w, h int, res *auth.Result) Model {
 	m := newTestModel(w, h)
 	m, _ = press(m, "down")
 	m, cmd := press(m, "enter")
-	msg, ok := run(cmd).(startLoginMsg)
+	msg, ok := run(cmd).(loginRequestedMsg)
 	if !ok {
 		b.Fatalf("enter gave %#v", msg)
 	}

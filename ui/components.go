@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// statusLine is the one line under (or over) a screen's content: the work
+// in progress, else the outcome of the last action, good or bad.
+type statusLine struct {
+	busy string // "refreshing the tokens…"; "" when idle
+	text string
+	bad  bool
+}
+
+// Set shows the outcome of an action.
+func (l *statusLine) Set(text string, bad bool) { l.text, l.bad = text, bad }
+
+// Working shows work in progress until Done.
+func (l *statusLine) Working(what string) { l.busy = what }
+
+// Done ends the work in progress.
+func (l *statusLine) Done() { l.busy = "" }
+
+// Empty reports whether there is nothing to show.
+func (l statusLine) Empty() bool { return l.busy == "" && l.text == "" }
+
+// View draws the line, cut to width cells.
+func (l statusLine) View(s *Styles, width int) string {
+	var out string
+	switch {
+	case l.busy != "":
+		out = s.Spinner.Render("… ") + s.Text.Render(l.busy)
+	case l.text != "" && l.bad:
+		out = s.Error.Render(l.text)
+	case l.text != "":
+		out = s.OK.Render(l.text)
+	}
+	return ansi.Truncate(out, max(width, 1), "…")
+}
+
+// tabBar draws numbered tabs ("1 Summary 2 ID token …") with the active one
+// marked, cut to width cells.
+func tabBar(s *Styles, names []string, active, width int) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		st := s.Tab
+		if i == active {
+			st = s.TabActive
+		}
+		parts[i] = st.Render(fmt.Sprintf("%d %s", i+1, n))
+	}
+	return ansi.Truncate(strings.Join(parts, " "), max(width, 1), "…")
+}
+
+// wrapLines word-wraps text to width cells (a word longer than a line is
+// broken), ANSI- and width-aware, and returns its lines. Width 0 (the size
+// is not known yet) leaves the text as it is.
+func wrapLines(text string, width int) []string {
+	if width > 0 {
+		text = ansi.Wrap(text, width, "")
+	}
+	return strings.Split(text, "\n")
+}
+
+// wrapStyled wraps text to width and styles each line.
+func wrapStyled(st lipgloss.Style, text string, width int) string {
+	lines := wrapLines(text, width)
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrapWords wraps text at spaces only, so a word longer than a line (a
+// URL such as https://app-eu.example.com) stays whole. ansi.Wordwrap also
+// breaks after every hyphen, so hyphens become non-breaking ones (as wide)
+// while it wraps.
+func wrapWords(text string, width int) []string {
+	const nbHyphen = "\u2011"
+	if width > 0 {
+		text = ansi.Wordwrap(strings.ReplaceAll(text, "-", nbHyphen), width, "")
+		text = strings.ReplaceAll(text, nbHyphen, "-")
+	}
+	return strings.Split(text, "\n")
+}
+
+// hardWrap breaks text every width cells, words or not: for tokens, URLs
+// and bodies, which must be seen whole. It keeps escape sequences and
+// never splits a character.
+func hardWrap(text string, width int) string {
+	if width <= 0 {
+		return text
+	}
+	return ansi.Hardwrap(text, width, true)
+}
