@@ -220,7 +220,7 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
 	mux.Handle("/", root)
-	h := frameOptions(mux)
+	h := frameOptions(authorizationResponseIss(r.Issuer, mux))
 	if c.hooks != nil {
 		h = c.hooks.observeIdP(c, r.Name, h)
 	}

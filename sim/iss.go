@@ -1,0 +1,76 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// discoveryPath is where every provider serves its discovery document.
+const discoveryPath = "/.well-known/openid-configuration"
+
+// authorizationResponseIss does what IdentityServer does and zitadel's op
+// does not (RFC 9207): it announces authorization_response_iss_parameter_supported
+// in discovery, and adds iss (this endpoint's issuer) to every authorization
+// response it sends back to an app's redirect URI, code or error alike.
+func authorizationResponseIss(issuer string, next http.Handler) http.Handler {
+	host := ""
+	if u, err := url.Parse(issuer); err == nil {
+		host = u.Host
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == discoveryPath {
+			announceIss(w, r, next)
+			return
+		}
+		next.ServeHTTP(&issWriter{ResponseWriter: w, issuer: issuer, host: host}, r)
+	})
+}
+
+// announceIss serves the discovery document with
+// authorization_response_iss_parameter_supported: true added.
+func announceIss(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	b := &bufferedResponse{ResponseWriter: w}
+	next.ServeHTTP(b, r)
+	var doc map[string]any
+	body := b.body.Bytes()
+	if b.status() == http.StatusOK && json.Unmarshal(body, &doc) == nil {
+		doc["authorization_response_iss_parameter_supported"] = true
+		if out, err := json.Marshal(doc); err == nil {
+			body = out
+		}
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(b.status())
+	_, _ = w.Write(body)
+}
+
+// issWriter adds iss to a redirect to an app: one leaving this IdP's host
+// with state and a code or an error in its query.
+type issWriter struct {
+	http.ResponseWriter
+	issuer, host string
+	wrote        bool
+}
+
+func (w *issWriter) WriteHeader(code int) {
+	if !w.wrote && code >= 300 && code < 400 {
+		if u, err := url.Parse(w.Header().Get("Location")); err == nil && u.Host != "" && u.Host != w.host {
+			if q := u.Query(); q.Has("state") && (q.Has("code") || q.Has("error")) && !q.Has("iss") {
+				q.Set("iss", w.issuer)
+				u.RawQuery = q.Encode()
+				w.Header().Set("Location", u.String())
+			}
+		}
+	}
+	w.wrote = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *issWriter) Write(p []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(p)
+}
