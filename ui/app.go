@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"os"
 	"strings"
@@ -68,11 +67,8 @@ func New(com *Common) Model {
 	if com.HTTP == nil {
 		com.HTTP = auth.NewHTTPClient(com.Cfg.HTTPTimeout)
 	}
-	if com.Refresh == nil {
-		com.Refresh = func(ctx context.Context, res *auth.Result) (*auth.Refreshed, error) { return res.Refresh(ctx) }
-	}
-	if com.Relogin == nil {
-		com.Relogin = DefaultRelogin(com.Cfg, com.HTTP, com.Store)
+	if com.Login == nil || com.Relogin == nil || com.Refresh == nil {
+		com.defaultSessions()
 	}
 	if com.WorkDir == "" {
 		com.WorkDir = workDir()

@@ -13,7 +13,6 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/health"
-	"ssodesk/store"
 	"ssodesk/transport"
 )
 
@@ -45,11 +44,10 @@ type Common struct {
 	Height int
 	// Demo marks a session against the built-in stand-in.
 	Demo bool
-	// Login runs a login; DefaultLogin(Cfg) unless a test or demo wires another.
-	Login LoginFunc
-	// Relogin runs a regional re-login (g on the session screen) in the
-	// same browser as Login; DefaultRelogin(Cfg) unless a test or demo
-	// wires another.
+	// Login runs a login (or resumes a kept session); Relogin runs a
+	// regional re-login (g on the session screen) in the same browser. Both
+	// go through the session layer (UseSessions) unless a test wires others.
+	Login   LoginFunc
 	Relogin ReloginFunc
 	// Refresh refreshes a session (r on the session screen, the console's
 	// refresh-and-retry); the session manager's unless a test wires another.
@@ -65,6 +63,4 @@ type Common struct {
 	Trace *transport.Trace
 	// Health feeds the region picker's health column; nil shows none.
 	Health *health.Cache
-	// Store keeps sessions when the config turns storage on; nil otherwise.
-	Store store.Store
 }

@@ -57,7 +57,7 @@ func TestKeptSessionIsResumed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	login := DefaultLogin(cfg, auth.NewHTTPClient(time.Minute), st)
+	login := SessionLogin(session.New(cfg, auth.NewHTTPClient(time.Minute), st), nil)
 	// No browser may open: the kept session is resumed.
 	t.Setenv("BROWSER", "false")
 	res, err := login(ctx, LoginRequest{Region: g}, func(auth.Event) {})

@@ -2,14 +2,12 @@ package ui
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/health"
 	"ssodesk/session"
-	"ssodesk/store"
 	"ssodesk/transport"
 )
 
@@ -63,12 +61,17 @@ func SessionRelogin(m *session.Manager, open auth.Opener) ReloginFunc {
 	}
 }
 
-// DefaultRelogin is SessionRelogin with a manager for cfg, client and st.
-func DefaultRelogin(cfg *config.Config, client *http.Client, st store.Store) ReloginFunc {
-	return SessionRelogin(session.New(cfg, client, st), nil)
-}
-
-// DefaultLogin is SessionLogin with a manager for cfg, client and st.
-func DefaultLogin(cfg *config.Config, client *http.Client, st store.Store) LoginFunc {
-	return SessionLogin(session.New(cfg, client, st), nil)
+// defaultSessions fills what a test or caller left unset with a session
+// manager for Cfg that keeps nothing.
+func (com *Common) defaultSessions() {
+	m := session.New(com.Cfg, com.HTTP, nil)
+	if com.Login == nil {
+		com.Login = SessionLogin(m, nil)
+	}
+	if com.Relogin == nil {
+		com.Relogin = SessionRelogin(m, nil)
+	}
+	if com.Refresh == nil {
+		com.Refresh = m.Refresh
+	}
 }
