@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"ssodesk/sim"
+	"ssodesk/sim/simtest"
 )
 
 // The test binary doubles as the ssodesk binary: with SSODESK_AS_CLI=1 it
@@ -45,13 +45,7 @@ func newCLIEnv(t *testing.T, extraConfig string) *cliEnv {
 // newCLIEnvWith is newCLIEnv with a stand-in started with o.
 func newCLIEnvWith(t *testing.T, extraConfig string, o sim.Options) *cliEnv {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	s, err := sim.Start(ctx, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := simtest.Start(t, o)
 	e := &cliEnv{t: t, sim: s, dir: t.TempDir()}
 	var cfg strings.Builder
 	// builtin_regions: false keeps HIMSA's real hosts out of the tests.
@@ -278,12 +272,7 @@ func TestCLIStoreTokenLogout(t *testing.T) {
 		t.Fatalf("token: exit %d %q", code, first)
 	}
 	// Make the stored token expire within the minute: token refreshes first.
-	raw, _ := os.ReadFile(files[0])
-	var sess map[string]any
-	json.Unmarshal(raw, &sess)
-	sess["expiry"] = "2000-01-01T00:00:00Z"
-	raw, _ = json.Marshal(sess)
-	os.WriteFile(files[0], raw, 0o600)
+	expireKept(t, e, "global")
 	second, errOut, code := e.ssodesk("", "token")
 	if code != 0 || second == first || !strings.Contains(errOut, "refreshed the stored session") {
 		t.Fatalf("token after expiry: exit %d same=%v %s", code, second == first, errOut)

@@ -12,6 +12,7 @@ import (
 	"ssodesk/config"
 	"ssodesk/session"
 	"ssodesk/sim"
+	"ssodesk/sim/simtest"
 	"ssodesk/store"
 )
 
@@ -19,19 +20,9 @@ import (
 // config for its regions and client.
 func standIn(t *testing.T, o sim.Options) (*sim.Sim, *config.Config) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	s, err := sim.Start(ctx, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	var regions []config.Region
-	for _, r := range s.Regions() {
-		regions = append(regions, config.Region{Name: r.Name, Issuer: r.Issuer})
-	}
+	s := simtest.Start(t, o)
 	cfg := &config.Config{ClientID: s.ClientID(), RedirectURI: "http://127.0.0.1:0/callback", Region: "global",
-		Scopes: config.DefaultScopes(), OfflineAccess: true, Regions: regions, HTTPTimeout: 10 * time.Second, LoginTimeout: 20 * time.Second}
+		Scopes: config.DefaultScopes(), OfflineAccess: true, Regions: simtest.Regions(s), HTTPTimeout: 10 * time.Second, LoginTimeout: 20 * time.Second}
 	return s, cfg
 }
 

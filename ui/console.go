@@ -41,21 +41,21 @@ type ConsoleKeys struct {
 
 func defaultConsoleKeys() ConsoleKeys {
 	return ConsoleKeys{
-		Send:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
-		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit request")),
+		Send:      bind("enter", "send"),
+		Edit:      bind("e", "edit request"),
 		Preset:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "preset")),
 		Presets:   digitKeys(9),
 		Prev:      key.NewBinding(key.WithKeys("["), key.WithHelp("[/]", "history")),
 		Next:      key.NewBinding(key.WithKeys("]")),
-		Rerun:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "re-run")),
-		Retry:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh & retry")),
-		Curl:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
-		Reveal:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal token in curl")),
-		Headers:   key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "headers")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Field:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-		PrevField: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous field")),
-		StopEdit:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop editing")),
+		Rerun:     bind("x", "re-run"),
+		Retry:     bind("R", "refresh & retry"),
+		Curl:      bind("y", "copy as curl"),
+		Reveal:    bind("v", "reveal token in curl"),
+		Headers:   bind("H", "headers"),
+		Back:      bind("esc", "back"),
+		Field:     bind("tab", "next field"),
+		PrevField: bind("shift+tab", "previous field"),
+		StopEdit:  bind("esc", "stop editing"),
 	}
 }
 

@@ -16,10 +16,10 @@ type GlobalKeys struct {
 // DefaultGlobalKeys are q/ctrl+c to quit and ? for full help.
 func DefaultGlobalKeys() GlobalKeys {
 	return GlobalKeys{
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-		Trace:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "HTTP trace")),
+		Quit:      bind("q", "quit"),
+		ForceQuit: bind("ctrl+c", "quit"),
+		Help:      bind("?", "more keys"),
+		Trace:     bind("t", "HTTP trace"),
 	}
 }
 
@@ -82,4 +82,9 @@ func digitKeys(n int) []key.Binding {
 		bs[i] = key.NewBinding(key.WithKeys(string(rune('1' + i))))
 	}
 	return bs
+}
+
+// bind is a binding of one key that its help names as it is.
+func bind(k, help string) key.Binding {
+	return key.NewBinding(key.WithKeys(k), key.WithHelp(k, help))
 }

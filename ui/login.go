@@ -23,8 +23,8 @@ type LoginKeys struct {
 
 func defaultLoginKeys() LoginKeys {
 	return LoginKeys{
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		Copy:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
+		Cancel: bind("esc", "cancel"),
+		Copy:   bind("c", "copy URL"),
 		Retry:  key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "retry")),
 	}
 }

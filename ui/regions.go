@@ -72,10 +72,10 @@ type RegionKeys struct {
 
 func defaultRegionKeys() RegionKeys {
 	return RegionKeys{
-		Login:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "log in")),
+		Login:  bind("enter", "log in"),
 		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Health: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "check health")),
+		Health: bind("h", "check health"),
 	}
 }
 

@@ -25,11 +25,11 @@ func defaultTraceKeys() TraceKeys {
 	return TraceKeys{
 		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "select")),
 		Down:       key.NewBinding(key.WithKeys("down", "j")),
-		Open:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
-		Export:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export HAR")),
-		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Save:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save")),
-		CancelSave: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Open:       bind("enter", "details"),
+		Export:     bind("x", "export HAR"),
+		Back:       bind("esc", "back"),
+		Save:       bind("enter", "save"),
+		CancelSave: bind("esc", "cancel"),
 	}
 }
 
