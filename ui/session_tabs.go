@@ -91,9 +91,9 @@ func (p *page) summary() {
 	p.add("")
 	p.para(s.Text, explain.RegionStory(r.Story()))
 	if p.m.relogin != nil {
-		p.para(s.Subtle, "This is the session of a regional re-login; g shows it side by side with the first one.")
+		p.para(s.Subtle, explain.RegionalReloginSession)
 	} else if target, err := auth.ReloginTarget(r, p.m.com.Cfg.Regions); err == nil {
-		p.para(s.Subtle, "g logs in again at the "+explain.Region(target.Name)+" IdP, as a web app hosted in "+explain.Region(target.Name)+" would (HIMSA 2a), and shows both sessions side by side.")
+		p.para(s.Subtle, explain.RegionalRelogin(target.Name))
 	}
 	p.add("")
 	p.field("Scopes", strings.Join(r.Scopes, " ")+s.Subtle.Render("  ("+r.ScopesFrom+")"))
@@ -188,10 +188,10 @@ func (p *page) accessToken() {
 		p.add("No access token.")
 	case insp.accessKind == auth.TokenOpaque:
 		p.add(s.Title.Render(fmt.Sprintf("Opaque, %d bytes", len(p.m.res.Token.AccessToken))))
-		p.para(s.Subtle, "Not a JWT, and that is fine: HIMSA says access tokens \"may vary greatly in length. Make no assumptions about the contents. It can change at any point in time.\" It is sent to the API as it is.")
+		p.para(s.Subtle, explain.OpaqueAccessToken)
 	case insp.accessKind == auth.TokenMalformed:
 		p.add(s.Warn.Render("Shaped like a JWT, but it does not decode: " + insp.accessErr.Error()))
-		p.para(s.Subtle, "It is still sent to the API as it is; HIMSA makes no promise about its format.")
+		p.para(s.Subtle, explain.MalformedAccessToken)
 	default:
 		p.add(s.Title.Render(fmt.Sprintf("JWT, %d bytes", len(p.m.res.Token.AccessToken))))
 		p.jwtHeader(insp.access.Header)
@@ -207,21 +207,15 @@ func (p *page) refreshToken() {
 	rt := r.Token.RefreshToken
 	if rt == "" {
 		p.add(s.Title.Render("No refresh token was issued"))
-		if slices.Contains(r.Scopes, config.ScopeOfflineAccess) {
-			p.para(s.Text, "The login asked for offline_access but the IdP returned none: HIMSA has not enabled refresh tokens for this app (it enables them per app, on request).")
-		} else {
-			p.para(s.Text, "The login did not ask for offline_access, so the IdP issues none. Set offline_access: true in the config (or --offline-access) if your app registration allows it; HIMSA enables refresh tokens per app.")
-		}
-		p.para(s.Subtle, "Service apps (client credentials) never get a refresh token. Without one, renew by logging in again.")
+		p.para(s.Text, explain.NoRefreshToken(slices.Contains(r.Scopes, config.ScopeOfflineAccess)))
+		p.para(s.Subtle, explain.ServiceAppsNoRefresh)
 		return
 	}
-	kind := "opaque"
-	if k, _, _ := auth.ClassifyToken(rt); k == auth.TokenJWT {
-		kind = "a JWT (do not rely on that: HIMSA says refresh tokens may change at any time)"
-	}
+	k, _, _ := auth.ClassifyToken(rt)
+	kind := explain.RefreshTokenKind(k == auth.TokenJWT)
 	p.add(s.Title.Render(fmt.Sprintf("Present: %d bytes, %s", len(rt), kind)))
 	p.field("Value", p.secret(rt))
-	p.para(s.Subtle, "offline_access asked the IdP for this token; HIMSA enables refresh tokens per app. Press r to trade it for new tokens.")
+	p.para(s.Subtle, explain.RefreshTokenPresent)
 	if lr := p.m.lastRefresh; lr != nil {
 		p.field("Last refresh", explain.If(lr.Rotated, "rotated it (the old one is spent)", "kept it (not rotated)"))
 	}
