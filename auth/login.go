@@ -84,6 +84,46 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	if o.ClientID == "" {
 		return nil, ErrNoClientID
 	}
+	l := newLoginRun(o)
+	defer l.em.stop()
+	ctx = oidc.ClientContext(ctx, l.o.HTTPClient)
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, l.o.HTTPClient)
+
+	// Discovery: always the standard document; HIMSA's endpoint paths are not published.
+	provider, err := l.verifier.provider(ctx, l.o.Region.Issuer)
+	if err != nil {
+		return nil, &DiscoveryError{Issuer: l.o.Region.Issuer, Err: err}
+	}
+	l.em.emit(Event{Step: StepDiscovered, Msg: "read " + l.o.Region.Issuer + "/.well-known/openid-configuration"})
+	if err := l.listen(provider); err != nil {
+		return nil, err
+	}
+	defer l.lb.close()
+	l.openBrowser(ctx, l.authURL(provider))
+	code, err := l.lb.wait(ctx, l.o.LoginTimeout)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("login cancelled: %w", err)
+		}
+		return nil, err
+	}
+	return l.exchange(ctx, code)
+}
+
+// loginRun is one login between its steps.
+type loginRun struct {
+	o            Options
+	em           *emitter
+	verifier     *Verifier
+	defaultTrust bool // o.Trusted was nil: trust the endpoint (and where the code is exchanged)
+	started      time.Time
+	state, nonce string
+	pkce         string // the PKCE verifier
+	lb           *loopback
+	oc           *oauth2.Config
+}
+
+func newLoginRun(o Options) *loginRun {
 	if o.HTTPClient == nil {
 		o.HTTPClient = NewHTTPClient(config.DefaultHTTPTimeout)
 	}
@@ -96,34 +136,26 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	if o.Leeway <= 0 {
 		o.Leeway = DefaultLeeway
 	}
-	defaultTrust := o.Trusted == nil
-	if defaultTrust {
+	l := &loginRun{em: &emitter{fn: o.Progress}, defaultTrust: o.Trusted == nil, started: time.Now(),
+		state: rand.Text(), nonce: rand.Text(), pkce: oauth2.GenerateVerifier()}
+	if l.defaultTrust {
 		o.Trusted = map[string]string{o.Region.Issuer: o.Region.Name}
 	}
-	em := &emitter{fn: o.Progress}
-	defer em.stop()
-	started := time.Now()
-	ctx = oidc.ClientContext(ctx, o.HTTPClient)
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, o.HTTPClient)
+	l.o, l.verifier = o, NewVerifier(o.HTTPClient, o.Trusted, o.Leeway)
+	return l
+}
 
-	// Discovery: always the standard document; HIMSA's endpoint paths are not published.
-	verifier := NewVerifier(o.HTTPClient, o.Trusted, o.Leeway)
-	provider, err := verifier.provider(ctx, o.Region.Issuer)
-	if err != nil {
-		return nil, &DiscoveryError{Issuer: o.Region.Issuer, Err: err}
-	}
-	em.emit(Event{Step: StepDiscovered, Msg: "read " + o.Region.Issuer + "/.well-known/openid-configuration"})
-
-	state, nonce, pkce := rand.Text(), rand.Text(), oauth2.GenerateVerifier()
-	lb, err := listenLoopback(o.RedirectURI, state, func(msg string) {
-		em.emit(Event{Step: StepWarning, Msg: msg})
+// listen opens the loopback listener, which checks the response's state and
+// iss and records the callback in the trace.
+func (l *loginRun) listen(provider *oidc.Provider) error {
+	lb, err := listenLoopback(l.o.RedirectURI, l.state, func(msg string) {
+		l.em.emit(Event{Step: StepWarning, Msg: msg})
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer lb.close()
-	lb.iss = responseIssuers(provider, o)
-	tr := transport.TraceOf(o.HTTPClient)
+	lb.iss = responseIssuers(provider, l.o)
+	tr := transport.TraceOf(l.o.HTTPClient)
 	lb.seen = func(q url.Values, err error) {
 		warning := ""
 		if err != nil {
@@ -131,18 +163,20 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		}
 		tr.Note("callback", http.MethodGet, lb.redirect.String()+"?"+q.Encode(), http.StatusOK, warning)
 	}
-	em.emit(Event{Step: StepListening, Msg: "listening for the redirect on " + lb.redirect.String(), URL: lb.redirect.String()})
+	l.lb = lb
+	l.em.emit(Event{Step: StepListening, Msg: "listening for the redirect on " + lb.redirect.String(), URL: lb.redirect.String()})
+	return nil
+}
 
+// authURL builds the authorize request (PKCE S256, nonce, and HIMSA's
+// culture-lcid and forcechoose) and the client config for the exchange.
+func (l *loginRun) authURL(provider *oidc.Provider) string {
+	o := l.o
 	endpoint := provider.Endpoint()
 	endpoint.AuthStyle = oauth2.AuthStyleInParams // a public client sends client_id in the body
-	oc := &oauth2.Config{
-		ClientID:     o.ClientID,
-		ClientSecret: o.ClientSecret,
-		Endpoint:     endpoint,
-		RedirectURL:  lb.redirect.String(),
-		Scopes:       o.Scopes,
-	}
-	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(pkce), oidc.Nonce(nonce)}
+	l.oc = &oauth2.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, Endpoint: endpoint,
+		RedirectURL: l.lb.redirect.String(), Scopes: o.Scopes}
+	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(l.pkce), oidc.Nonce(l.nonce)}
 	if o.CultureLCID != 0 {
 		authOpts = append(authOpts, oauth2.SetAuthURLParam("culture-lcid", strconv.Itoa(o.CultureLCID)))
 	}
@@ -152,32 +186,34 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	if o.Prompt != "" {
 		authOpts = append(authOpts, oauth2.SetAuthURLParam("prompt", o.Prompt))
 	}
-	authURL := oc.AuthCodeURL(state, authOpts...)
-	em.emit(Event{Step: StepBrowser, Msg: "opening the browser; if none opens, open this URL yourself", URL: authURL})
+	return l.oc.AuthCodeURL(l.state, authOpts...)
+}
+
+// openBrowser opens authURL and feeds pasted redirect URLs to the listener.
+func (l *loginRun) openBrowser(ctx context.Context, authURL string) {
+	l.em.emit(Event{Step: StepBrowser, Msg: "opening the browser; if none opens, open this URL yourself", URL: authURL})
 	// The browser outlives Login (it still shows our result page), so it gets
 	// the caller's context, not one that ends when Login returns.
 	go func() {
-		if err := o.Open(ctx, authURL); err != nil {
-			em.emit(Event{Step: StepWarning, Msg: "the browser did not open (" + err.Error() + "); open the URL above yourself", Err: err})
+		if err := l.o.Open(ctx, authURL); err != nil {
+			l.em.emit(Event{Step: StepWarning, Msg: "the browser did not open (" + err.Error() + "); open the URL above yourself", Err: err})
 		}
 	}()
-
-	if o.Pasted != nil {
+	if l.o.Pasted != nil {
 		go func() {
-			for raw := range o.Pasted {
-				if err := lb.deliver(raw); err != nil {
-					em.emit(Event{Step: StepWarning, Msg: "pasted URL refused: " + err.Error(), Err: err})
+			for raw := range l.o.Pasted {
+				if err := l.lb.deliver(raw); err != nil {
+					l.em.emit(Event{Step: StepWarning, Msg: "pasted URL refused: " + err.Error(), Err: err})
 				}
 			}
 		}()
 	}
-	code, err := lb.wait(ctx, o.LoginTimeout)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return nil, fmt.Errorf("login cancelled: %w", err)
-		}
-		return nil, err
-	}
+}
+
+// exchange redeems code (at the endpoint exchange_at names) and verifies
+// the ID token.
+func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
+	o, em := l.o, l.em
 	codeRegion := CodeRegion(code)
 	exAt, note := o.exchangeRegion(codeRegion)
 	msg := "redirect received; code region: " + orUnknown(codeRegion)
@@ -190,34 +226,34 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		notes = append(notes, note)
 		em.emit(Event{Step: StepWarning, Msg: note})
 	}
+	oc := l.oc
 	if exAt != o.Region {
 		// The same client, redirect URI and PKCE verifier at the code's own
 		// regional IdP, which accepts its region's codes.
-		if oc, err = regionalConfig(ctx, verifier, oc, exAt); err != nil {
+		var err error
+		if oc, err = regionalConfig(ctx, l.verifier, oc, exAt); err != nil {
 			return nil, err
 		}
-		if defaultTrust {
-			verifier.Trusted[strings.TrimRight(exAt.Issuer, "/")] = exAt.Name
+		if l.defaultTrust {
+			l.verifier.Trusted[strings.TrimRight(exAt.Issuer, "/")] = exAt.Name
 		}
 	}
-
-	tok, err := oc.Exchange(endpointContext(ctx, "token", exAt.Issuer, oc.Endpoint.TokenURL), code, oauth2.VerifierOption(pkce))
+	tok, err := oc.Exchange(endpointContext(ctx, "token", exAt.Issuer, oc.Endpoint.TokenURL), code, oauth2.VerifierOption(l.pkce))
 	if err != nil {
 		return nil, tokenError(OpExchange, oc.Endpoint.TokenURL, err)
 	}
 	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, explain.If(tok.RefreshToken != "", "yes", "no"))})
-
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
 		return nil, fmt.Errorf("the token response from %s has no id_token (is openid among the scopes?)", oc.Endpoint.TokenURL)
 	}
-	rep := verifier.Verify(ctx, raw, Expect{ClientID: o.ClientID, Nonce: nonce, AccessToken: tok.AccessToken})
-	rep.Checks = append([]Check{lb.issResult}, rep.Checks...)
+	rep := l.verifier.Verify(ctx, raw, Expect{ClientID: o.ClientID, Nonce: l.nonce, AccessToken: tok.AccessToken})
+	rep.Checks = append([]Check{l.lb.issResult}, rep.Checks...)
 	res := newResult(tok, rep, o.Scopes)
 	res.Region, res.CodeRegion, res.ExchangedAt = o.Region, codeRegion, exAt
 	res.AppHost, res.Notes = o.AppHosts.For(codeRegion), notes
-	res.Started, res.Finished = started, time.Now()
-	res.sess = &session{oc: oc, client: o.HTTPClient, verifier: verifier}
+	res.Started, res.Finished = l.started, time.Now()
+	res.sess = &session{oc: oc, client: o.HTTPClient, verifier: l.verifier}
 	if !rep.OK() {
 		return res, &VerifyError{Report: rep}
 	}

@@ -235,13 +235,24 @@ func (l *loader) build() (*Config, error) {
 	if c.APIPresets, err = l.presets(); err != nil {
 		return nil, err
 	}
+	if err := l.buildRegions(c); err != nil {
+		return nil, err
+	}
+	c.Warnings = l.warnings
+	return c, nil
+}
+
+// buildRegions reads the regions (built-in and the config's), the region to
+// preselect, exchange_at and app_hosts into c.
+func (l *loader) buildRegions(c *Config) error {
+	v := l.v
 	user, err := l.regions()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	builtin, err := cast.ToBoolE(v.Get(KeyBuiltinRegions))
 	if err != nil {
-		return nil, l.errorf(KeyBuiltinRegions, "must be true or false")
+		return l.errorf(KeyBuiltinRegions, "must be true or false")
 	}
 	base := BuiltinRegions()
 	if !builtin {
@@ -249,26 +260,25 @@ func (l *loader) build() (*Config, error) {
 	}
 	c.Regions = mergeRegions(base, user)
 	if len(c.Regions) == 0 {
-		return nil, l.errorf(KeyBuiltinRegions, "is false, but the config lists no regions of its own")
+		return l.errorf(KeyBuiltinRegions, "is false, but the config lists no regions of its own")
 	}
 	if c.Region, err = l.str(KeyRegion); err != nil {
-		return nil, err
+		return err
 	}
 	if _, ok := c.FindRegion(c.Region); !ok {
-		return nil, l.errorf(KeyRegion, "unknown region %q; known: %s", c.Region, strings.Join(c.RegionNames(), ", "))
+		return l.errorf(KeyRegion, "unknown region %q; known: %s", c.Region, strings.Join(c.RegionNames(), ", "))
 	}
 	if c.ExchangeAt, err = l.str(KeyExchangeAt); err != nil {
-		return nil, err
+		return err
 	}
 	if c.ExchangeAt = strings.ToLower(c.ExchangeAt); !slices.Contains(ExchangeModes, c.ExchangeAt) {
-		return nil, l.errorf(KeyExchangeAt, "must be %s (exchange every code at the endpoint you logged in at, HIMSA's default for desktop apps) "+
+		return l.errorf(KeyExchangeAt, "must be %s (exchange every code at the endpoint you logged in at, HIMSA's default for desktop apps) "+
 			"or %s (at the regional endpoint the code's prefix names), got %q", ExchangeGlobal, ExchangeCodeRegion, c.ExchangeAt)
 	}
 	if c.AppHosts, err = parseAppHosts(v.Get(KeyAppHosts), c.RegionNames()); err != nil {
-		return nil, l.errorf(KeyAppHosts, "%v", err)
+		return l.errorf(KeyAppHosts, "%v", err)
 	}
-	c.Warnings = l.warnings
-	return c, nil
+	return nil
 }
 
 func (l *loader) str(key string) (string, error) {
