@@ -66,7 +66,9 @@ func (r Request) URL(base string) (string, error) {
 	return u.String(), nil
 }
 
-func (r Request) method() string {
+// MethodOrGET is the request's method in upper case, GET when empty: the
+// method Do sends.
+func (r Request) MethodOrGET() string {
 	if m := strings.ToUpper(strings.TrimSpace(r.Method)); m != "" {
 		return m
 	}
@@ -104,9 +106,9 @@ func Do(ctx context.Context, client *http.Client, base, token string, req Reques
 		}
 		body = strings.NewReader(req.Body)
 	}
-	hr, err := http.NewRequestWithContext(transport.WithPurpose(ctx, "api"), req.method(), full, body)
+	hr, err := http.NewRequestWithContext(transport.WithPurpose(ctx, "api"), req.MethodOrGET(), full, body)
 	if err != nil {
-		return nil, fmt.Errorf("bad request %s %s: %w", req.method(), full, err)
+		return nil, fmt.Errorf("bad request %s %s: %w", req.MethodOrGET(), full, err)
 	}
 	for k, vs := range req.Header {
 		for _, v := range vs {
@@ -123,12 +125,12 @@ func Do(ctx context.Context, client *http.Client, base, token string, req Reques
 	start := time.Now()
 	resp, err := client.Do(hr)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", req.method(), full, err)
+		return nil, fmt.Errorf("%s %s: %w", req.MethodOrGET(), full, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return nil, fmt.Errorf("reading the response of %s %s: %w", req.method(), full, err)
+		return nil, fmt.Errorf("reading the response of %s %s: %w", req.MethodOrGET(), full, err)
 	}
 	n := int64(len(b))
 	if extra, _ := io.Copy(io.Discard, resp.Body); extra > 0 {

@@ -20,7 +20,7 @@ func Curl(base, token string, req Request, reveal bool) (string, error) {
 	if reveal {
 		auth = shellQuote("Authorization: Bearer " + token)
 	}
-	parts := []string{"curl", "-sS", "-X", req.method(), shellQuote(full), "-H", auth, "-H", shellQuote("Accept: application/json")}
+	parts := []string{"curl", "-sS", "-X", req.MethodOrGET(), shellQuote(full), "-H", auth, "-H", shellQuote("Accept: application/json")}
 	names := make([]string, 0, len(req.Header))
 	for k := range req.Header {
 		names = append(names, k)

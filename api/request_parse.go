@@ -16,7 +16,3 @@ func ParseHeader(line string) (name, value string, err error) {
 	}
 	return name, strings.TrimSpace(value), nil
 }
-
-// MethodOrGET is the request's method in upper case, GET when empty: the
-// method Do sends.
-func (r Request) MethodOrGET() string { return r.method() }

@@ -99,7 +99,7 @@ func DecodeView(raw string, now time.Time) *TokenView {
 	default:
 		v.Kind, v.Header, v.Claims = "jwt", jwt.Header, jwt.Claims
 		v.Times = map[string]string{}
-		for _, name := range TimeClaims {
+		for _, name := range explain.TimeClaims {
 			if t, ok, err := jwt.TimeClaim(name); ok && err == nil {
 				v.Times[name] = explain.LocalTime(t, now)
 			}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -56,7 +55,7 @@ token does not decode or a check fails.`,
 				rep = auth.NewVerifier(env.client, trusted, env.cfg.Leeway).Verify(cmd.Context(), raw, auth.Expect{ClientID: env.cfg.ClientID})
 				v.Verification = rep.View()
 			}
-			if err := show(cmd.OutOrStdout(), asJSON, v, func(w io.Writer) { printDecoded(w, v, rep) }); err != nil {
+			if err := show(cmd.OutOrStdout(), asJSON, v, func(w io.Writer) { printDecoded(w, v, rep, now) }); err != nil {
 				return err
 			}
 			if rep != nil && !rep.OK() {
@@ -98,7 +97,7 @@ func isTerminal(r io.Reader) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report) {
+func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report, now time.Time) {
 	var hdr []string
 	for _, k := range []string{"alg", "kid", "typ"} {
 		if x, ok := v.Header[k]; ok {
@@ -114,14 +113,7 @@ func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		val := auth.ClaimString(v.Claims, k)
-		if t, ok := v.Times[k]; ok {
-			val = t
-		} else if _, isStr := v.Claims[k].(string); !isStr {
-			b, _ := json.Marshal(v.Claims[k])
-			val = string(b)
-		}
-		line := fmt.Sprintf("  %-*s %s", width, explain.Printable(k), explain.Printable(val))
+		line := fmt.Sprintf("  %-*s %s", width, explain.Printable(k), explain.ClaimText(k, v.Claims[k], now))
 		if label := explain.ClaimLabel(k); label != "" {
 			line += "   (" + label + ")"
 		}

@@ -173,11 +173,11 @@ func (m consoleModel) request() (api.Request, error) {
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
-		name, value, ok := strings.Cut(part, ":")
-		if !ok || strings.TrimSpace(name) == "" {
-			return api.Request{}, fmt.Errorf("header %q is not \"Name: value\"", strings.TrimSpace(part))
+		name, value, err := api.ParseHeader(strings.TrimSpace(part))
+		if err != nil {
+			return api.Request{}, err
 		}
-		h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+		h.Add(name, value)
 	}
 	return api.Request{
 		Method: m.fields[fieldMethod].Value(), Path: m.fields[fieldPath].Value(), Query: m.fields[fieldQuery].Value(),
@@ -352,7 +352,7 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 		m.setStatus(err.Error(), true)
 		return m, nil
 	}
-	busy := fmt.Sprintf("%s %s …", strings.ToUpper(cmp.Or(req.Method, "GET")), req.Path)
+	busy := fmt.Sprintf("%s %s …", req.MethodOrGET(), req.Path)
 	m.status.Working(explain.If(refreshFirst, "refreshing the tokens, then "+busy, busy))
 	gen, res, base, client, refresh := m.gen, m.res, m.base, m.com.HTTP, m.com.Refresh
 	return m, func() tea.Msg {
@@ -419,7 +419,7 @@ func (m consoleModel) responseView(o *callOutcome) string {
 	}
 	fmt.Fprintf(&b, "%s %s\n", st.Render(r.StatusText()), s.Subtle.Render(fmt.Sprintf("· %s · %d bytes · %s · call %d of %d",
 		r.Duration.Round(time.Millisecond), r.Size, cmp.Or(r.Header.Get("Content-Type"), "no content type"), m.shown+1, len(m.history))))
-	b.WriteString(s.Subtle.Render(strings.ToUpper(cmp.Or(o.req.Method, "GET"))+" "+r.URL) + "\n")
+	b.WriteString(s.Subtle.Render(o.req.MethodOrGET()+" "+r.URL) + "\n")
 	if d := o.diag; d != nil {
 		b.WriteString(wrapStyled(s.Warn, "! "+d.Summary, m.width) + "\n")
 	}

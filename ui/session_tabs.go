@@ -158,7 +158,7 @@ func reportFailures(r *auth.Report) string {
 }
 
 func changeText(c auth.ClaimChange, now time.Time) string {
-	if slices.Contains(auth.TimeClaims, c.Name) {
+	if slices.Contains(explain.TimeClaims, c.Name) {
 		return fmtTimeText(c.Old, now) + " → " + fmtTimeText(c.New, now)
 	}
 	return cmp.Or(explain.Printable(c.Old), "(absent)") + " → " + cmp.Or(explain.Printable(c.New), "(absent)")
@@ -314,7 +314,7 @@ func (p *page) claims(title string, claims, compare map[string]any) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		value := claimText(k, claims[k], p.now)
+		value := explain.ClaimText(k, claims[k], p.now)
 		cursor, star := " ", "  "
 		if len(p.rows) == p.m.cursor {
 			cursor = s.Cursor.Render("▸")
@@ -330,7 +330,7 @@ func (p *page) claims(title string, claims, compare map[string]any) {
 		if label := explain.ClaimLabel(k); label != "" {
 			line += "  " + s.Subtle.Render(label)
 		}
-		p.rows = append(p.rows, rowRef{line: len(p.lines), name: k, value: rawClaim(claims[k])})
+		p.rows = append(p.rows, rowRef{line: len(p.lines), name: k, value: explain.ClaimValue(claims[k])})
 		p.add(line)
 	}
 }
@@ -341,43 +341,10 @@ func (p *page) alsoIn(k string, v any, idClaims map[string]any) string {
 	switch {
 	case !ok:
 		return p.s.Warn.Render("[only in userinfo]")
-	case rawClaim(other) == rawClaim(v):
+	case explain.ClaimValue(other) == explain.ClaimValue(v):
 		return p.s.OK.Render("[also in ID token]")
 	}
-	return p.s.Error.Render("[ID token says " + truncate(explain.Printable(rawClaim(other)), 40) + "]")
-}
-
-// rawClaim is a claim's value as copied: strings as they are, the rest as JSON.
-func rawClaim(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
-// claimText renders a claim value for a table: NumericDate claims as local
-// and relative time, others as text or compact JSON, always printable.
-func claimText(name string, v any, now time.Time) string {
-	if slices.Contains(auth.TimeClaims, name) {
-		var secs float64
-		switch x := v.(type) {
-		case json.Number:
-			secs, _ = x.Float64()
-		case float64:
-			secs = x
-		}
-		if secs > 0 {
-			return explain.LocalTime(time.Unix(int64(secs), 0), now)
-		}
-	}
-	return explain.Printable(rawClaim(v))
+	return p.s.Error.Render("[ID token says " + truncate(explain.Printable(explain.ClaimValue(other)), 40) + "]")
 }
 
 func orDash(s string) string { return cmp.Or(s, "—") }
