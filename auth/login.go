@@ -148,20 +148,21 @@ func newLoginRun(o Options) *loginRun {
 // listen opens the loopback listener, which checks the response's state and
 // iss and records the callback in the trace.
 func (l *loginRun) listen(provider *oidc.Provider) error {
+	tr := transport.TraceOf(l.o.HTTPClient)
 	lb, err := listenLoopback(l.o.RedirectURI, l.state, func(msg string) {
 		l.em.emit(Event{Step: StepWarning, Msg: msg})
+	}, func(lb *loopback) {
+		lb.iss = responseIssuers(provider, l.o)
+		lb.seen = func(q url.Values, err error) {
+			warning := ""
+			if err != nil {
+				warning = err.Error()
+			}
+			tr.Note("callback", http.MethodGet, lb.redirect.String()+"?"+q.Encode(), http.StatusOK, warning)
+		}
 	})
 	if err != nil {
 		return err
-	}
-	lb.iss = responseIssuers(provider, l.o)
-	tr := transport.TraceOf(l.o.HTTPClient)
-	lb.seen = func(q url.Values, err error) {
-		warning := ""
-		if err != nil {
-			warning = err.Error()
-		}
-		tr.Note("callback", http.MethodGet, lb.redirect.String()+"?"+q.Encode(), http.StatusOK, warning)
 	}
 	l.lb = lb
 	l.em.emit(Event{Step: StepListening, Msg: "listening for the redirect on " + lb.redirect.String(), URL: lb.redirect.String()})

@@ -41,7 +41,10 @@ type loopback struct {
 // listenLoopback binds the redirect URI's host:port, on loopback only. A
 // "localhost" redirect listens on 127.0.0.1 and keeps the name "localhost" in
 // the URI (it must match what HIMSA whitelisted). Port 0 picks a free port.
-func listenLoopback(redirectURI, state string, warn func(string)) (*loopback, error) {
+//
+// opts set the listener's checks (iss, seen) before it serves: a request
+// may arrive at once (a stale browser tab), and must meet them whole.
+func listenLoopback(redirectURI, state string, warn func(string), opts ...func(*loopback)) (*loopback, error) {
 	u, err := config.ParseRedirectURI(redirectURI)
 	if err != nil {
 		return nil, fmt.Errorf("redirect_uri: %w", err)
@@ -62,6 +65,9 @@ func listenLoopback(redirectURI, state string, warn func(string)) (*loopback, er
 	redirect := *u
 	redirect.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
 	l := &loopback{ln: ln, redirect: &redirect, state: state, warn: warn, done: make(chan struct{})}
+	for _, o := range opts {
+		o(l)
+	}
 	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = l.srv.Serve(ln) }() // returns ErrServerClosed on close
 	return l, nil
