@@ -6,18 +6,26 @@ package cli
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/transport"
 )
 
 // globalFlags are the flags every command shares.
 type globalFlags struct {
 	configFile string
 	logFile    string
+	// The open --log (see openLog): the file, the trace of the command's
+	// HTTP exchanges, and the logger it replaced.
+	log        *os.File
+	trace      *transport.Trace
+	prevLogger *slog.Logger
 }
 
 // loadConfig reads the config file, the SSODESK_* environment and cmd's
@@ -67,7 +75,7 @@ func (g *globalFlags) newEnv(cmd *cobra.Command) (*runEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	client, err := auth.HTTPClientFor(cfg, nil)
+	client, err := auth.HTTPClientFor(cfg, g.trace) // traced only with --log
 	if err != nil {
 		return nil, usageError{err}
 	}

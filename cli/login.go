@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -80,7 +81,7 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) error {
 		in := session.LoginInput{Region: env.region, Progress: env.progress()}
 		if f.noBrowser {
 			in.Open = func(context.Context, string) error { return nil }
-			in.Pasted = pastedLines(env.stdin)
+			in.Pasted = pastedLines(env.stdin, func(msg string) { fmt.Fprintln(env.stderr, "ssodesk: warning: "+msg) })
 			fmt.Fprintln(env.stderr, "ssodesk: --no-browser: open the URL below in a browser; if it cannot reach this machine, paste the final redirect URL here and press enter")
 		}
 		res, err = m.Login(ctx, in)
@@ -103,6 +104,7 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) error {
 // showed so printNotes does not say them twice.
 func (e *runEnv) progress() func(auth.Event) {
 	return func(ev auth.Event) {
+		slog.Info("login", "step", ev.Step.String(), "msg", ev.Msg)
 		prefix := "ssodesk: "
 		if ev.Step == auth.StepWarning {
 			prefix += "warning: "
@@ -115,20 +117,50 @@ func (e *runEnv) progress() func(auth.Event) {
 	}
 }
 
-// pastedLines feeds lines of r that look like URLs to a login.
-func pastedLines(r io.Reader) <-chan string {
+// maxPastedLine bounds one pasted line: a redirect URL is far shorter.
+const maxPastedLine = 1 << 20
+
+// pastedLines feeds the lines of r to a login. A line longer than
+// maxPastedLine is dropped with a warning, and reading goes on, so a valid
+// URL pasted after it still counts.
+func pastedLines(r io.Reader, warn func(string)) <-chan string {
 	ch := make(chan string)
 	go func() {
 		defer close(ch)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); line != "" {
+		br := bufio.NewReaderSize(r, 64<<10)
+		for {
+			line, tooLong, err := readLine(br, maxPastedLine)
+			if tooLong {
+				warn(fmt.Sprintf("a pasted line of more than %d KB was ignored; paste the redirect URL alone on a line", maxPastedLine>>10))
+			} else if line = strings.TrimSpace(line); line != "" {
 				ch <- line
+			}
+			if err != nil {
+				return
 			}
 		}
 	}()
 	return ch
+}
+
+// readLine reads one line of at most limit bytes; a longer one is read to
+// its end and dropped (tooLong).
+func readLine(br *bufio.Reader, limit int) (line string, tooLong bool, err error) {
+	var b strings.Builder
+	for {
+		frag, isPrefix, err := br.ReadLine()
+		if !tooLong {
+			if b.Len()+len(frag) > limit {
+				tooLong = true
+				b.Reset()
+			} else {
+				b.Write(frag)
+			}
+		}
+		if err != nil || !isPrefix {
+			return b.String(), tooLong, err
+		}
+	}
 }
 
 func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []string, asJSON bool) error {

@@ -47,3 +47,28 @@ func TestCLILoginExchangeAt(t *testing.T) {
 		t.Errorf("bad value: exit %d\n%s", code, errOut)
 	}
 }
+
+// A pasted line over 1 MiB is refused with a word, and the valid redirect
+// URL pasted after it still logs in.
+func TestPastedLines(t *testing.T) {
+	var warned []string
+	in := strings.Repeat("x", 2<<20) + "\n" + "http://127.0.0.1:1/callback?code=eu.a&state=s\n" + "last-without-newline"
+	var got []string
+	for line := range pastedLines(strings.NewReader(in), func(m string) { warned = append(warned, m) }) {
+		got = append(got, line)
+	}
+	if len(got) != 2 || got[0] != "http://127.0.0.1:1/callback?code=eu.a&state=s" || got[1] != "last-without-newline" {
+		t.Errorf("lines = %q", got)
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "more than 1024 KB was ignored") {
+		t.Errorf("warnings = %q", warned)
+	}
+}
+
+func TestCLINoBrowserLongPaste(t *testing.T) {
+	e := newCLIEnv(t, "timeouts:\n  login: 2s\n")
+	_, errOut, code := e.ssodesk(strings.Repeat("x", 2<<20)+"\nhttps://example.com/not-the-redirect?x=1\n", "login", "--no-browser")
+	if code != exitFailed || !strings.Contains(errOut, "more than 1024 KB was ignored") || !strings.Contains(errOut, "pasted URL refused") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+}

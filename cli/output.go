@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"io"
+	"ssodesk/explain"
 )
 
 // show writes v to w as indented JSON when asJSON, else as human writes it.
@@ -14,9 +15,13 @@ func show(w io.Writer, asJSON bool, v any, human func(io.Writer)) error {
 	return nil
 }
 
-// writeJSON writes v to w as indented JSON.
+// writeJSON writes v to w as indented JSON, with the controls a terminal
+// might act on escaped (explain.SafeJSON).
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(explain.SafeJSON(b), '\n'))
+	return err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // Exit codes (documented in README.md).
@@ -37,14 +38,22 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // Execute runs ssodesk with args (without the program name), prints an
 // error to stderr and returns the exit code: 0 ok, 1 the flow failed, 2 bad
 // usage or config.
+//
+// Everything it prints goes through explain.Writer: no text from outside (an
+// IdP's error, a claim, an API body) reaches the terminal raw.
 func Execute(args []string) int {
-	root := newRootCmd()
+	g := &globalFlags{}
+	root := newRoot(g)
+	stderr := explain.Writer(os.Stderr)
+	root.SetOut(explain.Writer(os.Stdout))
+	root.SetErr(stderr)
 	root.SetArgs(args)
 	err := root.Execute()
+	g.closeLog()
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(os.Stderr, "ssodesk:", err)
+	fmt.Fprintln(stderr, "ssodesk:", err)
 	var ce *config.Error
 	var ue usageError
 	if errors.As(err, &ce) || errors.As(err, &ue) {
@@ -53,8 +62,9 @@ func Execute(args []string) int {
 	return exitFailed
 }
 
-func newRootCmd() *cobra.Command {
-	g := &globalFlags{}
+func newRootCmd() *cobra.Command { return newRoot(&globalFlags{}) }
+
+func newRoot(g *globalFlags) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "ssodesk",
 		Short: "Log in to HIMSA SSO and see exactly what happened",
@@ -67,10 +77,11 @@ Try it offline first: ssodesk demo`,
 		Example: `  ssodesk demo                      # offline, against the built-in stand-in
   ssodesk --region eu               # the TUI, EU production preselected
   ssodesk config                    # show the effective configuration`,
-		Version:       version(),
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Args:          noArgs,
+		Version:           version(),
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		Args:              noArgs,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return g.openLog() },
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig(cmd)
 			if err != nil {
@@ -82,7 +93,7 @@ Try it offline first: ssodesk demo`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configFile, "config", "", "config file (default "+config.DefaultFile()+")")
-	pf.StringVar(&g.logFile, "log", "", "write diagnostic logs (e.g. the stand-in's warnings) to this file; the TUI otherwise discards them")
+	pf.StringVar(&g.logFile, "log", "", "append diagnostic logs to this file: each login step, the HTTP exchanges (redacted), the stand-in's warnings")
 	pf.String("client-id", "", "client ID supplied by HIMSA (config: client_id)")
 	pf.String("region", "", "region to preselect: global, eu, us, au, qa, qa-eu or a configured one (config: region)")
 	pf.String("redirect-uri", "", "loopback redirect URI HIMSA whitelisted; port 0 = random (config: redirect_uri)")

@@ -39,21 +39,15 @@ func runTUI(cmd *cobra.Command, g *globalFlags, cfg *config.Config) error {
 
 // runProgram runs the TUI. Libraries that log through slog (zitadel's op in
 // the stand-in) would draw over the screen, so their logs go to --log or
-// nowhere.
+// nowhere; with --log, the TUI's trace is written there when it ends.
 func runProgram(g *globalFlags, com *ui.Common) error {
-	handler := slog.DiscardHandler
-	if g.logFile != "" {
-		f, err := os.OpenFile(g.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-		if err != nil {
-			return usageError{fmt.Errorf("--log: %w", err)}
-		}
-		defer f.Close()
-		handler = slog.NewTextHandler(f, nil)
+	if g.log == nil {
+		prev := slog.Default()
+		slog.SetDefault(slog.New(slog.DiscardHandler))
+		defer slog.SetDefault(prev)
 	}
-	prev := slog.Default()
-	slog.SetDefault(slog.New(handler))
-	defer slog.SetDefault(prev)
 	_, err := tea.NewProgram(ui.New(com)).Run()
+	g.logTrace(com.Trace)
 	return err
 }
 

@@ -3,7 +3,9 @@ package explain
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -70,4 +72,37 @@ func SafeJSON(b []byte) []byte {
 		b = b[n:]
 	}
 	return out.Bytes()
+}
+
+// Writer makes everything written through it Printable text (newlines and
+// tabs kept): the CLI's stdout and stderr go through one, so no outside
+// text reaches the terminal raw, whichever path printed it. A UTF-8
+// sequence split across two writes is held until it is whole.
+func Writer(w io.Writer) io.Writer { return &safeWriter{w: w} }
+
+type safeWriter struct {
+	mu      sync.Mutex
+	w       io.Writer
+	pending []byte // the start of a UTF-8 sequence the last write cut
+}
+
+func (s *safeWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	buf := append(s.pending, p...)
+	s.pending = nil
+	cut := len(buf)
+	for i := len(buf) - 1; i >= 0 && i >= len(buf)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(buf[i]) {
+			if !utf8.FullRune(buf[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	s.pending = append([]byte(nil), buf[cut:]...)
+	if _, err := io.WriteString(s.w, PrintableText(string(buf[:cut]))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

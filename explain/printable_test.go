@@ -2,6 +2,7 @@ package explain
 
 import (
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 	"unicode"
@@ -57,5 +58,17 @@ func TestSafeJSON(t *testing.T) {
 	var v map[string]string
 	if err := json.Unmarshal([]byte(got), &v); err != nil || v["name"] != "a\u009bb\u202Ec\x7f" {
 		t.Errorf("the escaped JSON means something else: %v %q", err, v)
+	}
+}
+
+func TestWriter(t *testing.T) {
+	var b strings.Builder
+	w := Writer(&b)
+	io.WriteString(w, "ok ✓ line\n\tx\x1b[2J")
+	ø := []byte("ø")
+	w.Write(ø[:1]) // a UTF-8 sequence cut between two writes stays whole
+	w.Write(append(ø[1:], []byte("\u009b\u202E end\n")...))
+	if got, want := b.String(), "ok ✓ line\n\tx\uFFFD[2Jø\uFFFD\uFFFD end\n"; got != want {
+		t.Errorf("Writer wrote %q, want %q", got, want)
 	}
 }
