@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"ssodesk/explain"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -28,8 +29,10 @@ func (l *statusLine) Done() { l.busy = "" }
 // Empty reports whether there is nothing to show.
 func (l statusLine) Empty() bool { return l.busy == "" && l.text == "" }
 
-// View draws the line, cut to width cells.
+// View draws the line, cut to width cells; its text, which often quotes an
+// error from outside, is made printable.
 func (l statusLine) View(s *Styles, width int) string {
+	l.busy, l.text = explain.Printable(l.busy), explain.Printable(l.text)
 	var out string
 	switch {
 	case l.busy != "":
@@ -66,9 +69,11 @@ func wrapLines(text string, width int) []string {
 	return strings.Split(text, "\n")
 }
 
-// wrapStyled wraps text to width and styles each line.
+// wrapStyled wraps plain text to width and styles each line. The text may
+// come from outside (an IdP's error, an API's diagnosis): it is made
+// printable first.
 func wrapStyled(st lipgloss.Style, text string, width int) string {
-	lines := wrapLines(text, width)
+	lines := wrapLines(explain.PrintableText(text), width)
 	for i, l := range lines {
 		lines[i] = st.Render(l)
 	}

@@ -419,7 +419,7 @@ func (m consoleModel) responseView(o *callOutcome) string {
 	}
 	fmt.Fprintf(&b, "%s %s\n", st.Render(r.StatusText()), s.Subtle.Render(fmt.Sprintf("· %s · %d bytes · %s · call %d of %d",
 		r.Duration.Round(time.Millisecond), r.Size, cmp.Or(r.Header.Get("Content-Type"), "no content type"), m.shown+1, len(m.history))))
-	b.WriteString(s.Subtle.Render(o.req.MethodOrGET()+" "+r.URL) + "\n")
+	b.WriteString(s.Subtle.Render(o.req.MethodOrGET()+" "+explain.Printable(r.URL)) + "\n")
 	if d := o.diag; d != nil {
 		b.WriteString(wrapStyled(s.Warn, "! "+d.Summary, m.width) + "\n")
 	}

@@ -259,6 +259,9 @@ func (m traceModel) listView() string {
 			cursor = s.Cursor.Render("▸ ")
 		}
 		line := fmt.Sprintf(" %3d %-8s %-9s %-6s ", e.ID, e.Start.Local().Format("15:04:05"), cmp.Or(e.Purpose, "-"), e.Method)
+		if e.Warning != "" {
+			status += "!"
+		}
 		b.WriteString("\n" + cursor + line + st.Render(fmt.Sprintf("%-6s", status)) +
 			fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, explain.Printable(e.URL)))
 	}
@@ -282,6 +285,9 @@ func (m traceModel) detailView(e transport.Entry) string {
 	}
 	if e.Error != "" {
 		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "error")) + " " + s.Error.Render(explain.Printable(e.Error)) + "\n")
+	}
+	if e.Warning != "" {
+		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "warning")) + " " + s.Warn.Render("! "+explain.Printable(e.Warning)) + "\n")
 	}
 	field("sizes", fmt.Sprintf("request %d bytes, response %d bytes", e.RequestSize, e.ResponseSize))
 	if e.TLSVersion != "" {
