@@ -30,8 +30,16 @@ type globalFlags struct {
 
 // loadConfig reads the config file, the SSODESK_* environment and cmd's
 // flags.
+// Its warnings (a secret others can read) go to stderr.
 func (g *globalFlags) loadConfig(cmd *cobra.Command) (*config.Config, error) {
-	return config.Load(g.configFile, cmd.Flags())
+	cfg, err := config.Load(g.configFile, cmd.Flags())
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), "ssodesk: warning: "+w)
+	}
+	return cfg, nil
 }
 
 func newConfigCmd(g *globalFlags) *cobra.Command {

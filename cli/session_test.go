@@ -108,3 +108,46 @@ func TestDemoLeavesTheUsersStoreUntouched(t *testing.T) {
 		t.Errorf("the demo touched the user's session directory %s: %v", dir, err)
 	}
 }
+
+// --log works for every command: a CLI login writes its steps and its HTTP
+// exchanges (redacted) there, and no token.
+func TestLogForEveryCommand(t *testing.T) {
+	e := newCLIEnv(t, "")
+	logFile := filepath.Join(e.dir, "ssodesk.log")
+	out, errOut, code := e.ssodesk("", "login", "--json", "--log", logFile)
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	for _, want := range []string{"msg=login", "listening for the redirect", "msg=http", "purpose=discovery", "purpose=token", "purpose=callback", "status=200"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	var doc struct {
+		Tokens map[string]string `json:"tokens"`
+	}
+	json.Unmarshal([]byte(out), &doc)
+	for k, v := range doc.Tokens {
+		if v != "" && strings.Contains(log, v) {
+			t.Errorf("the log holds the %s", k)
+		}
+	}
+	if st, _ := os.Stat(logFile); st.Mode().Perm() != 0o600 {
+		t.Errorf("log mode %v", st.Mode().Perm())
+	}
+}
+
+// A secret others can read is a warning on stderr naming the chmod.
+func TestConfigWarningsOnStderr(t *testing.T) {
+	e := newCLIEnv(t, "client_secret: s3cret\n")
+	os.Chmod(e.file, 0o644)
+	_, errOut, _ := e.ssodesk("", "config")
+	if !strings.Contains(errOut, "ssodesk: warning: "+e.file+" holds client_secret") || !strings.Contains(errOut, "chmod 600 "+e.file) {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -109,6 +110,9 @@ func newRegionsModel(com *Common) regionsModel {
 	l.DisableQuitKeybindings()
 	l.Select(sel)
 	m := regionsModel{com: com, list: l, keys: defaultRegionKeys()}
+	if len(com.Cfg.Warnings) > 0 { // what to fix in the configuration, until the first login
+		m.notice = "Warning: " + strings.Join(com.Cfg.Warnings, "; ")
+	}
 	m.restyle()
 	return m
 }
