@@ -18,7 +18,7 @@ func FactsFor(res *auth.Result, region config.Region, now time.Time) TokenFacts 
 	if f.Region = res.Claim("region"); f.Region == "" {
 		f.Region = res.CodeRegion
 	}
-	if region.API != "" && region.Name != config.GlobalRegion {
+	if region.API != "" && !region.IsGlobal() {
 		f.APIRegion = region.Name
 	}
 	return f

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -22,12 +23,15 @@ var quietBrowser sync.Once
 // colon-separated list as sensible-browser reads it; "%s" in an entry is
 // replaced by the URL, otherwise the URL is appended), then the platform's
 // opener through github.com/cli/browser. Output is discarded so nothing
-// reaches the terminal; the browser process is not waited for.
+// reaches the terminal; the browser process is not waited for, but a
+// $BROWSER command that exits non-zero is reported (as a *BrowserExitError)
+// to the function withBrowserExit put on ctx, at once.
 func OpenBrowser(ctx context.Context, url string) error {
 	if env := os.Getenv("BROWSER"); strings.TrimSpace(env) != "" {
+		onExit, _ := ctx.Value(browserExitKey{}).(func(*BrowserExitError))
 		var errs []error
 		for _, entry := range strings.Split(env, ":") {
-			if err := startBrowserCommand(entry, url); err != nil {
+			if err := startBrowserCommand(entry, url, onExit); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -39,7 +43,7 @@ func OpenBrowser(ctx context.Context, url string) error {
 	return browser.OpenURL(url)
 }
 
-func startBrowserCommand(entry, url string) error {
+func startBrowserCommand(entry, url string, onExit func(*BrowserExitError)) error {
 	args := strings.Fields(entry)
 	if len(args) == 0 {
 		return errors.New("empty $BROWSER entry")
@@ -58,6 +62,29 @@ func startBrowserCommand(entry, url string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	go func() { _ = cmd.Wait() }() // reap; the browser's exit status is not the login's business
+	go func() { // reap, and report a failure: the page may never have opened
+		var ee *exec.ExitError
+		if err := cmd.Wait(); errors.As(err, &ee) && onExit != nil {
+			onExit(&BrowserExitError{Command: args[0], Code: ee.ExitCode()})
+		}
+	}()
 	return nil
+}
+
+// BrowserExitError: the $BROWSER command started but exited non-zero.
+type BrowserExitError struct {
+	Command string // the program ($BROWSER's first word)
+	Code    int    // its exit status (-1: killed by a signal)
+}
+
+func (e *BrowserExitError) Error() string {
+	return fmt.Sprintf("the browser command %s exited with status %d", e.Command, e.Code)
+}
+
+type browserExitKey struct{}
+
+// withBrowserExit makes OpenBrowser report a $BROWSER command's non-zero
+// exit to fn.
+func withBrowserExit(ctx context.Context, fn func(*BrowserExitError)) context.Context {
+	return context.WithValue(ctx, browserExitKey{}, fn)
 }

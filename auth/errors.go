@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/transport"
 	"strings"
@@ -39,13 +40,15 @@ func (e *CallbackError) Is(target error) bool {
 	return target == ErrCancelled && e.Code == "access_denied"
 }
 
-// TimeoutError: no redirect reached the loopback listener in time.
-type TimeoutError struct{ After string }
-
-func (e *TimeoutError) Error() string {
-	return "no login response from the browser within " + e.After +
-		" (login timed out; finish the login in the browser sooner, or raise timeouts.login)"
+// TimeoutError: no redirect reached the loopback listener in time. Its
+// message names the usual causes (explain.LoginTimeout).
+type TimeoutError struct {
+	After     string
+	Preflight string // what the pre-flight found ("" when it did not run)
+	Browser   string // how the browser command ended, when it failed
 }
+
+func (e *TimeoutError) Error() string { return explain.LoginTimeout(e.After, e.Preflight, e.Browser) }
 
 // PortInUseError: the redirect URI's port is taken.
 type PortInUseError struct {
@@ -108,7 +111,11 @@ type TokenError struct {
 	Status      string // the HTTP status when it was no OAuth error document
 	Body        string // the start of that body, on one line
 	Location    string // where a redirect answer pointed (never followed)
-	Err         error  // the network error, when there was no answer
+	// SecretKey is the config key that sets the secret of the endpoint
+	// that answered ("" when unknown); SecretSent whether one was sent.
+	SecretKey  string
+	SecretSent bool
+	Err        error // the network error, when there was no answer
 }
 
 func (e *TokenError) Error() string {
@@ -120,6 +127,9 @@ func (e *TokenError) Error() string {
 		}
 		if meaning := explain.TokenErrorMeaning(e.Code); meaning != "" {
 			msg += " (" + meaning + ")"
+		}
+		if e.Code == "invalid_client" && e.SecretKey != "" {
+			msg += "; " + explain.SecretHint(e.SecretKey, e.SecretSent)
 		}
 		return fmt.Sprintf("the IdP refused the %s at %s: %s", e.Op, e.Endpoint, msg)
 	case e.Location != "" || strings.HasPrefix(e.Status, "3"):
@@ -133,9 +143,10 @@ func (e *TokenError) Error() string {
 
 func (e *TokenError) Unwrap() error { return e.Err }
 
-// tokenError turns x/oauth2's error of a token endpoint call into a *TokenError.
-func tokenError(op Op, tokenURL string, err error) error {
-	out := &TokenError{Op: op, Endpoint: tokenURL}
+// tokenError turns x/oauth2's error of a token endpoint call at oc into a
+// *TokenError; r is the endpoint (for the key that sets its secret).
+func tokenError(op Op, r config.Region, oc oauth2.Config, err error) error {
+	out := &TokenError{Op: op, Endpoint: oc.Endpoint.TokenURL, SecretKey: r.SecretKey, SecretSent: oc.ClientSecret != ""}
 	var re *oauth2.RetrieveError
 	switch {
 	case errors.As(err, &re) && re.ErrorCode != "":

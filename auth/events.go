@@ -8,17 +8,19 @@ type Step int
 // The login steps. An Event with a Step reports that step as done (or, with
 // Err set on StepBrowser, as failed without stopping the login).
 const (
-	StepDiscovered Step = iota // discovery document read
-	StepListening              // loopback listener bound
-	StepBrowser                // browser asked to open the authorize URL
-	StepCallback               // redirect with a code received
-	StepExchanged              // code exchanged for tokens
-	StepVerified               // ID token verified
-	StepWarning                // something odd that did not stop the login
+	StepDiscovered   Step = iota // discovery document read
+	StepListening                // loopback listener bound
+	StepBrowser                  // browser asked to open the authorize URL
+	StepCallback                 // redirect with a code received
+	StepExchanged                // code exchanged for tokens
+	StepVerified                 // ID token verified
+	StepWarning                  // something odd that did not stop the login
+	StepPreflight                // the authorize request checked before the browser opens (Err: the check itself failed)
+	StepStillWaiting             // no callback after explain.WaitHintAfter: Msg says what to check
 )
 
 // Steps lists the steps of a login in order, for UIs that show a checklist.
-var Steps = []Step{StepDiscovered, StepListening, StepBrowser, StepCallback, StepExchanged, StepVerified}
+var Steps = []Step{StepDiscovered, StepListening, StepPreflight, StepBrowser, StepCallback, StepExchanged, StepVerified}
 
 func (s Step) String() string {
 	switch s {
@@ -36,6 +38,10 @@ func (s Step) String() string {
 		return "verify"
 	case StepWarning:
 		return "warning"
+	case StepPreflight:
+		return "preflight"
+	case StepStillWaiting:
+		return "waiting"
 	}
 	return "unknown"
 }
@@ -47,6 +53,8 @@ func (s Step) Pending() string {
 		return "reading the IdP's discovery document"
 	case StepListening:
 		return "starting the loopback listener"
+	case StepPreflight:
+		return "checking the authorize request with the IdP"
 	case StepBrowser:
 		return "opening the browser"
 	case StepCallback:

@@ -39,6 +39,9 @@ func regionalConfig(ctx context.Context, v *Verifier, oc *oauth2.Config, region 
 	endpoint.AuthStyle = oauth2.AuthStyleInParams
 	next := *oc
 	next.Endpoint = endpoint
+	if region.SecretKey != "" { // HIMSA: a different client secret per region
+		next.ClientSecret = region.ClientSecret
+	}
 	return &next, nil
 }
 

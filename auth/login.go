@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -53,15 +55,33 @@ type Options struct {
 	Regions []config.Region
 	// AppHosts name a web app's host per region (Result.AppHost).
 	AppHosts config.AppHosts
+	// NoPreflight turns the pre-flight off (config preflight: false): by
+	// default the authorize request is checked before the browser opens
+	// (CheckAuthorize), and a refusal ends the login without a browser.
+	NoPreflight bool
+	// Foreign are the issuers of the other environments (issuer → "HIMSA
+	// production EU"), and EnvTitle this one's: a token from another
+	// environment is a ✗ that names both.
+	Foreign  map[string]string
+	EnvTitle string
 }
 
 // OptionsFrom builds login options from the effective config; client is
 // the run's HTTP client (HTTPClientFor), nil for the defaults.
+//
+// The configuration is that of region's environment (config.For): its
+// registration, its endpoints (a code's prefix resolves within them) and its
+// issuers; the secret is the endpoint's own.
 func OptionsFrom(c *config.Config, region config.Region, client *http.Client) Options {
+	c = c.For(region)
+	env, _ := c.FindEnvironment(c.Environment)
 	return Options{
 		Region:       region,
 		ClientID:     c.ClientID,
-		ClientSecret: c.ClientSecret,
+		ClientSecret: cmp.Or(region.ClientSecret, c.ClientSecret),
+		Foreign:      c.ForeignIssuers(),
+		EnvTitle:     env.Title(),
+		NoPreflight:  !c.Preflight,
 		RedirectURI:  c.RedirectURI,
 		Scopes:       c.EffectiveScopes(),
 		CultureLCID:  c.CultureLCID,
@@ -99,15 +119,29 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer l.lb.close()
-	l.openBrowser(ctx, l.authURL(provider))
+	authURL := l.authURL(provider)
+	if err := l.preflight(ctx, authURL); err != nil {
+		return nil, err
+	}
+	l.openBrowser(ctx, authURL)
+	hint := time.AfterFunc(waitHintAfter, l.stillWaiting)
 	code, err := l.lb.wait(ctx, l.o.LoginTimeout)
+	hint.Stop()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, fmt.Errorf("login cancelled: %w", err)
 		}
-		return nil, err
+		return nil, l.timedOut(err)
 	}
 	return l.exchange(ctx, code)
+}
+
+// newVerifier is a verifier of o's trusted issuers, which names those of
+// other environments.
+func (o Options) newVerifier() *Verifier {
+	v := NewVerifier(o.HTTPClient, o.Trusted, o.Leeway)
+	v.Foreign, v.EnvTitle = o.Foreign, o.EnvTitle
+	return v
 }
 
 // loginRun is one login between its steps.
@@ -121,6 +155,8 @@ type loginRun struct {
 	pkce         string // the PKCE verifier
 	lb           *loopback
 	oc           *oauth2.Config
+	pre          *Preflight   // what the pre-flight found; nil before it ran
+	browserExit  atomic.Value // string: how the $BROWSER command ended, when it failed
 }
 
 func newLoginRun(o Options) *loginRun {
@@ -141,7 +177,7 @@ func newLoginRun(o Options) *loginRun {
 	if l.defaultTrust {
 		o.Trusted = map[string]string{o.Region.Issuer: o.Region.Name}
 	}
-	l.o, l.verifier = o, NewVerifier(o.HTTPClient, o.Trusted, o.Leeway)
+	l.o, l.verifier = o, o.newVerifier()
 	return l
 }
 
@@ -196,6 +232,10 @@ func (l *loginRun) openBrowser(ctx context.Context, authURL string) {
 	// The browser outlives Login (it still shows our result page), so it gets
 	// the caller's context, not one that ends when Login returns.
 	go func() {
+		ctx := withBrowserExit(ctx, func(e *BrowserExitError) {
+			l.browserExit.Store(e.Error())
+			l.em.emit(Event{Step: StepWarning, Msg: explain.BrowserExited(e.Command, e.Code), Err: e})
+		})
 		if err := l.o.Open(ctx, authURL); err != nil {
 			l.em.emit(Event{Step: StepWarning, Msg: "the browser did not open (" + err.Error() + "); open the URL above yourself", Err: err})
 		}
@@ -241,7 +281,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	}
 	tok, err := oc.Exchange(endpointContext(ctx, "token", exAt.Issuer, oc.Endpoint.TokenURL), code, oauth2.VerifierOption(l.pkce))
 	if err != nil {
-		return nil, tokenError(OpExchange, oc.Endpoint.TokenURL, err)
+		return nil, tokenError(OpExchange, exAt, *oc, err)
 	}
 	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, explain.If(tok.RefreshToken != "", "yes", "no"))})
 	raw, _ := tok.Extra("id_token").(string)
@@ -273,7 +313,7 @@ func responseIssuers(p *oidc.Provider, o Options) issCheck {
 	}
 	_ = p.Claims(&d)
 	c := issCheck{allowed: []string{o.Region.Issuer}, required: d.Supported}
-	if o.Region.Name == config.GlobalRegion {
+	if o.Region.IsGlobal() {
 		for iss := range o.Trusted {
 			if iss != o.Region.Issuer {
 				c.allowed = append(c.allowed, iss)

@@ -167,7 +167,7 @@ func TestLoginThroughGlobalWithEUAccount(t *testing.T) {
 	if res.Token.AccessToken == "" || res.RawIDToken == "" || res.Header["kid"] == nil {
 		t.Errorf("tokens missing: %+v", res)
 	}
-	want := []auth.Step{auth.StepDiscovered, auth.StepListening, auth.StepBrowser, auth.StepCallback, auth.StepExchanged, auth.StepVerified}
+	want := []auth.Step{auth.StepDiscovered, auth.StepListening, auth.StepPreflight, auth.StepBrowser, auth.StepCallback, auth.StepExchanged, auth.StepVerified}
 	if got := rec.steps(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("steps = %v, want %v", got, want)
 	}

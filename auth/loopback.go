@@ -193,12 +193,12 @@ func (c issCheck) check(q url.Values) (Check, error) {
 	iss := q.Get("iss")
 	switch {
 	case q.Has("iss") && slices.Contains(c.allowed, iss):
-		return Check{name, Pass, "the authorization response came from " + iss + " (RFC 9207)"}, nil
+		return Check{Name: name, Status: Pass, Detail: "the authorization response came from " + iss + " (RFC 9207)"}, nil
 	case q.Has("iss"), c.required:
 		err := &MixUpError{Got: explain.Printable(iss), Allowed: c.allowed, Missing: !q.Has("iss")}
-		return Check{name, Fail, err.Error()}, err
+		return Check{Name: name, Status: Fail, Detail: err.Error()}, err
 	}
-	return Check{name, Skip, "the IdP does not send iss with its authorization response (RFC 9207), so a mix-up with another IdP cannot be ruled out"}, nil
+	return Check{Name: name, Status: Skip, Detail: "the IdP does not send iss with its authorization response (RFC 9207), so a mix-up with another IdP cannot be ruled out"}, nil
 }
 
 // MixUpError: the authorization response came from another issuer than the

@@ -117,7 +117,7 @@ func ReloginTarget(first *Result, regions []config.Region) (config.Region, error
 	switch {
 	case first == nil:
 		return config.Region{}, errors.New("no session to log in again from")
-	case first.Region.Name != config.GlobalRegion:
+	case !first.Region.IsGlobal():
 		return config.Region{}, fmt.Errorf("a regional re-login follows a login through the global endpoint; this session logged in at the %s endpoint already", first.Region.Name)
 	case first.CodeRegion == "":
 		return config.Region{}, errors.New("the code had no region prefix, so there is no region to log in at again")
@@ -144,6 +144,9 @@ func RegionalRelogin(ctx context.Context, first *Result, o Options) (*Relogin, e
 	}
 	out := &Relogin{First: first, Region: target}
 	o.Region, o.ForceChoose, o.ExchangeAt = target, false, config.ExchangeGlobal // the regional endpoint exchanges its own code
+	if target.SecretKey != "" {                                                  // HIMSA: a different client secret per region
+		o.ClientSecret = target.ClientSecret
+	}
 
 	silent := o
 	silent.Prompt, silent.Pasted = PromptNone, nil

@@ -1,6 +1,9 @@
 package auth
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Status is the outcome of one verification check.
 type Status int
@@ -30,6 +33,9 @@ type Check struct {
 	Name   string // "signature", "issuer", "audience", ...
 	Status Status
 	Detail string
+	// At is the time a time check (expiry, not before, issued at) judges;
+	// zero for the others. See Report.At.
+	At time.Time
 }
 
 // Report is the full verification of one token: every check is run, so a
@@ -41,7 +47,8 @@ type Report struct {
 	Region    string // the allow-listed region of that issuer; "" when not trusted
 	JWKSURL   string // where the signing key came from
 	KeyID     string
-	Refetched bool // the JWKS was fetched again for an unknown kid
+	Refetched bool          // the JWKS was fetched again for an unknown kid
+	Leeway    time.Duration // the clock skew the time checks tolerate
 }
 
 // OK reports whether no check failed.

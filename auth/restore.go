@@ -20,7 +20,7 @@ func Restore(ctx context.Context, o Options, tok *oauth2.Token, idToken, codeReg
 	if o.Leeway <= 0 {
 		o.Leeway = DefaultLeeway
 	}
-	verifier := NewVerifier(o.HTTPClient, o.Trusted, o.Leeway)
+	verifier := o.newVerifier()
 	p, err := verifier.provider(ctx, o.Region.Issuer)
 	if err != nil {
 		return nil, &DiscoveryError{Issuer: o.Region.Issuer, Err: err}

@@ -126,7 +126,8 @@ func (r *Result) APIHost() string {
 // Story is the facts explain.RegionStory tells.
 func (r *Result) Story() explain.Story {
 	return explain.Story{Chosen: r.Region.Name, Code: r.CodeRegion, ClaimRegion: r.Claim("region"),
-		IssuerRegion: r.IssuerRegion(), Exchanged: r.ExchangedAt.Name, HasAPI: r.Claim("api") != ""}
+		IssuerRegion: r.IssuerRegion(), Exchanged: r.ExchangedAt.Name, HasAPI: r.Claim("api") != "",
+		Global: r.Region.IsGlobal(), Env: explain.EnvName(r.Region.Env)}
 }
 
 // Who names the user: the name claim, else sub ("" when neither).

@@ -41,7 +41,7 @@ func ClientCredentials(ctx context.Context, o Options) (res *Result, notes []str
 		o.Leeway = DefaultLeeway
 	}
 	started := time.Now()
-	verifier := NewVerifier(o.HTTPClient, o.Trusted, o.Leeway)
+	verifier := o.newVerifier()
 	p, err := verifier.provider(ctx, o.Region.Issuer)
 	if err != nil {
 		return nil, nil, &DiscoveryError{Issuer: o.Region.Issuer, Err: err}
@@ -61,7 +61,7 @@ func ClientCredentials(ctx context.Context, o Options) (res *Result, notes []str
 		Scopes: scopes, AuthStyle: oauth2.AuthStyleInParams}
 	tok, err := cc.Token(context.WithValue(endpointContext(ctx, "token", o.Region.Issuer, cc.TokenURL), oauth2.HTTPClient, o.HTTPClient))
 	if err != nil {
-		return nil, notes, tokenError(OpClientCredentials, cc.TokenURL, err)
+		return nil, notes, tokenError(OpClientCredentials, o.Region, oauth2.Config{ClientSecret: cc.ClientSecret, Endpoint: oauth2.Endpoint{TokenURL: cc.TokenURL}}, err)
 	}
 	if tok.RefreshToken != "" {
 		notes = append(notes, "the IdP returned a refresh token to a service app, which HIMSA says it never does")

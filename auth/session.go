@@ -52,7 +52,7 @@ func (r *Result) Refresh(ctx context.Context) (*Refreshed, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.client)
 	tok, err := s.oc.TokenSource(endpointContext(ctx, "token", cmp.Or(r.ExchangedAt.Issuer, r.Region.Issuer), s.oc.Endpoint.TokenURL), &oauth2.Token{RefreshToken: r.Token.RefreshToken}).Token()
 	if err != nil {
-		return nil, tokenError(OpRefresh, s.oc.Endpoint.TokenURL, err)
+		return nil, tokenError(OpRefresh, cmp.Or(r.ExchangedAt, r.Region), *s.oc, err)
 	}
 	next := *r
 	next.Token = tok

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,6 +36,11 @@ type Verifier struct {
 	Trusted map[string]string
 	Leeway  time.Duration
 	Now     func() time.Time
+	// Foreign names the issuers of other environments ("HIMSA production
+	// EU"), and EnvTitle this session's environment: a token from another
+	// environment is refused naming both.
+	Foreign  map[string]string
+	EnvTitle string
 
 	client *http.Client
 	mu     sync.Mutex
@@ -128,7 +134,7 @@ type Expect struct {
 // Verify decodes raw and runs every check.
 func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	now := v.Now()
-	r := &Report{}
+	r := &Report{Leeway: v.Leeway}
 	t, err := DecodeJWT(raw)
 	if err != nil {
 		r.Checks = append(r.Checks, Check{Name: "format", Status: Fail, Detail: err.Error()})
@@ -148,6 +154,8 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 		add("issuer", Fail, "the token has no iss claim")
 	case trusted:
 		add("issuer", Pass, "%s, the %s issuer, is on the allow-list", r.Issuer, region)
+	case v.Foreign[r.Issuer] != "":
+		add("issuer", Fail, "issued by %s (%s); this session is %s: a token of another environment", v.Foreign[r.Issuer], r.Issuer, cmp.Or(v.EnvTitle, "another environment"))
 	default:
 		add("issuer", Fail, "%s is not on the allow-list of HIMSA issuers (the configured regions)", r.Issuer)
 	}
@@ -364,42 +372,75 @@ func checkAudience(t *JWT, clientID string) Check {
 // checkTimes checks exp, nbf and iat; an ID token must carry iat.
 func (v *Verifier) checkTimes(t *JWT, now time.Time, idToken bool) []Check {
 	var out []Check
-	exp, ok, err := t.TimeClaim("exp")
-	switch {
-	case err != nil:
-		out = append(out, Check{"expiry", Fail, err.Error()})
-	case !ok:
-		out = append(out, Check{"expiry", Fail, "the token has no exp claim"})
-	case now.After(exp.Add(v.Leeway)):
-		out = append(out, Check{"expiry", Fail, "expired at " + explain.LocalTime(exp, now)})
-	default:
-		out = append(out, Check{"expiry", Pass, "valid until " + explain.LocalTime(exp, now)})
-	}
-	nbf, ok, err := t.TimeClaim("nbf")
-	switch {
-	case err != nil:
-		out = append(out, Check{"not before", Fail, err.Error()})
-	case !ok:
-		out = append(out, Check{"not before", Skip, "no nbf claim"})
-	case now.Add(v.Leeway).Before(nbf):
-		out = append(out, Check{"not before", Fail, "not valid before " + explain.LocalTime(nbf, now) + "; if it was just issued, this computer's clock is behind"})
-	default:
-		out = append(out, Check{"not before", Pass, "valid since " + explain.LocalTime(nbf, now)})
-	}
-	iat, ok, err := t.TimeClaim("iat")
-	switch {
-	case err != nil:
-		out = append(out, Check{"issued at", Fail, err.Error()})
-	case !ok && idToken:
-		out = append(out, Check{"issued at", Fail, "the token has no iat claim (OIDC Core requires one in an ID token)"})
-	case !ok:
-		out = append(out, Check{"issued at", Skip, "no iat claim"})
-	case now.Add(v.Leeway).Before(iat):
-		out = append(out, Check{"issued at", Fail, fmt.Sprintf("issued in the future (%s): a forged token, or this computer's clock is about %s behind the IdP's", explain.LocalTime(iat, now), explain.ShortDuration(aboutDuration(iat.Sub(now))))})
-	default:
-		out = append(out, Check{"issued at", Pass, explain.LocalTime(iat, now)})
+	for _, c := range []struct {
+		claim, name, absent string
+		required            bool
+	}{
+		{"exp", "expiry", "the token has no exp claim", true},
+		{"nbf", "not before", "no nbf claim", false},
+		{"iat", "issued at", "no iat claim", false},
+	} {
+		at, ok, err := t.TimeClaim(c.claim)
+		switch {
+		case err != nil:
+			out = append(out, Check{Name: c.name, Status: Fail, Detail: err.Error()})
+		case !ok && c.claim == "iat" && idToken:
+			out = append(out, Check{Name: c.name, Status: Fail, Detail: "the token has no iat claim (OIDC Core requires one in an ID token)"})
+		case !ok && c.required:
+			out = append(out, Check{Name: c.name, Status: Fail, Detail: c.absent})
+		case !ok:
+			out = append(out, Check{Name: c.name, Status: Skip, Detail: c.absent})
+		default:
+			out = append(out, timeCheck(c.name, at, now, v.Leeway))
+		}
 	}
 	return out
+}
+
+// timeCheck judges one time claim (check "expiry", "not before" or
+// "issued at", at its time at) against the clock now, with leeway. Its
+// Detail names the time absolutely; how far that is from now is for the
+// screen to say (explain.CheckDetail), so a saved report stays true.
+func timeCheck(name string, at, now time.Time, leeway time.Duration) Check {
+	c := Check{Name: name, Status: Pass, At: at}
+	clock := explain.Clock(at)
+	switch name {
+	case "expiry":
+		c.Detail = "valid until " + clock
+		if now.After(at.Add(leeway)) {
+			c.Status, c.Detail = Fail, "expired at "+clock
+		}
+	case "not before":
+		c.Detail = "valid since " + clock
+		if now.Add(leeway).Before(at) {
+			c.Status, c.Detail = Fail, "not valid before "+clock+"; if it was just issued, this computer's clock is behind"
+		}
+	case "issued at":
+		c.Detail = clock
+		if now.Add(leeway).Before(at) {
+			c.Status = Fail
+			c.Detail = fmt.Sprintf("issued in the future (%s): a forged token, or this computer's clock is about %s behind the IdP's",
+				clock, explain.ShortDuration(aboutDuration(at.Sub(now))))
+		}
+	}
+	return c
+}
+
+// At is the report judged at now: its time checks (expiry, not before,
+// issued at) again, so a verdict stays true while it is on screen. The
+// other checks do not change with the clock.
+func (r *Report) At(now time.Time) *Report {
+	if r == nil {
+		return nil
+	}
+	out := *r
+	out.Checks = slices.Clone(r.Checks)
+	for i, c := range out.Checks {
+		if !c.At.IsZero() {
+			out.Checks[i] = timeCheck(c.Name, c.At, now, r.Leeway)
+		}
+	}
+	return &out
 }
 
 // checkType: an access token (RFC 9068 typ at+jwt) is not an ID token.
@@ -407,19 +448,19 @@ func checkType(t *JWT) Check {
 	typ := t.HeaderString("typ")
 	switch strings.ToLower(typ) {
 	case "at+jwt", "application/at+jwt":
-		return Check{"type", Fail, "typ " + typ + " marks an access token (RFC 9068), not an ID token"}
+		return Check{Name: "type", Status: Fail, Detail: "typ " + typ + " marks an access token (RFC 9068), not an ID token"}
 	case "":
-		return Check{"type", Pass, "no typ header (allowed for an ID token)"}
+		return Check{Name: "type", Status: Pass, Detail: "no typ header (allowed for an ID token)"}
 	}
-	return Check{"type", Pass, "typ " + typ}
+	return Check{Name: "type", Status: Pass, Detail: "typ " + typ}
 }
 
 // checkSubject: OIDC Core 2 — an ID token names its user in sub.
 func checkSubject(t *JWT) Check {
 	if sub := t.ClaimString("sub"); sub != "" {
-		return Check{"subject", Pass, "sub " + sub}
+		return Check{Name: "subject", Status: Pass, Detail: "sub " + sub}
 	}
-	return Check{"subject", Fail, "the token has no sub claim (OIDC Core requires one: it names the user)"}
+	return Check{Name: "subject", Status: Fail, Detail: "the token has no sub claim (OIDC Core requires one: it names the user)"}
 }
 
 // checkAlgorithm: the ID token's alg must be one the issuer announced in
@@ -430,7 +471,7 @@ func (v *Verifier) checkAlgorithm(ctx context.Context, t *JWT, issuer string) Ch
 	allowed := []string{"RS256"}
 	ks, err := v.discover(ctx, issuer)
 	if err != nil {
-		return Check{"algorithm", Fail, "cannot read the issuer's discovery document: " + cleanNetErr(err)}
+		return Check{Name: "algorithm", Status: Fail, Detail: "cannot read the issuer's discovery document: " + cleanNetErr(err)}
 	}
 	var d struct {
 		Algs []string `json:"id_token_signing_alg_values_supported"`
@@ -439,40 +480,40 @@ func (v *Verifier) checkAlgorithm(ctx context.Context, t *JWT, issuer string) Ch
 		allowed = d.Algs
 	}
 	if alg == "" || !slices.Contains(allowed, alg) || alg == "none" {
-		return Check{"algorithm", Fail, fmt.Sprintf("alg %q is not one the IdP announced for ID tokens (%s)", alg, strings.Join(allowed, ", "))}
+		return Check{Name: "algorithm", Status: Fail, Detail: fmt.Sprintf("alg %q is not one the IdP announced for ID tokens (%s)", alg, strings.Join(allowed, ", "))}
 	}
-	return Check{"algorithm", Pass, alg + ", announced by the IdP"}
+	return Check{Name: "algorithm", Status: Pass, Detail: alg + ", announced by the IdP"}
 }
 
 func checkNonce(t *JWT, nonce string) Check {
 	got := t.ClaimString("nonce")
 	switch {
 	case nonce == "":
-		return Check{"nonce", Skip, "not checked (no nonce expected for this token)"}
+		return Check{Name: "nonce", Status: Skip, Detail: "not checked (no nonce expected for this token)"}
 	case got == "":
-		return Check{"nonce", Fail, "the token has no nonce, but the login sent one"}
+		return Check{Name: "nonce", Status: Fail, Detail: "the token has no nonce, but the login sent one"}
 	case got != nonce:
-		return Check{"nonce", Fail, fmt.Sprintf("nonce %q is not the one this login sent: a replayed token, or one from another login", got)}
+		return Check{Name: "nonce", Status: Fail, Detail: fmt.Sprintf("nonce %q is not the one this login sent: a replayed token, or one from another login", got)}
 	}
-	return Check{"nonce", Pass, "matches the one this login sent"}
+	return Check{Name: "nonce", Status: Pass, Detail: "matches the one this login sent"}
 }
 
 func checkAtHash(t *JWT, accessToken string) Check {
 	want := t.ClaimString("at_hash")
 	switch {
 	case want == "":
-		return Check{"at_hash", Skip, "no at_hash claim"}
+		return Check{Name: "at_hash", Status: Skip, Detail: "no at_hash claim"}
 	case accessToken == "":
-		return Check{"at_hash", Skip, "not checked (no access token to compare)"}
+		return Check{Name: "at_hash", Status: Skip, Detail: "not checked (no access token to compare)"}
 	}
 	got, err := zoidc.ClaimHash(accessToken, jose.SignatureAlgorithm(t.HeaderString("alg")))
 	switch {
 	case err != nil:
-		return Check{"at_hash", Fail, "cannot compute for alg " + t.HeaderString("alg") + ": " + err.Error()}
+		return Check{Name: "at_hash", Status: Fail, Detail: "cannot compute for alg " + t.HeaderString("alg") + ": " + err.Error()}
 	case got != want:
-		return Check{"at_hash", Fail, "does not match the access token: the two were not issued together"}
+		return Check{Name: "at_hash", Status: Fail, Detail: "does not match the access token: the two were not issued together"}
 	}
-	return Check{"at_hash", Pass, "matches the access token"}
+	return Check{Name: "at_hash", Status: Pass, Detail: "matches the access token"}
 }
 
 // TimeClaim reads a NumericDate claim. ok is false when it is absent.

@@ -73,6 +73,8 @@ type runEnv struct {
 	stdout io.Writer
 	stderr io.Writer
 	said   map[string]bool // warnings already shown on stderr (see progress)
+	// logging: --log is open, so the login steps go there too.
+	logging bool
 }
 
 // newEnv loads the config and its region and builds the HTTP client. A
@@ -89,7 +91,7 @@ func (g *globalFlags) newEnv(cmd *cobra.Command) (*runEnv, error) {
 	}
 	region, _ := cfg.FindRegion(cfg.Region) // Load checked that it exists
 	return &runEnv{cfg: cfg, region: region, client: client,
-		stdin: cmd.InOrStdin(), stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr(), said: map[string]bool{}}, nil
+		stdin: cmd.InOrStdin(), stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr(), said: map[string]bool{}, logging: g.log != nil}, nil
 }
 
 // withEnv is a RunE that builds the runEnv, then runs run.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/signal"
@@ -24,8 +25,9 @@ func newDemoCmd(g *globalFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the TUI offline against a built-in stand-in of the HIMSA IdP and API",
-		Long: `demo starts a multi-region stand-in of the HIMSA IdP and Noah API on 127.0.0.1
-(global, eu, us, au, qa) and opens the TUI against it. Nothing leaves this machine.
+		Long: `demo starts a stand-in of the HIMSA IdP and Noah API on 127.0.0.1 for two
+environments — production (global, eu, us, au) and QA (global, eu), each with its own
+issuers, keys and accounts — and opens the TUI against it. Nothing leaves this machine.
 The login page lists demo accounts in several regions and tenants; pick one.
 
 Without a browser on this machine, open the authorize URL shown in the TUI
@@ -51,12 +53,12 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOptions) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	s, err := sim.Start(ctx, o.sim)
+	envs, stopSims, err := startDemoSims(ctx, o.sim)
 	if err != nil {
 		return fmt.Errorf("cannot start the stand-in IdP: %w", err)
 	}
-	defer s.Close()
-	com, err := demoCommon(base.ForDemo(simRegions(s), s.ClientID()), o.autoAccount)
+	defer stopSims()
+	com, err := demoCommon(base.ForDemo(sim.DefaultClientID, envs...), o.autoAccount)
 	if err != nil {
 		return usageError{err}
 	}
@@ -83,19 +85,51 @@ func demoCommon(cfg *config.Config, autoAccount string) (*ui.Common, error) {
 	return com, nil
 }
 
-// simRegions turns the stand-in's endpoints into config regions, labelled
-// after the HIMSA endpoint each one stands in for.
-func simRegions(s *sim.Sim) []config.Region {
-	real := config.BuiltinRegions()
-	var out []config.Region
+// startDemoSims starts a stand-in of each HIMSA environment the demo serves
+// — production (global, eu, us, au) and QA (global, eu), each with its own
+// issuers and keys — and returns them as config environments, labelled
+// after what they stand in for.
+func startDemoSims(ctx context.Context, o sim.Options) ([]config.Environment, func(), error) {
+	var envs []config.Environment
+	var sims []*sim.Sim
+	stop := func() {
+		for _, s := range sims {
+			s.Close()
+		}
+	}
+	real := config.BuiltinEnvironments()
+	for i, env := range []string{sim.EnvProduction, sim.EnvQA} {
+		so := o
+		so.Environment, so.Regions = env, []string{sim.GlobalRegion, "eu", "us", "au"}
+		if env == sim.EnvQA {
+			so.Regions = nil // its defaults: global, eu
+		}
+		if o.BasePort != 0 {
+			so.BasePort = o.BasePort + 8*i // production's four endpoints take 8 ports
+		}
+		s, err := sim.Start(ctx, so)
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		sims = append(sims, s)
+		envs = append(envs, demoEnvironment(s, real[i]))
+	}
+	return envs, stop, nil
+}
+
+// demoEnvironment is the stand-in s as a config environment, labelled after
+// the real one.
+func demoEnvironment(s *sim.Sim, real config.Environment) config.Environment {
+	e := config.Environment{Name: real.Name, Label: real.Title() + " (stand-in)"}
 	for _, r := range s.Regions() {
 		label := "stand-in"
-		if i := slices.IndexFunc(real, func(b config.Region) bool { return b.Name == r.Name }); i >= 0 {
-			label = real[i].Label + ", stand-in"
+		if i := slices.IndexFunc(real.Endpoints, func(b config.Region) bool { return b.Name == r.Name }); i >= 0 {
+			label = real.Endpoints[i].Label + ", stand-in"
 		}
-		out = append(out, config.Region{Name: r.Name, Label: label, Issuer: r.Issuer})
+		e.Endpoints = append(e.Endpoints, config.Region{Name: r.Name, Label: label, Issuer: r.Issuer, Global: r.Name == sim.GlobalRegion})
 	}
-	return out
+	return e
 }
 
 // addIssuerModeFlag adds --global-exchange-issuer: HIMSA does not say which

@@ -104,7 +104,9 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) error {
 // showed so printNotes does not say them twice.
 func (e *runEnv) progress() func(auth.Event) {
 	return func(ev auth.Event) {
-		slog.Info("login", "step", ev.Step.String(), "msg", ev.Msg)
+		if e.logging {
+			slog.Info("login", "step", ev.Step.String(), "msg", ev.Msg)
+		}
 		prefix := "ssodesk: "
 		if ev.Step == auth.StepWarning {
 			prefix += "warning: "

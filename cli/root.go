@@ -95,13 +95,14 @@ Try it offline first: ssodesk demo`,
 	pf.StringVar(&g.configFile, "config", "", "config file (default "+config.DefaultFile()+")")
 	pf.StringVar(&g.logFile, "log", "", "append diagnostic logs to this file: each login step, the HTTP exchanges (redacted), the stand-in's warnings")
 	pf.String("client-id", "", "client ID supplied by HIMSA (config: client_id)")
-	pf.String("region", "", "region to preselect: global, eu, us, au, qa, qa-eu or a configured one (config: region)")
+	pf.String("env", "", "environment: production (the default), qa or a configured one (config: environment)")
+	pf.String("region", "", "endpoint of the environment to preselect: global, eu, us, au or a configured one (config: region)")
 	pf.String("redirect-uri", "", "loopback redirect URI HIMSA whitelisted; port 0 = random (config: redirect_uri)")
 	pf.Bool("offline-access", false, "also ask for offline_access (a refresh token) (config: offline_access)")
 	pf.Int("culture-lcid", 0, "Windows culture LCID for the login site, e.g. 1033 en-US, 1030 da-DK (config: culture_lcid)")
 	pf.String("exchange-at", "", "where a login exchanges its code: global (the endpoint logged in at) or code-region (the region its prefix names) (config: exchange_at)")
 	root.AddCommand(newDemoCmd(g), newSimCmd(), newConfigCmd(g), newLoginCmd(g), newDecodeCmd(g), newCallCmd(g),
-		newRegionsCmd(g), newTokenCmd(g), newLogoutCmd(g))
+		newRegionsCmd(g), newTokenCmd(g), newLogoutCmd(g), newCheckCmd(g))
 	return root
 }
 

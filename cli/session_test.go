@@ -88,11 +88,15 @@ func TestLoginSaveKeepsNothingWhenVerificationFails(t *testing.T) {
 // demo login is kept in memory, and the user's session directory stays as
 // it was.
 func TestDemoLeavesTheUsersStoreUntouched(t *testing.T) {
-	e := newCLIEnv(t, "")
-	dir := filepath.Join(e.dir, "user-sessions")
+	dir := filepath.Join(t.TempDir(), "user-sessions")
 	user := &config.Config{ClientID: "real-app", RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(),
 		Region: "global", Store: config.StoreFile, StoreDir: dir}
-	cfg := user.ForDemo(simRegions(e.sim), e.sim.ClientID())
+	envs, stop, err := startDemoSims(context.Background(), sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	cfg := user.ForDemo(sim.DefaultClientID, envs...)
 	com, err := demoCommon(cfg, "first")
 	if err != nil {
 		t.Fatal(err)
@@ -149,5 +153,17 @@ func TestConfigWarningsOnStderr(t *testing.T) {
 	_, errOut, _ := e.ssodesk("", "config")
 	if !strings.Contains(errOut, "ssodesk: warning: "+e.file+" holds client_secret") || !strings.Contains(errOut, "chmod 600 "+e.file) {
 		t.Errorf("stderr:\n%s", errOut)
+	}
+}
+
+func TestEnvFlag(t *testing.T) {
+	e := newCLIEnv(t, "")
+	_, errOut, code := e.ssodesk("", "login", "--env", "staging")
+	if code != exitUsage || !strings.Contains(errOut, `unknown environment "staging"`) || !strings.Contains(errOut, "known: production") {
+		t.Errorf("unknown --env: exit %d\n%s", code, errOut)
+	}
+	out, errOut, code := e.ssodesk("", "config", "--env", "production")
+	if code != 0 || !strings.Contains(out, "environment:    production") {
+		t.Errorf("config --env: exit %d\n%s%s", code, out, errOut)
 	}
 }

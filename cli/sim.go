@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -39,7 +40,7 @@ prints its issuers, API base URLs, client IDs and demo accounts, until interrupt
 				fmt.Fprintf(out, "%-8s %-28s %s\n", r.Name, r.Issuer, r.API)
 			}
 			id, secret := s.ServiceClient()
-			fmt.Fprintf(out, "\nPKCE client:        %s (public, any loopback redirect URI)\n", s.ClientID())
+			fmt.Fprintf(out, "\nPKCE client:        %s (public; redirect URIs %s, any port)\n", s.ClientID(), strings.Join(s.RedirectURIs(), " "))
 			fmt.Fprintf(out, "global exchange:    tokens for a regional code are issued by the %s issuer\n", o.GlobalExchangeIssuer)
 			fmt.Fprintf(out, "service client:     %s / secret %s (client credentials; a demo secret)\n", id, secret)
 			fmt.Fprintf(out, "\n%-6s %-42s %s\n", "REGION", "ACCOUNT", "TENANT")

@@ -35,9 +35,14 @@ type Config struct {
 	OfflineAccess bool `json:"offline_access"`
 	// CultureLCID localises the HIMSA login site (e.g. 1033 en-US); 0 = not sent.
 	CultureLCID int `json:"culture_lcid,omitempty"`
-	// Region is the region selected when the app starts.
+	// Environment is the selected environment (production, qa, your own);
+	// Environments are all of them, built-in and the config's.
+	Environment  string        `json:"environment"`
+	Environments []Environment `json:"environments"`
+	// Region is the endpoint selected when the app starts, in Environment.
 	Region string `json:"region"`
-	// Regions are the built-in HIMSA regions merged with the user's.
+	// Regions are the endpoints of the selected environment. ClientID,
+	// RedirectURI, Scopes and OfflineAccess above are its registration.
 	Regions []Region `json:"regions"`
 	// HTTPTimeout bounds each HTTP request to the IdP or API.
 	HTTPTimeout time.Duration `json:"http_timeout"`
@@ -57,6 +62,9 @@ type Config struct {
 	// ExchangeAt is where a login exchanges its code: ExchangeGlobal (the
 	// endpoint logged in at; the default) or ExchangeCodeRegion.
 	ExchangeAt string `json:"exchange_at"`
+	// Preflight checks the authorize request with the IdP before the
+	// browser opens (see auth: pre-flight); true unless turned off.
+	Preflight bool `json:"preflight"`
 	// AppHosts are the hosts of a web app per region (see AppHosts); nil
 	// when not configured.
 	AppHosts AppHosts `json:"app_hosts,omitempty"`
@@ -135,23 +143,37 @@ func (c *Config) RegionNames() []string {
 	return names
 }
 
-// ForDemo returns a copy of c that talks to a local stand-in: its regions and
-// client ID replace the configured ones, the secret is dropped, a configured
-// store becomes StoreMemory, and the selected region is kept when the
-// stand-in has it.
-func (c Config) ForDemo(regions []Region, clientID string) *Config {
-	c.Regions = slices.Clone(regions)
-	c.ClientID = clientID
+// ForDemo returns a copy of c that talks to a local stand-in: its
+// environments (each with the stand-in's endpoints) replace the configured
+// ones, clientID is every environment's client, secrets are dropped, a
+// configured store becomes StoreMemory, and the selected environment and
+// region are kept when the stand-in has them.
+func (c Config) ForDemo(clientID string, envs ...Environment) *Config {
+	c.Environments = nil
+	for _, e := range envs {
+		e.ClientID, e.RedirectURI, e.Scopes, e.OfflineAccess = clientID, c.RedirectURI, slices.Clone(c.Scopes), c.OfflineAccess
+		e.Endpoints = slices.Clone(e.Endpoints)
+		for i := range e.Endpoints {
+			e.Endpoints[i].Env, e.Endpoints[i].EnvLabel = e.Name, e.Title()
+			e.Endpoints[i].ClientSecret = ""
+		}
+		c.Environments = append(c.Environments, e)
+	}
 	c.ClientSecret = ""
 	if c.Store != "" {
 		// The demo never touches the user's kept sessions: its stand-in's
 		// issuers change every run, and its sessions are play.
 		c.Store, c.StoreDir = StoreMemory, ""
 	}
-	if _, ok := c.FindRegion(c.Region); !ok {
-		c.Region = GlobalRegion
+	env := c.Environment
+	if _, ok := c.FindEnvironment(env); !ok && len(c.Environments) > 0 {
+		env = c.Environments[0].Name
 	}
-	return &c
+	out, err := c.ForEnvironment(env)
+	if err != nil {
+		return &c
+	}
+	return out
 }
 
 // IsLoopbackHost reports whether host (no port) names this machine.

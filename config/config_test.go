@@ -47,7 +47,10 @@ func TestDefaultsWithoutFile(t *testing.T) {
 	if got := strings.Join(c.EffectiveScopes(), " "); got != "openid profile noah.cloud.app.users.api" {
 		t.Errorf("scopes = %q", got)
 	}
-	want := []string{"global", "eu", "us", "au", "qa", "qa-eu"}
+	want := []string{"global", "eu", "us", "au"} // the production environment; QA is its own
+	if c.Environment != EnvProduction || strings.Join(c.EnvironmentNames(), ",") != "production,qa" {
+		t.Errorf("environments = %s of %v", c.Environment, c.EnvironmentNames())
+	}
 	if got := c.RegionNames(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("regions = %v", got)
 	}
@@ -55,7 +58,7 @@ func TestDefaultsWithoutFile(t *testing.T) {
 	if eu.Issuer != "https://idp-eu.himsa-sso.com" {
 		t.Errorf("eu issuer = %q", eu.Issuer)
 	}
-	if tr := c.TrustedIssuers(); len(tr) != 6 || tr["https://idp-au.himsa-sso.com"] != "au" || tr["https://idp.himsa-sso.com"] != "global" {
+	if tr := c.TrustedIssuers(); len(tr) != 4 || tr["https://idp-au.himsa-sso.com"] != "au" || tr["https://idp.himsa-sso.com"] != "global" {
 		t.Errorf("trusted issuers = %v", tr)
 	}
 }
@@ -229,13 +232,13 @@ func TestOnlyConfiguredRegions(t *testing.T) {
 func TestForDemo(t *testing.T) {
 	isolate(t)
 	c, _ := Load("", nil)
-	c.Region = "qa-eu"
+	c.Region = "au"
 	c.ClientSecret = "x"
-	d := c.ForDemo([]Region{{Name: "global", Issuer: "http://127.0.0.1:1"}, {Name: "eu", Issuer: "http://127.0.0.1:2"}}, "demo")
-	if d.ClientID != "demo" || d.ClientSecret != "" || d.Region != "global" || len(d.Regions) != 2 {
+	d := c.ForDemo("demo", Environment{Name: EnvProduction, Endpoints: []Region{{Name: "global", Issuer: "http://127.0.0.1:1", Global: true}, {Name: "eu", Issuer: "http://127.0.0.1:2"}}})
+	if d.ClientID != "demo" || d.ClientSecret != "" || d.Region != "global" || len(d.Regions) != 2 || d.Regions[1].Env != EnvProduction {
 		t.Errorf("ForDemo = %+v", d)
 	}
-	if c.ClientID == "demo" || len(c.Regions) != 6 {
+	if c.ClientID == "demo" || len(c.Regions) != 4 {
 		t.Errorf("ForDemo changed the original")
 	}
 }

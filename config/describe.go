@@ -27,6 +27,7 @@ func (c *Config) Describe() string {
 		lcid = fmt.Sprint(c.CultureLCID)
 	}
 	fmt.Fprintf(&b, "culture_lcid:   %s\n", lcid)
+	fmt.Fprintf(&b, "environment:    %s\n", c.Environment)
 	fmt.Fprintf(&b, "region:         %s\n", c.Region)
 	fmt.Fprintf(&b, "timeouts:       http %s, login %s\n", c.HTTPTimeout, c.LoginTimeout)
 	fmt.Fprintf(&b, "leeway:         %s (clock skew tolerated on exp, nbf, iat)\n", c.Leeway)
@@ -45,14 +46,7 @@ func (c *Config) Describe() string {
 			fmt.Fprintf(&b, "  %-12s %s %s\n", p.Name, cmp.Or(p.Method, "GET"), p.Path)
 		}
 	}
-	fmt.Fprintf(&b, "regions:\n")
-	for _, r := range c.Regions {
-		api := ""
-		if r.API != "" {
-			api = "  api " + r.API
-		}
-		fmt.Fprintf(&b, "  %-8s %-34s %s%s\n", r.Name, r.Issuer, r.Label, api)
-	}
+	describeEnvironments(&b, c)
 	return b.String()
 }
 
@@ -61,4 +55,49 @@ func orNone(s string) string {
 		return "(not set)"
 	}
 	return s
+}
+
+// describeEnvironments writes every environment in the shape of the
+// config's `environments:` key (what a flat config file amounts to), the
+// selected one marked, secrets only as set or not.
+func describeEnvironments(b *strings.Builder, c *Config) {
+	fmt.Fprintf(b, "environments:\n")
+	for _, e := range c.Environments {
+		mark := ""
+		if e.Name == c.Environment {
+			mark = "  # selected"
+		}
+		fmt.Fprintf(b, "  %s:%s\n    label: %s\n    client_id: %s\n    redirect_uri: %s\n", e.Name, mark, e.Title(), orNone(e.ClientID), e.RedirectURI)
+		var regional []Region
+		for _, r := range e.Endpoints {
+			if r.Global {
+				fmt.Fprintf(b, "    global: %s%s\n", r.Issuer, endpointNote(r))
+				continue
+			}
+			regional = append(regional, r)
+		}
+		if len(regional) > 0 {
+			fmt.Fprintf(b, "    regions:\n")
+		}
+		for _, r := range regional {
+			fmt.Fprintf(b, "      %-8s %s%s\n", r.Name+":", r.Issuer, endpointNote(r))
+		}
+	}
+}
+
+func endpointNote(r Region) string {
+	var n []string
+	if r.Label != "" {
+		n = append(n, r.Label)
+	}
+	if r.API != "" {
+		n = append(n, "api "+r.API)
+	}
+	if r.ClientSecret != "" {
+		n = append(n, "secret set ("+r.SecretKey+")")
+	}
+	if len(n) == 0 {
+		return ""
+	}
+	return "   # " + strings.Join(n, "; ")
 }

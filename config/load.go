@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -38,15 +39,19 @@ const (
 	KeyBuiltinRegions   = "builtin_regions"
 	KeyExchangeAt       = "exchange_at"
 	KeyAppHosts         = "app_hosts"
+	KeyPreflight        = "preflight"
+	KeyEnvironment      = "environment"
+	KeyEnvironments     = "environments"
 )
 
 var knownKeys = []string{
 	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
 	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
 	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir, KeyBuiltinRegions, KeyExchangeAt, KeyAppHosts,
+	KeyEnvironment, KeyEnvironments, KeyPreflight,
 }
 
-var regionKeys = []string{"name", "label", "issuer", "api"}
+var regionKeys = []string{"name", "label", "issuer", "api", "global"}
 
 var presetKeys = []string{"name", "method", "path", "query", "body"}
 
@@ -80,6 +85,7 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 	v.SetDefault(KeyLeeway, DefaultLeeway.String())
 	v.SetDefault(KeyBuiltinRegions, true)
 	v.SetDefault(KeyExchangeAt, ExchangeGlobal)
+	v.SetDefault(KeyPreflight, true)
 	if flags != nil {
 		for _, k := range knownKeys {
 			if f := flags.Lookup(flagName(k)); f != nil {
@@ -134,7 +140,8 @@ func (l *loader) readFile(file string, explicit bool) error {
 	}
 	// Unknown keys are almost always typos ("client-id", "redirect_url"): refuse them.
 	for _, k := range l.v.AllKeys() {
-		if l.v.InConfig(k) && !slices.Contains(knownKeys, k) && !strings.HasPrefix(k, KeyRegions+".") && !strings.HasPrefix(k, KeyAppHosts+".") {
+		if l.v.InConfig(k) && !slices.Contains(knownKeys, k) && !strings.HasPrefix(k, KeyRegions+".") && !strings.HasPrefix(k, KeyAppHosts+".") &&
+			!strings.HasPrefix(k, KeyEnvironments+".") {
 			return &Error{Source: file, Key: k, Msg: "unknown key; known keys: " + strings.Join(knownKeys, ", ")}
 		}
 	}
@@ -152,8 +159,10 @@ func (l *loader) source(key string) string {
 	if _, ok := os.LookupEnv(env); ok {
 		return "env " + env
 	}
-	if l.file != "" && l.v.InConfig(key) {
-		return l.file
+	for k := key; l.file != "" && k != ""; k, _ = cutLast(k) {
+		if l.v.InConfig(k) { // a key under environments. is in the file when its parent is
+			return l.file
+		}
 	}
 	return "default"
 }
@@ -238,35 +247,32 @@ func (l *loader) build() (*Config, error) {
 	if err := l.buildRegions(c); err != nil {
 		return nil, err
 	}
+	if c.Preflight, err = cast.ToBoolE(v.Get(KeyPreflight)); err != nil {
+		return nil, l.errorf(KeyPreflight, "must be true or false")
+	}
 	c.Warnings = l.warnings
 	return c, nil
 }
 
-// buildRegions reads the regions (built-in and the config's), the region to
-// preselect, exchange_at and app_hosts into c.
+// buildRegions reads the environments and their endpoints (built-in and the
+// config's), the environment and region to preselect, exchange_at and
+// app_hosts into c.
 func (l *loader) buildRegions(c *Config) error {
 	v := l.v
-	user, err := l.regions()
+	d := envDefaults{clientID: c.ClientID, redirectURI: c.RedirectURI, scopes: c.Scopes, offlineAccess: c.OfflineAccess, secret: c.ClientSecret}
+	region, err := l.str(KeyRegion)
 	if err != nil {
 		return err
 	}
-	builtin, err := cast.ToBoolE(v.Get(KeyBuiltinRegions))
-	if err != nil {
-		return l.errorf(KeyBuiltinRegions, "must be true or false")
-	}
-	base := BuiltinRegions()
-	if !builtin {
-		base = nil // only the regions listed in the config
-	}
-	c.Regions = mergeRegions(base, user)
-	if len(c.Regions) == 0 {
-		return l.errorf(KeyBuiltinRegions, "is false, but the config lists no regions of its own")
-	}
-	if c.Region, err = l.str(KeyRegion); err != nil {
+	if err := l.environments(c, d); err != nil {
 		return err
 	}
-	if _, ok := c.FindRegion(c.Region); !ok {
-		return l.errorf(KeyRegion, "unknown region %q; known: %s", c.Region, strings.Join(c.RegionNames(), ", "))
+	if c.Region = cmp.Or(region, c.Regions[0].Name); !slices.Contains(c.RegionNames(), c.Region) {
+		hint := ""
+		if _, isEnv := c.FindEnvironment(c.Region); isEnv {
+			hint = fmt.Sprintf(" (%s is an environment: use --env %s)", c.Region, c.Region)
+		}
+		return l.errorf(KeyRegion, "unknown region %q in environment %s; known: %s%s", c.Region, c.Environment, strings.Join(c.RegionNames(), ", "), hint)
 	}
 	if c.ExchangeAt, err = l.str(KeyExchangeAt); err != nil {
 		return err
@@ -343,11 +349,11 @@ func (l *loader) regions() ([]Region, error) {
 				return nil, l.errorf(KeyRegions, "%s has unknown key %q; known: %s", key, k, strings.Join(regionKeys, ", "))
 			}
 		}
-		r := Region{Name: m["name"], Label: m["label"], Issuer: m["issuer"], API: m["api"]}
+		r := Region{Name: m["name"], Label: m["label"], Issuer: m["issuer"], API: m["api"], Global: m["global"] == "true"}
 		if err := checkRegionName(r.Name); err != nil {
 			return nil, l.errorf(KeyRegions, "%s: %v", key, err)
 		}
-		if r.Issuer == "" && (indexRegion(BuiltinRegions(), r.Name) < 0 || !l.v.GetBool(KeyBuiltinRegions)) {
+		if r.Issuer == "" && (!builtinName(l.v.GetString(KeyEnvironment), r.Name) || !l.v.GetBool(KeyBuiltinRegions)) {
 			return nil, l.errorf(KeyRegions, "%s (%s): a new region needs an issuer", key, r.Name)
 		}
 		if r.Issuer != "" {
@@ -402,7 +408,19 @@ func (l *loader) presets() ([]APIPreset, error) {
 }
 
 func flagName(key string) string {
+	if key == KeyEnvironment {
+		return "env"
+	}
 	return strings.NewReplacer("_", "-", ".", "-").Replace(key)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// cutLast drops the last dotted segment of key ("a.b.c" → "a.b").
+func cutLast(key string) (string, bool) {
+	i := strings.LastIndexByte(key, '.')
+	if i < 0 {
+		return "", false
+	}
+	return key[:i], true
+}

@@ -11,25 +11,31 @@ type Region struct {
 	Issuer string `json:"issuer"`
 	// API, when set, overrides the API base URI taken from the ID token's `api` claim.
 	API string `json:"api,omitempty"`
+	// Env is the environment the endpoint belongs to, EnvLabel its title.
+	Env      string `json:"environment,omitempty"`
+	EnvLabel string `json:"-"`
+	// Global marks the environment's global endpoint: the user picks an
+	// account in any region there, and the code's prefix names that region.
+	Global bool `json:"global,omitempty"`
+	// ClientSecret is the secret this endpoint's token endpoint gets (the
+	// endpoint's own, else its environment's, else the top-level one); ""
+	// for a public client. SecretKey is the config key that sets it.
+	ClientSecret string `json:"-"`
+	SecretKey    string `json:"-"`
 }
+
+// IsGlobal reports whether r is its environment's global endpoint (a
+// region named "global" counts, for configurations made by hand).
+func (r Region) IsGlobal() bool { return r.Global || r.Name == GlobalRegion }
 
 // GlobalRegion is the name of the global endpoint, which lets the user pick an
 // account in any region.
 const GlobalRegion = "global"
 
-// BuiltinRegions are the HIMSA endpoints from the HIMSA SSO developer page.
-// HIMSA rule: global endpoint plus forced regional ones; QA hosts vary, so
-// users may override or add regions in the config file.
-func BuiltinRegions() []Region {
-	return []Region{
-		{Name: GlobalRegion, Label: "Global (pick an account in any region)", Issuer: "https://idp.himsa-sso.com"},
-		{Name: "eu", Label: "EU production", Issuer: "https://idp-eu.himsa-sso.com"},
-		{Name: "us", Label: "US production", Issuer: "https://idp-us.himsa-sso.com"},
-		{Name: "au", Label: "AU production", Issuer: "https://idp-au.himsa-sso.com"},
-		{Name: "qa", Label: "QA", Issuer: "https://idp-qa.himsa-sso.com"},
-		{Name: "qa-eu", Label: "QA (EU)", Issuer: "https://idp-qa-eu.himsa-sso.com"},
-	}
-}
+// BuiltinRegions are the endpoints of the built-in production environment
+// (see BuiltinEnvironments). HIMSA rule: a global endpoint plus forced
+// regional ones.
+func BuiltinRegions() []Region { return BuiltinEnvironments()[0].Endpoints }
 
 // mergeRegions overlays user regions on base: a user region with an existing
 // name replaces the non-empty fields of that region; a new name is appended.
@@ -50,6 +56,13 @@ func mergeRegions(base, user []Region) []Region {
 		if u.API != "" {
 			out[i].API = u.API
 		}
+		if u.ClientSecret != "" {
+			out[i].ClientSecret = u.ClientSecret
+		}
+		if u.SecretKey != "" {
+			out[i].SecretKey = u.SecretKey
+		}
+		out[i].Global = out[i].Global || u.Global
 	}
 	return out
 }

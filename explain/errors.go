@@ -16,3 +16,12 @@ var tokenErrorMeanings = map[string]string{
 // TokenErrorMeaning explains a token endpoint's OAuth error code ("" for
 // codes it does not know).
 func TokenErrorMeaning(code string) string { return tokenErrorMeanings[code] }
+
+// SecretHint says which config key gives an endpoint its client secret
+// (HIMSA: a different secret per region), after the IdP refused the client.
+func SecretHint(key string, sent bool) string {
+	if sent {
+		return "the secret sent for this endpoint comes from " + key + ": check it is this endpoint's"
+	}
+	return "no secret was sent for this endpoint: set " + key
+}

@@ -1,6 +1,10 @@
 package explain
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"strings"
+)
 
 // The HIMSA rules ssodesk explains (shared/himsa: HIMSA's developer pages),
 // each said in one place for the TUI, the CLI and the report.
@@ -36,9 +40,9 @@ const RefreshTokenPresent = "offline_access asked the IdP for this token; HIMSA 
 
 // RegionalRelogin offers HIMSA's pattern 2a: a web app hosted per region
 // logs the user in again at the region of the code.
-func RegionalRelogin(target string) string {
+func RegionalRelogin(env, target string) string {
 	return fmt.Sprintf("g logs in again at the %s IdP, as a web app hosted in %s would (HIMSA 2a), and shows both sessions side by side.",
-		Region(target), Region(target))
+		cmp.Or(strings.TrimSpace(EnvName(env)+" "+Region(target)), Region(target)), Region(target))
 }
 
 // RegionalReloginSession says that a session is the second of a HIMSA 2a pair.

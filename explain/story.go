@@ -13,6 +13,12 @@ type Story struct {
 	IssuerRegion string // the configured region whose issuer signed the ID token; "" when none
 	Exchanged    string // the region whose token endpoint exchanged the code; "" when not recorded
 	HasAPI       bool   // the ID token carries an api claim
+	// Global: Chosen is its environment's global endpoint (whatever its name).
+	Global bool
+	// Env names the environment when it is not production ("QA",
+	// "staging-acme"): every endpoint is then called by it ("the QA global
+	// endpoint", "QA EU"), so no one mistakes it for production's.
+	Env string
 }
 
 // RegionStory explains in plain words where the login happened: the region
@@ -20,6 +26,10 @@ type Story struct {
 // host, and what it means when they disagree.
 func RegionStory(f Story) string {
 	chosen, code := f.Chosen, f.Code
+	global := f.Global || chosen == "global"
+	// in names an endpoint in the story's environment: "EU", "QA EU".
+	in := func(region string) string { return strings.TrimSpace(f.Env + " " + Region(region)) }
+	inG := func(region string) string { return strings.TrimSpace(f.Env + " " + orGlobal(region)) }
 	claimRegion := f.ClaimRegion
 	issuerRegion := f.IssuerRegion
 	// elsewhere: exchange_at code-region sent the code to another endpoint
@@ -30,33 +40,36 @@ func RegionStory(f Story) string {
 	switch {
 	case code == "":
 		s = append(s, "The code carried no region prefix (HIMSA codes normally start with the account's region, like \"eu.\"), so the account's region is unknown.")
-	case chosen == "global" && elsewhere:
-		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the %s endpoint its prefix names (exchange_at: code-region), not at the global one.", Region(code), orGlobal(exchanged)))
-	case chosen == "global":
-		s = append(s, fmt.Sprintf("You used the global endpoint and picked an account in %s; the code was exchanged at the global endpoint, which HIMSA hands to the %s IdP.", Region(code), Region(code)))
+	case global && elsewhere:
+		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s; the code was exchanged at the %s endpoint its prefix names (exchange_at: code-region), not at the global one.", inG(chosen), Region(code), inG(exchanged)))
+	case global:
+		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s; the code was exchanged at the %s endpoint, which HIMSA hands to the %s IdP.", inG(chosen), Region(code), inG(chosen), in(code)))
 	case chosen == code:
-		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account.", Region(chosen), article(Region(code)), Region(code)))
+		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account.", in(chosen), article(Region(code)), Region(code)))
 	default:
-		s = append(s, fmt.Sprintf("You chose %s but the code came from %s: a regional endpoint should offer only its own region's accounts.", Region(chosen), Region(code)))
+		s = append(s, fmt.Sprintf("You chose %s but the code came from %s: a regional endpoint should offer only its own region's accounts.", in(chosen), Region(code)))
 		if elsewhere {
-			s = append(s, fmt.Sprintf("The code was exchanged at the %s endpoint (exchange_at: code-region).", orGlobal(exchanged)))
+			s = append(s, fmt.Sprintf("The code was exchanged at the %s endpoint (exchange_at: code-region).", inG(exchanged)))
 		}
 	}
 	switch {
 	case issuerRegion == "":
 		s = append(s, "The ID token's issuer is not one of the configured regions.")
 	case issuerRegion == chosen:
-		s = append(s, fmt.Sprintf("The ID token was issued by the %s endpoint you used.", orGlobal(issuerRegion)))
+		s = append(s, fmt.Sprintf("The ID token was issued by the %s endpoint you used.", inG(issuerRegion)))
 	case elsewhere && issuerRegion == exchanged:
-		s = append(s, fmt.Sprintf("The ID token was issued by the %s IdP that exchanged the code.", orGlobal(issuerRegion)))
+		s = append(s, fmt.Sprintf("The ID token was issued by the %s IdP that exchanged the code.", inG(issuerRegion)))
 	default:
-		s = append(s, fmt.Sprintf("The ID token was issued by the %s IdP, not the %s endpoint you used.", orGlobal(issuerRegion), orGlobal(chosen)))
+		s = append(s, fmt.Sprintf("The ID token was issued by the %s IdP, not the %s endpoint you used.", inG(issuerRegion), inG(chosen)))
 	}
 	if claimRegion != "" && code != "" && claimRegion != code {
 		s = append(s, fmt.Sprintf("Its region claim (%s) differs from the code's prefix (%s).", claimRegion, code))
 	}
 	if !f.HasAPI {
 		s = append(s, "The ID token has no api claim: configure an API base for this region.")
+	}
+	if f.Env != "" {
+		return f.Env + ": " + strings.Join(s, " ")
 	}
 	return strings.Join(s, " ")
 }
@@ -92,4 +105,22 @@ func orGlobal(region string) string {
 		return "global"
 	}
 	return Region(region)
+}
+
+// EnvName is how a story names an environment: "" for production (its
+// endpoints are just "global", "EU"), else its short name ("QA").
+func EnvName(env string) string {
+	if env == "" || env == "production" {
+		return ""
+	}
+	return Region(env)
+}
+
+// Endpoint names an endpoint with its environment when that is not
+// production: "global", "eu" (as configured), "QA global", "QA EU".
+func Endpoint(env, name string) string {
+	if e := EnvName(env); e != "" {
+		return e + " " + orGlobal(name)
+	}
+	return name
 }

@@ -46,3 +46,15 @@ func Elapsed(d time.Duration) string {
 	}
 	return ShortDuration(d)
 }
+
+// Clock is t as local wall-clock time, absolute: "2026-11-21 10:24:00".
+func Clock(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
+
+// CheckDetail is a check's detail as a screen says it now: with how far its
+// time is from now ("(in 54m00s)", "(12s ago)") when it judges one.
+func CheckDetail(detail string, at, now time.Time) string {
+	if at.IsZero() {
+		return detail
+	}
+	return detail + " (" + RelTime(at, now) + ")"
+}

@@ -48,6 +48,7 @@ const maxDiscovery = 1 << 20
 
 // Result is what one probe found out about one region.
 type Result struct {
+	Environment      string        `json:"environment,omitempty"`
 	Region           string        `json:"region"`
 	Issuer           string        `json:"issuer"`                      // configured
 	Status           string        `json:"status"`                      // "ok", "slow", "mismatch", "down"
@@ -114,7 +115,7 @@ func discoveryURL(issuer string) string {
 }
 
 func probeOne(parent context.Context, client *http.Client, r config.Region, o Options) (res Result) {
-	res = Result{Region: r.Name, Issuer: r.Issuer, Status: StatusDown, CheckedAt: time.Now()}
+	res = Result{Environment: r.Env, Region: r.Name, Issuer: r.Issuer, Status: StatusDown, CheckedAt: time.Now()}
 	defer func() {
 		if p := recover(); p != nil {
 			res.Status, res.Err = StatusDown, fmt.Sprintf("internal error: %v", p)

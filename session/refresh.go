@@ -15,12 +15,13 @@ import (
 // when its access token expires within RefreshMargin. A *NoSessionError when
 // none is kept; a *RefusedError saying why a kept one cannot be used.
 func (m *Manager) Resume(ctx context.Context, region config.Region) (*auth.Result, error) {
+	key, clientID := m.key(region)
 	if m.st == nil {
-		return nil, &NoSessionError{Region: region.Name, ClientID: m.cfg.ClientID}
+		return nil, &NoSessionError{Region: region.Name, ClientID: clientID}
 	}
-	s, err := m.st.Load(region.Name, m.cfg.ClientID)
+	s, err := m.st.Load(key, clientID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, &NoSessionError{Region: region.Name, ClientID: m.cfg.ClientID, Where: m.st.Where()}
+		return nil, &NoSessionError{Region: region.Name, ClientID: clientID, Where: m.st.Where()}
 	}
 	if err != nil {
 		return nil, err
@@ -105,7 +106,9 @@ func (m *Manager) Refresh(ctx context.Context, res *auth.Result) (*auth.Refreshe
 }
 
 // flightKey: one refresh at a time per session and refresh token.
-func flightKey(res *auth.Result) string { return res.Region.Name + "\x00" + res.Token.RefreshToken }
+func flightKey(res *auth.Result) string {
+	return res.Region.Env + "\x00" + res.Region.Name + "\x00" + res.Token.RefreshToken
+}
 
 // waiting counts the callers of Refresh per flight (tests wait on it).
 func (m *Manager) waiting(key string, d int) {
@@ -121,7 +124,8 @@ func (m *Manager) waiting(key string, d int) {
 
 func (m *Manager) refresh(ctx context.Context, res *auth.Result) (*auth.Refreshed, error) {
 	if l, ok := m.st.(store.Locker); ok {
-		unlock, err := l.Lock(ctx, res.Region.Name, m.cfg.ClientID)
+		key, clientID := m.key(res.Region)
+		unlock, err := l.Lock(ctx, key, clientID)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +150,7 @@ func (m *Manager) refresh(ctx context.Context, res *auth.Result) (*auth.Refreshe
 // refreshed it since res was loaded (the kept tokens differ from res's and
 // are not about to expire); nil otherwise.
 func (m *Manager) refreshedElsewhere(ctx context.Context, res *auth.Result) *auth.Refreshed {
-	s, err := m.st.Load(res.Region.Name, m.cfg.ClientID)
+	s, err := m.st.Load(m.key(res.Region))
 	if err != nil || s.Issuer != res.Region.Issuer || s.AccessToken == res.Token.AccessToken ||
 		s.Expiry.Sub(m.Now()) <= RefreshMargin {
 		return nil

@@ -158,16 +158,30 @@ func (m *Manager) keep(res *auth.Result) {
 		res.Notes = append(res.Notes, "not kept: the ID token did not verify, and only a verified session is kept")
 		return
 	}
-	if err := m.st.Save(fromResult(res, m.cfg.ClientID)); err != nil {
+	if err := m.st.Save(fromResult(res, m.key)); err != nil {
 		res.Notes = append(res.Notes, "the session could not be kept: "+err.Error())
 		return
 	}
 	res.Notes = append(res.Notes, "session kept in "+m.st.Where())
 }
 
-// fromResult is what is kept of a session.
-func fromResult(res *auth.Result, clientID string) store.Session {
-	s := store.Session{Region: res.Region.Name, Issuer: res.Region.Issuer, ClientID: clientID, CodeRegion: res.CodeRegion,
+// key is what a session at r is kept under: its environment and endpoint
+// (production's endpoints by their name alone, as before environments
+// existed, so those sessions are still found), and the environment's client
+// ID. HIMSA: QA registrations are separate, so a QA and a production session
+// of the same person live side by side.
+func (m *Manager) key(r config.Region) (key, clientID string) {
+	key = r.Name
+	if r.Env != "" && r.Env != config.EnvProduction {
+		key = r.Env + "." + r.Name
+	}
+	return key, m.cfg.For(r).ClientID
+}
+
+// fromResult is what is kept of a session, under key's names.
+func fromResult(res *auth.Result, key func(config.Region) (string, string)) store.Session {
+	region, clientID := key(res.Region)
+	s := store.Session{Region: region, Issuer: res.Region.Issuer, ClientID: clientID, CodeRegion: res.CodeRegion,
 		IDToken: res.RawIDToken, Scopes: res.Scopes}
 	if res.Token != nil {
 		s.AccessToken, s.RefreshToken, s.TokenType, s.Expiry = res.Token.AccessToken, res.Token.RefreshToken, res.Token.TokenType, res.Token.Expiry
@@ -183,12 +197,13 @@ func (m *Manager) restore(ctx context.Context, s store.Session, region config.Re
 
 // Forget deletes the kept session of region; ErrNoSession when none.
 func (m *Manager) Forget(region config.Region) error {
+	key, clientID := m.key(region)
 	if m.st == nil {
-		return &NoSessionError{Region: region.Name, ClientID: m.cfg.ClientID}
+		return &NoSessionError{Region: region.Name, ClientID: clientID}
 	}
-	err := m.st.Delete(region.Name, m.cfg.ClientID)
+	err := m.st.Delete(key, clientID)
 	if errors.Is(err, store.ErrNotFound) {
-		return &NoSessionError{Region: region.Name, ClientID: m.cfg.ClientID, Where: m.st.Where()}
+		return &NoSessionError{Region: region.Name, ClientID: clientID, Where: m.st.Where()}
 	}
 	return err
 }

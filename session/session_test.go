@@ -21,8 +21,10 @@ import (
 func standIn(t *testing.T, o sim.Options) (*sim.Sim, *config.Config) {
 	t.Helper()
 	s := simtest.Start(t, o)
-	cfg := &config.Config{ClientID: s.ClientID(), RedirectURI: "http://127.0.0.1:0/callback", Region: "global",
-		Scopes: config.DefaultScopes(), OfflineAccess: true, Regions: simtest.Regions(s), HTTPTimeout: 10 * time.Second, LoginTimeout: 20 * time.Second}
+	base := &config.Config{RedirectURI: "http://127.0.0.1:0/callback", Region: "global", Scopes: config.DefaultScopes(),
+		OfflineAccess: true, HTTPTimeout: 10 * time.Second, LoginTimeout: 20 * time.Second}
+	cfg := base.ForDemo(s.ClientID(), simtest.Environment(s))
+	cfg.Store = "" // ForDemo keeps no store; the tests pass their own
 	return s, cfg
 }
 

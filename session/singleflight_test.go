@@ -110,8 +110,8 @@ func TestARefreshThatChangesTheUserOrDoesNotVerifyIsRefused(t *testing.T) {
 // The demo's config keeps sessions in memory only, whatever the user's store.
 func TestDemoNeverOpensTheUsersStore(t *testing.T) {
 	dir := t.TempDir()
-	cfg := (&config.Config{Store: config.StoreFile, StoreDir: dir, Region: "global"}).ForDemo(
-		[]config.Region{{Name: "global", Issuer: "http://127.0.0.1:1"}}, "demo")
+	cfg := (&config.Config{Store: config.StoreFile, StoreDir: dir, Region: "global"}).ForDemo("demo",
+		config.Environment{Name: "production", Endpoints: []config.Region{{Name: "global", Issuer: "http://127.0.0.1:1", Global: true}}})
 	st, err := session.OpenStore(cfg, false)
 	if err != nil || st == nil || !strings.HasPrefix(st.Where(), "memory") {
 		t.Fatalf("demo store = %v, %v; want memory", st, err)

@@ -7,6 +7,9 @@ import "slices"
 // globally unique.
 type Account struct {
 	ID, Name, Email, Region, TenantID, TenantName, NoahUserID, NoahRoleID string
+	// Env is the environment the account lives in ("" = production): a
+	// stand-in of one environment offers only its own accounts.
+	Env string
 }
 
 // TenantUser is a Noah user of a tenant as listed by GET /v1/users.
@@ -33,6 +36,7 @@ type Location struct {
 // tenant is the demo data of one hearing clinic.
 type tenant struct {
 	ID, Name, Region string
+	Env              string // "" = production
 	Users            []TenantUser
 	Locations        []Location
 }
@@ -65,6 +69,11 @@ var demoAccounts = []Account{
 		Region: "au", TenantID: "b2a1e7c4-0004-4d2e-8f10-0b0000000004", TenantName: "Harbourside Hearing Sydney", NoahUserID: "400056", NoahRoleID: roleProfessional},
 	{ID: "5f0c2a9e-1d4b-4c7a-9e21-0a6b1c2d3e06", Name: "Quinn Tester", Email: "quinn.tester@qa-clinic.himsa.test",
 		Region: "qa", TenantID: "b2a1e7c4-0005-4d2e-8f10-0c0000000005", TenantName: "HIMSA QA Test Clinic", NoahUserID: "900001", NoahRoleID: roleAdmin},
+	// The QA environment's accounts (Options.Environment "qa").
+	{ID: "5f0c2a9e-1d4b-4c7a-9e21-0a6b1c2d3e07", Name: "Robin Probe", Email: "robin.probe@qa-eu-clinic.himsa.test",
+		Region: "eu", TenantID: "b2a1e7c4-0006-4d2e-8f10-0d0000000006", TenantName: "HIMSA QA EU Test Clinic", NoahUserID: "910001", NoahRoleID: roleAdmin, Env: EnvQA},
+	{ID: "5f0c2a9e-1d4b-4c7a-9e21-0a6b1c2d3e08", Name: "Sasha Sample", Email: "sasha.sample@qa-eu-clinic.himsa.test",
+		Region: "eu", TenantID: "b2a1e7c4-0006-4d2e-8f10-0d0000000006", TenantName: "HIMSA QA EU Test Clinic", NoahUserID: "910002", NoahRoleID: roleProfessional, Env: EnvQA},
 }
 
 // demoTenants holds the extra data served by the stand-in API, keyed by
@@ -127,6 +136,16 @@ var demoTenants = map[string]tenant{
 			{ID: "loc-qa-901", Name: "QA Test Clinic Main", Address: "Lyngbyvej 2", City: "København Ø", Country: "DK"},
 		},
 	},
+	"b2a1e7c4-0006-4d2e-8f10-0d0000000006": {
+		ID: "b2a1e7c4-0006-4d2e-8f10-0d0000000006", Name: "HIMSA QA EU Test Clinic", Region: "eu", Env: EnvQA,
+		Users: []TenantUser{
+			{NoahUserID: "910001", Name: "Robin Probe", Email: "robin.probe@qa-eu-clinic.himsa.test", NoahRoleID: roleAdmin},
+			{NoahUserID: "910002", Name: "Sasha Sample", Email: "sasha.sample@qa-eu-clinic.himsa.test", NoahRoleID: roleProfessional},
+		},
+		Locations: []Location{
+			{ID: "loc-qa-911", Name: "QA EU Test Clinic", Address: "Lyngbyvej 2", City: "København Ø", Country: "DK"},
+		},
+	},
 }
 
 // tenantUsers returns the users of tenant id with role names filled in.
@@ -158,15 +177,23 @@ func tenantLocations(id string) []Location {
 	return out
 }
 
-// tenantsInRegion returns the IDs of the demo tenants of region (every
-// tenant for the global region), in a stable order.
-func tenantsInRegion(region string) []string {
+// tenantsInRegion returns the IDs of the demo tenants of region in env
+// (every tenant of env for the global region), in a stable order.
+func tenantsInRegion(env, region string) []string {
 	var ids []string
 	for id, t := range demoTenants {
-		if region == GlobalRegion || t.Region == region {
+		if envOf(t.Env) == env && (region == GlobalRegion || t.Region == region) {
 			ids = append(ids, id)
 		}
 	}
 	slices.Sort(ids)
 	return ids
+}
+
+// envOf names an environment, "" being production.
+func envOf(env string) string {
+	if env == "" {
+		return EnvProduction
+	}
+	return env
 }

@@ -172,7 +172,7 @@ func (h *apiHandler) tenantsOf(claims *apiClaims) (tenantID string, tenants []st
 	if acc, ok := h.c.account(claims.Subject); ok {
 		return acc.TenantID, []string{acc.TenantID}
 	}
-	for _, id := range tenantsInRegion(h.region) {
+	for _, id := range tenantsInRegion(h.c.opts.Environment, h.region) {
 		if _, ok := h.c.regions[demoTenants[id].Region]; ok {
 			tenants = append(tenants, id)
 		}

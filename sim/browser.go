@@ -170,6 +170,9 @@ func (b *Browser) openLogin(ctx context.Context, authURL string) (*loginForm, *f
 			return form, nil, nil
 		}
 	}
+	if resp.Request.URL.Path == errorPath {
+		return nil, nil, fmt.Errorf("sim browser: the IdP refused the authorize request and showed its error page %s: %s", resp.Request.URL, pageText(body))
+	}
 	if resp.Request.URL.Host != req.URL.Host {
 		return nil, &finalPage{status: resp.StatusCode, body: body}, nil
 	}
@@ -295,6 +298,15 @@ func text(n *html.Node) string {
 		}
 	})
 	return sb.String()
+}
+
+// pageText is the visible text of an HTML page on one line, shortened.
+func pageText(page string) string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return snippet(page)
+	}
+	return snippet(text(doc))
 }
 
 // snippet shortens a page body for an error message.

@@ -1,18 +1,31 @@
 package sim
 
 import (
+	"net"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
-// loopbackRedirectGlobs are the redirect URIs of the public client: any
-// loopback http URI on any port and path. They are doublestar patterns
-// (zitadel matches them with doublestar.Match, where '*' stops at '/' and
-// '**' spans path segments, including none), so "http://127.0.0.1:*/**"
-// matches http://127.0.0.1:41234/callback and http://127.0.0.1:41234.
+// redirectURIs are the redirect URIs the demo (public) client is registered
+// with, as HIMSA registers an app's: exact, except that a loopback URI
+// registered without a port matches any port (RFC 8252 §7.3: a native app
+// listens on a free port), on the same scheme, host and path. They cover
+// ssodesk's default redirect_uri (http://127.0.0.1:0/callback, a random
+// port); another path or host is refused like IdentityServer refuses it.
+var redirectURIs = []string{
+	"http://127.0.0.1/callback",
+	"http://localhost/callback",
+	"http://[::1]/callback",
+}
+
+// loopbackRedirectGlobs are the post-logout redirect URIs of the public
+// client: any loopback http URI on any port and path. They are doublestar
+// patterns (zitadel matches them with doublestar.Match, where '*' stops at
+// '/' and '**' spans path segments, including none).
 var loopbackRedirectGlobs = []string{
 	"http://127.0.0.1:*/**",
 	"http://127.0.0.1/**",
@@ -20,6 +33,34 @@ var loopbackRedirectGlobs = []string{
 	"http://localhost/**",
 	`http://\[::1\]:*/**`,
 	`http://\[::1\]/**`,
+}
+
+// redirectRegistered reports whether uri is one of registered: the same
+// string, or, for a registered loopback URI without a port, the same
+// scheme, host, path and query on any port.
+func redirectRegistered(registered []string, uri string) bool {
+	if slices.Contains(registered, uri) {
+		return true
+	}
+	u, err := url.Parse(uri)
+	if err != nil || u.Fragment != "" || u.User != nil {
+		return false
+	}
+	for _, reg := range registered {
+		r, err := url.Parse(reg)
+		if err != nil || r.Port() != "" || !isLoopbackHost(r.Hostname()) {
+			continue
+		}
+		if u.Scheme == r.Scheme && u.Hostname() == r.Hostname() && u.Path == r.Path && u.RawQuery == r.RawQuery {
+			return true
+		}
+	}
+	return false
+}
+
+func isLoopbackHost(h string) bool {
+	ip := net.ParseIP(h)
+	return h == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // clientKind distinguishes the two clients of the sim.
@@ -44,23 +85,34 @@ var _ op.HasRedirectGlobs = (*client)(nil)
 // GetID implements op.Client.
 func (c *client) GetID() string { return c.id }
 
-// RedirectURIs implements op.Client. The public client has none listed
-// exactly; RedirectURIGlobs allows every loopback URI.
-func (c *client) RedirectURIs() []string { return nil }
+// RedirectURIs implements op.Client: the public client's registration
+// (see redirectURIs; authorizeChecks enforces it before zitadel does).
+func (c *client) RedirectURIs() []string {
+	if c.kind != publicClient {
+		return nil
+	}
+	return redirectURIs
+}
+
+// RedirectURIs returns the redirect URIs the public client is registered
+// with; a loopback one without a port stands for any port.
+func (s *Sim) RedirectURIs() []string { return slices.Clone(redirectURIs) }
 
 // PostLogoutRedirectURIs implements op.Client.
 func (c *client) PostLogoutRedirectURIs() []string { return nil }
 
-// RedirectURIGlobs implements op.HasRedirectGlobs.
-func (c *client) RedirectURIGlobs() []string {
+// RedirectURIGlobs implements op.HasRedirectGlobs: none, the redirect URIs
+// are registered exactly.
+func (c *client) RedirectURIGlobs() []string { return nil }
+
+// PostLogoutRedirectURIGlobs implements op.HasRedirectGlobs: any loopback
+// URI of the public client.
+func (c *client) PostLogoutRedirectURIGlobs() []string {
 	if c.kind != publicClient {
 		return nil
 	}
 	return loopbackRedirectGlobs
 }
-
-// PostLogoutRedirectURIGlobs implements op.HasRedirectGlobs.
-func (c *client) PostLogoutRedirectURIGlobs() []string { return c.RedirectURIGlobs() }
 
 // ApplicationType implements op.Client.
 func (c *client) ApplicationType() op.ApplicationType {

@@ -98,7 +98,7 @@ func newCore(opts Options) *core {
 	}
 	c.regionalExchange.Store(opts.GlobalExchangeIssuer == IssuerRegional)
 	for _, a := range demoAccounts {
-		if slices.Contains(opts.Regions, a.Region) {
+		if envOf(a.Env) == opts.Environment && slices.Contains(opts.Regions, a.Region) {
 			c.accounts = append(c.accounts, a)
 		}
 	}

@@ -11,7 +11,12 @@
 // The sim mimics the HIMSA behaviour that desktop apps rely on:
 //
 //   - Authorization Code + PKCE for a public native client (client_id in the
-//     body, no secret) with any loopback redirect URI;
+//     body, no secret) registered with exact redirect URIs
+//     (http://127.0.0.1/callback and its localhost and [::1] forms, any
+//     port, RFC 8252 §7.3);
+//   - like IdentityServer, an unknown client, an unregistered redirect URI,
+//     a disallowed scope or response type answered with 302
+//     /home/error?errorId=… and a page with the message and a Request Id;
 //   - authorization codes prefixed with the region of the chosen account;
 //   - ID tokens with the tenantid, api and region claims;
 //   - UserInfo with sub, noahuserid, noahroleid, tenantname (and name/email

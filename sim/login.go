@@ -48,8 +48,18 @@ import (
 // 302 to the redirect_uri with error=login_required (and state).
 const loginPath = "/login"
 
-// sessionCookie is the name of the SSO session cookie.
+// sessionCookie is the name of the SSO session cookie of production;
+// another environment's stand-in names its own (cookieName), since every
+// stand-in shares the host 127.0.0.1 and so its cookies.
 const sessionCookie = "himsa_sso"
+
+// cookieName is the SSO cookie of the environment env.
+func cookieName(env string) string {
+	if env == EnvProduction {
+		return sessionCookie
+	}
+	return sessionCookie + "_" + env
+}
 
 // loginHandler serves the login page of one region's provider.
 type loginHandler struct {
@@ -152,7 +162,7 @@ func chooserPrompt(ar *authRequest) string {
 // session returns the browser's SSO session if it has one whose account may
 // log in at this endpoint.
 func (h *loginHandler) session(r *http.Request) (ssoSession, bool) {
-	ck, err := r.Cookie(sessionCookie)
+	ck, err := r.Cookie(cookieName(h.c.opts.Environment))
 	if err != nil {
 		return ssoSession{}, false
 	}
@@ -243,11 +253,11 @@ func (h *loginHandler) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var previous string
-	if ck, err := r.Cookie(sessionCookie); err == nil {
+	if ck, err := r.Cookie(cookieName(h.c.opts.Environment)); err == nil {
 		previous = ck.Value
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name:     sessionCookie,
+		Name:     cookieName(h.c.opts.Environment),
 		Value:    h.c.createSession(account, previous),
 		Path:     "/",
 		HttpOnly: true,

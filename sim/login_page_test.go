@@ -178,7 +178,7 @@ func TestLoginPageBadRequests(t *testing.T) {
 
 func TestCancel(t *testing.T) {
 	global := region(t, shared, GlobalRegion)
-	conf := oauthConfig(shared, global, callbackServer(t, "/cb"), "openid")
+	conf := oauthConfig(shared, global, callbackServer(t, "/callback"), "openid")
 	authURL := conf.AuthCodeURL("cancel-state", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
 	status, body, err := NewBrowser().Cancel(testCtx(t), authURL)
 	if err != nil {
@@ -192,11 +192,19 @@ func TestCancel(t *testing.T) {
 
 func TestRedirectURIs(t *testing.T) {
 	global := region(t, shared, GlobalRegion)
+	// Registered exactly, any port on loopback (RFC 8252 §7.3); another
+	// path, host, scheme or query is refused on the error page.
 	for uri, ok := range map[string]bool{
 		"http://127.0.0.1:41234/callback":     true,
-		"http://localhost:8765/auth/callback": true,
-		"http://127.0.0.1:5000":               true,
-		"http://[::1]:5000/cb":                true,
+		"http://localhost:8765/callback":      true,
+		"http://[::1]:5000/callback":          true,
+		"http://127.0.0.1/callback":           true,
+		"http://localhost:8765/auth/callback": false,
+		"http://127.0.0.1:5000":               false,
+		"http://127.0.0.1:5000/callback/":     false,
+		"http://127.0.0.1:5000/callback?x=1":  false,
+		"http://127.0.0.2:5000/callback":      false,
+		"https://127.0.0.1:5000/callback":     false,
 		"http://example.com/callback":         false,
 		"https://evil.example:443/cb":         false,
 	} {
@@ -205,18 +213,22 @@ func TestRedirectURIs(t *testing.T) {
 		if got != ok {
 			t.Errorf("redirect_uri %s: accepted=%v, want %v (%d %.200s)", uri, got, ok, resp.StatusCode, body)
 		}
+		if !ok && (resp.Request.URL.Path != errorPath || !strings.Contains(body, "Invalid redirect_uri")) {
+			t.Errorf("redirect_uri %s: ended at %s, want the error page: %.300s", uri, resp.Request.URL, body)
+		}
 	}
 }
 
 func TestBrowserErrors(t *testing.T) {
 	global := region(t, shared, GlobalRegion)
-	conf := oauthConfig(shared, global, callbackServer(t, "/cb"), "openid")
+	conf := oauthConfig(shared, global, callbackServer(t, "/callback"), "openid")
 	authURL := conf.AuthCodeURL("s", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
 	if _, _, err := NewBrowser().Login(testCtx(t), authURL, "nobody@example.com"); err == nil || !strings.Contains(err.Error(), "not offered") {
 		t.Errorf("unknown account: err = %v", err)
 	}
 	conf.RedirectURL = "http://example.com/cb"
-	if _, _, err := NewBrowser().Login(testCtx(t), conf.AuthCodeURL("s"), ""); err == nil || !strings.Contains(err.Error(), "400") {
+	if _, _, err := NewBrowser().Login(testCtx(t), conf.AuthCodeURL("s"), ""); err == nil || !strings.Contains(err.Error(), "error page") ||
+		!strings.Contains(err.Error(), "Invalid redirect_uri") {
 		t.Errorf("bad redirect: err = %v", err)
 	}
 	if _, _, err := NewBrowser().Login(testCtx(t), global.Issuer+"/.well-known/openid-configuration", ""); err == nil || !strings.Contains(err.Error(), "no login form") {

@@ -40,6 +40,12 @@ type Options struct {
 	// document which one it does. Tests can switch it at run time with
 	// [Hooks.SetGlobalExchangeIssuer].
 	GlobalExchangeIssuer string
+	// Environment is the HIMSA environment this stand-in plays: EnvProduction
+	// (the default) or EnvQA, whose default regions are global and eu and
+	// whose accounts and tenants are its own. Run one Sim per environment:
+	// each has its own issuers and keys, so a code or token of one is
+	// unknown to the other, as in HIMSA.
+	Environment string
 	// APINow is the clock the stand-in API checks token expiry with; nil is
 	// time.Now. Tests move it forward instead of sleeping.
 	APINow func() time.Time
@@ -69,15 +75,33 @@ func validExchangeIssuer(mode string) error {
 	return fmt.Errorf("sim: unknown global exchange issuer mode %q (want %q or %q)", mode, IssuerGlobal, IssuerRegional)
 }
 
-// DefaultRegions are the endpoints started when Options.Regions is empty.
+// DefaultRegions are the endpoints started when Options.Regions is empty
+// (production; the legacy "qa" region keeps its one account).
 var DefaultRegions = []string{GlobalRegion, "eu", "us", "au", "qa"}
+
+// DefaultClientID is the public PKCE client when Options.ClientID is empty.
+const DefaultClientID = "ssodesk-demo"
+
+// Environments the stand-in can play.
+const (
+	EnvProduction = "production"
+	EnvQA         = "qa"
+)
+
+// qaRegions are the QA environment's default endpoints.
+var qaRegions = []string{GlobalRegion, "eu"}
 
 // withDefaults returns a copy of o with defaults filled in, or an error for
 // options that cannot work.
 func (o Options) withDefaults() (Options, error) {
-	if len(o.Regions) == 0 {
+	switch o.Environment = envOf(o.Environment); {
+	case o.Environment != EnvProduction && o.Environment != EnvQA:
+		return o, fmt.Errorf("sim: unknown environment %q (want %q or %q)", o.Environment, EnvProduction, EnvQA)
+	case len(o.Regions) == 0 && o.Environment == EnvQA:
+		o.Regions = append([]string(nil), qaRegions...)
+	case len(o.Regions) == 0:
 		o.Regions = append([]string(nil), DefaultRegions...)
-	} else {
+	default:
 		o.Regions = append([]string(nil), o.Regions...)
 	}
 	seen := make(map[string]bool, len(o.Regions))
@@ -91,7 +115,7 @@ func (o Options) withDefaults() (Options, error) {
 		seen[r] = true
 	}
 	if o.ClientID == "" {
-		o.ClientID = "ssodesk-demo"
+		o.ClientID = DefaultClientID
 	}
 	if o.ServiceClientID == "" {
 		o.ServiceClientID = "ssodesk-service"

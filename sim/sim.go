@@ -193,7 +193,8 @@ func (c *core) newProvider(r Region, cryptoKey [32]byte) (op.OpenIDProvider, err
 		SupportedClaims: append(append([]string(nil), op.DefaultSupportedClaims...),
 			ClaimTenantID, ClaimAPI, ClaimRegion, ClaimNoahUserID, ClaimNoahRoleID, ClaimTenantName),
 	}
-	interceptors := []op.HttpInterceptor{withAuthorizeExtras(op.DefaultEndpoints.Authorization.Relative())}
+	interceptors := []op.HttpInterceptor{withAuthorizeExtras(op.DefaultEndpoints.Authorization.Relative()),
+		authorizeChecks(storage, op.DefaultEndpoints.Authorization.Relative())}
 	if r.Name != GlobalRegion {
 		interceptors = append(interceptors, regionGuard(c, r.Name, op.DefaultEndpoints.Token.Relative()))
 	}
@@ -219,6 +220,7 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
+	mux.HandleFunc(errorPath, errorPage)
 	mux.Handle("/", root)
 	h := frameOptions(authorizationResponseIss(r.Issuer, mux))
 	if c.hooks != nil {
@@ -233,6 +235,10 @@ func (s *Sim) serve(l net.Listener, h http.Handler) {
 	s.servers = append(s.servers, srv)
 	s.wg.Go(func() { _ = srv.Serve(l) })
 }
+
+// Environment is the HIMSA environment the stand-in plays (EnvProduction,
+// EnvQA).
+func (s *Sim) Environment() string { return s.c.opts.Environment }
 
 // Regions returns every endpoint, in the order of Options.Regions.
 func (s *Sim) Regions() []Region { return append([]Region(nil), s.regions...) }

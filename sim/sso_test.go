@@ -226,7 +226,7 @@ func TestSSOSession(t *testing.T) {
 	}
 
 	// Cancel clears nothing.
-	conf := oauthConfig(shared, global, callbackServer(t, "/cb"), "openid")
+	conf := oauthConfig(shared, global, callbackServer(t, "/callback"), "openid")
 	if _, body, err := b.Cancel(testCtx(t), conf.AuthCodeURL("c", oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oauth2.SetAuthURLParam("forcechoose", "1"))); err != nil || !strings.Contains(body, "access_denied") {
 		t.Fatalf("cancel: %q %v", body, err)
 	}

@@ -41,7 +41,8 @@ func NewFile(dir string) Store {
 func (f *fileStore) Where() string { return "file " + f.dir }
 
 // fileName is "<region>.<first 16 bytes of sha256(clientID), hex>.json".
-// Region names cannot hold ".", so the name is unambiguous.
+// The hash is fixed-length hex, so the name is unambiguous even for an
+// "<environment>.<endpoint>" key.
 func fileName(region, clientID string) string {
 	sum := sha256.Sum256([]byte(clientID))
 	return region + "." + hex.EncodeToString(sum[:16]) + fileExt

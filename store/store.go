@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -136,15 +137,20 @@ func DefaultDir() string {
 	return filepath.Join(home, ".local", "state", "ssodesk", "sessions")
 }
 
-// checkKey validates the (region, client ID) an entry is kept under. Region
-// names follow the config's rule (a-z, 0-9, - and _), which keeps them safe in
-// file names and free of the keyring key's "/".
+// checkKey validates the (region, client ID) an entry is kept under. A
+// region key is an endpoint name, or "<environment>.<endpoint>"; names follow
+// the config's rule (a-z, 0-9, - and _), which keeps them safe in file names
+// and free of the keyring key's "/".
 func checkKey(region, clientID string) error {
 	if region == "" {
 		return errors.New("a stored session needs a region")
 	}
+	parts := strings.Split(region, ".")
+	if len(parts) > 2 || slices.Contains(parts, "") {
+		return fmt.Errorf("region key %q must be a name or environment.name", region)
+	}
 	for _, r := range region {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
 			return fmt.Errorf("region name %q may hold only a-z, 0-9, - and _", region)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
+	"ssodesk/config"
 	"ssodesk/explain"
 )
 
@@ -25,6 +26,7 @@ const (
 	screenAPI
 	screenTrace
 	screenCompare // a regional re-login's two sessions side by side
+	screenCheck   // an endpoint checked without logging in (ssodesk check)
 )
 
 // tickMsg refreshes the session screen's countdowns once a second.
@@ -46,10 +48,12 @@ type Model struct {
 	console consoleModel
 	trace   traceModel
 	compare compareModel
+	check   checkModel
 
-	run        loginRun // the login in flight; run.id 0 = none
-	attempt    intent   // what started the login on screen, for a retry
-	traceFrom  screen   // where esc on the trace returns to
+	run        loginRun      // the login in flight; run.id 0 = none
+	attempt    intent        // what started the login on screen, for a retry
+	endpoint   config.Region // where the last login went: the header names its environment and client
+	traceFrom  screen        // where esc on the trace returns to
 	nextID     int
 	tickID     int
 	switching  bool // a switch-account login runs; the session stays until it succeeds
@@ -126,6 +130,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 	case healthMsg:
 		m.regions, cmd = m.regions.Update(msg)
+		return m, cmd
+	case checkDoneMsg: // delivered even while the trace is on show
+		m.check, cmd = m.check.Update(msg)
 		return m, cmd
 	case tickMsg:
 		if msg.id != m.tickID {
@@ -208,6 +215,11 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.openConsole(in.res), nil
 	case openCompareMsg:
 		return m.show(screenCompare), nil
+	case openCheckMsg:
+		m.nextID++
+		m.check = newCheckModel(m.com, in.region, m.nextID)
+		m = m.show(screenCheck)
+		return m, m.check.Init()
 	case openTraceMsg:
 		return m.openTrace()
 	case backMsg:
@@ -231,6 +243,8 @@ func (m Model) updateScreen(msg tea.Msg) (Model, tea.Cmd) {
 		m.trace, cmd = m.trace.Update(msg)
 	case screenCompare:
 		m.compare, cmd = m.compare.Update(msg)
+	case screenCheck:
+		m.check, cmd = m.check.Update(msg)
 	}
 	return m, cmd
 }
@@ -246,7 +260,7 @@ func (m Model) startLogin(attempt intent, req LoginRequest) (Model, tea.Cmd) {
 	m.cancelLogin()
 	m.nextID++
 	run, cmd := startLogin(m.nextID, m.com.Login, req)
-	m.run, m.attempt = run, attempt
+	m.run, m.attempt, m.endpoint = run, attempt, req.Region
 	m.login = newLoginModel(m.com, req, "")
 	m = m.show(screenLogin)
 	return m, tea.Batch(cmd, m.login.Init())
@@ -281,6 +295,7 @@ func (m Model) loginDone(msg loginDoneMsg) (Model, tea.Cmd) {
 
 func (m Model) showSession(id int, res *auth.Result, err error) (Model, tea.Cmd) {
 	m.switching, m.relogining = false, false
+	m.endpoint = res.Region // the header names the session's environment
 	m.session = newSessionModel(m.com, res, id)
 	m.session.announce(err)
 	m.tickID++
@@ -320,6 +335,8 @@ func (m Model) back() Model {
 		return m.show(m.traceFrom)
 	case screenAPI, screenCompare:
 		return m.show(screenSession)
+	case screenCheck:
+		return m.showRegions("")
 	}
 	return m
 }
@@ -359,6 +376,7 @@ func (m Model) restyle(s *Styles) Model {
 	m.console.restyle()
 	m.trace.restyle()
 	m.compare.restyle()
+	m.check.restyle()
 	m.resize()
 	return m
 }
@@ -380,6 +398,7 @@ func (m *Model) resize() {
 	m.console.SetSize(w, h)
 	m.trace.SetSize(w, h)
 	m.compare.SetSize(w, h)
+	m.check.SetSize(w, h)
 }
 
 func (m Model) headerView() string {
@@ -388,7 +407,14 @@ func (m Model) headerView() string {
 	if m.com.Demo {
 		h += " " + s.Badge.Render("DEMO")
 	}
-	if id := m.com.Cfg.ClientID; id != "" {
+	env, cfg := m.regions.selectedEnv(), m.com.Cfg
+	if m.screen != screenRegions && m.endpoint.Name != "" {
+		env, cfg = m.endpoint.EnvLabel, cfg.For(m.endpoint)
+	}
+	if env != "" {
+		h += " " + s.Title.Render(env)
+	}
+	if id := cfg.ClientID; id != "" {
 		h += " " + s.Subtle.Render("client "+id)
 	}
 	return h
@@ -412,6 +438,8 @@ func (m Model) active() screenView {
 		return m.trace
 	case screenCompare:
 		return m.compare
+	case screenCheck:
+		return m.check
 	}
 	return m.regions
 }

@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -12,6 +16,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // LoginKeys are the login screen's keys.
@@ -19,6 +24,7 @@ type LoginKeys struct {
 	Cancel key.Binding
 	Copy   key.Binding
 	Retry  key.Binding
+	Check  key.Binding // after a refusal (no URL to copy then): check the endpoint
 }
 
 func defaultLoginKeys() LoginKeys {
@@ -26,11 +32,14 @@ func defaultLoginKeys() LoginKeys {
 		Cancel: bind("esc", "cancel"),
 		Copy:   bind("c", "copy URL"),
 		Retry:  key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "retry")),
+		Check:  bind("c", "check endpoint"),
 	}
 }
 
-func (k LoginKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Cancel, k.Copy} }
-func (k LoginKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Cancel, k.Copy, k.Retry}} }
+func (k LoginKeys) ShortHelp() []key.Binding { return []key.Binding{k.Cancel, k.Copy} }
+func (k LoginKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Cancel, k.Copy, k.Retry, k.Check}}
+}
 
 // loginModel shows a login in progress, step by step.
 type loginModel struct {
@@ -46,19 +55,28 @@ type loginModel struct {
 	err      error
 	width    int
 	height   int
+	// The wait for the browser: since when (the browser step), the clock
+	// (moved on by the spinner's ticks), how long the login waits, and
+	// what the pre-flight found.
+	waitStart time.Time
+	now       time.Time
+	timeout   time.Duration
+	preflight string
 }
 
 // newLoginModel shows the login of req; title, when set, replaces the
 // usual "Logging in at …".
 func newLoginModel(com *Common, req LoginRequest, title string) loginModel {
 	return loginModel{
-		com:    com,
-		req:    req,
-		title:  title,
-		region: req.Region,
-		done:   map[auth.Step]auth.Event{},
-		spin:   spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(com.Styles.Spinner)),
-		keys:   defaultLoginKeys(),
+		com:     com,
+		req:     req,
+		title:   title,
+		region:  req.Region,
+		done:    map[auth.Step]auth.Event{},
+		spin:    spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(com.Styles.Spinner)),
+		keys:    defaultLoginKeys(),
+		now:     com.Now(),
+		timeout: cmp.Or(com.Cfg.LoginTimeout, config.DefaultLoginTimeout),
 	}
 }
 
@@ -79,15 +97,26 @@ func (m *loginModel) fail(err error) { m.err = err }
 
 // event records one progress event.
 func (m *loginModel) event(ev auth.Event) {
-	switch {
-	case ev.Step == auth.StepWarning:
+	m.now = m.com.Now()
+	switch ev.Step {
+	case auth.StepWarning:
 		m.warnings = append(m.warnings, ev.Msg)
+	case auth.StepStillWaiting: // the screen says it itself, with its timer
 	default:
 		m.done[ev.Step] = ev
-		if ev.Step == auth.StepBrowser {
-			m.authURL = ev.URL
+		switch ev.Step {
+		case auth.StepBrowser:
+			m.authURL, m.waitStart = ev.URL, m.now
+		case auth.StepPreflight:
+			m.preflight = ev.Msg
 		}
 	}
+}
+
+// refused reports whether the pre-flight found the IdP refuses the login.
+func (m loginModel) refused() bool {
+	_, ok := auth.IsRefused(m.err)
+	return ok
 }
 
 func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
@@ -98,6 +127,7 @@ func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
 		if m.failed() {
 			return m, nil
 		}
+		m.now = m.com.Now() // the wait's timer
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
@@ -107,6 +137,8 @@ func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
 			return m, emit(cancelLoginMsg{failed: m.failed()})
 		case m.failed() && key.Matches(msg, m.keys.Retry):
 			return m, emit(retryLoginMsg{})
+		case m.refused() && key.Matches(msg, m.keys.Check):
+			return m, emit(openCheckMsg{region: m.region})
 		case key.Matches(msg, m.keys.Copy) && m.authURL != "":
 			return m, tea.SetClipboard(m.authURL)
 		}
@@ -129,7 +161,10 @@ func (m loginModel) View() string {
 	for _, w := range m.warnings {
 		b.WriteString(wrapStyled(s.Warn, "! "+w, m.width) + "\n")
 	}
-	if m.err != nil {
+	switch p, refused := auth.IsRefused(m.err); {
+	case refused:
+		b.WriteString(refusedView(s, p, m.width))
+	case m.err != nil:
 		b.WriteString("\n" + wrapStyled(s.Error, explainLoginError(m.err), m.width) + "\n")
 		b.WriteString(s.Subtle.Render("t shows every HTTP exchange of this login, to see which one failed.") + "\n")
 	}
@@ -137,6 +172,7 @@ func (m loginModel) View() string {
 		b.WriteString("\n" + s.Subtle.Render("Authorize URL (opens in your browser; press c to copy):") + "\n")
 		b.WriteString(s.URL.Render(hardWrap(m.authURL, m.width)) + "\n")
 	}
+	b.WriteString(m.hintView())
 	return b.String()
 }
 
@@ -145,27 +181,94 @@ func (m loginModel) stepsView() string {
 	s := m.com.Styles
 	var b strings.Builder
 	pendingShown := false
-	for _, step := range auth.Steps {
+	for i, step := range auth.Steps {
 		ev, ok := m.done[step]
 		switch {
+		case !ok && m.passed(auth.Steps[i+1:]):
+			continue // a step this login did without (a pre-flight of a flow that has none)
 		case ok:
 			b.WriteString(s.OK.Render("✓ ") + s.Text.Render(ev.Msg) + "\n")
 		case pendingShown:
 		case m.failed():
 			b.WriteString(s.Error.Render("✗ "+step.Pending()) + "\n")
 		default:
-			b.WriteString(m.spin.View() + " " + s.Text.Render(step.Pending()+"…") + "\n")
+			b.WriteString(m.spin.View() + " " + s.Text.Render(step.Pending()+"…") + m.timerView(step) + "\n")
 		}
 		pendingShown = pendingShown || !ok
 	}
 	return b.String()
 }
 
+// passed reports whether any of steps is done.
+func (m loginModel) passed(steps []auth.Step) bool {
+	for _, st := range steps {
+		if _, ok := m.done[st]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 func (m loginModel) helpKeys() []key.Binding {
-	if m.failed() {
+	switch {
+	case m.refused():
+		return []key.Binding{m.keys.Check, m.keys.Retry, m.keys.Cancel}
+	case m.failed():
 		return []key.Binding{m.keys.Retry, m.keys.Cancel}
 	}
 	return m.keys.ShortHelp()
+}
+
+// waiting reports whether the login waits for the browser to come back.
+func (m loginModel) waiting() bool {
+	_, called := m.done[auth.StepCallback]
+	return !m.waitStart.IsZero() && !called && !m.failed()
+}
+
+// waited is how long the login has waited for the browser.
+func (m loginModel) waited() time.Duration {
+	return max(m.now.Sub(m.waitStart), 0).Truncate(time.Second)
+}
+
+// timerView is the wait's timer (elapsed, time left) for the step waited
+// for, when it is the browser's answer.
+func (m loginModel) timerView(step auth.Step) string {
+	if step != auth.StepCallback || !m.waiting() {
+		return ""
+	}
+	left := max(m.timeout-m.waited(), 0)
+	return " " + m.com.Styles.Subtle.Render(explain.ShortDuration(m.waited())+" · "+explain.ShortDuration(left)+" left")
+}
+
+// hintView says what to check after explain.WaitHintAfter without an
+// answer from the browser.
+func (m loginModel) hintView() string {
+	if !m.waiting() || m.waited() < explain.WaitHintAfter {
+		return ""
+	}
+	s := m.com.Styles
+	out := "\n" + wrapStyled(s.Warn, "No answer from the browser yet. Check:", m.width) + "\n"
+	for _, h := range explain.WaitHint(m.preflight, "press c to copy it", false) {
+		out += wrapStyled(s.Text, "• "+h, m.width) + "\n"
+	}
+	return out
+}
+
+// refusedView is the verdict of a pre-flight that found the IdP refuses
+// the login: why and what fixes it, what the IdP said, what to do next.
+func refusedView(s *Styles, p *auth.Preflight, width int) string {
+	out := "\n" + wrapStyled(s.Error, explain.PreflightRefusedTitle, width) + "\n"
+	out += wrapStyled(s.Text, upperFirst(p.Summary())+".", width) + "\n"
+	if d := p.Detail(); d != "" {
+		out += wrapStyled(s.Subtle, d, width) + "\n"
+	}
+	return out + "\n" + wrapStyled(s.Subtle, "No browser was opened. c checks this endpoint in full; enter tries again; esc picks another region.", width) + "\n"
+}
+
+// upperFirst capitalises a sentence's first letter.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // explainLoginError turns a login error into one plain sentence or two.

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,13 +20,18 @@ import (
 type regionItem struct {
 	r      config.Region
 	health string // the last probe in words; "" when there is no probe
+	env    string // the environment's title, shown when there are several; "" otherwise
 }
 
 func (i regionItem) Title() string {
-	if i.r.Label == "" {
-		return i.r.Name
+	t := i.r.Name
+	if i.r.Label != "" {
+		t += " — " + i.r.Label
 	}
-	return i.r.Name + " — " + i.r.Label
+	if i.env != "" {
+		t = i.env + " · " + t
+	}
+	return t
 }
 
 func (i regionItem) Description() string {
@@ -34,7 +41,47 @@ func (i regionItem) Description() string {
 	return i.r.Issuer + "  " + i.health
 }
 
-func (i regionItem) FilterValue() string { return i.r.Name + " " + i.r.Label + " " + i.r.Issuer }
+func (i regionItem) FilterValue() string {
+	return i.env + " " + i.r.Name + " " + i.r.Label + " " + i.r.Issuer
+}
+
+// endpointKey names an endpoint across environments.
+func endpointKey(env, name string) string { return env + "/" + name }
+
+// pickerEndpoints are the endpoints the picker offers: every environment's,
+// grouped by environment (the selected one first; in each, the global
+// endpoint first), or Cfg.Regions for a configuration made by hand.
+func pickerEndpoints(cfg *config.Config) []regionItem {
+	if len(cfg.Environments) == 0 {
+		items := make([]regionItem, len(cfg.Regions))
+		for i, r := range cfg.Regions {
+			items[i] = regionItem{r: r}
+		}
+		return items
+	}
+	envs := slices.Clone(cfg.Environments)
+	slices.SortStableFunc(envs, func(a, b config.Environment) int {
+		return cmp.Compare(btoi(a.Name != cfg.Environment), btoi(b.Name != cfg.Environment))
+	})
+	var items []regionItem
+	for _, e := range envs {
+		for _, r := range e.Endpoints {
+			it := regionItem{r: r}
+			if len(envs) > 1 {
+				it.env = e.Title()
+			}
+			items = append(items, it)
+		}
+	}
+	return items
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // healthText says a probe result in a few words.
 func healthText(r health.Result) string {
@@ -69,6 +116,8 @@ type RegionKeys struct {
 	Up     key.Binding
 	Down   key.Binding
 	Health key.Binding
+	Env    key.Binding // the next environment's endpoints
+	Check  key.Binding // check the selected endpoint without logging in
 }
 
 func defaultRegionKeys() RegionKeys {
@@ -77,12 +126,14 @@ func defaultRegionKeys() RegionKeys {
 		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		Health: bind("h", "check health"),
+		Env:    bind("e", "next environment"),
+		Check:  bind("c", "check endpoint"),
 	}
 }
 
 func (k RegionKeys) ShortHelp() []key.Binding { return []key.Binding{k.Login, k.Up, k.Down} }
 func (k RegionKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health}}
+	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check}}
 }
 
 // regionsModel is the region picker.
@@ -95,20 +146,23 @@ type regionsModel struct {
 }
 
 func newRegionsModel(com *Common) regionsModel {
-	items := make([]list.Item, len(com.Cfg.Regions))
-	sel := 0
-	for i, r := range com.Cfg.Regions {
-		items[i] = regionItem{r: r}
-		if r.Name == com.Cfg.Region {
+	endpoints := pickerEndpoints(com.Cfg)
+	items := make([]list.Item, len(endpoints))
+	sel := -1
+	for i, it := range endpoints {
+		items[i] = it
+		if sel < 0 && it.r.Name == com.Cfg.Region && (it.r.Env == "" || it.r.Env == com.Cfg.Environment) {
 			sel = i
 		}
 	}
-	l := list.New(items, list.NewDefaultDelegate(), 0, 0)
+	// Built at a plausible size (SetSize sets the real one): at height 0 the
+	// list pages one region at a time, and every change draws a dot per page.
+	l := list.New(items, list.NewDefaultDelegate(), cmp.Or(com.Width, 80), cmp.Or(com.Height, 24))
 	l.Title = "Where do you want to log in?"
 	l.SetShowHelp(false) // the root help bar shows our keys
-	l.SetStatusBarItemName("region", "regions")
+	l.SetStatusBarItemName("endpoint", "endpoints")
 	l.DisableQuitKeybindings()
-	l.Select(sel)
+	l.Select(max(sel, 0))
 	m := regionsModel{com: com, list: l, keys: defaultRegionKeys()}
 	if len(com.Cfg.Warnings) > 0 { // what to fix in the configuration, until the first login
 		m.notice = "Warning: " + strings.Join(com.Cfg.Warnings, "; ")
@@ -179,9 +233,17 @@ func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
 		switch {
 		case key.Matches(k, m.keys.Health) && m.com.Health != nil:
 			return m, m.checkHealth()
+		case key.Matches(k, m.keys.Env):
+			m.nextEnvironment()
+			return m, nil
 		case key.Matches(k, m.keys.Login):
 			if it, ok := m.list.SelectedItem().(regionItem); ok {
 				return m, emit(loginRequestedMsg{region: it.r})
+			}
+			return m, nil
+		case key.Matches(k, m.keys.Check):
+			if it, ok := m.list.SelectedItem().(regionItem); ok {
+				return m, emit(openCheckMsg{region: it.r})
 			}
 			return m, nil
 		}
@@ -191,14 +253,59 @@ func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
 	return m, cmd
 }
 
+// nextEnvironment selects the first endpoint (the global one) of the next
+// environment in the list.
+func (m *regionsModel) nextEnvironment() {
+	items := m.list.Items()
+	cur, ok := m.list.SelectedItem().(regionItem)
+	if !ok || len(items) == 0 {
+		return
+	}
+	for step := 1; step <= len(items); step++ {
+		i := (m.list.Index() + step) % len(items)
+		if it := items[i].(regionItem); it.r.Env != cur.r.Env {
+			m.list.Select(i)
+			return
+		}
+	}
+}
+
+// selectedEnv is the environment of the selected endpoint ("" when none).
+func (m regionsModel) selectedEnv() string {
+	if it, ok := m.list.SelectedItem().(regionItem); ok {
+		return cmp.Or(it.env, it.r.EnvLabel)
+	}
+	return ""
+}
+
 // checkHealth probes every region again, marking the rows meanwhile.
 func (m *regionsModel) checkHealth() tea.Cmd {
-	for i, it := range m.list.Items() {
-		ri := it.(regionItem)
-		ri.health = "… checking"
-		m.list.SetItem(i, ri)
-	}
+	m.updateRows(func(ri *regionItem) bool { ri.health = "… checking"; return true })
 	return healthCmd(m.com.Health, true)
+}
+
+// updateRows changes the rows that change says it changed, in one go: the
+// list re-paginates (and draws its status bar and dots) once, not once per
+// row — 1000 regions took 0.4 s a health update that way. While a filter is
+// on, rows are set one by one, which keeps the filtered view as it is.
+func (m *regionsModel) updateRows(change func(*regionItem) bool) tea.Cmd {
+	items := slices.Clone(m.list.Items())
+	var cmds []tea.Cmd
+	changed := false
+	for i, it := range items {
+		ri := it.(regionItem)
+		if !change(&ri) {
+			continue
+		}
+		items[i], changed = ri, true
+		if m.list.FilterState() != list.Unfiltered {
+			cmds = append(cmds, m.list.SetItem(i, ri))
+		}
+	}
+	if changed && m.list.FilterState() == list.Unfiltered {
+		return m.list.SetItems(items)
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m regionsModel) View() string {
@@ -213,23 +320,24 @@ func (m regionsModel) View() string {
 func (m *regionsModel) setHealth(results []health.Result) tea.Cmd {
 	byName := map[string]health.Result{}
 	for _, r := range results {
-		byName[r.Region] = r
+		byName[endpointKey(r.Environment, r.Region)] = r
 	}
-	var cmds []tea.Cmd
-	for i, it := range m.list.Items() {
-		ri := it.(regionItem)
-		if r, ok := byName[ri.r.Name]; ok {
+	return m.updateRows(func(ri *regionItem) bool {
+		r, ok := byName[endpointKey(ri.r.Env, ri.r.Name)]
+		if ok {
 			ri.health = healthText(r)
-			cmds = append(cmds, m.list.SetItem(i, ri))
 		}
-	}
-	return tea.Batch(cmds...)
+		return ok
+	})
 }
 
 func (m regionsModel) helpKeys() []key.Binding {
-	keys := []key.Binding{m.keys.Login, m.keys.Up, m.keys.Down, m.list.KeyMap.Filter}
+	keys := []key.Binding{m.keys.Login, m.keys.Up, m.keys.Down, m.list.KeyMap.Filter, m.keys.Check}
 	if m.com.Health != nil {
 		keys = append(keys, m.keys.Health)
+	}
+	if len(m.com.Cfg.Environments) > 1 {
+		keys = append(keys, m.keys.Env)
 	}
 	return keys
 }

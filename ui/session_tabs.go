@@ -82,7 +82,7 @@ func (p *page) summary() {
 		tenantName = s.Subtle.Render("(tenantname: press u to fetch userinfo)")
 	}
 	p.field("Tenant", s.Highlight.Render(orDash(explain.Printable(r.Claim("tenantid"))))+"  "+tenantName)
-	p.field("You chose", r.Region.Name+s.Subtle.Render("  "+r.Region.Issuer))
+	p.field("You chose", explain.Endpoint(r.Region.Env, r.Region.Name)+s.Subtle.Render("  "+r.Region.Issuer))
 	p.field("Code prefix", s.Highlight.Render(orDash(r.CodeRegion)))
 	p.field("Exchanged at", p.exchangedAt())
 	p.field("ID token iss", r.Issuer+s.Subtle.Render("  ("+cmp.Or(r.IssuerRegion(), "not a configured region")+")"))
@@ -93,7 +93,7 @@ func (p *page) summary() {
 	if p.m.relogin != nil {
 		p.para(s.Subtle, explain.RegionalReloginSession)
 	} else if target, err := auth.ReloginTarget(r, p.m.com.Cfg.Regions); err == nil {
-		p.para(s.Subtle, explain.RegionalRelogin(target.Name))
+		p.para(s.Subtle, explain.RegionalRelogin(target.Env, target.Name))
 	}
 	p.add("")
 	p.field("Scopes", strings.Join(r.Scopes, " ")+s.Subtle.Render("  ("+r.ScopesFrom+")"))
@@ -133,9 +133,9 @@ func (p *page) exchangedAt() string {
 	case at.Name == "":
 		return "—" + s.Subtle.Render("  (not recorded for a kept session)")
 	case at != r.Region:
-		return s.Highlight.Render(at.Name) + s.Subtle.Render("  "+at.Issuer+"  (exchange_at: "+config.ExchangeCodeRegion+")")
+		return s.Highlight.Render(explain.Endpoint(at.Env, at.Name)) + s.Subtle.Render("  "+at.Issuer+"  (exchange_at: "+config.ExchangeCodeRegion+")")
 	}
-	return at.Name + s.Subtle.Render("  "+at.Issuer)
+	return explain.Endpoint(at.Env, at.Name) + s.Subtle.Render("  "+at.Issuer)
 }
 
 // appHost is where a web app hosted per region would send this user.

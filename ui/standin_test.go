@@ -13,5 +13,5 @@ import (
 func startStandIn(t *testing.T, o sim.Options) (*sim.Sim, *config.Config) {
 	t.Helper()
 	s := simtest.Start(t, o)
-	return s, testConfig().ForDemo(simtest.Regions(s), s.ClientID())
+	return s, testConfig().ForDemo(s.ClientID(), simtest.Environment(s))
 }

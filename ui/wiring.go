@@ -26,13 +26,26 @@ func NewCommon(cfg *config.Config) (*Common, error) {
 	if err != nil {
 		return nil, err
 	}
-	com.Health = health.NewCache(probe, cfg.Regions, health.Options{}, health.DefaultTTL)
+	com.Health = health.NewCache(probe, allEndpoints(cfg), health.Options{}, health.DefaultTTL)
 	st, err := session.OpenStore(cfg, false)
 	if err != nil {
 		return nil, err
 	}
 	com.UseSessions(session.New(cfg, client, st), nil)
 	return com, nil
+}
+
+// allEndpoints are the endpoints of every environment (the picker shows
+// them all, with their health).
+func allEndpoints(cfg *config.Config) []config.Region {
+	if len(cfg.Environments) == 0 {
+		return cfg.Regions
+	}
+	var out []config.Region
+	for _, e := range cfg.Environments {
+		out = append(out, e.Endpoints...)
+	}
+	return out
 }
 
 // UseSessions routes the session work of the TUI (login, resume, switch,

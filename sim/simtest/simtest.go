@@ -24,11 +24,23 @@ func Start(t testing.TB, o sim.Options) *sim.Sim {
 	return s
 }
 
-// Regions are s's endpoints as config regions.
+// Regions are s's endpoints as config regions (the global one marked).
 func Regions(s *sim.Sim) []config.Region {
 	var out []config.Region
 	for _, r := range s.Regions() {
-		out = append(out, config.Region{Name: r.Name, Issuer: r.Issuer})
+		out = append(out, config.Region{Name: r.Name, Issuer: r.Issuer, Global: r.Name == sim.GlobalRegion})
 	}
 	return out
+}
+
+// Environment is s as a config environment, titled after the HIMSA one
+// it stands in for.
+func Environment(s *sim.Sim) config.Environment {
+	e := config.Environment{Name: s.Environment(), Endpoints: Regions(s)}
+	for _, real := range config.BuiltinEnvironments() {
+		if real.Name == e.Name {
+			e.Label = real.Label
+		}
+	}
+	return e
 }

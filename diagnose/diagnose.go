@@ -1,0 +1,425 @@
+// Package diagnose checks an IdP endpoint without logging in (`ssodesk
+// check`, the TUI's check screen): discovery, TLS, issuer, JWKS, the
+// authorize pre-flight for this client and redirect URI, token endpoint
+// authentication, the optional endpoints, clock skew and the local redirect
+// port. Each check is a row with a status and one sentence (explain's
+// words). The package has no UI.
+package diagnose
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/explain"
+	"ssodesk/health"
+	"ssodesk/transport"
+)
+
+// Statuses of a row.
+const (
+	OK   = "ok"   // ✓
+	Fail = "fail" // ✗: a login will fail
+	Warn = "warn" // !: worth knowing, not fatal
+	Skip = "skip" // –: not checked (what it needs failed)
+)
+
+// Symbol is a status's mark in a table.
+func Symbol(status string) string {
+	switch status {
+	case OK:
+		return "✓"
+	case Fail:
+		return "✗"
+	case Warn:
+		return "!"
+	}
+	return "–"
+}
+
+// Row is one check.
+type Row struct {
+	Check  string `json:"check"`
+	Status string `json:"status"`
+	Detail string `json:"detail"`
+}
+
+// Report is every check of one endpoint.
+type Report struct {
+	Region    string          `json:"region"`
+	Issuer    string          `json:"issuer"`
+	Rows      []Row           `json:"checks"`
+	Preflight *auth.Preflight `json:"preflight,omitempty"`
+}
+
+// OK reports whether no row failed.
+func (r Report) OK() bool { return len(r.Failed()) == 0 }
+
+// Failed names the rows that failed.
+func (r Report) Failed() []string {
+	var out []string
+	for _, row := range r.Rows {
+		if row.Status == Fail {
+			out = append(out, row.Check)
+		}
+	}
+	return out
+}
+
+// The names of the rows, in order.
+const (
+	RowDiscovery = "discovery"
+	RowTLS       = "tls"
+	RowIssuer    = "issuer"
+	RowJWKS      = "jwks"
+	RowAuthorize = "authorize"
+	RowTokenAuth = "token auth"
+	RowEndpoints = "endpoints"
+	RowClock     = "clock"
+	RowPort      = "redirect port"
+)
+
+// CertWarnWithin: a certificate expiring sooner is a "!".
+const CertWarnWithin = 14 * 24 * time.Hour
+
+// maxDocument bounds the discovery document and the JWKS read.
+const maxDocument = 1 << 20
+
+// All checks every endpoint of opts at once (each Options as
+// auth.OptionsFrom builds it), in order.
+func All(ctx context.Context, opts []auth.Options) []Report {
+	out := make([]Report, len(opts))
+	var wg sync.WaitGroup
+	for i, o := range opts {
+		wg.Go(func() { out[i] = Endpoint(ctx, o) })
+	}
+	wg.Wait()
+	return out
+}
+
+// Endpoint checks o.Region for o's client (ID, secret, redirect URI,
+// scopes) with o.HTTPClient.
+func Endpoint(ctx context.Context, o auth.Options) Report {
+	c := &checker{o: o, client: o.HTTPClient, now: time.Now, rep: Report{Region: o.Region.Name, Issuer: o.Region.Issuer}}
+	if c.client == nil {
+		c.client = auth.NewHTTPClient(config.DefaultHTTPTimeout)
+	}
+	if c.o.Leeway <= 0 {
+		c.o.Leeway = auth.DefaultLeeway
+	}
+	c.run(ctx)
+	return c.rep
+}
+
+// checker is one endpoint's check in progress.
+type checker struct {
+	o      auth.Options
+	client *http.Client
+	now    func() time.Time
+	rep    Report
+	doc    discovery
+	skew   *time.Duration // the discovery answer's Date header minus this clock's time then; nil without one
+}
+
+// discovery is what the checks read from the discovery document.
+type discovery struct {
+	Issuer        string   `json:"issuer"`
+	Authorization string   `json:"authorization_endpoint"`
+	Token         string   `json:"token_endpoint"`
+	JWKS          string   `json:"jwks_uri"`
+	Userinfo      string   `json:"userinfo_endpoint"`
+	EndSession    string   `json:"end_session_endpoint"`
+	Revocation    string   `json:"revocation_endpoint"`
+	Introspection string   `json:"introspection_endpoint"`
+	AuthMethods   []string `json:"token_endpoint_auth_methods_supported"`
+	IDTokenAlgs   []string `json:"id_token_signing_alg_values_supported"`
+}
+
+func (c *checker) add(check, status, detail string) {
+	c.rep.Rows = append(c.rep.Rows, Row{Check: check, Status: status, Detail: explain.Printable(detail)})
+}
+
+func (c *checker) run(ctx context.Context) {
+	if c.discover(ctx) {
+		c.jwks(ctx)
+		c.authorize(ctx)
+		c.tokenAuth()
+		c.endpoints()
+		c.clock()
+	} else {
+		for _, name := range []string{RowJWKS, RowAuthorize, RowTokenAuth, RowEndpoints, RowClock} {
+			c.add(name, Skip, explain.CheckNotReached)
+		}
+	}
+	c.port()
+}
+
+// discover probes discovery (reachable, TLS, certificate, issuer) and
+// reads the document; false when there is none to go on with.
+func (c *checker) discover(ctx context.Context) bool {
+	r := c.o.Region
+	res := health.Probe(ctx, c.client, []config.Region{r}, health.Options{Timeout: c.client.Timeout})[0]
+	docURL := strings.TrimSuffix(r.Issuer, "/") + "/.well-known/openid-configuration"
+	if res.Status == health.StatusDown {
+		c.add(RowDiscovery, Fail, explain.CheckUnreachable("discovery document", docURL, res.Err))
+		if strings.HasPrefix(res.Err, "TLS") {
+			c.add(RowTLS, Fail, res.Err)
+		} else {
+			c.add(RowTLS, Skip, explain.CheckNotReached)
+		}
+		c.add(RowIssuer, Skip, explain.CheckNotReached)
+		return false
+	}
+	resp, body, err := c.get(ctx, "discovery", docURL)
+	if err == nil {
+		err = json.Unmarshal(body, &c.doc)
+	}
+	if err != nil {
+		c.add(RowDiscovery, Fail, explain.CheckUnreachable("discovery document", docURL, err.Error()))
+	} else {
+		c.add(RowDiscovery, OK, explain.CheckDiscovery(docURL, res.HTTPStatus, res.Latency))
+	}
+	c.tls(res)
+	if res.IssuerMatches {
+		c.add(RowIssuer, OK, explain.CheckIssuer(r.Issuer, res.DiscoveredIssuer))
+	} else {
+		c.add(RowIssuer, Fail, explain.CheckIssuer(r.Issuer, res.DiscoveredIssuer))
+	}
+	if err != nil {
+		return false
+	}
+	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		skew := date.Sub(c.now())
+		c.skew = &skew
+	}
+	return true
+}
+
+func (c *checker) tls(res health.Result) {
+	now := c.now()
+	switch {
+	case res.TLSVersion == "":
+		c.add(RowTLS, OK, explain.CheckPlainHTTP)
+	case res.CertExpiry.Sub(now) < CertWarnWithin:
+		c.add(RowTLS, Warn, explain.CheckTLSSoon(res.TLSVersion, res.CertExpiry, now))
+	default:
+		c.add(RowTLS, OK, explain.CheckTLS(res.TLSVersion, res.CertExpiry, now))
+	}
+}
+
+// get GETs rawURL tagged with purpose, reading at most maxDocument; an
+// answer other than 200 is an error.
+func (c *checker) get(ctx context.Context, purpose, rawURL string) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(transport.WithPurpose(ctx, purpose), http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return resp, body, err
+}
+
+func (c *checker) jwks(ctx context.Context) {
+	if c.doc.JWKS == "" {
+		c.add(RowJWKS, Fail, "discovery names no jwks_uri: ID tokens cannot be verified")
+		return
+	}
+	_, body, err := c.get(ctx, "jwks", c.doc.JWKS)
+	var set struct {
+		Keys []struct {
+			Kty string `json:"kty"`
+			Alg string `json:"alg"`
+		} `json:"keys"`
+	}
+	if err == nil {
+		err = json.Unmarshal(body, &set)
+	}
+	switch {
+	case err != nil:
+		c.add(RowJWKS, Fail, explain.CheckUnreachable("JWKS", c.doc.JWKS, err.Error()))
+		return
+	case len(set.Keys) == 0:
+		c.add(RowJWKS, Fail, explain.CheckJWKS(c.doc.JWKS, 0, []string{"no keys: no ID token can be verified"}))
+		return
+	}
+	var algs []string
+	covers := map[string]bool{}
+	for _, k := range set.Keys {
+		algs = appendNew(algs, orKty(k.Alg, k.Kty))
+		covers[k.Alg], covers["kty:"+k.Kty] = true, true
+	}
+	for _, alg := range c.doc.IDTokenAlgs {
+		if !covers[alg] && !covers["kty:"+ktyOf(alg)] {
+			c.add(RowJWKS, Warn, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs)+"; "+explain.CheckJWKSNoKeyFor(alg))
+			return
+		}
+	}
+	c.add(RowJWKS, OK, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs))
+}
+
+func orKty(alg, kty string) string {
+	if alg != "" {
+		return alg
+	}
+	return kty + " key"
+}
+
+// ktyOf is the key type an algorithm needs.
+func ktyOf(alg string) string {
+	switch {
+	case strings.HasPrefix(alg, "RS"), strings.HasPrefix(alg, "PS"):
+		return "RSA"
+	case strings.HasPrefix(alg, "ES"):
+		return "EC"
+	case alg == "EdDSA":
+		return "OKP"
+	}
+	return ""
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// authorize runs the pre-flight for this client and redirect URI (port 0:
+// a free port, as a login would pick).
+func (c *checker) authorize(ctx context.Context) {
+	if c.doc.Authorization == "" {
+		c.add(RowAuthorize, Fail, "discovery names no authorization_endpoint: no browser login is possible")
+		return
+	}
+	redirect := c.redirectURI()
+	p := auth.CheckAuthorize(ctx, c.client, auth.AuthorizeURL(c.doc.Authorization, c.o.ClientID, redirect, c.o.Scopes))
+	p.RandomPort = redirect != c.o.RedirectURI
+	c.rep.Preflight = p
+	switch p.Outcome {
+	case auth.PreflightAccepted:
+		c.add(RowAuthorize, OK, p.Summary()+" for client "+c.o.ClientID+" and redirect URI "+redirect)
+	case auth.PreflightRefused:
+		c.add(RowAuthorize, Fail, strings.TrimSpace(p.Summary()+". "+p.Detail()))
+	default:
+		c.add(RowAuthorize, Warn, p.Summary())
+	}
+}
+
+// redirectURI is o.RedirectURI with a free port for port 0.
+func (c *checker) redirectURI() string {
+	u, err := config.ParseRedirectURI(c.o.RedirectURI)
+	if err != nil || u.Port() != "0" {
+		return c.o.RedirectURI
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return c.o.RedirectURI
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	u.Host = net.JoinHostPort(u.Hostname(), fmt.Sprint(port))
+	return u.String()
+}
+
+// tokenAuth compares the token endpoint's authentication methods with the
+// configured secret. HIMSA rule (shared/himsa/NOTES.md): discovery lists
+// client_secret_basic/post and not none, yet a public PKCE client sends
+// only its client ID: at most a "!", never a ✗, without a secret.
+func (c *checker) tokenAuth() {
+	methods, secret := c.doc.AuthMethods, c.o.ClientSecret != ""
+	switch {
+	case c.doc.Token == "":
+		c.add(RowTokenAuth, Fail, "discovery names no token_endpoint: no code can be exchanged")
+	case secret && len(methods) > 0 && !slices.Contains(methods, "client_secret_post"):
+		c.add(RowTokenAuth, Warn, explain.CheckTokenAuthNoPost(methods))
+	case !secret && len(methods) > 0 && !slices.Contains(methods, "none"):
+		c.add(RowTokenAuth, Warn, explain.CheckTokenAuth(methods, secret))
+	default:
+		c.add(RowTokenAuth, OK, explain.CheckTokenAuth(methods, secret))
+	}
+}
+
+func (c *checker) endpoints() {
+	var have, missing []string
+	for _, e := range []struct{ name, url string }{
+		{"userinfo", c.doc.Userinfo}, {"end-session", c.doc.EndSession},
+		{"revocation", c.doc.Revocation}, {"introspection", c.doc.Introspection},
+	} {
+		if e.url != "" {
+			have = append(have, e.name)
+		} else {
+			missing = append(missing, e.name)
+		}
+	}
+	c.add(RowEndpoints, explainStatus(!slices.Contains(missing, "userinfo")), explain.CheckEndpoints(have, missing))
+}
+
+func explainStatus(ok bool) string {
+	if ok {
+		return OK
+	}
+	return Warn
+}
+
+func (c *checker) clock() {
+	if c.skew == nil {
+		c.add(RowClock, Warn, explain.CheckNoDate)
+		return
+	}
+	skew := *c.skew
+	switch {
+	case skew.Abs() > c.o.Leeway:
+		c.add(RowClock, Fail, explain.CheckClock(skew, c.o.Leeway))
+	case skew.Abs() >= 5*time.Second:
+		c.add(RowClock, Warn, explain.CheckClock(skew, c.o.Leeway))
+	default:
+		c.add(RowClock, OK, explain.CheckClock(skew, c.o.Leeway))
+	}
+}
+
+// port says whether the redirect URI's port is free on this machine.
+func (c *checker) port() {
+	u, err := config.ParseRedirectURI(c.o.RedirectURI)
+	switch {
+	case err != nil:
+		c.add(RowPort, Fail, "redirect_uri: "+err.Error())
+		return
+	case u.Port() == "0":
+		c.add(RowPort, OK, explain.CheckPortRandom)
+		return
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		host = "127.0.0.1"
+	}
+	addr := net.JoinHostPort(host, u.Port())
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case err == nil:
+		ln.Close()
+		c.add(RowPort, OK, explain.CheckPortFree(addr))
+	case errors.Is(err, syscall.EADDRINUSE):
+		c.add(RowPort, Fail, explain.CheckPortInUse(addr))
+	default:
+		c.add(RowPort, Fail, addr+": "+err.Error())
+	}
+}

@@ -1,0 +1,128 @@
+package explain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The words of `ssodesk check` (diagnose.Report): one sentence per row.
+
+// CheckDiscovery: the discovery document answered.
+func CheckDiscovery(url string, status int, took time.Duration) string {
+	return fmt.Sprintf("%s answered HTTP %d in %s", url, status, Elapsed(took))
+}
+
+// CheckUnreachable: a document could not be read; reason is why.
+func CheckUnreachable(what, url, reason string) string {
+	return fmt.Sprintf("cannot read the %s at %s: %s", what, url, reason)
+}
+
+// CheckTLS: the TLS version and the certificate's expiry.
+func CheckTLS(version string, expiry, now time.Time) string {
+	return fmt.Sprintf("%s; the certificate is valid until %s (%s)", version, expiry.Local().Format("2006-01-02"), RelTime(expiry, now))
+}
+
+// CheckTLSSoon: the certificate expires within days.
+func CheckTLSSoon(version string, expiry, now time.Time) string {
+	return CheckTLS(version, expiry, now) + ": it expires soon — tell HIMSA if it is not renewed"
+}
+
+// CheckPlainHTTP: an http endpoint (only loopback ones are accepted: the stand-in).
+const CheckPlainHTTP = "plain http on this machine (the stand-in); HIMSA's endpoints use TLS 1.2 or higher"
+
+// CheckNotReached: the row could not run because discovery failed.
+const CheckNotReached = "not checked: discovery failed"
+
+// CheckIssuer: the discovery document names the configured issuer, or not.
+func CheckIssuer(configured, discovered string) string {
+	if configured == strings.TrimSpace(discovered) || strings.TrimSuffix(configured, "/") == strings.TrimSuffix(discovered, "/") {
+		return "discovery names the configured issuer " + configured
+	}
+	return fmt.Sprintf("discovery names the issuer %q, not the configured %s: ID tokens would fail the issuer check — fix the issuer in the config", discovered, configured)
+}
+
+// CheckJWKS: the signing keys.
+func CheckJWKS(url string, keys int, algs []string) string {
+	return fmt.Sprintf("%d signing key%s at %s (%s)", keys, If(keys == 1, "", "s"), url, strings.Join(algs, ", "))
+}
+
+// CheckJWKSNoKeyFor: an algorithm discovery announces that no key can verify.
+func CheckJWKSNoKeyFor(alg string) string {
+	return "no key for " + alg + ", which discovery lists for ID tokens: a token signed with it would not verify"
+}
+
+// CheckTokenAuth says how the client authenticates at the token endpoint,
+// given what discovery lists. HIMSA: the list names client_secret_basic and
+// client_secret_post, not none, yet a public PKCE client sends only its ID.
+func CheckTokenAuth(methods []string, hasSecret bool) string {
+	listed := "discovery lists " + If(len(methods) > 0, strings.Join(methods, ", "), "no methods")
+	switch {
+	case hasSecret:
+		return listed + "; ssodesk sends the configured client secret in the body (client_secret_post)"
+	case containsString(methods, "none"):
+		return listed + "; a public PKCE client sends only its client ID (none)"
+	}
+	return listed + ", not none; no secret is configured, so ssodesk sends only the client ID with PKCE, which HIMSA accepts " +
+		"for a public app — set client_secret_file only if HIMSA issued a secret"
+}
+
+// CheckTokenAuthNoPost: a secret is configured but the IdP does not take it in the body.
+func CheckTokenAuthNoPost(methods []string) string {
+	return "a client secret is configured but discovery lists " + strings.Join(methods, ", ") +
+		", not client_secret_post, which ssodesk uses: the token endpoint may refuse it"
+}
+
+// CheckEndpoints names the optional endpoints discovery advertises.
+func CheckEndpoints(have, missing []string) string {
+	s := "advertised: " + If(len(have) > 0, strings.Join(have, ", "), "none")
+	if len(missing) > 0 {
+		s += "; not advertised: " + strings.Join(missing, ", ")
+	}
+	if containsString(missing, "userinfo") {
+		s += " (u, userinfo, will not work)"
+	}
+	return s
+}
+
+// CheckClock says how far this computer's clock is from the IdP's.
+func CheckClock(skew, leeway time.Duration) string {
+	switch {
+	case skew.Abs() < 5*time.Second:
+		return "this computer's clock agrees with the IdP's Date header"
+	case skew > 0:
+		return clockOff("behind", skew, leeway)
+	}
+	return clockOff("ahead of", -skew, leeway)
+}
+
+func clockOff(dir string, d, leeway time.Duration) string {
+	s := fmt.Sprintf("this computer's clock is %s %s the IdP's (its Date header)", ShortDuration(d), dir)
+	if d > leeway {
+		return s + fmt.Sprintf(", more than the leeway of %s: tokens will fail the expiry and issued-at checks — set the clock (NTP) or raise leeway", ShortDuration(leeway))
+	}
+	return s + fmt.Sprintf(", within the leeway of %s", ShortDuration(leeway))
+}
+
+// CheckNoDate: the IdP sent no Date header.
+const CheckNoDate = "the IdP sent no Date header, so clock skew is unknown"
+
+// CheckPortRandom: redirect_uri has port 0.
+const CheckPortRandom = "redirect_uri has port 0: each login listens on a free port (HIMSA must then accept any port for it)"
+
+// CheckPortFree: the redirect URI's port can be listened on.
+func CheckPortFree(addr string) string { return addr + " is free for the login redirect" }
+
+// CheckPortInUse: another program holds the port.
+func CheckPortInUse(addr string) string {
+	return addr + " is in use by another program: a login cannot listen there — free it, or use another port HIMSA whitelisted"
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,161 @@
+package explain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The causes of a refused authorize request that ssodesk can name (the
+// pre-flight reads them from the IdP's answer; auth.Preflight.Cause).
+const (
+	CauseRedirectURI      = "redirect_uri"           // the redirect URI is not registered for the client
+	CauseUnknownClient    = "client"                 // the IdP does not know (or has disabled) the client
+	CauseClientOrRedirect = "client_or_redirect_uri" // IdentityServer's unauthorized_client without a description: either
+	CauseScope            = "scope"                  // a scope the client may not ask for
+	CauseResponseType     = "response_type"          // the client may not use the authorization code flow
+	CauseOther            = ""                       // none of these: the IdP's own words say what
+)
+
+// Refusal is what the pre-flight learnt of a refused authorize request.
+type Refusal struct {
+	Cause       string
+	ClientID    string
+	RedirectURI string   // as sent, with its real port
+	RandomPort  bool     // redirect_uri in the config has port 0
+	Scope       string   // the refused scope, when the IdP named it
+	Candidates  []string // when it did not: the requested scopes it may be
+	Error       string   // the OAuth error code (from error= or the page)
+	Description string
+	Status      int // the authorize endpoint's HTTP status when it answered with an error status
+}
+
+// RefusalSentence says in one sentence why the IdP refused the authorize
+// request and what fixes it.
+func RefusalSentence(r Refusal) string {
+	switch r.Cause {
+	case CauseRedirectURI:
+		s := fmt.Sprintf("the IdP does not accept the redirect URI %s for client %s — HIMSA must whitelist exactly this URI "+
+			"(port and path included), or set redirect_uri to the one they whitelisted", r.RedirectURI, r.ClientID)
+		if r.RandomPort {
+			s += " (redirect_uri has port 0, a random port each time: use the fixed port HIMSA whitelisted)"
+		}
+		return s
+	case CauseUnknownClient:
+		return fmt.Sprintf("the IdP does not know the client %s, or it is disabled — set client_id to the ID HIMSA supplied for this endpoint, "+
+			"or ask HIMSA to enable it", r.ClientID)
+	case CauseClientOrRedirect:
+		return fmt.Sprintf("the IdP does not know the client %s or does not accept its redirect URI %s (it does not say which) — "+
+			"check client_id against the ID HIMSA supplied, and ask HIMSA to whitelist exactly this URI (port and path included)",
+			r.ClientID, r.RedirectURI)
+	case CauseScope:
+		return scopeSentence(r)
+	case CauseResponseType:
+		return fmt.Sprintf("the IdP does not let the client %s use the authorization code flow — ask HIMSA to enable "+
+			"Authorization Code + PKCE for it", r.ClientID)
+	}
+	return otherRefusal(r)
+}
+
+func scopeSentence(r Refusal) string {
+	switch {
+	case r.Scope == "offline_access":
+		return fmt.Sprintf("the IdP does not let the client %s ask for offline_access (refresh tokens) — set offline_access: false, "+
+			"or ask HIMSA to enable refresh tokens for the app", r.ClientID)
+	case r.Scope != "":
+		return fmt.Sprintf("the IdP does not let the client %s ask for the scope %s — remove it from scopes, or ask HIMSA to allow it for the client",
+			r.ClientID, r.Scope)
+	case len(r.Candidates) > 0:
+		return fmt.Sprintf("the IdP does not let the client %s ask for one of the scopes %s (it does not say which) — "+
+			"remove it from scopes, or ask HIMSA which the client may ask for", r.ClientID, strings.Join(r.Candidates, ", "))
+	}
+	return fmt.Sprintf("the IdP does not let the client %s ask for one of its scopes — check scopes in the config", r.ClientID)
+}
+
+func otherRefusal(r Refusal) string {
+	what := "the IdP refused the authorize request"
+	switch {
+	case r.Error != "" && r.Description != "":
+		what += ": " + r.Error + " (" + r.Description + ")"
+	case r.Error != "":
+		what += ": " + r.Error
+	case r.Status != 0:
+		what += fmt.Sprintf(" with HTTP %d", r.Status)
+	}
+	if m := TokenErrorMeaning(r.Error); m != "" && r.Error != "invalid_grant" {
+		what += " — " + m
+	}
+	return what
+}
+
+// RefusalDetail is what the IdP said itself, on one line: its message and
+// Request Id (which HIMSA support can look up). Outside text: the caller
+// makes it printable.
+func RefusalDetail(message, requestID string) string {
+	switch {
+	case message != "" && requestID != "":
+		return fmt.Sprintf("The IdP said: %q (Request Id %s, for HIMSA support).", message, requestID)
+	case message != "":
+		return fmt.Sprintf("The IdP said: %q.", message)
+	case requestID != "":
+		return "Request Id " + requestID + " (for HIMSA support)."
+	}
+	return ""
+}
+
+// PreflightOff: config preflight: false.
+const PreflightOff = "pre-flight off (preflight: false): the authorize request is not checked before the browser opens"
+
+// PreflightAccepted says the IdP took the authorize request; where is
+// what it answered with ("its login page", "a redirect to /login").
+func PreflightAccepted(where string) string {
+	return "the IdP accepts this authorize request (" + where + ")"
+}
+
+// PreflightFailed: the pre-flight request got no answer; the login goes on.
+func PreflightFailed(reason string) string {
+	return "the pre-flight of the authorize request failed (" + reason + "); opening the browser anyway"
+}
+
+// PreflightRefusedTitle heads a refused login.
+const PreflightRefusedTitle = "The IdP refused this login before the browser opened"
+
+// WaitHintAfter is how long a login waits for the browser before it says
+// what to check.
+const WaitHintAfter = 20 * time.Second
+
+// WaitHint lists what to check when no login response has come from the
+// browser: preflight is what the pre-flight found (a sentence, "" when
+// unknown), urlHint where the authorize URL is ("press c to copy it"),
+// pasting whether the redirect URL can be pasted here (--no-browser).
+func WaitHint(preflight, urlHint string, pasting bool) []string {
+	paste := "the browser cannot reach this machine (SSH)? `ssodesk login --no-browser` lets you paste the final redirect URL " +
+		"(http://127.0.0.1:…/callback?code=…, from the address bar)"
+	if pasting {
+		paste = "the browser cannot reach this machine (SSH)? Paste the final redirect URL here " +
+			"(http://127.0.0.1:…/callback?code=…, from the address bar)"
+	}
+	return []string{
+		"no browser opened? Open the authorize URL yourself (" + urlHint + ")",
+		"the login went to another browser window or profile? Finish it there, or open the URL in the one you use",
+		paste,
+		"pre-flight: " + If(preflight != "", preflight, "not run"),
+	}
+}
+
+// LoginTimeout says that no login response came in time, and why that
+// usually is, one cause a line; browser is how the browser command ended
+// ("" when unknown).
+func LoginTimeout(after, preflight, browser string) string {
+	causes := WaitHint(preflight, "shown when the login started", false)
+	if browser != "" {
+		causes = append([]string{browser}, causes...)
+	}
+	return "no login response from the browser within " + after + ". Check:\n  - " + strings.Join(causes, "\n  - ") +
+		"\nTo wait longer, raise timeouts.login"
+}
+
+// BrowserExited: the $BROWSER command ended with a non-zero status.
+func BrowserExited(command string, code int) string {
+	return fmt.Sprintf("the browser command %q exited with status %d: it may not have opened the page; open the authorize URL yourself", command, code)
+}
