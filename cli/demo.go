@@ -16,8 +16,9 @@ import (
 )
 
 type demoOptions struct {
-	autoAccount string      // log in as this demo account without a browser
-	sim         sim.Options // the stand-in's (--global-exchange-issuer)
+	autoAccount  string      // log in as this demo account without a browser
+	sim          sim.Options // the stand-in's (--global-exchange-issuer)
+	confidential bool        // log in as the stand-in's client with a secret per endpoint
 }
 
 func newDemoCmd(g *globalFlags) *cobra.Command {
@@ -44,6 +45,7 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 			return runDemo(cmd, g, cfg, o)
 		},
 	}
+	cmd.Flags().BoolVar(&o.confidential, "confidential", false, "log in as the stand-in's confidential client, which has a different secret per endpoint (HIMSA's advice)")
 	cmd.Flags().StringVar(&o.autoAccount, "auto-account", "", "instead of opening a browser, log in as this demo account (ID or e-mail; \"first\" = the first listed)")
 	addIssuerModeFlag(cmd, &o.sim)
 	return cmd
@@ -53,12 +55,16 @@ anywhere that reaches this machine's loopback, or use --auto-account.`,
 func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOptions) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	envs, stopSims, err := startDemoSims(ctx, o.sim)
+	envs, stopSims, err := startDemoSims(ctx, o.sim, o.confidential)
 	if err != nil {
 		return fmt.Errorf("cannot start the stand-in IdP: %w", err)
 	}
 	defer stopSims()
-	com, err := demoCommon(base.ForDemo(sim.DefaultClientID, envs...), o.autoAccount)
+	clientID := sim.DefaultClientID
+	if o.confidential {
+		clientID = sim.DefaultConfidentialClientID
+	}
+	com, err := demoCommon(base.ForDemo(clientID, envs...), o.autoAccount)
 	if err != nil {
 		return usageError{err}
 	}
@@ -89,7 +95,10 @@ func demoCommon(cfg *config.Config, autoAccount string) (*ui.Common, error) {
 // — production (global, eu, us, au) and QA (global, eu), each with its own
 // issuers and keys — and returns them as config environments, labelled
 // after what they stand in for.
-func startDemoSims(ctx context.Context, o sim.Options) ([]config.Environment, func(), error) {
+//
+// With confidential, every endpoint carries the stand-in confidential
+// client's secret of that endpoint.
+func startDemoSims(ctx context.Context, o sim.Options, confidential bool) ([]config.Environment, func(), error) {
 	var envs []config.Environment
 	var sims []*sim.Sim
 	stop := func() {
@@ -113,7 +122,15 @@ func startDemoSims(ctx context.Context, o sim.Options) ([]config.Environment, fu
 			return nil, nil, err
 		}
 		sims = append(sims, s)
-		envs = append(envs, demoEnvironment(s, real[i]))
+		e := demoEnvironment(s, real[i])
+		if confidential {
+			_, secrets := s.ConfidentialClient()
+			for k, r := range e.Endpoints {
+				e.Endpoints[k].ClientSecret = secrets[r.Name]
+				e.Endpoints[k].SecretKey = "the stand-in's secret of " + e.Name + " " + r.Name
+			}
+		}
+		envs = append(envs, e)
 	}
 	return envs, stop, nil
 }

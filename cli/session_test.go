@@ -91,7 +91,7 @@ func TestDemoLeavesTheUsersStoreUntouched(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "user-sessions")
 	user := &config.Config{ClientID: "real-app", RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(),
 		Region: "global", Store: config.StoreFile, StoreDir: dir}
-	envs, stop, err := startDemoSims(context.Background(), sim.Options{})
+	envs, stop, err := startDemoSims(context.Background(), sim.Options{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,5 +165,30 @@ func TestEnvFlag(t *testing.T) {
 	out, errOut, code := e.ssodesk("", "config", "--env", "production")
 	if code != 0 || !strings.Contains(out, "environment:    production") {
 		t.Errorf("config --env: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// demo --confidential: the stand-in's confidential client, a different
+// secret per endpoint; each endpoint accepts its own (a login through each
+// environment's global endpoint, exchanged at the code's region).
+func TestDemoConfidentialSecrets(t *testing.T) {
+	envs, stop, err := startDemoSims(context.Background(), sim.Options{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	user := &config.Config{RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(), Region: "global", ExchangeAt: config.ExchangeCodeRegion}
+	for _, env := range []string{config.EnvProduction, config.EnvQA} {
+		user.Environment = env
+		cfg := user.ForDemo(sim.DefaultConfidentialClientID, envs...)
+		com, err := demoCommon(cfg, "first")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := cfg.FindRegion("global")
+		res, err := com.Login(context.Background(), ui.LoginRequest{Region: g}, func(auth.Event) {})
+		if err != nil || res.ExchangedAt.Name != res.CodeRegion {
+			t.Fatalf("%s: %v (exchanged at %s)", env, err, res.ExchangedAt.Name)
+		}
 	}
 }

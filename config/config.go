@@ -153,9 +153,8 @@ func (c Config) ForDemo(clientID string, envs ...Environment) *Config {
 	for _, e := range envs {
 		e.ClientID, e.RedirectURI, e.Scopes, e.OfflineAccess = clientID, c.RedirectURI, slices.Clone(c.Scopes), c.OfflineAccess
 		e.Endpoints = slices.Clone(e.Endpoints)
-		for i := range e.Endpoints {
+		for i := range e.Endpoints { // the stand-in's secrets (if any), never the user's
 			e.Endpoints[i].Env, e.Endpoints[i].EnvLabel = e.Name, e.Title()
-			e.Endpoints[i].ClientSecret = ""
 		}
 		c.Environments = append(c.Environments, e)
 	}

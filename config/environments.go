@@ -309,7 +309,7 @@ func (l *loader) environment(e *Environment, name string, raw any) error {
 			return l.errorf(key+".offline_access", "must be true or false")
 		}
 	}
-	envSecret, err := l.endpointSecret(key, m)
+	envSecret, _, err := l.endpointSecret(key, m)
 	if err != nil {
 		return err
 	}
@@ -379,39 +379,45 @@ func (l *loader) endpoint(key, name string, raw any, envSecret string) (Region, 
 			return r, l.errorf(key+".api", "%v", err)
 		}
 	}
-	secret, err := l.endpointSecret(key, m)
+	secret, from, err := l.endpointSecret(key, m)
 	if err != nil {
 		return r, err
 	}
 	r.ClientSecret = cmp.Or(secret, envSecret)
+	if from != "" {
+		r.SecretKey = from
+	}
 	return r, nil
 }
 
 // endpointSecret reads client_secret, client_secret_file or
-// client_secret_env of an environment or endpoint map ("" when none).
-func (l *loader) endpointSecret(key string, m map[string]any) (string, error) {
+// client_secret_env of an environment or endpoint map ("" when none), and
+// says which key it came from.
+func (l *loader) endpointSecret(key string, m map[string]any) (secret, from string, err error) {
 	secret, file, env := cast.ToString(m["client_secret"]), cast.ToString(m["client_secret_file"]), cast.ToString(m["client_secret_env"])
 	if n := btoi(secret != "") + btoi(file != "") + btoi(env != ""); n > 1 {
-		return "", l.errorf(key, "set one of client_secret, client_secret_file and client_secret_env, not several")
+		return "", "", l.errorf(key, "set one of client_secret, client_secret_file and client_secret_env, not several")
 	}
 	switch {
 	case file != "":
 		s, warning, err := readSecretFile(expandHome(file))
 		if err != nil {
-			return "", l.errorf(key+".client_secret_file", "%v", err)
+			return "", "", l.errorf(key+".client_secret_file", "%v", err)
 		}
 		if warning != "" {
 			l.warnings = append(l.warnings, warning)
 		}
-		return s, nil
+		return s, key + ".client_secret_file", nil
 	case env != "":
 		s := strings.TrimSpace(os.Getenv(env))
 		if s == "" {
-			return "", l.errorf(key+".client_secret_env", "the environment variable %s is not set", env)
+			return "", "", l.errorf(key+".client_secret_env", "the environment variable %s is not set", env)
 		}
-		return s, nil
+		return s, key + ".client_secret_env (" + env + ")", nil
+	case secret != "":
+		return secret, key + ".client_secret", nil
 	}
-	return secret, nil
+	return "", "", nil
 }
 
 func btoi(b bool) int {

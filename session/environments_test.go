@@ -3,6 +3,8 @@ package session_test
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +94,47 @@ func TestProductionTokenInAQASession(t *testing.T) {
 	c, _ := rep.Check("issuer")
 	if c.Status != auth.Fail || !strings.Contains(c.Detail, "issued by HIMSA production") || !strings.Contains(c.Detail, "this session is HIMSA QA") {
 		t.Fatalf("issuer check = %+v", c)
+	}
+}
+
+// HIMSA: the same client ID in every region, a different secret per region.
+// Each token endpoint gets its own secret (the stand-in's confidential client
+// refuses any other); a wrong one is invalid_client naming the key to fix.
+func TestPerEndpointSecrets(t *testing.T) {
+	s := simtest.Start(t, sim.Options{})
+	id, secrets := s.ConfidentialClient()
+	global, _ := s.Region("global")
+	eu, _ := s.Region("eu")
+	write := func(euSecret string) *config.Config {
+		t.Helper()
+		t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+		body := "builtin_regions: false\ntimeouts:\n  login: 20s\nenvironments:\n  production:\n    client_id: " + id +
+			"\n    global:\n      issuer: " + global.Issuer + "\n      client_secret: " + secrets["global"] +
+			"\n    regions:\n      eu:\n        issuer: " + eu.Issuer + "\n        client_secret: " + euSecret + "\n"
+		f := filepath.Join(t.TempDir(), "config.yaml")
+		os.WriteFile(f, []byte(body), 0o600)
+		cfg, err := config.Load(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	cfg := write(secrets["eu"])
+	g, _ := cfg.FindRegion("global")
+	for _, at := range []string{config.ExchangeGlobal, config.ExchangeCodeRegion} {
+		cfg.ExchangeAt = at
+		res, err := session.New(cfg, http.DefaultClient, nil).Login(context.Background(), session.LoginInput{Region: g, Open: user(s, "eu")})
+		if err != nil {
+			t.Fatalf("exchange_at %s: %v", at, err)
+		}
+		if want := map[string]string{config.ExchangeGlobal: "global", config.ExchangeCodeRegion: "eu"}[at]; res.ExchangedAt.Name != want {
+			t.Errorf("exchange_at %s: exchanged at %s", at, res.ExchangedAt.Name)
+		}
+	}
+	cfg = write("not-the-eu-secret")
+	cfg.ExchangeAt = config.ExchangeCodeRegion
+	_, err := session.New(cfg, http.DefaultClient, nil).Login(context.Background(), session.LoginInput{Region: g, Open: user(s, "eu")})
+	if err == nil || !strings.Contains(err.Error(), "invalid_client") || !strings.Contains(err.Error(), "environments.production.regions.eu.client_secret") {
+		t.Fatalf("wrong EU secret: %v", err)
 	}
 }

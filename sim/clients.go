@@ -67,9 +67,13 @@ func isLoopbackHost(h string) bool {
 type clientKind int
 
 const (
-	publicClient  clientKind = iota // native app: PKCE, no secret
-	serviceClient                   // service app: client credentials
+	publicClient       clientKind = iota // native app: PKCE, no secret
+	serviceClient                        // service app: client credentials
+	confidentialClient                   // PKCE with a secret per region (HIMSA: "different client secrets for each of your regions")
 )
+
+// interactive: the clients that log users in (code + PKCE).
+func (k clientKind) interactive() bool { return k == publicClient || k == confidentialClient }
 
 // client implements op.Client and op.HasRedirectGlobs. A value is built per
 // request by the regional storage, so LoginURL points at that region's host.
@@ -88,7 +92,7 @@ func (c *client) GetID() string { return c.id }
 // RedirectURIs implements op.Client: the public client's registration
 // (see redirectURIs; authorizeChecks enforces it before zitadel does).
 func (c *client) RedirectURIs() []string {
-	if c.kind != publicClient {
+	if !c.kind.interactive() {
 		return nil
 	}
 	return redirectURIs
@@ -108,7 +112,7 @@ func (c *client) RedirectURIGlobs() []string { return nil }
 // PostLogoutRedirectURIGlobs implements op.HasRedirectGlobs: any loopback
 // URI of the public client.
 func (c *client) PostLogoutRedirectURIGlobs() []string {
-	if c.kind != publicClient {
+	if !c.kind.interactive() {
 		return nil
 	}
 	return loopbackRedirectGlobs
@@ -124,8 +128,11 @@ func (c *client) ApplicationType() op.ApplicationType {
 
 // AuthMethod implements op.Client.
 func (c *client) AuthMethod() oidc.AuthMethod {
-	if c.kind == serviceClient {
+	switch c.kind {
+	case serviceClient:
 		return oidc.AuthMethodBasic
+	case confidentialClient:
+		return oidc.AuthMethodPost
 	}
 	return oidc.AuthMethodNone
 }

@@ -62,7 +62,7 @@ func checkAuthorize(ctx context.Context, storage op.Storage, form url.Values) (a
 	switch {
 	case err != nil || !ok:
 		return authorizeRefusal{Error: "unauthorized_client", Description: "Unknown client or client not enabled"}, true
-	case cl.kind != publicClient:
+	case !cl.kind.interactive():
 		return authorizeRefusal{Error: "unauthorized_client", Description: "Invalid grant type for client"}, true
 	case !redirectRegistered(cl.RedirectURIs(), form.Get("redirect_uri")):
 		return authorizeRefusal{Error: "unauthorized_client", Description: "Invalid redirect_uri"}, true

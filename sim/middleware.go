@@ -102,7 +102,9 @@ func regionalExchange(c *core, global http.Handler, tokenPath string) http.Handl
 			return
 		}
 		if p, ok := c.providers[c.grantRegion(r.PostForm)]; ok {
-			p.ServeHTTP(w, r)
+			// The client authenticated to the global endpoint: its secret is
+			// checked as the global one's.
+			p.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), arrivedKey{}, GlobalRegion)))
 			return
 		}
 		global.ServeHTTP(w, r)
@@ -124,6 +126,17 @@ func (c *core) grantRegion(form url.Values) string {
 	}
 	if region == GlobalRegion {
 		return ""
+	}
+	return region
+}
+
+type arrivedKey struct{}
+
+// arrivedAt is the region whose endpoint a request arrived at: the global
+// one for a token request it handed to a regional provider, else region.
+func arrivedAt(ctx context.Context, region string) string {
+	if r, ok := ctx.Value(arrivedKey{}).(string); ok {
+		return r
 	}
 	return region
 }

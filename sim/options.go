@@ -25,6 +25,12 @@ type Options struct {
 	// ServiceClientID and ServiceClientSecret identify the client-credentials
 	// client. Default "ssodesk-service" / "demo-secret".
 	ServiceClientID, ServiceClientSecret string
+	// ConfidentialClientID is a PKCE client with a client secret per region,
+	// as HIMSA recommends ("different client secrets for each of your
+	// regions"): ConfidentialSecrets[region], default "demo-secret-<region>".
+	// Default ID "ssodesk-confidential".
+	ConfidentialClientID string
+	ConfidentialSecrets  map[string]string
 	// BasePort chooses the ports: 0 picks random free ports; otherwise the
 	// IdP of Regions[i] listens on BasePort+2*i and its API on BasePort+2*i+1.
 	BasePort int
@@ -79,8 +85,12 @@ func validExchangeIssuer(mode string) error {
 // (production; the legacy "qa" region keeps its one account).
 var DefaultRegions = []string{GlobalRegion, "eu", "us", "au", "qa"}
 
-// DefaultClientID is the public PKCE client when Options.ClientID is empty.
-const DefaultClientID = "ssodesk-demo"
+// DefaultClientID is the public PKCE client when Options.ClientID is empty,
+// DefaultConfidentialClientID the one with a secret per region.
+const (
+	DefaultClientID             = "ssodesk-demo"
+	DefaultConfidentialClientID = "ssodesk-confidential"
+)
 
 // Environments the stand-in can play.
 const (
@@ -122,6 +132,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.ServiceClientSecret == "" {
 		o.ServiceClientSecret = "demo-secret"
+	}
+	if o.ConfidentialClientID == "" {
+		o.ConfidentialClientID = DefaultConfidentialClientID
 	}
 	if o.ClientID == o.ServiceClientID {
 		return o, fmt.Errorf("sim: ClientID and ServiceClientID must differ (both %q)", o.ClientID)

@@ -261,6 +261,24 @@ func (s *Sim) ServiceClient() (id, secret string) {
 	return s.c.opts.ServiceClientID, s.c.opts.ServiceClientSecret
 }
 
+// ConfidentialClient is the PKCE client with a secret per region, and the
+// secret of each region.
+func (s *Sim) ConfidentialClient() (id string, secrets map[string]string) {
+	secrets = map[string]string{}
+	for _, r := range s.c.opts.Regions {
+		secrets[r] = s.c.confidentialSecret(r)
+	}
+	return s.c.opts.ConfidentialClientID, secrets
+}
+
+// confidentialSecret is the confidential client's secret at region.
+func (c *core) confidentialSecret(region string) string {
+	if s, ok := c.opts.ConfidentialSecrets[region]; ok {
+		return s
+	}
+	return "demo-secret-" + region
+}
+
 // Close shuts every server down (waiting up to 2 s for requests in flight).
 // It is safe to call more than once.
 func (s *Sim) Close() error {

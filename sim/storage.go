@@ -234,15 +234,24 @@ func (s *regionStorage) GetClientByClientID(_ context.Context, clientID string) 
 		return &client{id: clientID, kind: publicClient, loginURL: s.loginURL, idTokenLifetime: s.c.opts.IDTokenLifetime}, nil
 	case s.c.opts.ServiceClientID:
 		return &client{id: clientID, kind: serviceClient, loginURL: s.loginURL, idTokenLifetime: s.c.opts.IDTokenLifetime}, nil
+	case s.c.opts.ConfidentialClientID:
+		return &client{id: clientID, kind: confidentialClient, loginURL: s.loginURL, idTokenLifetime: s.c.opts.IDTokenLifetime}, nil
 	}
 	return nil, fmt.Errorf("client %q: %w", clientID, errNotFound)
 }
 
-// AuthorizeClientIDSecret implements op.OPStorage: only the service client
-// has a secret.
-func (s *regionStorage) AuthorizeClientIDSecret(_ context.Context, clientID, secret string) error {
-	if clientID != s.c.opts.ServiceClientID ||
-		subtle.ConstantTimeCompare([]byte(secret), []byte(s.c.opts.ServiceClientSecret)) != 1 {
+// AuthorizeClientIDSecret implements op.OPStorage: the service client has
+// one secret; the confidential client one per region, that of the endpoint
+// the request arrived at.
+func (s *regionStorage) AuthorizeClientIDSecret(ctx context.Context, clientID, secret string) error {
+	want := ""
+	switch clientID {
+	case s.c.opts.ServiceClientID:
+		want = s.c.opts.ServiceClientSecret
+	case s.c.opts.ConfidentialClientID:
+		want = s.c.confidentialSecret(arrivedAt(ctx, s.region))
+	}
+	if want == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
 		return errors.New("invalid client_id or client_secret")
 	}
 	return nil
