@@ -338,8 +338,8 @@ func (v *Verifier) provider(ctx context.Context, issuer string) (*oidc.Provider,
 	return ks.provider, nil
 }
 
-func checkAudience(t *JWT, clientID string) Check {
-	c := Check{Name: "audience"}
+// Audience is the token's aud claim as a list.
+func (t *JWT) Audience() []string {
 	var aud []string
 	switch a := t.Claims["aud"].(type) {
 	case string:
@@ -351,9 +351,26 @@ func checkAudience(t *JWT, clientID string) Check {
 			}
 		}
 	}
+	return aud
+}
+
+// IsAccessToken says whether t is an access token rather than an ID token
+// for clientID: typ at+jwt (RFC 9068), or an audience without the client
+// (IdentityServer's access tokens name "<issuer>/resources" and the APIs).
+func (t *JWT) IsAccessToken(clientID string) bool {
+	switch strings.ToLower(t.HeaderString("typ")) {
+	case "at+jwt", "application/at+jwt":
+		return true
+	}
+	return !slices.Contains(t.Audience(), clientID)
+}
+
+func checkAudience(t *JWT, clientID string) Check {
+	c := Check{Name: "audience"}
+	aud := t.Audience()
 	switch {
 	case clientID == "":
-		c.Status, c.Detail = Skip, "not checked (an access token's audience is the API, not this app)"
+		c.Status, c.Detail = Skip, fmt.Sprintf("aud %v: not checked (an access token's audience is the API, not this app)", aud)
 	case len(aud) == 0:
 		c.Status, c.Detail = Fail, "the token has no aud claim"
 	case !slices.Contains(aud, clientID):

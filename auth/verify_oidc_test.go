@@ -78,3 +78,27 @@ func TestVerifyOIDCIDTokenRules(t *testing.T) {
 		t.Errorf("an access token was held to ID-token rules: %+v", at.Checks)
 	}
 }
+
+// An IdentityServer access token (aud "<issuer>/resources", typ at+jwt) is
+// an access token: verified for signature, issuer and time, its audience
+// shown, not failed.
+func TestAccessTokenAudienceIsShown(t *testing.T) {
+	idp := newTestIdP(t)
+	k1 := newTestKey(t, "k1")
+	idp.publish(k1)
+	claims := goodClaims(idp.srv.URL, time.Now())
+	claims["aud"] = []string{idp.srv.URL + "/resources", "noah.cloud.app.users.api"}
+	delete(claims, "nonce")
+	for _, typ := range []string{"at+jwt", "JWT"} {
+		raw := signWith(t, k1, jose.RS256, typ, claims)
+		tok, _ := DecodeJWT(raw)
+		if !tok.IsAccessToken(testClient) {
+			t.Fatalf("typ %s, aud %v: not taken for an access token", typ, tok.Audience())
+		}
+		r := verifierFor(idp).Verify(context.Background(), raw, Expect{})
+		checkStatus(t, r, "audience", Skip, idp.srv.URL+"/resources")
+		if !r.OK() {
+			t.Errorf("typ %s: %s", typ, r.Failures())
+		}
+	}
+}

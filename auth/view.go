@@ -42,13 +42,24 @@ type TokensView struct {
 // TokenView is one token decoded: header, claims, times in words, and its
 // verification when it was verified.
 type TokenView struct {
-	Kind         string            `json:"kind"` // "jwt", "opaque", "malformed"
-	Bytes        int               `json:"bytes"`
-	Header       map[string]any    `json:"header,omitempty"`
-	Claims       map[string]any    `json:"claims,omitempty"`
-	Times        map[string]string `json:"times,omitempty"` // exp, iat, nbf, auth_time as local + relative time
-	Error        string            `json:"error,omitempty"`
-	Verification *ReportView       `json:"verification,omitempty"`
+	Kind         string              `json:"kind"` // "jwt", "opaque", "malformed"
+	Bytes        int                 `json:"bytes"`
+	Header       map[string]any      `json:"header,omitempty"`
+	Claims       map[string]any      `json:"claims,omitempty"`
+	Times        map[string]TimeView `json:"times,omitempty"` // exp, iat, nbf, auth_time
+	Error        string              `json:"error,omitempty"`
+	Verification *ReportView         `json:"verification,omitempty"`
+}
+
+// TimeView is a time for scripts: RFC 3339 (UTC) and Unix seconds. No
+// relative words: a saved document stays true.
+type TimeView struct {
+	RFC3339 string `json:"rfc3339"`
+	Unix    int64  `json:"unix"`
+}
+
+func timeView(t time.Time) TimeView {
+	return TimeView{RFC3339: t.UTC().Format(time.RFC3339), Unix: t.Unix()}
 }
 
 // ReportView is a verification report for JSON.
@@ -64,9 +75,10 @@ type ReportView struct {
 
 // CheckView is one check for JSON.
 type CheckView struct {
-	Name   string `json:"name"`
-	Status string `json:"status"` // "pass", "fail", "warn", "skip"
-	Detail string `json:"detail"`
+	Name   string    `json:"name"`
+	Status string    `json:"status"` // "pass", "fail", "warn", "skip"
+	Detail string    `json:"detail"`
+	At     *TimeView `json:"at,omitempty"` // the time a time check judged
 }
 
 func (s Status) String() string {
@@ -80,7 +92,12 @@ func (r *Report) View() *ReportView {
 	}
 	v := &ReportView{OK: r.OK(), Issuer: r.Issuer, Region: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID, Refetched: r.Refetched}
 	for _, c := range r.Checks {
-		v.Checks = append(v.Checks, CheckView{Name: c.Name, Status: c.Status.String(), Detail: c.Detail})
+		cv := CheckView{Name: c.Name, Status: c.Status.String(), Detail: c.Detail}
+		if !c.At.IsZero() {
+			at := timeView(c.At)
+			cv.At = &at
+		}
+		v.Checks = append(v.Checks, cv)
 	}
 	return v
 }
@@ -98,10 +115,10 @@ func DecodeView(raw string, now time.Time) *TokenView {
 		v.Kind, v.Error = "malformed", err.Error()
 	default:
 		v.Kind, v.Header, v.Claims = "jwt", jwt.Header, jwt.Claims
-		v.Times = map[string]string{}
+		v.Times = map[string]TimeView{}
 		for _, name := range explain.TimeClaims {
 			if t, ok, err := jwt.TimeClaim(name); ok && err == nil {
-				v.Times[name] = explain.LocalTime(t, now)
+				v.Times[name] = timeView(t)
 			}
 		}
 	}

@@ -19,13 +19,14 @@ import (
 func newCallCmd(g *globalFlags) *cobra.Command {
 	var req api.Request // --query and --data go straight into it
 	var headers []string
-	var asJSON bool
+	var asJSON, login bool
 	cmd := &cobra.Command{
 		Use:   "call METHOD PATH",
-		Short: "Make a test API call with the stored (or a fresh) token; print status and body",
+		Short: "Make a test API call with the stored token; print status and body",
 		Long: `call sends METHOD to PATH under the API base (the region's api in the config, else the ID
 token's api claim) with the access token as bearer: the stored session of the region
-(refreshed when it expires within a minute), else a fresh browser login.
+(refreshed when it expires within a minute). Without one it exits 1 at once, naming the
+login to run, so a script never waits for a person; --login logs in in the browser instead.
 
 The status line (and, for 401/403, what it means) goes to stderr, the body to stdout;
 --json prints the whole exchange instead. Exit code 1 unless the API answers 2xx.`,
@@ -44,7 +45,7 @@ The status line (and, for 401/403, what it means) goes to stderr, the body to st
 				return err
 			}
 			req.Method, req.Path, req.Header = args[0], args[1], h
-			return runCall(cmd, env, req, asJSON)
+			return runCall(cmd, env, req, asJSON, login)
 		}),
 	}
 	fl := cmd.Flags()
@@ -52,6 +53,7 @@ The status line (and, for 401/403, what it means) goes to stderr, the body to st
 	fl.StringArrayVarP(&headers, "header", "H", nil, "extra header 'Name: value' (repeatable)")
 	fl.StringVar(&req.Body, "data", "", "JSON body")
 	fl.BoolVar(&asJSON, "json", false, "print the whole exchange as JSON")
+	fl.BoolVar(&login, "login", false, "without a stored session, log in in the browser (kept when storage is on)")
 	return cmd
 }
 
@@ -68,10 +70,10 @@ func parseHeaders(lines []string) (http.Header, error) {
 	return h, nil
 }
 
-func runCall(cmd *cobra.Command, env *runEnv, req api.Request, asJSON bool) error {
+func runCall(cmd *cobra.Command, env *runEnv, req api.Request, asJSON, login bool) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	res, err := sessionForCall(ctx, env)
+	res, err := sessionForCall(ctx, env, login)
 	if err != nil {
 		return err
 	}

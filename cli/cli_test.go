@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -109,9 +110,12 @@ func TestCLILoginJSON(t *testing.T) {
 			IDToken     string `json:"id_token"`
 		} `json:"tokens"`
 		IDToken struct {
-			Kind   string            `json:"kind"`
-			Claims map[string]any    `json:"claims"`
-			Times  map[string]string `json:"times"`
+			Kind   string         `json:"kind"`
+			Claims map[string]any `json:"claims"`
+			Times  map[string]struct {
+				RFC3339 string `json:"rfc3339"`
+				Unix    int64  `json:"unix"`
+			} `json:"times"`
 		} `json:"id_token"`
 		Verification struct {
 			OK bool `json:"ok"`
@@ -124,8 +128,12 @@ func TestCLILoginJSON(t *testing.T) {
 	if doc.Region != "global" || doc.CodeRegion != "eu" || doc.API != eu.API || !doc.Verification.OK || doc.Tokens.AccessToken == "" {
 		t.Errorf("document: %+v", doc)
 	}
-	if doc.IDToken.Kind != "jwt" || doc.IDToken.Claims["tenantid"] != "b2a1e7c4-0001-4d2e-8f10-0e0000000001" || !strings.Contains(doc.IDToken.Times["exp"], "(in ") {
+	if doc.IDToken.Kind != "jwt" || doc.IDToken.Claims["tenantid"] != "b2a1e7c4-0001-4d2e-8f10-0e0000000001" || !strings.HasSuffix(doc.IDToken.Times["exp"].RFC3339, "Z") || doc.IDToken.Times["exp"].Unix < time.Now().Unix() {
 		t.Errorf("id_token: %+v", doc.IDToken)
+	}
+	// A saved document stays true: absolute times only, no relative words.
+	if rel := regexp.MustCompile(`\(in [0-9]|[0-9]s ago|[0-9]m[0-9]+s ago`); rel.MatchString(out) {
+		t.Errorf("login --json holds a relative time: %s", rel.FindString(out))
 	}
 	for _, want := range []string{"ssodesk: read ", "listening for the redirect", "/authorize?", "ID token verified"} {
 		if !strings.Contains(errOut, want) {
@@ -213,9 +221,10 @@ func TestCLIDecode(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "✓ signature") {
 		t.Errorf("decode --verify from stdin: exit %d\n%s", code, out)
 	}
-	_, errOut, code = e.ssodesk("", "decode", id, "--verify", "--region", "eu")
-	if code != exitFailed || !strings.Contains(errOut, "not on the allow-list") {
-		t.Errorf("decode --verify against another region: exit %d\n%s", code, errOut)
+	// The allow-list is every configured issuer, as in the TUI: --region
+	// only says where to look when the token has no iss.
+	if out, errOut, code := e.ssodesk("", "decode", id, "--verify", "--region", "eu"); code != 0 || !strings.Contains(out, "✓ issuer") {
+		t.Errorf("decode --verify with another --region: exit %d\n%s%s", code, out, errOut)
 	}
 	out, _, code = e.ssodesk("", "decode", id, "--json")
 	var v struct {
@@ -282,22 +291,25 @@ func TestCLIStoreTokenLogout(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "b2a1e7c4-0001-4d2e-8f10-0e0000000001") || !strings.Contains(errOut, "200 OK") {
 		t.Fatalf("call: exit %d\n%s\n%s", code, out, errOut)
 	}
-	out, _, code = e.ssodesk("", "logout", "--region", "global")
-	if code != 0 || !strings.Contains(out, "deleted the stored session of region global") {
-		t.Fatalf("logout: exit %d %s", code, out)
+	// logout ends it at the IdP (the stand-in's scripted browser follows the
+	// end-session URL back) and here.
+	out, errOut, code = e.ssodesk("", "logout", "--region", "global", "--verify")
+	if code != 0 || !strings.Contains(out, "✓ revoke the refresh token") || !strings.Contains(out, "✓ delete the kept session") ||
+		!strings.Contains(out, "✓ verify the revocation") || !strings.Contains(out, "end the IdP session") {
+		t.Fatalf("logout: exit %d %s %s", code, out, errOut)
 	}
 	if files, _ := filepath.Glob(filepath.Join(stateDir, "ssodesk", "sessions", "*.json")); len(files) != 0 {
 		t.Errorf("files left after logout: %v", files)
 	}
 	out, _, _ = e.ssodesk("", "logout")
-	if !strings.Contains(out, "deleted 0 stored session(s)") {
+	if !strings.Contains(out, "nothing to log out") {
 		t.Errorf("logout of nothing: %s", out)
 	}
 }
 
 func TestCLICall(t *testing.T) {
 	e := newCLIEnv(t, "")
-	out, errOut, code := e.ssodesk("", "call", "GET", "locations", "--json")
+	out, errOut, code := e.ssodesk("", "call", "GET", "locations", "--json", "--login")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -314,11 +326,11 @@ func TestCLICall(t *testing.T) {
 	if a := doc.Request.Headers["Authorization"]; len(a) != 1 || !strings.Contains(a[0], "[redacted") {
 		t.Errorf("the JSON exchange shows the Authorization header: %v", a)
 	}
-	if !strings.Contains(errOut, "logging in instead") {
+	if !strings.Contains(errOut, "logging in (--login)") {
 		t.Errorf("no stored session, so a fresh login was expected:\n%s", errOut)
 	}
 	// A path that is not there: 404, exit 1; bad usage: exit 2.
-	if _, _, code := e.ssodesk("", "call", "GET", "nope"); code != exitFailed {
+	if _, _, code := e.ssodesk("", "call", "GET", "nope", "--login"); code != exitFailed {
 		t.Errorf("404: exit %d", code)
 	}
 	if _, _, code := e.ssodesk("", "call", "GET"); code != exitUsage {
@@ -336,7 +348,7 @@ func TestCLICallDiagnosesRefusal(t *testing.T) {
 	us, _ := e.sim.Region("us")
 	cfg, _ := os.ReadFile(e.file)
 	os.WriteFile(e.file, []byte(strings.Replace(string(cfg), "  - name: global\n", "  - name: global\n    api: "+us.API+"\n", 1)), 0o600)
-	_, errOut, code := e.ssodesk("", "call", "GET", "me")
+	_, errOut, code := e.ssodesk("", "call", "GET", "me", "--login")
 	if code != exitFailed || !strings.Contains(errOut, "401 Unauthorized") || !strings.Contains(errOut, "another region") {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}

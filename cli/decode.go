@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -51,11 +53,17 @@ token does not decode or a check fails.`,
 				if err != nil {
 					return err
 				}
-				trusted := map[string]string{env.region.Issuer: env.region.Name}
-				rep = auth.NewVerifier(env.client, trusted, env.cfg.Leeway).Verify(cmd.Context(), raw, auth.Expect{ClientID: env.cfg.ClientID})
+				rep = verifyDecoded(cmd.Context(), env, raw)
 				v.Verification = rep.View()
 			}
-			if err := show(cmd.OutOrStdout(), asJSON, v, func(w io.Writer) { printDecoded(w, v, rep, now) }); err != nil {
+			// Buffered: a token of 34,000 claims is 34,000 lines, and a write
+			// (and a pass of the safe writer) a line cost more than the decoding.
+			out := bufio.NewWriterSize(cmd.OutOrStdout(), 64<<10)
+			err = show(out, asJSON, v, func(w io.Writer) { printDecoded(w, v, rep, now) })
+			if ferr := out.Flush(); err == nil {
+				err = ferr
+			}
+			if err != nil {
 				return err
 			}
 			if rep != nil && !rep.OK() {
@@ -124,6 +132,33 @@ func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report, now time.Tim
 	}
 	fmt.Fprintln(w, "\nverification")
 	for _, c := range rep.Checks {
-		fmt.Fprintf(w, "  %s %-11s %s\n", c.Status.Mark(), c.Name, explain.Printable(c.Detail))
+		fmt.Fprintf(w, "  %s %-11s %s\n", c.Status.Mark(), c.Name, explain.Printable(explain.CheckDetail(c.Detail, c.At, now)))
 	}
+}
+
+// verifyDecoded verifies raw as the TUI would: against every configured
+// issuer of every environment (--region only names where to look when the
+// token has no iss), as an ID token of this client, or — typ at+jwt, or an
+// audience without this client — as an access token: signature, issuer and
+// times checked, its audience shown, not failed.
+func verifyDecoded(ctx context.Context, env *runEnv, raw string) *auth.Report {
+	trusted := map[string]string{}
+	for _, e := range env.cfg.Environments {
+		for _, r := range e.Endpoints {
+			trusted[strings.TrimRight(r.Issuer, "/")] = r.Name
+		}
+	}
+	for _, r := range env.cfg.Regions {
+		trusted[strings.TrimRight(r.Issuer, "/")] = r.Name
+	}
+	expect := auth.Expect{ClientID: env.cfg.ClientID}
+	if t, err := auth.DecodeJWT(raw); err == nil {
+		if t.ClaimString("iss") == "" {
+			trusted = map[string]string{env.region.Issuer: env.region.Name}
+		}
+		if t.IsAccessToken(env.cfg.ClientID) {
+			expect = auth.Expect{}
+		}
+	}
+	return auth.NewVerifier(env.client, trusted, env.cfg.Leeway).Verify(ctx, raw, expect)
 }

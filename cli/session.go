@@ -5,11 +5,14 @@ package cli
 // ended); no file of the CLI touches the store.
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"ssodesk/auth"
+	"ssodesk/config"
 	"ssodesk/session"
 )
 
@@ -49,14 +52,15 @@ func loadStored(ctx context.Context, env *runEnv) (*auth.Result, error) {
 	return res, nil
 }
 
-// sessionForCall is the stored session of env's region, else a fresh
-// browser login (kept when the config turns storage on).
-func sessionForCall(ctx context.Context, env *runEnv) (*auth.Result, error) {
+// sessionForCall is the stored session of env's region. Without one a
+// script must not wait for a person: it fails at once, naming the login to
+// run, unless login (--login) opts into an interactive browser login.
+func sessionForCall(ctx context.Context, env *runEnv, login bool) (*auth.Result, error) {
 	res, err := loadStored(ctx, env)
-	if err == nil {
-		return res, nil
+	if err == nil || !login {
+		return res, err
 	}
-	fmt.Fprintln(env.stderr, "ssodesk:", err, "— logging in instead")
+	fmt.Fprintln(env.stderr, "ssodesk:", err, "— logging in (--login)")
 	m, err := env.sessions(false)
 	if err != nil {
 		return nil, err
@@ -69,25 +73,59 @@ func sessionForCall(ctx context.Context, env *runEnv) (*auth.Result, error) {
 	return res, nil
 }
 
-// logout deletes the stored session of env's region (onlyRegion), or every
-// stored session of the configured client, and says what it did.
-func logout(env *runEnv, onlyRegion bool) error {
+// logoutFlags say how far logout goes.
+type logoutFlags struct{ local, verify bool }
+
+// logout ends the kept session of env's region (onlyRegion), or every kept
+// session of the environment's client: at the IdP (revoke, end-session)
+// unless --local, then here. It prints each step; a ✗ fails the command.
+func logout(ctx context.Context, env *runEnv, onlyRegion bool, f logoutFlags) error {
 	m, err := env.sessions(true)
 	if err != nil {
 		return err
 	}
+	regions := env.cfg.Regions
 	if onlyRegion {
-		switch err := m.Forget(env.region); {
+		regions = []config.Region{env.region}
+	}
+	failed, n := 0, 0
+	for _, r := range regions {
+		res, err := m.Kept(ctx, r)
+		switch {
 		case errors.Is(err, session.ErrNoSession):
-			fmt.Fprintf(env.stdout, "no stored session for region %s in %s\n", env.region.Name, m.Where())
+			continue
+		case err != nil && f.local:
+			res = &auth.Result{Region: r} // unusable, but deletable
 		case err != nil:
-			return err
-		default:
-			fmt.Fprintf(env.stdout, "deleted the stored session of region %s from %s\n", env.region.Name, m.Where())
+			fmt.Fprintf(env.stdout, "%s: the kept session cannot be used (%v); deleting it here only\n", r.Name, err)
+			res, f := &auth.Result{Region: r}, logoutFlags{local: true}
+			failed += printSteps(env.stdout, r.Name, m.Logout(ctx, res, session.LogoutInput{Local: f.local}))
+			n++
+			continue
 		}
+		n++
+		steps := m.Logout(ctx, res, session.LogoutInput{Local: f.local, Verify: f.verify,
+			PostLogoutRedirectURI: env.cfg.PostLogoutRedirectURI})
+		failed += printSteps(env.stdout, r.Name, steps)
+	}
+	if n == 0 {
+		fmt.Fprintf(env.stdout, "no kept session of client %s in %s: nothing to log out\n", env.cfg.ClientID, cmp.Or(m.Where(), "(storage off)"))
 		return nil
 	}
-	n, err := m.ForgetAll()
-	fmt.Fprintf(env.stdout, "deleted %d stored session(s) of client %s from %s\n", n, env.cfg.ClientID, m.Where())
-	return err
+	if failed > 0 {
+		return fmt.Errorf("%d logout step(s) failed", failed)
+	}
+	return nil
+}
+
+// printSteps prints a logout's steps and says how many failed.
+func printSteps(w io.Writer, region string, steps []session.LogoutStep) (failed int) {
+	fmt.Fprintf(w, "logout of %s:\n", region)
+	for _, s := range steps {
+		fmt.Fprintf(w, "  %s %-25s %s\n", s.Status.Mark(), s.Name, s.Detail)
+		if s.Status == auth.Fail {
+			failed++
+		}
+	}
+	return failed
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"ssodesk/auth"
 	"ssodesk/config"
@@ -190,5 +191,72 @@ func TestDemoConfidentialSecrets(t *testing.T) {
 		if err != nil || res.ExchangedAt.Name != res.CodeRegion {
 			t.Fatalf("%s: %v (exchanged at %s)", env, err, res.ExchangedAt.Name)
 		}
+	}
+}
+
+// Scripts never wait for a person: call and token without a kept session
+// exit 1 at once with the login to run, and no browser starts.
+func TestCallWithoutSessionFailsAtOnce(t *testing.T) {
+	e := newCLIEnv(t, "")
+	marker := filepath.Join(e.dir, "browser-ran")
+	e.env = append(e.env, "BROWSER=touch "+marker)
+	for _, args := range [][]string{{"call", "GET", "me"}, {"token"}} {
+		start := time.Now()
+		_, errOut, code := e.ssodesk("", args...)
+		if code != exitFailed || !strings.Contains(errOut, "ssodesk login --save --region global") || time.Since(start) > 5*time.Second {
+			t.Errorf("%v: exit %d after %s\n%s", args, code, time.Since(start), errOut)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("a browser was started")
+	}
+}
+
+// decode --verify agrees with the TUI: an ID token with a regional iss
+// verifies with the default region, and a JWT access token (its audience
+// not this client) verifies with its audience shown, not failed.
+func TestDecodeVerifyAgreesWithTheTUI(t *testing.T) {
+	e := newCLIEnv(t, "")
+	out, errOut, code := e.ssodesk("", "login", "--json", "--exchange-at", "code-region")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var doc struct {
+		Issuer string            `json:"issuer"`
+		Tokens map[string]string `json:"tokens"`
+	}
+	json.Unmarshal([]byte(out), &doc)
+	eu, _ := e.sim.Region("eu")
+	if doc.Issuer != eu.Issuer {
+		t.Fatalf("issuer %s, want the regional %s", doc.Issuer, eu.Issuer)
+	}
+	if out, errOut, code := e.ssodesk("", "decode", doc.Tokens["id_token"], "--verify"); code != 0 || !strings.Contains(out, "✓ issuer") {
+		t.Errorf("regional-iss ID token, default region: exit %d\n%s%s", code, out, errOut)
+	}
+	// The stand-in's access token names the client in aud, so it reads as
+	// an ID token here; auth's TestAccessTokenAudienceIsShown covers
+	// IdentityServer's "<issuer>/resources".
+	if out, errOut, code := e.ssodesk("", "decode", doc.Tokens["access_token"], "--verify"); code != 0 || !strings.Contains(out, "✓ signature") {
+		t.Errorf("JWT access token: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// introspect asks as the API resource; a revoked session's token is not active.
+func TestIntrospectCommand(t *testing.T) {
+	e := newCLIEnv(t, "offline_access: true\nintrospection:\n  resource: noah.cloud.app.users.api\n  secret: api-secret\n")
+	if _, errOut, code := e.ssodesk("", "login", "--save"); code != 0 {
+		t.Fatal(errOut)
+	}
+	token, _, _ := e.ssodesk("", "token")
+	out, errOut, code := e.ssodesk("", "introspect", "--json")
+	if code != 0 || !strings.Contains(out, `"active": true`) || !strings.Contains(out, `"client_id": "ssodesk-demo"`) {
+		t.Fatalf("introspect: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := e.ssodesk("", "logout", "--local"); code != 0 {
+		t.Fatal(errOut)
+	}
+	out, _, code = e.ssodesk(strings.TrimSpace(token)+"\n", "introspect", "-")
+	if code != 0 || !strings.Contains(out, "active     yes") {
+		t.Errorf("a locally forgotten token is still active at the IdP: exit %d %s", code, out)
 	}
 }

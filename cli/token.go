@@ -28,12 +28,31 @@ within a minute and a refresh token exists, it is refreshed (and kept) first.`,
 }
 
 func newLogoutCmd(g *globalFlags) *cobra.Command {
-	return &cobra.Command{
+	var f logoutFlags
+	cmd := &cobra.Command{
 		Use:   "logout",
-		Short: "Delete stored sessions (of --region, or all of this client)",
-		Args:  noArgs,
+		Short: "Log out at the IdP (revoke, end its session) and delete the kept session (of --region, or all of this client)",
+		Long: `logout ends the kept session of --region, or every kept session of the environment's
+client, at the IdP and here:
+  - revokes the refresh token (and a reference access token) at the revocation endpoint
+    (RFC 7009); IdentityServer answers 200 even for a token it does not know, so --verify
+    proves it by trying the refresh token afterwards (it must be refused: invalid_grant);
+  - opens the end-session endpoint in the browser with id_token_hint and state, so the
+    IdP's browser session ends too (the next login shows its login page again); with
+    post_logout_redirect_uri (loopback, registered for the client) ssodesk waits for the
+    IdP to send the browser back and checks the state;
+  - deletes the kept session.
+Each step is printed ✓ done, ✗ failed, – not done (with the reason), ! not confirmed.
+--local only deletes the kept session.`,
+		Example: `  ssodesk logout --region eu --verify
+  ssodesk logout --env qa
+  ssodesk logout --local`,
+		Args: noArgs,
 		RunE: g.withEnv(func(cmd *cobra.Command, env *runEnv, _ []string) error {
-			return logout(env, cmd.Flags().Changed("region"))
+			return logout(cmd.Context(), env, cmd.Flags().Changed("region"), f)
 		}),
 	}
+	cmd.Flags().BoolVar(&f.local, "local", false, "only delete the kept session; send nothing to the IdP")
+	cmd.Flags().BoolVar(&f.verify, "verify", false, "after revoking, try the refresh token: it must be refused")
+	return cmd
 }

@@ -62,12 +62,26 @@ type Config struct {
 	// ExchangeAt is where a login exchanges its code: ExchangeGlobal (the
 	// endpoint logged in at; the default) or ExchangeCodeRegion.
 	ExchangeAt string `json:"exchange_at"`
+	// PostLogoutRedirectURI is where the IdP's end-session endpoint sends
+	// the browser back after a logout ("" = none): a loopback one is
+	// listened on to confirm the logout. It must be registered for the client.
+	PostLogoutRedirectURI string `json:"post_logout_redirect_uri,omitempty"`
+	// Introspection names the API resource and its secret, with which the
+	// introspection endpoint is asked about access tokens (IdentityServer
+	// authenticates introspection as the API, not as the client).
+	Introspection Introspection `json:"introspection,omitzero"`
 	// Preflight checks the authorize request with the IdP before the
 	// browser opens (see auth: pre-flight); true unless turned off.
 	Preflight bool `json:"preflight"`
 	// AppHosts are the hosts of a web app per region (see AppHosts); nil
 	// when not configured.
 	AppHosts AppHosts `json:"app_hosts,omitempty"`
+}
+
+// Introspection is an API resource's credentials.
+type Introspection struct {
+	Resource string `json:"resource,omitempty"`
+	Secret   string `json:"-"`
 }
 
 // Session storage kinds.
@@ -159,6 +173,9 @@ func (c Config) ForDemo(clientID string, envs ...Environment) *Config {
 		c.Environments = append(c.Environments, e)
 	}
 	c.ClientSecret = ""
+	if c.PostLogoutRedirectURI == "" {
+		c.PostLogoutRedirectURI = "http://127.0.0.1:0/logged-out" // the stand-in accepts any loopback one
+	}
 	if c.Store != "" {
 		// The demo never touches the user's kept sessions: its stand-in's
 		// issuers change every run, and its sessions are play.

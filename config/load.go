@@ -40,6 +40,12 @@ const (
 	KeyExchangeAt       = "exchange_at"
 	KeyAppHosts         = "app_hosts"
 	KeyPreflight        = "preflight"
+	// Introspection (RFC 7662) authenticates as the API resource, not the client.
+	KeyIntrospectionResource   = "introspection.resource"
+	KeyIntrospectionSecret     = "introspection.secret"
+	KeyIntrospectionSecretFile = "introspection.secret_file"
+	// KeyPostLogoutRedirectURI is where the IdP's end-session sends the browser back.
+	KeyPostLogoutRedirectURI = "post_logout_redirect_uri"
 	KeyEnvironment      = "environment"
 	KeyEnvironments     = "environments"
 )
@@ -48,7 +54,8 @@ var knownKeys = []string{
 	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
 	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
 	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir, KeyBuiltinRegions, KeyExchangeAt, KeyAppHosts,
-	KeyEnvironment, KeyEnvironments, KeyPreflight,
+	KeyEnvironment, KeyEnvironments, KeyPreflight, KeyIntrospectionResource, KeyIntrospectionSecret,
+	KeyIntrospectionSecretFile, KeyPostLogoutRedirectURI,
 }
 
 var regionKeys = []string{"name", "label", "issuer", "api", "global"}
@@ -250,6 +257,9 @@ func (l *loader) build() (*Config, error) {
 	if c.Preflight, err = cast.ToBoolE(v.Get(KeyPreflight)); err != nil {
 		return nil, l.errorf(KeyPreflight, "must be true or false")
 	}
+	if err := l.sessionEnd(c); err != nil {
+		return nil, err
+	}
 	c.Warnings = l.warnings
 	return c, nil
 }
@@ -423,4 +433,37 @@ func cutLast(key string) (string, bool) {
 		return "", false
 	}
 	return key[:i], true
+}
+
+// sessionEnd reads what ending a session needs: the post-logout redirect
+// URI and the API resource's credentials for introspection.
+func (l *loader) sessionEnd(c *Config) error {
+	var err error
+	if c.PostLogoutRedirectURI, err = l.str(KeyPostLogoutRedirectURI); err != nil {
+		return err
+	}
+	if c.PostLogoutRedirectURI != "" {
+		if err := CheckSecretURL(c.PostLogoutRedirectURI); err != nil {
+			return l.errorf(KeyPostLogoutRedirectURI, "%v", err)
+		}
+	}
+	if c.Introspection.Resource, err = l.str(KeyIntrospectionResource); err != nil {
+		return err
+	}
+	secret, file := l.v.GetString(KeyIntrospectionSecret), l.v.GetString(KeyIntrospectionSecretFile)
+	switch {
+	case secret != "" && file != "":
+		return l.errorf(KeyIntrospectionSecretFile, "set either introspection.secret or introspection.secret_file, not both")
+	case file != "":
+		s, warning, err := readSecretFile(expandHome(file))
+		if err != nil {
+			return l.errorf(KeyIntrospectionSecretFile, "%v", err)
+		}
+		if warning != "" {
+			l.warnings = append(l.warnings, warning)
+		}
+		secret = s
+	}
+	c.Introspection.Secret = secret
+	return nil
 }

@@ -15,6 +15,23 @@ import (
 // when its access token expires within RefreshMargin. A *NoSessionError when
 // none is kept; a *RefusedError saying why a kept one cannot be used.
 func (m *Manager) Resume(ctx context.Context, region config.Region) (*auth.Result, error) {
+	res, err := m.Kept(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	res, refreshed, err := m.fresh(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	if refreshed {
+		res.Notes = append(res.Notes, "refreshed the stored session (it expired within a minute)")
+	}
+	return res, nil
+}
+
+// Kept is the kept session of region as it is (not refreshed), after the
+// checks Resume makes: for a logout, which ends it rather than uses it.
+func (m *Manager) Kept(ctx context.Context, region config.Region) (*auth.Result, error) {
 	key, clientID := m.key(region)
 	if m.st == nil {
 		return nil, &NoSessionError{Region: region.Name, ClientID: clientID}
@@ -37,13 +54,6 @@ func (m *Manager) Resume(ctx context.Context, region config.Region) (*auth.Resul
 	}
 	if why := distrust(res.Report); why != "" {
 		return nil, &RefusedError{What: what, Reason: why + "; log in again"}
-	}
-	res, refreshed, err := m.fresh(ctx, res)
-	if err != nil {
-		return nil, err
-	}
-	if refreshed {
-		res.Notes = append(res.Notes, "refreshed the stored session (it expired within a minute)")
 	}
 	res.LoadedFrom = fmt.Sprintf("%s, kept %s", m.st.Where(), s.SavedAt.Local().Format("2006-01-02 15:04"))
 	return res, nil

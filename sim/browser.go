@@ -53,6 +53,21 @@ func (b *Browser) Opener(account string) func(ctx context.Context, authURL strin
 	}
 }
 
+// Visit opens u as a browser would (cookies kept, redirects followed) and
+// returns the final page: the end-session endpoint, say, which sends the
+// browser back to the app's post-logout URI.
+func (b *Browser) Visit(ctx context.Context, u string) (status int, body string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, "", fmt.Errorf("sim browser: %w", err)
+	}
+	resp, page, err := b.do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	return resp.StatusCode, page, nil
+}
+
 // Forget clears the Browser's cookies, including the IdP's SSO session, as
 // a new private window would. It does nothing if Client has no cookie jar.
 func (b *Browser) Forget() {

@@ -412,10 +412,17 @@ func (c *core) revokeAccessToken(id, clientID string) error {
 	return nil
 }
 
-// terminateSession deletes every token of userID issued to clientID.
+// terminateSession ends userID's SSO session (the next login shows the
+// login page again) and deletes every token of userID issued to clientID,
+// as IdentityServer's end-session does.
 func (c *core) terminateSession(userID, clientID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for id, ss := range c.sessions {
+		if ss.AccountID == userID {
+			delete(c.sessions, id)
+		}
+	}
 	for id, t := range c.accessTokens {
 		if t.Subject == userID && t.ClientID == clientID {
 			delete(c.accessTokens, id)

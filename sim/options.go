@@ -31,6 +31,10 @@ type Options struct {
 	// Default ID "ssodesk-confidential".
 	ConfidentialClientID string
 	ConfidentialSecrets  map[string]string
+	// APIResourceSecret is the secret of the API resource (named APIScope)
+	// that introspection authenticates with, as in IdentityServer. Default
+	// "api-secret".
+	APIResourceSecret string
 	// BasePort chooses the ports: 0 picks random free ports; otherwise the
 	// IdP of Regions[i] listens on BasePort+2*i and its API on BasePort+2*i+1.
 	BasePort int
@@ -132,6 +136,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.ServiceClientSecret == "" {
 		o.ServiceClientSecret = "demo-secret"
+	}
+	if o.APIResourceSecret == "" {
+		o.APIResourceSecret = "api-secret"
 	}
 	if o.ConfidentialClientID == "" {
 		o.ConfidentialClientID = DefaultConfidentialClientID

@@ -279,6 +279,10 @@ func (c *core) confidentialSecret(region string) string {
 	return "demo-secret-" + region
 }
 
+// APIResource is the API resource's name and secret, which introspection
+// authenticates with.
+func (s *Sim) APIResource() (name, secret string) { return APIScope, s.c.opts.APIResourceSecret }
+
 // Close shuts every server down (waiting up to 2 s for requests in flight).
 // It is safe to call more than once.
 func (s *Sim) Close() error {

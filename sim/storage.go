@@ -171,14 +171,16 @@ func (s *regionStorage) TerminateSession(_ context.Context, userID, clientID str
 	return nil
 }
 
-// RevokeToken implements op.AuthStorage: userID set means tokenOrTokenID is
-// an access token ID, otherwise it is a refresh token.
-func (s *regionStorage) RevokeToken(_ context.Context, tokenOrTokenID, userID, clientID string) *oidc.Error {
+// RevokeToken implements op.AuthStorage. zitadel passes a refresh token
+// (as GetRefreshTokenInfo named it) or an access token's ID, with the
+// subject either way: a known refresh token is revoked as one (with the
+// access token issued beside it), anything else as an access token ID.
+func (s *regionStorage) RevokeToken(_ context.Context, tokenOrTokenID, _, clientID string) *oidc.Error {
 	var err error
-	if userID != "" {
-		err = s.c.revokeAccessToken(tokenOrTokenID, clientID)
-	} else {
+	if _, rerr := s.c.refreshToken(tokenOrTokenID); rerr == nil {
 		err = s.c.revokeRefreshToken(tokenOrTokenID, clientID)
+	} else {
+		err = s.c.revokeAccessToken(tokenOrTokenID, clientID)
 	}
 	if err != nil {
 		return oidc.ErrInvalidClient().WithDescription("%s", err.Error())
@@ -250,6 +252,8 @@ func (s *regionStorage) AuthorizeClientIDSecret(ctx context.Context, clientID, s
 		want = s.c.opts.ServiceClientSecret
 	case s.c.opts.ConfidentialClientID:
 		want = s.c.confidentialSecret(arrivedAt(ctx, s.region))
+	case APIScope: // the API resource, for introspection (IdentityServer: the API authenticates, not the client)
+		want = s.c.opts.APIResourceSecret
 	}
 	if want == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
 		return errors.New("invalid client_id or client_secret")
