@@ -46,8 +46,8 @@ const (
 	KeyIntrospectionSecretFile = "introspection.secret_file"
 	// KeyPostLogoutRedirectURI is where the IdP's end-session sends the browser back.
 	KeyPostLogoutRedirectURI = "post_logout_redirect_uri"
-	KeyEnvironment      = "environment"
-	KeyEnvironments     = "environments"
+	KeyEnvironment           = "environment"
+	KeyEnvironments          = "environments"
 )
 
 var knownKeys = []string{
