@@ -53,6 +53,9 @@ type Report struct {
 
 // OK reports whether no check failed.
 func (r *Report) OK() bool {
+	if r == nil {
+		return false
+	}
 	for _, c := range r.Checks {
 		if c.Status == Fail {
 			return false
@@ -63,6 +66,9 @@ func (r *Report) OK() bool {
 
 // Check returns the check called name.
 func (r *Report) Check(name string) (Check, bool) {
+	if r == nil {
+		return Check{}, false
+	}
 	for _, c := range r.Checks {
 		if c.Name == name {
 			return c, true
@@ -73,6 +79,9 @@ func (r *Report) Check(name string) (Check, bool) {
 
 // Summary lists the checks with their marks: "signature ✓, issuer ✓, ...".
 func (r *Report) Summary() string {
+	if r == nil {
+		return ""
+	}
 	parts := make([]string, 0, len(r.Checks))
 	for _, c := range r.Checks {
 		if c.Status != Skip {
@@ -84,6 +93,9 @@ func (r *Report) Summary() string {
 
 // Failures joins the failed checks' reasons.
 func (r *Report) Failures() string {
+	if r == nil {
+		return "no report"
+	}
 	var parts []string
 	for _, c := range r.Checks {
 		if c.Status == Fail {

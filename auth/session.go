@@ -29,6 +29,9 @@ type Refreshed struct {
 	Changes    []ClaimChange // ID token claims that changed (none when no new ID token came)
 	NewIDToken bool          // the response carried a new ID token
 	Rotated    bool          // a new refresh token replaced the old one
+	// OldKeyID and NewKeyID are the kids that signed the old and the new
+	// ID token, when they differ (the IdP rotated its signing key).
+	OldKeyID, NewKeyID string
 }
 
 // CanRefresh says whether Refresh can work, and if not, why.
@@ -64,6 +67,9 @@ func (r *Result) Refresh(ctx context.Context) (*Refreshed, error) {
 		next.Scopes, next.ScopesFrom = fresh.Scopes, fresh.ScopesFrom
 		out.NewIDToken = true
 		out.Changes = DiffClaims(r.Claims, next.Claims)
+		if oldKid, newKid := headerString(r.Header, "kid"), headerString(next.Header, "kid"); oldKid != newKid {
+			out.OldKeyID, out.NewKeyID = oldKid, newKid
+		}
 	}
 	return out, nil
 }
@@ -133,3 +139,5 @@ func (r *Result) VerifyAccessToken(ctx context.Context) *Report {
 	}
 	return r.sess.verifier.Verify(ctx, r.Token.AccessToken, Expect{})
 }
+
+func headerString(h map[string]any, name string) string { s, _ := h[name].(string); return s }

@@ -7,3 +7,12 @@ func If(b bool, yes, no string) string {
 	}
 	return no
 }
+
+// Switched says what a switch of account did: from whom to whom, or that
+// the IdP kept the same account.
+func Switched(from, to string, same bool) string {
+	if same {
+		return "switched account: the IdP kept the same account (" + Printable(to) + ")"
+	}
+	return "switched from " + Printable(from) + " to " + Printable(to)
+}

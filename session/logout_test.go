@@ -98,3 +98,26 @@ func TestRevocationAloneIsVerified(t *testing.T) {
 		t.Errorf("steps: %+v", steps)
 	}
 }
+
+// A refresh after the IdP rotated its signing key says so: the new kid.
+func TestRefreshNamesANewKey(t *testing.T) {
+	h := &sim.Hooks{}
+	s, cfg := standIn(t, sim.Options{Hooks: h})
+	m := session.New(cfg, http.DefaultClient, nil)
+	global, _ := cfg.FindRegion("global")
+	res, err := m.Login(context.Background(), session.LoginInput{Region: global, Open: user(s, "eu")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid, err := h.RotateKey("global")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := m.Refresh(context.Background(), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.NewKeyID != kid || ref.OldKeyID == "" || ref.OldKeyID == kid {
+		t.Errorf("kids %q → %q, want → %q", ref.OldKeyID, ref.NewKeyID, kid)
+	}
+}

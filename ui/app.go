@@ -27,6 +27,7 @@ const (
 	screenTrace
 	screenCompare // a regional re-login's two sessions side by side
 	screenCheck   // an endpoint checked without logging in (ssodesk check)
+	screenLogout  // a logout at the IdP, step by step
 )
 
 // tickMsg refreshes the session screen's countdowns once a second.
@@ -49,6 +50,7 @@ type Model struct {
 	trace   traceModel
 	compare compareModel
 	check   checkModel
+	logout  logoutModel
 
 	run        loginRun      // the login in flight; run.id 0 = none
 	attempt    intent        // what started the login on screen, for a retry
@@ -56,8 +58,9 @@ type Model struct {
 	traceFrom  screen        // where esc on the trace returns to
 	nextID     int
 	tickID     int
-	switching  bool // a switch-account login runs; the session stays until it succeeds
-	relogining bool // a regional re-login runs; likewise
+	switching  bool         // a switch-account login runs; the session stays until it succeeds
+	switchFrom *auth.Result // the session it switches from
+	relogining bool         // a regional re-login runs; likewise
 }
 
 // New returns the root model.
@@ -71,7 +74,7 @@ func New(com *Common) Model {
 	if com.HTTP == nil {
 		com.HTTP = auth.NewHTTPClient(com.Cfg.HTTPTimeout)
 	}
-	if com.Login == nil || com.Relogin == nil || com.Refresh == nil {
+	if com.Login == nil || com.Relogin == nil || com.Refresh == nil || com.Logout == nil || com.Introspect == nil {
 		com.defaultSessions()
 	}
 	if com.WorkDir == "" {
@@ -134,6 +137,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case checkDoneMsg: // delivered even while the trace is on show
 		m.check, cmd = m.check.Update(msg)
 		return m, cmd
+	case logoutDoneMsg:
+		m.logout, cmd = m.logout.Update(msg)
+		return m, cmd
 	case tickMsg:
 		if msg.id != m.tickID {
 			return m, nil
@@ -194,7 +200,7 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 	case loginRequestedMsg:
 		return m.startLogin(in, LoginRequest{Region: in.region})
 	case switchAccountMsg:
-		m.switching = true
+		m.switching, m.switchFrom = true, in.from
 		return m.startLogin(in, LoginRequest{Region: in.region, ForceChoose: true})
 	case reloginRequestedMsg:
 		return m.startRelogin(in)
@@ -215,6 +221,11 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.openConsole(in.res), nil
 	case openCompareMsg:
 		return m.show(screenCompare), nil
+	case logoutRequestedMsg:
+		m.nextID++
+		m.logout = newLogoutModel(m.com, in.res, m.nextID)
+		m = m.show(screenLogout)
+		return m, runLogout(m.com.Logout, in.res, m.nextID)
 	case openCheckMsg:
 		m.nextID++
 		m.check = newCheckModel(m.com, in.region, m.nextID)
@@ -245,6 +256,8 @@ func (m Model) updateScreen(msg tea.Msg) (Model, tea.Cmd) {
 		m.compare, cmd = m.compare.Update(msg)
 	case screenCheck:
 		m.check, cmd = m.check.Update(msg)
+	case screenLogout:
+		m.logout, cmd = m.logout.Update(msg)
 	}
 	return m, cmd
 }
@@ -294,10 +307,15 @@ func (m Model) loginDone(msg loginDoneMsg) (Model, tea.Cmd) {
 }
 
 func (m Model) showSession(id int, res *auth.Result, err error) (Model, tea.Cmd) {
+	switched := m.switching && m.switchFrom != nil && err == nil
 	m.switching, m.relogining = false, false
 	m.endpoint = res.Region // the header names the session's environment
 	m.session = newSessionModel(m.com, res, id)
 	m.session.announce(err)
+	if switched {
+		from := m.switchFrom
+		m.session.setStatus(explain.Switched(from.Who(), res.Who(), from.Claim("sub") == res.Claim("sub")), false)
+	}
 	m.tickID++
 	m = m.show(screenSession)
 	return m, tea.Batch(m.tick(), m.session.Init())
@@ -399,6 +417,7 @@ func (m *Model) resize() {
 	m.trace.SetSize(w, h)
 	m.compare.SetSize(w, h)
 	m.check.SetSize(w, h)
+	m.logout.SetSize(w, h)
 }
 
 func (m Model) headerView() string {
@@ -440,6 +459,8 @@ func (m Model) active() screenView {
 		return m.compare
 	case screenCheck:
 		return m.check
+	case screenLogout:
+		return m.logout
 	}
 	return m.regions
 }

@@ -52,6 +52,10 @@ type Common struct {
 	// Refresh refreshes a session (r on the session screen, the console's
 	// refresh-and-retry); the session manager's unless a test wires another.
 	Refresh RefreshFunc
+	// Logout ends a session at the IdP and here (L on the session screen);
+	// Introspect asks the IdP about an access token (the Access token tab).
+	Logout     LogoutFunc
+	Introspect IntrospectFunc
 	// Now is the clock for relative times (tests fix it).
 	Now func() time.Time
 	// WorkDir is where relative file names (a HAR export) go; New sets it

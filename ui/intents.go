@@ -21,7 +21,10 @@ type (
 	loginRequestedMsg struct{ region config.Region }
 	// switchAccountMsg: log in again at region with the IdP's account
 	// chooser (HIMSA forcechoose); the session stays until it succeeds.
-	switchAccountMsg struct{ region config.Region }
+	switchAccountMsg struct {
+		region config.Region
+		from   *auth.Result // the session being switched from: the new one says from whom to whom
+	}
 	// reloginRequestedMsg: a regional re-login after first at target
 	// (HIMSA 2a); first stays until it succeeds.
 	reloginRequestedMsg struct {

@@ -47,7 +47,7 @@ func TestScreensSendIntents(t *testing.T) {
 		want intent
 	}{
 		{"n", newLoginMsg{}},
-		{"s", switchAccountMsg{region: m.session.res.Region}},
+		{"s", switchAccountMsg{region: m.session.res.Region, from: m.session.res}},
 		{"a", openConsoleMsg{res: m.session.res}},
 	} {
 		_, cmd := press(m, tc.key)

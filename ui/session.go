@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -43,6 +44,8 @@ type SessionKeys struct {
 	NewLogin key.Binding
 	Console  key.Binding
 	Relogin  key.Binding // regional re-login (HIMSA 2a), or its side-by-side view after one
+	Logout   key.Binding // log out at the IdP: revoke, end its session, forget
+	Intro    key.Binding // introspect the access token (RFC 7662)
 }
 
 func defaultSessionKeys() SessionKeys {
@@ -62,6 +65,8 @@ func defaultSessionKeys() SessionKeys {
 		NewLogin: bind("n", "new login"),
 		Console:  bind("a", "API console"),
 		Relogin:  bind("g", "regional re-login"),
+		Logout:   bind("L", "log out at the IdP"),
+		Intro:    bind("i", "introspect"),
 	}
 }
 
@@ -72,7 +77,7 @@ func (k SessionKeys) ShortHelp() []key.Binding {
 func (k SessionKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextTab, k.PrevTab, k.Tabs, k.Up, k.Down},
-		{k.Console, k.Refresh, k.UserInfo, k.Switch, k.NewLogin, k.Relogin},
+		{k.Console, k.Refresh, k.UserInfo, k.Intro, k.Switch, k.NewLogin, k.Relogin, k.Logout},
 		{k.Copy, k.CopyAll, k.Reveal},
 	}
 }
@@ -96,6 +101,8 @@ type sessionModel struct {
 	info         *auth.UserInfo
 	infoErrorMsg string
 	lastRefresh  *auth.Refreshed
+	intro        *auth.Introspection // the IdP's word on the access token (i); nil until asked
+	introErr     string
 	relogin      *auth.Relogin // set when this session is a regional re-login's second one
 	refreshing   bool          // a refresh runs: r waits for it
 	status       statusLine
@@ -186,6 +193,17 @@ func (m sessionModel) Update(msg tea.Msg) (sessionModel, tea.Cmd) {
 		return m, nil
 	case userInfoMsg:
 		return m.userInfoDone(msg), nil
+	case introspectedMsg:
+		if msg.gen == m.gen {
+			m.status.Done()
+			m.intro, m.introErr = msg.in, ""
+			if msg.err != nil {
+				m.introErr = msg.err.Error()
+				m.setStatus("introspection failed: "+msg.err.Error(), true)
+			}
+			m.refresh()
+		}
+		return m, nil
 	case refreshedMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -204,8 +222,8 @@ func (m sessionModel) Update(msg tea.Msg) (sessionModel, tea.Cmd) {
 		}
 		return m.adopt(msg.out)
 	case tickMsg:
-		if m.tab == tabSummary {
-			m.refresh() // the access token's countdown
+		if m.tab == tabSummary || m.tab == tabID {
+			m.refresh() // the countdowns, and the verdicts judged now
 		}
 		return m, nil
 	case copiedMsg:
@@ -281,11 +299,17 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	case key.Matches(msg, k.NewLogin):
 		return m, emit(newLoginMsg{})
 	case key.Matches(msg, k.Switch):
-		return m, emit(switchAccountMsg{region: m.res.Region})
+		return m, emit(switchAccountMsg{region: m.res.Region, from: m.res})
 	case key.Matches(msg, k.Relogin):
 		return m.relogIn()
 	case key.Matches(msg, k.Console):
 		return m, emit(openConsoleMsg{res: m.res})
+	case key.Matches(msg, k.Logout):
+		return m, emit(logoutRequestedMsg{res: m.res})
+	case key.Matches(msg, k.Intro):
+		m.status.Working("asking the IdP about the access token…")
+		m.setTab(tabAccess)
+		return m, introspectCmd(m.com.Introspect, m.gen, m.res)
 	default:
 		m.scroll.HandleKey(msg)
 	}
@@ -378,14 +402,31 @@ func (m sessionModel) View() string {
 	var b strings.Builder
 	who := explain.Printable(m.res.Who())
 	title := s.Title.Render("Logged in as "+orDash(who)) + s.Subtle.Render(" · tenant "+orDash(explain.Printable(m.res.Claim("tenantid")))+" · region "+orDash(m.res.CodeRegion))
-	if !m.res.Verified() {
-		title += " " + s.Error.Render("✗ ID token NOT verified")
-	}
+	title += m.verdict()
 	b.WriteString(title + "\n")
 	b.WriteString(tabBar(s, tabNames, int(m.tab), m.width) + "\n")
 	b.WriteString(fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n")
 	b.WriteString(m.status.View(s, m.width))
 	return b.String()
+}
+
+// verdict is the header's word on the ID token, judged now: a token that
+// verified turns ✗ at its expiry ("expired 12s ago"), with the refresh key
+// offered when there is a refresh token.
+func (m sessionModel) verdict() string {
+	s, now := m.com.Styles, m.com.Now()
+	rep := m.res.Report.At(now)
+	if rep.OK() {
+		return ""
+	}
+	if c, ok := rep.Check("expiry"); ok && c.Status == auth.Fail && !c.At.IsZero() && m.res.Verified() {
+		v := "✗ ID token expired " + explain.RelTime(c.At, now)
+		if m.res.Token != nil && m.res.Token.RefreshToken != "" {
+			v += " · r refreshes"
+		}
+		return " " + s.Error.Render(v)
+	}
+	return " " + s.Error.Render("✗ ID token NOT verified")
 }
 
 func (m sessionModel) helpKeys() []key.Binding {
@@ -406,6 +447,9 @@ func refreshSummary(r *auth.Refreshed) string {
 	}
 	if r.NewIDToken {
 		parts = append(parts, fmt.Sprintf("new ID token, %d %s changed", len(r.Changes), plural(len(r.Changes), "claim", "claims")))
+	}
+	if r.NewKeyID != "" {
+		parts = append(parts, fmt.Sprintf("signed with a new key (kid %s → %s): the IdP rotated its keys", cmp.Or(r.OldKeyID, "none"), r.NewKeyID))
 	}
 	return strings.Join(parts, "; ")
 }

@@ -76,11 +76,11 @@ func (c copiedMsg) text() string {
 	if c.empty {
 		return "nothing to copy here"
 	}
-	where := "the terminal's clipboard (OSC 52) and the local clipboard"
 	if c.localErr != nil {
-		where = "the terminal's clipboard (OSC 52; no local clipboard here)"
+		// OSC 52 has no answer: the terminal may have dropped it.
+		return fmt.Sprintf("sent %s (%d bytes) to the terminal (OSC 52); it may ignore it, and there is no local clipboard here", c.what, c.n)
 	}
-	return fmt.Sprintf("copied %s (%d bytes) to %s", c.what, c.n, where)
+	return fmt.Sprintf("copied %s (%d bytes) to the local clipboard (and sent it to the terminal, OSC 52)", c.what, c.n)
 }
 
 // copyCmd copies text with OSC 52 (works over SSH) and to the local
@@ -90,4 +90,20 @@ func copyCmd(what, text string) tea.Cmd {
 		return copiedMsg{what: what, n: len(text), localErr: clipboard.WriteAll(text)}
 	}
 	return tea.Batch(tea.SetClipboard(text), local)
+}
+
+// introspectedMsg carries the IdP's word on session gen's access token.
+type introspectedMsg struct {
+	gen int
+	in  *auth.Introspection
+	err error
+}
+
+func introspectCmd(introspect IntrospectFunc, gen int, res *auth.Result) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		defer cancel()
+		in, err := introspect(ctx, res, res.Token.AccessToken)
+		return introspectedMsg{gen: gen, in: in, err: err}
+	}
 }

@@ -111,10 +111,10 @@ func (p *page) summary() {
 	} else {
 		p.field("Access token", "no expiry given by the IdP")
 	}
-	if r.Verified() {
-		p.field("ID token", s.OK.Render("✓ verified")+s.Subtle.Render("  "+r.ChecksSummary()))
+	if rep := r.Report.At(p.now); rep.OK() {
+		p.field("ID token", s.OK.Render("✓ verified")+s.Subtle.Render("  "+rep.Summary()))
 	} else {
-		p.field("ID token", s.Error.Render("✗ NOT verified: ")+s.Error.Render(reportFailures(r.Report)))
+		p.field("ID token", s.Error.Render("✗ NOT verified: ")+s.Error.Render(explain.Printable(reportFailures(rep))))
 	}
 	if lr := p.m.lastRefresh; lr != nil {
 		p.heading("Last refresh")
@@ -175,11 +175,12 @@ func fmtTimeText(v string, now time.Time) string {
 func (p *page) idToken() {
 	r := p.m.res
 	p.jwtHeader(r.Header)
-	p.report("Verification", r.Report)
+	p.report("Verification", r.Report.At(p.now)) // judged now: exp turns ✗ on screen at its time
 	p.claims("Claims", r.Claims, nil)
 }
 
 func (p *page) accessToken() {
+	defer p.introspection()
 	s, insp := p.s, p.m.insp
 	switch {
 	case insp == nil:
@@ -199,6 +200,36 @@ func (p *page) accessToken() {
 			p.report("Verification (against the IdP's keys)", insp.accessRep)
 		}
 		p.claims("Claims", insp.access.Claims, nil)
+	}
+}
+
+// introspection is the IdP's word on the access token (RFC 7662), or what
+// to do to get it.
+func (p *page) introspection() {
+	s, in := p.s, p.m.intro
+	p.heading("Introspection (the IdP's word)")
+	switch {
+	case in != nil && in.Active:
+		p.field("Active", s.OK.Render("✓ yes"))
+	case in != nil:
+		p.field("Active", s.Error.Render("✗ no: the IdP does not accept it (expired, revoked or unknown)"))
+	case p.m.introErr != "":
+		p.para(s.Error, p.m.introErr)
+		return
+	case p.m.com.Cfg.For(p.m.res.Region).Introspection.Resource == "":
+		p.para(s.Subtle, "Set introspection.resource and introspection.secret_file (the API resource's name and secret from HIMSA: the API, not the client, introspects), then press i.")
+		return
+	default:
+		p.para(s.Subtle, "Press i to ask the IdP whether it accepts this token (useful for opaque tokens).")
+		return
+	}
+	for _, kv := range [][2]string{{"Scope", in.Scope}, {"Client", in.ClientID}, {"Subject", in.Subject}} {
+		if kv[1] != "" {
+			p.field(kv[0], explain.Printable(kv[1]))
+		}
+	}
+	if !in.Expiry.IsZero() {
+		p.field("Expires", explain.LocalTime(in.Expiry, p.now))
 	}
 }
 
@@ -296,7 +327,7 @@ func (p *page) report(title string, r *auth.Report) {
 		default:
 			st = s.Subtle
 		}
-		line := "  " + st.Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(explain.Printable(c.Detail))
+		line := "  " + st.Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(explain.Printable(explain.CheckDetail(c.Detail, c.At, p.now)))
 		p.add(wrapLines(line, p.m.width)...)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/session"
 )
 
 // now is the fixed clock of every UI test.
@@ -221,9 +222,9 @@ func TestQuitKeys(t *testing.T) {
 func everyScreen(t *testing.T, w, h int) map[string]Model {
 	t.Helper()
 	models := map[string]Model{"regions": newTestModel(w, h), "login": loginModelAt(t, w, h)}
-	session := sessionAt(t, w, h, sampleResult())
+	sess := sessionAt(t, w, h, sampleResult())
 	for i, name := range tabNames {
-		models["session "+name], _ = press(session, strconv.Itoa(i+1))
+		models["session "+name], _ = press(sess, strconv.Itoa(i+1))
 	}
 	models["console"] = consoleWithResponse(t, w, h, `{"tenantid":"b2a1e7c4-0001","note":"`+strings.Repeat("Sørensen ", 30)+`"}`)
 	traced, _ := tracedSession(t)
@@ -231,6 +232,12 @@ func everyScreen(t *testing.T, w, h int) map[string]Model {
 	models["trace"] = traced
 	models["trace details"], _ = press(traced, "enter")
 	models["compare"] = reloginAt(t, w, h, sampleRelogin(true))
+	out := sessionAt(t, w, h, sampleResult())
+	out.com.Logout = func(context.Context, *auth.Result) []session.LogoutStep {
+		return []session.LogoutStep{{Name: "revoke the refresh token", Status: auth.Pass, Detail: strings.Repeat("revoked at https://idp.himsa-sso.com ", 4)}}
+	}
+	out, cmd := intend(t, out, "L")
+	models["logout"] = step(out, run(cmd))
 	return models
 }
 

@@ -55,6 +55,10 @@ func (com *Common) UseSessions(m *session.Manager, open auth.Opener) {
 	com.Login = SessionLogin(m, open)
 	com.Relogin = SessionRelogin(m, open)
 	com.Refresh = m.Refresh
+	com.Logout = func(ctx context.Context, res *auth.Result) []session.LogoutStep {
+		return m.Logout(ctx, res, session.LogoutInput{PostLogoutRedirectURI: com.Cfg.For(res.Region).PostLogoutRedirectURI, Open: open})
+	}
+	com.Introspect = m.Introspect
 }
 
 // SessionLogin logs in through m: it resumes a kept session of the region
@@ -86,5 +90,13 @@ func (com *Common) defaultSessions() {
 	}
 	if com.Refresh == nil {
 		com.Refresh = m.Refresh
+	}
+	if com.Logout == nil {
+		com.Logout = func(ctx context.Context, res *auth.Result) []session.LogoutStep {
+			return m.Logout(ctx, res, session.LogoutInput{PostLogoutRedirectURI: com.Cfg.PostLogoutRedirectURI})
+		}
+	}
+	if com.Introspect == nil {
+		com.Introspect = m.Introspect
 	}
 }

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"ssodesk/auth"
+)
+
+// The verdict is judged on every tick: at the ID token's exp the expiry
+// check, the Summary and the header turn ✗ ("expired 2m00s ago"), and the
+// refresh key is offered.
+func TestVerdictFlipsAtExpiry(t *testing.T) {
+	clock := now
+	res := sampleResult()
+	exp := now.Add(54 * time.Minute)
+	res.Report.Leeway = time.Minute
+	res.Report.Checks[3] = auth.Check{Name: "expiry", Status: auth.Pass, Detail: "valid until 10:24", At: exp}
+	res.Token.RefreshToken = "refresh-token"
+	m := sessionAt(t, 100, 30, res)
+	m.com.Now = func() time.Time { return clock }
+	m = step(m, tickMsg{id: m.tickID})
+	if s := screenText(m); !strings.Contains(s, "✓ verified") || strings.Contains(s, "✗ ID token") {
+		t.Fatalf("before exp:\n%s", s)
+	}
+	clock = exp.Add(2 * time.Minute)
+	m = step(m, tickMsg{id: m.tickID})
+	wantAll(t, screenText(m), "✗ ID token expired 2m00s ago · r r", "✗ NOT verified: expiry: expired at")
+	golden.RequireEqual(t, screenText(m))
+	m, _ = press(m, "2")
+	wantAll(t, screenText(m), "✗ expiry", "(2m00s ago)")
+}
