@@ -10,10 +10,12 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/diagnose"
+	"ssodesk/report"
 )
 
 func newCheckCmd(g *globalFlags) *cobra.Command {
 	var asJSON bool
+	var rep reportFlags
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check every configured endpoint (or --region's) for this client, without logging in",
@@ -31,7 +33,7 @@ Exit code 1 when any row is ✗.`,
   ssodesk check --region eu
   ssodesk check --json | jq '.[] | .checks[] | select(.status == "fail")'`,
 		Args: noArgs,
-		RunE: g.withEnv(func(cmd *cobra.Command, env *runEnv, _ []string) error {
+		RunE: g.withReport(&rep, func(cmd *cobra.Command, env *runEnv, _ []string) error {
 			regions := env.cfg.Regions
 			if cmd.Flags().Changed("region") {
 				regions = []config.Region{env.region}
@@ -44,10 +46,15 @@ Exit code 1 when any row is ✗.`,
 			if err := show(env.stdout, asJSON, reports, func(w io.Writer) { printChecks(w, reports) }); err != nil {
 				return err
 			}
-			return checkFailures(reports)
+			a := report.Attempt{Kind: report.KindCheck, Checks: reports}
+			if len(regions) == 1 {
+				a.Region = regions[0]
+			}
+			return rep.write(env, a, checkFailures(reports)) // --report: after any outcome
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: one report per endpoint, each check with its status (ok, warn, fail, skip) and detail")
+	rep.add(cmd.Flags(), "check")
 	return cmd
 }
 

@@ -24,6 +24,7 @@ type loginFlags struct {
 	noBrowser         bool
 	clientCredentials bool
 	save              bool
+	report            reportFlags
 }
 
 func newLoginCmd(g *globalFlags) *cobra.Command {
@@ -53,7 +54,7 @@ browser. HIMSA never issues refresh tokens to service apps.`,
   ssodesk login --no-browser            # over SSH
   SSODESK_CLIENT_SECRET=… ssodesk login --client-credentials --region qa --json`,
 		Args: noArgs,
-		RunE: g.withEnv(func(cmd *cobra.Command, env *runEnv, _ []string) error {
+		RunE: g.withReport(&f.report, func(cmd *cobra.Command, env *runEnv, _ []string) error {
 			return runLogin(cmd, env, f)
 		}),
 	}
@@ -62,10 +63,11 @@ browser. HIMSA never issues refresh tokens to service apps.`,
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "do not open a browser: print the URL and accept the pasted redirect URL on stdin")
 	fl.BoolVar(&f.clientCredentials, "client-credentials", false, "service-app flow: client ID + secret, no browser, no refresh token")
 	fl.BoolVar(&f.save, "save", false, "keep the session (config store: keyring or file; file when unset) for `call` and `token`")
+	f.report.add(fl, "login")
 	return cmd
 }
 
-func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) error {
+func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) (err error) {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	m, err := env.sessions(f.save)
@@ -74,11 +76,12 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) error {
 	}
 	var res *auth.Result
 	var notes []string
+	defer func() { err = f.report.afterLogin(ctx, env, res, err) }() // --report: after any outcome
 	if f.clientCredentials {
 		fmt.Fprintf(env.stderr, "ssodesk: client credentials at %s (%s)\n", env.region.Name, env.region.Issuer)
 		res, notes, err = m.ClientCredentials(ctx, env.region)
 	} else {
-		in := session.LoginInput{Region: env.region, Progress: env.progress()}
+		in := session.LoginInput{Region: env.region, Progress: f.report.progress(env.progress())}
 		if f.noBrowser {
 			in.Open = func(context.Context, string) error { return nil }
 			in.Pasted = pastedLines(env.stdin, func(msg string) { fmt.Fprintln(env.stderr, "ssodesk: warning: "+msg) })

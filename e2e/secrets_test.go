@@ -38,6 +38,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	cfgFile := filepath.Join(dir, "config.yaml")
 	os.WriteFile(cfgFile, []byte(cfg.String()), 0o600)
 	logFile, harFile := filepath.Join(dir, "ssodesk.log"), filepath.Join(dir, "trace.har")
+	reportFile := filepath.Join(dir, "tui-report.md")
 	browser := func(account string) string { return "BROWSER=" + bin + " sim browse --account " + account }
 
 	outputs := map[string]string{}
@@ -80,6 +81,15 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	tui.waitFor("API base", 5*time.Second)
 	tui.keys("Escape")
 	tui.waitFor("Logged in as", 5*time.Second)
+	// The diagnosis report of the session (d), and its HAR.
+	tui.keys("d")
+	tui.waitFor("Report file:", 5*time.Second)
+	tui.keys("C-u")
+	tui.keys("-l", reportFile)
+	tui.keys("Enter")
+	capture("report written", "HAR:")
+	tui.keys("Escape")
+	tui.waitFor("Logged in as", 5*time.Second)
 	tui.keys("6")
 	tui.waitFor("Tokens are masked", 5*time.Second)
 	tui.keys("v")
@@ -98,9 +108,9 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	run("client credentials", []string{"SSODESK_CLIENT_ID=" + id, "SSODESK_CLIENT_SECRET=" + secret}, "login", "--client-credentials", "--region", "eu")
 	run("call", nil, "call", "GET", "me")
 	run("regions", nil, "regions")
-	for name, path := range map[string]string{"HAR": harFile, "log": logFile} {
+	for name, path := range map[string]string{"HAR": harFile, "log": logFile, "TUI report": reportFile, "TUI report's HAR": strings.TrimSuffix(reportFile, ".md") + ".har"} {
 		b, err := os.ReadFile(path)
-		if err != nil && name == "HAR" {
+		if err != nil && name != "log" {
 			t.Fatalf("no HAR written: %v", err)
 		}
 		outputs["file: "+name] = string(b)
@@ -131,6 +141,10 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 				t.Errorf("%s shows a secret (%d bytes, starting %q)", name, len(sec), sec[:6])
 			}
 		}
+	}
+	if tr := outputs["file: TUI report"]; !strings.Contains(tr, "✓ logged in; the ID token verified") || !strings.Contains(tr, "| userinfo | ✓ |") ||
+		!strings.Contains(tr, "| api | `GET` |") {
+		t.Errorf("the TUI's report lacks the login, its userinfo or its API call:\n%s", tr)
 	}
 	if !strings.Contains(outputs["command: call"], "200 OK") || !strings.Contains(outputs["file: HAR"], `"version": "1.2"`) {
 		t.Errorf("the session did not do what it should:\ncall: %s", outputs["command: call"])

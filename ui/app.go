@@ -28,6 +28,7 @@ const (
 	screenCompare // a regional re-login's two sessions side by side
 	screenCheck   // an endpoint checked without logging in (ssodesk check)
 	screenLogout  // a logout at the IdP, step by step
+	screenReport  // the diagnosis report dialog, over the session or a failed login
 )
 
 // tickMsg refreshes the session screen's countdowns once a second.
@@ -50,12 +51,14 @@ type Model struct {
 	trace   traceModel
 	compare compareModel
 	check   checkModel
+	report  reportModel
 	logout  logoutModel
 
 	run        loginRun      // the login in flight; run.id 0 = none
 	attempt    intent        // what started the login on screen, for a retry
 	endpoint   config.Region // where the last login went: the header names its environment and client
 	traceFrom  screen        // where esc on the trace returns to
+	reportFrom screen        // where esc on the report dialog returns to
 	nextID     int
 	tickID     int
 	switching  bool         // a switch-account login runs; the session stays until it succeeds
@@ -134,6 +137,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case healthMsg:
 		m.regions, cmd = m.regions.Update(msg)
 		return m, cmd
+	case reportWrittenMsg: // delivered on any screen
+		m.report, cmd = m.report.Update(msg)
+		return m, cmd
 	case checkDoneMsg: // delivered even while the trace is on show
 		m.check, cmd = m.check.Update(msg)
 		return m, cmd
@@ -181,6 +187,8 @@ func (m Model) capturesKeys() bool {
 		return m.console.capturesKeys()
 	case screenTrace:
 		return m.trace.capturesKeys()
+	case screenReport:
+		return m.report.capturesKeys()
 	}
 	return false
 }
@@ -233,6 +241,8 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m, m.check.Init()
 	case openTraceMsg:
 		return m.openTrace()
+	case openReportMsg:
+		return m.openReport(in)
 	case backMsg:
 		return m.back(), nil
 	}
@@ -258,6 +268,8 @@ func (m Model) updateScreen(msg tea.Msg) (Model, tea.Cmd) {
 		m.check, cmd = m.check.Update(msg)
 	case screenLogout:
 		m.logout, cmd = m.logout.Update(msg)
+	case screenReport:
+		m.report, cmd = m.report.Update(msg)
 	}
 	return m, cmd
 }
@@ -351,6 +363,8 @@ func (m Model) back() Model {
 	switch m.screen {
 	case screenTrace:
 		return m.show(m.traceFrom)
+	case screenReport:
+		return m.show(m.reportFrom)
 	case screenAPI, screenCompare:
 		return m.show(screenSession)
 	case screenCheck:
@@ -395,6 +409,7 @@ func (m Model) restyle(s *Styles) Model {
 	m.trace.restyle()
 	m.compare.restyle()
 	m.check.restyle()
+	m.report.restyle()
 	m.resize()
 	return m
 }
@@ -418,6 +433,7 @@ func (m *Model) resize() {
 	m.compare.SetSize(w, h)
 	m.check.SetSize(w, h)
 	m.logout.SetSize(w, h)
+	m.report.SetSize(w, h)
 }
 
 func (m Model) headerView() string {
@@ -461,13 +477,15 @@ func (m Model) active() screenView {
 		return m.check
 	case screenLogout:
 		return m.logout
+	case screenReport:
+		return m.report
 	}
 	return m.regions
 }
 
 func (m Model) footerView() string {
 	short := m.active().helpKeys()
-	if m.screen != screenRegions && m.screen != screenTrace {
+	if m.screen != screenRegions && m.screen != screenTrace && m.screen != screenReport {
 		short = append(short[:len(short):len(short)], m.keys.Trace)
 	}
 	return m.help.View(screenKeys{short: short, global: m.keys})

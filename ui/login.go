@@ -25,6 +25,7 @@ type LoginKeys struct {
 	Copy   key.Binding
 	Retry  key.Binding
 	Check  key.Binding // after a refusal (no URL to copy then): check the endpoint
+	Report key.Binding // after a failure: write a diagnosis report
 }
 
 func defaultLoginKeys() LoginKeys {
@@ -33,12 +34,13 @@ func defaultLoginKeys() LoginKeys {
 		Copy:   bind("c", "copy URL"),
 		Retry:  key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "retry")),
 		Check:  bind("c", "check endpoint"),
+		Report: reportKey(),
 	}
 }
 
 func (k LoginKeys) ShortHelp() []key.Binding { return []key.Binding{k.Cancel, k.Copy} }
 func (k LoginKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Cancel, k.Copy, k.Retry, k.Check}}
+	return [][]key.Binding{{k.Cancel, k.Copy, k.Retry, k.Check, k.Report}}
 }
 
 // loginModel shows a login in progress, step by step.
@@ -62,6 +64,9 @@ type loginModel struct {
 	now       time.Time
 	timeout   time.Duration
 	preflight string
+	// For a report: every event as it came, when the login started and ended.
+	events         []auth.Event
+	started, ended time.Time
 }
 
 // newLoginModel shows the login of req; title, when set, replaces the
@@ -76,6 +81,7 @@ func newLoginModel(com *Common, req LoginRequest, title string) loginModel {
 		spin:    spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(com.Styles.Spinner)),
 		keys:    defaultLoginKeys(),
 		now:     com.Now(),
+		started: com.Now(),
 		timeout: cmp.Or(com.Cfg.LoginTimeout, config.DefaultLoginTimeout),
 	}
 }
@@ -93,11 +99,12 @@ func (m loginModel) Init() tea.Cmd { return m.spin.Tick }
 func (m loginModel) failed() bool { return m.err != nil }
 
 // fail shows why the login ended.
-func (m *loginModel) fail(err error) { m.err = err }
+func (m *loginModel) fail(err error) { m.err, m.ended = err, m.com.Now() }
 
 // event records one progress event.
 func (m *loginModel) event(ev auth.Event) {
 	m.now = m.com.Now()
+	m.events = append(m.events, ev)
 	switch ev.Step {
 	case auth.StepWarning:
 		m.warnings = append(m.warnings, ev.Msg)
@@ -137,6 +144,8 @@ func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
 			return m, emit(cancelLoginMsg{failed: m.failed()})
 		case m.failed() && key.Matches(msg, m.keys.Retry):
 			return m, emit(retryLoginMsg{})
+		case m.failed() && key.Matches(msg, m.keys.Report):
+			return m, emit(openReportMsg{})
 		case m.refused() && key.Matches(msg, m.keys.Check):
 			return m, emit(openCheckMsg{region: m.region})
 		case key.Matches(msg, m.keys.Copy) && m.authURL != "":
@@ -212,9 +221,9 @@ func (m loginModel) passed(steps []auth.Step) bool {
 func (m loginModel) helpKeys() []key.Binding {
 	switch {
 	case m.refused():
-		return []key.Binding{m.keys.Check, m.keys.Retry, m.keys.Cancel}
+		return []key.Binding{m.keys.Check, m.keys.Retry, m.keys.Report, m.keys.Cancel}
 	case m.failed():
-		return []key.Binding{m.keys.Retry, m.keys.Cancel}
+		return []key.Binding{m.keys.Retry, m.keys.Report, m.keys.Cancel}
 	}
 	return m.keys.ShortHelp()
 }

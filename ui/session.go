@@ -46,6 +46,7 @@ type SessionKeys struct {
 	Relogin  key.Binding // regional re-login (HIMSA 2a), or its side-by-side view after one
 	Logout   key.Binding // log out at the IdP: revoke, end its session, forget
 	Intro    key.Binding // introspect the access token (RFC 7662)
+	Report   key.Binding // write a diagnosis report of this session's login
 }
 
 func defaultSessionKeys() SessionKeys {
@@ -67,6 +68,7 @@ func defaultSessionKeys() SessionKeys {
 		Relogin:  bind("g", "regional re-login"),
 		Logout:   bind("L", "log out at the IdP"),
 		Intro:    bind("i", "introspect"),
+		Report:   reportKey(),
 	}
 }
 
@@ -78,7 +80,7 @@ func (k SessionKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextTab, k.PrevTab, k.Tabs, k.Up, k.Down},
 		{k.Console, k.Refresh, k.UserInfo, k.Intro, k.Switch, k.NewLogin, k.Relogin, k.Logout},
-		{k.Copy, k.CopyAll, k.Reveal},
+		{k.Copy, k.CopyAll, k.Reveal, k.Report},
 	}
 }
 
@@ -304,6 +306,8 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 		return m.relogIn()
 	case key.Matches(msg, k.Console):
 		return m, emit(openConsoleMsg{res: m.res})
+	case key.Matches(msg, k.Report):
+		return m, m.reportIntent()
 	case key.Matches(msg, k.Logout):
 		return m, emit(logoutRequestedMsg{res: m.res})
 	case key.Matches(msg, k.Intro):

@@ -1,0 +1,106 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ssodesk/report"
+	"ssodesk/report/reporttest"
+	"ssodesk/sim"
+)
+
+// TestNoSecretInAnyReport writes every kind of report the binary writes —
+// login --report (Markdown and JSON, with and without --redact-pii, after a
+// success and after a verification failure), check --report and report
+// --from a saved login --json — and searches each report and HAR for every
+// secret the stand-in handed out or received. The positive control: the
+// saved login --json, which holds the tokens on purpose, must be found.
+func TestNoSecretInAnyReport(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hooks := &sim.Hooks{}
+	s, err := sim.Start(ctx, sim.Options{Hooks: hooks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	bin := goBuild(t, ".", "ssodesk")
+	dir := t.TempDir()
+	writeConfig := func(name string, regions ...string) string {
+		var cfg strings.Builder
+		fmt.Fprintf(&cfg, "client_id: %s\nbuiltin_regions: false\noffline_access: true\nregions:\n", s.ClientID())
+		for _, r := range s.Regions() {
+			if len(regions) == 0 || r.Name == regions[0] {
+				fmt.Fprintf(&cfg, "  - name: %s\n    issuer: %s\n", r.Name, r.Issuer)
+			}
+		}
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(cfg.String()), 0o600)
+		return path
+	}
+	all, globalOnly := writeConfig("all.yaml"), writeConfig("global.yaml", "global")
+	command := func(cfg string, args ...string) *exec.Cmd {
+		cmd := exec.Command(bin, append(args, "--config", cfg)...)
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+dir, "BROWSER="+bin+" sim browse --account lukas.becker@hoerwelt-berlin.de")
+		return cmd
+	}
+	run := func(cfg string, args ...string) string {
+		out, _ := command(cfg, args...).CombinedOutput()
+		return string(out)
+	}
+	at := func(name string) string { return filepath.Join(dir, name) }
+	run(all, "login", "--report", at("ok.md"))
+	run(all, "login", "--report", at("ok-masked.json"), "--redact-pii")
+	stdout, _ := command(all, "login", "--json").Output()
+	saved := string(stdout)
+	os.WriteFile(at("login.json"), []byte(saved), 0o600)
+	if out := run(all, "report", "--from", at("login.json"), "-o", at("saved.md")); !strings.Contains(out, "report written") {
+		t.Errorf("report --from: %s", out)
+	}
+	run(all, "check", "--report", at("check.md"))
+	hooks.SetGlobalExchangeIssuer(sim.IssuerRegional) // the EU IdP issues: the global-only config does not trust it
+	run(globalOnly, "login", "--report", at("unverified.md"), "--redact-pii")
+
+	files := map[string]string{}
+	for _, name := range []string{"ok.md", "ok.har", "ok-masked.json", "ok-masked.har", "saved.md", "check.md", "check.har", "unverified.md", "unverified.har"} {
+		b, err := os.ReadFile(at(name))
+		if err != nil {
+			t.Fatalf("no %s: %v", name, err)
+		}
+		files[name] = string(b)
+		if strings.HasSuffix(name, ".md") {
+			reporttest.Parse(t, b)
+		}
+	}
+	secrets := hooks.Secrets()
+	if len(secrets) < 8 {
+		t.Fatalf("the stand-in saw only %d secrets; the logins did not run as planned", len(secrets))
+	}
+	found := func(text, sec string) bool { return strings.Contains(text, sec) }
+	control := 0
+	for _, sec := range secrets {
+		if found(saved, sec) {
+			control++
+		}
+	}
+	if control == 0 {
+		t.Fatal("the saved login --json shows no secret the search can find: the search would miss a leak")
+	}
+	for name, text := range files {
+		for _, sec := range secrets {
+			if found(text, sec) {
+				t.Errorf("%s shows a secret (%d bytes, starting %q)", name, len(sec), sec[:6])
+			}
+		}
+	}
+	if !strings.Contains(files["unverified.md"], "✗ the login failed at the verification step") ||
+		strings.Contains(files["unverified.md"], "Lukas") || strings.Contains(files["unverified.har"], "Lukas") ||
+		!strings.Contains(files["ok-masked.json"], `"schema": "`+report.Schema+`"`) {
+		t.Errorf("the reports do not say what happened, or show personal data when masked:\n%s", files["unverified.md"])
+	}
+}

@@ -1,0 +1,131 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"ssodesk/auth"
+	"ssodesk/diagnose"
+	"ssodesk/explain"
+)
+
+// loginOutcome says how the login ended and, for a failure, where, what it
+// means and what fixes it.
+func loginOutcome(a Attempt, failed auth.Step) Outcome {
+	err := loginErr(a)
+	switch {
+	case err == nil && a.Result == nil:
+		return Outcome{Summary: explain.ReportNotLoggedIn}
+	case err == nil && a.Result.RawIDToken == "":
+		return Outcome{OK: true, Summary: explain.ReportLoggedIn}
+	case err == nil:
+		return Outcome{OK: true, Summary: explain.ReportVerified}
+	}
+	o := Outcome{Error: err.Error()}
+	if failed != noStep {
+		o.FailedStep = failed.String()
+	}
+	o.Summary = explain.ReportFailedAt(o.FailedStep)
+	explainFailure(&o, err)
+	if o.Explanation == "" {
+		o.Explanation = explain.FailureMeaning(o.FailedStep)
+	}
+	o.Explanation, o.Fix = upperFirst(o.Explanation), upperFirst(o.Fix)
+	return o
+}
+
+// explainFailure fills the explanation, the fix and what the IdP said, in
+// the words the screens use for the same error.
+func explainFailure(o *Outcome, err error) {
+	var (
+		re  *auth.RefusedError
+		de  *auth.DiscoveryError
+		pe  *auth.PortInUseError
+		toe *auth.TimeoutError
+		ce  *auth.CallbackError
+		me  *auth.MixUpError
+		te  *auth.TokenError
+		ve  *auth.VerifyError
+	)
+	switch {
+	case errors.Is(err, auth.ErrNoClientID):
+		o.Fix = explain.FixNoClientID
+	case errors.As(err, &re):
+		what, fix := explain.SplitFix(re.Preflight.Summary())
+		o.Explanation, o.Fix, o.IdPSaid = explain.PreflightRefusedTitle+": "+what+".", fix, re.Preflight.Detail()
+	case errors.As(err, &de):
+		o.Fix = explain.FixDiscovery
+	case errors.As(err, &pe):
+		o.Fix = explain.FixPortInUse
+	case errors.As(err, &toe):
+		o.Fix = explain.FixTimeout(toe.Preflight)
+	case errors.As(err, &ce):
+		o.Explanation = explain.RefusalSentence(explain.Refusal{Error: ce.Code, Description: ce.Description}) + "."
+		o.Fix = explain.FixCallbackError(ce.Code)
+	case errors.As(err, &me):
+		o.Fix = explain.FixMixUp
+	case errors.As(err, &te):
+		if m := explain.TokenErrorMeaning(te.Code); m != "" {
+			o.Explanation = m + "."
+		}
+		o.Fix = explain.FixTokenError(te.Code, te.SecretKey, te.SecretSent)
+	case errors.As(err, &ve):
+		o.Explanation = explain.FailureMeaning("verify") + " Failed: " + ve.Report.Failures() + "."
+		o.Fix = explain.FixVerify(failedChecks(ve.Report))
+	case errors.Is(err, context.Canceled):
+		o.Fix = explain.FixInterrupted
+	}
+}
+
+func failedChecks(r *auth.Report) []string {
+	var out []string
+	for _, c := range r.Checks {
+		if c.Status == auth.Fail {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// checkOutcome is the outcome of `ssodesk check`: the ✗ rows, what they
+// say and the fix the first one names.
+func checkOutcome(reports []diagnose.Report) Outcome {
+	var failed, details []string
+	fix := ""
+	for _, rep := range reports {
+		for _, row := range rep.Rows {
+			if row.Status != diagnose.Fail {
+				continue
+			}
+			failed = append(failed, rep.Region+": "+row.Check)
+			what, f := explain.SplitFix(row.Detail)
+			details = append(details, rep.Region+" "+row.Check+": "+what)
+			if fix == "" {
+				fix = f
+			}
+		}
+	}
+	if len(failed) == 0 {
+		return Outcome{OK: true, Summary: explain.ReportChecksOK}
+	}
+	return Outcome{Summary: explain.ReportChecksFail, Error: "check failed (" + strings.Join(failed, "; ") + ")",
+		Explanation: strings.Join(details, "; ") + ".", Fix: fix}
+}
+
+// endpointChecks are check's rows per endpoint, with what the IdP said
+// when it refused the authorize request.
+func endpointChecks(reports []diagnose.Report) []EndpointCheck {
+	var out []EndpointCheck
+	for _, rep := range reports {
+		ec := EndpointCheck{Region: rep.Region, Issuer: rep.Issuer, OK: rep.OK()}
+		for _, r := range rep.Rows {
+			ec.Checks = append(ec.Checks, Row{Check: r.Check, Status: r.Status, Detail: r.Detail})
+		}
+		if rep.Preflight != nil && rep.Preflight.Outcome == auth.PreflightRefused {
+			ec.IdPSaid = rep.Preflight.Detail()
+		}
+		out = append(out, ec)
+	}
+	return out
+}

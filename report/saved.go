@@ -1,0 +1,112 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"ssodesk/auth"
+	"ssodesk/explain"
+)
+
+// savedLogin is the part of a `login --json` document (auth.View) a report
+// reads; its raw tokens only become fingerprints.
+type savedLogin struct {
+	Region       string    `json:"region"`
+	Endpoint     string    `json:"endpoint"`
+	Issuer       string    `json:"issuer"`
+	IssuerRegion string    `json:"issuer_region"`
+	CodeRegion   string    `json:"code_region"`
+	ExchangedAt  string    `json:"exchanged_at"`
+	ExchangeURL  string    `json:"exchange_endpoint"`
+	AppHost      string    `json:"app_host"`
+	TenantID     string    `json:"tenantid"`
+	API          string    `json:"api"`
+	Story        string    `json:"story"`
+	Scopes       []string  `json:"scopes"`
+	Expiry       time.Time `json:"expiry"`
+	Tokens       *struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		IDToken      string `json:"id_token"`
+	} `json:"tokens"`
+	IDToken      *savedToken `json:"id_token"`
+	AccessToken  *savedToken `json:"access_token"`
+	Verification *struct {
+		OK     bool             `json:"ok"`
+		Issuer string           `json:"issuer"`
+		Region string           `json:"issuer_region"`
+		JWKS   string           `json:"jwks"`
+		KeyID  string           `json:"kid"`
+		Checks []auth.CheckView `json:"checks"`
+	} `json:"verification"`
+	Notes      []string `json:"notes"`
+	DurationMS int64    `json:"duration_ms"`
+}
+
+type savedToken struct {
+	Kind   string         `json:"kind"`
+	Header map[string]any `json:"header"`
+	Claims map[string]any `json:"claims"`
+}
+
+// errNotSaved: the file is not a `login --json` document.
+var errNotSaved = errors.New("not a `ssodesk login --json` document (it has no region and no tokens)")
+
+// buildSaved reports a saved `login --json` document: what it holds; no
+// steps, no trace (it records neither).
+func buildSaved(doc []byte) (*Document, error) {
+	var s savedLogin
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("not a `ssodesk login --json` document: %w", err)
+	}
+	if s.Region == "" || s.Tokens == nil {
+		return nil, errNotSaved
+	}
+	d := &Document{Kind: KindSaved, Steps: []Step{}, TLS: []TLSHost{}, APICalls: []APICall{},
+		Clock: Clock{Detail: explain.ReportClockUnknown}, Trace: Trace{Note: explain.ReportNoTrace, Entries: []TraceEntry{}}}
+	d.Tried = Tried{Endpoint: s.Region, Issuer: s.Endpoint, Scopes: s.Scopes}
+	d.Landing = &Landing{Story: s.Story, Endpoint: s.Region, CodeRegion: s.CodeRegion, ExchangedAt: s.ExchangedAt,
+		ExchangeEndpoint: s.ExchangeURL, Issuer: s.Issuer, IssuerRegion: s.IssuerRegion, API: s.API, AppHost: s.AppHost,
+		TenantID: s.TenantID, Scopes: s.Scopes, Expiry: s.Expiry, RefreshToken: explain.If(s.Tokens.RefreshToken != "", "issued", "none")}
+	d.Tokens = orEmpty(tokens(s.Tokens.AccessToken, s.Tokens.RefreshToken, s.Tokens.IDToken))
+	if s.IDToken != nil && s.IDToken.Kind == "jwt" {
+		d.IDToken = &Decoded{Header: s.IDToken.Header, Claims: s.IDToken.Claims}
+		d.Tried.ClientID, _ = s.IDToken.Claims["azp"].(string)
+	}
+	if s.AccessToken != nil && s.AccessToken.Kind == "jwt" {
+		d.AccessToken = &Decoded{Header: s.AccessToken.Header, Claims: s.AccessToken.Claims}
+	}
+	d.Outcome = Outcome{OK: true, Summary: explain.ReportVerified}
+	if v := s.Verification; v != nil {
+		d.Verification = &Verification{OK: v.OK, Issuer: v.Issuer, IssuerRegion: v.Region, JWKS: v.JWKS, KeyID: v.KeyID}
+		var failed []string
+		for _, c := range v.Checks {
+			d.Verification.Checks = append(d.Verification.Checks, Check{Name: c.Name, Status: c.Status, Detail: c.Detail})
+			if c.Status == auth.Fail.String() {
+				failed = append(failed, c.Name)
+			}
+		}
+		d.Verification.Summary = savedSummary(d.Verification.Checks)
+		if !v.OK {
+			d.Outcome = Outcome{Summary: explain.ReportFailedAt("verify"), FailedStep: "verify",
+				Explanation: explain.FailureMeaning("verify"), Fix: explain.FixVerify(failed)}
+		}
+	}
+	d.Notes = append([]string{explain.ReportFromSaved}, s.Notes...)
+	return d, nil
+}
+
+// savedSummary is auth.Report.Summary for saved checks.
+func savedSummary(checks []Check) string {
+	r := &auth.Report{}
+	for _, c := range checks {
+		st := map[string]auth.Status{"pass": auth.Pass, "fail": auth.Fail, "warn": auth.Warn, "skip": auth.Skip}[c.Status]
+		r.Checks = append(r.Checks, auth.Check{Name: c.Name, Status: st})
+	}
+	return r.Summary()
+}
