@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -85,6 +86,16 @@ type Response struct {
 	Size     int64 // bytes of body received (Body may be capped)
 	Duration time.Duration
 	At       time.Time
+
+	shape bodyShape // Kind's answer, found once
+}
+
+// bodyShape is what Kind finds out about a body, once: a 5 MB body is read
+// in full to tell JSON from text.
+type bodyShape struct {
+	once      sync.Once
+	kind      BodyKind
+	prettyLen int // bytes of the indented JSON (BodyJSON)
 }
 
 // maxBody caps how much of a response is kept.
@@ -128,7 +139,7 @@ func Do(ctx context.Context, client *http.Client, base, token string, req Reques
 		return nil, fmt.Errorf("%s %s: %w", req.MethodOrGET(), full, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := readBody(resp)
 	if err != nil {
 		return nil, fmt.Errorf("reading the response of %s %s: %w", req.MethodOrGET(), full, err)
 	}
@@ -138,6 +149,27 @@ func Do(ctx context.Context, client *http.Client, base, token string, req Reques
 	}
 	return &Response{Request: req, URL: full, Status: resp.StatusCode, Header: resp.Header, Body: b, Size: n,
 		Duration: time.Since(start), At: start}, nil
+}
+
+// readBody reads up to maxBody bytes of the body, into one buffer of the
+// announced size when there is a Content-Length (io.ReadAll would double its
+// buffer a dozen times for 5 MB, and keep up to twice the body).
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= maxBody {
+		b := make([]byte, n)
+		for got := 0; got < len(b); {
+			m, err := resp.Body.Read(b[got:])
+			got += m
+			switch {
+			case err == io.EOF:
+				return b[:got], nil
+			case err != nil:
+				return b[:got], err
+			}
+		}
+		return b, nil
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxBody))
 }
 
 // Call is Do for a method and path only.
@@ -155,19 +187,28 @@ const (
 	BodyBinary
 )
 
-// Kind classifies the body by its Content-Type and contents.
+// Kind classifies the body by its Content-Type and contents. It reads the
+// body once per Response (Body and Header must not change after the first
+// call); it is safe for concurrent use.
 func (r *Response) Kind() BodyKind {
-	if len(r.Body) == 0 {
-		return BodyEmpty
+	r.shape.once.Do(func() { r.shape.kind, r.shape.prettyLen = classify(r.Body, r.Header.Get("Content-Type")) })
+	return r.shape.kind
+}
+
+func classify(body []byte, contentType string) (BodyKind, int) {
+	if len(body) == 0 {
+		return BodyEmpty, 0
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch {
-	case (mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "") && json.Valid(r.Body):
-		return BodyJSON
-	case utf8.Valid(r.Body) && !bytes.ContainsRune(r.Body, 0):
-		return BodyText
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "" {
+		if n, ok := measureJSON(body); ok { // json.Valid, and the indented size for Pretty
+			return BodyJSON, n
+		}
 	}
-	return BodyBinary
+	if utf8.Valid(body) && bytes.IndexByte(body, 0) < 0 {
+		return BodyText, 0
+	}
+	return BodyBinary, 0
 }
 
 // Pretty is the body as shown: indented JSON, text as is, or a note for
@@ -177,10 +218,7 @@ func (r *Response) Pretty() string {
 	case BodyEmpty:
 		return ""
 	case BodyJSON:
-		var b bytes.Buffer
-		if err := json.Indent(&b, r.Body, "", "  "); err == nil {
-			return b.String()
-		}
+		return indentJSON(r.Body, r.shape.prettyLen)
 	case BodyBinary:
 		ct := r.Header.Get("Content-Type")
 		if ct == "" {
@@ -189,6 +227,16 @@ func (r *Response) Pretty() string {
 		return fmt.Sprintf("%d bytes of %s", r.Size, ct)
 	}
 	return string(r.Body)
+}
+
+// WritePretty writes Pretty to w, JSON as it is indented, in chunks: for a
+// big body it saves building the whole indented text first.
+func (r *Response) WritePretty(w io.Writer) error {
+	if r.Kind() == BodyJSON {
+		return writeIndentedJSON(w, r.Body)
+	}
+	_, err := io.WriteString(w, r.Pretty())
+	return err
 }
 
 // StatusText is "200 OK".

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/net/html"
@@ -228,9 +229,15 @@ func isErrorLocation(loc *url.URL) bool {
 	return strings.Contains(strings.ToLower(loc.Path), "error") || loc.Query().Has("errorId")
 }
 
+// Compiled on first use: only a refused pre-flight reads an error page, and
+// every ssodesk process would pay for them at start-up.
 var (
-	requestIDRe = regexp.MustCompile(`(?i)request[\s_-]*id(?:\s*[:#=]\s*|\s+)([A-Za-z0-9][A-Za-z0-9:._-]*)`)
-	oauthCodeRe = regexp.MustCompile(`\b(invalid_request|unauthorized_client|invalid_client|invalid_scope|unsupported_response_type|access_denied|server_error|temporarily_unavailable)\b`)
+	requestIDRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)request[\s_-]*id(?:\s*[:#=]\s*|\s+)([A-Za-z0-9][A-Za-z0-9:._-]*)`)
+	})
+	oauthCodeRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(invalid_request|unauthorized_client|invalid_client|invalid_scope|unsupported_response_type|access_denied|server_error|temporarily_unavailable)\b`)
+	})
 )
 
 // readPage takes the message, Request Id and OAuth error of an error page
@@ -249,13 +256,13 @@ func (p *Preflight) readPage(contentType string, body []byte) {
 	if strings.Contains(contentType, "html") || strings.HasPrefix(strings.TrimSpace(all), "<") {
 		message, all = pageText(body)
 	}
-	if m := requestIDRe.FindStringSubmatch(all); m != nil {
+	if m := requestIDRe().FindStringSubmatch(all); m != nil {
 		p.RequestID = oneLine(m[1])
 		message = strings.Replace(message, m[0], "", 1)
 	}
 	p.Message = shorten(oneLine(message), 400)
 	if p.Error == "" {
-		p.Error = oauthCodeRe.FindString(all)
+		p.Error = oauthCodeRe().FindString(all)
 	}
 }
 

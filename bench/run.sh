@@ -1,55 +1,74 @@
 #!/usr/bin/env bash
-# bench/run.sh — ssodesk's benchmarks (issue 7). See BENCHMARKS.md for the
-# figures and what they mean.
+# bench/run.sh — ssodesk's benchmarks (issues 7 and 17). See BENCHMARKS.md
+# for the figures and what they mean. Not part of `go test` or CI.
 #
 # Usage:
 #   bench/run.sh                  # everything; prints a table at the end
 #   bench/run.sh login call       # only some measures
 #   ROUNDS=40 bench/run.sh        # more rounds per A/B measure (default 20)
 #   ACCOUNT=emily.carter@clearviewhearing.com bench/run.sh   # another demo account
+#   BENCH_BIN=/tmp/old/ssodesk bench/run.sh login   # measure a prebuilt ssodesk
+#                                 # (an older commit's: "before" figures)
 #
 # Measures (names for the arguments):
-#   gobench     go test -bench of auth, transport, ui and health; the target is
-#               on BenchmarkSessionHugeToken/open/1024KB (decode + render of a
-#               1 MB token < 50 ms); the others are listed for reference
+#   gobench     go test -bench of auth, transport, ui and health: the 1 MB
+#               token (< 50 ms), one health update at 1000 regions (≤ 5 ms),
+#               a key on the trace at 10,000 entries (≤ 1 ms), the longest
+#               Update of the console given a 5 MB body (≤ 16 ms), recording
+#               a 300 KB JSON body traced vs untraced (≤ 2×); the others are
+#               listed for reference
 #   login       `ssodesk login --json` vs bench/refclient (x/oauth2 + go-oidc
 #               only), both against `ssodesk sim`, both with
-#               $BROWSER = `ssodesk sim browse --account …`        ≤ 1.10×
+#               $BROWSER = `ssodesk sim browse --account …`        ≤ 1.00×
+#   version     `ssodesk --version` vs `refclient -h`: the cost of starting
+#               the binary at all                                   ≤ 1.2×
 #   firstframe  start-up of the TUI (`ssodesk --config` pointing at the
-#               stand-in) to its first frame on a pty, next to the exit of
-#               `ssodesk --version` on the same pty                 < 50 ms
-#   demoframe   the same for `ssodesk demo` (starts the stand-in in-process)
+#               stand-in) to its first frame on a pty, vs bench/minilist (a
+#               minimal bubbles/v2 list with the same title)       ≤ 1.10×
+#   demoframe   `ssodesk demo` (starts the stand-in in-process) to its first
+#               frame, next to `ssodesk --version` on the same pty  < 50 ms
 #   regions     `ssodesk regions` over six regions that each answer discovery
 #               after 200 ms (bench/slowidp) vs over one of them    ≤ 1.2×
+#   regions1000 the TUI's first frame with 1000 regions vs with one  ≤ 1.3×
 #   call        `ssodesk call GET me` with a kept session vs curl with the
 #               token from `ssodesk token`                          ≤ 1.2×
+#   callbig     `ssodesk call GET big`, a 5 MB JSON body from bench/bigapi,
+#               vs curl of the same, stdout to a pipe               ≤ 3×
+#   decode      `ssodesk decode -` of a 1 MB token with 34,010 claims
+#               (bench/lib/bigtoken.py) vs bench/lib/decode_baseline.py
+#               (python: base64 + json + buffered output), stdout to a
+#               pipe (a write costs what it costs in `| less`)      ≤ 1.0×
 #   rss         peak RSS of `ssodesk demo --auto-account …` in tmux through a
 #               login and the tabs 2, 3, 6, then q (/usr/bin/time -v)  < 40 MB
 #   rsstui      the same for the plain TUI against the external stand-in
 #               (ssodesk's own memory, without the in-process stand-in)
+#   rssconsole  peak RSS of the TUI after ten calls of the 5 MB body in the
+#               API console (login, a, enter ×10)                  < 80 MB
+#   binsize     the size of the stripped binary (-ldflags '-s -w')  < 25 MB
 #
 # Every A/B measure runs A and B alternately (20 rounds after 2 warm-ups),
 # both started the same way (fork+exec by bench/lib/timing.py, no shell),
-# and reports the median of each and the ratio A/B: load from other
+# and reports the median of each and the ratio A/B, with the spread of the
+# rounds' own ratios (p25–p75) and the load average: load from other
 # processes on the machine hits both alike and cancels in the ratio.
 #
-# It builds the binaries once (bench/out/ssodesk, refclient, slowidp),
-# binds and contacts 127.0.0.1 only, and stops every process it started
-# (trap on EXIT). Needs go, python3 (bench/lib/timing.py does the timing)
-# and curl; installs the Debian packages `tmux` and `time` when missing
-# (apt-get, as root), for the rss measures.
+# It builds the binaries once (bench/out/ssodesk, refclient, slowidp,
+# minilist, bigapi), binds and contacts 127.0.0.1 only, and stops every
+# process it started (trap on EXIT). Needs go, python3 (bench/lib/timing.py
+# does the timing) and curl; installs the Debian packages `tmux` and `time`
+# when missing (apt-get, as root), for the rss measures.
 #
 # Output in bench/out/ (ignored by git): NAME.csv (raw milliseconds per
-# round), results/NAME.json (medians, ratio, target, PASS/MISS),
-# gobench.txt (raw go test output), rss.txt and rsstui.txt (/usr/bin/time
-# -v), machine.txt, logs/, table.txt (the table printed at the end). Each
-# run starts a fresh results/, so the table shows the measures of this run.
+# round), results/NAME.json (medians, spread, ratio, target, PASS/MISS),
+# gobench.txt (raw go test output), rss*.txt (/usr/bin/time -v),
+# machine.txt, logs/, table.txt (the table printed at the end). Each run
+# starts a fresh results/, so the table shows the measures of this run.
 #
 # Exit status: 0 when every measure was measured, whether or not its
 # target was met (benchmarks are not tests); 1 when something could not be
 # measured (a build, the stand-in, a command failing, a missing tool).
-# Takes about 70 s on 2 cores (gobench ≈ 45 s of it), plus ≈ 30 s for a
-# build with a cold Go build cache.
+# Takes about 2 minutes on 2 cores (gobench ≈ 80 s of it), plus ≈ 30 s for
+# a build with a cold Go build cache.
 
 set -uo pipefail
 
@@ -57,8 +76,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT="$ROOT/bench/out"
 ROUNDS=${ROUNDS:-20}
 ACCOUNT=${ACCOUNT:-mette.sorensen@nordlyd-hoerecenter.dk}
-ALL=(gobench login firstframe demoframe regions call rss rsstui)
-ORDER=gobench-1mb,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,firstframe,demoframe,regions,call,rss,rsstui
+ALL=(gobench login version firstframe demoframe regions regions1000 call callbig decode rss rsstui rssconsole binsize)
+ORDER=gobench-1mb,gobench-health1000,gobench-tracekey,gobench-console,gobench-record,gobench-pretty,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,version,firstframe,demoframe,regions,regions1000,call,callbig,decode,rss,rsstui,rssconsole,binsize
 
 cd "$ROOT" || exit 1
 if [ $# -gt 0 ]; then MEASURES=("$@"); else MEASURES=("${ALL[@]}"); fi
@@ -107,15 +126,21 @@ done
 # --- build once --------------------------------------------------------------
 say "build"
 BIN="$OUT/ssodesk"
-go build -o "$BIN" . && go build -o "$OUT/refclient" ./bench/refclient && go build -o "$OUT/slowidp" ./bench/slowidp || {
-	echo "bench/run.sh: build failed" >&2; exit 1; }
-ls -l "$BIN" "$OUT/refclient" | awk '{print $5, $NF}'
+for tool in refclient slowidp minilist bigapi; do
+	go build -o "$OUT/$tool" "./bench/$tool" || { echo "bench/run.sh: build of bench/$tool failed" >&2; exit 1; }
+done
+go build -o "$BIN" . && go build -ldflags '-s -w' -o "$OUT/ssodesk-stripped" . || { echo "bench/run.sh: build failed" >&2; exit 1; }
+if [ -n "${BENCH_BIN:-}" ]; then # a prebuilt ssodesk (another commit's) for every process measure
+	cp "$BENCH_BIN" "$BIN" || exit 1
+fi
+ls -l "$BIN" "$OUT/ssodesk-stripped" "$OUT/refclient" "$OUT/minilist" | awk '{print $5, $NF}'
 {
 	echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "commit:  $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- . ':!bench' 2>/dev/null || echo ' + uncommitted changes')"
+	echo "commit:  $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- . ':!bench' 2>/dev/null || echo ' + uncommitted changes')${BENCH_BIN:+ (processes: $BENCH_BIN)}"
 	echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
 	echo "go:      $(go version | cut -d' ' -f3-)"
-	echo "binary:  $(stat -c %s "$BIN") bytes"
+	echo "binary:  $(stat -c %s "$BIN") bytes, stripped $(stat -c %s "$OUT/ssodesk-stripped") bytes"
+	echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 } >"$OUT/machine.txt"
 cat "$OUT/machine.txt"
 
@@ -131,13 +156,23 @@ export BROWSER="$BIN sim browse --account $ACCOUNT"
 
 # --- go test -bench ------------------------------------------------------------
 # median ns/op (and how many runs) of a benchmark (its name with the -N suffix stripped) in gobench.txt
-gomedian() {
-	awk -v name="$1" '$1 ~ /^Benchmark/ { n=$1; sub(/-[0-9]+$/, "", n); if (n == name) print $3 }' "$OUT/gobench.txt" |
+gomedian() { # benchmark [column: 3 = ns/op, or the unit of a reported metric (its value then in ns: ms × 1e6)]
+	awk -v name="$1" -v col="${2:-3}" '$1 ~ /^Benchmark/ { n=$1; sub(/-[0-9]+$/, "", n); if (n != name) next
+		if (col == 3) { print $3; next }
+		for (i = 4; i < NF; i++) if ($(i+1) == col) print $i * 1e6 }' "$OUT/gobench.txt" |
 		sort -g | awk '{ v[NR]=$1 } END { if (NR) print v[int((NR+1)/2)], NR }'
 }
-gorecord() { # result-name title benchmark unit(ms|us|ns) [target]
+goratio() { # result-name title benchmark-a benchmark-b target: the ratio of two medians
+	local a b ca cb
+	read -r a ca < <(gomedian "$3")
+	read -r b cb < <(gomedian "$4")
+	if [ -z "$a" ] || [ -z "$b" ]; then unmeasured "$1" "$2" "no result for $3 or $4 in gobench.txt"; return; fi
+	T record --out "$OUT" --name "$1" --title "$2" --value "$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.3f", a/b}')" --unit "×" \
+		--target "$5" --detail "$(awk -v a="$a" -v b="$b" 'BEGIN{printf "%.3f / %.3f ms", a/1e6, b/1e6}'), medians of $ca"
+}
+gorecord() { # result-name title benchmark unit(ms|us|ns) [target] [column: 3 = ns/op, or a metric's name]
 	local ns v count
-	read -r ns count < <(gomedian "$3")
+	read -r ns count < <(gomedian "$3" "${6:-3}")
 	if [ -z "$ns" ]; then unmeasured "$1" "$2" "no result for $3 in gobench.txt"; return; fi
 	case $4 in
 		ms) v=$(awk -v n="$ns" 'BEGIN{printf "%.3f", n/1e6}') ;;
@@ -147,15 +182,21 @@ gorecord() { # result-name title benchmark unit(ms|us|ns) [target]
 	T record --out "$OUT" --name "$1" --title "$2" --value "$v" --unit "$4" ${5:+--target "$5"} --detail "median of $count, $3"
 }
 if want gobench; then
-	say "go test -bench (5 counts each; about a minute)"
+	say "go test -bench (5 counts each; about 80 s)"
 	{
 		gocmd "$GO_XDG" test -run '^$' -count 5 -benchtime 300ms \
-			-bench 'BenchmarkSessionHugeToken/open|BenchmarkSessionView/80x24|BenchmarkDecodeJWT|BenchmarkCodeRegion|BenchmarkRedact' \
-			./auth ./transport ./ui &&
+			-bench 'BenchmarkSessionHugeToken/open|BenchmarkSessionView/80x24|BenchmarkDecodeJWT|BenchmarkCodeRegion|BenchmarkRedact|BenchmarkTraceRecord|BenchmarkRegionsHealth|BenchmarkRegionsFirstFrame|BenchmarkTraceKey|BenchmarkTraceRefresh|BenchmarkTraceOpen|BenchmarkPretty' \
+			./auth ./transport ./ui ./api &&
+			gocmd "$GO_XDG" test -run '^$' -count 5 -benchtime 5x -bench 'BenchmarkConsoleCall5MB' ./ui &&
 			gocmd "$GO_XDG" test -run '^$' -count 3 -benchtime 5x -bench 'BenchmarkProbeSixRegions' ./health
 	} >"$OUT/gobench.txt" 2>&1 || { tail -20 "$OUT/gobench.txt" >&2; unmeasured gobench-1mb "go test -bench" "go test -bench failed (bench/out/gobench.txt)"; }
 	grep -E '^Benchmark' "$OUT/gobench.txt" | awk '{printf "%-52s %12s %s\n", $1, $3, $4}'
 	gorecord gobench-1mb "1 MB token: decode + render (ui)" BenchmarkSessionHugeToken/open/1024KB ms "<50"
+	gorecord gobench-health1000 "one health update, 1000 regions (ui)" BenchmarkRegionsHealth/1000 ms "<=5"
+	gorecord gobench-tracekey "a key on the trace, 10,000 entries (ui)" BenchmarkTraceKey/10000 ms "<=1"
+	gorecord gobench-console "console: longest Update, 5 MB body (ui)" BenchmarkConsoleCall5MB ms "<=16" max-update-ms
+	gorecord gobench-pretty "5 MB JSON body: Pretty (api)" BenchmarkPretty/pretty ms
+	goratio gobench-record "300 KB JSON body: traced / untraced (transport)" BenchmarkTraceRecord/traced BenchmarkTraceRecord/untraced "<=2"
 	gorecord gobench-decode "DecodeJWT 1 MB (auth)" BenchmarkDecodeJWT/1024KB ms
 	gorecord gobench-view "session View() 80×24, Summary (ui)" BenchmarkSessionView/80x24/summary us
 	gorecord gobench-redact "RedactBody token response (transport)" BenchmarkRedactBody/token-response us
@@ -166,7 +207,7 @@ fi
 
 # --- the stand-in ----------------------------------------------------------------
 needsim=0
-for m in login firstframe call rsstui; do want $m && needsim=1; done
+for m in login firstframe call callbig rsstui rssconsole; do want $m && needsim=1; done
 SIM_BASE=""
 if [ $needsim = 1 ]; then
 	say "stand-in (ssodesk sim)"
@@ -221,19 +262,40 @@ if want login; then
 		T ab --out "$OUT" --name login --title "login vs reference client" --rounds "$ROUNDS" \
 			--a-label ssodesk --a "$BIN --config $OUT/cfg/login.yaml login --json" \
 			--b-label refclient --b "$OUT/refclient --issuer http://127.0.0.1:$SIM_BASE --client-id ssodesk-demo --timeout 20s" \
-			--target 'ratio<=1.10' || failed=1
+			--target 'ratio<=1.00' || failed=1
 	fi
+fi
+if want version; then
+	say "start-up: ssodesk --version vs refclient -h"
+	T ab --out "$OUT" --name version --title "--version vs refclient -h" --rounds "$ROUNDS" \
+		--a-label version --a "$BIN --version" --b-label refclient-h --b "$OUT/refclient -h" --target 'ratio<=1.2' || failed=1
 fi
 
 # --- 2. first frame ----------------------------------------------------------------
 if want firstframe; then
-	say "first frame: ssodesk (TUI) vs ssodesk --version, on a pty"
+	say "first frame: ssodesk (TUI) vs bench/minilist, on a pty"
 	if [ -z "$SIM_BASE" ]; then unmeasured firstframe "TUI first frame" "the stand-in did not start"
 	else
-		T ab --out "$OUT" --name firstframe --title "TUI first frame (vs --version)" --rounds "$ROUNDS" --pty \
+		T ab --out "$OUT" --name firstframe --title "TUI first frame (vs minimal bubbles list)" --rounds "$ROUNDS" --pty \
 			--a-label tui --a "$BIN --config $OUT/cfg/tui.yaml" --a-until "Where do you want to log in?" \
-			--b-label version --b "$BIN --version" --target 'a_ms<50' || failed=1
+			--b-label minilist --b "$OUT/minilist -n 5" --b-until "Where do you want to log in?" --target 'ratio<=1.10' || failed=1
 	fi
+fi
+if want regions1000; then
+	say "first frame: the TUI with 1000 regions vs with one, on a pty"
+	for n in 1000 1; do
+		{
+			echo "client_id: ssodesk-demo"
+			echo "builtin_regions: false"
+			echo "region: r0001"
+			echo "regions:"
+			# a closed port: each region's health probe fails at once, as a down IdP's would
+			for i in $(seq 1 $n); do printf "  - {name: r%04d, label: 'Region %d', issuer: 'http://127.0.0.1:1/r%04d'}\n" "$i" "$i" "$i"; done
+		} >"$OUT/cfg/tui$n.yaml"
+	done
+	T ab --out "$OUT" --name regions1000 --title "TUI first frame: 1000 regions vs 1" --rounds "$ROUNDS" --pty \
+		--a-label 1000-regions --a "$BIN --config $OUT/cfg/tui1000.yaml" --a-until "Where do you want to log in?" \
+		--b-label 1-region --b "$BIN --config $OUT/cfg/tui1.yaml" --b-until "Where do you want to log in?" --target 'ratio<=1.3' || failed=1
 fi
 if want demoframe; then
 	say "first frame: ssodesk demo vs ssodesk --version, on a pty"
@@ -289,6 +351,46 @@ if want call; then
 	fi
 fi
 
+# --- 4b. a 5 MB body: call and the console ------------------------------------------------
+BIG=""
+if want callbig || want rssconsole; then
+	coproc BIGAPI { exec "$OUT/bigapi" -size 5242880 -stdin 2>"$OUT/logs/bigapi.log"; }
+	PIDS+=("$BIGAPI_PID")
+	while IFS= read -r -t 10 line <&"${BIGAPI[0]}"; do
+		[ "$line" = ready ] && break
+		BIG=$line
+	done
+	[ -n "$BIG" ] && echo "bench/bigapi on $BIG"
+	if [ -n "$SIM_BASE" ] && [ -n "$BIG" ]; then
+		# the global region's API is bench/bigapi (a region's api override)
+		simcfg "$OUT/cfg/big.yaml" "store: file" "store_dir: $OUT/store-big" "api_presets: [{name: big, path: big}]"
+		sed -i "s|{name: global, issuer: '\([^']*\)'}|{name: global, issuer: '\1', api: '$BIG'}|" "$OUT/cfg/big.yaml"
+	fi
+fi
+if want callbig; then
+	say "call: ssodesk call GET big (5 MB of JSON) vs curl"
+	if [ -z "$SIM_BASE" ] || [ -z "$BIG" ]; then unmeasured callbig "call 5 MB vs curl" "the stand-in or bench/bigapi did not start"
+	elif ! "$BIN" --config "$OUT/cfg/big.yaml" login --save --json >/dev/null 2>"$OUT/logs/callbig-login.log"; then
+		unmeasured callbig "call 5 MB vs curl" "ssodesk login --save failed (bench/out/logs/callbig-login.log)"
+	else
+		token=$("$BIN" --config "$OUT/cfg/big.yaml" token 2>>"$OUT/logs/callbig-login.log")
+		T ab --out "$OUT" --name callbig --title "call GET big (5 MB JSON) vs curl" --rounds "$ROUNDS" --stdout-pipe \
+			--a-label ssodesk --a "$BIN --config $OUT/cfg/big.yaml call GET big" \
+			--b-label curl --b "curl -sS -f -H 'Authorization: Bearer $token' $BIG/big" \
+			--target 'ratio<=3' || failed=1
+	fi
+fi
+
+# --- 4c. decode ------------------------------------------------------------------------------
+if want decode; then
+	say "decode: a 1 MB token with 34,010 claims vs python (base64 + json)"
+	PY=$(python3 -c 'import sys; print(sys.executable)') # the interpreter itself, not a pyenv shim script
+	python3 "$ROOT/bench/lib/bigtoken.py" --claims 34010 >"$OUT/bigtoken.txt"
+	T ab --out "$OUT" --name decode --title "decode 34k claims vs python" --rounds "$ROUNDS" --stdin "$OUT/bigtoken.txt" --stdout-pipe \
+		--a-label ssodesk --a "$BIN decode -" --b-label python --b "$PY $ROOT/bench/lib/decode_baseline.py" \
+		--target 'ratio<=1.0' || failed=1
+fi
+
 # --- 5. peak RSS ----------------------------------------------------------------------
 # rss NAME TITLE COMMAND: run COMMAND under /usr/bin/time -v in tmux, log in
 # (Enter), look at the tabs 2, 3, 6, quit with q; record the peak RSS.
@@ -301,8 +403,8 @@ waitscreen() { # text seconds
 	done
 	return 1
 }
-rss() {
-	local name=$1 title=$2 cmd=$3 f="$OUT/$1.txt" kb
+rss() { # name title command [steps function, default tabsteps] [target, default <40]
+	local name=$1 title=$2 cmd=$3 steps=${4:-tabsteps} target=${5:-<40} f="$OUT/$1.txt" kb
 	rm -f "$f" "$OUT/$name.done"
 	tm kill-server 2>/dev/null
 	tm new-session -d -s bench -x 100 -y 30 -e TERM=xterm-256color -e "BROWSER=$BROWSER" \
@@ -310,13 +412,9 @@ rss() {
 	local ok=1
 	if ! waitscreen "Where do you want to log in?" 20; then ok=0; fi
 	[ $ok = 1 ] && { tm send-keys -t bench Enter; waitscreen "Code prefix" 30 || ok=0; }
-	if [ $ok = 1 ]; then
-		tm send-keys -t bench 2; waitscreen "signature" 5 || ok=0
-		tm send-keys -t bench 3; waitscreen "Access token" 5
-		tm send-keys -t bench 6; waitscreen "Tokens are masked" 5 || ok=0
-		sleep 0.5
-		tm send-keys -t bench q
-	fi
+	[ $ok = 1 ] && { $steps || ok=0; }
+	sleep 0.5
+	tm send-keys -t bench q
 	local end=$((SECONDS + 10))
 	while [ ! -e "$OUT/$name.done" ] && [ $SECONDS -le $end ]; do sleep 0.1; done
 	tm capture-pane -p -t bench >"$OUT/logs/$name-screen.txt" 2>/dev/null
@@ -327,8 +425,19 @@ rss() {
 		return
 	fi
 	T record --out "$OUT" --name "$name" --title "$title" --value "$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')" \
-		--unit MB --target "<40" --detail "peak RSS, $kb KB"
+		--unit MB --target "$target" --detail "peak RSS, $kb KB"
 	echo "$title: $kb KB"
+}
+tabsteps() { # tabs 2, 3 and 6 of the session screen
+	tm send-keys -t bench 2; waitscreen "signature" 5 || return 1
+	tm send-keys -t bench 3; waitscreen "Access token" 5
+	tm send-keys -t bench 6; waitscreen "Tokens are masked" 5
+}
+consolesteps() { # the API console, preset 1 (GET big) sent ten times
+	tm send-keys -t bench a; waitscreen "API base" 5 || return 1
+	for i in $(seq 10); do
+		tm send-keys -t bench Enter; waitscreen "call $i of $i" 30 || return 1
+	done
 }
 if want rss || want rsstui; then
 	if ! need tmux tmux || ! need /usr/bin/time time; then
@@ -346,6 +455,21 @@ if want rss || want rsstui; then
 			fi
 		fi
 	fi
+fi
+if want rssconsole; then
+	say "peak RSS: the TUI after ten calls of 5 MB in the API console, in tmux"
+	if ! need tmux tmux || ! need /usr/bin/time time; then
+		unmeasured rssconsole "peak RSS, console 10×5 MB" "tmux or /usr/bin/time is missing and could not be installed"
+	elif [ -z "$SIM_BASE" ] || [ -z "$BIG" ]; then unmeasured rssconsole "peak RSS, console 10×5 MB" "the stand-in or bench/bigapi did not start"
+	else rss rssconsole "peak RSS, console after 10 calls of 5 MB" "$BIN --config $OUT/cfg/big.yaml" consolesteps "<80"
+	fi
+fi
+
+# --- 6. binary size ----------------------------------------------------------------------------
+if want binsize; then
+	T record --out "$OUT" --name binsize --title "stripped binary (-ldflags '-s -w')" \
+		--value "$(awk -v b="$(stat -c %s "$OUT/ssodesk-stripped")" 'BEGIN{printf "%.1f", b/1048576}')" --unit MB --target "<25" \
+		--detail "$(stat -c %s "$OUT/ssodesk-stripped") bytes; unstripped $(stat -c %s "$OUT/ssodesk") bytes"
 fi
 
 # --- the table -------------------------------------------------------------------------

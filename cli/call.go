@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"ssodesk/api"
-	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -95,8 +94,11 @@ func runCall(cmd *cobra.Command, env *runEnv, req api.Request, asJSON, login boo
 		if diag != nil {
 			fmt.Fprintln(env.stderr, diag.Summary)
 		}
-		if body := resp.Pretty(); body != "" {
-			fmt.Fprintln(env.stdout, explain.PrintableText(body))
+		if len(resp.Body) > 0 { // streamed, and made printable by the safe stdout
+			if err := resp.WritePretty(env.stdout); err != nil {
+				return err
+			}
+			fmt.Fprintln(env.stdout)
 		}
 	}
 	if resp.Status < 200 || resp.Status > 299 {

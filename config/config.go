@@ -70,6 +70,9 @@ type Config struct {
 	// introspection endpoint is asked about access tokens (IdentityServer
 	// authenticates introspection as the API, not as the client).
 	Introspection Introspection `json:"introspection,omitzero"`
+	// Limits bound what a session keeps in memory (limits.console_history,
+	// limits.trace_entries; see PerfOf).
+	Limits Perf `json:"limits"`
 	// Preflight checks the authorize request with the IdP before the
 	// browser opens (see auth: pre-flight); true unless turned off.
 	Preflight bool `json:"preflight"`

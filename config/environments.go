@@ -184,13 +184,13 @@ func (l *loader) environments(c *Config, d envDefaults) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range flat { // legacy: a flat list belongs to the selected environment
+	for k, r := range flat { // legacy: a flat list belongs to the selected environment
 		if j := indexRegion(legacyRegions, r.Name); j >= 0 && indexRegion(envs[i].Endpoints, r.Name) < 0 {
 			envs[i].Endpoints = append(envs[i].Endpoints, legacyRegions[j])
 		}
-		r.Global = r.Global || r.Name == GlobalRegion
-		envs[i].Endpoints = mergeRegions(envs[i].Endpoints, []Region{r})
+		flat[k].Global = r.Global || r.Name == GlobalRegion
 	}
+	envs[i].Endpoints = mergeRegions(envs[i].Endpoints, flat) // one merge: a list of 1000 stays fast
 	legacy := !l.v.IsSet(KeyEnvironments) // a flat config: its secret keys are the top-level ones
 	for j := range envs {
 		finishEnvironment(&envs[j], d, legacy && j == i)

@@ -260,6 +260,9 @@ func (l *loader) build() (*Config, error) {
 	if err := l.sessionEnd(c); err != nil {
 		return nil, err
 	}
+	if err := l.perf(c); err != nil {
+		return nil, err
+	}
 	c.Warnings = l.warnings
 	return c, nil
 }

@@ -41,9 +41,17 @@ func BuiltinRegions() []Region { return BuiltinEnvironments()[0].Endpoints }
 // name replaces the non-empty fields of that region; a new name is appended.
 func mergeRegions(base, user []Region) []Region {
 	out := append([]Region(nil), base...)
+	index := make(map[string]int, len(base)+len(user))
+	for i, r := range out {
+		index[r.Name] = i
+	}
 	for _, u := range user {
-		i := indexRegion(out, u.Name)
+		i, ok := index[u.Name]
+		if !ok {
+			i = -1
+		}
 		if i < 0 {
+			index[u.Name] = len(out)
 			out = append(out, u)
 			continue
 		}

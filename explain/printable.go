@@ -31,7 +31,7 @@ func Printable(s string) string {
 
 // PrintableText is Printable for multi-line text: it keeps newlines and tabs.
 func PrintableText(s string) string {
-	if utf8.ValidString(s) && strings.IndexFunc(s, isUnsafeInText) < 0 {
+	if safeASCII(s) || utf8.ValidString(s) && strings.IndexFunc(s, isUnsafeInText) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -40,6 +40,17 @@ func PrintableText(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// safeASCII: s is printable ASCII, newlines and tabs only (the common case,
+// checked a byte at a time: an 8 MB API body is not decoded rune by rune).
+func safeASCII[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func isUnsafeInText(r rune) bool { return r != '\n' && r != '\t' && unsafeRune(r) }
@@ -89,7 +100,10 @@ type safeWriter struct {
 func (s *safeWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	buf := append(s.pending, p...)
+	buf := p
+	if len(s.pending) > 0 {
+		buf = append(s.pending, p...)
+	}
 	s.pending = nil
 	cut := len(buf)
 	for i := len(buf) - 1; i >= 0 && i >= len(buf)-utf8.UTFMax; i-- {
@@ -101,6 +115,12 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		}
 	}
 	s.pending = append([]byte(nil), buf[cut:]...)
+	if safeASCII(buf[:cut]) { // nothing to replace: no copy
+		if _, err := s.w.Write(buf[:cut]); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
 	if _, err := io.WriteString(s.w, PrintableText(string(buf[:cut]))); err != nil {
 		return 0, err
 	}

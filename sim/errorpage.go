@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
@@ -97,7 +98,8 @@ func requestID() string {
 
 // errorPageTmpl is IdentityServer's quickstart error page, in development
 // mode (the description is shown).
-var errorPageTmpl = template.Must(template.New("error").Parse(`<!doctype html>
+var errorPageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Error</title></head>
 <body><div class="error-page">
 <div class="lead"><h1>Error</h1></div>
@@ -106,6 +108,7 @@ var errorPageTmpl = template.Must(template.New("error").Parse(`<!doctype html>
 {{if .RequestID}}<div class="request-id">Request Id: {{.RequestID}}</div>{{end}}
 </div></body></html>
 `))
+}) // parsed on first use, not at every ssodesk start
 
 // errorPage serves /home/error: the refusal its errorId holds, or a bare
 // "Sorry, there was an error" for an unknown or forged one.
@@ -113,7 +116,7 @@ func errorPage(w http.ResponseWriter, r *http.Request) {
 	ref, _ := openRefusal(r.URL.Query().Get("errorId"))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = errorPageTmpl.Execute(w, ref)
+	_ = errorPageTmpl().Execute(w, ref)
 }
 
 // errorKey seals the refusals of this process's error pages.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -82,7 +83,8 @@ type loginPage struct {
 	Accounts      []Account
 }
 
-var loginTmpl = template.Must(template.New("login").Parse(`<!DOCTYPE html>
+var loginTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("login").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -108,6 +110,7 @@ button.account{display:block;width:100%;text-align:left;margin:.5em 0;padding:.6
 </body>
 </html>
 `))
+}) // parsed on first use, not at every ssodesk start
 
 // ServeHTTP implements http.Handler.
 func (h *loginHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -216,7 +219,7 @@ func (h *loginHandler) show(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := loginTmpl.Execute(w, page); err != nil {
+	if err := loginTmpl().Execute(w, page); err != nil {
 		slog.WarnContext(r.Context(), "sim: rendering login page", "error", err)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,8 +45,13 @@ var SecretFields = []string{
 // IsSecretField says whether the values of a query, form or JSON field of
 // this name are redacted.
 func IsSecretField(name string) bool {
-	for _, f := range SecretFields {
-		if strings.EqualFold(f, name) {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf { // Unicode folding ("K" is K): the general case
+			return slices.ContainsFunc(SecretFields, func(f string) bool { return strings.EqualFold(f, name) })
+		}
+	}
+	for _, f := range SecretFields { // ASCII: the lengths must match, a quick first test
+		if len(f) == len(name) && strings.EqualFold(f, name) {
 			return true
 		}
 	}
@@ -124,8 +128,32 @@ func (s *secrets) addAs(text string, n int) {
 	}
 }
 
-// markerRe finds Redacted markers, which apply leaves alone.
-var markerRe = regexp.MustCompile(`\[redacted [0-9]{1,12} bytes\]`)
+// markerSpans finds the Redacted markers in str ([start, end) pairs),
+// which apply leaves alone. (A hand-written `\[redacted [0-9]{1,12}
+// bytes\]`: a regexp compiled at package init cost every ssodesk process
+// start-up time.)
+func markerSpans(str string) [][2]int {
+	var spans [][2]int
+	for i := 0; ; {
+		j := strings.Index(str[i:], "[redacted ")
+		if j < 0 {
+			return spans
+		}
+		start := i + j
+		k := start + len("[redacted ")
+		digits := k
+		for digits < len(str) && digits-k < 13 && str[digits] >= '0' && str[digits] <= '9' {
+			digits++
+		}
+		if n := digits - k; n >= 1 && n <= 12 && strings.HasPrefix(str[digits:], " bytes]") {
+			end := digits + len(" bytes]")
+			spans = append(spans, [2]int{start, end})
+			i = end
+			continue
+		}
+		i = start + 1
+	}
+}
 
 // apply replaces every collected secret in str, longest first, outside the
 // markers already there (so a secret such as "redacted" or "123456" cannot
@@ -136,7 +164,7 @@ func (s *secrets) apply(str string) string {
 	}
 	keys := make([]string, 0, len(s.vals))
 	for k := range s.vals {
-		if strings.Contains(str, k) {
+		if indexSecret(str, k) >= 0 {
 			keys = append(keys, k)
 		}
 	}
@@ -156,13 +184,71 @@ func (s *secrets) apply(str string) string {
 	r := strings.NewReplacer(args...)
 	var b strings.Builder
 	last := 0
-	for _, m := range markerRe.FindAllStringIndex(str, -1) {
+	for _, m := range markerSpans(str) {
 		b.WriteString(r.Replace(str[last:m[0]]))
 		b.WriteString(str[m[0]:m[1]])
 		last = m[1]
 	}
 	b.WriteString(r.Replace(str[last:]))
 	return b.String()
+}
+
+// indexSecret is strings.Index for a secret (at least minSecretLen bytes)
+// in a long text. strings.Index looks for the first byte of sub and soon
+// gives up on it when that byte is common ("e" of "eyJ…", a JWT), then reads
+// every byte of s with Rabin-Karp; a secret almost always holds a byte that
+// is rare in text (an upper-case letter, a digit), so this looks for that
+// one, and gives up on it in turn when it is not rare after all.
+func indexSecret(s, sub string) int {
+	if len(sub) < 2 || len(s) < 4<<10 {
+		return strings.Index(s, sub)
+	}
+	o := rareByte(sub)
+	c := sub[o]
+	fails := 0
+	for i := o; i < len(s); {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			return -1
+		}
+		start := i + j - o
+		if start+len(sub) > len(s) {
+			return -1
+		}
+		if s[start:start+len(sub)] == sub {
+			return start
+		}
+		i += j + 1
+		if fails++; fails > 64+i>>6 { // more than one candidate per 64 bytes: not rare here
+			if k := strings.Index(s[start+1:], sub); k >= 0 {
+				return start + 1 + k
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+// rareByte is the index of the byte of sub (among its first 64) least
+// likely in text: upper-case letters and then digits before anything else.
+func rareByte(sub string) int {
+	best, bestScore := 0, 3
+	for i := 0; i < len(sub) && i < 64; i++ {
+		score := 2
+		switch c := sub[i]; {
+		case c >= 'A' && c <= 'Z' && c != 'E' && c != 'T' && c != 'A' && c != 'S':
+			score = 0
+		case c >= '0' && c <= '9' || c == '_' || c == '+' || c == '~':
+			score = 1
+		}
+		if score < bestScore {
+			best, bestScore = i, score
+			if score == 0 {
+				break
+			}
+		}
+	}
+	return best
 }
 
 // applyHeader replaces collected secrets in every value of h (in place).
@@ -385,21 +471,20 @@ func redactCookiePair(p string, sec *secrets) string {
 // A body that is not UTF-8 text is described, not shown.
 func RedactBody(contentType string, body []byte) string {
 	sec := newSecrets()
-	return sec.apply(redactBody(contentType, body, sec))
+	return sec.apply(redactBody(contentType, string(body), sec))
 }
 
-func redactBody(contentType string, body []byte, sec *secrets) string {
-	if len(body) == 0 {
+func redactBody(contentType string, s string, sec *secrets) string {
+	if len(s) == 0 {
 		return ""
 	}
-	if !isText(body) {
-		return fmt.Sprintf("[%d bytes of binary data, not shown]", len(body))
+	if !isText(s) {
+		return fmt.Sprintf("[%d bytes of binary data, not shown]", len(s))
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		mt = strings.ToLower(strings.TrimSpace(contentType))
 	}
-	s := string(body)
 	switch {
 	case mt == "application/x-www-form-urlencoded":
 		return redactPairs(s, sec)
@@ -410,13 +495,13 @@ func redactBody(contentType string, body []byte, sec *secrets) string {
 }
 
 // isText: valid UTF-8, allowing a rune cut at the end (capped bodies).
-func isText(b []byte) bool {
-	if utf8.Valid(b) {
+func isText(b string) bool {
+	if utf8.ValidString(b) {
 		return true
 	}
 	for cut := 1; cut <= utf8.UTFMax-1 && cut < len(b); cut++ {
-		if utf8.Valid(b[:len(b)-cut]) {
-			return !utf8.FullRune(b[len(b)-cut:])
+		if utf8.ValidString(b[:len(b)-cut]) {
+			return !utf8.FullRuneInString(b[len(b)-cut:])
 		}
 	}
 	return false
@@ -432,12 +517,10 @@ func looksJSON(s string) bool {
 // invalid JSON is still redacted.
 func redactJSON(s string, sec *secrets) string {
 	var b strings.Builder
-	b.Grow(len(s))
 	last := 0 // s[last:i] is still to be copied
 	for i := 0; i < len(s); {
-		if s[i] != '"' {
-			i++
-			continue
+		if i = nextQuote(s, i); i < 0 {
+			break
 		}
 		end, closed := stringEnd(s, i)
 		j := skipSpace(s, end)
@@ -445,9 +528,9 @@ func redactJSON(s string, sec *secrets) string {
 			i = end
 			continue
 		}
-		key := jsonString(s[i:end], closed)
+		key := s[i:end]
 		i = end
-		if !IsSecretField(key) {
+		if !secretKey(key, closed) {
 			continue
 		}
 		k := skipSpace(s, j+1)
@@ -466,6 +549,9 @@ func redactJSON(s string, sec *secrets) string {
 		}
 		sec.add(val)
 		sec.addAs(rawInner, len(val))
+		if last == 0 {
+			b.Grow(len(s))
+		}
 		b.WriteString(s[last:k])
 		b.WriteString(`"` + Redacted(len(val)))
 		if vclosed {
@@ -480,18 +566,64 @@ func redactJSON(s string, sec *secrets) string {
 	return b.String()
 }
 
+// secretKey says whether the JSON string literal lit (quotes included) is
+// the name of a secret field. A name of plain ASCII letters — nearly every
+// key — is compared as it is; one with an escape or a non-ASCII byte is
+// decoded first.
+func secretKey(lit string, closed bool) bool {
+	inner := lit[1:]
+	if closed {
+		inner = lit[1 : len(lit)-1]
+	}
+	for i := 0; i < len(inner); i++ {
+		if c := inner[i]; c == '\\' || c >= utf8.RuneSelf {
+			return IsSecretField(jsonString(lit, closed))
+		}
+	}
+	for _, f := range SecretFields {
+		if len(f) == len(inner) && strings.EqualFold(f, inner) {
+			return true
+		}
+	}
+	return false
+}
+
 // stringEnd returns the index after the JSON string literal starting at
 // s[i] == '"', and whether it is closed (false when the text ends first).
 func stringEnd(s string, i int) (int, bool) {
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, true
+	for j := i + 1; ; {
+		q := nextQuote(s, j)
+		if q < 0 {
+			return len(s), false
+		}
+		n := 0 // backslashes right before the quote: an odd number escapes it
+		for k := q - 1; k > i && s[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, true
+		}
+		j = q + 1
+	}
+}
+
+// nextQuote is the index of the first '"' in s[i:], -1 when none. Most
+// JSON strings and the gaps between them are short: a plain loop finds
+// their end sooner than a call of strings.IndexByte, which takes over for
+// long ones.
+func nextQuote(s string, i int) int {
+	for end := min(i+16, len(s)); i < end; i++ {
+		if s[i] == '"' {
+			return i
 		}
 	}
-	return len(s), false
+	if i >= len(s) {
+		return -1
+	}
+	if q := strings.IndexByte(s[i:], '"'); q >= 0 {
+		return i + q
+	}
+	return -1
 }
 
 func skipSpace(s string, i int) int {
@@ -504,6 +636,13 @@ func skipSpace(s string, i int) int {
 // jsonString decodes a JSON string literal (quotes included; a literal that
 // is not closed is decoded as far as it goes).
 func jsonString(lit string, closed bool) string {
+	inner := lit[1:]
+	if closed {
+		inner = lit[1 : len(lit)-1]
+	}
+	if strings.IndexByte(inner, '\\') < 0 && utf8.ValidString(inner) {
+		return inner // no escapes: the text is the value (json.Unmarshal would allocate)
+	}
 	if !closed {
 		lit += `"`
 	}
@@ -511,6 +650,5 @@ func jsonString(lit string, closed bool) string {
 	if err := json.Unmarshal([]byte(lit), &v); err == nil {
 		return v
 	}
-	inner := strings.TrimPrefix(lit, `"`)
-	return strings.TrimSuffix(inner, `"`)
+	return strings.TrimSuffix(strings.TrimPrefix(lit, `"`), `"`)
 }

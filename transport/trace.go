@@ -14,11 +14,19 @@ import (
 )
 
 const (
-	// MaxEntries is how many entries a Trace keeps (the last ones).
-	MaxEntries = 500
+	// MaxEntries is how many entries a Trace keeps (the last ones) unless
+	// SetLimit says otherwise.
+	MaxEntries = 2000
 	// MaxRecordedBody is how much of each body an Entry keeps.
 	MaxRecordedBody = 256 << 10
+	// MaxBodyBytes bounds the bodies a Trace keeps in all: beyond it, the
+	// bodies of the oldest entries are dropped (their other fields stay), so
+	// a trace of MaxEntries big responses cannot take a gigabyte.
+	MaxBodyBytes = 32 << 20
 )
+
+// bodyDropped replaces a body dropped to keep the trace within MaxBodyBytes.
+const bodyDropped = "[body dropped: the trace keeps the bodies of its newest exchanges, 32 MB in all]"
 
 // Entry is one recorded HTTP exchange. Secrets are redacted before they are
 // stored (see RedactURL, RedactHeader, RedactBody).
@@ -52,14 +60,39 @@ type Entry struct {
 // Trace records the exchanges of the clients that NewClient made with it.
 // It is safe for concurrent use.
 type Trace struct {
-	mu      sync.Mutex
-	entries []*Entry // by Start, oldest first
-	lastID  int
-	max     int
+	mu        sync.Mutex
+	entries   []*Entry // by Start, oldest first
+	lastID    int
+	max       int
+	bodyBytes int    // of the bodies kept in entries
+	version   uint64 // counts the changes, for Version
 }
 
 // NewTrace returns an empty trace that keeps the last MaxEntries entries.
 func NewTrace() *Trace { return &Trace{max: MaxEntries} }
+
+// SetLimit makes t keep the last n entries (MaxEntries when n <= 0),
+// dropping the oldest beyond them now.
+func (t *Trace) SetLimit(n int) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.max = n
+	t.trim()
+}
+
+// Version changes whenever the entries do (a new exchange, a body
+// recorded, Reset), so a reader can skip copying an unchanged trace.
+func (t *Trace) Version() uint64 {
+	if t == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.version
+}
 
 // Entries returns a copy of the recorded entries, oldest first (nil for a
 // nil Trace).
@@ -96,7 +129,8 @@ func (t *Trace) Reset() {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.entries = nil
+	t.entries, t.bodyBytes = nil, 0
+	t.version++
 }
 
 func (t *Trace) newID() int {
@@ -117,13 +151,37 @@ func (t *Trace) add(e *Entry) {
 	t.entries = append(t.entries, nil)
 	copy(t.entries[i+1:], t.entries[i:])
 	t.entries[i] = e
+	t.bodyBytes += len(e.RequestBody) + len(e.ResponseBody)
+	t.version++
+	t.trim()
+}
+
+// trim drops the oldest entries beyond the cap, and the bodies of the
+// oldest beyond MaxBodyBytes. t.mu is held.
+func (t *Trace) trim() {
 	limit := t.max
 	if limit <= 0 {
 		limit = MaxEntries
 	}
 	if over := len(t.entries) - limit; over > 0 {
-		clear(t.entries[:over])
-		t.entries = t.entries[over:]
+		for _, e := range t.entries[:over] {
+			t.bodyBytes -= len(e.RequestBody) + len(e.ResponseBody)
+		}
+		// A fresh array: reslicing alone would keep the dropped ones' slots forever.
+		t.entries = append(make([]*Entry, 0, limit+limit/4), t.entries[over:]...)
+		t.version++
+	}
+	for _, e := range t.entries {
+		if t.bodyBytes <= MaxBodyBytes {
+			break
+		}
+		for _, b := range []*string{&e.RequestBody, &e.ResponseBody} {
+			if *b != "" && *b != bodyDropped {
+				t.bodyBytes -= len(*b) - len(bodyDropped)
+				*b = bodyDropped
+				t.version++
+			}
+		}
 	}
 }
 
@@ -229,12 +287,12 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, err error) {
 	x.entry = e
 	x.t.add(e)
 	if resp.Body != nil && resp.StatusCode != http.StatusSwitchingProtocols {
-		resp.Body = &bodyRecorder{rc: resp.Body, x: x, length: resp.ContentLength}
+		resp.Body = &bodyRecorder{rc: resp.Body, x: x, length: resp.ContentLength, c: capture{size: resp.ContentLength}}
 	}
 }
 
 // fillBody records the response body once the caller is done with it.
-func (x *exchange) fillBody(data []byte, n int64, complete bool, readErr error) {
+func (x *exchange) fillBody(data string, n int64, complete bool, readErr error) {
 	e := x.entry
 	text := bodyText(e.ResponseType, data, n, complete, x.sec)
 	if !complete && readErr == nil {
@@ -242,6 +300,7 @@ func (x *exchange) fillBody(data []byte, n int64, complete bool, readErr error) 
 	}
 	x.t.mu.Lock()
 	defer x.t.mu.Unlock()
+	before := len(e.RequestBody) + len(e.ResponseBody)
 	e.ResponseBody = text
 	if complete || n > e.ResponseSize {
 		e.ResponseSize = n
@@ -250,6 +309,9 @@ func (x *exchange) fillBody(data []byte, n int64, complete bool, readErr error) 
 		e.Error = "reading the response body: " + describe(x.ctx, readErr, x.rawURL, e.URL, time.Since(x.start))
 	}
 	applyEntry(e, x.sec)
+	x.t.bodyBytes += len(e.RequestBody) + len(e.ResponseBody) - before
+	x.t.version++
+	x.t.trim()
 }
 
 // describe is the recorded text of a failure, with the raw URL replaced by
@@ -273,7 +335,7 @@ func pastDeadline(ctx context.Context) bool {
 
 // bodyText is the recorded text of a body of n bytes of which data was
 // captured.
-func bodyText(contentType string, data []byte, n int64, complete bool, sec *secrets) string {
+func bodyText(contentType string, data string, n int64, complete bool, sec *secrets) string {
 	cut := len(data) > MaxRecordedBody
 	if cut {
 		data = data[:MaxRecordedBody]
@@ -300,27 +362,37 @@ func applyEntry(e *Entry, sec *secrets) {
 }
 
 // capture keeps the first MaxRecordedBody+1 bytes written to it and counts
-// them all.
+// them all. It keeps them in a strings.Builder, which only ever appends: a
+// snapshot is the text so far without a copy, and later writes leave it as
+// it was.
 type capture struct {
-	mu  sync.Mutex
-	buf []byte
-	n   int64
+	mu   sync.Mutex
+	buf  strings.Builder
+	n    int64
+	size int64 // the expected length (Content-Length), -1 or 0 = unknown
 }
 
 func (c *capture) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.n += int64(len(p))
-	if room := MaxRecordedBody + 1 - len(c.buf); room > 0 {
-		c.buf = append(c.buf, p[:min(len(p), room)]...)
+	if room := MaxRecordedBody + 1 - c.buf.Len(); room > 0 {
+		p = p[:min(len(p), room)]
+		switch need := c.buf.Len() + len(p); {
+		case c.buf.Cap() == 0 && c.size > 0:
+			c.buf.Grow(int(min(c.size, MaxRecordedBody+1)))
+		case need > c.buf.Cap() && need > 32<<10: // a big body of unknown length: no more doubling
+			c.buf.Grow(MaxRecordedBody + 1 - c.buf.Len())
+		}
+		c.buf.Write(p)
 	}
 	return len(p), nil
 }
 
-func (c *capture) snapshot() ([]byte, int64) {
+func (c *capture) snapshot() (string, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]byte(nil), c.buf...), c.n
+	return c.buf.String(), c.n
 }
 
 // teeBody captures a request body as the transport reads it.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -92,6 +93,56 @@ type callOutcome struct {
 	resp *api.Response
 	err  error
 	diag *api.Diagnosis
+	// body is resp's body drawn (made printable, indented, coloured) in the
+	// call's Cmd; nil when not drawn yet or dropped. A body that is
+	// coloured (small JSON, whose colours follow the styles) keeps its raw
+	// bytes in resp to be drawn again; a bigger one keeps only the drawing.
+	body *textDoc
+	// dropped is the size of a body dropped to keep the history within
+	// limits.console_history; 0 when kept.
+	dropped int64
+}
+
+// drawBody draws resp's body as the console shows it: valid JSON indented
+// and (up to maxHighlight) coloured, all of it made printable. It is the
+// heavy part of showing a call — 5 MB take tens of milliseconds — so the
+// call's Cmd runs it, not Update.
+func drawBody(resp *api.Response, s *Styles) *textDoc {
+	body := explain.PrintableText(resp.Pretty()) // valid JSON may still hold raw C1 controls
+	if resp.Kind() == api.BodyJSON {
+		body = highlightJSON(body, s)
+	}
+	return newTextDoc(body)
+}
+
+// drawn returns o with its body drawn; a body too big to be coloured loses
+// its raw bytes, which the drawing replaces.
+func (o callOutcome) drawn(s *Styles) callOutcome {
+	if o.resp == nil || o.dropped > 0 {
+		return o
+	}
+	o.body = drawBody(o.resp, s)
+	if len(o.resp.Body) > maxHighlight {
+		o.resp = withoutBody(o.resp)
+	}
+	return o
+}
+
+// withoutBody is a copy of r without its body (Size still says how big it was).
+func withoutBody(r *api.Response) *api.Response {
+	return &api.Response{Request: r.Request, URL: r.URL, Status: r.Status, Header: r.Header, Size: r.Size, Duration: r.Duration, At: r.At}
+}
+
+// bytes is what o keeps of its body, raw and drawn.
+func (o callOutcome) bytes() int64 {
+	n := int64(0)
+	if o.resp != nil {
+		n += int64(len(o.resp.Body))
+	}
+	if o.body != nil {
+		n += int64(len(o.body.text) + 8*len(o.body.ends))
+	}
+	return n
 }
 
 // apiResultMsg ends a call; refreshed is set when the tokens were refreshed first.
@@ -154,6 +205,14 @@ func (m *consoleModel) restyle() {
 	}
 	for i := range m.fields {
 		m.fields[i].SetStyles(m.com.Styles.Input)
+	}
+	if len(m.history) > 0 { // coloured bodies are drawn again when shown
+		m.history = slices.Clone(m.history)
+		for i := range m.history {
+			if o := &m.history[i]; o.resp != nil && len(o.resp.Body) > 0 {
+				o.body = nil
+			}
+		}
 	}
 	m.refresh()
 }
@@ -219,7 +278,12 @@ func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
 			m.setStatus("refresh failed, so no retry: "+msg.refErr.Error(), true)
 			return m, nil
 		}
-		m.history = append(m.history, msg.out)
+		out := msg.out
+		if out.body == nil { // not drawn by a Cmd (a test's message)
+			out = out.drawn(m.com.Styles)
+		}
+		m.history = append(m.history, out)
+		m.boundHistory()
 		m.shown = len(m.history) - 1
 		m.scroll.Top()
 		m.setStatus("", false)
@@ -354,7 +418,7 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 	}
 	busy := fmt.Sprintf("%s %s …", req.MethodOrGET(), req.Path)
 	m.status.Working(explain.If(refreshFirst, "refreshing the tokens, then "+busy, busy))
-	gen, res, base, client, refresh := m.gen, m.res, m.base, m.com.HTTP, m.com.Refresh
+	gen, res, base, client, refresh, styles := m.gen, m.res, m.base, m.com.HTTP, m.com.Refresh, m.com.Styles
 	return m, func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
@@ -371,8 +435,41 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 		out.out = callOutcome{req: req, resp: resp, err: err}
 		if resp != nil {
 			out.out.diag = api.Diagnose(resp, api.FactsFor(res, res.Region, time.Now()))
+			out.out = out.out.drawn(styles)
+			if resp.Size >= bigBody {
+				// Drawing a 5 MB body leaves 15 MB of garbage (the raw body,
+				// the drafts); left to the collector's pace the heap grows to
+				// twice its peak, call after call. Here, off the Update loop,
+				// it is collected and handed back at once.
+				debug.FreeOSMemory()
+			}
 		}
 		return out
+	}
+}
+
+// bigBody is the size from which a call's Cmd frees the memory its drawing
+// used before returning.
+const bigBody = 1 << 20
+
+// boundHistory drops the bodies of the oldest calls while the history
+// keeps more than limits.console_history bytes of them; the newest call
+// keeps its body whatever its size.
+func (m *consoleModel) boundHistory() {
+	limit, total := config.PerfOf(m.com.Cfg).ConsoleHistory, int64(0)
+	for _, o := range m.history {
+		total += o.bytes()
+	}
+	if total <= limit {
+		return
+	}
+	m.history = slices.Clone(m.history) // older copies of the model share the array
+	for i := 0; i < len(m.history)-1 && total > limit; i++ {
+		o := &m.history[i]
+		if n := o.bytes(); n > 0 {
+			total -= n
+			o.dropped, o.body, o.resp = max(o.resp.Size, 1), nil, withoutBody(o.resp)
+		}
 	}
 }
 
@@ -395,7 +492,9 @@ func (m consoleModel) copyCurl() tea.Cmd {
 	return func() tea.Msg { return copiedMsg{what: msg, empty: true} }
 }
 
-// refresh re-renders the response area.
+// refresh re-renders the response area. The body was drawn when the call
+// ended (a small one is drawn again after a restyle, here); what remains is
+// wrapping the rows on screen to the width.
 func (m *consoleModel) refresh() {
 	s := m.com.Styles
 	switch o := m.current(); {
@@ -404,13 +503,22 @@ func (m *consoleModel) refresh() {
 	case o.err != nil:
 		m.scroll.SetContent(wrapStyled(s.Error, o.err.Error(), m.width))
 	default:
-		m.scroll.SetContent(m.responseView(o))
+		if o.body == nil && o.dropped == 0 {
+			*o = o.drawn(s)
+		}
+		body := o.body
+		if o.dropped > 0 {
+			body = newTextDoc(wrapStyled(s.Subtle, fmt.Sprintf("The body (%d bytes) was dropped from the history to keep the console's memory "+
+				"within %s (%d bytes); x calls again.", o.dropped, config.KeyConsoleHistory, config.PerfOf(m.com.Cfg).ConsoleHistory), m.width))
+		}
+		head := m.responseHead(o)
+		m.scroll.SetSource(newDocSource(strings.Split(head[:len(head)-1], "\n"), body, m.width))
 	}
 }
 
-// responseView draws a call's outcome: status, URL, diagnosis, headers
-// (when asked) and the body, coloured when JSON and wrapped to be seen whole.
-func (m consoleModel) responseView(o *callOutcome) string {
+// responseHead draws a call's outcome above its body: status, URL,
+// diagnosis, headers (when asked) and a blank line.
+func (m consoleModel) responseHead(o *callOutcome) string {
 	s, r := m.com.Styles, o.resp
 	var b strings.Builder
 	st := s.OK
@@ -429,11 +537,6 @@ func (m consoleModel) responseView(o *callOutcome) string {
 		}
 	}
 	b.WriteString("\n")
-	body := explain.PrintableText(r.Pretty()) // valid JSON may still hold raw C1 controls
-	if r.Kind() == api.BodyJSON {
-		body = highlightJSON(body, s)
-	}
-	b.WriteString(hardWrap(body, m.width))
 	return b.String()
 }
 

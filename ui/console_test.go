@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"ssodesk/api"
+	"ssodesk/config"
 )
 
 // testAPI answers like the Noah API: 200 with the tenant, or 401 once
@@ -151,4 +154,37 @@ func TestConsoleHistoryRerunAndCurl(t *testing.T) {
 	if m.screen != screenSession {
 		t.Errorf("esc: screen %v", m.screen)
 	}
+}
+
+// The history keeps at most limits.console_history bytes of bodies: the
+// oldest calls lose theirs (and say so), the newest keeps its own; a big
+// body is drawn once, and a resize or H only re-wraps the screen.
+func TestConsoleHistoryBounded(t *testing.T) {
+	body := benchJSONBody(1 << 20)
+	m := consoleWithResponse(t, 100, 30, string(body))
+	for range 12 {
+		m = step(m, apiResultMsg{gen: m.console.gen, out: callOutcome{req: api.Request{Method: "GET", Path: "big"},
+			resp: &api.Response{URL: "https://api-eu.example/v1/big", Status: http.StatusOK, Body: body, Size: int64(len(body)),
+				Header: http.Header{"Content-Type": {"application/json"}}}}})
+	}
+	c := m.console
+	total := int64(0)
+	for _, o := range c.history {
+		total += o.bytes()
+	}
+	limit := config.PerfOf(c.com.Cfg).ConsoleHistory
+	last := c.history[len(c.history)-1]
+	if total > limit || last.body == nil || last.resp.Body != nil || c.history[0].dropped == 0 {
+		t.Fatalf("history keeps %d bytes (limit %d); newest drawn %v, raw %d bytes; oldest dropped %d",
+			total, limit, last.body != nil, len(last.resp.Body), c.history[0].dropped)
+	}
+	wantAll(t, screenText(m), "call 13 of 13", `"Hearing Care User 00001"`)
+	for range 12 {
+		m, _ = press(m, "[")
+	}
+	wantAll(t, screenText(m), "call 1 of 13", "was dropped from the history", "x calls again")
+	m, _ = press(m, "]")
+	m = step(m, tea.WindowSizeMsg{Width: 60, Height: 20})
+	m, _ = press(m, "H")
+	wantAll(t, screenText(m), "call 2 of", "Content-Type: application/json", "keep the console's memory")
 }

@@ -39,8 +39,11 @@ func (k TraceKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Open, k.Export, k.Back}, {k.Save, k.CancelSave}}
 }
 
-// traceLoadedMsg carries a snapshot of the trace.
-type traceLoadedMsg struct{ entries []transport.Entry }
+// traceLoadedMsg carries a snapshot of the trace, as of its version.
+type traceLoadedMsg struct {
+	entries []transport.Entry
+	version uint64
+}
 
 // traceTickMsg re-reads the trace while its screen is open.
 type traceTickMsg struct{ id int }
@@ -63,9 +66,19 @@ type traceModel struct {
 	saving  bool // the path input has focus
 	status  statusLine
 	tickID  int
+	version uint64 // of the trace when entries was read
 	scroll  scroller
 	width   int
 	height  int
+	shown   detailKey // what the details on screen show
+}
+
+// detailKey tells whether the details on screen still show the selected
+// entry as it is: drawing a 256 KB body again on every tick would stall.
+type detailKey struct {
+	id, width, body int
+	errText         string
+	styles          *Styles
 }
 
 // newTraceModel shows the trace as it is now (an in-memory snapshot, so the
@@ -76,6 +89,7 @@ func newTraceModel(com *Common, tickID int) traceModel {
 	ti.SetStyles(com.Styles.Input)
 	m := traceModel{com: com, keys: defaultTraceKeys(), tickID: tickID, path: ti, scroll: newScroller(), sel: -1}
 	if com.Trace != nil {
+		m.version = com.Trace.Version()
 		m.setEntries(com.Trace.Entries())
 	}
 	return m
@@ -89,8 +103,15 @@ func (m traceModel) tick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return traceTickMsg{id: id} })
 }
 
-func loadTraceCmd(tr *transport.Trace) tea.Cmd {
-	return func() tea.Msg { return traceLoadedMsg{entries: tr.Entries()} }
+// loadTraceCmd reads the trace when it changed since version (nil when not).
+func loadTraceCmd(tr *transport.Trace, version uint64) tea.Cmd {
+	return func() tea.Msg {
+		v := tr.Version() // read first: a change in between is read again at the next tick
+		if v == version {
+			return nil
+		}
+		return traceLoadedMsg{entries: tr.Entries(), version: v}
+	}
 }
 
 func (m *traceModel) SetSize(w, h int) {
@@ -125,13 +146,14 @@ func (m *traceModel) setEntries(entries []transport.Entry) {
 func (m traceModel) Update(msg tea.Msg) (traceModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case traceLoadedMsg:
+		m.version = msg.version
 		m.setEntries(msg.entries)
 		return m, nil
 	case traceTickMsg:
 		if msg.id != m.tickID {
 			return m, nil
 		}
-		return m, tea.Batch(loadTraceCmd(m.com.Trace), m.tick())
+		return m, tea.Batch(loadTraceCmd(m.com.Trace, m.version), m.tick())
 	case harSavedMsg:
 		if msg.err != nil {
 			m.status.Set("export failed: "+msg.err.Error(), true)
@@ -228,44 +250,68 @@ func (m *traceModel) refresh() {
 		return // not opened yet
 	}
 	if m.detail && m.sel >= 0 && m.sel < len(m.entries) {
-		m.scroll.SetContent(m.detailView(m.entries[m.sel]))
+		e := m.entries[m.sel]
+		k := detailKey{id: e.ID, width: m.width, body: len(e.RequestBody) + len(e.ResponseBody), errText: e.Error, styles: m.com.Styles}
+		if k != m.shown {
+			m.shown = k
+			m.scroll.SetContent(m.detailView(e))
+		}
 		return
 	}
-	m.scroll.SetContent(m.listView())
+	m.shown = detailKey{}
+	if len(m.entries) == 0 {
+		m.scroll.SetContent(m.com.Styles.Subtle.Render(traceEmpty))
+		return
+	}
+	m.scroll.SetSource(traceRows{entries: m.entries, sel: m.sel, s: m.com.Styles})
 }
 
 // traceEmpty is the list before the first request. It names no purpose
 // ("discovery", "token", …): a test waiting for one must see a real row.
 const traceEmpty = "No HTTP exchanges yet. Every request ssodesk makes to the IdP or the API shows up here, redacted."
 
-func (m traceModel) listView() string {
-	s := m.com.Styles
-	if len(m.entries) == 0 {
-		return s.Subtle.Render(traceEmpty)
+// traceRows is the list of exchanges, drawn a row at a time for the rows
+// on screen: the column header, then one row per entry.
+type traceRows struct {
+	entries []transport.Entry
+	sel     int
+	s       *Styles
+}
+
+func (t traceRows) Len() int { return len(t.entries) + 1 }
+
+func (t traceRows) Lines(from, to int) []string {
+	out := make([]string, 0, to-from)
+	for i := from; i < to; i++ {
+		if i == 0 {
+			out = append(out, t.s.Key.Render(fmt.Sprintf("   %3s %-8s %-9s %-6s %-6s %7s %8s  %s", "#", "time", "purpose", "method", "status", "ms", "bytes", "URL")))
+		} else {
+			out = append(out, t.row(i-1))
+		}
 	}
-	var b strings.Builder
-	b.WriteString(s.Key.Render(fmt.Sprintf("   %3s %-8s %-9s %-6s %-6s %7s %8s  %s", "#", "time", "purpose", "method", "status", "ms", "bytes", "URL")))
-	for i, e := range m.entries {
-		status := fmt.Sprint(e.Status)
-		st := s.OK
-		switch {
-		case e.Status == 0:
-			status, st = "ERR", s.Error
-		case e.Status >= 400:
-			st = s.Error
-		}
-		cursor := "  "
-		if i == m.sel {
-			cursor = s.Cursor.Render("▸ ")
-		}
-		line := fmt.Sprintf(" %3d %-8s %-9s %-6s ", e.ID, e.Start.Local().Format("15:04:05"), cmp.Or(e.Purpose, "-"), e.Method)
-		if e.Warning != "" {
-			status += "!"
-		}
-		b.WriteString("\n" + cursor + line + st.Render(fmt.Sprintf("%-6s", status)) +
-			fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, explain.Printable(e.URL)))
+	return out
+}
+
+func (t traceRows) row(i int) string {
+	s, e := t.s, t.entries[i]
+	status := fmt.Sprint(e.Status)
+	st := s.OK
+	switch {
+	case e.Status == 0:
+		status, st = "ERR", s.Error
+	case e.Status >= 400:
+		st = s.Error
 	}
-	return b.String()
+	cursor := "  "
+	if i == t.sel {
+		cursor = s.Cursor.Render("▸ ")
+	}
+	line := fmt.Sprintf(" %3d %-8s %-9s %-6s ", e.ID, e.Start.Local().Format("15:04:05"), cmp.Or(e.Purpose, "-"), e.Method)
+	if e.Warning != "" {
+		status += "!"
+	}
+	return cursor + line + st.Render(fmt.Sprintf("%-6s", status)) +
+		fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, explain.Printable(e.URL))
 }
 
 func (m traceModel) detailView(e transport.Entry) string {

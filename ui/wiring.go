@@ -16,6 +16,7 @@ import (
 // fails only on a bad CA bundle or store.
 func NewCommon(cfg *config.Config) (*Common, error) {
 	tr := transport.NewTrace()
+	tr.SetLimit(config.PerfOf(cfg).TraceEntries)
 	client, err := auth.HTTPClientFor(cfg, tr)
 	if err != nil {
 		return nil, err

@@ -2,14 +2,16 @@
 """Timing helpers for bench/run.sh (see the comment at its top).
 
   timing.py ab   --name N --rounds R --out DIR --a-label L --a CMD --b-label L --b CMD
-                 [--pty --a-until TEXT] [--target "ratio<=1.10" | --target "a_ms<50"]
+                 [--pty --a-until TEXT --b-until TEXT | --stdin FILE --stdout-pipe]
+                 [--target "ratio<=1.10" | --target "a_ms<50"]
   timing.py report --out DIR          # the table of every results/*.json in DIR
 
 ab runs A and B alternately (A,B then B,A, ...) for R rounds after two
 warm-up rounds, so load from other processes and CPU frequency changes hit
 both alike, and reports the median wall time of each and their ratio A/B.
 Both are started the same way: fork+exec from this process, no shell, with
-stdin/stdout/stderr on /dev/null — or, with --pty, on a fresh 80x24
+stdin/stdout/stderr on /dev/null (stdin from FILE with --stdin, stdout to a pipe
+read to its end with --stdout-pipe) — or, with --pty, on a fresh 80x24
 pseudo-terminal (TERM=xterm-256color). A command's time runs from just
 before the fork to its exit, or with --a-until (pty only) to the moment TEXT
 (compared without ANSI escapes and white space) has appeared on the pty, when
@@ -44,12 +46,17 @@ class Failed(Exception):
     pass
 
 
-def run_plain(argv, timeout=60.0):
+def run_plain(argv, timeout=60.0, stdin=None, pipe=False):
+    f = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    out = subprocess.PIPE if pipe else subprocess.DEVNULL  # a pipe: what `| less` or `| jq` costs the writer
     t0 = time.perf_counter()
     try:
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=timeout)
+        p = subprocess.run(argv, stdin=f, stdout=out, stderr=subprocess.PIPE, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise Failed("%s did not exit within %.0fs" % (shlex.join(argv), timeout))
+    finally:
+        if stdin:
+            f.close()
     dt = time.perf_counter() - t0
     if p.returncode != 0:
         raise Failed("%s exited %d: %s" % (shlex.join(argv), p.returncode, p.stderr.decode(errors="replace").strip()[-400:]))
@@ -137,7 +144,8 @@ def cmd_ab(args):
         ra = lambda: run_pty(a, until=args.a_until)
         rb = lambda: run_pty(b, until=args.b_until)
     else:
-        ra, rb = (lambda: run_plain(a)), (lambda: run_plain(b))
+        ra = lambda: run_plain(a, stdin=args.stdin, pipe=args.stdout_pipe)
+        rb = lambda: run_plain(b, stdin=args.stdin, pipe=args.stdout_pipe)
     result = {"name": args.name, "title": args.title or args.name, "a_label": args.a_label, "b_label": args.b_label,
               "a_cmd": args.a, "b_cmd": args.b, "rounds": args.rounds, "target": args.target or ""}
     ta, tb = [], []
@@ -152,7 +160,13 @@ def cmd_ab(args):
         result["error"] = str(e)
     if "error" not in result:
         ma, mb = statistics.median(ta) * 1000, statistics.median(tb) * 1000
+        rr = sorted(x / y for x, y in zip(ta, tb))  # each round's own ratio: the spread
+        q = lambda v, f: v[int(f * (len(v) - 1))]
         result.update(a_ms=round(ma, 2), b_ms=round(mb, 2), ratio=round(ma / mb, 3),
+                      ratio_p25=round(q(rr, 0.25), 3), ratio_p75=round(q(rr, 0.75), 3),
+                      a_p25_ms=round(q(sorted(ta), 0.25) * 1000, 2), a_p75_ms=round(q(sorted(ta), 0.75) * 1000, 2),
+                      b_p25_ms=round(q(sorted(tb), 0.25) * 1000, 2), b_p75_ms=round(q(sorted(tb), 0.75) * 1000, 2),
+                      load=os.getloadavg()[0],
                       a_min_ms=round(min(ta) * 1000, 2), b_min_ms=round(min(tb) * 1000, 2),
                       a_p90_ms=round(sorted(ta)[int(0.9 * (len(ta) - 1))] * 1000, 2),
                       b_p90_ms=round(sorted(tb)[int(0.9 * (len(tb) - 1))] * 1000, 2))
@@ -167,8 +181,9 @@ def cmd_ab(args):
     if "error" in result:
         print("%-12s UNMEASURED: %s" % (args.name, result["error"]))
         return 1
-    print("%-12s %s %.1f ms (median of %d) vs %s %.1f ms: ratio %.2f" % (
-        args.name, args.a_label, result["a_ms"], args.rounds, args.b_label, result["b_ms"], result["ratio"]))
+    print("%-12s %s %.1f ms (median of %d) vs %s %.1f ms: ratio %.2f (rounds' ratios p25-p75 %.2f-%.2f, load %.2f)" % (
+        args.name, args.a_label, result["a_ms"], args.rounds, args.b_label, result["b_ms"], result["ratio"],
+        result["ratio_p25"], result["ratio_p75"], result["load"]))
     return 0
 
 
@@ -212,6 +227,8 @@ def cmd_report(args):
             continue
         if "ratio" in r:
             fig = "%s %s / %s %s = %.2f×" % (r["a_label"], fmt_ms(r["a_ms"]), r["b_label"], fmt_ms(r["b_ms"]), r["ratio"])
+            if "ratio_p25" in r:
+                fig += " (%.2f–%.2f, load %.1f)" % (r["ratio_p25"], r["ratio_p75"], r.get("load", 0))
         else:
             fig = ("%.1f %s" % (r["value"], r["unit"])) + ((" (" + r["detail"] + ")") if r.get("detail") else "")
         res = "" if "pass" not in r else ("PASS" if r["pass"] else "MISS")
@@ -249,6 +266,8 @@ def main():
     p.add_argument("--a-until")
     p.add_argument("--b-until")
     p.add_argument("--target")
+    p.add_argument("--stdin", help="a file both commands read as standard input (not with --pty)")
+    p.add_argument("--stdout-pipe", action="store_true", help="standard output to a pipe this process reads (not /dev/null)")
     p = sub.add_parser("record")
     p.add_argument("--name", required=True)
     p.add_argument("--title")
