@@ -191,7 +191,7 @@ func (l *loader) environments(c *Config, d envDefaults) error {
 		flat[k].Global = r.Global || r.Name == GlobalRegion
 	}
 	envs[i].Endpoints = mergeRegions(envs[i].Endpoints, flat) // one merge: a list of 1000 stays fast
-	legacy := !l.v.IsSet(KeyEnvironments) // a flat config: its secret keys are the top-level ones
+	legacy := !l.v.IsSet(KeyEnvironments)                     // a flat config: its secret keys are the top-level ones
 	for j := range envs {
 		finishEnvironment(&envs[j], d, legacy && j == i)
 	}
