@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +11,7 @@ import (
 	"ssodesk/report"
 	"ssodesk/report/reporttest"
 	"ssodesk/sim"
+	"ssodesk/sim/simtest"
 )
 
 // TestNoSecretInAnyReport writes every kind of report the binary writes —
@@ -21,14 +21,8 @@ import (
 // secret the stand-in handed out or received. The positive control: the
 // saved login --json, which holds the tokens on purpose, must be found.
 func TestNoSecretInAnyReport(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	hooks := &sim.Hooks{}
-	s, err := sim.Start(ctx, sim.Options{Hooks: hooks})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := simtest.Start(t, sim.Options{Hooks: hooks})
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
 	writeConfig := func(name string, regions ...string) string {
