@@ -50,3 +50,17 @@ func TestMask(t *testing.T) {
 		t.Errorf("short secret shown: %q", got)
 	}
 }
+
+// A custom environment's global endpoint tells the global story whatever
+// its name; a non-production environment names its endpoints.
+func TestGlobalStoryByFlagNotName(t *testing.T) {
+	got := RegionStory(Story{Chosen: "acme-main", Global: true, Code: "de", IssuerRegion: "acme-main", HasAPI: true, Env: EnvName("staging-acme")})
+	for _, want := range []string{"staging-acme: You used the staging-acme acme-main endpoint and picked an account in DE", "which HIMSA hands to the staging-acme DE IdP"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("story %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "a regional endpoint should offer only its own region's accounts") {
+		t.Errorf("a global endpoint told the regional story: %q", got)
+	}
+}
