@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"ssodesk/api"
@@ -94,11 +95,8 @@ func runCall(cmd *cobra.Command, env *runEnv, req api.Request, asJSON, login boo
 		if diag != nil {
 			fmt.Fprintln(env.stderr, diag.Summary)
 		}
-		if len(resp.Body) > 0 { // streamed, and made printable by the safe stdout
-			if err := resp.WritePretty(env.stdout); err != nil {
-				return err
-			}
-			fmt.Fprintln(env.stdout)
+		if err := writeBody(env.stdout, resp); err != nil {
+			return err
 		}
 	}
 	if resp.Status < 200 || resp.Status > 299 {
@@ -132,4 +130,26 @@ func printExchange(w io.Writer, base, from, token string, r *api.Response, d *ap
 			"error": d.Challenge.Param("error"), "error_description": d.Challenge.Param("error_description")}
 	}
 	return writeJSON(w, doc)
+}
+
+// writeBody writes a response's body to stdout, made printable by the safe
+// writer: pretty-printed for a person at a terminal, as received when stdout
+// is a pipe or a file (as curl and gh api do: a script or jq gets the API's
+// own bytes, and a 5 MB body is not re-indented on its way).
+func writeBody(stdout io.Writer, resp *api.Response) error {
+	if len(resp.Body) == 0 {
+		return nil
+	}
+	if !term.IsTerminal(os.Stdout.Fd()) && resp.Kind() != api.BodyBinary { // binary stays "N bytes of <type>"
+		_, err := stdout.Write(resp.Body)
+		if err == nil && resp.Body[len(resp.Body)-1] != '\n' {
+			_, err = io.WriteString(stdout, "\n")
+		}
+		return err
+	}
+	if err := resp.WritePretty(stdout); err != nil {
+		return err
+	}
+	_, err := io.WriteString(stdout, "\n")
+	return err
 }

@@ -62,6 +62,9 @@ var legacyRegions = []Region{
 	{Name: "qa-eu", Label: "QA (EU)", Issuer: "https://idp-qa-eu.himsa-sso.com"},
 }
 
+// builtinByName: the production endpoints by name (for builtinName).
+var builtinByName = map[string]Region{"global": {Env: EnvProduction}, "eu": {Env: EnvProduction}, "us": {Env: EnvProduction}, "au": {Env: EnvProduction}}
+
 // Environment keys, under environments.<name>.
 var (
 	envKeys      = []string{"label", "client_id", "redirect_uri", "scopes", "offline_access", "global", "regions", "client_secret", "client_secret_file", "client_secret_env"}
@@ -442,6 +445,9 @@ func expandHome(path string) string {
 // override without an issuer.
 func builtinName(env, name string) bool {
 	env = cmp.Or(strings.ToLower(env), EnvProduction)
+	if r, ok := builtinByName[name]; ok && r.Env == env { // the common case, without building the list
+		return true
+	}
 	for _, e := range BuiltinEnvironments() {
 		if e.Name == env {
 			return indexRegion(e.Endpoints, name) >= 0 || indexRegion(legacyRegions, name) >= 0

@@ -351,6 +351,7 @@ func (l *loader) regions() ([]Region, error) {
 		return nil, l.errorf(KeyRegions, "must be a list of regions, each with name and issuer (and optional label, api)")
 	}
 	var out []Region
+	env := l.v.GetString(KeyEnvironment)
 	for i, it := range items {
 		m, err := cast.ToStringMapStringE(it)
 		key := fmt.Sprintf("%s[%d]", KeyRegions, i)
@@ -366,7 +367,7 @@ func (l *loader) regions() ([]Region, error) {
 		if err := checkRegionName(r.Name); err != nil {
 			return nil, l.errorf(KeyRegions, "%s: %v", key, err)
 		}
-		if r.Issuer == "" && (!builtinName(l.v.GetString(KeyEnvironment), r.Name) || !l.v.GetBool(KeyBuiltinRegions)) {
+		if r.Issuer == "" && (!builtinName(env, r.Name) || !l.v.GetBool(KeyBuiltinRegions)) {
 			return nil, l.errorf(KeyRegions, "%s (%s): a new region needs an issuer", key, r.Name)
 		}
 		if r.Issuer != "" {

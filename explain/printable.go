@@ -42,13 +42,43 @@ func PrintableText(s string) string {
 	}, s)
 }
 
-// safeASCII: s is printable ASCII, newlines and tabs only (the common case,
-// checked a byte at a time: an 8 MB API body is not decoded rune by rune).
-func safeASCII[T string | []byte](s T) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
+// safeASCII: s is text a terminal may print as it is: newlines, tabs and
+// printable characters only, valid UTF-8. ASCII is checked a byte at a time
+// and only other characters are decoded, so an 8 MB API body is scanned
+// quickly (and, when it is safe, never copied).
+func safeASCII(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < 0x80 {
+			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 || unsafeRune(r) {
 			return false
 		}
+		i += n
+	}
+	return true
+}
+
+// safeBytes is safeASCII for bytes.
+func safeBytes(b []byte) bool {
+	for i := 0; i < len(b); {
+		if c := b[i]; c < 0x80 {
+			if (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 || unsafeRune(r) {
+			return false
+		}
+		i += n
 	}
 	return true
 }
@@ -115,7 +145,7 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		}
 	}
 	s.pending = append([]byte(nil), buf[cut:]...)
-	if safeASCII(buf[:cut]) { // nothing to replace: no copy
+	if safeBytes(buf[:cut]) { // nothing to replace: no copy
 		if _, err := s.w.Write(buf[:cut]); err != nil {
 			return 0, err
 		}
