@@ -66,3 +66,20 @@ func TestQASummary(t *testing.T) {
 }
 
 func ansiHeader(m Model) string { return m.headerView() }
+
+// The regional re-login offered on a QA session is QA's.
+func TestQAReloginTargetIsQA(t *testing.T) {
+	cfg := testConfig().ForDemo("my-app", config.BuiltinEnvironments()...)
+	cfg.Store = ""
+	com := &Common{Cfg: cfg, Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
+	m := step(New(com), tea.WindowSizeMsg{Width: 100, Height: 30})
+	res := qaResult()
+	qa, _ := cfg.ForEnvironment(config.EnvQA)
+	res.Region = qa.Regions[0]
+	m = step(m, loginDoneMsg{id: m.run.id, res: res})
+	wantAll(t, screenText(m), "g logs in again at the QA EU IdP")
+	_, cmd := press(m, "g")
+	if in, ok := run(cmd).(reloginRequestedMsg); !ok || in.target.Env != config.EnvQA {
+		t.Fatalf("g asked for %+v", run(cmd))
+	}
+}

@@ -341,7 +341,7 @@ func (m sessionModel) relogIn() (sessionModel, tea.Cmd) {
 	if m.relogin != nil {
 		return m, emit(openCompareMsg{})
 	}
-	target, err := auth.ReloginTarget(m.res, m.com.Cfg.Regions)
+	target, err := auth.ReloginTarget(m.res, m.com.Cfg.For(m.res.Region).Regions) // within the session's environment
 	if err != nil {
 		m.setStatus("no regional re-login: "+err.Error(), true)
 		return m, nil

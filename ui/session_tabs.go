@@ -92,7 +92,7 @@ func (p *page) summary() {
 	p.para(s.Text, explain.RegionStory(r.Story()))
 	if p.m.relogin != nil {
 		p.para(s.Subtle, explain.RegionalReloginSession)
-	} else if target, err := auth.ReloginTarget(r, p.m.com.Cfg.Regions); err == nil {
+	} else if target, err := auth.ReloginTarget(r, p.m.com.Cfg.For(r.Region).Regions); err == nil {
 		p.para(s.Subtle, explain.RegionalRelogin(target.Env, target.Name))
 	}
 	p.add("")
