@@ -138,3 +138,27 @@ func TestPerEndpointSecrets(t *testing.T) {
 		t.Fatalf("wrong EU secret: %v", err)
 	}
 }
+
+// Kept sessions are named by environment and endpoint: a QA and a
+// production session of the same person live side by side.
+func TestKeptEndpointsPerEnvironment(t *testing.T) {
+	_, _, q, cfg := twoEnvironments(t)
+	st := fileStore(t)
+	m := session.New(cfg, http.DefaultClient, st)
+	qg, _ := cfg.FindRegion("global")
+	if _, err := m.Login(context.Background(), session.LoginInput{Region: qg, Open: user(q, "eu")}); err != nil {
+		t.Fatal(err)
+	}
+	prodCfg, _ := cfg.ForEnvironment(config.EnvProduction)
+	pg, _ := prodCfg.FindRegion("global")
+	if _, err := session.New(prodCfg, http.DefaultClient, st).Login(context.Background(), session.LoginInput{Region: pg, Open: sim.NewBrowser().Opener("first")}); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := m.KeptEndpoints()
+	if err != nil || !kept["qa/global"] || !kept["production/global"] || len(kept) != 2 {
+		t.Fatalf("kept = %v, %v", kept, err)
+	}
+	if _, err := m.Resume(context.Background(), qg); err != nil {
+		t.Errorf("the QA session beside the production one: %v", err)
+	}
+}

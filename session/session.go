@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -255,3 +256,24 @@ type RefusedError struct {
 }
 
 func (e *RefusedError) Error() string { return e.What + " was refused: " + e.Reason }
+
+// KeptEndpoints says which endpoints of which environments have a kept
+// session of their environment's client: "env/name" keys (the picker marks
+// them). None when storage is off.
+func (m *Manager) KeptEndpoints() (map[string]bool, error) {
+	out := map[string]bool{}
+	if m.st == nil {
+		return out, nil
+	}
+	all, err := m.st.List()
+	for _, s := range all {
+		env, name, ok := strings.Cut(s.Region, ".")
+		if !ok {
+			env, name = config.EnvProduction, s.Region
+		}
+		if r := (config.Region{Name: name, Env: env}); m.cfg.For(r).ClientID == s.ClientID {
+			out[env+"/"+name] = true
+		}
+	}
+	return out, err
+}

@@ -134,7 +134,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if m.screen != screenTrace {
 			return m, nil // the screen was left: stop re-reading
 		}
-	case healthMsg:
+	case healthMsg, keptMsg:
 		m.regions, cmd = m.regions.Update(msg)
 		return m, cmd
 	case reportWrittenMsg: // delivered on any screen
@@ -224,7 +224,7 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 	case reloginDoneMsg:
 		return m.reloginDone(in)
 	case newLoginMsg:
-		return m.showRegions(""), nil
+		return m.showRegions(""), keptCmd(m.com.Kept) // a login since may have kept a session
 	case openConsoleMsg:
 		return m.openConsole(in.res), nil
 	case openCompareMsg:

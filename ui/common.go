@@ -56,6 +56,9 @@ type Common struct {
 	// Introspect asks the IdP about an access token (the Access token tab).
 	Logout     LogoutFunc
 	Introspect IntrospectFunc
+	// Kept says which endpoints have a kept session ("env/name"), for the
+	// picker's marks; nil shows none.
+	Kept func() map[string]bool
 	// Now is the clock for relative times (tests fix it).
 	Now func() time.Time
 	// WorkDir is where relative file names (a HAR export) go; New sets it

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +82,17 @@ func TestQAReloginTargetIsQA(t *testing.T) {
 	_, cmd := press(m, "g")
 	if in, ok := run(cmd).(reloginRequestedMsg); !ok || in.target.Env != config.EnvQA {
 		t.Fatalf("g asked for %+v", run(cmd))
+	}
+}
+
+// The picker marks the endpoints that have a kept session, per environment.
+func TestPickerMarksKeptSessions(t *testing.T) {
+	m := twoEnvModel(100, 30)
+	m.com.Kept = func() map[string]bool { return map[string]bool{"qa/eu": true} }
+	m = step(m, run(keptCmd(m.com.Kept)))
+	s := screenText(m)
+	wantAll(t, s, "HIMSA QA · eu — QA EU  ● kept session")
+	if strings.Count(s, "● kept session") != 1 {
+		t.Errorf("marks:\n%s", s)
 	}
 }

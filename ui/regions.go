@@ -20,6 +20,7 @@ import (
 type regionItem struct {
 	r      config.Region
 	health string // the last probe in words; "" when there is no probe
+	kept   bool   // a session of this endpoint is kept
 	env    string // the environment's title, shown when there are several; "" otherwise
 }
 
@@ -30,6 +31,9 @@ func (i regionItem) Title() string {
 	}
 	if i.env != "" {
 		t = i.env + " · " + t
+	}
+	if i.kept {
+		t += "  ● kept session"
 	}
 	return t
 }
@@ -219,13 +223,39 @@ func (m regionsModel) capturesKeys() bool { return m.list.SettingFilter() }
 
 // Init probes the regions' health (from the cache when it is fresh).
 func (m regionsModel) Init() tea.Cmd {
-	if m.com.Health == nil {
+	cmds := []tea.Cmd{keptCmd(m.com.Kept)}
+	if m.com.Health != nil {
+		cmds = append(cmds, healthCmd(m.com.Health, false))
+	}
+	return tea.Batch(cmds...)
+}
+
+// keptMsg says which endpoints have a kept session ("env/name").
+type keptMsg struct{ kept map[string]bool }
+
+// keptCmd reads which endpoints have a kept session, off the UI thread.
+func keptCmd(kept func() map[string]bool) tea.Cmd {
+	if kept == nil {
 		return nil
 	}
-	return healthCmd(m.com.Health, false)
+	return func() tea.Msg { return keptMsg{kept()} }
+}
+
+// setKept marks the rows whose endpoint has a kept session.
+func (m *regionsModel) setKept(kept map[string]bool) tea.Cmd {
+	env := func(r config.Region) string { return cmp.Or(r.Env, config.EnvProduction) }
+	return m.updateRows(func(ri *regionItem) bool {
+		k := kept[endpointKey(env(ri.r), ri.r.Name)]
+		changed := k != ri.kept
+		ri.kept = k
+		return changed
+	})
 }
 
 func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
+	if km, ok := msg.(keptMsg); ok {
+		return m, m.setKept(km.kept)
+	}
 	if hm, ok := msg.(healthMsg); ok {
 		return m, m.setHealth(hm.results)
 	}

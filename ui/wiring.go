@@ -60,6 +60,7 @@ func (com *Common) UseSessions(m *session.Manager, open auth.Opener) {
 		return m.Logout(ctx, res, session.LogoutInput{PostLogoutRedirectURI: com.Cfg.For(res.Region).PostLogoutRedirectURI, Open: open})
 	}
 	com.Introspect = m.Introspect
+	com.Kept = func() map[string]bool { k, _ := m.KeptEndpoints(); return k }
 }
 
 // SessionLogin logs in through m: it resumes a kept session of the region
