@@ -52,7 +52,7 @@ browser. HIMSA never issues refresh tokens to service apps.`,
   ssodesk login --json | jq -r .tokens.access_token
   ssodesk login --exchange-at code-region --json   # exchange at the code's regional IdP (HIMSA 2b)
   ssodesk login --no-browser            # over SSH
-  SSODESK_CLIENT_SECRET=… ssodesk login --client-credentials --region qa --json`,
+  SSODESK_CLIENT_SECRET=… ssodesk login --client-credentials --env qa --region eu --json`,
 		Args: noArgs,
 		RunE: g.withReport(&f.report, func(cmd *cobra.Command, env *runEnv, _ []string) error {
 			return runLogin(cmd, env, f)

@@ -91,22 +91,18 @@ func logout(ctx context.Context, env *runEnv, onlyRegion bool, f logoutFlags) er
 	failed, n := 0, 0
 	for _, r := range regions {
 		res, err := m.Kept(ctx, r)
-		switch {
-		case errors.Is(err, session.ErrNoSession):
-			continue
-		case err != nil && f.local:
-			res = &auth.Result{Region: r} // unusable, but deletable
-		case err != nil:
-			fmt.Fprintf(env.stdout, "%s: the kept session cannot be used (%v); deleting it here only\n", r.Name, err)
-			res, f := &auth.Result{Region: r}, logoutFlags{local: true}
-			failed += printSteps(env.stdout, r.Name, m.Logout(ctx, res, session.LogoutInput{Local: f.local}))
-			n++
+		if errors.Is(err, session.ErrNoSession) {
 			continue
 		}
+		in := session.LogoutInput{Local: f.local, Verify: f.verify, PostLogoutRedirectURI: env.cfg.PostLogoutRedirectURI}
+		if err != nil { // kept, but unusable (another issuer, no longer trusted): it can only be deleted
+			if !f.local {
+				fmt.Fprintf(env.stdout, "%s: the kept session cannot be used (%v); deleting it here only\n", r.Name, err)
+			}
+			res, in = &auth.Result{Region: r}, session.LogoutInput{Local: true}
+		}
 		n++
-		steps := m.Logout(ctx, res, session.LogoutInput{Local: f.local, Verify: f.verify,
-			PostLogoutRedirectURI: env.cfg.PostLogoutRedirectURI})
-		failed += printSteps(env.stdout, r.Name, steps)
+		failed += printSteps(env.stdout, r.Name, m.Logout(ctx, res, in))
 	}
 	if n == 0 {
 		fmt.Fprintf(env.stdout, "no kept session of client %s in %s: nothing to log out\n", env.cfg.ClientID, cmp.Or(m.Where(), "(storage off)"))

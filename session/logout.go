@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -128,7 +129,7 @@ func (m *Manager) endSession(ctx context.Context, res *auth.Result, eps auth.End
 	if ret == nil {
 		return LogoutStep{name, auth.Warn, "opened " + eps.EndSession + " in the browser; set post_logout_redirect_uri to see the IdP confirm it"}
 	}
-	if err := ret.Wait(ctx, cmpDur(in.Wait, 2*time.Minute)); err != nil {
+	if err := ret.Wait(ctx, cmp.Or(in.Wait, 2*time.Minute)); err != nil {
 		return LogoutStep{name, auth.Fail, err.Error() + " (the IdP ignores a post_logout_redirect_uri that is not registered for the client)"}
 	}
 	return LogoutStep{name, auth.Pass, "the IdP ended its session and sent the browser back to " + ret.URI + " (state ✓)"}
@@ -145,13 +146,6 @@ func verifyRevoked(ctx context.Context, res *auth.Result) LogoutStep {
 		return LogoutStep{name, auth.Pass, "the old refresh token is refused (invalid_grant): it is revoked"}
 	}
 	return LogoutStep{name, auth.Warn, "could not tell: " + err.Error()}
-}
-
-func cmpDur(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
 
 // ErrNoIntrospection: no API resource is configured to introspect with.

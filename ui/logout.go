@@ -90,11 +90,7 @@ func (m logoutModel) View() string {
 		return b.String()
 	}
 	for _, st := range m.steps {
-		style := map[auth.Status]func(...string) string{auth.Pass: s.OK.Render, auth.Fail: s.Error.Render, auth.Warn: s.Warn.Render}[st.Status]
-		if style == nil {
-			style = s.Subtle.Render
-		}
-		line := style(st.Status.Mark()+" "+fmt.Sprintf("%-25s", st.Name)) + " " + explain.Printable(st.Detail)
+		line := s.Status(st.Status).Render(st.Status.Mark()+" "+fmt.Sprintf("%-25s", st.Name)) + " " + explain.Printable(st.Detail)
 		b.WriteString(strings.Join(wrapLines(line, max(m.width, 1)), "\n") + "\n")
 	}
 	return b.String()

@@ -316,18 +316,7 @@ func (p *page) report(title string, r *auth.Report) {
 		return
 	}
 	for _, c := range r.Checks {
-		var st lipgloss.Style
-		switch c.Status {
-		case auth.Pass:
-			st = s.OK
-		case auth.Fail:
-			st = s.Error
-		case auth.Warn:
-			st = s.Warn
-		default:
-			st = s.Subtle
-		}
-		line := "  " + st.Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(explain.Printable(explain.CheckDetail(c.Detail, c.At, p.now)))
+		line := "  " + s.Status(c.Status).Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(explain.Printable(explain.CheckDetail(c.Detail, c.At, p.now)))
 		p.add(wrapLines(line, p.m.width)...)
 	}
 }

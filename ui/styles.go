@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"ssodesk/auth"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/list"
@@ -148,4 +149,17 @@ func listItemStyles(c palette) list.DefaultItemStyles {
 	s.DimmedDesc = s.DimmedDesc.Foreground(c.faint)
 	s.FilterMatch = lipgloss.NewStyle().Underline(true)
 	return s
+}
+
+// Status is the style of a check's mark: ✓ OK, ✗ Error, ! Warn, – Subtle.
+func (s *Styles) Status(st auth.Status) lipgloss.Style {
+	switch st {
+	case auth.Pass:
+		return s.OK
+	case auth.Fail:
+		return s.Error
+	case auth.Warn:
+		return s.Warn
+	}
+	return s.Subtle
 }
