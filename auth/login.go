@@ -123,6 +123,12 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 	if err := l.preflight(ctx, authURL); err != nil {
 		return nil, err
 	}
+	if l.o.ExchangeAt != config.ExchangeCodeRegion {
+		// The ID token is (usually) this endpoint's: its keys are fetched
+		// while the person is in the browser, so the verification after the
+		// exchange waits for no round trip to the IdP.
+		l.verifier.prefetch(ctx, l.o.Region.Issuer)
+	}
 	l.openBrowser(ctx, authURL)
 	hint := time.AfterFunc(waitHintAfter, l.stillWaiting)
 	code, err := l.lb.wait(ctx, l.o.LoginTimeout)

@@ -42,11 +42,12 @@ type Verifier struct {
 	Foreign  map[string]string
 	EnvTitle string
 
-	client *http.Client
-	mu     sync.Mutex
-	keys   map[string]*issuerKeys // by issuer
-	skew   time.Duration          // local clock minus the IdP's, from Date headers
-	skewOK bool
+	client  *http.Client
+	mu      sync.Mutex
+	keys    map[string]*issuerKeys // by issuer
+	pending map[string]*jwksFetch  // by issuer: started by prefetch, taken by the next keySet
+	skew    time.Duration          // local clock minus the IdP's, from Date headers
+	skewOK  bool
 }
 
 type issuerKeys struct {
@@ -114,7 +115,7 @@ func NewVerifier(client *http.Client, trusted map[string]string, leeway time.Dur
 	if client == nil {
 		client = NewHTTPClient(0)
 	}
-	v := &Verifier{Trusted: trusted, Leeway: leeway, Now: time.Now, keys: map[string]*issuerKeys{}}
+	v := &Verifier{Trusted: trusted, Leeway: leeway, Now: time.Now, keys: map[string]*issuerKeys{}, pending: map[string]*jwksFetch{}}
 	c := *client
 	c.Transport = &dateRecorder{base: transportOf(client), v: v}
 	v.client = &c
@@ -286,20 +287,67 @@ func (v *Verifier) discover(ctx context.Context, issuer string) (*issuerKeys, er
 }
 
 // keySet returns the issuer's keys, fetching the JWKS when not cached or
-// when refetch is set.
+// when refetch is set. A fetch prefetch started is waited for; when it
+// failed, the keys are fetched again, so the report says what holds now.
 func (v *Verifier) keySet(ctx context.Context, issuer string, refetch bool) (*issuerKeys, error) {
+	if !refetch {
+		v.mu.Lock()
+		ks, f := v.keys[issuer], v.pending[issuer]
+		delete(v.pending, issuer)
+		v.mu.Unlock()
+		switch {
+		case ks != nil && ks.set != nil:
+			return ks, nil
+		case f != nil:
+			select {
+			case <-f.done:
+				if f.err == nil {
+					return f.ks, nil
+				}
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+	}
+	return v.fetchKeys(ctx, issuer)
+}
+
+// jwksFetch is a JWKS fetch started ahead of the token that needs it.
+type jwksFetch struct {
+	done chan struct{}
+	ks   *issuerKeys
+	err  error
+}
+
+// prefetch starts fetching the issuer's discovery and JWKS in the
+// background, unless its keys are cached or already coming: a login calls
+// it while the browser is busy, so verifying the ID token after the
+// exchange does not wait for the key set.
+func (v *Verifier) prefetch(ctx context.Context, issuer string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if ks := v.keys[issuer]; (ks != nil && ks.set != nil) || v.pending[issuer] != nil {
+		return
+	}
+	f := &jwksFetch{done: make(chan struct{})}
+	v.pending[issuer] = f
+	go func() {
+		defer close(f.done)
+		f.ks, f.err = v.fetchKeys(ctx, issuer)
+	}()
+}
+
+// fetchKeys reads the issuer's JWKS and caches it.
+func (v *Verifier) fetchKeys(ctx context.Context, issuer string) (*issuerKeys, error) {
 	ks, err := v.discover(ctx, issuer)
 	if err != nil {
 		return nil, fmt.Errorf("discovery of %s: %s", issuer, cleanNetErr(err))
-	}
-	if ks.set != nil && !refetch {
-		return ks, nil
 	}
 	set, err := v.fetchJWKS(transport.WithPurpose(ctx, "jwks"), ks.jwksURL)
 	if err != nil {
 		return nil, err
 	}
-	ks = &issuerKeys{provider: ks.provider, jwksURL: ks.jwksURL, set: set}
+	ks = &issuerKeys{provider: ks.provider, jwksURL: ks.jwksURL, set: set, foreign: ks.foreign}
 	v.mu.Lock()
 	v.keys[issuer] = ks
 	v.mu.Unlock()

@@ -23,6 +23,7 @@ type testIdP struct {
 	mu        sync.Mutex
 	published []jose.JSONWebKey
 	jwksHits  int
+	jwksFail  bool          // the JWKS answers 503
 	dateShift time.Duration // added to the Date header (a remote clock that is off)
 }
 
@@ -54,6 +55,10 @@ func newTestIdP(t *testing.T) *testIdP {
 			})
 		case "/keys":
 			idp.jwksHits++
+			if idp.jwksFail {
+				http.Error(w, "down", http.StatusServiceUnavailable)
+				return
+			}
 			json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: idp.published})
 		default:
 			http.NotFound(w, r)

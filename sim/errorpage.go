@@ -119,33 +119,34 @@ func errorPage(w http.ResponseWriter, r *http.Request) {
 	_ = errorPageTmpl().Execute(w, ref)
 }
 
-// errorKey seals the refusals of this process's error pages.
-var errorKey = func() cipher.AEAD {
+// errorKey seals the refusals of this process's error pages; made on first
+// use, not at init in every ssodesk process.
+var errorKey = sync.OnceValue(func() cipher.AEAD {
 	var k [32]byte
 	_, _ = rand.Read(k[:])
 	block, _ := aes.NewCipher(k[:]) // a 32-byte key cannot fail
 	aead, _ := cipher.NewGCM(block)
 	return aead
-}()
+})
 
 func sealRefusal(ref authorizeRefusal) (string, error) {
 	plain, err := json.Marshal(ref)
 	if err != nil {
 		return "", err
 	}
-	nonce := make([]byte, errorKey.NonceSize())
+	nonce := make([]byte, errorKey().NonceSize())
 	_, _ = rand.Read(nonce)
-	return base64.RawURLEncoding.EncodeToString(errorKey.Seal(nonce, nonce, plain, nil)), nil
+	return base64.RawURLEncoding.EncodeToString(errorKey().Seal(nonce, nonce, plain, nil)), nil
 }
 
 func openRefusal(id string) (authorizeRefusal, bool) {
 	var ref authorizeRefusal
 	raw, err := base64.RawURLEncoding.DecodeString(id)
-	if err != nil || len(raw) < errorKey.NonceSize() {
+	if err != nil || len(raw) < errorKey().NonceSize() {
 		return ref, false
 	}
-	n := errorKey.NonceSize()
-	plain, err := errorKey.Open(nil, raw[:n], raw[n:], nil)
+	n := errorKey().NonceSize()
+	plain, err := errorKey().Open(nil, raw[:n], raw[n:], nil)
 	if err != nil || json.Unmarshal(plain, &ref) != nil {
 		return authorizeRefusal{}, false
 	}

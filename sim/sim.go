@@ -172,10 +172,12 @@ func (c *core) generateKeys(regions []string) error {
 }
 
 // uiLocales are the cultures the login site claims to support (the LCIDs of
-// lcid.go).
-var uiLocales = []language.Tag{
-	language.MustParse("en-US"), language.MustParse("da-DK"), language.MustParse("de-DE"),
-	language.MustParse("sv-SE"), language.MustParse("nb-NO"),
+// lcid.go), parsed when a stand-in starts, not at init in every process.
+func uiLocales() []language.Tag {
+	return []language.Tag{
+		language.MustParse("en-US"), language.MustParse("da-DK"), language.MustParse("de-DE"),
+		language.MustParse("sv-SE"), language.MustParse("nb-NO"),
+	}
 }
 
 // newProvider builds the zitadel provider of one region. All providers share
@@ -188,7 +190,7 @@ func (c *core) newProvider(r Region, cryptoKey [32]byte) (op.OpenIDProvider, err
 		CodeMethodS256:        true,
 		AuthMethodPost:        true,
 		GrantTypeRefreshToken: true,
-		SupportedUILocales:    uiLocales,
+		SupportedUILocales:    uiLocales(),
 		SupportedScopes:       []string{"openid", "profile", "email", "offline_access", APIScope},
 		SupportedClaims: append(append([]string(nil), op.DefaultSupportedClaims...),
 			ClaimTenantID, ClaimAPI, ClaimRegion, ClaimNoahUserID, ClaimNoahRoleID, ClaimTenantName),
