@@ -10,7 +10,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
+	"charm.land/bubbles/v2/paginator"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/config"
 	"ssodesk/health"
@@ -168,6 +170,7 @@ func newRegionsModel(com *Common) regionsModel {
 	l.DisableQuitKeybindings()
 	l.Select(max(sel, 0))
 	m := regionsModel{com: com, list: l, keys: defaultRegionKeys()}
+	m.fitPaginator()
 	if len(com.Cfg.Warnings) > 0 { // what to fix in the configuration, until the first login
 		m.notice = "Warning: " + strings.Join(com.Cfg.Warnings, "; ")
 	}
@@ -190,12 +193,25 @@ func (m *regionsModel) SetSize(w, h int) {
 		h -= 1 + len(wrapLines(m.notice, w))
 	}
 	m.compact = h < compactBelow
+	m.fitPaginator()
 	m.list.SetShowTitle(!m.compact)
 	m.list.SetShowStatusBar(!m.compact)
 	m.list.SetShowPagination(!m.compact)
 	m.list.SetShowFilter(!m.compact || m.list.SettingFilter())
 	m.restyle()
 	m.list.SetSize(w, max(h, 1))
+}
+
+// fitPaginator shows the page as "3/167" when a dot per page would not fit
+// the width. The list falls back to that itself, but only after drawing
+// every dot again, on each draw and each layout change: with 1000
+// endpoints that was most of the picker's start-up.
+func (m *regionsModel) fitPaginator() {
+	p := &m.list.Paginator
+	p.Type = paginator.Dots
+	if p.TotalPages*ansi.StringWidth(p.InactiveDot) > m.list.Width() {
+		p.Type = paginator.Arabic
+	}
 }
 
 // restyle takes the list's styles (items, title, status bar, paginator,
@@ -280,6 +296,7 @@ func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(msg)
+	m.fitPaginator() // a filter changes the number of pages
 	return m, cmd
 }
 

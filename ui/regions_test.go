@@ -6,9 +6,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/paginator"
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/auth"
@@ -67,4 +69,28 @@ func TestKeptSessionIsResumed(t *testing.T) {
 	m := loginModelAt(t, 100, 30)
 	m = step(m, loginDoneMsg{id: m.run.id, res: res})
 	wantAll(t, screenText(m), "loaded the kept session (file "+st.Where()[len("file "):])
+}
+
+// A long list of endpoints pages as "1/200", not a row of dots wider than
+// the screen; a short one keeps its dots.
+func TestManyEndpointsPageAsNumbers(t *testing.T) {
+	m := step(New(benchRegionsCommon(1000)), tea.WindowSizeMsg{Width: 80, Height: 24})
+	// Arabic up front: the list's own fallback draws every dot first, on each
+	// draw and layout change (most of the picker's start at 1000 endpoints).
+	if p := m.regions.list.Paginator; p.TotalPages < 100 || p.Type != paginator.Arabic {
+		t.Fatalf("1000 endpoints: %d pages, type %v, want arabic", p.TotalPages, p.Type)
+	}
+	screen := screenText(m)
+	wantAll(t, screen, "Where do you want to log in?", fmt.Sprintf("1/%d", m.regions.list.Paginator.TotalPages))
+	if strings.Contains(screen, "•••") {
+		t.Errorf("the picker draws a dot per page:\n%s", screen)
+	}
+	// A dozen endpoints: a dot per page fits, and is drawn.
+	m = step(New(benchRegionsCommon(12)), tea.WindowSizeMsg{Width: 80, Height: 24})
+	if p := m.regions.list.Paginator; p.TotalPages < 2 || p.Type != paginator.Dots {
+		t.Errorf("12 endpoints: %d pages, type %v, want dots", p.TotalPages, p.Type)
+	}
+	if dots := strings.Repeat("•", m.regions.list.Paginator.TotalPages); !strings.Contains(screenText(m), dots) {
+		t.Errorf("no %s on the screen:\n%s", dots, screenText(m))
+	}
 }
