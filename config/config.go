@@ -239,25 +239,32 @@ func ParseRedirectURI(raw string) (*url.URL, error) {
 // call, so it must be absolute and https, or http on a loopback host (the
 // local stand-in).
 func CheckSecretURL(raw string) error {
+	_, err := secretURL(raw)
+	return err
+}
+
+// secretURL parses raw and checks it as CheckSecretURL does.
+func secretURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("must be an absolute URL like https://idp.himsa-sso.com, got %q", raw)
+		return nil, fmt.Errorf("must be an absolute URL like https://idp.himsa-sso.com, got %q", raw)
 	}
 	switch {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && IsLoopbackHost(u.Hostname()):
 	default:
-		return fmt.Errorf("must use https (HIMSA requires TLS 1.2+); plain http is allowed only on loopback, got %q", raw)
+		return nil, fmt.Errorf("must use https (HIMSA requires TLS 1.2+); plain http is allowed only on loopback, got %q", raw)
 	}
-	return nil
+	return u, nil
 }
 
 // checkIssuer validates an issuer URL (see CheckSecretURL).
 func checkIssuer(raw string) error {
-	if err := CheckSecretURL(raw); err != nil {
+	u, err := secretURL(raw)
+	if err != nil {
 		return err
 	}
-	if u, _ := url.Parse(raw); u.RawQuery != "" || u.Fragment != "" {
+	if u.RawQuery != "" || u.Fragment != "" {
 		return fmt.Errorf("must not carry a query or fragment, got %q", raw)
 	}
 	return nil

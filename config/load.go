@@ -350,11 +350,11 @@ func (l *loader) regions() ([]Region, error) {
 	if !ok {
 		return nil, l.errorf(KeyRegions, "must be a list of regions, each with name and issuer (and optional label, api)")
 	}
-	var out []Region
+	out := make([]Region, 0, len(items))
 	env := l.v.GetString(KeyEnvironment)
 	for i, it := range items {
-		m, err := cast.ToStringMapStringE(it)
-		key := fmt.Sprintf("%s[%d]", KeyRegions, i)
+		m, err := stringMap(it)
+		key := regionKey(i)
 		if err != nil {
 			return nil, l.errorf(KeyRegions, "%s must be a map with name, issuer, label, api", key)
 		}
@@ -383,6 +383,28 @@ func (l *loader) regions() ([]Region, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// regionKey names the i-th region in messages: regions[3].
+type regionKey int
+
+func (i regionKey) String() string { return fmt.Sprintf("%s[%d]", KeyRegions, int(i)) }
+
+// stringMap is a region's map with its values as strings; YAML gives
+// map[string]any with string values, which needs no conversion.
+func stringMap(it any) (map[string]string, error) {
+	if m, ok := it.(map[string]any); ok {
+		out := make(map[string]string, len(m))
+		for k, v := range m {
+			s, ok := v.(string)
+			if !ok {
+				return cast.ToStringMapStringE(it)
+			}
+			out[k] = s
+		}
+		return out, nil
+	}
+	return cast.ToStringMapStringE(it)
 }
 
 // presets reads api_presets: a list of {name, method, path, query, body}.
