@@ -21,9 +21,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"ssodesk/config"
 	"ssodesk/transport"
@@ -41,6 +42,11 @@ const (
 const (
 	DefaultTimeout = 5 * time.Second
 	DefaultSlow    = time.Second
+	// DefaultConcurrency bounds the probes in flight. HIMSA has a handful
+	// of endpoints, all probed at once; a configuration of a thousand no
+	// longer opens a thousand connections (and TLS handshakes) at the same
+	// moment, which took the CPU from the TUI's first frame.
+	DefaultConcurrency = 16
 )
 
 // maxDiscovery bounds the discovery document read (real ones are a few KiB).
@@ -75,6 +81,9 @@ func (r Result) MarshalJSON() ([]byte, error) {
 type Options struct {
 	Timeout time.Duration // per region, connection to end of body; 0 = DefaultTimeout (5s)
 	Slow    time.Duration // latency above which a region is "slow"; 0 = DefaultSlow (1s)
+	// Concurrency is the most regions probed at the same time; 0 =
+	// DefaultConcurrency. The regions are started in their order.
+	Concurrency int
 }
 
 func (o Options) withDefaults() Options {
@@ -84,10 +93,14 @@ func (o Options) withDefaults() Options {
 	if o.Slow <= 0 {
 		o.Slow = DefaultSlow
 	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
 	return o
 }
 
-// Probe fetches every region's discovery document concurrently with client
+// Probe fetches every region's discovery document concurrently (at most
+// o.Concurrency at a time, in the order of regions) with client
 // (nil: a transport.NewClient default client) and returns one Result per
 // region, in the order of regions. Each region gets its own o.Timeout, so a
 // hung region costs at most that; cancelling ctx ends all probes early. It
@@ -101,11 +114,12 @@ func Probe(ctx context.Context, client *http.Client, regions []config.Region, o 
 	}
 	ctx = transport.WithPurpose(ctx, "health")
 	out := make([]Result, len(regions))
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(o.Concurrency)
 	for i, r := range regions {
-		wg.Go(func() { out[i] = probeOne(ctx, client, r, o) })
+		g.Go(func() error { out[i] = probeOne(ctx, client, r, o); return nil })
 	}
-	wg.Wait()
+	_ = g.Wait() // probeOne returns no error: a failure is a "down" Result
 	return out
 }
 

@@ -15,7 +15,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -357,4 +359,49 @@ func TestProbeHTTPS(t *testing.T) {
 			t.Errorf("plain server on https: %+v", r)
 		}
 	})
+}
+
+// A long list of regions is probed a few at a time, in its order, and every
+// region still gets its result.
+func TestProbeBoundsRegionsInFlight(t *testing.T) {
+	var inFlight, most atomic.Int64
+	var mu sync.Mutex
+	var order []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/"), "/.well-known/openid-configuration")
+		mu.Lock()
+		order = append(order, name)
+		mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		_, body := discovery(self(r) + "/" + name)
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	regions := make([]config.Region, 40)
+	for i := range regions {
+		regions[i] = config.Region{Name: fmt.Sprintf("r%02d", i), Issuer: fmt.Sprintf("%s/r%02d", srv.URL, i)}
+	}
+	for _, c := range []struct{ limit, want int }{{4, 4}, {0, DefaultConcurrency}} {
+		most.Store(0)
+		order = nil
+		res := Probe(context.Background(), srv.Client(), regions, Options{Concurrency: c.limit})
+		for i, r := range res {
+			if r.Region != regions[i].Name || r.Status != StatusOK {
+				t.Fatalf("limit %d: result %d = %s %s %s", c.limit, i, r.Region, r.Status, r.Err)
+			}
+		}
+		if m := most.Load(); m > int64(c.want) || m < 2 {
+			t.Errorf("limit %d: %d probes in flight at once, want 2..%d", c.limit, m, c.want)
+		}
+		for _, name := range order[:c.want] { // the first ones started are the first regions
+			if i, _ := strconv.Atoi(name[1:]); i >= c.want {
+				t.Errorf("limit %d: probed in the order %v", c.limit, order)
+				break
+			}
+		}
+	}
 }
