@@ -200,6 +200,7 @@ func (m *regionsModel) SetSize(w, h int) {
 	m.list.SetShowFilter(!m.compact || m.list.SettingFilter())
 	m.restyle()
 	m.list.SetSize(w, max(h, 1))
+	m.fitPaginator() // again at the new width and number of pages
 }
 
 // fitPaginator shows the page as "3/167" when a dot per page would not fit

@@ -93,4 +93,9 @@ func TestManyEndpointsPageAsNumbers(t *testing.T) {
 	if dots := strings.Repeat("•", m.regions.list.Paginator.TotalPages); !strings.Contains(screenText(m), dots) {
 		t.Errorf("no %s on the screen:\n%s", dots, screenText(m))
 	}
+	// Narrowed below a dot per page: numbers at once, at the new width.
+	m = step(m, tea.WindowSizeMsg{Width: m.regions.list.Paginator.TotalPages - 1, Height: 24})
+	if p := m.regions.list.Paginator; p.Type != paginator.Arabic {
+		t.Errorf("%d pages at width %d: type %v, want arabic", p.TotalPages, m.regions.list.Width(), p.Type)
+	}
 }
