@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/api"
+	"ssodesk/bench/jsonbody"
 	"ssodesk/config"
 )
 
@@ -160,7 +161,7 @@ func TestConsoleHistoryRerunAndCurl(t *testing.T) {
 // oldest calls lose theirs (and say so), the newest keeps its own; a big
 // body is drawn once, and a resize or H only re-wraps the screen.
 func TestConsoleHistoryBounded(t *testing.T) {
-	body := benchJSONBody(1 << 20)
+	body := jsonbody.Make(1 << 20)
 	m := consoleWithResponse(t, 100, 30, string(body))
 	for range 12 {
 		m = step(m, apiResultMsg{gen: m.console.gen, out: callOutcome{req: api.Request{Method: "GET", Path: "big"},

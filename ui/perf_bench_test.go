@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/api"
+	"ssodesk/bench/jsonbody"
 	"ssodesk/config"
 	"ssodesk/health"
 	"ssodesk/transport"
@@ -135,22 +136,6 @@ func BenchmarkTraceRefresh(b *testing.B) {
 	}
 }
 
-// benchJSONBody is a JSON document of about size bytes (like bench/bigapi's).
-func benchJSONBody(size int) []byte {
-	var b strings.Builder
-	b.WriteString(`{"total":0,"items":[`)
-	for i := 1; b.Len() < size; i++ {
-		if i > 1 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"id":%d,"name":"Hearing Care User %05d","email":"user%05d@clinic-%03d.example","tags":["audiology","fitting","noah-%d"],`+
-			`"active":%t,"score":%d.%02d,"address":{"street":"Søndergade %d","city":"Aarhus","zip":"8000","country":"DK"},"note":null}`,
-			i, i, i, i%997, i%7, i%3 != 0, i%100, i%97, i%300)
-	}
-	b.WriteString(`]}`)
-	return []byte(b.String())
-}
-
 // callCmdWork is what the console's call Cmd does with a response besides
 // fetching it, off the Update loop.
 func callCmdWork(o callOutcome, s *Styles) callOutcome { return o.drawn(s) }
@@ -164,7 +149,7 @@ func callCmdWork(o callOutcome, s *Styles) callOutcome { return o.drawn(s) }
 // Cmd's part.
 // Run: go test -run '^$' -bench ConsoleCall5MB ./ui
 func BenchmarkConsoleCall5MB(b *testing.B) {
-	body := benchJSONBody(5 << 20)
+	body := jsonbody.Make(5 << 20)
 	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
 	m := newConsoleModel(com, sampleResult(), 1)
 	m.SetSize(100, 30)

@@ -14,7 +14,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -26,31 +25,16 @@ import (
 	"strconv"
 	"syscall"
 	"time"
-)
 
-// body returns a JSON document of at least size bytes.
-func body(size int) []byte {
-	var b bytes.Buffer
-	b.Grow(size + 512)
-	b.WriteString(`{"total":0,"items":[`)
-	for i := 1; b.Len() < size; i++ {
-		if i > 1 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"id":%d,"name":"Hearing Care User %05d","email":"user%05d@clinic-%03d.example","tags":["audiology","fitting","noah-%d"],`+
-			`"active":%t,"score":%d.%02d,"address":{"street":"Søndergade %d","city":"Aarhus","zip":"8000","country":"DK"},"note":null}`,
-			i, i, i, i%997, i%7, i%3 != 0, i%100, i%97, i%300)
-	}
-	b.WriteString(`]}`)
-	return b.Bytes()
-}
+	"ssodesk/bench/jsonbody"
+)
 
 func main() {
 	size := flag.Int("size", 5<<20, "body size in bytes (at least)")
 	watchStdin := flag.Bool("stdin", false, "also stop when standard input is closed")
 	write := flag.String("write", "", "write the body to this file and exit")
 	flag.Parse()
-	data := body(*size)
+	data := jsonbody.Make(*size)
 	if *write != "" {
 		if err := os.WriteFile(*write, data, 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "bigapi:", err)
