@@ -38,7 +38,7 @@ func TestExchangeAtGlobalOrCodeRegion(t *testing.T) {
 	} {
 		t.Run("mode="+tc.mode, func(t *testing.T) {
 			rec := &recorder{}
-			res := loginAs(t, "global", acct.Email, func(o *auth.Options) {
+			c, res := loginWith(t, "global", acct.Email, func(o *auth.Options) {
 				o.ExchangeAt, o.Regions, o.AppHosts = tc.mode, standRegions(), hosts
 				o.Scopes = append(o.Scopes, config.ScopeOfflineAccess)
 				o.Progress = rec.add
@@ -71,7 +71,7 @@ func TestExchangeAtGlobalOrCodeRegion(t *testing.T) {
 				t.Errorf("JSON: exchanged_at %v endpoint %v issuer %v app_host %v", doc["exchanged_at"], doc["exchange_endpoint"], doc["issuer"], doc["app_host"])
 			}
 			// A refresh goes to the endpoint that issued the tokens.
-			ref, err := res.Refresh(context.Background())
+			ref, err := c.Refresh(context.Background(), res)
 			if err != nil || ref.Result.Issuer != tc.wantIss || ref.Result.ExchangedAt.Name != tc.wantAt {
 				t.Errorf("refresh: %v (iss %v)", err, ref)
 			}

@@ -99,12 +99,25 @@ func OptionsFrom(c *config.Config, region config.Region, client *http.Client) Op
 var ErrNoClientID = errors.New("no client ID configured: set client_id in the config file " +
 	"(or SSODESK_CLIENT_ID / --client-id) to the ID HIMSA supplied, or run `ssodesk demo`")
 
-// Login runs one browser login and returns the verified result.
+// Login runs one browser login with a new Client for o and returns the
+// verified result (a value: to refresh it, keep the Client and use
+// Client.Login instead).
 func Login(ctx context.Context, o Options) (*Result, error) {
+	return NewClient(o).Login(ctx, LoginParams{})
+}
+
+// login runs one browser login; the verifier it used (its discovery and keys
+// cached) serves the session afterwards.
+func login(ctx context.Context, o Options) (*Result, *Verifier, error) {
 	if o.ClientID == "" {
-		return nil, ErrNoClientID
+		return nil, nil, ErrNoClientID
 	}
 	l := newLoginRun(o)
+	res, err := l.run(ctx)
+	return res, l.verifier, err
+}
+
+func (l *loginRun) run(ctx context.Context) (*Result, error) {
 	defer l.em.stop()
 	ctx = oidc.ClientContext(ctx, l.o.HTTPClient)
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, l.o.HTTPClient)
@@ -300,7 +313,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	res.Region, res.CodeRegion, res.ExchangedAt = o.Region, codeRegion, exAt
 	res.AppHost, res.Notes = o.AppHosts.For(codeRegion), notes
 	res.Started, res.Finished = l.started, time.Now()
-	res.sess = &session{oc: oc, client: o.HTTPClient, verifier: l.verifier}
+	res.ClientID, res.TokenURL = o.ClientID, oc.Endpoint.TokenURL
 	if !rep.OK() {
 		return res, &VerifyError{Report: rep}
 	}

@@ -369,27 +369,34 @@ func TestBrowserFailureIsAWarningNotAnError(t *testing.T) {
 }
 
 func loginAs(t *testing.T, regionName, email string, mut func(*auth.Options)) *auth.Result {
+	_, res := loginWith(t, regionName, email, mut)
+	return res
+}
+
+// loginWith logs in and returns the client that made the session too.
+func loginWith(t *testing.T, regionName, email string, mut func(*auth.Options)) (*auth.Client, *auth.Result) {
 	t.Helper()
 	open, _ := browser(email, false)
 	o := options(region(t, regionName), open, &recorder{})
 	if mut != nil {
 		mut(&o)
 	}
-	res, err := auth.Login(context.Background(), o)
+	c := auth.NewClient(o)
+	res, err := c.Login(context.Background(), auth.LoginParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res
+	return c, res
 }
 
 func TestRefreshWithOfflineAccess(t *testing.T) {
 	acct := account(t, "eu")
-	res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
+	c, res := loginWith(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
 	if err := res.CanRefresh(); err != nil {
 		t.Fatalf("CanRefresh: %v", err)
 	}
 	time.Sleep(1100 * time.Millisecond) // so iat/exp move on
-	ref, err := res.Refresh(context.Background())
+	ref, err := c.Refresh(context.Background(), res)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,26 +419,26 @@ func TestRefreshWithOfflineAccess(t *testing.T) {
 		t.Errorf("tenantid after refresh = %q", ref.Result.Claim("tenantid"))
 	}
 	// The old refresh token is spent.
-	if _, err := res.Refresh(context.Background()); err == nil || !strings.Contains(err.Error(), "refused") {
+	if _, err := c.Refresh(context.Background(), res); err == nil || !strings.Contains(err.Error(), "refused") {
 		t.Errorf("reusing the rotated-away refresh token: %v", err)
 	}
 }
 
 func TestRefreshWithoutOfflineAccess(t *testing.T) {
-	res := loginAs(t, "global", account(t, "us").Email, nil)
+	c, res := loginWith(t, "global", account(t, "us").Email, nil)
 	err := res.CanRefresh()
 	if !errors.Is(err, auth.ErrNoRefreshToken) || !strings.Contains(err.Error(), "offline_access") {
 		t.Fatalf("CanRefresh = %v", err)
 	}
-	if _, err := res.Refresh(context.Background()); !errors.Is(err, auth.ErrNoRefreshToken) {
+	if _, err := c.Refresh(context.Background(), res); !errors.Is(err, auth.ErrNoRefreshToken) {
 		t.Fatalf("Refresh = %v", err)
 	}
 }
 
 func TestUserInfo(t *testing.T) {
 	acct := account(t, "eu")
-	res := loginAs(t, "global", acct.Email, nil)
-	ui, err := res.UserInfo(context.Background())
+	c, res := loginWith(t, "global", acct.Email, nil)
+	ui, err := c.UserInfo(context.Background(), res)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +474,7 @@ func TestGlobalExchangeIssuerGlobalOrRegional(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer hooks.SetGlobalExchangeIssuer(sim.IssuerGlobal)
-			res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Trusted = trustAll() })
+			c, res := loginWith(t, "global", acct.Email, func(o *auth.Options) { o.Trusted = trustAll() })
 			if res.Issuer != tc.wantIss || res.IssuerRegion() != tc.wantRegion || !res.Verified() {
 				t.Fatalf("iss %s (region %q) verified=%v; want %s\n%s", res.Issuer, res.IssuerRegion(), res.Verified(), tc.wantIss, res.Report.Failures())
 			}
@@ -479,7 +486,7 @@ func TestGlobalExchangeIssuerGlobalOrRegional(t *testing.T) {
 				t.Errorf("story %q lacks %q", explain.RegionStory(res.Story()), tc.story)
 			}
 			// Userinfo goes to the issuer that issued the tokens.
-			if ui, err := res.UserInfo(context.Background()); err != nil || !strings.HasPrefix(ui.Endpoint, tc.wantIss) {
+			if ui, err := c.UserInfo(context.Background(), res); err != nil || !strings.HasPrefix(ui.Endpoint, tc.wantIss) {
 				t.Errorf("userinfo: %v %v", ui, err)
 			}
 		})
@@ -505,13 +512,13 @@ func TestRegionalIssuerNotOnAllowList(t *testing.T) {
 
 func TestKeyRotationSeenOnRefresh(t *testing.T) {
 	acct := account(t, "eu")
-	res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
+	c, res := loginWith(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
 	oldKid := res.Report.KeyID
 	newKid, err := hooks.RotateKey("global")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := res.Refresh(context.Background())
+	ref, err := c.Refresh(context.Background(), res)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -610,7 +617,7 @@ func TestClientCredentials(t *testing.T) {
 	o := options(region(t, "eu"), nil, &recorder{})
 	o.ClientID, o.ClientSecret = id, secret
 	o.Scopes = append(config.DefaultScopes(), config.ScopeOfflineAccess)
-	res, notes, err := auth.ClientCredentials(context.Background(), o)
+	res, notes, err := auth.NewClient(o).ClientCredentials(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -620,18 +627,18 @@ func TestClientCredentials(t *testing.T) {
 	if len(notes) != 1 || !strings.Contains(notes[0], "never issues refresh tokens to service apps") {
 		t.Errorf("notes = %v", notes)
 	}
-	if rep := res.VerifyAccessToken(context.Background()); rep == nil || !rep.OK() {
+	if rep := auth.NewClient(o).VerifyAccessToken(context.Background(), res); rep == nil || !rep.OK() {
 		t.Errorf("access token report: %+v", rep)
 	}
 	if err := res.CanRefresh(); !errors.Is(err, auth.ErrNoRefreshToken) {
 		t.Errorf("CanRefresh = %v", err)
 	}
 	o.ClientSecret = ""
-	if _, _, err := auth.ClientCredentials(context.Background(), o); !errors.Is(err, auth.ErrNoClientSecret) {
+	if _, _, err := auth.NewClient(o).ClientCredentials(context.Background()); !errors.Is(err, auth.ErrNoClientSecret) {
 		t.Errorf("no secret: %v", err)
 	}
 	o.ClientSecret = "wrong"
-	if _, _, err := auth.ClientCredentials(context.Background(), o); err == nil || !strings.Contains(err.Error(), "refused") {
+	if _, _, err := auth.NewClient(o).ClientCredentials(context.Background()); err == nil || !strings.Contains(err.Error(), "refused") {
 		t.Errorf("wrong secret: %v", err)
 	}
 }
@@ -641,7 +648,8 @@ func TestRestoreAndRefresh(t *testing.T) {
 	res := loginAs(t, "global", acct.Email, func(o *auth.Options) { o.Scopes = append(o.Scopes, config.ScopeOfflineAccess) })
 	o := options(region(t, "global"), nil, &recorder{})
 	stored := &oauth2.Token{AccessToken: res.Token.AccessToken, RefreshToken: res.Token.RefreshToken, TokenType: "Bearer", Expiry: res.Token.Expiry}
-	back, err := auth.Restore(context.Background(), o, stored, res.RawIDToken, res.CodeRegion, res.Scopes)
+	c := auth.NewClient(o) // a new client, as in another process
+	back, err := c.Restore(context.Background(), stored, res.RawIDToken, res.CodeRegion, res.Scopes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -651,7 +659,7 @@ func TestRestoreAndRefresh(t *testing.T) {
 	if n, _ := back.Report.Check("nonce"); n.Status != auth.Skip {
 		t.Errorf("nonce of a restored token: %+v", n)
 	}
-	ref, err := back.Refresh(context.Background())
+	ref, err := c.Refresh(context.Background(), back)
 	if err != nil || !ref.Rotated {
 		t.Fatalf("refresh of a restored session: %v %+v", err, ref)
 	}

@@ -26,39 +26,16 @@ type Endpoints struct {
 	Revocation, EndSession, Introspection string
 }
 
-// issuerOf is the issuer that issued r's tokens (after a global exchange,
-// possibly a regional IdP).
-func (r *Result) issuerOf() string { return cmp.Or(r.Issuer, r.ExchangedAt.Issuer, r.Region.Issuer) }
-
-// Endpoints reads the session-ending endpoints from the discovery document
-// of the issuer that issued r's tokens.
-func (r *Result) Endpoints(ctx context.Context) (Endpoints, error) {
-	if r.sess == nil {
-		return Endpoints{}, errors.New("this session was not made by a login")
-	}
-	p, err := r.sess.verifier.provider(ctx, r.issuerOf())
-	if err != nil {
-		return Endpoints{}, &DiscoveryError{Issuer: r.issuerOf(), Err: err}
-	}
-	var d struct {
-		Revocation    string `json:"revocation_endpoint"`
-		EndSession    string `json:"end_session_endpoint"`
-		Introspection string `json:"introspection_endpoint"`
-	}
-	_ = p.Claims(&d)
-	return Endpoints{Revocation: d.Revocation, EndSession: d.EndSession, Introspection: d.Introspection}, nil
-}
-
 // Revoke revokes token (hint "refresh_token" or "access_token") at the
 // revocation endpoint (RFC 7009), authenticating as the client: its ID, and
 // its secret when it has one. IdentityServer answers 200 even for a token it
 // does not know, so success proves little: see Refresh afterwards.
-func (r *Result) Revoke(ctx context.Context, endpoint, token, hint string) error {
-	form := url.Values{"token": {token}, "token_type_hint": {hint}, "client_id": {r.sess.oc.ClientID}}
-	if r.sess.oc.ClientSecret != "" {
-		form.Set("client_secret", r.sess.oc.ClientSecret)
+func (c *Client) Revoke(ctx context.Context, r *Result, endpoint, token, hint string) error {
+	form := url.Values{"token": {token}, "token_type_hint": {hint}, "client_id": {cmp.Or(r.ClientID, c.o.ClientID)}}
+	if c.o.ClientSecret != "" {
+		form.Set("client_secret", c.o.ClientSecret)
 	}
-	resp, err := r.post(endpointContext(ctx, "revocation", r.issuerOf(), endpoint), endpoint, form, "")
+	resp, err := c.post(endpointContext(ctx, "revocation", r.issuerOf(), endpoint), endpoint, form, "")
 	if err != nil {
 		return fmt.Errorf("revocation at %s: %s", endpoint, cleanNetErr(err))
 	}
@@ -67,20 +44,6 @@ func (r *Result) Revoke(ctx context.Context, endpoint, token, hint string) error
 		return fmt.Errorf("revocation at %s answered %s: %s", endpoint, resp.Status, oauthError(resp.Body))
 	}
 	return nil
-}
-
-// post sends a form with the session's HTTP client (basic auth when user is set).
-func (r *Result) post(ctx context.Context, endpoint string, form url.Values, basicUser string, basicPass ...string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	if basicUser != "" {
-		req.SetBasicAuth(url.QueryEscape(basicUser), url.QueryEscape(strings.Join(basicPass, "")))
-	}
-	return r.sess.client.Do(req)
 }
 
 // oauthError reads an OAuth error document's code and description, or the
@@ -109,7 +72,7 @@ type EndSessionRequest struct {
 // state is what the IdP must send back ("" picks one).
 func (r *Result) EndSessionURL(endpoint, postLogoutRedirectURI, state string) EndSessionRequest {
 	state = cmp.Or(state, rand.Text())
-	q := url.Values{"state": {state}, "client_id": {r.sess.oc.ClientID}}
+	q := url.Values{"state": {state}, "client_id": {r.ClientID}}
 	if r.RawIDToken != "" {
 		q.Set("id_token_hint", r.RawIDToken)
 	}
@@ -135,8 +98,8 @@ type Introspection struct {
 // Introspect asks the introspection endpoint about token, authenticating as
 // the API resource (IdentityServer: the API, not the client, introspects)
 // with its name and secret.
-func (r *Result) Introspect(ctx context.Context, endpoint, token, resource, secret string) (*Introspection, error) {
-	resp, err := r.post(endpointContext(ctx, "introspection", r.issuerOf(), endpoint), endpoint,
+func (c *Client) Introspect(ctx context.Context, r *Result, endpoint, token, resource, secret string) (*Introspection, error) {
+	resp, err := c.post(endpointContext(ctx, "introspection", r.issuerOf(), endpoint), endpoint,
 		url.Values{"token": {token}}, resource, secret)
 	if err != nil {
 		return nil, fmt.Errorf("introspection at %s: %s", endpoint, cleanNetErr(err))

@@ -29,6 +29,9 @@ type Relogin struct {
 	First  *Result       // the login through the global endpoint (its session is dropped)
 	Region config.Region // the regional IdP the code's prefix names
 	Second *Result       // the login at Region; nil when no attempt gave one
+	// Client is Region's client, which made Second: refresh, userinfo and
+	// logout of the second session go through it.
+	Client *Client
 	// Attempts are the silent try (prompt=none) and, when the IdP needed
 	// the user, the interactive one, in order.
 	Attempts []Attempt
@@ -142,11 +145,12 @@ func RegionalRelogin(ctx context.Context, first *Result, o Options) (*Relogin, e
 	if err != nil {
 		return nil, err
 	}
-	out := &Relogin{First: first, Region: target}
 	o.Region, o.ForceChoose, o.ExchangeAt = target, false, config.ExchangeGlobal // the regional endpoint exchanges its own code
 	if target.SecretKey != "" {                                                  // HIMSA: a different client secret per region
 		o.ClientSecret = target.ClientSecret
 	}
+	out := &Relogin{First: first, Region: target, Client: NewClient(o)}
+	o = out.Client.Options()
 
 	silent := o
 	silent.Prompt, silent.Pasted = PromptNone, nil
@@ -169,7 +173,8 @@ func RegionalRelogin(ctx context.Context, first *Result, o Options) (*Relogin, e
 // attempt runs one login, timing it, and records it.
 func (r *Relogin) attempt(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
-	res, err := Login(ctx, o)
+	res, v, err := login(ctx, o)
+	r.Client.adopt(v)
 	r.Attempts = append(r.Attempts, Attempt{Prompt: o.Prompt, Duration: time.Since(start), Err: err})
 	if res != nil {
 		r.Second = res

@@ -7,32 +7,22 @@ import (
 )
 
 // Restore rebuilds a session from stored tokens so it can be inspected,
-// refreshed and used: discovery of o.Region, and the stored ID token
-// verified again (no nonce: that login is over). A stored ID token that no
-// longer verifies (expired, say) is reported, not an error.
-func Restore(ctx context.Context, o Options, tok *oauth2.Token, idToken, codeRegion string, scopes []string) (*Result, error) {
-	if o.HTTPClient == nil {
-		o.HTTPClient = NewHTTPClient(0)
-	}
-	if o.Trusted == nil {
-		o.Trusted = map[string]string{o.Region.Issuer: o.Region.Name}
-	}
-	if o.Leeway <= 0 {
-		o.Leeway = DefaultLeeway
-	}
+// refreshed and used: discovery of the client's endpoint, and the stored ID
+// token verified again (no nonce: that login is over). A stored ID token
+// that no longer verifies (expired, say) is reported, not an error.
+func (c *Client) Restore(ctx context.Context, tok *oauth2.Token, idToken, codeRegion string, scopes []string) (*Result, error) {
+	o := c.o.withDefaultTrust()
 	verifier := o.newVerifier()
 	p, err := verifier.provider(ctx, o.Region.Issuer)
 	if err != nil {
 		return nil, &DiscoveryError{Issuer: o.Region.Issuer, Err: err}
 	}
-	endpoint := p.Endpoint()
-	endpoint.AuthStyle = oauth2.AuthStyleInParams
-	oc := &oauth2.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, Endpoint: endpoint, Scopes: o.Scopes}
+	c.adopt(verifier)
 	if idToken != "" {
 		tok = tok.WithExtra(map[string]any{"id_token": idToken})
 	}
 	res := &Result{Region: o.Region, CodeRegion: codeRegion, AppHost: o.AppHosts.For(codeRegion), Token: tok, Issuer: o.Region.Issuer,
-		Scopes: scopes, ScopesFrom: "stored", sess: &session{oc: oc, client: o.HTTPClient, verifier: verifier}}
+		Scopes: scopes, ScopesFrom: "stored", ClientID: o.ClientID, TokenURL: p.Endpoint().TokenURL}
 	if idToken != "" {
 		rep := verifier.Verify(ctx, idToken, Expect{ClientID: o.ClientID, AccessToken: tok.AccessToken})
 		res.Report, res.Issuer = rep, rep.Issuer

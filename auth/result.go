@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -40,15 +39,11 @@ type Result struct {
 	LoadedFrom string
 	// Notes are things to tell the user about how the session came to be.
 	Notes []string
-
-	sess *session
-}
-
-// session is what a Result needs to refresh and fetch userinfo.
-type session struct {
-	oc       *oauth2.Config
-	client   *http.Client
-	verifier *Verifier
+	// ClientID is the client the tokens were issued to, and TokenURL the
+	// token endpoint that issued them (a refresh goes there; "" when not
+	// recorded: read from discovery).
+	ClientID string
+	TokenURL string
 }
 
 // Claim returns a claim as text ("" when absent).

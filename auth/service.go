@@ -24,24 +24,17 @@ var userScopes = []string{"openid", "profile", "email", config.ScopeOfflineAcces
 // browser) at the region's token endpoint. HIMSA rule: service apps never
 // get a refresh token, so offline_access is not asked for; notes says what
 // was dropped.
-func ClientCredentials(ctx context.Context, o Options) (res *Result, notes []string, err error) {
+func (c *Client) ClientCredentials(ctx context.Context) (res *Result, notes []string, err error) {
+	o := c.o.withDefaultTrust()
 	if o.ClientID == "" {
 		return nil, nil, ErrNoClientID
 	}
 	if o.ClientSecret == "" {
 		return nil, nil, ErrNoClientSecret
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = NewHTTPClient(config.DefaultHTTPTimeout)
-	}
-	if o.Trusted == nil {
-		o.Trusted = map[string]string{o.Region.Issuer: o.Region.Name}
-	}
-	if o.Leeway <= 0 {
-		o.Leeway = DefaultLeeway
-	}
 	started := time.Now()
 	verifier := o.newVerifier()
+	c.adopt(verifier)
 	p, err := verifier.provider(ctx, o.Region.Issuer)
 	if err != nil {
 		return nil, nil, &DiscoveryError{Issuer: o.Region.Issuer, Err: err}
@@ -67,7 +60,7 @@ func ClientCredentials(ctx context.Context, o Options) (res *Result, notes []str
 		notes = append(notes, "the IdP returned a refresh token to a service app, which HIMSA says it never does")
 	}
 	res = &Result{Region: o.Region, ExchangedAt: o.Region, Issuer: o.Region.Issuer, Token: tok, Started: started, Finished: time.Now(),
-		sess: &session{client: o.HTTPClient, verifier: verifier}}
+		ClientID: o.ClientID, TokenURL: cc.TokenURL}
 	res.Scopes, res.ScopesFrom = scopes, "as requested (the IdP did not list them)"
 	if s, _ := tok.Extra("scope").(string); s != "" {
 		res.Scopes, res.ScopesFrom = splitScopes(s), "token response"

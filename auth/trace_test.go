@@ -71,15 +71,16 @@ func TestTraceAndHARHoldNoSecret(t *testing.T) {
 	o.HTTPClient = client
 	o.Scopes = append(o.Scopes, config.ScopeOfflineAccess)
 	ctx := context.Background()
-	res, err := auth.Login(ctx, o)
+	c := auth.NewClient(o)
+	res, err := c.Login(ctx, auth.LoginParams{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := res.Refresh(ctx)
+	ref, err := c.Refresh(ctx, res)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ref.Result.UserInfo(ctx); err != nil {
+	if _, err := c.UserInfo(ctx, ref.Result); err != nil {
 		t.Fatal(err)
 	}
 	if r, err := api.Call(ctx, client, res.Claim("api"), ref.Result.Token.AccessToken, "GET", "me"); err != nil || r.Status != 200 {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ssodesk/api"
+	"ssodesk/session"
 	"ssodesk/transport"
 )
 
@@ -73,7 +74,7 @@ func parseHeaders(lines []string) (http.Header, error) {
 func runCall(cmd *cobra.Command, env *runEnv, req api.Request, asJSON, login bool) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	res, err := sessionForCall(ctx, env, login)
+	m, res, err := sessionForCall(ctx, env, login)
 	if err != nil {
 		return err
 	}
@@ -81,11 +82,11 @@ func runCall(cmd *cobra.Command, env *runEnv, req api.Request, asJSON, login boo
 	if err != nil {
 		return err
 	}
-	resp, err := api.Do(ctx, env.client, base, res.Token.AccessToken, req)
-	if err != nil {
-		return err
+	out := m.Call(ctx, res, session.CallInput{Base: base, Request: req})
+	if out.Err != nil {
+		return out.Err
 	}
-	diag := api.Diagnose(resp, api.FactsFor(res, env.region, time.Now()))
+	resp, diag := out.Response, out.Diagnosis
 	if asJSON {
 		if err := printExchange(env.stdout, base, from, res.Token.AccessToken, resp, diag); err != nil {
 			return err

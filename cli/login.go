@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -76,7 +75,7 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) (err error) {
 	}
 	var res *auth.Result
 	var notes []string
-	defer func() { err = f.report.afterLogin(ctx, env, res, err) }() // --report: after any outcome
+	defer func() { err = f.report.afterLogin(ctx, env, m, res, err) }() // --report: after any outcome
 	if f.clientCredentials {
 		fmt.Fprintf(env.stderr, "ssodesk: client credentials at %s (%s)\n", env.region.Name, env.region.Issuer)
 		res, notes, err = m.ClientCredentials(ctx, env.region)
@@ -92,12 +91,11 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) (err error) {
 	for _, n := range notes {
 		fmt.Fprintln(env.stderr, "ssodesk: note:", n)
 	}
-	var verr *auth.VerifyError
-	if err != nil && !(errors.As(err, &verr) && res != nil) {
+	if !session.Shown(res, err) {
 		return err
 	}
 	env.printNotes(res)
-	if e := printResult(env.stdout, ctx, res, notes, f.json); e != nil {
+	if e := printResult(env.stdout, res, m.VerifyAccessToken(ctx, res), notes, f.json); e != nil {
 		return e
 	}
 	return err // a verification failure: the document is printed, the exit code says it failed
@@ -168,9 +166,8 @@ func readLine(br *bufio.Reader, limit int) (line string, tooLong bool, err error
 	}
 }
 
-func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []string, asJSON bool) error {
+func printResult(w io.Writer, res *auth.Result, access *auth.Report, notes []string, asJSON bool) error {
 	now := time.Now()
-	access := res.VerifyAccessToken(ctx)
 	if asJSON {
 		v := res.View(now, access)
 		v.Notes = append(append([]string(nil), res.Notes...), notes...)

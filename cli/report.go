@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"ssodesk/auth"
 	"ssodesk/report"
+	"ssodesk/session"
 	"ssodesk/transport"
 )
 
@@ -63,18 +63,15 @@ func (r reportFlags) progress(next func(auth.Event)) func(auth.Event) {
 }
 
 // afterLogin writes the report of a login that ended with res and err.
-func (r reportFlags) afterLogin(ctx context.Context, env *runEnv, res *auth.Result, err error) error {
-	if r.path == "" {
+func (r reportFlags) afterLogin(ctx context.Context, env *runEnv, m *session.Manager, res *auth.Result, err error) error {
+	if r.path == "" || m == nil {
 		return err
 	}
-	a := report.Attempt{Region: env.region, Result: res, Err: err, Finished: time.Now()}
-	if res != nil {
-		// Its keys are at hand already; bounded, since ctrl+c may have ended ctx.
-		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		a.AccessReport = res.VerifyAccessToken(vctx)
+	a := session.Attempt{Region: env.region, Result: res, Err: err}
+	if r.rec != nil {
+		a.Started, a.Events = r.rec.Started(), r.rec.Events()
 	}
-	return r.write(env, a, err)
+	return r.write(env, m.Report(ctx, a), err)
 }
 
 // write writes the report of a (with --report) and says where on stderr.
@@ -84,9 +81,8 @@ func (r reportFlags) write(env *runEnv, a report.Attempt, err error) error {
 	if r.path == "" {
 		return err
 	}
-	a.Config, a.Trace = env.cfg, transport.TraceOf(env.client)
-	if r.rec != nil {
-		a.Started, a.Events = r.rec.Started(), r.rec.Events()
+	if a.Config == nil {
+		a.Config, a.Trace = env.cfg, transport.TraceOf(env.client)
 	}
 	w, werr := report.Save(r.path, a, report.Options{RedactPII: r.redactPII})
 	if werr != nil {

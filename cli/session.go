@@ -52,25 +52,33 @@ func loadStored(ctx context.Context, env *runEnv) (*auth.Result, error) {
 	return res, nil
 }
 
-// sessionForCall is the stored session of env's region. Without one a
-// script must not wait for a person: it fails at once, naming the login to
-// run, unless login (--login) opts into an interactive browser login.
-func sessionForCall(ctx context.Context, env *runEnv, login bool) (*auth.Result, error) {
-	res, err := loadStored(ctx, env)
-	if err == nil || !login {
-		return res, err
+// sessionForCall is the stored session of env's region and its manager.
+// Without one a script must not wait for a person: it fails at once, naming
+// the login to run, unless login (--login) opts into an interactive browser
+// login.
+func sessionForCall(ctx context.Context, env *runEnv, login bool) (*session.Manager, *auth.Result, error) {
+	m, err := env.sessions(true)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := m.Resume(ctx, env.region)
+	if err == nil {
+		env.printNotes(res)
+		return m, res, nil
+	}
+	if !login {
+		return nil, nil, err
 	}
 	fmt.Fprintln(env.stderr, "ssodesk:", err, "— logging in (--login)")
-	m, err := env.sessions(false)
-	if err != nil {
-		return nil, err
+	if m, err = env.sessions(false); err != nil {
+		return nil, nil, err
 	}
 	res, err = m.Login(ctx, session.LoginInput{Region: env.region, Progress: env.progress()})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	env.printNotes(res)
-	return res, nil
+	return m, res, nil
 }
 
 // logoutFlags say how far logout goes.

@@ -83,3 +83,22 @@ func indexRegion(rs []Region, name string) int {
 	}
 	return -1
 }
+
+// EndpointID names one endpoint of one environment: the one identity of an
+// endpoint (kept sessions, the picker's marks, the health cache). Env is
+// never empty for a loaded config (the flat shape is production).
+type EndpointID struct {
+	Env, Name string
+}
+
+// String is "env/name", for people and map keys that must be text.
+func (id EndpointID) String() string { return id.Env + "/" + id.Name }
+
+// ID is r's identity; an endpoint without an environment is production's.
+func (r Region) ID() EndpointID {
+	env := r.Env
+	if env == "" {
+		env = EnvProduction
+	}
+	return EndpointID{Env: env, Name: r.Name}
+}

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -18,6 +17,7 @@ import (
 	"ssodesk/config"
 	"ssodesk/report"
 	"ssodesk/report/reporttest"
+	"ssodesk/session"
 	"ssodesk/sim"
 	"ssodesk/sim/simtest"
 	"ssodesk/transport"
@@ -30,6 +30,7 @@ type fixture struct {
 	sim   *sim.Sim
 	cfg   *config.Config
 	trace *transport.Trace
+	m     *session.Manager // the last login's (its userinfo, its API calls)
 }
 
 // newFixture starts a stand-in with o and configures the endpoints named
@@ -78,23 +79,17 @@ func (f *fixture) login(endpoint, account string) report.Attempt {
 		f.t.Fatal(err)
 	}
 	rec := report.NewRecorder()
-	o := auth.OptionsFrom(f.cfg, region, client)
-	o.Open, o.Progress = sim.NewBrowser().Opener(account), rec.Progress(nil)
+	f.m = session.New(f.cfg, client, nil)
 	ctx := context.Background()
-	res, err := auth.Login(ctx, o)
-	a := report.Attempt{Config: f.cfg, Region: region, Started: rec.Started(), Events: rec.Events(), Result: res, Err: err, Trace: f.trace}
-	if res != nil {
-		a.AccessReport = res.VerifyAccessToken(ctx)
-	}
-	a.Finished = time.Now()
-	return a
+	res, err := f.m.Login(ctx, session.LoginInput{Region: region, Open: sim.NewBrowser().Opener(account), Progress: rec.Progress(nil)})
+	return f.m.Report(ctx, session.Attempt{Region: region, Started: rec.Started(), Events: rec.Events(), Result: res, Err: err})
 }
 
 // more fetches userinfo and calls the API as the session screen would.
 func (f *fixture) more(a *report.Attempt) {
 	f.t.Helper()
 	ctx := context.Background()
-	info, err := a.Result.UserInfo(ctx)
+	info, err := f.m.UserInfo(ctx, a.Result)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func (m *Manager) Logout(ctx context.Context, res *auth.Result, in LogoutInput) 
 	var steps []LogoutStep
 	add := func(name string, st auth.Status, detail string) { steps = append(steps, LogoutStep{name, st, detail}) }
 	if !in.Local {
-		eps, err := res.Endpoints(ctx)
+		eps, err := m.clientOf(res).Endpoints(ctx, res)
 		if err != nil {
 			add("revoke the tokens", auth.Fail, err.Error())
 		} else {
@@ -67,7 +67,7 @@ func (m *Manager) Logout(ctx context.Context, res *auth.Result, in LogoutInput) 
 		add("delete the kept session", auth.Pass, "deleted from "+m.Where())
 	}
 	if in.Verify && !in.Local && res.Token != nil && res.Token.RefreshToken != "" {
-		steps = append(steps, verifyRevoked(ctx, res))
+		steps = append(steps, verifyRevoked(ctx, m.clientOf(res), res))
 	}
 	return steps
 }
@@ -81,7 +81,7 @@ func (m *Manager) revoke(ctx context.Context, res *auth.Result, eps auth.Endpoin
 		case eps.Revocation == "":
 			return LogoutStep{name, auth.Skip, "no revocation_endpoint in discovery"}
 		}
-		if err := res.Revoke(ctx, eps.Revocation, token, hint); err != nil {
+		if err := m.clientOf(res).Revoke(ctx, res, eps.Revocation, token, hint); err != nil {
 			return LogoutStep{name, auth.Fail, err.Error()}
 		}
 		return LogoutStep{name, auth.Pass, "revoked at " + eps.Revocation + explain.If(hint == "refresh_token",
@@ -136,9 +136,9 @@ func (m *Manager) endSession(ctx context.Context, res *auth.Result, eps auth.End
 }
 
 // verifyRevoked tries the refresh token: invalid_grant proves it revoked.
-func verifyRevoked(ctx context.Context, res *auth.Result) LogoutStep {
+func verifyRevoked(ctx context.Context, c Client, res *auth.Result) LogoutStep {
 	const name = "verify the revocation"
-	_, err := res.Refresh(ctx)
+	_, err := c.Refresh(ctx, res)
 	switch {
 	case err == nil:
 		return LogoutStep{name, auth.Fail, "the old refresh token still works: the IdP did not revoke it"}
@@ -159,19 +159,19 @@ func (m *Manager) Introspect(ctx context.Context, res *auth.Result, token string
 	if in.Resource == "" {
 		return nil, ErrNoIntrospection
 	}
-	eps, err := res.Endpoints(ctx)
+	eps, err := m.clientOf(res).Endpoints(ctx, res)
 	if err != nil {
 		return nil, err
 	}
 	if eps.Introspection == "" {
 		return nil, errors.New("the IdP's discovery names no introspection_endpoint")
 	}
-	return res.Introspect(ctx, eps.Introspection, token, in.Resource, in.Secret)
+	return m.clientOf(res).Introspect(ctx, res, eps.Introspection, token, in.Resource, in.Secret)
 }
 
 // IntrospectToken asks region's IdP about any token (as Introspect does).
 func (m *Manager) IntrospectToken(ctx context.Context, region config.Region, token string) (*auth.Introspection, error) {
-	res, err := auth.Restore(ctx, m.Options(region), &oauth2.Token{AccessToken: token}, "", "", nil)
+	res, err := m.client(region).Restore(ctx, &oauth2.Token{AccessToken: token}, "", "", nil)
 	if err != nil {
 		return nil, err
 	}

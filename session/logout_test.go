@@ -60,7 +60,7 @@ func TestLogoutAtTheIdP(t *testing.T) {
 	if len(opened) != 1 || !strings.Contains(opened[0], "id_token_hint="+res.RawIDToken) || !strings.Contains(opened[0], "post_logout_redirect_uri=") {
 		t.Errorf("end-session URL: %q", opened)
 	}
-	if _, err := res.Refresh(context.Background()); !auth.RefreshRefused(err) {
+	if _, err := m.Refresh(context.Background(), res); !auth.RefreshRefused(err) {
 		t.Errorf("the old refresh token after logout: %v", err)
 	}
 	if in, err := m.Introspect(context.Background(), res, res.Token.AccessToken); err != nil || in.Active {

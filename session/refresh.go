@@ -144,7 +144,7 @@ func (m *Manager) refresh(ctx context.Context, res *auth.Result) (*auth.Refreshe
 			return ref, nil
 		}
 	}
-	ref, err := res.Refresh(ctx)
+	ref, err := m.clientOf(res).Refresh(ctx, res)
 	if err != nil {
 		return nil, err
 	}

@@ -40,20 +40,24 @@ const RefreshMargin = time.Minute
 
 // Manager runs the session use cases of one configuration and client.
 type Manager struct {
-	cfg    *config.Config
-	client *http.Client
+	cfg  *config.Config
+	http *http.Client
 	st     store.Store // nil: storage is off
 	// Now is the clock (tests fix it).
-	Now     func() time.Time
-	flights singleflight.Group
-	mu      sync.Mutex
-	callers map[string]int // Refresh calls per flight
+	Now func() time.Time
+	// NewClient makes the IdP client of an endpoint (auth.NewClient unless
+	// a test sets another).
+	NewClient func(auth.Options) Client
+	flights   singleflight.Group
+	mu        sync.Mutex
+	callers   map[string]int                // Refresh calls per flight
+	clients   map[config.EndpointID]Client // the client of each endpoint's sessions
 }
 
 // New returns a Manager for cfg that talks through client and keeps
 // sessions in st (nil: storage off; see OpenStore).
 func New(cfg *config.Config, client *http.Client, st store.Store) *Manager {
-	return &Manager{cfg: cfg, client: client, st: st, Now: time.Now}
+	return &Manager{cfg: cfg, http: client, st: st, Now: time.Now, NewClient: newAuthClient}
 }
 
 // OpenStore opens the configured store: nil when storage is off, unless
@@ -80,7 +84,7 @@ func (m *Manager) Where() string {
 // Options are the auth options of a login at region with this manager's
 // configuration and HTTP client.
 func (m *Manager) Options(region config.Region) auth.Options {
-	return auth.OptionsFrom(m.cfg, region, m.client)
+	return auth.OptionsFrom(m.cfg, region, m.http)
 }
 
 // LoginInput is one login's request.
@@ -109,9 +113,8 @@ func (m *Manager) Login(ctx context.Context, in LoginInput) (*auth.Result, error
 			in.Progress(auth.Event{Step: auth.StepWarning, Msg: "the kept session could not be used (" + err.Error() + "); logging in"})
 		}
 	}
-	o := m.Options(in.Region)
-	o.ForceChoose, o.Progress, o.Open, o.Pasted = in.ForceChoose, in.Progress, in.Open, in.Pasted
-	res, err := auth.Login(ctx, o)
+	res, err := m.newClient(in.Region).Login(ctx, auth.LoginParams{ForceChoose: in.ForceChoose, Progress: in.Progress,
+		Open: in.Open, Pasted: in.Pasted})
 	m.keep(res)
 	return res, err
 }
@@ -119,7 +122,7 @@ func (m *Manager) Login(ctx context.Context, in LoginInput) (*auth.Result, error
 // ClientCredentials runs the service-app flow at region and keeps the
 // result when storage is on.
 func (m *Manager) ClientCredentials(ctx context.Context, region config.Region) (*auth.Result, []string, error) {
-	res, notes, err := auth.ClientCredentials(ctx, m.Options(region))
+	res, notes, err := m.newClient(region).ClientCredentials(ctx)
 	if err == nil {
 		m.keep(res)
 	}
@@ -139,6 +142,7 @@ func (m *Manager) Relogin(ctx context.Context, first *auth.Result, in ReloginInp
 	o.Progress, o.Open = in.Progress, in.Open
 	out, err := auth.RegionalRelogin(ctx, first, o)
 	if out != nil && out.Second != nil {
+		m.use(out.Region, out.Client)
 		m.keep(out.Second)
 	}
 	return out, err
@@ -193,7 +197,7 @@ func fromResult(res *auth.Result, key func(config.Region) (string, string)) stor
 // restore turns a kept session back into a usable one (see auth.Restore).
 func (m *Manager) restore(ctx context.Context, s store.Session, region config.Region) (*auth.Result, error) {
 	tok := &oauth2.Token{AccessToken: s.AccessToken, RefreshToken: s.RefreshToken, TokenType: s.TokenType, Expiry: s.Expiry}
-	return auth.Restore(ctx, m.Options(region), tok, s.IDToken, s.CodeRegion, s.Scopes)
+	return m.client(region).Restore(ctx, tok, s.IDToken, s.CodeRegion, s.Scopes)
 }
 
 // Forget deletes the kept session of region; ErrNoSession when none.

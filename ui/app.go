@@ -77,7 +77,7 @@ func New(com *Common) Model {
 	if com.HTTP == nil {
 		com.HTTP = auth.NewHTTPClient(com.Cfg.HTTPTimeout)
 	}
-	if com.Login == nil || com.Relogin == nil || com.Refresh == nil || com.Logout == nil || com.Introspect == nil {
+	if com.Login == nil || com.Relogin == nil || com.Refresh == nil || com.Logout == nil || com.Introspect == nil || com.UserInfo == nil || com.VerifyAccess == nil {
 		com.defaultSessions()
 	}
 	if com.WorkDir == "" {

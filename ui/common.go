@@ -36,6 +36,13 @@ type RefreshFunc func(ctx context.Context, res *auth.Result) (*auth.Refreshed, e
 // It runs inside a tea.Cmd, never in Update.
 type ReloginFunc func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error)
 
+// UserInfoFunc fetches a session's userinfo, VerifyFunc verifies its access
+// token (nil for an opaque one); both run inside a tea.Cmd.
+type (
+	UserInfoFunc func(ctx context.Context, res *auth.Result) (*auth.UserInfo, error)
+	VerifyFunc   func(ctx context.Context, res *auth.Result) *auth.Report
+)
+
 // Common is the state every screen shares, passed by pointer.
 type Common struct {
 	Cfg    *config.Config
@@ -56,6 +63,10 @@ type Common struct {
 	// Introspect asks the IdP about an access token (the Access token tab).
 	Logout     LogoutFunc
 	Introspect IntrospectFunc
+	// UserInfo and VerifyAccess ask the IdP about a session (u, the
+	// Access token tab).
+	UserInfo     UserInfoFunc
+	VerifyAccess VerifyFunc
 	// Kept says which endpoints have a kept session ("env/name"), for the
 	// picker's marks; nil shows none.
 	Kept func() map[string]bool

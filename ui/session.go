@@ -132,7 +132,7 @@ func newSessionModel(com *Common, res *auth.Result, gen int) sessionModel {
 }
 
 // Init starts decoding and verifying the tokens off the UI goroutine.
-func (m sessionModel) Init() tea.Cmd { return inspectCmd(m.gen, m.res) }
+func (m sessionModel) Init() tea.Cmd { return inspectCmd(m.com.VerifyAccess, m.gen, m.res) }
 
 func (m *sessionModel) SetSize(w, h int) {
 	if m.res == nil {
@@ -262,7 +262,7 @@ func (m sessionModel) adopt(out *auth.Refreshed) (sessionModel, tea.Cmd) {
 	m.status.Done()
 	m.setStatus(refreshSummary(out), false)
 	m.refresh()
-	return m, inspectCmd(m.gen, m.res)
+	return m, inspectCmd(m.com.VerifyAccess, m.gen, m.res)
 }
 
 // sameSession reports whether b is a (refreshed) version of a's session.
@@ -293,7 +293,7 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	case key.Matches(msg, k.UserInfo):
 		m.status.Working("fetching userinfo…")
 		m.setTab(tabUserInfo)
-		return m, userInfoCmd(m.gen, m.res)
+		return m, userInfoCmd(m.com.UserInfo, m.gen, m.res)
 	case key.Matches(msg, k.Copy):
 		return m, m.copySelected()
 	case key.Matches(msg, k.CopyAll):

@@ -34,23 +34,23 @@ type refreshedMsg struct {
 
 // inspectCmd decodes the access and refresh tokens (which may be huge) and
 // verifies a JWT access token, off the UI goroutine.
-func inspectCmd(gen int, res *auth.Result) tea.Cmd {
+func inspectCmd(verify VerifyFunc, gen int, res *auth.Result) tea.Cmd {
 	return func() tea.Msg {
 		var in inspection
 		in.accessKind, in.access, in.accessErr = auth.ClassifyToken(res.Token.AccessToken)
 		in.refreshKind, _, _ = auth.ClassifyToken(res.Token.RefreshToken)
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		in.accessRep = res.VerifyAccessToken(ctx)
+		in.accessRep = verify(ctx, res)
 		return inspectedMsg{gen: gen, insp: in}
 	}
 }
 
-func userInfoCmd(gen int, res *auth.Result) tea.Cmd {
+func userInfoCmd(userInfo UserInfoFunc, gen int, res *auth.Result) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
 		defer cancel()
-		info, err := res.UserInfo(ctx)
+		info, err := userInfo(ctx, res)
 		return userInfoMsg{gen: gen, info: info, err: err}
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -321,7 +322,7 @@ func BenchmarkSessionHugeToken(b *testing.B) {
 			for b.Loop() {
 				sm := newSessionModel(com, res, 1)
 				sm.SetSize(100, 27)
-				sm, _ = sm.Update(inspectCmd(1, res)())
+				sm, _ = sm.Update(inspectCmd(func(context.Context, *auth.Result) *auth.Report { return nil }, 1, res)())
 				sm.setTab(tabAccess)
 				_ = sm.View()
 			}

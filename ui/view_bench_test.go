@@ -28,7 +28,7 @@ func benchSessionModel(b *testing.B, w, h int, res *auth.Result) Model {
 	if m.screen != screenSession {
 		b.Fatalf("screen = %v, want the session", m.screen)
 	}
-	return step(m, inspectCmd(m.session.gen, res)())
+	return step(m, inspectCmd(m.com.VerifyAccess, m.session.gen, res)())
 }
 
 // BenchmarkSessionView measures View() alone — what Bubble Tea calls after

@@ -60,6 +60,7 @@ func (com *Common) UseSessions(m *session.Manager, open auth.Opener) {
 		return m.Logout(ctx, res, session.LogoutInput{PostLogoutRedirectURI: com.Cfg.For(res.Region).PostLogoutRedirectURI, Open: open})
 	}
 	com.Introspect = m.Introspect
+	com.UserInfo, com.VerifyAccess = m.UserInfo, m.VerifyAccessToken
 	com.Kept = func() map[string]bool { k, _ := m.KeptEndpoints(); return k }
 }
 
@@ -100,5 +101,11 @@ func (com *Common) defaultSessions() {
 	}
 	if com.Introspect == nil {
 		com.Introspect = m.Introspect
+	}
+	if com.UserInfo == nil {
+		com.UserInfo = m.UserInfo
+	}
+	if com.VerifyAccess == nil {
+		com.VerifyAccess = m.VerifyAccessToken
 	}
 }

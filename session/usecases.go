@@ -1,0 +1,127 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"ssodesk/api"
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/report"
+	"ssodesk/transport"
+)
+
+// Shown says whether a login that ended with res and err gives a session to
+// show: a verified one, or one whose ID token failed verification — shown
+// with its report (and never kept), so the person sees what failed.
+func Shown(res *auth.Result, err error) bool {
+	var verr *auth.VerifyError
+	return res != nil && (err == nil || errors.As(err, &verr))
+}
+
+// UserInfo asks the IdP that issued res's tokens for its userinfo.
+func (m *Manager) UserInfo(ctx context.Context, res *auth.Result) (*auth.UserInfo, error) {
+	return m.clientOf(res).UserInfo(ctx, res)
+}
+
+// VerifyAccessToken verifies res's access token when it is a JWT (nil when
+// it is opaque, which HIMSA allows).
+func (m *Manager) VerifyAccessToken(ctx context.Context, res *auth.Result) *auth.Report {
+	return m.clientOf(res).VerifyAccessToken(ctx, res)
+}
+
+// CallInput is one API call with a session's access token.
+type CallInput struct {
+	Base         string // the API base (api.BaseURL)
+	Request      api.Request
+	RefreshFirst bool // refresh the tokens before the call (after a refusal for an expired token)
+}
+
+// CallOutcome is what an API call gave.
+type CallOutcome struct {
+	Response  *api.Response  // nil when the call was not answered (Err)
+	Diagnosis *api.Diagnosis // why the API refused the token; nil when it did not
+	// Refreshed holds the new tokens when the call refreshed first; the
+	// call used them, and the session on show should take them.
+	Refreshed *auth.Refreshed
+	// RefreshErr is why the refresh before the call failed (no call was made).
+	RefreshErr error
+	Err        error // the call's own failure (no answer)
+}
+
+// Call calls the API with res's access token, refreshing first when asked
+// (single-flight and kept, as Refresh), and diagnoses a refusal.
+func (m *Manager) Call(ctx context.Context, res *auth.Result, in CallInput) CallOutcome {
+	var out CallOutcome
+	if in.RefreshFirst {
+		ref, err := m.Refresh(ctx, res)
+		if err != nil {
+			out.RefreshErr = err
+			return out
+		}
+		out.Refreshed, res = ref, ref.Result
+	}
+	out.Response, out.Err = api.Do(ctx, m.http, in.Base, res.Token.AccessToken, in.Request)
+	if out.Response != nil {
+		out.Diagnosis = api.Diagnose(out.Response, api.FactsFor(res, res.Region, m.Now()))
+	}
+	return out
+}
+
+// Switch is a switch of account: who was logged in and who is now.
+type Switch struct {
+	From, To *auth.Result
+	Err      error // the new login's outcome (a *auth.VerifyError still gives To)
+}
+
+// SameUser says the IdP gave the same account back (the chooser was left
+// as it was, or the person picked the same account).
+func (s Switch) SameUser() bool {
+	return s.From != nil && s.To != nil && s.From.Claim("sub") == s.To.Claim("sub")
+}
+
+// SwitchAccount logs in at from's endpoint with the IdP's account chooser
+// (HIMSA forcechoose), never resuming, and says from whom to whom. from
+// stays the session until the new login gives one (Shown).
+func (m *Manager) SwitchAccount(ctx context.Context, from *auth.Result, in LoginInput) Switch {
+	in.Region, in.ForceChoose, in.Resume = from.Region, true, false
+	to, err := m.Login(ctx, in)
+	if !Shown(to, err) {
+		to = nil
+	}
+	return Switch{From: from, To: to, Err: err}
+}
+
+// Attempt is what happened in one login, as the CLI or the TUI saw it: the
+// input of its report (Report).
+type Attempt struct {
+	Region      config.Region
+	ForceChoose bool
+	Started     time.Time
+	Finished    time.Time // zero: now
+	Events      []auth.Event
+	Result      *auth.Result // nil when no tokens came
+	Err         error
+	UserInfo    *auth.UserInfo // when it was fetched; UserInfoErr when that failed
+	UserInfoErr string
+	Access      *auth.Report // the access token's verification; made here when nil and the token is a JWT
+}
+
+// Report is the report input of a: the configuration, the run's HTTP trace,
+// and the access token's verification (its keys are at hand; bounded, as
+// ctrl+c may have ended ctx).
+func (m *Manager) Report(ctx context.Context, a Attempt) report.Attempt {
+	out := report.Attempt{Config: m.cfg, Trace: transport.TraceOf(m.http), Region: a.Region, ForceChoose: a.ForceChoose,
+		Started: a.Started, Finished: a.Finished, Events: a.Events, Result: a.Result, Err: a.Err,
+		UserInfo: a.UserInfo, UserInfoErr: a.UserInfoErr, AccessReport: a.Access}
+	if out.Finished.IsZero() {
+		out.Finished = m.Now()
+	}
+	if a.Result != nil && a.Access == nil {
+		vctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		out.AccessReport = m.VerifyAccessToken(vctx, a.Result)
+	}
+	return out
+}
