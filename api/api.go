@@ -11,13 +11,13 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"ssodesk/safe"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"ssodesk/config"
-	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -34,7 +34,7 @@ func BaseURL(override, apiClaim string) (base, source string, err error) {
 		return "", "", fmt.Errorf("no API base URL: the ID token has no api claim and the region sets no api override")
 	}
 	if err := config.CheckSecretURL(base); err != nil {
-		return "", "", fmt.Errorf("API base URL %q (from %s): %v; no bearer token is sent there", explain.Printable(base), source, err)
+		return "", "", fmt.Errorf("API base URL %q (from %s): %v; no bearer token is sent there", safe.Printable(base), source, err)
 	}
 	return strings.TrimRight(base, "/"), source, nil
 }

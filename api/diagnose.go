@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"ssodesk/explain"
+	"ssodesk/safe"
 	"ssodesk/transport"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ func Diagnose(r *Response, f TokenFacts) *Diagnosis {
 	if transport.IsRedirect(r.Status) {
 		return &Diagnosis{Problem: ProblemRedirect, Summary: fmt.Sprintf("The API answered with a redirect to %s. ssodesk did not follow it: "+
 			"the request carries the bearer token, and a redirect could send it elsewhere (or over plain http). "+
-			"Call the target yourself if you trust it, or fix the API base.", cmp.Or(explain.Printable(r.Header.Get("Location")), "(no Location header)"))}
+			"Call the target yourself if you trust it, or fix the API base.", cmp.Or(safe.Printable(r.Header.Get("Location")), "(no Location header)"))}
 	}
 	if r.Status != 401 && r.Status != 403 {
 		return nil

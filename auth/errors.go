@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"ssodesk/config"
 	"ssodesk/explain"
+	"ssodesk/safe"
 	"ssodesk/transport"
 	"strings"
 
@@ -153,7 +154,7 @@ func tokenError(op Op, r config.Region, oc oauth2.Config, err error) error {
 		out.Code, out.Description = re.ErrorCode, re.ErrorDescription
 	case errors.As(err, &re) && re.Response != nil:
 		// Not an OAuth error document: keep the status and the start of the body.
-		body := strings.Join(strings.Fields(explain.Printable(string(re.Body))), " ")
+		body := strings.Join(strings.Fields(safe.Printable(string(re.Body))), " ")
 		if len(body) > 200 {
 			body = body[:200] + "…"
 		}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"ssodesk/safe"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,7 +17,6 @@ import (
 	"time"
 
 	"ssodesk/config"
-	"ssodesk/explain"
 )
 
 // loopback is the one-shot HTTP listener the IdP redirects the browser to.
@@ -114,7 +114,7 @@ func (l *loopback) handle(q url.Values) (int, page) {
 	switch {
 	case err != nil:
 	case q.Get("error") != "":
-		err = &CallbackError{Code: explain.Printable(q.Get("error")), Description: explain.Printable(q.Get("error_description"))}
+		err = &CallbackError{Code: safe.Printable(q.Get("error")), Description: safe.Printable(q.Get("error_description"))}
 	case q.Get("code") == "":
 		err = errors.New("the IdP redirected back without a code or an error")
 	default:
@@ -195,7 +195,7 @@ func (c issCheck) check(q url.Values) (Check, error) {
 	case q.Has("iss") && slices.Contains(c.allowed, iss):
 		return Check{Name: name, Status: Pass, Detail: "the authorization response came from " + iss + " (RFC 9207)"}, nil
 	case q.Has("iss"), c.required:
-		err := &MixUpError{Got: explain.Printable(iss), Allowed: c.allowed, Missing: !q.Has("iss")}
+		err := &MixUpError{Got: safe.Printable(iss), Allowed: c.allowed, Missing: !q.Has("iss")}
 		return Check{Name: name, Status: Fail, Detail: err.Error()}, err
 	}
 	return Check{Name: name, Status: Skip, Detail: "the IdP does not send iss with its authorization response (RFC 9207), so a mix-up with another IdP cannot be ruled out"}, nil

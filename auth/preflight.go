@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"ssodesk/safe"
 	"strings"
 	"sync"
 
@@ -82,7 +83,7 @@ func (p *Preflight) Refusal() explain.Refusal {
 
 // Detail is what the IdP said itself (message and Request Id), printable.
 func (p *Preflight) Detail() string {
-	return explain.Printable(explain.RefusalDetail(p.Message, p.RequestID))
+	return safe.Printable(explain.RefusalDetail(p.Message, p.RequestID))
 }
 
 // RefusedError: the pre-flight found that the IdP refuses the authorize
@@ -181,9 +182,9 @@ func (p *Preflight) redirected(ctx context.Context, c *http.Client, authorize *u
 	case sameEndpoint(loc, p.RedirectURI):
 		p.backToApp(loc.Query())
 	case isErrorLocation(loc):
-		p.Outcome, p.ErrorPage = PreflightRefused, explain.Printable(loc.String())
+		p.Outcome, p.ErrorPage = PreflightRefused, safe.Printable(loc.String())
 		if loc.Scheme != authorize.Scheme || loc.Host != authorize.Host {
-			p.Message = "(the error page is on another host, " + explain.Printable(loc.Host) + ", and was not read)"
+			p.Message = "(the error page is on another host, " + safe.Printable(loc.Host) + ", and was not read)"
 			return
 		}
 		page, body, err := preflightGet(ctx, c, loc.String())
@@ -193,9 +194,9 @@ func (p *Preflight) redirected(ctx context.Context, c *http.Client, authorize *u
 		}
 		p.readPage(page.Header.Get("Content-Type"), body)
 	case loc.Host == authorize.Host:
-		p.Outcome, p.Answer = PreflightAccepted, "a redirect to its login page "+explain.Printable(loc.Path)
+		p.Outcome, p.Answer = PreflightAccepted, "a redirect to its login page "+safe.Printable(loc.Path)
 	default:
-		p.Outcome, p.Answer = PreflightAccepted, "a redirect to "+explain.Printable(loc.Host)+", not followed"
+		p.Outcome, p.Answer = PreflightAccepted, "a redirect to "+safe.Printable(loc.Host)+", not followed"
 	}
 }
 
@@ -205,7 +206,7 @@ var interactionErrors = []string{"login_required", "consent_required", "interact
 
 // backToApp reads a redirect to the app's redirect URI.
 func (p *Preflight) backToApp(q url.Values) {
-	code := explain.Printable(q.Get("error"))
+	code := safe.Printable(q.Get("error"))
 	switch {
 	case code == "":
 		p.Outcome, p.Answer = PreflightAccepted, "it redirects straight back to the app"
@@ -322,7 +323,7 @@ func attrOf(n *html.Node, key string) string {
 
 // oneLine makes outside text printable and puts it on one line.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(explain.PrintableText(s)), " ")
+	return strings.Join(strings.Fields(safe.Text(s)), " ")
 }
 
 func shorten(s string, n int) string {

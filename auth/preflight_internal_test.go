@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"ssodesk/safe"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -188,7 +189,7 @@ func TestPreflightPageIsPrintable(t *testing.T) {
 	})
 	p := CheckAuthorize(context.Background(), nil, authorizeAt(srv, "openid"))
 	for _, s := range []string{p.Message, p.RequestID, p.Summary(), p.Detail()} {
-		if explain.Printable(s) != s {
+		if safe.Printable(s) != s {
 			t.Errorf("not printable: %q", s)
 		}
 	}
@@ -263,7 +264,7 @@ func FuzzErrorPage(f *testing.F) {
 		p.readPage(contentType, body)
 		p.Cause, p.Scope = causeOf(p.Error, p.Error+" "+p.Description+" "+p.Message, p.Scopes)
 		for _, s := range []string{p.Message, p.RequestID, p.Error, p.Description, p.Summary(), p.Detail()} {
-			if explain.Printable(s) != s || strings.ContainsAny(s, "\n\r\t") && s != p.Summary() {
+			if safe.Printable(s) != s || strings.ContainsAny(s, "\n\r\t") && s != p.Summary() {
 				t.Fatalf("not printable on one line: %q", s)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"ssodesk/safe"
 	"strings"
 	"time"
 
@@ -95,7 +96,7 @@ func (r *Relogin) Story() string {
 		if a, b := r.First.Claim("sub"), r.Second.Claim("sub"); a == b {
 			s = append(s, "Both sessions are the same user (sub).")
 		} else {
-			s = append(s, fmt.Sprintf("The user differs (sub %s, then %s): another account was picked at the %s IdP.", explain.Printable(a), explain.Printable(b), region))
+			s = append(s, fmt.Sprintf("The user differs (sub %s, then %s): another account was picked at the %s IdP.", safe.Printable(a), safe.Printable(b), region))
 		}
 	}
 	return strings.Join(s, " ")

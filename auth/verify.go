@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"ssodesk/safe"
 	"strings"
 	"sync"
 	"time"
@@ -80,7 +81,7 @@ func (d endpoints) check(issuer string) (foreign []string, err error) {
 		}
 		if err := config.CheckSecretURL(e.url); err != nil {
 			return nil, fmt.Errorf("the discovery document of %s names %s %s, which ssodesk will not use: it %v",
-				issuer, e.name, explain.Printable(e.url), err)
+				issuer, e.name, safe.Printable(e.url), err)
 		}
 		if w := foreignHost(issuer, e.url); w != "" {
 			foreign = append(foreign, e.name+" "+e.url)

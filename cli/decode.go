@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"ssodesk/safe"
 	"strings"
 	"time"
 
@@ -112,7 +113,7 @@ func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report, now time.Tim
 			hdr = append(hdr, fmt.Sprintf("%s %v", k, x))
 		}
 	}
-	fmt.Fprintf(w, "JWT, %d bytes\nheader   %s\n\nclaims\n", v.Bytes, explain.Printable(strings.Join(hdr, " · ")))
+	fmt.Fprintf(w, "JWT, %d bytes\nheader   %s\n\nclaims\n", v.Bytes, safe.Printable(strings.Join(hdr, " · ")))
 	names := make([]string, 0, len(v.Claims))
 	width := 8
 	for k := range v.Claims {
@@ -121,7 +122,7 @@ func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report, now time.Tim
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		line := fmt.Sprintf("  %-*s %s", width, explain.Printable(k), explain.ClaimText(k, v.Claims[k], now))
+		line := fmt.Sprintf("  %-*s %s", width, safe.Printable(k), explain.ClaimText(k, v.Claims[k], now))
 		if label := explain.ClaimLabel(k); label != "" {
 			line += "   (" + label + ")"
 		}
@@ -132,7 +133,7 @@ func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report, now time.Tim
 	}
 	fmt.Fprintln(w, "\nverification")
 	for _, c := range rep.Checks {
-		fmt.Fprintf(w, "  %s %-11s %s\n", c.Status.Mark(), c.Name, explain.Printable(explain.CheckDetail(c.Detail, c.At, now)))
+		fmt.Fprintf(w, "  %s %-11s %s\n", c.Status.Mark(), c.Name, safe.Printable(explain.CheckDetail(c.Detail, c.At, now)))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"ssodesk/safe"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,7 +54,7 @@ Useful for opaque (reference) access tokens, which cannot be decoded.`,
 				fmt.Fprintf(w, "active     %s\n", explain.If(in.Active, "yes", "no: the IdP does not accept it (expired, revoked, or unknown)"))
 				for _, kv := range [][2]string{{"scope", in.Scope}, {"client_id", in.ClientID}, {"sub", in.Subject}} {
 					if kv[1] != "" {
-						fmt.Fprintf(w, "%-10s %s\n", kv[0], explain.Printable(kv[1]))
+						fmt.Fprintf(w, "%-10s %s\n", kv[0], safe.Printable(kv[1]))
 					}
 				}
 				if !in.Expiry.IsZero() {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"ssodesk/safe"
 	"strings"
 	"time"
 
@@ -175,7 +176,7 @@ func printResult(w io.Writer, res *auth.Result, access *auth.Report, notes []str
 	}
 	line := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%-14s %s\n", k, explain.Printable(v))
+			fmt.Fprintf(w, "%-14s %s\n", k, safe.Printable(v))
 		}
 	}
 	line("user", res.Who())

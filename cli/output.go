@@ -3,7 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"io"
-	"ssodesk/explain"
+	"ssodesk/safe"
 )
 
 // show writes v to w as indented JSON when asJSON, else as human writes it.
@@ -16,12 +16,12 @@ func show(w io.Writer, asJSON bool, v any, human func(io.Writer)) error {
 }
 
 // writeJSON writes v to w as indented JSON, with the controls a terminal
-// might act on escaped (explain.SafeJSON).
+// might act on escaped (safe.JSON).
 func writeJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(append(explain.SafeJSON(b), '\n'))
+	_, err = w.Write(append(safe.JSON(b), '\n'))
 	return err
 }

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"ssodesk/safe"
 
 	"github.com/spf13/cobra"
 
 	"ssodesk/config"
-	"ssodesk/explain"
 )
 
 // Exit codes (documented in README.md).
@@ -39,13 +39,13 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // error to stderr and returns the exit code: 0 ok, 1 the flow failed, 2 bad
 // usage or config.
 //
-// Everything it prints goes through explain.Writer: no text from outside (an
+// Everything it prints goes through safe.Writer: no text from outside (an
 // IdP's error, a claim, an API body) reaches the terminal raw.
 func Execute(args []string) int {
 	g := &globalFlags{}
 	root := newRoot(g)
-	stderr := explain.Writer(os.Stderr)
-	root.SetOut(explain.Writer(os.Stdout))
+	stderr := safe.Writer(os.Stderr)
+	root.SetOut(safe.Writer(os.Stdout))
 	root.SetErr(stderr)
 	root.SetArgs(args)
 	err := root.Execute()

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"ssodesk/safe"
 	"strings"
 	"sync"
 	"syscall"
@@ -147,7 +148,7 @@ type discovery struct {
 }
 
 func (c *checker) add(check, status, detail string) {
-	c.rep.Rows = append(c.rep.Rows, Row{Check: check, Status: status, Detail: explain.Printable(detail)})
+	c.rep.Rows = append(c.rep.Rows, Row{Check: check, Status: status, Detail: safe.Printable(detail)})
 }
 
 func (c *checker) run(ctx context.Context) {

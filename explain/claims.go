@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"ssodesk/safe"
 	"time"
 )
 
@@ -77,5 +78,5 @@ func ClaimText(name string, v any, now time.Time) string {
 			return LocalTime(time.Unix(int64(secs), 0), now)
 		}
 	}
-	return Printable(ClaimValue(v))
+	return safe.Printable(ClaimValue(v))
 }

@@ -1,5 +1,7 @@
 package explain
 
+import "ssodesk/safe"
+
 // If is yes when b holds, else no: the words of a yes/no fact.
 func If(b bool, yes, no string) string {
 	if b {
@@ -12,7 +14,7 @@ func If(b bool, yes, no string) string {
 // the IdP kept the same account.
 func Switched(from, to string, same bool) string {
 	if same {
-		return "switched account: the IdP kept the same account (" + Printable(to) + ")"
+		return "switched account: the IdP kept the same account (" + safe.Printable(to) + ")"
 	}
-	return "switched from " + Printable(from) + " to " + Printable(to)
+	return "switched from " + safe.Printable(from) + " to " + safe.Printable(to)
 }

@@ -1,9 +1,8 @@
 package report
 
 import (
+	"ssodesk/safe"
 	"strings"
-
-	"ssodesk/explain"
 )
 
 // mdWriter writes Markdown blocks, each followed by a blank line.
@@ -33,7 +32,7 @@ func (w *mdWriter) quote(paras ...string) {
 // fence is outside text (kept on its lines) in a fenced code block whose
 // fence no line of it can close.
 func (w *mdWriter) fence(s string) {
-	s = explain.PrintableText(strings.TrimRight(s, "\n"))
+	s = safe.Text(strings.TrimRight(s, "\n"))
 	f := strings.Repeat("`", max(3, longestRun(s, '`')+1))
 	w.WriteString(f + "text\n" + s + "\n" + f + "\n\n")
 }
@@ -88,7 +87,7 @@ func code(s string) string {
 	return f + strings.ReplaceAll(s, "|", "\\|") + f
 }
 
-func oneLine(s string) string { return explain.Printable(strings.Join(strings.Fields(s), " ")) }
+func oneLine(s string) string { return safe.Printable(strings.Join(strings.Fields(s), " ")) }
 
 // longestRun is the length of the longest run of c in s.
 func longestRun(s string, c byte) int {

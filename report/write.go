@@ -8,9 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"ssodesk/safe"
 	"strings"
-
-	"ssodesk/explain"
 )
 
 // Written names the files Save wrote, as absolute paths (HAR "" when the
@@ -97,7 +96,7 @@ func (d *Document) JSON() ([]byte, error) {
 	if err := enc.Encode(d); err != nil {
 		return nil, err
 	}
-	return explain.SafeJSON(b.Bytes()), nil
+	return safe.JSON(b.Bytes()), nil
 }
 
 // harOf is the trace's HAR, cut to the report's exchanges and masked.
@@ -136,7 +135,7 @@ func harOf(a Attempt, d *Document, m *masker) ([]byte, error) {
 	if err := enc.Encode(har); err != nil {
 		return nil, err
 	}
-	return explain.SafeJSON(out.Bytes()), nil
+	return safe.JSON(out.Bytes()), nil
 }
 
 // create writes data to a new file at abs, mode 0600, never over one.

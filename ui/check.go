@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"ssodesk/safe"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -12,7 +13,6 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/diagnose"
-	"ssodesk/explain"
 )
 
 // openCheckMsg: check an endpoint without logging in (c on the picker and
@@ -120,7 +120,7 @@ func (m *checkModel) render() {
 	for _, r := range m.rep.Rows {
 		mark := markStyle(s, r.Status).Render(diagnose.Symbol(r.Status))
 		lines = append(lines, mark+" "+s.Key.Render(r.Check))
-		for _, l := range wrapLines(explain.Printable(r.Detail), max(m.width-2, 1)) {
+		for _, l := range wrapLines(safe.Printable(r.Detail), max(m.width-2, 1)) {
 			lines = append(lines, "  "+s.Text.Render(l))
 		}
 	}

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"ssodesk/explain"
+	"ssodesk/safe"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -32,7 +32,7 @@ func (l statusLine) Empty() bool { return l.busy == "" && l.text == "" }
 // View draws the line, cut to width cells; its text, which often quotes an
 // error from outside, is made printable.
 func (l statusLine) View(s *Styles, width int) string {
-	l.busy, l.text = explain.Printable(l.busy), explain.Printable(l.text)
+	l.busy, l.text = safe.Printable(l.busy), safe.Printable(l.text)
 	var out string
 	switch {
 	case l.busy != "":
@@ -73,7 +73,7 @@ func wrapLines(text string, width int) []string {
 // come from outside (an IdP's error, an API's diagnosis): it is made
 // printable first.
 func wrapStyled(st lipgloss.Style, text string, width int) string {
-	lines := wrapLines(explain.PrintableText(text), width)
+	lines := wrapLines(safe.Text(text), width)
 	for i, l := range lines {
 		lines[i] = st.Render(l)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"ssodesk/safe"
 	"strings"
 	"time"
 
@@ -108,7 +109,7 @@ type callOutcome struct {
 // heavy part of showing a call — 5 MB take tens of milliseconds — so the
 // call's Cmd runs it, not Update.
 func drawBody(resp *api.Response, s *Styles) *textDoc {
-	body := explain.PrintableText(resp.Pretty()) // valid JSON may still hold raw C1 controls
+	body := safe.Text(resp.Pretty()) // valid JSON may still hold raw C1 controls
 	if resp.Kind() == api.BodyJSON {
 		body = highlightJSON(body, s)
 	}
@@ -527,13 +528,13 @@ func (m consoleModel) responseHead(o *callOutcome) string {
 	}
 	fmt.Fprintf(&b, "%s %s\n", st.Render(r.StatusText()), s.Subtle.Render(fmt.Sprintf("· %s · %d bytes · %s · call %d of %d",
 		r.Duration.Round(time.Millisecond), r.Size, cmp.Or(r.Header.Get("Content-Type"), "no content type"), m.shown+1, len(m.history))))
-	b.WriteString(s.Subtle.Render(o.req.MethodOrGET()+" "+explain.Printable(r.URL)) + "\n")
+	b.WriteString(s.Subtle.Render(o.req.MethodOrGET()+" "+safe.Printable(r.URL)) + "\n")
 	if d := o.diag; d != nil {
 		b.WriteString(wrapStyled(s.Warn, "! "+d.Summary, m.width) + "\n")
 	}
 	if m.headers {
 		for _, k := range sortedKeys(r.Header) {
-			b.WriteString(s.Key.Render(k+": ") + explain.Printable(strings.Join(r.Header[k], ", ")) + "\n")
+			b.WriteString(s.Key.Render(k+": ") + safe.Printable(strings.Join(r.Header[k], ", ")) + "\n")
 		}
 	}
 	b.WriteString("\n")

@@ -3,13 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"ssodesk/safe"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/auth"
-	"ssodesk/explain"
 	"ssodesk/session"
 )
 
@@ -53,7 +53,7 @@ type logoutModel struct {
 }
 
 func newLogoutModel(com *Common, res *auth.Result, id int) logoutModel {
-	return logoutModel{com: com, keys: defaultLogoutKeys(), who: explain.Printable(res.Who()), id: id}
+	return logoutModel{com: com, keys: defaultLogoutKeys(), who: safe.Printable(res.Who()), id: id}
 }
 
 // runLogout logs res out off the UI thread.
@@ -90,7 +90,7 @@ func (m logoutModel) View() string {
 		return b.String()
 	}
 	for _, st := range m.steps {
-		line := s.Status(st.Status).Render(st.Status.Mark()+" "+fmt.Sprintf("%-25s", st.Name)) + " " + explain.Printable(st.Detail)
+		line := s.Status(st.Status).Render(st.Status.Mark()+" "+fmt.Sprintf("%-25s", st.Name)) + " " + safe.Printable(st.Detail)
 		b.WriteString(strings.Join(wrapLines(line, max(m.width, 1)), "\n") + "\n")
 	}
 	return b.String()

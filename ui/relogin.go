@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"ssodesk/safe"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -187,10 +188,10 @@ func sessionRows(t *sideBySide, rel *auth.Relogin) {
 	t.row("Exchanged at", v(orDash(first.ExchangedAt.Name)), v(orDash(second.ExchangedAt.Name)), "")
 	t.row("Issuer", v(first.Issuer+" ("+cmp.Or(first.IssuerRegion(), "?")+")"), v(second.Issuer+" ("+cmp.Or(second.IssuerRegion(), "?")+")"), "")
 	for _, c := range []string{"sub", "tenantid", "api"} {
-		a, b := explain.Printable(first.Claim(c)), explain.Printable(second.Claim(c))
+		a, b := safe.Printable(first.Claim(c)), safe.Printable(second.Claim(c))
 		t.row(c, v(orDash(a)), v(orDash(b)), same(a, b))
 	}
-	t.row("App host", v(cmp.Or(explain.Printable(first.AppHost), "— (no app_hosts)")), v(cmp.Or(explain.Printable(second.AppHost), "— (no app_hosts)")), "")
+	t.row("App host", v(cmp.Or(safe.Printable(first.AppHost), "— (no app_hosts)")), v(cmp.Or(safe.Printable(second.AppHost), "— (no app_hosts)")), "")
 	t.row("ID token", verdict(s, first), verdict(s, second), "")
 	t.row("Time taken", v(tookText(first)), v(explain.Elapsed(rel.Duration())), "")
 	needed := cell{text: "no: silent, prompt=none", st: s.OK}
@@ -207,7 +208,7 @@ func attemptLine(s *Styles, a auth.Attempt) string {
 		mark, st = "✗", s.Error
 	}
 	what := explain.If(a.Silent(), "prompt=none", "interactive")
-	return "  " + st.Render(mark+" "+pad(what, 12)) + " " + s.Value.Render(pad(explain.Elapsed(a.Duration), 7)) + " " + s.Text.Render(explain.Printable(a.Outcome()))
+	return "  " + st.Render(mark+" "+pad(what, 12)) + " " + s.Value.Render(pad(explain.Elapsed(a.Duration), 7)) + " " + s.Text.Render(safe.Printable(a.Outcome()))
 }
 
 // paragraph wraps text at spaces only, so a URL such as

@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"fmt"
+	"ssodesk/safe"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -404,8 +405,8 @@ func (m sessionModel) View() string {
 	}
 	s := m.com.Styles
 	var b strings.Builder
-	who := explain.Printable(m.res.Who())
-	title := s.Title.Render("Logged in as "+orDash(who)) + s.Subtle.Render(" · tenant "+orDash(explain.Printable(m.res.Claim("tenantid")))+" · region "+orDash(m.res.CodeRegion))
+	who := safe.Printable(m.res.Who())
+	title := s.Title.Render("Logged in as "+orDash(who)) + s.Subtle.Render(" · tenant "+orDash(safe.Printable(m.res.Claim("tenantid")))+" · region "+orDash(m.res.CodeRegion))
 	title += m.verdict()
 	b.WriteString(title + "\n")
 	b.WriteString(tabBar(s, tabNames, int(m.tab), m.width) + "\n")

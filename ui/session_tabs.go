@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"ssodesk/safe"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,20 +74,20 @@ func (p *page) heading(title string) {
 
 func (p *page) summary() {
 	r, s := p.m.res, p.s
-	p.field("User", orDash(explain.Printable(r.Claim("name")))+s.Subtle.Render("  sub "+explain.Printable(r.Claim("sub"))))
-	tenantName := explain.Printable(r.Claim("tenantname"))
+	p.field("User", orDash(safe.Printable(r.Claim("name")))+s.Subtle.Render("  sub "+safe.Printable(r.Claim("sub"))))
+	tenantName := safe.Printable(r.Claim("tenantname"))
 	if tenantName == "" && p.m.info != nil {
-		tenantName = explain.Printable(auth.ClaimString(p.m.info.Claims, "tenantname"))
+		tenantName = safe.Printable(auth.ClaimString(p.m.info.Claims, "tenantname"))
 	}
 	if tenantName == "" {
 		tenantName = s.Subtle.Render("(tenantname: press u to fetch userinfo)")
 	}
-	p.field("Tenant", s.Highlight.Render(orDash(explain.Printable(r.Claim("tenantid"))))+"  "+tenantName)
+	p.field("Tenant", s.Highlight.Render(orDash(safe.Printable(r.Claim("tenantid"))))+"  "+tenantName)
 	p.field("You chose", explain.Endpoint(r.Region.Env, r.Region.Name)+s.Subtle.Render("  "+r.Region.Issuer))
 	p.field("Code prefix", s.Highlight.Render(orDash(r.CodeRegion)))
 	p.field("Exchanged at", p.exchangedAt())
 	p.field("ID token iss", r.Issuer+s.Subtle.Render("  ("+cmp.Or(r.IssuerRegion(), "not a configured region")+")"))
-	p.field("API host", s.Highlight.Render(orDash(r.APIHost()))+s.Subtle.Render("  api claim "+orDash(explain.Printable(r.Claim("api")))))
+	p.field("API host", s.Highlight.Render(orDash(r.APIHost()))+s.Subtle.Render("  api claim "+orDash(safe.Printable(r.Claim("api")))))
 	p.field("App host", p.appHost())
 	p.add("")
 	p.para(s.Text, explain.RegionStory(r.Story()))
@@ -114,7 +115,7 @@ func (p *page) summary() {
 	if rep := r.Report.At(p.now); rep.OK() {
 		p.field("ID token", s.OK.Render("✓ verified")+s.Subtle.Render("  "+rep.Summary()))
 	} else {
-		p.field("ID token", s.Error.Render("✗ NOT verified: ")+s.Error.Render(explain.Printable(reportFailures(rep))))
+		p.field("ID token", s.Error.Render("✗ NOT verified: ")+s.Error.Render(safe.Printable(reportFailures(rep))))
 	}
 	if lr := p.m.lastRefresh; lr != nil {
 		p.heading("Last refresh")
@@ -143,7 +144,7 @@ func (p *page) appHost() string {
 	r, s := p.m.res, p.s
 	switch {
 	case r.AppHost != "":
-		return s.Highlight.Render(explain.Printable(r.AppHost)) + s.Subtle.Render("  from the code prefix (app_hosts)")
+		return s.Highlight.Render(safe.Printable(r.AppHost)) + s.Subtle.Render("  from the code prefix (app_hosts)")
 	case r.CodeRegion == "":
 		return "—"
 	}
@@ -161,7 +162,7 @@ func changeText(c auth.ClaimChange, now time.Time) string {
 	if slices.Contains(explain.TimeClaims, c.Name) {
 		return fmtTimeText(c.Old, now) + " → " + fmtTimeText(c.New, now)
 	}
-	return cmp.Or(explain.Printable(c.Old), "(absent)") + " → " + cmp.Or(explain.Printable(c.New), "(absent)")
+	return cmp.Or(safe.Printable(c.Old), "(absent)") + " → " + cmp.Or(safe.Printable(c.New), "(absent)")
 }
 
 func fmtTimeText(v string, now time.Time) string {
@@ -225,7 +226,7 @@ func (p *page) introspection() {
 	}
 	for _, kv := range [][2]string{{"Scope", in.Scope}, {"Client", in.ClientID}, {"Subject", in.Subject}} {
 		if kv[1] != "" {
-			p.field(kv[0], explain.Printable(kv[1]))
+			p.field(kv[0], safe.Printable(kv[1]))
 		}
 	}
 	if !in.Expiry.IsZero() {
@@ -282,7 +283,7 @@ func (p *page) raw() {
 			continue
 		}
 		if p.m.reveal {
-			p.add(strings.Split(hardWrap(explain.Printable(t.raw), p.m.width), "\n")...)
+			p.add(strings.Split(hardWrap(safe.Printable(t.raw), p.m.width), "\n")...)
 		} else {
 			p.add(explain.Mask(t.raw))
 		}
@@ -292,7 +293,7 @@ func (p *page) raw() {
 // secret shows a token masked unless the user revealed tokens.
 func (p *page) secret(raw string) string {
 	if p.m.reveal {
-		return truncate(explain.Printable(raw), maxCellValue)
+		return truncate(safe.Printable(raw), maxCellValue)
 	}
 	return explain.Mask(raw)
 }
@@ -301,7 +302,7 @@ func (p *page) jwtHeader(h map[string]any) {
 	var parts []string
 	for _, k := range []string{"alg", "kid", "typ"} {
 		if v, ok := h[k]; ok {
-			parts = append(parts, k+" "+explain.Printable(fmt.Sprint(v)))
+			parts = append(parts, k+" "+safe.Printable(fmt.Sprint(v)))
 		}
 	}
 	p.heading("Header")
@@ -316,7 +317,7 @@ func (p *page) report(title string, r *auth.Report) {
 		return
 	}
 	for _, c := range r.Checks {
-		line := "  " + s.Status(c.Status).Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(explain.Printable(explain.CheckDetail(c.Detail, c.At, p.now)))
+		line := "  " + s.Status(c.Status).Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(safe.Printable(explain.CheckDetail(c.Detail, c.At, p.now)))
 		p.add(wrapLines(line, p.m.width)...)
 	}
 }
@@ -343,7 +344,7 @@ func (p *page) claims(title string, claims, compare map[string]any) {
 		if slices.Contains(highlighted, k) {
 			star, ks, vs = s.Highlight.Render("★ "), s.Highlight, s.Highlight
 		}
-		line := cursor + star + ks.Render(fmt.Sprintf("%-*s", width, explain.Printable(k))) + " " + vs.Render(truncate(value, maxCellValue))
+		line := cursor + star + ks.Render(fmt.Sprintf("%-*s", width, safe.Printable(k))) + " " + vs.Render(truncate(value, maxCellValue))
 		if compare != nil {
 			line += "  " + p.alsoIn(k, claims[k], compare)
 		}
@@ -364,7 +365,7 @@ func (p *page) alsoIn(k string, v any, idClaims map[string]any) string {
 	case explain.ClaimValue(other) == explain.ClaimValue(v):
 		return p.s.OK.Render("[also in ID token]")
 	}
-	return p.s.Error.Render("[ID token says " + truncate(explain.Printable(explain.ClaimValue(other)), 40) + "]")
+	return p.s.Error.Render("[ID token says " + truncate(safe.Printable(explain.ClaimValue(other)), 40) + "]")
 }
 
 func orDash(s string) string { return cmp.Or(s, "—") }

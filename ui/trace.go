@@ -3,6 +3,7 @@ package ui
 import (
 	"cmp"
 	"fmt"
+	"ssodesk/safe"
 	"strings"
 	"time"
 
@@ -311,7 +312,7 @@ func (t traceRows) row(i int) string {
 		status += "!"
 	}
 	return cursor + line + st.Render(fmt.Sprintf("%-6s", status)) +
-		fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, explain.Printable(e.URL))
+		fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, safe.Printable(e.URL))
 }
 
 func (m traceModel) detailView(e transport.Entry) string {
@@ -319,10 +320,10 @@ func (m traceModel) detailView(e transport.Entry) string {
 	var b strings.Builder
 	field := func(k, v string) {
 		if v != "" {
-			b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", k)) + " " + explain.Printable(v) + "\n")
+			b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", k)) + " " + safe.Printable(v) + "\n")
 		}
 	}
-	b.WriteString(s.Title.Render(fmt.Sprintf("#%d %s %s", e.ID, e.Method, explain.Printable(e.URL))) + "\n")
+	b.WriteString(s.Title.Render(fmt.Sprintf("#%d %s %s", e.ID, e.Method, safe.Printable(e.URL))) + "\n")
 	field("purpose", e.Purpose)
 	field("started", e.Start.Local().Format("2006-01-02 15:04:05.000"))
 	field("duration", e.Duration.Round(time.Millisecond).String())
@@ -330,10 +331,10 @@ func (m traceModel) detailView(e transport.Entry) string {
 		field("status", fmt.Sprintf("%d %s", e.Status, e.Proto))
 	}
 	if e.Error != "" {
-		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "error")) + " " + s.Error.Render(explain.Printable(e.Error)) + "\n")
+		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "error")) + " " + s.Error.Render(safe.Printable(e.Error)) + "\n")
 	}
 	if e.Warning != "" {
-		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "warning")) + " " + s.Warn.Render("! "+explain.Printable(e.Warning)) + "\n")
+		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "warning")) + " " + s.Warn.Render("! "+safe.Printable(e.Warning)) + "\n")
 	}
 	field("sizes", fmt.Sprintf("request %d bytes, response %d bytes", e.RequestSize, e.ResponseSize))
 	if e.TLSVersion != "" {
@@ -354,10 +355,10 @@ func (m traceModel) section(title string, h map[string][]string, body string) st
 	var b strings.Builder
 	b.WriteString("\n" + s.Title.Render(title) + "\n")
 	for _, k := range sortedKeys(h) {
-		b.WriteString(s.Key.Render(k+": ") + explain.Printable(strings.Join(h[k], ", ")) + "\n")
+		b.WriteString(s.Key.Render(k+": ") + safe.Printable(strings.Join(h[k], ", ")) + "\n")
 	}
 	if body != "" {
-		b.WriteString("\n" + hardWrap(explain.PrintableText(body), m.width) + "\n")
+		b.WriteString("\n" + hardWrap(safe.Text(body), m.width) + "\n")
 	}
 	return b.String()
 }

@@ -1,4 +1,4 @@
-package explain
+package safe
 
 import (
 	"encoding/json"
@@ -22,8 +22,8 @@ func FuzzPrintable(f *testing.F) {
 }
 
 func TestPrintableText(t *testing.T) {
-	if got := PrintableText("a\n\tb\x1b[2J\u009b"); got != "a\n\tb\uFFFD[2J\uFFFD" {
-		t.Errorf("PrintableText = %q", got)
+	if got := Text("a\n\tb\x1b[2J\u009b"); got != "a\n\tb\uFFFD[2J\uFFFD" {
+		t.Errorf("Text = %q", got)
 	}
 }
 
@@ -41,7 +41,7 @@ var hostile = map[string]string{
 
 func TestPrintableNeutralisesEveryPayload(t *testing.T) {
 	for name, p := range hostile {
-		for fn, got := range map[string]string{"Printable": Printable(p), "PrintableText": PrintableText(p)} {
+		for fn, got := range map[string]string{"Printable": Printable(p), "Text": Text(p)} {
 			if strings.ContainsAny(got, "\x1b\x00\x07\x7f\u009b\u202E\u2066\u2069") || !utf8.ValidString(got) {
 				t.Errorf("%s(%s) = %q", fn, name, got)
 			}
@@ -51,9 +51,9 @@ func TestPrintableNeutralisesEveryPayload(t *testing.T) {
 
 func TestSafeJSON(t *testing.T) {
 	in := []byte("{\"name\":\"a\u009bb\u202Ec\x7f\",\"ok\":\"ø ✓\"}")
-	got := string(SafeJSON(in))
+	got := string(JSON(in))
 	if want := `{"name":"a\u009bb\u202ec\u007f","ok":"ø ✓"}`; got != want {
-		t.Errorf("SafeJSON = %s, want %s", got, want)
+		t.Errorf("JSON = %s, want %s", got, want)
 	}
 	var v map[string]string
 	if err := json.Unmarshal([]byte(got), &v); err != nil || v["name"] != "a\u009bb\u202Ec\x7f" {

@@ -1,4 +1,9 @@
-package explain
+// Package safe holds the one rule for text from outside (an IdP's
+// error_description, a claim, an API body, an error page, a HAR file) on
+// its way to a terminal, a report or JSON: Printable for a line, Text for
+// several, Writer for a stream, JSON for a document. Every package that
+// shows outside text uses it; it has no other job and no dependencies.
+package safe
 
 import (
 	"bytes"
@@ -29,8 +34,8 @@ func Printable(s string) string {
 	}, s)
 }
 
-// PrintableText is Printable for multi-line text: it keeps newlines and tabs.
-func PrintableText(s string) string {
+// Text is Printable for multi-line text: it keeps newlines and tabs.
+func Text(s string) string {
 	if safeASCII(s) || utf8.ValidString(s) && strings.IndexFunc(s, isUnsafeInText) < 0 {
 		return s
 	}
@@ -93,11 +98,11 @@ func isBidi(r rune) bool {
 	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069' || r == '\u200E' || r == '\u200F' || r == '\u061C'
 }
 
-// SafeJSON escapes, inside encoded JSON, what encoding/json writes raw but a
+// JSON escapes, inside encoded JSON, what encoding/json writes raw but a
 // terminal may act on: C1 controls (U+0080–U+009F, among them CSI U+009B),
 // DEL and the bidirectional controls. They can only stand inside strings,
 // so \uXXXX escapes keep the document's meaning.
-func SafeJSON(b []byte) []byte {
+func JSON(b []byte) []byte {
 	if bytes.IndexFunc(b, func(r rune) bool { return r == 0x7f || unsafeRune(r) && r >= 0x80 }) < 0 {
 		return b
 	}
@@ -151,7 +156,7 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		}
 		return len(p), nil
 	}
-	if _, err := io.WriteString(s.w, PrintableText(string(buf[:cut]))); err != nil {
+	if _, err := io.WriteString(s.w, Text(string(buf[:cut]))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
