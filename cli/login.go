@@ -16,6 +16,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/explain"
+	"ssodesk/loginjson"
 	"ssodesk/session"
 )
 
@@ -170,7 +171,7 @@ func readLine(br *bufio.Reader, limit int) (line string, tooLong bool, err error
 func printResult(w io.Writer, res *auth.Result, access *auth.Report, notes []string, asJSON bool) error {
 	now := time.Now()
 	if asJSON {
-		v := res.View(now, access)
+		v := loginjson.Of(res, now, access)
 		v.Notes = append(append([]string(nil), res.Notes...), notes...)
 		return writeJSON(w, v)
 	}
