@@ -12,8 +12,8 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
-	"ssodesk/explain"
 	"ssodesk/loginjson"
+	"ssodesk/safe"
 )
 
 // jwt is an unsigned-looking JWT of claims (the document never checks a
@@ -59,7 +59,7 @@ func encode(t *testing.T, v any) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(explain.SafeJSON(b), '\n')
+	return append(safe.JSON(b), '\n')
 }
 
 func read(t *testing.T, name string) []byte {
