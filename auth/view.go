@@ -2,8 +2,10 @@ package auth
 
 import (
 	"slices"
-	"ssodesk/explain"
 	"time"
+
+	"ssodesk/check"
+	"ssodesk/explain"
 )
 
 // View is a Result as a JSON document for scripts (`ssodesk login --json`).
@@ -76,13 +78,21 @@ type ReportView struct {
 // CheckView is one check for JSON.
 type CheckView struct {
 	Name   string    `json:"name"`
-	Status string    `json:"status"` // "pass", "fail", "warn", "skip"
+	Status string    `json:"status"` // StatusWord: "pass", "fail", "warn", "skip"
 	Detail string    `json:"detail"`
 	At     *TimeView `json:"at,omitempty"` // the time a time check judged
 }
 
-func (s Status) String() string {
-	return [...]string{"pass", "fail", "warn", "skip"}[s]
+// StatusWord is s in a verification's JSON: "pass", "fail", "warn",
+// "skip". A verification has said "pass" since `login --json` began (and a
+// report's verification checks say it too), where check.Status's own word,
+// in `check --json` and a report's steps and endpoint checks, is "ok";
+// check.Parse reads both.
+func StatusWord(s check.Status) string {
+	if s == check.Pass {
+		return "pass"
+	}
+	return s.String()
 }
 
 // View returns the report for JSON (nil for a nil report).
@@ -92,7 +102,7 @@ func (r *Report) View() *ReportView {
 	}
 	v := &ReportView{OK: r.OK(), Issuer: r.Issuer, Region: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID, Refetched: r.Refetched}
 	for _, c := range r.Checks {
-		cv := CheckView{Name: c.Name, Status: c.Status.String(), Detail: c.Detail}
+		cv := CheckView{Name: c.Name, Status: StatusWord(c.Status), Detail: c.Detail}
 		if !c.At.IsZero() {
 			at := timeView(c.At)
 			cv.At = &at

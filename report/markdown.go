@@ -154,7 +154,7 @@ func mdVerification(w *mdWriter, title string, v *Verification) {
 	w.para(fmt.Sprintf("**%s**: %s. Keys from %s (kid %s).", verdict, text(v.Summary), code(v.JWKS), code(v.KeyID)))
 	var rows [][]string
 	for _, c := range v.Checks {
-		rows = append(rows, []string{text(c.Name), checkMark(c.Status), text(c.Detail)})
+		rows = append(rows, []string{text(c.Name), c.Status.Mark(), text(c.Detail)})
 	}
 	w.table([]string{"check", "result", "detail"}, rows)
 }

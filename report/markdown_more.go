@@ -162,14 +162,9 @@ func orDash(s string) string {
 	return s
 }
 
-// statusMark, checkMark and rowMark are the marks of a step, a
-// verification check and an endpoint check.
+// statusMark and rowMark are the marks of a step and an endpoint check.
 func statusMark(s string) string {
 	return map[string]string{StatusOK: "✓", StatusFail: "✗", StatusWarn: "!"}[s] + explain.If(s == StatusSkip, "–", "")
-}
-
-func checkMark(s string) string {
-	return map[string]string{"pass": "✓", "fail": "✗", "warn": "!", "skip": "–"}[s]
 }
 
 func rowMark(s string) string { return statusMark(s) }

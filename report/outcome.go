@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/diagnose"
 	"ssodesk/explain"
 )
@@ -81,7 +82,7 @@ func explainFailure(o *Outcome, err error) {
 func failedChecks(r *auth.Report) []string {
 	var out []string
 	for _, c := range r.Checks {
-		if c.Status == auth.Fail {
+		if c.Status == check.Fail {
 			out = append(out, c.Name)
 		}
 	}
