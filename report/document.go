@@ -121,20 +121,12 @@ type Tried struct {
 
 // Step is one step of a login.
 type Step struct {
-	Name       string    `json:"name"`
-	Status     string    `json:"status"`
-	At         time.Time `json:"at,omitzero"`
-	DurationMS int64     `json:"duration_ms"`
-	Detail     string    `json:"detail"`
+	Name       string       `json:"name"`
+	Status     check.Status `json:"status"` // "ok", "fail", "warn", "skip"
+	At         time.Time    `json:"at,omitzero"`
+	DurationMS int64        `json:"duration_ms"`
+	Detail     string       `json:"detail"`
 }
-
-// The statuses of steps and endpoint checks.
-const (
-	StatusOK   = "ok"
-	StatusFail = "fail"
-	StatusWarn = "warn"
-	StatusSkip = "skip"
-)
 
 // Landing is where the login landed: the region story and its facts.
 type Landing struct {
@@ -241,18 +233,11 @@ type APICall struct {
 
 // EndpointCheck is `ssodesk check`'s report of one endpoint.
 type EndpointCheck struct {
-	Region  string `json:"region"`
-	Issuer  string `json:"issuer"`
-	OK      bool   `json:"ok"`
-	Checks  []Row  `json:"checks"`
-	IdPSaid string `json:"idp_said,omitempty"`
-}
-
-// Row is one endpoint check.
-type Row struct {
-	Check  string `json:"check"`
-	Status string `json:"status"`
-	Detail string `json:"detail"`
+	Region  string      `json:"region"`
+	Issuer  string      `json:"issuer"`
+	OK      bool        `json:"ok"`
+	Checks  []check.Row `json:"checks"`
+	IdPSaid string      `json:"idp_said,omitempty"`
 }
 
 // Trace is the HTTP trace of the attempt.

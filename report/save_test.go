@@ -84,7 +84,7 @@ func TestSaveJSON(t *testing.T) {
 		t.Errorf("document:\n%s", b)
 	}
 	for _, s := range d.Steps {
-		if s.Status != report.StatusOK || s.At.IsZero() {
+		if s.Status != check.Pass || s.At.IsZero() {
 			t.Errorf("step %+v", s)
 		}
 	}
