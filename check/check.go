@@ -10,8 +10,8 @@
 //
 // The rule: a diagnostic tool never says ✓ for what it did not check, nor ✗
 // for what did not fail. So the zero Status is Skip (a row nobody judged
-// says "–", never "✓"), a word that is not one of these reads as Skip, and
-// the verdict of no rows at all is Skip.
+// says "–", never "✓"), Parse reads a word it does not know as Skip
+// (UnmarshalText refuses it), and the verdict of no rows at all is Skip.
 //
 // The package has no UI and no network; ui maps a Status to a style in one
 // place (ui.Styles.Status).
