@@ -11,6 +11,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"ssodesk/check"
 	"ssodesk/transport"
 )
 
@@ -58,7 +59,7 @@ func TestEndpointOnAnotherHostIsAWarning(t *testing.T) {
 	srv := discoveryIdP(t, k, func(_ string, d map[string]any) { d["userinfo_endpoint"] = other.URL + "/userinfo" })
 	v := NewVerifier(srv.Client(), map[string]string{srv.URL: "eu"}, time.Minute)
 	r := v.Verify(context.Background(), sign(t, k, goodClaims(srv.URL, time.Now())), Expect{ClientID: testClient, Nonce: "n-123"})
-	checkStatus(t, r, "endpoints", Warn, "userinfo_endpoint "+other.URL+"/userinfo")
+	checkStatus(t, r, "endpoints", check.Warn, "userinfo_endpoint "+other.URL+"/userinfo")
 	if !r.OK() {
 		t.Errorf("a warning failed the report: %s", r.Failures())
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/transport"
@@ -308,7 +309,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 		return nil, fmt.Errorf("the token response from %s has no id_token (is openid among the scopes?)", oc.Endpoint.TokenURL)
 	}
 	rep := l.verifier.Verify(ctx, raw, Expect{ClientID: o.ClientID, Nonce: l.nonce, AccessToken: tok.AccessToken})
-	rep.Checks = append([]Check{l.lb.issResult}, rep.Checks...)
+	rep.Checks = append([]check.Row{l.lb.issResult}, rep.Checks...)
 	res := newResult(tok, rep, o.Scopes)
 	res.Region, res.CodeRegion, res.ExchangedAt = o.Region, codeRegion, exAt
 	res.AppHost, res.Notes = o.AppHosts.For(codeRegion), notes

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/sim"
@@ -505,7 +506,7 @@ func TestRegionalIssuerNotOnAllowList(t *testing.T) {
 	if !errors.As(err, &ve) || res == nil {
 		t.Fatalf("err = %v, want a VerifyError with the result", err)
 	}
-	if c, _ := res.Report.Check("issuer"); c.Status != auth.Fail || !strings.Contains(c.Detail, "not on the allow-list") {
+	if c, _ := res.Report.Check("issuer"); c.Status != check.Fail || !strings.Contains(c.Detail, "not on the allow-list") {
 		t.Errorf("issuer check = %+v", c)
 	}
 }
@@ -656,7 +657,7 @@ func TestRestoreAndRefresh(t *testing.T) {
 	if !back.Verified() || back.Claim("tenantid") != acct.TenantID || back.CodeRegion != "eu" {
 		t.Fatalf("restored: verified=%v tenant %q\n%s", back.Verified(), back.Claim("tenantid"), back.Report.Failures())
 	}
-	if n, _ := back.Report.Check("nonce"); n.Status != auth.Skip {
+	if n, _ := back.Report.Check("nonce"); n.Status != check.Skip {
 		t.Errorf("nonce of a restored token: %+v", n)
 	}
 	ref, err := c.Refresh(context.Background(), back)

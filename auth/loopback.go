@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"ssodesk/check"
 	"ssodesk/config"
 )
 
@@ -35,7 +36,7 @@ type loopback struct {
 	done      chan struct{}
 	code      string
 	err       error
-	issResult Check // the response issuer check of the response that ended the login
+	issResult check.Row // the response issuer check of the response that ended the login
 }
 
 // listenLoopback binds the redirect URI's host:port, on loopback only. A
@@ -188,17 +189,17 @@ type issCheck struct {
 
 // check compares the response's iss with the allowed issuers: a line for
 // the verification report, and an error that ends the login.
-func (c issCheck) check(q url.Values) (Check, error) {
+func (c issCheck) check(q url.Values) (check.Row, error) {
 	const name = "response issuer"
 	iss := q.Get("iss")
 	switch {
 	case q.Has("iss") && slices.Contains(c.allowed, iss):
-		return Check{Name: name, Status: Pass, Detail: "the authorization response came from " + iss + " (RFC 9207)"}, nil
+		return check.Row{Name: name, Status: check.Pass, Detail: "the authorization response came from " + iss + " (RFC 9207)"}, nil
 	case q.Has("iss"), c.required:
 		err := &MixUpError{Got: safe.Printable(iss), Allowed: c.allowed, Missing: !q.Has("iss")}
-		return Check{Name: name, Status: Fail, Detail: err.Error()}, err
+		return check.Row{Name: name, Status: check.Fail, Detail: err.Error()}, err
 	}
-	return Check{Name: name, Status: Skip, Detail: "the IdP does not send iss with its authorization response (RFC 9207), so a mix-up with another IdP cannot be ruled out"}, nil
+	return check.Row{Name: name, Status: check.Skip, Detail: "the IdP does not send iss with its authorization response (RFC 9207), so a mix-up with another IdP cannot be ruled out"}, nil
 }
 
 // MixUpError: the authorization response came from another issuer than the

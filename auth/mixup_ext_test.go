@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ssodesk/check"
 )
 
 // Against the stand-in, which sends iss like IdentityServer: the report
@@ -31,7 +33,7 @@ func TestLoginChecksResponseIssuer(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, ok := res.Report.Check("response issuer")
-	if !ok || c.Status != auth.Pass || !strings.Contains(c.Detail, r.Issuer) {
+	if !ok || c.Status != check.Pass || !strings.Contains(c.Detail, r.Issuer) {
 		t.Errorf("response issuer check = %+v", c)
 	}
 	var callback *transport.Entry

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ssodesk/check"
 )
 
 // RFC 9207: a response whose iss is another IdP's, or that lacks the iss the
@@ -20,14 +22,14 @@ func TestResponseIssuerCheck(t *testing.T) {
 		check    issCheck
 		query    string
 		wantErr  string
-		wantMark Status
+		wantMark check.Status
 	}{
-		{"forged iss", issCheck{allowed: []string{idp}, required: true}, "iss=https://attacker.example", "came from https://attacker.example, not from " + idp, Fail},
-		{"forged iss, not promised", issCheck{allowed: []string{idp}}, "iss=https://attacker.example", "mix-up", Fail},
-		{"missing iss where promised", issCheck{allowed: []string{idp}, required: true}, "", "carries no iss although the IdP promises one", Fail},
-		{"right iss", issCheck{allowed: []string{idp}, required: true}, "iss=" + url.QueryEscape(idp), "", Pass},
-		{"a regional iss after the global endpoint", issCheck{allowed: []string{idp, "https://idp-eu.himsa-sso.com"}, required: true}, "iss=https://idp-eu.himsa-sso.com", "", Pass},
-		{"no iss, none promised", issCheck{allowed: []string{idp}}, "", "", Skip},
+		{"forged iss", issCheck{allowed: []string{idp}, required: true}, "iss=https://attacker.example", "came from https://attacker.example, not from " + idp, check.Fail},
+		{"forged iss, not promised", issCheck{allowed: []string{idp}}, "iss=https://attacker.example", "mix-up", check.Fail},
+		{"missing iss where promised", issCheck{allowed: []string{idp}, required: true}, "", "carries no iss although the IdP promises one", check.Fail},
+		{"right iss", issCheck{allowed: []string{idp}, required: true}, "iss=" + url.QueryEscape(idp), "", check.Pass},
+		{"a regional iss after the global endpoint", issCheck{allowed: []string{idp, "https://idp-eu.himsa-sso.com"}, required: true}, "iss=https://idp-eu.himsa-sso.com", "", check.Pass},
+		{"no iss, none promised", issCheck{allowed: []string{idp}}, "", "", check.Skip},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"ssodesk/check"
 )
 
 // waitPrefetch waits until the verifier's prefetch of issuer has ended.
@@ -37,7 +39,7 @@ func TestPrefetchedKeysVerifyTheToken(t *testing.T) {
 		t.Fatalf("JWKS requests after the prefetch = %d, want 1", idp.hits())
 	}
 	r := v.Verify(ctx, sign(t, k, goodClaims(idp.srv.URL, time.Now())), Expect{ClientID: testClient, Nonce: "n-123"})
-	checkStatus(t, r, "signature", Pass, "")
+	checkStatus(t, r, "signature", check.Pass, "")
 	if idp.hits() != 1 {
 		t.Errorf("JWKS requests after verifying = %d, want 1 (the prefetched keys)", idp.hits())
 	}
@@ -62,7 +64,7 @@ func TestFailedPrefetchIsFetchedAgain(t *testing.T) {
 	idp.jwksFail = false
 	idp.mu.Unlock()
 	r := v.Verify(ctx, sign(t, k, goodClaims(idp.srv.URL, time.Now())), Expect{ClientID: testClient, Nonce: "n-123"})
-	checkStatus(t, r, "signature", Pass, "")
+	checkStatus(t, r, "signature", check.Pass, "")
 	if idp.hits() != 2 {
 		t.Errorf("JWKS requests = %d, want 2 (the failed prefetch, then the verification's)", idp.hits())
 	}
@@ -75,7 +77,7 @@ func TestFailedPrefetchIsFetchedAgain(t *testing.T) {
 	v2.prefetch(ctx, idp.srv.URL)
 	waitPrefetch(t, v2, idp.srv.URL)
 	r = v2.Verify(ctx, sign(t, k, goodClaims(idp.srv.URL, time.Now())), Expect{ClientID: testClient, Nonce: "n-123"})
-	checkStatus(t, r, "signature", Fail, "503")
+	checkStatus(t, r, "signature", check.Fail, "503")
 }
 
 // The endpoints warning of discovery survives the JWKS fetch: a second
@@ -86,7 +88,7 @@ func TestEndpointsWarningOutlivesTheKeyFetch(t *testing.T) {
 	v := NewVerifier(srv.Client(), map[string]string{srv.URL: "eu"}, time.Minute)
 	for i := range 2 {
 		r := v.Verify(context.Background(), sign(t, k, goodClaims(srv.URL, time.Now())), Expect{ClientID: testClient, Nonce: "n-123"})
-		checkStatus(t, r, "endpoints", Warn, "userinfo_endpoint https://other.example/userinfo")
+		checkStatus(t, r, "endpoints", check.Warn, "userinfo_endpoint https://other.example/userinfo")
 		if t.Failed() {
 			t.Fatalf("verification %d", i+1)
 		}

@@ -3,53 +3,18 @@ package auth
 import (
 	"strings"
 	"time"
+
+	"ssodesk/check"
 )
-
-// Status is the outcome of one verification check.
-type Status int
-
-const (
-	Pass Status = iota
-	Fail
-	Warn // suspicious but not a failure (e.g. the local clock looks off)
-	Skip // not applicable (no at_hash claim, no nonce expected)
-)
-
-func (s Status) String() string {
-	return [...]string{"pass", "fail", "warn", "skip"}[s]
-}
-
-// Mark is the one-character symbol for a status.
-func (s Status) Mark() string {
-	switch s {
-	case Pass:
-		return "✓"
-	case Fail:
-		return "✗"
-	case Warn:
-		return "!"
-	}
-	return "–"
-}
-
-// Check is one verification step and why it passed or failed.
-type Check struct {
-	Name   string // "signature", "issuer", "audience", ...
-	Status Status
-	Detail string
-	// At is the time a time check (expiry, not before, issued at) judges;
-	// zero for the others. See Report.At.
-	At time.Time
-}
 
 // Report is the full verification of one token: every check is run, so a
 // user sees all that is wrong, not just the first thing.
 type Report struct {
-	Token     *JWT // nil when the token does not decode
-	Checks    []Check
-	Issuer    string // the token's iss
-	Region    string // the allow-listed region of that issuer; "" when not trusted
-	JWKSURL   string // where the signing key came from
+	Token     *JWT        // nil when the token does not decode
+	Checks    []check.Row // each check's At is the time a time check judges (see Leeway)
+	Issuer    string      // the token's iss
+	Region    string      // the allow-listed region of that issuer; "" when not trusted
+	JWKSURL   string      // where the signing key came from
 	KeyID     string
 	Refetched bool          // the JWKS was fetched again for an unknown kid
 	Leeway    time.Duration // the clock skew the time checks tolerate
@@ -60,25 +25,20 @@ func (r *Report) OK() bool {
 	if r == nil {
 		return false
 	}
-	for _, c := range r.Checks {
-		if c.Status == Fail {
-			return false
-		}
-	}
-	return len(r.Checks) > 0
+	return len(r.Checks) > 0 && check.Verdict(r.Checks) != check.Fail
 }
 
 // Check returns the check called name.
-func (r *Report) Check(name string) (Check, bool) {
+func (r *Report) Check(name string) (check.Row, bool) {
 	if r == nil {
-		return Check{}, false
+		return check.Row{}, false
 	}
 	for _, c := range r.Checks {
 		if c.Name == name {
 			return c, true
 		}
 	}
-	return Check{}, false
+	return check.Row{}, false
 }
 
 // Summary lists the checks with their marks: "signature ✓, issuer ✓, ...".
@@ -88,7 +48,7 @@ func (r *Report) Summary() string {
 	}
 	parts := make([]string, 0, len(r.Checks))
 	for _, c := range r.Checks {
-		if c.Status != Skip {
+		if c.Status != check.Skip {
 			parts = append(parts, c.Name+" "+c.Status.Mark())
 		}
 	}
@@ -102,7 +62,7 @@ func (r *Report) Failures() string {
 	}
 	var parts []string
 	for _, c := range r.Checks {
-		if c.Status == Fail {
+		if c.Status == check.Fail {
 			parts = append(parts, c.Name+": "+c.Detail)
 		}
 	}
@@ -115,4 +75,16 @@ type VerifyError struct{ Report *Report }
 
 func (e *VerifyError) Error() string {
 	return "ID token verification failed: " + e.Report.Failures()
+}
+
+// StatusWord is s in a verification's JSON: "pass", "fail", "warn",
+// "skip". A verification has said "pass" since `login --json` began (and a
+// report's verification checks say it too), where check.Status's own word,
+// in `check --json` and a report's steps and endpoint checks, is "ok";
+// check.Parse reads both.
+func StatusWord(s check.Status) string {
+	if s == check.Pass {
+		return "pass"
+	}
+	return s.String()
 }

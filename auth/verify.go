@@ -18,6 +18,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	zoidc "github.com/zitadel/oidc/v3/pkg/oidc"
 
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/transport"
@@ -139,7 +140,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	r := &Report{Leeway: v.Leeway}
 	t, err := DecodeJWT(raw)
 	if err != nil {
-		r.Checks = append(r.Checks, Check{Name: "format", Status: Fail, Detail: err.Error()})
+		r.Checks = append(r.Checks, check.Row{Name: "format", Status: check.Fail, Detail: err.Error()})
 		return r
 	}
 	r.Token = t
@@ -148,18 +149,18 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	region, trusted := v.Trusted[r.Issuer]
 	r.Region = region
 
-	add := func(name string, st Status, format string, args ...any) {
-		r.Checks = append(r.Checks, Check{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
+	add := func(name string, st check.Status, format string, args ...any) {
+		r.Checks = append(r.Checks, check.Row{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
 	}
 	switch {
 	case r.Issuer == "":
-		add("issuer", Fail, "the token has no iss claim")
+		add("issuer", check.Fail, "the token has no iss claim")
 	case trusted:
-		add("issuer", Pass, "%s, the %s issuer, is on the allow-list", r.Issuer, region)
+		add("issuer", check.Pass, "%s, the %s issuer, is on the allow-list", r.Issuer, region)
 	case v.Foreign[r.Issuer] != "":
-		add("issuer", Fail, "issued by %s (%s); this session is %s: a token of another environment", v.Foreign[r.Issuer], r.Issuer, cmp.Or(v.EnvTitle, "another environment"))
+		add("issuer", check.Fail, "issued by %s (%s); this session is %s: a token of another environment", v.Foreign[r.Issuer], r.Issuer, cmp.Or(v.EnvTitle, "another environment"))
 	default:
-		add("issuer", Fail, "%s is not on the allow-list of HIMSA issuers (the configured regions)", r.Issuer)
+		add("issuer", check.Fail, "%s is not on the allow-list of HIMSA issuers (the configured regions)", r.Issuer)
 	}
 	idToken := exp.ClientID != ""
 	if idToken {
@@ -167,16 +168,16 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	}
 	switch {
 	case !trusted:
-		add("signature", Fail, "not checked: the issuer is not trusted, so its keys were not fetched")
+		add("signature", check.Fail, "not checked: the issuer is not trusted, so its keys were not fetched")
 	case idToken:
 		if ks, err := v.discover(ctx, r.Issuer); err == nil && len(ks.foreign) > 0 {
-			add("endpoints", Warn, "discovery names endpoints on another host than the issuer's: %s; make sure you trust them",
+			add("endpoints", check.Warn, "discovery names endpoints on another host than the issuer's: %s; make sure you trust them",
 				strings.Join(ks.foreign, ", "))
 		}
 		alg := v.checkAlgorithm(ctx, t, r.Issuer)
 		r.Checks = append(r.Checks, alg)
-		if a := t.HeaderString("alg"); alg.Status == Fail && a != "" && a != "none" && !strings.HasPrefix(a, "HS") {
-			add("signature", Fail, "not checked: the algorithm is not one the IdP announced")
+		if a := t.HeaderString("alg"); alg.Status == check.Fail && a != "" && a != "none" && !strings.HasPrefix(a, "HS") {
+			add("signature", check.Fail, "not checked: the algorithm is not one the IdP announced")
 			break
 		}
 		r.Checks = append(r.Checks, v.checkSignature(ctx, t, r))
@@ -190,14 +191,14 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 		if skew < 0 {
 			dir = "behind"
 		}
-		add("clock", Warn, "this computer's clock is about %s %s the IdP's (from its Date header); times above may be off by that much", explain.ShortDuration(aboutDuration(skew)), dir)
+		add("clock", check.Warn, "this computer's clock is about %s %s the IdP's (from its Date header); times above may be off by that much", explain.ShortDuration(aboutDuration(skew)), dir)
 	}
 	r.Checks = append(r.Checks, checkNonce(t, exp.Nonce), checkAtHash(t, exp.AccessToken))
 	return r
 }
 
-func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) Check {
-	c := Check{Name: "signature", Status: Fail}
+func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) check.Row {
+	c := check.Row{Name: "signature", Status: check.Fail}
 	alg := t.HeaderString("alg")
 	switch {
 	case alg == "" || alg == "none":
@@ -233,7 +234,7 @@ func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) Check 
 	}
 	for _, k := range keys {
 		if _, err := jws.Verify(k.Key); err == nil {
-			c.Status = Pass
+			c.Status = check.Pass
 			c.Detail = fmt.Sprintf("%s by key %s from %s", alg, kidText(k.KeyID), ks.jwksURL)
 			if r.Refetched {
 				c.Detail += " (found after fetching the JWKS again: the key is new)"
@@ -414,30 +415,30 @@ func (t *JWT) IsAccessToken(clientID string) bool {
 	return !slices.Contains(t.Audience(), clientID)
 }
 
-func checkAudience(t *JWT, clientID string) Check {
-	c := Check{Name: "audience"}
+func checkAudience(t *JWT, clientID string) check.Row {
+	c := check.Row{Name: "audience"}
 	aud := t.Audience()
 	switch {
 	case clientID == "":
-		c.Status, c.Detail = Skip, fmt.Sprintf("aud %v: not checked (an access token's audience is the API, not this app)", aud)
+		c.Status, c.Detail = check.Skip, fmt.Sprintf("aud %v: not checked (an access token's audience is the API, not this app)", aud)
 	case len(aud) == 0:
-		c.Status, c.Detail = Fail, "the token has no aud claim"
+		c.Status, c.Detail = check.Fail, "the token has no aud claim"
 	case !slices.Contains(aud, clientID):
-		c.Status, c.Detail = Fail, fmt.Sprintf("aud %v does not contain this app's client ID %q: the token was issued to another app", aud, clientID)
+		c.Status, c.Detail = check.Fail, fmt.Sprintf("aud %v does not contain this app's client ID %q: the token was issued to another app", aud, clientID)
 	case len(aud) > 1 && t.ClaimString("azp") != clientID:
-		c.Status, c.Detail = Fail, fmt.Sprintf("several audiences %v but azp is %q, not %q", aud, t.ClaimString("azp"), clientID)
+		c.Status, c.Detail = check.Fail, fmt.Sprintf("several audiences %v but azp is %q, not %q", aud, t.ClaimString("azp"), clientID)
 	case t.Claims["azp"] != nil && t.ClaimString("azp") != clientID:
 		// OIDC Core 3.1.3.7 (5): an azp present must be this client.
-		c.Status, c.Detail = Fail, fmt.Sprintf("azp is %q, not this app's client ID %q: the token was issued to another app", t.ClaimString("azp"), clientID)
+		c.Status, c.Detail = check.Fail, fmt.Sprintf("azp is %q, not this app's client ID %q: the token was issued to another app", t.ClaimString("azp"), clientID)
 	default:
-		c.Status, c.Detail = Pass, "contains this app's client ID "+clientID
+		c.Status, c.Detail = check.Pass, "contains this app's client ID "+clientID
 	}
 	return c
 }
 
 // checkTimes checks exp, nbf and iat; an ID token must carry iat.
-func (v *Verifier) checkTimes(t *JWT, now time.Time, idToken bool) []Check {
-	var out []Check
+func (v *Verifier) checkTimes(t *JWT, now time.Time, idToken bool) []check.Row {
+	var out []check.Row
 	for _, c := range []struct {
 		claim, name, absent string
 		required            bool
@@ -449,13 +450,13 @@ func (v *Verifier) checkTimes(t *JWT, now time.Time, idToken bool) []Check {
 		at, ok, err := t.TimeClaim(c.claim)
 		switch {
 		case err != nil:
-			out = append(out, Check{Name: c.name, Status: Fail, Detail: err.Error()})
+			out = append(out, check.Row{Name: c.name, Status: check.Fail, Detail: err.Error()})
 		case !ok && c.claim == "iat" && idToken:
-			out = append(out, Check{Name: c.name, Status: Fail, Detail: "the token has no iat claim (OIDC Core requires one in an ID token)"})
+			out = append(out, check.Row{Name: c.name, Status: check.Fail, Detail: "the token has no iat claim (OIDC Core requires one in an ID token)"})
 		case !ok && c.required:
-			out = append(out, Check{Name: c.name, Status: Fail, Detail: c.absent})
+			out = append(out, check.Row{Name: c.name, Status: check.Fail, Detail: c.absent})
 		case !ok:
-			out = append(out, Check{Name: c.name, Status: Skip, Detail: c.absent})
+			out = append(out, check.Row{Name: c.name, Status: check.Skip, Detail: c.absent})
 		default:
 			out = append(out, timeCheck(c.name, at, now, v.Leeway))
 		}
@@ -467,24 +468,24 @@ func (v *Verifier) checkTimes(t *JWT, now time.Time, idToken bool) []Check {
 // "issued at", at its time at) against the clock now, with leeway. Its
 // Detail names the time absolutely; how far that is from now is for the
 // screen to say (explain.CheckDetail), so a saved report stays true.
-func timeCheck(name string, at, now time.Time, leeway time.Duration) Check {
-	c := Check{Name: name, Status: Pass, At: at}
+func timeCheck(name string, at, now time.Time, leeway time.Duration) check.Row {
+	c := check.Row{Name: name, Status: check.Pass, At: at}
 	clock := explain.Clock(at)
 	switch name {
 	case "expiry":
 		c.Detail = "valid until " + clock
 		if now.After(at.Add(leeway)) {
-			c.Status, c.Detail = Fail, "expired at "+clock
+			c.Status, c.Detail = check.Fail, "expired at "+clock
 		}
 	case "not before":
 		c.Detail = "valid since " + clock
 		if now.Add(leeway).Before(at) {
-			c.Status, c.Detail = Fail, "not valid before "+clock+"; if it was just issued, this computer's clock is behind"
+			c.Status, c.Detail = check.Fail, "not valid before "+clock+"; if it was just issued, this computer's clock is behind"
 		}
 	case "issued at":
 		c.Detail = clock
 		if now.Add(leeway).Before(at) {
-			c.Status = Fail
+			c.Status = check.Fail
 			c.Detail = fmt.Sprintf("issued in the future (%s): a forged token, or this computer's clock is about %s behind the IdP's",
 				clock, explain.ShortDuration(aboutDuration(at.Sub(now))))
 		}
@@ -510,34 +511,34 @@ func (r *Report) At(now time.Time) *Report {
 }
 
 // checkType: an access token (RFC 9068 typ at+jwt) is not an ID token.
-func checkType(t *JWT) Check {
+func checkType(t *JWT) check.Row {
 	typ := t.HeaderString("typ")
 	switch strings.ToLower(typ) {
 	case "at+jwt", "application/at+jwt":
-		return Check{Name: "type", Status: Fail, Detail: "typ " + typ + " marks an access token (RFC 9068), not an ID token"}
+		return check.Row{Name: "type", Status: check.Fail, Detail: "typ " + typ + " marks an access token (RFC 9068), not an ID token"}
 	case "":
-		return Check{Name: "type", Status: Pass, Detail: "no typ header (allowed for an ID token)"}
+		return check.Row{Name: "type", Status: check.Pass, Detail: "no typ header (allowed for an ID token)"}
 	}
-	return Check{Name: "type", Status: Pass, Detail: "typ " + typ}
+	return check.Row{Name: "type", Status: check.Pass, Detail: "typ " + typ}
 }
 
 // checkSubject: OIDC Core 2 — an ID token names its user in sub.
-func checkSubject(t *JWT) Check {
+func checkSubject(t *JWT) check.Row {
 	if sub := t.ClaimString("sub"); sub != "" {
-		return Check{Name: "subject", Status: Pass, Detail: "sub " + sub}
+		return check.Row{Name: "subject", Status: check.Pass, Detail: "sub " + sub}
 	}
-	return Check{Name: "subject", Status: Fail, Detail: "the token has no sub claim (OIDC Core requires one: it names the user)"}
+	return check.Row{Name: "subject", Status: check.Fail, Detail: "the token has no sub claim (OIDC Core requires one: it names the user)"}
 }
 
 // checkAlgorithm: the ID token's alg must be one the issuer announced in
 // id_token_signing_alg_values_supported (RS256 when it announces none), so
 // a token cannot pick a weaker algorithm than the IdP uses.
-func (v *Verifier) checkAlgorithm(ctx context.Context, t *JWT, issuer string) Check {
+func (v *Verifier) checkAlgorithm(ctx context.Context, t *JWT, issuer string) check.Row {
 	alg := t.HeaderString("alg")
 	allowed := []string{"RS256"}
 	ks, err := v.discover(ctx, issuer)
 	if err != nil {
-		return Check{Name: "algorithm", Status: Fail, Detail: "cannot read the issuer's discovery document: " + cleanNetErr(err)}
+		return check.Row{Name: "algorithm", Status: check.Fail, Detail: "cannot read the issuer's discovery document: " + cleanNetErr(err)}
 	}
 	var d struct {
 		Algs []string `json:"id_token_signing_alg_values_supported"`
@@ -546,40 +547,40 @@ func (v *Verifier) checkAlgorithm(ctx context.Context, t *JWT, issuer string) Ch
 		allowed = d.Algs
 	}
 	if alg == "" || !slices.Contains(allowed, alg) || alg == "none" {
-		return Check{Name: "algorithm", Status: Fail, Detail: fmt.Sprintf("alg %q is not one the IdP announced for ID tokens (%s)", alg, strings.Join(allowed, ", "))}
+		return check.Row{Name: "algorithm", Status: check.Fail, Detail: fmt.Sprintf("alg %q is not one the IdP announced for ID tokens (%s)", alg, strings.Join(allowed, ", "))}
 	}
-	return Check{Name: "algorithm", Status: Pass, Detail: alg + ", announced by the IdP"}
+	return check.Row{Name: "algorithm", Status: check.Pass, Detail: alg + ", announced by the IdP"}
 }
 
-func checkNonce(t *JWT, nonce string) Check {
+func checkNonce(t *JWT, nonce string) check.Row {
 	got := t.ClaimString("nonce")
 	switch {
 	case nonce == "":
-		return Check{Name: "nonce", Status: Skip, Detail: "not checked (no nonce expected for this token)"}
+		return check.Row{Name: "nonce", Status: check.Skip, Detail: "not checked (no nonce expected for this token)"}
 	case got == "":
-		return Check{Name: "nonce", Status: Fail, Detail: "the token has no nonce, but the login sent one"}
+		return check.Row{Name: "nonce", Status: check.Fail, Detail: "the token has no nonce, but the login sent one"}
 	case got != nonce:
-		return Check{Name: "nonce", Status: Fail, Detail: fmt.Sprintf("nonce %q is not the one this login sent: a replayed token, or one from another login", got)}
+		return check.Row{Name: "nonce", Status: check.Fail, Detail: fmt.Sprintf("nonce %q is not the one this login sent: a replayed token, or one from another login", got)}
 	}
-	return Check{Name: "nonce", Status: Pass, Detail: "matches the one this login sent"}
+	return check.Row{Name: "nonce", Status: check.Pass, Detail: "matches the one this login sent"}
 }
 
-func checkAtHash(t *JWT, accessToken string) Check {
+func checkAtHash(t *JWT, accessToken string) check.Row {
 	want := t.ClaimString("at_hash")
 	switch {
 	case want == "":
-		return Check{Name: "at_hash", Status: Skip, Detail: "no at_hash claim"}
+		return check.Row{Name: "at_hash", Status: check.Skip, Detail: "no at_hash claim"}
 	case accessToken == "":
-		return Check{Name: "at_hash", Status: Skip, Detail: "not checked (no access token to compare)"}
+		return check.Row{Name: "at_hash", Status: check.Skip, Detail: "not checked (no access token to compare)"}
 	}
 	got, err := zoidc.ClaimHash(accessToken, jose.SignatureAlgorithm(t.HeaderString("alg")))
 	switch {
 	case err != nil:
-		return Check{Name: "at_hash", Status: Fail, Detail: "cannot compute for alg " + t.HeaderString("alg") + ": " + err.Error()}
+		return check.Row{Name: "at_hash", Status: check.Fail, Detail: "cannot compute for alg " + t.HeaderString("alg") + ": " + err.Error()}
 	case got != want:
-		return Check{Name: "at_hash", Status: Fail, Detail: "does not match the access token: the two were not issued together"}
+		return check.Row{Name: "at_hash", Status: check.Fail, Detail: "does not match the access token: the two were not issued together"}
 	}
-	return Check{Name: "at_hash", Status: Pass, Detail: "matches the access token"}
+	return check.Row{Name: "at_hash", Status: check.Pass, Detail: "matches the access token"}
 }
 
 // TimeClaim reads a NumericDate claim. ok is false when it is absent.

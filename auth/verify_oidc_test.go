@@ -9,6 +9,8 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"ssodesk/check"
 )
 
 // signWith signs claims with k using alg and the JOSE typ header typ.
@@ -62,7 +64,7 @@ func TestVerifyOIDCIDTokenRules(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := verifierFor(idp).Verify(context.Background(), tc.token, expect)
-			checkStatus(t, r, tc.check, Fail, tc.detail)
+			checkStatus(t, r, tc.check, check.Fail, tc.detail)
 			if r.OK() {
 				t.Error("the report is OK")
 			}
@@ -71,7 +73,7 @@ func TestVerifyOIDCIDTokenRules(t *testing.T) {
 	// The same rules pass a good ID token, and do not apply to access tokens.
 	r := verifierFor(idp).Verify(context.Background(), good, expect)
 	for _, name := range []string{"subject", "type", "algorithm", "issued at"} {
-		checkStatus(t, r, name, Pass, "")
+		checkStatus(t, r, name, check.Pass, "")
 	}
 	at := verifierFor(idp).Verify(context.Background(), signWith(t, k1, jose.RS256, "at+jwt", with(func(c map[string]any) { delete(c, "sub") })), Expect{})
 	if _, ok := at.Check("type"); ok || !at.OK() {
@@ -96,7 +98,7 @@ func TestAccessTokenAudienceIsShown(t *testing.T) {
 			t.Fatalf("typ %s, aud %v: not taken for an access token", typ, tok.Audience())
 		}
 		r := verifierFor(idp).Verify(context.Background(), raw, Expect{})
-		checkStatus(t, r, "audience", Skip, idp.srv.URL+"/resources")
+		checkStatus(t, r, "audience", check.Skip, idp.srv.URL+"/resources")
 		if !r.OK() {
 			t.Errorf("typ %s: %s", typ, r.Failures())
 		}

@@ -15,6 +15,8 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	zoidc "github.com/zitadel/oidc/v3/pkg/oidc"
+
+	"ssodesk/check"
 )
 
 // testIdP serves discovery and a JWKS whose keys a test can change.
@@ -112,7 +114,7 @@ func verifierFor(idp *testIdP) *Verifier {
 	return NewVerifier(idp.srv.Client(), map[string]string{idp.srv.URL: "eu"}, time.Minute)
 }
 
-func checkStatus(t *testing.T, r *Report, name string, want Status, detail string) {
+func checkStatus(t *testing.T, r *Report, name string, want check.Status, detail string) {
 	t.Helper()
 	c, ok := r.Check(name)
 	if !ok {
@@ -141,23 +143,23 @@ func TestVerifyReport(t *testing.T) {
 		token  string
 		exp    Expect
 		check  string
-		status Status
+		status check.Status
 		detail string
 	}{
-		{"valid", sign(t, k1, goodClaims(iss, now)), expect, "signature", Pass, "RS256 by key kid=k1 from " + iss + "/keys"},
-		{"expired", sign(t, k1, with(func(c map[string]any) { c["exp"] = now.Add(-10 * time.Minute).Unix() })), expect, "expiry", Fail, "expired at"},
-		{"expired within leeway", sign(t, k1, with(func(c map[string]any) { c["exp"] = now.Add(-30 * time.Second).Unix() })), expect, "expiry", Pass, "valid until"},
-		{"wrong audience", sign(t, k1, with(func(c map[string]any) { c["aud"] = "other-app" })), expect, "audience", Fail, `does not contain this app's client ID "my-app"`},
-		{"azp mismatch", sign(t, k1, with(func(c map[string]any) { c["aud"] = []string{testClient, "api"}; c["azp"] = "api" })), expect, "audience", Fail, "azp"},
-		{"wrong nonce", sign(t, k1, with(func(c map[string]any) { c["nonce"] = "other" })), expect, "nonce", Fail, "not the one this login sent"},
-		{"missing nonce", sign(t, k1, with(func(c map[string]any) { delete(c, "nonce") })), expect, "nonce", Fail, "no nonce"},
-		{"nonce not expected", sign(t, k1, goodClaims(iss, now)), Expect{ClientID: testClient}, "nonce", Skip, "not checked"},
-		{"not yet valid", sign(t, k1, with(func(c map[string]any) { c["nbf"] = now.Add(10 * time.Minute).Unix() })), expect, "not before", Fail, "not valid before"},
-		{"issued in the future", sign(t, k1, with(func(c map[string]any) { c["iat"] = now.Add(10 * time.Minute).Unix() })), expect, "issued at", Fail, "clock is about 10m"},
-		{"untrusted issuer", sign(t, k1, with(func(c map[string]any) { c["iss"] = "https://evil.example" })), expect, "issuer", Fail, "not on the allow-list"},
-		{"untrusted issuer signature", sign(t, k1, with(func(c map[string]any) { c["iss"] = "https://evil.example" })), expect, "signature", Fail, "not checked"},
-		{"exp not a number", sign(t, k1, with(func(c map[string]any) { c["exp"] = "tomorrow" })), expect, "expiry", Fail, "not a number"},
-		{"access token audience skipped", sign(t, k1, goodClaims(iss, now)), Expect{}, "audience", Skip, "not checked"},
+		{"valid", sign(t, k1, goodClaims(iss, now)), expect, "signature", check.Pass, "RS256 by key kid=k1 from " + iss + "/keys"},
+		{"expired", sign(t, k1, with(func(c map[string]any) { c["exp"] = now.Add(-10 * time.Minute).Unix() })), expect, "expiry", check.Fail, "expired at"},
+		{"expired within leeway", sign(t, k1, with(func(c map[string]any) { c["exp"] = now.Add(-30 * time.Second).Unix() })), expect, "expiry", check.Pass, "valid until"},
+		{"wrong audience", sign(t, k1, with(func(c map[string]any) { c["aud"] = "other-app" })), expect, "audience", check.Fail, `does not contain this app's client ID "my-app"`},
+		{"azp mismatch", sign(t, k1, with(func(c map[string]any) { c["aud"] = []string{testClient, "api"}; c["azp"] = "api" })), expect, "audience", check.Fail, "azp"},
+		{"wrong nonce", sign(t, k1, with(func(c map[string]any) { c["nonce"] = "other" })), expect, "nonce", check.Fail, "not the one this login sent"},
+		{"missing nonce", sign(t, k1, with(func(c map[string]any) { delete(c, "nonce") })), expect, "nonce", check.Fail, "no nonce"},
+		{"nonce not expected", sign(t, k1, goodClaims(iss, now)), Expect{ClientID: testClient}, "nonce", check.Skip, "not checked"},
+		{"not yet valid", sign(t, k1, with(func(c map[string]any) { c["nbf"] = now.Add(10 * time.Minute).Unix() })), expect, "not before", check.Fail, "not valid before"},
+		{"issued in the future", sign(t, k1, with(func(c map[string]any) { c["iat"] = now.Add(10 * time.Minute).Unix() })), expect, "issued at", check.Fail, "clock is about 10m"},
+		{"untrusted issuer", sign(t, k1, with(func(c map[string]any) { c["iss"] = "https://evil.example" })), expect, "issuer", check.Fail, "not on the allow-list"},
+		{"untrusted issuer signature", sign(t, k1, with(func(c map[string]any) { c["iss"] = "https://evil.example" })), expect, "signature", check.Fail, "not checked"},
+		{"exp not a number", sign(t, k1, with(func(c map[string]any) { c["exp"] = "tomorrow" })), expect, "expiry", check.Fail, "not a number"},
+		{"access token audience skipped", sign(t, k1, goodClaims(iss, now)), Expect{}, "audience", check.Skip, "not checked"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -166,7 +168,7 @@ func TestVerifyReport(t *testing.T) {
 			if tc.name == "valid" && (!r.OK() || r.Region != "eu" || r.KeyID != "k1") {
 				t.Errorf("valid token: OK=%v region=%q kid=%q\n%+v", r.OK(), r.Region, r.KeyID, r.Checks)
 			}
-			if tc.status == Fail && r.OK() {
+			if tc.status == check.Fail && r.OK() {
 				t.Error("a failed check but the report is OK")
 			}
 		})
@@ -185,11 +187,11 @@ func TestVerifyTamperedSignature(t *testing.T) {
 	body, _ := json.Marshal(claims)
 	tampered := parts[0] + "." + b64(body) + "." + parts[2]
 	r := verifierFor(idp).Verify(context.Background(), tampered, Expect{ClientID: testClient, Nonce: "n-123"})
-	checkStatus(t, r, "signature", Fail, "does not match key kid=k1")
+	checkStatus(t, r, "signature", check.Fail, "does not match key kid=k1")
 	// A token signed by a stranger's key that claims a published kid.
 	stranger := newTestKey(t, "k1")
 	r = verifierFor(idp).Verify(context.Background(), sign(t, stranger, goodClaims(idp.srv.URL, time.Now())), Expect{ClientID: testClient})
-	checkStatus(t, r, "signature", Fail, "altered, or signed with another key")
+	checkStatus(t, r, "signature", check.Fail, "altered, or signed with another key")
 }
 
 func TestVerifyUnknownKidRefetchesOnce(t *testing.T) {
@@ -207,7 +209,7 @@ func TestVerifyUnknownKidRefetchesOnce(t *testing.T) {
 	// The IdP rotates to k2: the cached JWKS lacks it, so one re-fetch finds it.
 	idp.publish(k1, k2)
 	r := v.Verify(context.Background(), sign(t, k2, goodClaims(idp.srv.URL, time.Now())), exp)
-	checkStatus(t, r, "signature", Pass, "found after fetching the JWKS again")
+	checkStatus(t, r, "signature", check.Pass, "found after fetching the JWKS again")
 	if !r.Refetched || idp.hits() != 2 {
 		t.Errorf("refetched=%v hits=%d, want one re-fetch", r.Refetched, idp.hits())
 	}
@@ -218,7 +220,7 @@ func TestVerifyUnknownKidRefetchesOnce(t *testing.T) {
 	}
 	// A kid the IdP never publishes: exactly one re-fetch, then a clear ✗.
 	r = v.Verify(context.Background(), sign(t, newTestKey(t, "k9"), goodClaims(idp.srv.URL, time.Now())), exp)
-	checkStatus(t, r, "signature", Fail, `no key with kid "k9"`)
+	checkStatus(t, r, "signature", check.Fail, `no key with kid "k9"`)
 	if idp.hits() != 3 {
 		t.Errorf("hits = %d, want exactly one re-fetch for the unknown kid", idp.hits())
 	}
@@ -235,14 +237,14 @@ func TestVerifyMalformedAndUnsigned(t *testing.T) {
 		"e30.bm90anNvbg.": "payload: not a JSON object",
 	} {
 		r := v.Verify(context.Background(), raw, Expect{ClientID: testClient})
-		checkStatus(t, r, "format", Fail, want)
+		checkStatus(t, r, "format", check.Fail, want)
 		if r.OK() {
 			t.Errorf("%q reported OK", raw)
 		}
 	}
 	unsigned := b64([]byte(`{"alg":"none"}`)) + "." + b64(mustJSON(goodClaims(idp.srv.URL, time.Now()))) + "."
 	r := v.Verify(context.Background(), unsigned, Expect{ClientID: testClient})
-	checkStatus(t, r, "signature", Fail, "unsigned")
+	checkStatus(t, r, "signature", check.Fail, "unsigned")
 }
 
 func TestVerifyAtHashAndClockSkew(t *testing.T) {
@@ -257,11 +259,11 @@ func TestVerifyAtHashAndClockSkew(t *testing.T) {
 	raw := sign(t, k1, claims)
 	v := verifierFor(idp)
 	r := v.Verify(context.Background(), raw, Expect{ClientID: testClient, Nonce: "n-123", AccessToken: at})
-	checkStatus(t, r, "at_hash", Pass, "matches")
-	checkStatus(t, r, "clock", Warn, "7m")
-	checkStatus(t, r, "clock", Warn, "ahead of")
+	checkStatus(t, r, "at_hash", check.Pass, "matches")
+	checkStatus(t, r, "clock", check.Warn, "7m")
+	checkStatus(t, r, "clock", check.Warn, "ahead of")
 	r = v.Verify(context.Background(), raw, Expect{ClientID: testClient, Nonce: "n-123", AccessToken: "another"})
-	checkStatus(t, r, "at_hash", Fail, "does not match")
+	checkStatus(t, r, "at_hash", check.Fail, "does not match")
 }
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }

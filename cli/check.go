@@ -66,7 +66,7 @@ func printChecks(w io.Writer, reports []diagnose.Report) {
 		}
 		fmt.Fprintf(w, "%s  %s\n", rep.Region, rep.Issuer)
 		for _, r := range rep.Rows {
-			fmt.Fprintf(w, "  %s %-13s %s\n", diagnose.Symbol(r.Status), r.Check, r.Detail)
+			fmt.Fprintf(w, "  %s %-13s %s\n", r.Status.Mark(), r.Name, r.Detail)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ssodesk/check"
 	"ssodesk/explain"
 	"ssodesk/health"
 )
@@ -41,7 +42,7 @@ issuer.`,
 			}
 			bad := 0
 			for _, r := range results {
-				if r.Status == health.StatusDown || r.Status == health.StatusMismatch {
+				if r.Check() == check.Fail {
 					bad++
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"io"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/session"
 )
@@ -127,7 +128,7 @@ func printSteps(w io.Writer, region string, steps []session.LogoutStep) (failed 
 	fmt.Fprintf(w, "logout of %s:\n", region)
 	for _, s := range steps {
 		fmt.Fprintf(w, "  %s %-25s %s\n", s.Status.Mark(), s.Name, s.Detail)
-		if s.Status == auth.Fail {
+		if s.Status == check.Fail {
 			failed++
 		}
 	}

@@ -2,7 +2,7 @@
 // check`, the TUI's check screen): discovery, TLS, issuer, JWKS, the
 // authorize pre-flight for this client and redirect URI, token endpoint
 // authentication, the optional endpoints, clock skew and the local redirect
-// port. Each check is a row with a status and one sentence (explain's
+// port. Each check is a check.Row: a status and one sentence (explain's
 // words). The package has no UI.
 package diagnose
 
@@ -22,45 +22,18 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/health"
 	"ssodesk/transport"
 )
 
-// Statuses of a row.
-const (
-	OK   = "ok"   // ✓
-	Fail = "fail" // ✗: a login will fail
-	Warn = "warn" // !: worth knowing, not fatal
-	Skip = "skip" // –: not checked (what it needs failed)
-)
-
-// Symbol is a status's mark in a table.
-func Symbol(status string) string {
-	switch status {
-	case OK:
-		return "✓"
-	case Fail:
-		return "✗"
-	case Warn:
-		return "!"
-	}
-	return "–"
-}
-
-// Row is one check.
-type Row struct {
-	Check  string `json:"check"`
-	Status string `json:"status"`
-	Detail string `json:"detail"`
-}
-
 // Report is every check of one endpoint.
 type Report struct {
 	Region    string          `json:"region"`
 	Issuer    string          `json:"issuer"`
-	Rows      []Row           `json:"checks"`
+	Rows      []check.Row     `json:"checks"`
 	Preflight *auth.Preflight `json:"preflight,omitempty"`
 }
 
@@ -68,15 +41,7 @@ type Report struct {
 func (r Report) OK() bool { return len(r.Failed()) == 0 }
 
 // Failed names the rows that failed.
-func (r Report) Failed() []string {
-	var out []string
-	for _, row := range r.Rows {
-		if row.Status == Fail {
-			out = append(out, row.Check)
-		}
-	}
-	return out
-}
+func (r Report) Failed() []string { return check.Failed(r.Rows) }
 
 // The names of the rows, in order.
 const (
@@ -147,8 +112,8 @@ type discovery struct {
 	IDTokenAlgs   []string `json:"id_token_signing_alg_values_supported"`
 }
 
-func (c *checker) add(check, status, detail string) {
-	c.rep.Rows = append(c.rep.Rows, Row{Check: check, Status: status, Detail: safe.Printable(detail)})
+func (c *checker) add(name string, status check.Status, detail string) {
+	c.rep.Rows = append(c.rep.Rows, check.Row{Name: name, Status: status, Detail: safe.Printable(detail)})
 }
 
 func (c *checker) run(ctx context.Context) {
@@ -160,7 +125,7 @@ func (c *checker) run(ctx context.Context) {
 		c.clock()
 	} else {
 		for _, name := range []string{RowJWKS, RowAuthorize, RowTokenAuth, RowEndpoints, RowClock} {
-			c.add(name, Skip, explain.CheckNotReached)
+			c.add(name, check.Skip, explain.CheckNotReached)
 		}
 	}
 	c.port()
@@ -173,13 +138,13 @@ func (c *checker) discover(ctx context.Context) bool {
 	res := health.Probe(ctx, c.client, []config.Region{r}, health.Options{Timeout: c.client.Timeout})[0]
 	docURL := strings.TrimSuffix(r.Issuer, "/") + "/.well-known/openid-configuration"
 	if res.Status == health.StatusDown {
-		c.add(RowDiscovery, Fail, explain.CheckUnreachable("discovery document", docURL, res.Err))
+		c.add(RowDiscovery, check.Fail, explain.CheckUnreachable("discovery document", docURL, res.Err))
 		if strings.HasPrefix(res.Err, "TLS") {
-			c.add(RowTLS, Fail, res.Err)
+			c.add(RowTLS, check.Fail, res.Err)
 		} else {
-			c.add(RowTLS, Skip, explain.CheckNotReached)
+			c.add(RowTLS, check.Skip, explain.CheckNotReached)
 		}
-		c.add(RowIssuer, Skip, explain.CheckNotReached)
+		c.add(RowIssuer, check.Skip, explain.CheckNotReached)
 		return false
 	}
 	resp, body, err := c.get(ctx, "discovery", docURL)
@@ -187,15 +152,15 @@ func (c *checker) discover(ctx context.Context) bool {
 		err = json.Unmarshal(body, &c.doc)
 	}
 	if err != nil {
-		c.add(RowDiscovery, Fail, explain.CheckUnreachable("discovery document", docURL, err.Error()))
+		c.add(RowDiscovery, check.Fail, explain.CheckUnreachable("discovery document", docURL, err.Error()))
 	} else {
-		c.add(RowDiscovery, OK, explain.CheckDiscovery(docURL, res.HTTPStatus, res.Latency))
+		c.add(RowDiscovery, check.Pass, explain.CheckDiscovery(docURL, res.HTTPStatus, res.Latency))
 	}
 	c.tls(res)
 	if res.IssuerMatches {
-		c.add(RowIssuer, OK, explain.CheckIssuer(r.Issuer, res.DiscoveredIssuer))
+		c.add(RowIssuer, check.Pass, explain.CheckIssuer(r.Issuer, res.DiscoveredIssuer))
 	} else {
-		c.add(RowIssuer, Fail, explain.CheckIssuer(r.Issuer, res.DiscoveredIssuer))
+		c.add(RowIssuer, check.Fail, explain.CheckIssuer(r.Issuer, res.DiscoveredIssuer))
 	}
 	if err != nil {
 		return false
@@ -211,11 +176,11 @@ func (c *checker) tls(res health.Result) {
 	now := c.now()
 	switch {
 	case res.TLSVersion == "":
-		c.add(RowTLS, OK, explain.CheckPlainHTTP)
+		c.add(RowTLS, check.Pass, explain.CheckPlainHTTP)
 	case res.CertExpiry.Sub(now) < CertWarnWithin:
-		c.add(RowTLS, Warn, explain.CheckTLSSoon(res.TLSVersion, res.CertExpiry, now))
+		c.add(RowTLS, check.Warn, explain.CheckTLSSoon(res.TLSVersion, res.CertExpiry, now))
 	default:
-		c.add(RowTLS, OK, explain.CheckTLS(res.TLSVersion, res.CertExpiry, now))
+		c.add(RowTLS, check.Pass, explain.CheckTLS(res.TLSVersion, res.CertExpiry, now))
 	}
 }
 
@@ -241,7 +206,7 @@ func (c *checker) get(ctx context.Context, purpose, rawURL string) (*http.Respon
 
 func (c *checker) jwks(ctx context.Context) {
 	if c.doc.JWKS == "" {
-		c.add(RowJWKS, Fail, "discovery names no jwks_uri: ID tokens cannot be verified")
+		c.add(RowJWKS, check.Fail, "discovery names no jwks_uri: ID tokens cannot be verified")
 		return
 	}
 	_, body, err := c.get(ctx, "jwks", c.doc.JWKS)
@@ -256,10 +221,10 @@ func (c *checker) jwks(ctx context.Context) {
 	}
 	switch {
 	case err != nil:
-		c.add(RowJWKS, Fail, explain.CheckUnreachable("JWKS", c.doc.JWKS, err.Error()))
+		c.add(RowJWKS, check.Fail, explain.CheckUnreachable("JWKS", c.doc.JWKS, err.Error()))
 		return
 	case len(set.Keys) == 0:
-		c.add(RowJWKS, Fail, explain.CheckJWKS(c.doc.JWKS, 0, []string{"no keys: no ID token can be verified"}))
+		c.add(RowJWKS, check.Fail, explain.CheckJWKS(c.doc.JWKS, 0, []string{"no keys: no ID token can be verified"}))
 		return
 	}
 	var algs []string
@@ -270,11 +235,11 @@ func (c *checker) jwks(ctx context.Context) {
 	}
 	for _, alg := range c.doc.IDTokenAlgs {
 		if !covers[alg] && !covers["kty:"+ktyOf(alg)] {
-			c.add(RowJWKS, Warn, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs)+"; "+explain.CheckJWKSNoKeyFor(alg))
+			c.add(RowJWKS, check.Warn, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs)+"; "+explain.CheckJWKSNoKeyFor(alg))
 			return
 		}
 	}
-	c.add(RowJWKS, OK, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs))
+	c.add(RowJWKS, check.Pass, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs))
 }
 
 func orKty(alg, kty string) string {
@@ -308,7 +273,7 @@ func appendNew(list []string, s string) []string {
 // a free port, as a login would pick).
 func (c *checker) authorize(ctx context.Context) {
 	if c.doc.Authorization == "" {
-		c.add(RowAuthorize, Fail, "discovery names no authorization_endpoint: no browser login is possible")
+		c.add(RowAuthorize, check.Fail, "discovery names no authorization_endpoint: no browser login is possible")
 		return
 	}
 	redirect := c.redirectURI()
@@ -317,11 +282,11 @@ func (c *checker) authorize(ctx context.Context) {
 	c.rep.Preflight = p
 	switch p.Outcome {
 	case auth.PreflightAccepted:
-		c.add(RowAuthorize, OK, p.Summary()+" for client "+c.o.ClientID+" and redirect URI "+redirect)
+		c.add(RowAuthorize, check.Pass, p.Summary()+" for client "+c.o.ClientID+" and redirect URI "+redirect)
 	case auth.PreflightRefused:
-		c.add(RowAuthorize, Fail, strings.TrimSpace(p.Summary()+". "+p.Detail()))
+		c.add(RowAuthorize, check.Fail, strings.TrimSpace(p.Summary()+". "+p.Detail()))
 	default:
-		c.add(RowAuthorize, Warn, p.Summary())
+		c.add(RowAuthorize, check.Warn, p.Summary())
 	}
 }
 
@@ -349,13 +314,13 @@ func (c *checker) tokenAuth() {
 	methods, secret := c.doc.AuthMethods, c.o.ClientSecret != ""
 	switch {
 	case c.doc.Token == "":
-		c.add(RowTokenAuth, Fail, "discovery names no token_endpoint: no code can be exchanged")
+		c.add(RowTokenAuth, check.Fail, "discovery names no token_endpoint: no code can be exchanged")
 	case secret && len(methods) > 0 && !slices.Contains(methods, "client_secret_post"):
-		c.add(RowTokenAuth, Warn, explain.CheckTokenAuthNoPost(methods))
+		c.add(RowTokenAuth, check.Warn, explain.CheckTokenAuthNoPost(methods))
 	case !secret && len(methods) > 0 && !slices.Contains(methods, "none"):
-		c.add(RowTokenAuth, Warn, explain.CheckTokenAuth(methods, secret))
+		c.add(RowTokenAuth, check.Warn, explain.CheckTokenAuth(methods, secret))
 	default:
-		c.add(RowTokenAuth, OK, explain.CheckTokenAuth(methods, secret))
+		c.add(RowTokenAuth, check.Pass, explain.CheckTokenAuth(methods, secret))
 	}
 }
 
@@ -374,26 +339,26 @@ func (c *checker) endpoints() {
 	c.add(RowEndpoints, explainStatus(!slices.Contains(missing, "userinfo")), explain.CheckEndpoints(have, missing))
 }
 
-func explainStatus(ok bool) string {
+func explainStatus(ok bool) check.Status {
 	if ok {
-		return OK
+		return check.Pass
 	}
-	return Warn
+	return check.Warn
 }
 
 func (c *checker) clock() {
 	if c.skew == nil {
-		c.add(RowClock, Warn, explain.CheckNoDate)
+		c.add(RowClock, check.Warn, explain.CheckNoDate)
 		return
 	}
 	skew := *c.skew
 	switch {
 	case skew.Abs() > c.o.Leeway:
-		c.add(RowClock, Fail, explain.CheckClock(skew, c.o.Leeway))
+		c.add(RowClock, check.Fail, explain.CheckClock(skew, c.o.Leeway))
 	case skew.Abs() >= 5*time.Second:
-		c.add(RowClock, Warn, explain.CheckClock(skew, c.o.Leeway))
+		c.add(RowClock, check.Warn, explain.CheckClock(skew, c.o.Leeway))
 	default:
-		c.add(RowClock, OK, explain.CheckClock(skew, c.o.Leeway))
+		c.add(RowClock, check.Pass, explain.CheckClock(skew, c.o.Leeway))
 	}
 }
 
@@ -402,10 +367,10 @@ func (c *checker) port() {
 	u, err := config.ParseRedirectURI(c.o.RedirectURI)
 	switch {
 	case err != nil:
-		c.add(RowPort, Fail, "redirect_uri: "+err.Error())
+		c.add(RowPort, check.Fail, "redirect_uri: "+err.Error())
 		return
 	case u.Port() == "0":
-		c.add(RowPort, OK, explain.CheckPortRandom)
+		c.add(RowPort, check.Pass, explain.CheckPortRandom)
 		return
 	}
 	host := u.Hostname()
@@ -417,10 +382,10 @@ func (c *checker) port() {
 	switch {
 	case err == nil:
 		ln.Close()
-		c.add(RowPort, OK, explain.CheckPortFree(addr))
+		c.add(RowPort, check.Pass, explain.CheckPortFree(addr))
 	case errors.Is(err, syscall.EADDRINUSE):
-		c.add(RowPort, Fail, explain.CheckPortInUse(addr))
+		c.add(RowPort, check.Fail, explain.CheckPortInUse(addr))
 	default:
-		c.add(RowPort, Fail, addr+": "+err.Error())
+		c.add(RowPort, check.Fail, addr+": "+err.Error())
 	}
 }

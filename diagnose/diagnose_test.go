@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/sim"
 	"ssodesk/sim/simtest"
@@ -35,15 +36,15 @@ func standIn(t *testing.T) (*sim.Sim, auth.Options) {
 		RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(), HTTPClient: auth.NewHTTPClient(20 * time.Second)}
 }
 
-func row(t *testing.T, rep Report, name string) Row {
+func row(t *testing.T, rep Report, name string) check.Row {
 	t.Helper()
 	for _, r := range rep.Rows {
-		if r.Check == name {
+		if r.Name == name {
 			return r
 		}
 	}
 	t.Fatalf("no %s row in %+v", name, rep.Rows)
-	return Row{}
+	return check.Row{}
 }
 
 func TestHealthyStandInAllOK(t *testing.T) {
@@ -54,8 +55,8 @@ func TestHealthyStandInAllOK(t *testing.T) {
 		t.Fatalf("rows %+v", rep.Rows)
 	}
 	for i, r := range rep.Rows {
-		t.Logf("%s %-13s %s", Symbol(r.Status), r.Check, r.Detail)
-		if r.Check != want[i] || r.Status != OK || r.Detail == "" {
+		t.Logf("%s %-13s %s", r.Status.Mark(), r.Name, r.Detail)
+		if r.Name != want[i] || r.Status != check.Pass || r.Detail == "" {
 			t.Errorf("row %d = %+v, want %s ✓", i, r, want[i])
 		}
 	}
@@ -69,7 +70,7 @@ func TestUnregisteredRedirectURIFails(t *testing.T) {
 	o.RedirectURI = "http://127.0.0.1:0/elsewhere"
 	rep := Endpoint(context.Background(), o)
 	a := row(t, rep, RowAuthorize)
-	if a.Status != Fail || !strings.Contains(a.Detail, "does not accept the redirect URI http://127.0.0.1:") ||
+	if a.Status != check.Fail || !strings.Contains(a.Detail, "does not accept the redirect URI http://127.0.0.1:") ||
 		!strings.Contains(a.Detail, "/elsewhere for client "+s.ClientID()) || !strings.Contains(a.Detail, "Request Id") {
 		t.Errorf("authorize row %+v", a)
 	}
@@ -84,12 +85,12 @@ func TestUnregisteredRedirectURIFails(t *testing.T) {
 func TestPublicClientWithoutNone(t *testing.T) {
 	c := &checker{o: auth.Options{}, doc: discovery{Token: "https://idp/connect/token", AuthMethods: []string{"client_secret_basic", "client_secret_post"}}}
 	c.tokenAuth()
-	if r := c.rep.Rows[0]; r.Status != Warn || !strings.Contains(r.Detail, "sends only the client ID with PKCE") {
+	if r := c.rep.Rows[0]; r.Status != check.Warn || !strings.Contains(r.Detail, "sends only the client ID with PKCE") {
 		t.Errorf("no secret: %+v", r)
 	}
 	c = &checker{o: auth.Options{ClientSecret: "s"}, doc: c.doc}
 	c.tokenAuth()
-	if r := c.rep.Rows[0]; r.Status != OK {
+	if r := c.rep.Rows[0]; r.Status != check.Pass {
 		t.Errorf("with a secret: %+v", r)
 	}
 }
@@ -97,12 +98,12 @@ func TestPublicClientWithoutNone(t *testing.T) {
 func TestClockSkew(t *testing.T) {
 	for _, tc := range []struct {
 		skew   time.Duration
-		status string
+		status check.Status
 		want   string
 	}{
-		{time.Second, OK, "agrees"},
-		{30 * time.Second, Warn, "30s behind the IdP's"},
-		{-3 * time.Minute, Fail, "3m00s ahead of the IdP's"},
+		{time.Second, check.Pass, "agrees"},
+		{30 * time.Second, check.Warn, "30s behind the IdP's"},
+		{-3 * time.Minute, check.Fail, "3m00s ahead of the IdP's"},
 	} {
 		c := &checker{o: auth.Options{Leeway: time.Minute}, skew: &tc.skew}
 		c.clock()
@@ -120,7 +121,7 @@ func TestRedirectPortInUse(t *testing.T) {
 	defer ln.Close()
 	c := &checker{o: auth.Options{RedirectURI: "http://" + ln.Addr().String() + "/callback"}}
 	c.port()
-	if r := c.rep.Rows[0]; r.Status != Fail || !strings.Contains(r.Detail, "in use") {
+	if r := c.rep.Rows[0]; r.Status != check.Fail || !strings.Contains(r.Detail, "in use") {
 		t.Errorf("%+v", r)
 	}
 }
@@ -167,10 +168,10 @@ func TestExpiredCertificate(t *testing.T) {
 	now := time.Now()
 	r, client := tlsIdP(t, &tls.Config{}, certificate(t, now.Add(-48*time.Hour), now.Add(-24*time.Hour)))
 	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client})
-	if tr := row(t, rep, RowTLS); tr.Status != Fail || !strings.Contains(tr.Detail, "expired") {
+	if tr := row(t, rep, RowTLS); tr.Status != check.Fail || !strings.Contains(tr.Detail, "expired") {
 		t.Errorf("tls row %+v", tr)
 	}
-	if d := row(t, rep, RowDiscovery); d.Status != Fail || !strings.Contains(d.Detail, "expired") {
+	if d := row(t, rep, RowDiscovery); d.Status != check.Fail || !strings.Contains(d.Detail, "expired") {
 		t.Errorf("discovery row %+v", d)
 	}
 	if rep.OK() {
@@ -182,7 +183,7 @@ func TestTLS11Endpoint(t *testing.T) {
 	now := time.Now()
 	r, client := tlsIdP(t, &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}, certificate(t, now.Add(-time.Hour), now.Add(365*24*time.Hour)))
 	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client})
-	if tr := row(t, rep, RowTLS); tr.Status != Fail || !strings.Contains(tr.Detail, "TLS 1.2 or higher") {
+	if tr := row(t, rep, RowTLS); tr.Status != check.Fail || !strings.Contains(tr.Detail, "TLS 1.2 or higher") {
 		t.Errorf("tls row %+v", tr)
 	}
 	if rep.OK() {
@@ -194,7 +195,7 @@ func TestCertificateExpiringSoonWarns(t *testing.T) {
 	now := time.Now()
 	r, client := tlsIdP(t, &tls.Config{}, certificate(t, now.Add(-time.Hour), now.Add(3*24*time.Hour)))
 	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client})
-	if tr := row(t, rep, RowTLS); tr.Status != Warn || !strings.Contains(tr.Detail, "expires soon") {
+	if tr := row(t, rep, RowTLS); tr.Status != check.Warn || !strings.Contains(tr.Detail, "expires soon") {
 		t.Errorf("tls row %+v", tr)
 	}
 }

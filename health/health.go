@@ -26,11 +26,13 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/transport"
 )
 
-// Statuses.
+// Statuses: health's own words (in `regions --json` and the regions screen),
+// richer than a check's; Result.Check says one as a check.Status.
 const (
 	StatusOK       = "ok"       // discovery answered in time and names the configured issuer
 	StatusSlow     = "slow"     // as ok, but slower than Options.Slow
@@ -66,6 +68,20 @@ type Result struct {
 	IssuerMatches    bool          `json:"issuer_matches"`
 	Err              string        `json:"error,omitempty"` // why it is down or mismatched; "" when ok or slow
 	CheckedAt        time.Time     `json:"checked_at"`
+}
+
+// Check is the probe as a check: ✓ ok, ! slow, ✗ mismatch or down, and –
+// for a result that is none of these (nothing was probed).
+func (r Result) Check() check.Status {
+	switch r.Status {
+	case StatusOK:
+		return check.Pass
+	case StatusSlow:
+		return check.Warn
+	case StatusMismatch, StatusDown:
+		return check.Fail
+	}
+	return check.Skip
 }
 
 // MarshalJSON adds latency_ms (JSON has no durations).

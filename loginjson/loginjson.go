@@ -86,7 +86,7 @@ type Verification struct {
 // Check is one verification check for JSON.
 type Check struct {
 	Name   string `json:"name"`
-	Status string `json:"status"` // "pass", "fail", "warn", "skip"
+	Status string `json:"status"` // auth.StatusWord: "pass", "fail", "warn", "skip"
 	Detail string `json:"detail"`
 	At     *Time  `json:"at,omitempty"` // the time a time check judged
 }
@@ -98,7 +98,7 @@ func VerificationOf(r *auth.Report) *Verification {
 	}
 	v := &Verification{OK: r.OK(), Issuer: r.Issuer, Region: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID, Refetched: r.Refetched}
 	for _, c := range r.Checks {
-		cv := Check{Name: c.Name, Status: c.Status.String(), Detail: c.Detail}
+		cv := Check{Name: c.Name, Status: auth.StatusWord(c.Status), Detail: c.Detail}
 		if !c.At.IsZero() {
 			at := timeOf(c.At)
 			cv.At = &at

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/loginjson"
 	"ssodesk/safe"
@@ -29,9 +30,9 @@ func fixtureResult() (*auth.Result, *auth.Report) {
 	idToken := jwt(`{"iss":"https://eu.idp.test","sub":"user-1","aud":"ssodesk-demo","azp":"ssodesk-demo","exp":1796680800,"iat":1796677200,"auth_time":1796677190,"tenantid":"t-1","api":"https://eu.api.test/v1","region":"eu","name":"A \u001b[31mB","amr":["pwd"]}`)
 	access := jwt(`{"iss":"https://eu.idp.test","sub":"user-1","exp":1796680800,"nbf":1796677200,"scope":"openid profile"}`)
 	rep := &auth.Report{Issuer: "https://eu.idp.test", Region: "eu", JWKSURL: "https://eu.idp.test/keys", KeyID: "key-1", Refetched: true,
-		Checks: []auth.Check{{Name: "issuer", Status: auth.Pass, Detail: "on the allow-list"},
-			{Name: "expiry", Status: auth.Warn, Detail: "soon", At: at.Add(time.Hour)}, {Name: "nonce", Status: auth.Skip, Detail: "none"}}}
-	accessRep := &auth.Report{Issuer: "https://eu.idp.test", Checks: []auth.Check{{Name: "signature", Status: auth.Fail, Detail: "unknown kid"}}}
+		Checks: []check.Row{{Name: "issuer", Status: check.Pass, Detail: "on the allow-list"},
+			{Name: "expiry", Status: check.Warn, Detail: "soon", At: at.Add(time.Hour)}, {Name: "nonce", Status: check.Skip, Detail: "none"}}}
+	accessRep := &auth.Report{Issuer: "https://eu.idp.test", Checks: []check.Row{{Name: "signature", Status: check.Fail, Detail: "unknown kid"}}}
 	r := &auth.Result{
 		Region:      config.Region{Name: "global", Issuer: "https://global.idp.test"},
 		CodeRegion:  "eu",
@@ -86,6 +87,15 @@ func TestDocumentBytes(t *testing.T) {
 // TestRoundTrip: a saved document read back (as `report --from` reads it:
 // numbers as json.Number) and written again is the same bytes, so the one
 // type holds every field login --json writes.
+// A verification's checks say "pass" (not check's "ok") and "skip" for a
+// check not run.
+func TestVerificationWords(t *testing.T) {
+	r := &auth.Report{Checks: []check.Row{{Name: "issuer", Status: check.Pass}, {Name: "nonce"}}}
+	if v := loginjson.VerificationOf(r); v.Checks[0].Status != "pass" || v.Checks[1].Status != "skip" || !v.OK {
+		t.Errorf("verification %+v", v)
+	}
+}
+
 func TestRoundTrip(t *testing.T) {
 	for _, name := range []string{"testdata/login.json", "testdata/login-min.json"} {
 		want := read(t, name)

@@ -1,6 +1,13 @@
 package report
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+
+	"ssodesk/auth"
+	"ssodesk/check"
+)
 
 // Schema names the version of the JSON document; it changes when a field
 // changes meaning or goes away (new fields may appear within a version).
@@ -114,20 +121,12 @@ type Tried struct {
 
 // Step is one step of a login.
 type Step struct {
-	Name       string    `json:"name"`
-	Status     string    `json:"status"`
-	At         time.Time `json:"at,omitzero"`
-	DurationMS int64     `json:"duration_ms"`
-	Detail     string    `json:"detail"`
+	Name       string       `json:"name"`
+	Status     check.Status `json:"status"` // "ok", "fail", "warn", "skip"
+	At         time.Time    `json:"at,omitzero"`
+	DurationMS int64        `json:"duration_ms"`
+	Detail     string       `json:"detail"`
 }
-
-// The statuses of steps and endpoint checks.
-const (
-	StatusOK   = "ok"
-	StatusFail = "fail"
-	StatusWarn = "warn"
-	StatusSkip = "skip"
-)
 
 // Landing is where the login landed: the region story and its facts.
 type Landing struct {
@@ -158,11 +157,26 @@ type Verification struct {
 	Checks       []Check `json:"checks"`
 }
 
-// Check is one verification check.
+// Check is one verification check. Its JSON says the status in the
+// verification's words (auth.StatusWord: "pass" where steps and endpoint
+// checks say "ok"), as schema 1 always has.
 type Check struct {
-	Name   string `json:"name"`
-	Status string `json:"status"` // pass, fail, warn, skip
-	Detail string `json:"detail"`
+	Name   string       `json:"name"`
+	Status check.Status `json:"status"` // pass, fail, warn, skip
+	Detail string       `json:"detail"`
+}
+
+// MarshalJSON writes c with auth.StatusWord's word for its status.
+func (c Check) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the document's encoder escapes, or not, as it is told
+	err := enc.Encode(struct {
+		Name   string `json:"name"`
+		Status string `json:"status"`
+		Detail string `json:"detail"`
+	}{c.Name, auth.StatusWord(c.Status), c.Detail})
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
 
 // Clock is this computer's clock against the IdP's Date header.
@@ -219,18 +233,11 @@ type APICall struct {
 
 // EndpointCheck is `ssodesk check`'s report of one endpoint.
 type EndpointCheck struct {
-	Region  string `json:"region"`
-	Issuer  string `json:"issuer"`
-	OK      bool   `json:"ok"`
-	Checks  []Row  `json:"checks"`
-	IdPSaid string `json:"idp_said,omitempty"`
-}
-
-// Row is one endpoint check.
-type Row struct {
-	Check  string `json:"check"`
-	Status string `json:"status"`
-	Detail string `json:"detail"`
+	Region  string      `json:"region"`
+	Issuer  string      `json:"issuer"`
+	OK      bool        `json:"ok"`
+	Checks  []check.Row `json:"checks"`
+	IdPSaid string      `json:"idp_said,omitempty"`
 }
 
 // Trace is the HTTP trace of the attempt.

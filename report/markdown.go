@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"ssodesk/check"
 	"ssodesk/explain"
 )
 
@@ -109,10 +110,10 @@ func (d *Document) mdSteps(w *mdWriter) {
 	var rows [][]string
 	for _, s := range d.Steps {
 		took := "–"
-		if s.Status != StatusSkip {
+		if s.Status != check.Skip {
 			took = explain.Elapsed(time.Duration(s.DurationMS) * time.Millisecond)
 		}
-		rows = append(rows, []string{text(explain.StepLabel(s.Name)), statusMark(s.Status), took, clock(s.At), text(s.Detail)})
+		rows = append(rows, []string{text(explain.StepLabel(s.Name)), s.Status.Mark(), took, clock(s.At), text(s.Detail)})
 	}
 	if len(rows) > 0 {
 		w.table([]string{"step", "result", "took", "at", "what happened"}, rows)
@@ -154,7 +155,7 @@ func mdVerification(w *mdWriter, title string, v *Verification) {
 	w.para(fmt.Sprintf("**%s**: %s. Keys from %s (kid %s).", verdict, text(v.Summary), code(v.JWKS), code(v.KeyID)))
 	var rows [][]string
 	for _, c := range v.Checks {
-		rows = append(rows, []string{text(c.Name), checkMark(c.Status), text(c.Detail)})
+		rows = append(rows, []string{text(c.Name), c.Status.Mark(), text(c.Detail)})
 	}
 	w.table([]string{"check", "result", "detail"}, rows)
 }

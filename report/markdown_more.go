@@ -101,7 +101,7 @@ func (d *Document) mdEndpointChecks(w *mdWriter) {
 		w.heading(3, code(ec.Region)+" "+code(ec.Issuer)+" "+explain.If(ec.OK, "✓", "✗"))
 		var rows [][]string
 		for _, r := range ec.Checks {
-			rows = append(rows, []string{text(r.Check), rowMark(r.Status), text(r.Detail)})
+			rows = append(rows, []string{text(r.Name), r.Status.Mark(), text(r.Detail)})
 		}
 		w.table([]string{"check", "result", "detail"}, rows)
 		if ec.IdPSaid != "" {
@@ -161,18 +161,6 @@ func orDash(s string) string {
 	}
 	return s
 }
-
-// statusMark, checkMark and rowMark are the marks of a step, a
-// verification check and an endpoint check.
-func statusMark(s string) string {
-	return map[string]string{StatusOK: "✓", StatusFail: "✗", StatusWarn: "!"}[s] + explain.If(s == StatusSkip, "–", "")
-}
-
-func checkMark(s string) string {
-	return map[string]string{"pass": "✓", "fail": "✗", "warn": "!", "skip": "–"}[s]
-}
-
-func rowMark(s string) string { return statusMark(s) }
 
 // upperFirst capitalises a sentence's first letter.
 func upperFirst(s string) string {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/diagnose"
 	"ssodesk/explain"
 )
@@ -81,7 +82,7 @@ func explainFailure(o *Outcome, err error) {
 func failedChecks(r *auth.Report) []string {
 	var out []string
 	for _, c := range r.Checks {
-		if c.Status == auth.Fail {
+		if c.Status == check.Fail {
 			out = append(out, c.Name)
 		}
 	}
@@ -95,12 +96,15 @@ func checkOutcome(reports []diagnose.Report) Outcome {
 	fix := ""
 	for _, rep := range reports {
 		for _, row := range rep.Rows {
-			if row.Status != diagnose.Fail {
+			if row.Status != check.Fail {
 				continue
 			}
-			failed = append(failed, rep.Region+": "+row.Check)
+			failed = append(failed, rep.Region+": "+row.Name)
 			what, f := explain.SplitFix(row.Detail)
-			details = append(details, rep.Region+" "+row.Check+": "+what)
+			if row.Fix != "" {
+				what, f = row.Detail, row.Fix
+			}
+			details = append(details, rep.Region+" "+row.Name+": "+what)
 			if fix == "" {
 				fix = f
 			}
@@ -119,9 +123,7 @@ func endpointChecks(reports []diagnose.Report) []EndpointCheck {
 	var out []EndpointCheck
 	for _, rep := range reports {
 		ec := EndpointCheck{Region: rep.Region, Issuer: rep.Issuer, OK: rep.OK()}
-		for _, r := range rep.Rows {
-			ec.Checks = append(ec.Checks, Row{Check: r.Check, Status: r.Status, Detail: r.Detail})
-		}
+		ec.Checks = append(ec.Checks, rep.Rows...)
 		if rep.Preflight != nil && rep.Preflight.Outcome == auth.PreflightRefused {
 			ec.IdPSaid = rep.Preflight.Detail()
 		}

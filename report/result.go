@@ -65,7 +65,7 @@ func landing(res *auth.Result) *Landing {
 func verification(r *auth.Report, now time.Time) *Verification {
 	v := &Verification{OK: r.OK(), Summary: r.Summary(), Issuer: r.Issuer, IssuerRegion: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID}
 	for _, c := range r.Checks {
-		v.Checks = append(v.Checks, Check{Name: c.Name, Status: c.Status.String(), Detail: explain.CheckDetail(c.Detail, c.At, now)})
+		v.Checks = append(v.Checks, Check{Name: c.Name, Status: c.Status, Detail: explain.CheckDetail(c.Detail, c.At, now)})
 	}
 	return v
 }

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/report"
 	"ssodesk/report/reporttest"
@@ -83,7 +84,7 @@ func TestSaveJSON(t *testing.T) {
 		t.Errorf("document:\n%s", b)
 	}
 	for _, s := range d.Steps {
-		if s.Status != report.StatusOK || s.At.IsZero() {
+		if s.Status != check.Pass || s.At.IsZero() {
 			t.Errorf("step %+v", s)
 		}
 	}
@@ -96,7 +97,7 @@ func TestHostileTextStaysText(t *testing.T) {
 	res := &auth.Result{Region: config.Region{Name: "global", Issuer: "https://idp.example"}, Issuer: "https://idp.example",
 		Token: &oauth2.Token{AccessToken: "opaque", Expiry: time.Now().Add(time.Hour)}, RawIDToken: "x.y.z",
 		Header: map[string]any{"alg": hostile}, Claims: map[string]any{"name": hostile, "sub": "s|1", hostile: hostile},
-		Report: &auth.Report{Checks: []auth.Check{{Name: "issuer", Status: auth.Fail, Detail: hostile}}}}
+		Report: &auth.Report{Checks: []check.Row{{Name: "issuer", Status: check.Fail, Detail: hostile}}}}
 	a := report.Attempt{Config: &config.Config{ClientID: hostile}, Region: res.Region, Result: res,
 		Events: []auth.Event{{Step: auth.StepDiscovered, Msg: hostile, At: time.Now()}}}
 	for _, redact := range []bool{false, true} {
@@ -120,7 +121,7 @@ func TestHostileTextStaysText(t *testing.T) {
 func TestRedactPIIConsistent(t *testing.T) {
 	res := &auth.Result{Region: config.Region{Name: "eu"}, Token: &oauth2.Token{AccessToken: "opaque"}, RawIDToken: "x.y.z",
 		Claims: map[string]any{"sub": "sub-0001", "name": "Ann Lee", "email": "ann@corp.example", "tenantname": "Corp Hearing"},
-		Report: &auth.Report{Checks: []auth.Check{{Name: "subject", Status: auth.Pass, Detail: "sub sub-0001 (Ann Lee, ann@corp.example)"}}}}
+		Report: &auth.Report{Checks: []check.Row{{Name: "subject", Status: check.Pass, Detail: "sub sub-0001 (Ann Lee, ann@corp.example)"}}}}
 	info := &auth.UserInfo{Endpoint: "https://idp/userinfo?login_hint=ann%40corp.example", Claims: map[string]any{
 		"sub": "sub-0001", "email": "ann@corp.example", "noahuserid": "100241", "tenantname": "Corp Hearing", "other": "bob@else.example"}}
 	d, err := report.Build(report.Attempt{Region: res.Region, Result: res, UserInfo: info}, report.Options{RedactPII: true})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/explain"
 	"ssodesk/loginjson"
 )
@@ -46,8 +47,9 @@ func buildSaved(doc []byte) (*Document, error) {
 		d.Verification = &Verification{OK: v.OK, Issuer: v.Issuer, IssuerRegion: v.Region, JWKS: v.JWKS, KeyID: v.KeyID}
 		var failed []string
 		for _, c := range v.Checks {
-			d.Verification.Checks = append(d.Verification.Checks, Check{Name: c.Name, Status: c.Status, Detail: c.Detail})
-			if c.Status == auth.Fail.String() {
+			st, _ := check.Parse(c.Status) // a word it does not know: not checked
+			d.Verification.Checks = append(d.Verification.Checks, Check{Name: c.Name, Status: st, Detail: c.Detail})
+			if st == check.Fail {
 				failed = append(failed, c.Name)
 			}
 		}
@@ -65,8 +67,7 @@ func buildSaved(doc []byte) (*Document, error) {
 func savedSummary(checks []Check) string {
 	r := &auth.Report{}
 	for _, c := range checks {
-		st := map[string]auth.Status{"pass": auth.Pass, "fail": auth.Fail, "warn": auth.Warn, "skip": auth.Skip}[c.Status]
-		r.Checks = append(r.Checks, auth.Check{Name: c.Name, Status: st})
+		r.Checks = append(r.Checks, check.Row{Name: c.Name, Status: c.Status})
 	}
 	return r.Summary()
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/transport"
 )
 
@@ -89,15 +90,15 @@ func steps(a Attempt, failed auth.Step, entries []transport.Entry) ([]Step, []st
 		if len(done) == 0 && failed == noStep {
 			break // no login ran here (a kept session, client credentials): no steps to show
 		}
-		s := Step{Name: st.String(), Status: StatusSkip, Detail: "not reached"}
+		s := Step{Name: st.String(), Status: check.Skip, Detail: "not reached"}
 		if ev, ok := done[st]; ok {
-			s = Step{Name: st.String(), Status: StatusOK, At: ev.At, DurationMS: since(ev.At, prev), Detail: ev.Msg}
+			s = Step{Name: st.String(), Status: check.Pass, At: ev.At, DurationMS: since(ev.At, prev), Detail: ev.Msg}
 			if ev.Err != nil {
-				s.Status = StatusWarn
+				s.Status = check.Warn
 			}
 			prev = ev.At
 		} else if st == failed {
-			s = Step{Name: st.String(), Status: StatusFail, At: a.Finished, DurationMS: since(a.Finished, prev), Detail: failedDetail(st, a.Err)}
+			s = Step{Name: st.String(), Status: check.Fail, At: a.Finished, DurationMS: since(a.Finished, prev), Detail: failedDetail(st, a.Err)}
 			prev = a.Finished
 		}
 		out = append(out, s)
@@ -117,19 +118,19 @@ func failedDetail(st auth.Step, err error) string {
 
 // userInfoStep is the userinfo request, when one was made.
 func userInfoStep(a Attempt, entries []transport.Entry) (Step, bool) {
-	s := Step{Name: "userinfo", Status: StatusOK}
+	s := Step{Name: "userinfo", Status: check.Pass}
 	for _, e := range entries {
 		if e.Purpose == "userinfo" {
 			s.At, s.DurationMS = e.Start, e.Duration.Milliseconds()
 			s.Detail = e.Method + " " + e.URL
 			if e.Error != "" || e.Status >= 400 {
-				s.Status = StatusFail
+				s.Status = check.Fail
 			}
 		}
 	}
 	switch {
 	case a.UserInfoErr != "":
-		s.Status, s.Detail = StatusFail, a.UserInfoErr
+		s.Status, s.Detail = check.Fail, a.UserInfoErr
 	case a.UserInfo != nil:
 		s.Detail = "fetched from " + a.UserInfo.Endpoint
 	case s.At.IsZero():

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/session"
@@ -92,7 +93,7 @@ func TestProductionTokenInAQASession(t *testing.T) {
 	v.Foreign, v.EnvTitle = o.Foreign, o.EnvTitle
 	rep := v.Verify(context.Background(), pres.RawIDToken, auth.Expect{ClientID: o.ClientID})
 	c, _ := rep.Check("issuer")
-	if c.Status != auth.Fail || !strings.Contains(c.Detail, "issued by HIMSA production") || !strings.Contains(c.Detail, "this session is HIMSA QA") {
+	if c.Status != check.Fail || !strings.Contains(c.Detail, "issued by HIMSA production") || !strings.Contains(c.Detail, "this session is HIMSA QA") {
 		t.Fatalf("issuer check = %+v", c)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 
@@ -17,7 +18,7 @@ import (
 // – not done, with the reason; ! done but not confirmed).
 type LogoutStep struct {
 	Name   string
-	Status auth.Status
+	Status check.Status
 	Detail string
 }
 
@@ -46,11 +47,11 @@ type LogoutInput struct {
 // is reported, done or not and why.
 func (m *Manager) Logout(ctx context.Context, res *auth.Result, in LogoutInput) []LogoutStep {
 	var steps []LogoutStep
-	add := func(name string, st auth.Status, detail string) { steps = append(steps, LogoutStep{name, st, detail}) }
+	add := func(name string, st check.Status, detail string) { steps = append(steps, LogoutStep{name, st, detail}) }
 	if !in.Local {
 		eps, err := m.clientOf(res).Endpoints(ctx, res)
 		if err != nil {
-			add("revoke the tokens", auth.Fail, err.Error())
+			add("revoke the tokens", check.Fail, err.Error())
 		} else {
 			steps = append(steps, m.revoke(ctx, res, eps)...)
 			steps = append(steps, m.endSession(ctx, res, eps, in))
@@ -58,13 +59,13 @@ func (m *Manager) Logout(ctx context.Context, res *auth.Result, in LogoutInput) 
 	}
 	switch err := m.Forget(res.Region); {
 	case errors.Is(err, ErrNoSession) && m.st == nil:
-		add("delete the kept session", auth.Skip, "session storage is off: nothing was kept")
+		add("delete the kept session", check.Skip, "session storage is off: nothing was kept")
 	case errors.Is(err, ErrNoSession):
-		add("delete the kept session", auth.Skip, "nothing was kept for "+res.Region.Name+" in "+m.Where())
+		add("delete the kept session", check.Skip, "nothing was kept for "+res.Region.Name+" in "+m.Where())
 	case err != nil:
-		add("delete the kept session", auth.Fail, err.Error())
+		add("delete the kept session", check.Fail, err.Error())
 	default:
-		add("delete the kept session", auth.Pass, "deleted from "+m.Where())
+		add("delete the kept session", check.Pass, "deleted from "+m.Where())
 	}
 	if in.Verify && !in.Local && res.Token != nil && res.Token.RefreshToken != "" {
 		steps = append(steps, verifyRevoked(ctx, m.clientOf(res), res))
@@ -77,14 +78,14 @@ func (m *Manager) revoke(ctx context.Context, res *auth.Result, eps auth.Endpoin
 	one := func(name, token, hint string) LogoutStep {
 		switch {
 		case token == "":
-			return LogoutStep{name, auth.Skip, "there is none"}
+			return LogoutStep{name, check.Skip, "there is none"}
 		case eps.Revocation == "":
-			return LogoutStep{name, auth.Skip, "no revocation_endpoint in discovery"}
+			return LogoutStep{name, check.Skip, "no revocation_endpoint in discovery"}
 		}
 		if err := m.clientOf(res).Revoke(ctx, res, eps.Revocation, token, hint); err != nil {
-			return LogoutStep{name, auth.Fail, err.Error()}
+			return LogoutStep{name, check.Fail, err.Error()}
 		}
-		return LogoutStep{name, auth.Pass, "revoked at " + eps.Revocation + explain.If(hint == "refresh_token",
+		return LogoutStep{name, check.Pass, "revoked at " + eps.Revocation + explain.If(hint == "refresh_token",
 			" (the IdP answers 200 even for a token it does not know: --verify proves it)", "")}
 	}
 	refresh, access := "", ""
@@ -97,7 +98,7 @@ func (m *Manager) revoke(ctx context.Context, res *auth.Result, eps auth.Endpoin
 		if !res.Token.Expiry.IsZero() {
 			exp = "at " + explain.Clock(res.Token.Expiry)
 		}
-		return append(out, LogoutStep{"revoke the access token", auth.Skip, "a JWT access token cannot be revoked; it stays valid until it expires " + exp})
+		return append(out, LogoutStep{"revoke the access token", check.Skip, "a JWT access token cannot be revoked; it stays valid until it expires " + exp})
 	}
 	return append(out, one("revoke the access token", access, "access_token"))
 }
@@ -107,7 +108,7 @@ func (m *Manager) revoke(ctx context.Context, res *auth.Result, eps auth.Endpoin
 func (m *Manager) endSession(ctx context.Context, res *auth.Result, eps auth.Endpoints, in LogoutInput) LogoutStep {
 	const name = "end the IdP session"
 	if eps.EndSession == "" {
-		return LogoutStep{name, auth.Skip, "no end_session_endpoint in discovery"}
+		return LogoutStep{name, check.Skip, "no end_session_endpoint in discovery"}
 	}
 	open := in.Open
 	if open == nil {
@@ -118,21 +119,21 @@ func (m *Manager) endSession(ctx context.Context, res *auth.Result, eps auth.End
 	if uri := in.PostLogoutRedirectURI; uri != "" {
 		var err error
 		if ret, err = auth.ListenLogoutReturn(uri, req.State); err != nil {
-			return LogoutStep{name, auth.Fail, err.Error()}
+			return LogoutStep{name, check.Fail, err.Error()}
 		}
 		defer ret.Close()
 		req = res.EndSessionURL(eps.EndSession, ret.URI, req.State)
 	}
 	if err := open(ctx, req.URL); err != nil {
-		return LogoutStep{name, auth.Fail, "the browser did not open (" + err.Error() + "); open this URL yourself: " + req.URL}
+		return LogoutStep{name, check.Fail, "the browser did not open (" + err.Error() + "); open this URL yourself: " + req.URL}
 	}
 	if ret == nil {
-		return LogoutStep{name, auth.Warn, "opened " + eps.EndSession + " in the browser; set post_logout_redirect_uri to see the IdP confirm it"}
+		return LogoutStep{name, check.Warn, "opened " + eps.EndSession + " in the browser; set post_logout_redirect_uri to see the IdP confirm it"}
 	}
 	if err := ret.Wait(ctx, cmp.Or(in.Wait, 2*time.Minute)); err != nil {
-		return LogoutStep{name, auth.Fail, err.Error() + " (the IdP ignores a post_logout_redirect_uri that is not registered for the client)"}
+		return LogoutStep{name, check.Fail, err.Error() + " (the IdP ignores a post_logout_redirect_uri that is not registered for the client)"}
 	}
-	return LogoutStep{name, auth.Pass, "the IdP ended its session and sent the browser back to " + ret.URI + " (state ✓)"}
+	return LogoutStep{name, check.Pass, "the IdP ended its session and sent the browser back to " + ret.URI + " (state ✓)"}
 }
 
 // verifyRevoked tries the refresh token: invalid_grant proves it revoked.
@@ -141,11 +142,11 @@ func verifyRevoked(ctx context.Context, c Client, res *auth.Result) LogoutStep {
 	_, err := c.Refresh(ctx, res)
 	switch {
 	case err == nil:
-		return LogoutStep{name, auth.Fail, "the old refresh token still works: the IdP did not revoke it"}
+		return LogoutStep{name, check.Fail, "the old refresh token still works: the IdP did not revoke it"}
 	case auth.RefreshRefused(err):
-		return LogoutStep{name, auth.Pass, "the old refresh token is refused (invalid_grant): it is revoked"}
+		return LogoutStep{name, check.Pass, "the old refresh token is refused (invalid_grant): it is revoked"}
 	}
-	return LogoutStep{name, auth.Warn, "could not tell: " + err.Error()}
+	return LogoutStep{name, check.Warn, "could not tell: " + err.Error()}
 }
 
 // ErrNoIntrospection: no API resource is configured to introspect with.

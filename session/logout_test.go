@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/session"
 	"ssodesk/sim"
 )
@@ -46,8 +47,8 @@ func TestLogoutAtTheIdP(t *testing.T) {
 			go browser.Visit(ctx, u)
 			return nil
 		}})
-	want := map[string]auth.Status{"revoke the refresh token": auth.Pass, "revoke the access token": auth.Skip,
-		"end the IdP session": auth.Pass, "delete the kept session": auth.Pass, "verify the revocation": auth.Pass}
+	want := map[string]check.Status{"revoke the refresh token": check.Pass, "revoke the access token": check.Skip,
+		"end the IdP session": check.Pass, "delete the kept session": check.Pass, "verify the revocation": check.Pass}
 	for _, st := range steps {
 		if w, ok := want[st.Name]; !ok || w != st.Status {
 			t.Errorf("%s: %s %s", st.Name, st.Status.Mark(), st.Detail)
@@ -89,12 +90,12 @@ func TestRevocationAloneIsVerified(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := m.Logout(context.Background(), res, session.LogoutInput{Verify: true, Open: func(context.Context, string) error { return nil }})
-	got := map[string]auth.Status{}
+	got := map[string]check.Status{}
 	for _, st := range steps {
 		got[st.Name] = st.Status
 	}
-	if got["revoke the refresh token"] != auth.Pass || got["verify the revocation"] != auth.Pass || got["end the IdP session"] != auth.Warn ||
-		got["delete the kept session"] != auth.Skip {
+	if got["revoke the refresh token"] != check.Pass || got["verify the revocation"] != check.Pass || got["end the IdP session"] != check.Warn ||
+		got["delete the kept session"] != check.Skip {
 		t.Errorf("steps: %+v", steps)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/store"
 )
@@ -69,7 +70,7 @@ func distrust(rep *auth.Report) string {
 		return ""
 	}
 	for _, c := range rep.Checks {
-		if c.Status == auth.Fail && !timeChecks[c.Name] {
+		if c.Status == check.Fail && !timeChecks[c.Name] {
 			return "its ID token fails the " + c.Name + " check (" + c.Detail + ")"
 		}
 	}

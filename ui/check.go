@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
@@ -118,8 +117,8 @@ func (m *checkModel) render() {
 	}
 	var lines []string
 	for _, r := range m.rep.Rows {
-		mark := markStyle(s, r.Status).Render(diagnose.Symbol(r.Status))
-		lines = append(lines, mark+" "+s.Key.Render(r.Check))
+		mark := s.Status(r.Status).Render(r.Status.Mark())
+		lines = append(lines, mark+" "+s.Key.Render(r.Name))
 		for _, l := range wrapLines(safe.Printable(r.Detail), max(m.width-2, 1)) {
 			lines = append(lines, "  "+s.Text.Render(l))
 		}
@@ -129,18 +128,6 @@ func (m *checkModel) render() {
 		verdict = s.Error.Render("Failed: " + strings.Join(f, ", ") + ".")
 	}
 	m.scroll.SetContent(strings.Join(append(lines, "", verdict), "\n"))
-}
-
-func markStyle(s *Styles, status string) lipgloss.Style {
-	switch status {
-	case diagnose.OK:
-		return s.OK
-	case diagnose.Fail:
-		return s.Error
-	case diagnose.Warn:
-		return s.Warn
-	}
-	return s.Subtle
 }
 
 func (m checkModel) View() string {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/diagnose"
 	"ssodesk/explain"
 )
@@ -50,16 +51,16 @@ func refusedAt(t *testing.T, w, h int) Model {
 }
 
 func sampleReport() diagnose.Report {
-	return diagnose.Report{Region: "eu", Issuer: "https://idp-eu.himsa-sso.com", Rows: []diagnose.Row{
-		{Check: diagnose.RowDiscovery, Status: diagnose.OK, Detail: "https://idp-eu.himsa-sso.com/.well-known/openid-configuration answered HTTP 200 in 84ms"},
-		{Check: diagnose.RowTLS, Status: diagnose.OK, Detail: "TLS 1.3; the certificate is valid until 2027-03-02 (in 2401h00m)"},
-		{Check: diagnose.RowIssuer, Status: diagnose.OK, Detail: "discovery names the configured issuer https://idp-eu.himsa-sso.com"},
-		{Check: diagnose.RowJWKS, Status: diagnose.OK, Detail: "2 signing keys at https://idp-eu.himsa-sso.com/.well-known/openid-configuration/jwks (RS256)"},
-		{Check: diagnose.RowAuthorize, Status: diagnose.Fail, Detail: samplePreflight().Summary() + ". " + samplePreflight().Detail()},
-		{Check: diagnose.RowTokenAuth, Status: diagnose.Warn, Detail: explain.CheckTokenAuth([]string{"client_secret_basic", "client_secret_post"}, false)},
-		{Check: diagnose.RowEndpoints, Status: diagnose.OK, Detail: "advertised: userinfo, end-session, revocation, introspection"},
-		{Check: diagnose.RowClock, Status: diagnose.OK, Detail: "this computer's clock agrees with the IdP's Date header"},
-		{Check: diagnose.RowPort, Status: diagnose.OK, Detail: "127.0.0.1:8765 is free for the login redirect"},
+	return diagnose.Report{Region: "eu", Issuer: "https://idp-eu.himsa-sso.com", Rows: []check.Row{
+		{Name: diagnose.RowDiscovery, Status: check.Pass, Detail: "https://idp-eu.himsa-sso.com/.well-known/openid-configuration answered HTTP 200 in 84ms"},
+		{Name: diagnose.RowTLS, Status: check.Pass, Detail: "TLS 1.3; the certificate is valid until 2027-03-02 (in 2401h00m)"},
+		{Name: diagnose.RowIssuer, Status: check.Pass, Detail: "discovery names the configured issuer https://idp-eu.himsa-sso.com"},
+		{Name: diagnose.RowJWKS, Status: check.Pass, Detail: "2 signing keys at https://idp-eu.himsa-sso.com/.well-known/openid-configuration/jwks (RS256)"},
+		{Name: diagnose.RowAuthorize, Status: check.Fail, Detail: samplePreflight().Summary() + ". " + samplePreflight().Detail()},
+		{Name: diagnose.RowTokenAuth, Status: check.Warn, Detail: explain.CheckTokenAuth([]string{"client_secret_basic", "client_secret_post"}, false)},
+		{Name: diagnose.RowEndpoints, Status: check.Pass, Detail: "advertised: userinfo, end-session, revocation, introspection"},
+		{Name: diagnose.RowClock, Status: check.Pass, Detail: "this computer's clock agrees with the IdP's Date header"},
+		{Name: diagnose.RowPort, Status: check.Pass, Detail: "127.0.0.1:8765 is free for the login redirect"},
 	}}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/session"
 )
 
@@ -18,10 +19,10 @@ func TestLogoutScreen(t *testing.T) {
 	m.com.Logout = func(_ context.Context, res *auth.Result) []session.LogoutStep {
 		got = res
 		return []session.LogoutStep{
-			{Name: "revoke the refresh token", Status: auth.Pass, Detail: "revoked at https://idp.himsa-sso.com/connect/revocation"},
-			{Name: "revoke the access token", Status: auth.Skip, Detail: "a JWT access token cannot be revoked; it stays valid until it expires at 2026-11-21 10:24:00"},
-			{Name: "end the IdP session", Status: auth.Pass, Detail: "the IdP ended its session and sent the browser back to http://127.0.0.1:41234/logged-out (state ✓)"},
-			{Name: "delete the kept session", Status: auth.Skip, Detail: "session storage is off: nothing was kept"},
+			{Name: "revoke the refresh token", Status: check.Pass, Detail: "revoked at https://idp.himsa-sso.com/connect/revocation"},
+			{Name: "revoke the access token", Status: check.Skip, Detail: "a JWT access token cannot be revoked; it stays valid until it expires at 2026-11-21 10:24:00"},
+			{Name: "end the IdP session", Status: check.Pass, Detail: "the IdP ended its session and sent the browser back to http://127.0.0.1:41234/logged-out (state ✓)"},
+			{Name: "delete the kept session", Status: check.Skip, Detail: "session storage is off: nothing was kept"},
 		}
 	}
 	m, cmd := intend(t, m, "L")

@@ -91,15 +91,16 @@ func btoi(b bool) int {
 
 // healthText says a probe result in a few words.
 func healthText(r health.Result) string {
+	mark := r.Check().Mark() // ✓ ok, ! slow, ✗ mismatch or down
 	switch r.Status {
 	case health.StatusOK:
-		return fmt.Sprintf("✓ up %s %s", r.Latency.Round(time.Millisecond), r.TLSVersion)
+		return fmt.Sprintf("%s up %s %s", mark, r.Latency.Round(time.Millisecond), r.TLSVersion)
 	case health.StatusSlow:
-		return fmt.Sprintf("! slow %s", r.Latency.Round(10*time.Millisecond))
+		return fmt.Sprintf("%s slow %s", mark, r.Latency.Round(10*time.Millisecond))
 	case health.StatusMismatch:
-		return "✗ " + r.Err
+		return mark + " " + r.Err
 	}
-	return "✗ down: " + r.Err
+	return mark + " down: " + r.Err
 }
 
 // healthMsg carries a probe of every region.

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/explain"
 )
 
@@ -424,7 +425,7 @@ func (m sessionModel) verdict() string {
 	if rep.OK() {
 		return ""
 	}
-	if c, ok := rep.Check("expiry"); ok && c.Status == auth.Fail && !c.At.IsZero() && m.res.Verified() {
+	if c, ok := rep.Check("expiry"); ok && c.Status == check.Fail && !c.At.IsZero() && m.res.Verified() {
 		v := "✗ ID token expired " + explain.RelTime(c.At, now)
 		if m.res.Token != nil && m.res.Token.RefreshToken != "" {
 			v += " · r refreshes"

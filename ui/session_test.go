@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 )
 
 // sessionAt logs in (by message) and returns the model on the session screen.
@@ -226,7 +227,7 @@ func collect(cmd tea.Cmd) []tea.Msg {
 
 func TestVerificationFailureStillShown(t *testing.T) {
 	res := sampleResult()
-	res.Report.Checks[1] = auth.Check{Name: "signature", Status: auth.Fail, Detail: "does not match key kid=k1: the token was altered"}
+	res.Report.Checks[1] = check.Row{Name: "signature", Status: check.Fail, Detail: "does not match key kid=k1: the token was altered"}
 	m := loginModelAt(t, 100, 30)
 	m = step(m, loginDoneMsg{id: m.run.id, res: res, err: &auth.VerifyError{Report: res.Report}})
 	if m.screen != screenSession {

@@ -2,12 +2,13 @@ package ui
 
 import (
 	"image/color"
-	"ssodesk/auth"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/list"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
+
+	"ssodesk/check"
 )
 
 // Styles holds every style the UI uses, the bubbles widgets' included,
@@ -151,14 +152,15 @@ func listItemStyles(c palette) list.DefaultItemStyles {
 	return s
 }
 
-// Status is the style of a check's mark: ✓ OK, ✗ Error, ! Warn, – Subtle.
-func (s *Styles) Status(st auth.Status) lipgloss.Style {
+// Status is the style of a check's mark, the one mapping of every screen
+// (session checks, check, logout): ✓ OK, ✗ Error, ! Warn, – Subtle.
+func (s *Styles) Status(st check.Status) lipgloss.Style {
 	switch st {
-	case auth.Pass:
+	case check.Pass:
 		return s.OK
-	case auth.Fail:
+	case check.Fail:
 		return s.Error
-	case auth.Warn:
+	case check.Warn:
 		return s.Warn
 	}
 	return s.Subtle

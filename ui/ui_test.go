@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/session"
 )
@@ -112,13 +113,13 @@ func sampleResult() *auth.Result {
 		Claims:      claims,
 		Scopes:      []string{"openid", "profile", "noah.cloud.app.users.api"},
 		ScopesFrom:  "token response",
-		Report: &auth.Report{Issuer: "https://idp.himsa-sso.com", Region: "global", KeyID: "k1", Checks: []auth.Check{
-			{Name: "issuer", Status: auth.Pass, Detail: "https://idp.himsa-sso.com, the global issuer, is on the allow-list"},
-			{Name: "signature", Status: auth.Pass, Detail: "RS256 by key kid=k1 from https://idp.himsa-sso.com/keys"},
-			{Name: "audience", Status: auth.Pass, Detail: "contains this app's client ID my-app"},
-			{Name: "expiry", Status: auth.Pass, Detail: "valid until 2026-11-21 10:24:00 (in 54m00s)"},
-			{Name: "nonce", Status: auth.Pass, Detail: "matches the one this login sent"},
-			{Name: "at_hash", Status: auth.Skip, Detail: "no at_hash claim"},
+		Report: &auth.Report{Issuer: "https://idp.himsa-sso.com", Region: "global", KeyID: "k1", Checks: []check.Row{
+			{Name: "issuer", Status: check.Pass, Detail: "https://idp.himsa-sso.com, the global issuer, is on the allow-list"},
+			{Name: "signature", Status: check.Pass, Detail: "RS256 by key kid=k1 from https://idp.himsa-sso.com/keys"},
+			{Name: "audience", Status: check.Pass, Detail: "contains this app's client ID my-app"},
+			{Name: "expiry", Status: check.Pass, Detail: "valid until 2026-11-21 10:24:00 (in 54m00s)"},
+			{Name: "nonce", Status: check.Pass, Detail: "matches the one this login sent"},
+			{Name: "at_hash", Status: check.Skip, Detail: "no at_hash claim"},
 		}},
 	}
 }
@@ -234,7 +235,7 @@ func everyScreen(t *testing.T, w, h int) map[string]Model {
 	models["compare"] = reloginAt(t, w, h, sampleRelogin(true))
 	out := sessionAt(t, w, h, sampleResult())
 	out.com.Logout = func(context.Context, *auth.Result) []session.LogoutStep {
-		return []session.LogoutStep{{Name: "revoke the refresh token", Status: auth.Pass, Detail: strings.Repeat("revoked at https://idp.himsa-sso.com ", 4)}}
+		return []session.LogoutStep{{Name: "revoke the refresh token", Status: check.Pass, Detail: strings.Repeat("revoked at https://idp.himsa-sso.com ", 4)}}
 	}
 	out, cmd := intend(t, out, "L")
 	models["logout"] = step(out, run(cmd))

@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
-	"ssodesk/auth"
+	"ssodesk/check"
 )
 
 // The verdict is judged on every tick: at the ID token's exp the expiry
@@ -18,7 +18,7 @@ func TestVerdictFlipsAtExpiry(t *testing.T) {
 	res := sampleResult()
 	exp := now.Add(54 * time.Minute)
 	res.Report.Leeway = time.Minute
-	res.Report.Checks[3] = auth.Check{Name: "expiry", Status: auth.Pass, Detail: "valid until 10:24", At: exp}
+	res.Report.Checks[3] = check.Row{Name: "expiry", Status: check.Pass, Detail: "valid until 10:24", At: exp}
 	res.Token.RefreshToken = "refresh-token"
 	m := sessionAt(t, 100, 30, res)
 	m.com.Now = func() time.Time { return clock }
