@@ -9,6 +9,7 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/explain"
+	"ssodesk/loginjson"
 )
 
 // standRegions are the stand-in's endpoints as configured regions.
@@ -64,7 +65,7 @@ func TestExchangeAtGlobalOrCodeRegion(t *testing.T) {
 				t.Errorf("the callback event does not say where the code goes:\n%s", rec.text())
 			}
 			// login --json says the same.
-			b, _ := json.Marshal(res.View(res.Finished, nil))
+			b, _ := json.Marshal(loginjson.Of(res, res.Finished, nil))
 			var doc map[string]any
 			_ = json.Unmarshal(b, &doc)
 			if doc["exchanged_at"] != tc.wantAt || doc["exchange_endpoint"] != tokenAt || doc["issuer"] != tc.wantIss || doc["app_host"] != "https://app-eu.example.com" {

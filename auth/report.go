@@ -15,6 +15,10 @@ const (
 	Skip // not applicable (no at_hash claim, no nonce expected)
 )
 
+func (s Status) String() string {
+	return [...]string{"pass", "fail", "warn", "skip"}[s]
+}
+
 // Mark is the one-character symbol for a status.
 func (s Status) Mark() string {
 	switch s {

@@ -16,6 +16,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/explain"
+	"ssodesk/loginjson"
 )
 
 func newDecodeCmd(g *globalFlags) *cobra.Command {
@@ -40,7 +41,7 @@ token does not decode or a check fails.`,
 				return err
 			}
 			now := time.Now()
-			v := auth.DecodeView(raw, now)
+			v := loginjson.DecodeToken(raw, now)
 			if v.Kind == "opaque" {
 				return fmt.Errorf("not a JWT (%d bytes, no header to decode): HIMSA's access and refresh tokens may be opaque", v.Bytes)
 			}
@@ -54,7 +55,7 @@ token does not decode or a check fails.`,
 					return err
 				}
 				rep = verifyDecoded(cmd.Context(), env, raw)
-				v.Verification = rep.View()
+				v.Verification = loginjson.VerificationOf(rep)
 			}
 			// Buffered: a token of 34,000 claims is 34,000 lines, and a write
 			// (and a pass of the safe writer) a line cost more than the decoding.
@@ -105,7 +106,7 @@ func isTerminal(r io.Reader) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-func printDecoded(w io.Writer, v *auth.TokenView, rep *auth.Report, now time.Time) {
+func printDecoded(w io.Writer, v *loginjson.Token, rep *auth.Report, now time.Time) {
 	var hdr []string
 	for _, k := range []string{"alg", "kid", "typ"} {
 		if x, ok := v.Header[k]; ok {

@@ -16,6 +16,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/explain"
+	"ssodesk/loginjson"
 	"ssodesk/session"
 )
 
@@ -172,7 +173,7 @@ func printResult(w io.Writer, ctx context.Context, res *auth.Result, notes []str
 	now := time.Now()
 	access := res.VerifyAccessToken(ctx)
 	if asJSON {
-		v := res.View(now, access)
+		v := loginjson.Of(res, now, access)
 		v.Notes = append(append([]string(nil), res.Notes...), notes...)
 		return writeJSON(w, v)
 	}

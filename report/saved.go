@@ -5,52 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"ssodesk/auth"
 	"ssodesk/explain"
+	"ssodesk/loginjson"
 )
-
-// savedLogin is the part of a `login --json` document (auth.View) a report
-// reads; its raw tokens only become fingerprints.
-type savedLogin struct {
-	Region       string    `json:"region"`
-	Endpoint     string    `json:"endpoint"`
-	Issuer       string    `json:"issuer"`
-	IssuerRegion string    `json:"issuer_region"`
-	CodeRegion   string    `json:"code_region"`
-	ExchangedAt  string    `json:"exchanged_at"`
-	ExchangeURL  string    `json:"exchange_endpoint"`
-	AppHost      string    `json:"app_host"`
-	TenantID     string    `json:"tenantid"`
-	API          string    `json:"api"`
-	Story        string    `json:"story"`
-	Scopes       []string  `json:"scopes"`
-	Expiry       time.Time `json:"expiry"`
-	Tokens       *struct {
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-		IDToken      string `json:"id_token"`
-	} `json:"tokens"`
-	IDToken      *savedToken `json:"id_token"`
-	AccessToken  *savedToken `json:"access_token"`
-	Verification *struct {
-		OK     bool             `json:"ok"`
-		Issuer string           `json:"issuer"`
-		Region string           `json:"issuer_region"`
-		JWKS   string           `json:"jwks"`
-		KeyID  string           `json:"kid"`
-		Checks []auth.CheckView `json:"checks"`
-	} `json:"verification"`
-	Notes      []string `json:"notes"`
-	DurationMS int64    `json:"duration_ms"`
-}
-
-type savedToken struct {
-	Kind   string         `json:"kind"`
-	Header map[string]any `json:"header"`
-	Claims map[string]any `json:"claims"`
-}
 
 // errNotSaved: the file is not a `login --json` document.
 var errNotSaved = errors.New("not a `ssodesk login --json` document (it has no region and no tokens)")
@@ -58,13 +17,14 @@ var errNotSaved = errors.New("not a `ssodesk login --json` document (it has no r
 // buildSaved reports a saved `login --json` document: what it holds; no
 // steps, no trace (it records neither).
 func buildSaved(doc []byte) (*Document, error) {
-	var s savedLogin
+	// The one type `login --json` writes; its raw tokens only become fingerprints.
+	var s loginjson.Document
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	dec.UseNumber()
 	if err := dec.Decode(&s); err != nil {
 		return nil, fmt.Errorf("not a `ssodesk login --json` document: %w", err)
 	}
-	if s.Region == "" || s.Tokens == nil {
+	if s.Region == "" || s.Tokens == (loginjson.Tokens{}) {
 		return nil, errNotSaved
 	}
 	d := &Document{Kind: KindSaved, Steps: []Step{}, TLS: []TLSHost{}, APICalls: []APICall{},
