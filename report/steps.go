@@ -3,45 +3,10 @@ package report
 import (
 	"context"
 	"errors"
-	"time"
 
 	"ssodesk/auth"
-	"ssodesk/transport"
+	"ssodesk/flow"
 )
-
-// noStep: the login failed before its first step (no client ID).
-const noStep auth.Step = -1
-
-// failedStep is the step a failed login stopped at (noStep when it did not
-// fail or failed before any step).
-func failedStep(a Attempt) auth.Step {
-	err := loginErr(a)
-	if err == nil {
-		return noStep
-	}
-	var (
-		de *auth.DiscoveryError
-		pe *auth.PortInUseError
-		re *auth.RefusedError
-		te *auth.TokenError
-		ve *auth.VerifyError
-	)
-	switch {
-	case errors.Is(err, auth.ErrNoClientID):
-		return noStep
-	case errors.As(err, &de):
-		return auth.StepDiscovered
-	case errors.As(err, &pe):
-		return auth.StepListening
-	case errors.As(err, &re):
-		return auth.StepPreflight
-	case errors.As(err, &te) && te.Op == auth.OpExchange:
-		return auth.StepExchanged
-	case errors.As(err, &ve):
-		return auth.StepVerified
-	}
-	return firstNotDone(a.Events)
-}
 
 // loginErr is how the login failed: its error, or a verification that
 // failed on a result shown anyway (the TUI's session screen).
@@ -52,79 +17,56 @@ func loginErr(a Attempt) error {
 	return a.Err
 }
 
-// firstNotDone is the first login step without an event (the callback
-// when a login waiting for the browser was cancelled).
-func firstNotDone(events []auth.Event) auth.Step {
-	done := map[auth.Step]bool{}
-	for _, ev := range events {
-		done[ev.Step] = true
-	}
-	for _, st := range auth.Steps {
-		if !done[st] {
-			return st
-		}
-	}
-	return noStep
-}
+// stepStatus is a flow step's state in the report's words.
+var stepStatus = map[flow.State]string{flow.NotReached: StatusSkip, flow.Done: StatusOK, flow.Warned: StatusWarn, flow.Failed: StatusFail}
 
-// steps lists the login's steps with how long each took (from the end of
-// the one before), where it failed, then userinfo; and the warnings.
-func steps(a Attempt, failed auth.Step, entries []transport.Entry) ([]Step, []string) {
-	done := map[auth.Step]auth.Event{}
-	var warnings []string
-	for _, ev := range a.Events {
-		switch ev.Step {
-		case auth.StepWarning:
-			warnings = append(warnings, ev.Msg)
-		case auth.StepStillWaiting:
-		default:
-			if _, seen := done[ev.Step]; !seen {
-				done[ev.Step] = ev
-			}
-		}
-	}
+// steps are the flow's login steps, where it failed, then userinfo.
+func steps(a Attempt, f *flow.Flow) []Step {
 	var out []Step
-	prev := a.started()
-	for _, st := range auth.Steps {
-		if len(done) == 0 && failed == noStep {
-			break // no login ran here (a kept session, client credentials): no steps to show
+	for _, s := range f.Steps {
+		if !isLoginStep(s.Kind) {
+			continue // userinfo, API calls, …: below and in their own sections
 		}
-		s := Step{Name: st.String(), Status: StatusSkip, Detail: "not reached"}
-		if ev, ok := done[st]; ok {
-			s = Step{Name: st.String(), Status: StatusOK, At: ev.At, DurationMS: since(ev.At, prev), Detail: ev.Msg}
-			if ev.Err != nil {
-				s.Status = StatusWarn
-			}
-			prev = ev.At
-		} else if st == failed {
-			s = Step{Name: st.String(), Status: StatusFail, At: a.Finished, DurationMS: since(a.Finished, prev), Detail: failedDetail(st, a.Err)}
-			prev = a.Finished
+		st := Step{Name: string(s.Kind), Status: stepStatus[s.State], At: s.At, DurationMS: s.Took.Milliseconds(), Detail: s.Detail}
+		switch s.State {
+		case flow.NotReached:
+			st.Detail = "not reached"
+		case flow.Failed:
+			st.Detail = failedDetail(s.Detail, a.Err)
 		}
-		out = append(out, s)
+		out = append(out, st)
 	}
-	if u, ok := userInfoStep(a, entries); ok {
+	if u, ok := userInfoStep(a, f); ok {
 		out = append(out, u)
 	}
-	return out, warnings
+	return out
 }
 
-func failedDetail(st auth.Step, err error) string {
-	if errors.Is(err, context.Canceled) {
-		return st.Pending() + ": stopped (cancelled)"
+func isLoginStep(k flow.Kind) bool {
+	for _, l := range flow.LoginSteps {
+		if l == k {
+			return true
+		}
 	}
-	return st.Pending() + ": failed (see the outcome)"
+	return false
 }
 
-// userInfoStep is the userinfo request, when one was made.
-func userInfoStep(a Attempt, entries []transport.Entry) (Step, bool) {
-	s := Step{Name: "userinfo", Status: StatusOK}
-	for _, e := range entries {
-		if e.Purpose == "userinfo" {
-			s.At, s.DurationMS = e.Start, e.Duration.Milliseconds()
-			s.Detail = e.Method + " " + e.URL
-			if e.Error != "" || e.Status >= 400 {
-				s.Status = StatusFail
-			}
+func failedDetail(pending string, err error) string {
+	if errors.Is(err, context.Canceled) {
+		return pending + ": stopped (cancelled)"
+	}
+	return pending + ": failed (see the outcome)"
+}
+
+// userInfoStep is the userinfo request, when one was made: the flow's
+// last, then what the attempt knows of its answer.
+func userInfoStep(a Attempt, f *flow.Flow) (Step, bool) {
+	s := Step{Name: string(flow.UserInfo), Status: StatusOK}
+	fs, made := f.Step(flow.UserInfo)
+	if made {
+		s.At, s.DurationMS, s.Detail = fs.At, fs.Took.Milliseconds(), fs.Detail
+		if fs.State == flow.Failed {
+			s.Status = StatusFail
 		}
 	}
 	switch {
@@ -132,16 +74,8 @@ func userInfoStep(a Attempt, entries []transport.Entry) (Step, bool) {
 		s.Status, s.Detail = StatusFail, a.UserInfoErr
 	case a.UserInfo != nil:
 		s.Detail = "fetched from " + a.UserInfo.Endpoint
-	case s.At.IsZero():
+	case !made:
 		return s, false
 	}
 	return s, true
-}
-
-// since is how long from prev to t, in milliseconds (0 when unknown).
-func since(t, prev time.Time) int64 {
-	if t.IsZero() || prev.IsZero() || t.Before(prev) {
-		return 0
-	}
-	return t.Sub(prev).Milliseconds()
 }
