@@ -22,8 +22,15 @@ func ClockSkew(date string, received time.Time) (time.Duration, bool) {
 	if err != nil || received.IsZero() {
 		return 0, false
 	}
-	return t.Add(500 * time.Millisecond).Sub(received).Round(time.Second), true
+	skew := t.Add(500 * time.Millisecond).Sub(received)
+	if skew.Abs() > maxSkew {
+		return 0, false // "year 0": not a clock that is off, and beyond what a Duration holds
+	}
+	return skew.Round(time.Second), true
 }
+
+// maxSkew: a Date header further off than a century says nothing of a clock.
+const maxSkew = 100 * 365 * 24 * time.Hour
 
 // Skew is the answer's clock skew (ClockSkew of its Date header when its
 // headers arrived); false without an answer or a Date header.
