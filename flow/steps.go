@@ -60,8 +60,9 @@ func loginSteps(f *Flow, events []auth.Event) ([]Step, []string) {
 	return out, warnings
 }
 
-// isLoginKind: the login's steps hold the exchanges of these kinds.
-func isLoginKind(k Kind) bool {
+// IsLoginStep reports whether k is one of LoginSteps (whose steps hold
+// the exchanges of their kind).
+func (k Kind) IsLoginStep() bool {
 	for _, l := range LoginSteps {
 		if l == k {
 			return true
@@ -75,7 +76,7 @@ func isLoginKind(k Kind) bool {
 func exchangeSteps(f *Flow) []Step {
 	var out []Step
 	for _, x := range f.Exchanges {
-		if f.Login && isLoginKind(x.Kind) {
+		if f.Login && x.Kind.IsLoginStep() {
 			continue
 		}
 		s := Step{Kind: x.Kind, State: Done, At: x.Start, Took: x.Duration, Detail: x.Method + " " + x.RawURL,

@@ -24,7 +24,7 @@ var stepStatus = map[flow.State]string{flow.NotReached: StatusSkip, flow.Done: S
 func steps(a Attempt, f *flow.Flow) []Step {
 	var out []Step
 	for _, s := range f.Steps {
-		if !isLoginStep(s.Kind) {
+		if !s.Kind.IsLoginStep() {
 			continue // userinfo, API calls, …: below and in their own sections
 		}
 		st := Step{Name: string(s.Kind), Status: stepStatus[s.State], At: s.At, DurationMS: s.Took.Milliseconds(), Detail: s.Detail}
@@ -40,15 +40,6 @@ func steps(a Attempt, f *flow.Flow) []Step {
 		out = append(out, u)
 	}
 	return out
-}
-
-func isLoginStep(k flow.Kind) bool {
-	for _, l := range flow.LoginSteps {
-		if l == k {
-			return true
-		}
-	}
-	return false
 }
 
 func failedDetail(pending string, err error) string {
