@@ -142,6 +142,10 @@ func (l *loginRun) run(ctx context.Context) (*Result, error) {
 		// while the person is in the browser, so the verification after the
 		// exchange waits for no round trip to the IdP.
 		l.verifier.prefetch(ctx, l.o.Region.Issuer)
+		// A login that fails before the verification takes the keys (or
+		// whose token's issuer is not this endpoint) still waits for
+		// them: the trace then always holds the JWKS read.
+		defer l.verifier.settle()
 	}
 	l.openBrowser(ctx, authURL)
 	hint := time.AfterFunc(waitHintAfter, l.stillWaiting)

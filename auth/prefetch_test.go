@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -93,4 +96,42 @@ func TestEndpointsWarningOutlivesTheKeyFetch(t *testing.T) {
 			t.Fatalf("verification %d", i+1)
 		}
 	}
+}
+
+// settle returns only once the prefetch has ended: a login that returns
+// leaves no JWKS read of its own under way (its trace is complete).
+func TestSettleWaitsForThePrefetch(t *testing.T) {
+	gate := make(chan struct{})
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/keys" {
+			<-gate
+			_, _ = w.Write([]byte(`{"keys":[]}`))
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"issuer": srv.URL, "jwks_uri": srv.URL + "/keys",
+			"authorization_endpoint": srv.URL + "/authorize", "token_endpoint": srv.URL + "/token"})
+	}))
+	defer srv.Close()
+	v := NewVerifier(srv.Client(), map[string]string{srv.URL: "eu"}, time.Minute)
+	v.prefetch(context.Background(), srv.URL)
+	v.mu.Lock()
+	f := v.pending[srv.URL]
+	v.mu.Unlock()
+	settled := make(chan struct{})
+	go func() { v.settle(); close(settled) }()
+	select {
+	case <-settled:
+		t.Fatal("settled while the JWKS read was still waiting for its answer")
+	default:
+	}
+	close(gate)
+	<-settled
+	select {
+	case <-f.done:
+	default:
+		t.Fatal("settle returned before the prefetch ended")
+	}
+	v.settle() // nothing under way: returns at once
 }

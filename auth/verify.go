@@ -339,6 +339,23 @@ func (v *Verifier) prefetch(ctx context.Context, issuer string) {
 	}()
 }
 
+// settle waits for the fetches prefetch started to end, so a login that
+// returns has no request of its own still under way: its trace is complete
+// when a report is built from it. Each fetch runs under the login's context
+// (and the client's timeout), so a cancelled login ends it at once. A
+// fetch stays pending for the keySet that takes it.
+func (v *Verifier) settle() {
+	v.mu.Lock()
+	fetches := make([]*jwksFetch, 0, len(v.pending))
+	for _, f := range v.pending {
+		fetches = append(fetches, f)
+	}
+	v.mu.Unlock()
+	for _, f := range fetches {
+		<-f.done
+	}
+}
+
 // fetchKeys reads the issuer's JWKS and caches it.
 func (v *Verifier) fetchKeys(ctx context.Context, issuer string) (*issuerKeys, error) {
 	ks, err := v.discover(ctx, issuer)

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"ssodesk/safe"
 	"strings"
 	"testing"
 
+	"ssodesk/loginjson"
 	"ssodesk/report"
 	"ssodesk/report/reporttest"
 	"ssodesk/sim"
@@ -167,6 +169,17 @@ func TestCLIReportFromSavedLogin(t *testing.T) {
 		} `json:"tokens"`
 	}
 	json.Unmarshal([]byte(out), &tokens)
+	// The document is the one type report --from reads: it round-trips.
+	var doc loginjson.Document
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("login --json does not read back: %v", err)
+	}
+	if again, _ := json.MarshalIndent(doc, "", "  "); string(safe.JSON(again))+"\n" != out {
+		t.Errorf("login --json does not round-trip:\n%s\nvs\n%s", again, out)
+	}
 	md, errOut, code := e.ssodesk("", "report", "--from", saved, "--redact-pii")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)

@@ -25,6 +25,7 @@ import (
 	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
+	"ssodesk/flow"
 	"ssodesk/health"
 	"ssodesk/transport"
 )
@@ -165,8 +166,7 @@ func (c *checker) discover(ctx context.Context) bool {
 	if err != nil {
 		return false
 	}
-	if date, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
-		skew := date.Sub(c.now())
+	if skew, ok := flow.ClockSkew(resp.Header.Get("Date"), c.now()); ok {
 		c.skew = &skew
 	}
 	return true

@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/explain"
+	"ssodesk/flow"
 	"ssodesk/transport"
 )
 
@@ -56,12 +56,11 @@ func buildAttempt(a Attempt, now time.Time) *Document {
 	if a.Finished.IsZero() {
 		a.Finished = now
 	}
-	entries := a.entries()
-	d := &Document{Kind: a.Kind, Tried: tried(a, entries)}
-	failed := failedStep(a)
+	f := a.Flow()
+	d := &Document{Kind: a.Kind, Tried: tried(a, f)}
 	if a.Kind == KindLogin {
-		d.Steps, d.Warnings = steps(a, failed, entries)
-		d.Outcome = loginOutcome(a, failed)
+		d.Steps, d.Warnings = steps(a, f), f.Warnings
+		d.Outcome = loginOutcome(a, f.Failed)
 	} else {
 		d.Outcome = checkOutcome(a.Checks)
 		d.EndpointChecks = endpointChecks(a.Checks)
@@ -69,10 +68,10 @@ func buildAttempt(a Attempt, now time.Time) *Document {
 	if a.Result != nil {
 		addResult(d, a, now)
 	}
-	d.Clock = clockOf(entries, a.leeway())
-	d.TLS = tlsHosts(entries, now)
-	d.APICalls = apiCalls(a, entries)
-	d.Trace = traceOf(a, entries)
+	d.Clock = clockOf(f, a.leeway())
+	d.TLS = tlsHosts(f, now)
+	d.APICalls = apiCalls(a, f)
+	d.Trace = traceOf(a, f)
 	// Lists are [] in JSON, never null.
 	d.Steps, d.TLS, d.Tokens, d.APICalls = orEmpty(d.Steps), orEmpty(d.TLS), orEmpty(d.Tokens), orEmpty(d.APICalls)
 	return d
@@ -109,24 +108,21 @@ func (a Attempt) leeway() time.Duration {
 	return auth.DefaultLeeway
 }
 
-// entries are the trace's exchanges of this attempt: from its start on.
-func (a Attempt) entries() []transport.Entry {
-	if a.Trace == nil {
-		return nil
+// Flow is what happened in the attempt, read once from its trace (the
+// exchanges from its start on) and its events: every part of the report
+// that tells what happened is rendered from it.
+func (a Attempt) Flow() *flow.Flow {
+	var entries []transport.Entry
+	if a.Trace != nil {
+		entries = a.Trace.Entries()
 	}
-	all, from := a.Trace.Entries(), a.started()
-	out := make([]transport.Entry, 0, len(all))
-	for _, e := range all {
-		if from.IsZero() || !e.Start.Before(from) {
-			out = append(out, e)
-		}
-	}
-	return out
+	return flow.Read(flow.Record{Entries: entries, Events: a.Events, Started: a.started(), Finished: a.Finished,
+		Login: a.Kind == KindLogin || a.Kind == "", Err: loginErr(a)})
 }
 
 // tried is what the attempt asked for: the configuration of its endpoint's
 // environment, then what the authorize request really sent.
-func tried(a Attempt, entries []transport.Entry) Tried {
+func tried(a Attempt, f *flow.Flow) Tried {
 	var t Tried
 	if a.Config != nil {
 		c := a.Config.For(a.Region)
@@ -146,8 +142,8 @@ func tried(a Attempt, entries []transport.Entry) Tried {
 	if a.Kind == KindCheck {
 		t.Endpoint = checkedEndpoints(a)
 	}
-	if u := authorizeURL(a.Events, entries); u != nil {
-		q := u.Query()
+	if x := f.Authorize(); x != nil {
+		q := x.Query()
 		t.ClientID, t.RedirectURISent = cmp.Or(q.Get("client_id"), t.ClientID), q.Get("redirect_uri")
 		if s := strings.Fields(q.Get("scope")); len(s) > 0 {
 			t.Scopes = s
@@ -175,25 +171,4 @@ func checkedEndpoints(a Attempt) string {
 		names = append(names, c.Region)
 	}
 	return strings.Join(names, ", ")
-}
-
-// authorizeURL is the authorize request the login sent: the browser
-// step's URL, else the pre-flight's (a refused login opens no browser).
-func authorizeURL(events []auth.Event, entries []transport.Entry) *url.URL {
-	raw := ""
-	for _, ev := range events {
-		if ev.Step == auth.StepBrowser && ev.URL != "" {
-			raw = ev.URL
-		}
-	}
-	for _, e := range entries {
-		if raw == "" && e.Purpose == "preflight" && strings.Contains(e.URL, "client_id=") {
-			raw = e.URL
-		}
-	}
-	u, err := url.Parse(raw)
-	if raw == "" || err != nil {
-		return nil
-	}
-	return u
 }

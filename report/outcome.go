@@ -9,11 +9,12 @@ import (
 	"ssodesk/check"
 	"ssodesk/diagnose"
 	"ssodesk/explain"
+	"ssodesk/flow"
 )
 
 // loginOutcome says how the login ended and, for a failure, where, what it
 // means and what fixes it.
-func loginOutcome(a Attempt, failed auth.Step) Outcome {
+func loginOutcome(a Attempt, failed flow.Kind) Outcome {
 	err := loginErr(a)
 	switch {
 	case err == nil && a.Result == nil:
@@ -23,10 +24,7 @@ func loginOutcome(a Attempt, failed auth.Step) Outcome {
 	case err == nil:
 		return Outcome{OK: true, Summary: explain.ReportVerified}
 	}
-	o := Outcome{Error: err.Error()}
-	if failed != noStep {
-		o.FailedStep = failed.String()
-	}
+	o := Outcome{Error: err.Error(), FailedStep: string(failed)}
 	o.Summary = explain.ReportFailedAt(o.FailedStep)
 	explainFailure(&o, err)
 	if o.Explanation == "" {

@@ -3,46 +3,11 @@ package report
 import (
 	"context"
 	"errors"
-	"time"
 
 	"ssodesk/auth"
 	"ssodesk/check"
-	"ssodesk/transport"
+	"ssodesk/flow"
 )
-
-// noStep: the login failed before its first step (no client ID).
-const noStep auth.Step = -1
-
-// failedStep is the step a failed login stopped at (noStep when it did not
-// fail or failed before any step).
-func failedStep(a Attempt) auth.Step {
-	err := loginErr(a)
-	if err == nil {
-		return noStep
-	}
-	var (
-		de *auth.DiscoveryError
-		pe *auth.PortInUseError
-		re *auth.RefusedError
-		te *auth.TokenError
-		ve *auth.VerifyError
-	)
-	switch {
-	case errors.Is(err, auth.ErrNoClientID):
-		return noStep
-	case errors.As(err, &de):
-		return auth.StepDiscovered
-	case errors.As(err, &pe):
-		return auth.StepListening
-	case errors.As(err, &re):
-		return auth.StepPreflight
-	case errors.As(err, &te) && te.Op == auth.OpExchange:
-		return auth.StepExchanged
-	case errors.As(err, &ve):
-		return auth.StepVerified
-	}
-	return firstNotDone(a.Events)
-}
 
 // loginErr is how the login failed: its error, or a verification that
 // failed on a result shown anyway (the TUI's session screen).
@@ -53,79 +18,47 @@ func loginErr(a Attempt) error {
 	return a.Err
 }
 
-// firstNotDone is the first login step without an event (the callback
-// when a login waiting for the browser was cancelled).
-func firstNotDone(events []auth.Event) auth.Step {
-	done := map[auth.Step]bool{}
-	for _, ev := range events {
-		done[ev.Step] = true
-	}
-	for _, st := range auth.Steps {
-		if !done[st] {
-			return st
-		}
-	}
-	return noStep
-}
+// stepStatus is a flow step's state as a check status.
+var stepStatus = map[flow.State]check.Status{flow.NotReached: check.Skip, flow.Done: check.Pass, flow.Warned: check.Warn, flow.Failed: check.Fail}
 
-// steps lists the login's steps with how long each took (from the end of
-// the one before), where it failed, then userinfo; and the warnings.
-func steps(a Attempt, failed auth.Step, entries []transport.Entry) ([]Step, []string) {
-	done := map[auth.Step]auth.Event{}
-	var warnings []string
-	for _, ev := range a.Events {
-		switch ev.Step {
-		case auth.StepWarning:
-			warnings = append(warnings, ev.Msg)
-		case auth.StepStillWaiting:
-		default:
-			if _, seen := done[ev.Step]; !seen {
-				done[ev.Step] = ev
-			}
-		}
-	}
+// steps are the flow's login steps, where it failed, then userinfo.
+func steps(a Attempt, f *flow.Flow) []Step {
 	var out []Step
-	prev := a.started()
-	for _, st := range auth.Steps {
-		if len(done) == 0 && failed == noStep {
-			break // no login ran here (a kept session, client credentials): no steps to show
+	for _, s := range f.Steps {
+		if !s.Kind.IsLoginStep() {
+			continue // userinfo, API calls, …: below and in their own sections
 		}
-		s := Step{Name: st.String(), Status: check.Skip, Detail: "not reached"}
-		if ev, ok := done[st]; ok {
-			s = Step{Name: st.String(), Status: check.Pass, At: ev.At, DurationMS: since(ev.At, prev), Detail: ev.Msg}
-			if ev.Err != nil {
-				s.Status = check.Warn
-			}
-			prev = ev.At
-		} else if st == failed {
-			s = Step{Name: st.String(), Status: check.Fail, At: a.Finished, DurationMS: since(a.Finished, prev), Detail: failedDetail(st, a.Err)}
-			prev = a.Finished
+		st := Step{Name: string(s.Kind), Status: stepStatus[s.State], At: s.At, DurationMS: s.Took.Milliseconds(), Detail: s.Detail}
+		switch s.State {
+		case flow.NotReached:
+			st.Detail = "not reached"
+		case flow.Failed:
+			st.Detail = failedDetail(s.Detail, a.Err)
 		}
-		out = append(out, s)
+		out = append(out, st)
 	}
-	if u, ok := userInfoStep(a, entries); ok {
+	if u, ok := userInfoStep(a, f); ok {
 		out = append(out, u)
 	}
-	return out, warnings
+	return out
 }
 
-func failedDetail(st auth.Step, err error) string {
+func failedDetail(pending string, err error) string {
 	if errors.Is(err, context.Canceled) {
-		return st.Pending() + ": stopped (cancelled)"
+		return pending + ": stopped (cancelled)"
 	}
-	return st.Pending() + ": failed (see the outcome)"
+	return pending + ": failed (see the outcome)"
 }
 
-// userInfoStep is the userinfo request, when one was made.
-func userInfoStep(a Attempt, entries []transport.Entry) (Step, bool) {
-	s := Step{Name: "userinfo", Status: check.Pass}
-	for _, e := range entries {
-		if e.Purpose == "userinfo" {
-			s.At, s.DurationMS = e.Start, e.Duration.Milliseconds()
-			s.Detail = e.Method + " " + e.URL
-			if e.Error != "" || e.Status >= 400 {
-				s.Status = check.Fail
-			}
+// userInfoStep is the userinfo request, when one was made: the flow's
+// last, then what the attempt knows of its answer.
+func userInfoStep(a Attempt, f *flow.Flow) (Step, bool) {
+	s := Step{Name: string(flow.UserInfo), Status: check.Pass}
+	fs, made := f.Step(flow.UserInfo)
+	if made {
+		s.At, s.DurationMS, s.Detail = fs.At, fs.Took.Milliseconds(), fs.Detail
+		if fs.State == flow.Failed {
+			s.Status = check.Fail
 		}
 	}
 	switch {
@@ -133,16 +66,8 @@ func userInfoStep(a Attempt, entries []transport.Entry) (Step, bool) {
 		s.Status, s.Detail = check.Fail, a.UserInfoErr
 	case a.UserInfo != nil:
 		s.Detail = "fetched from " + a.UserInfo.Endpoint
-	case s.At.IsZero():
+	case !made:
 		return s, false
 	}
 	return s, true
-}
-
-// since is how long from prev to t, in milliseconds (0 when unknown).
-func since(t, prev time.Time) int64 {
-	if t.IsZero() || prev.IsZero() || t.Before(prev) {
-		return 0
-	}
-	return t.Sub(prev).Milliseconds()
 }
