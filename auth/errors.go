@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"ssodesk/config"
-	"ssodesk/explain"
 	"ssodesk/safe"
 	"ssodesk/transport"
 	"strings"
@@ -41,15 +40,15 @@ func (e *CallbackError) Is(target error) bool {
 	return target == ErrCancelled && e.Code == "access_denied"
 }
 
-// TimeoutError: no redirect reached the loopback listener in time. Its
-// message names the usual causes (explain.LoginTimeout).
+// TimeoutError: no redirect reached the loopback listener in time
+// (explain.Error names the usual causes).
 type TimeoutError struct {
 	After     string
-	Preflight string // what the pre-flight found ("" when it did not run)
-	Browser   string // how the browser command ended, when it failed
+	Preflight *Preflight // what the pre-flight found (nil when it did not run)
+	Browser   string     // how the browser command ended, when it failed
 }
 
-func (e *TimeoutError) Error() string { return explain.LoginTimeout(e.After, e.Preflight, e.Browser) }
+func (e *TimeoutError) Error() string { return "no login response from the browser within " + e.After }
 
 // PortInUseError: the redirect URI's port is taken.
 type PortInUseError struct {
@@ -102,7 +101,8 @@ const (
 	OpClientCredentials Op = "client credentials"
 )
 
-// TokenError: the token endpoint refused (an OAuth error document), answered
+// TokenError: the token endpoint refused (explain.Error adds what its code
+// means and, for invalid_client, which key sets the secret) (an OAuth error document), answered
 // something else (Status and Body), or could not be reached (Err).
 type TokenError struct {
 	Op          Op
@@ -125,12 +125,6 @@ func (e *TokenError) Error() string {
 		msg := e.Code
 		if e.Description != "" {
 			msg += ": " + e.Description
-		}
-		if meaning := explain.TokenErrorMeaning(e.Code); meaning != "" {
-			msg += " (" + meaning + ")"
-		}
-		if e.Code == "invalid_client" && e.SecretKey != "" {
-			msg += "; " + explain.SecretHint(e.SecretKey, e.SecretSent)
 		}
 		return fmt.Sprintf("the IdP refused the %s at %s: %s", e.Op, e.Endpoint, msg)
 	case e.Location != "" || strings.HasPrefix(e.Status, "3"):

@@ -16,7 +16,7 @@ const (
 	StepVerified                 // ID token verified
 	StepWarning                  // something odd that did not stop the login
 	StepPreflight                // the authorize request checked before the browser opens (Err: the check itself failed)
-	StepStillWaiting             // no callback after explain.WaitHintAfter: Msg says what to check
+	StepStillWaiting             // no callback after WaitHintAfter (Waited, Preflight, Pasting: explain says what to check)
 )
 
 // Steps lists the steps of a login in order, for UIs that show a checklist.
@@ -70,7 +70,8 @@ func (s Step) Pending() string {
 // Event reports progress of a login. Events carry no secrets.
 type Event struct {
 	Step Step
-	// Msg is a one-line human description of what happened.
+	// Msg says what happened, in one line of facts; explain.EventMsg says
+	// it for a person (what a refusal or a long wait means, what to do).
 	Msg string
 	// URL is set on StepListening (the redirect URI in use) and StepBrowser
 	// (the authorize URL, which users may need to copy by hand).
@@ -79,4 +80,11 @@ type Event struct {
 	// open) or on StepWarning.
 	Err error
 	At  time.Time
+	// Preflight is what the pre-flight found, on StepPreflight and
+	// StepStillWaiting (nil when it did not run yet).
+	Preflight *Preflight
+	// Waited is how long the login has waited, and Pasting whether a
+	// redirect URL can be pasted, on StepStillWaiting.
+	Waited  time.Duration
+	Pasting bool
 }

@@ -54,8 +54,8 @@ func TestExchangeAtGlobalOrCodeRegion(t *testing.T) {
 			if res.AppHost != "https://app-eu.example.com" {
 				t.Errorf("app host = %q", res.AppHost)
 			}
-			if !strings.Contains(explain.RegionStory(res.Story()), tc.story) {
-				t.Errorf("story %q lacks %q", explain.RegionStory(res.Story()), tc.story)
+			if !strings.Contains(explain.SessionStory(res), tc.story) {
+				t.Errorf("story %q lacks %q", explain.SessionStory(res), tc.story)
 			}
 			tokenAt := map[string]string{"global": global.Issuer, "eu": eu.Issuer}[tc.wantAt]
 			if !strings.Contains(rec.text(), "exchange: tokens received from "+tokenAt) {

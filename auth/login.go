@@ -20,7 +20,6 @@ import (
 
 	"ssodesk/check"
 	"ssodesk/config"
-	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -258,7 +257,7 @@ func (l *loginRun) openBrowser(ctx context.Context, authURL string) {
 	go func() {
 		ctx := withBrowserExit(ctx, func(e *BrowserExitError) {
 			l.browserExit.Store(e.Error())
-			l.em.emit(Event{Step: StepWarning, Msg: explain.BrowserExited(e.Command, e.Code), Err: e})
+			l.em.emit(Event{Step: StepWarning, Msg: e.Error(), Err: e})
 		})
 		if err := l.o.Open(ctx, authURL); err != nil {
 			l.em.emit(Event{Step: StepWarning, Msg: "the browser did not open (" + err.Error() + "); open the URL above yourself", Err: err})
@@ -307,7 +306,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	if err != nil {
 		return nil, tokenError(OpExchange, exAt, *oc, err)
 	}
-	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, explain.If(tok.RefreshToken != "", "yes", "no"))})
+	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, yesNo(tok.RefreshToken != ""))})
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
 		return nil, fmt.Errorf("the token response from %s has no id_token (is openid among the scopes?)", oc.Endpoint.TokenURL)
@@ -369,6 +368,13 @@ func (e *emitter) stop() {
 	e.mu.Lock()
 	e.stopped = true
 	e.mu.Unlock()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func orUnknown(s string) string {

@@ -86,7 +86,7 @@ func (r *recorder) text() string {
 	defer r.mu.Unlock()
 	var b strings.Builder
 	for _, e := range r.evs {
-		b.WriteString(e.Step.String() + ": " + e.Msg + "\n")
+		b.WriteString(e.Step.String() + ": " + explain.EventMsg(e) + "\n")
 	}
 	return b.String()
 }
@@ -483,8 +483,8 @@ func TestGlobalExchangeIssuerGlobalOrRegional(t *testing.T) {
 			if !strings.Contains(sig.Detail, tc.wantIss) {
 				t.Errorf("signature check %q does not name %s's JWKS", sig.Detail, tc.wantIss)
 			}
-			if !strings.Contains(explain.RegionStory(res.Story()), tc.story) {
-				t.Errorf("story %q lacks %q", explain.RegionStory(res.Story()), tc.story)
+			if !strings.Contains(explain.SessionStory(res), tc.story) {
+				t.Errorf("story %q lacks %q", explain.SessionStory(res), tc.story)
 			}
 			// Userinfo goes to the issuer that issued the tokens.
 			if ui, err := c.UserInfo(context.Background(), res); err != nil || !strings.HasPrefix(ui.Endpoint, tc.wantIss) {

@@ -129,8 +129,8 @@ func TestLoopbackTimeoutAndCancel(t *testing.T) {
 	l, _ := newLoopback(t, "http://127.0.0.1:0/cb")
 	_, err := l.wait(context.Background(), 30*time.Millisecond)
 	var te *TimeoutError
-	if !errors.As(err, &te) || !strings.Contains(err.Error(), "timeouts.login") {
-		t.Fatalf("err = %v, want a TimeoutError naming timeouts.login", err)
+	if !errors.As(err, &te) || te.After != "30ms" || !strings.Contains(err.Error(), "within 30ms") {
+		t.Fatalf("err = %v, want a TimeoutError after 30ms", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -14,13 +14,13 @@ import (
 	"ssodesk/safe"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/net/html"
 	"golang.org/x/oauth2"
 
 	"ssodesk/config"
-	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -50,7 +50,7 @@ type Preflight struct {
 	Description string   `json:"error_description,omitempty"`
 	Message     string   `json:"message,omitempty"`    // the error page's message (printable, one line)
 	RequestID   string   `json:"request_id,omitempty"` // the error page's Request Id
-	Cause       string   `json:"cause,omitempty"`      // explain.Cause*
+	Cause       string   `json:"cause,omitempty"`      // Cause*
 	Scope       string   `json:"scope,omitempty"`      // the refused scope, when the IdP named it
 	Reason      string   `json:"reason,omitempty"`     // failed: why
 	Scopes      []string `json:"-"`                    // the scopes asked for
@@ -58,42 +58,43 @@ type Preflight struct {
 	Err         error    `json:"-"`                    // failed: the network error
 }
 
-// Summary says the outcome in one sentence.
-func (p *Preflight) Summary() string {
-	switch p.Outcome {
-	case PreflightOff:
-		return explain.PreflightOff
-	case PreflightFailed:
-		return explain.PreflightFailed(p.Reason)
-	case PreflightAccepted:
-		return explain.PreflightAccepted(p.Answer)
-	}
-	return explain.RefusalSentence(p.Refusal())
-}
+// The causes of a refused authorize request that the pre-flight can name
+// from the IdP's answer (Preflight.Cause); explain says what each means.
+const (
+	CauseRedirectURI      = "redirect_uri"           // the redirect URI is not registered for the client
+	CauseUnknownClient    = "client"                 // the IdP does not know (or has disabled) the client
+	CauseClientOrRedirect = "client_or_redirect_uri" // IdentityServer's unauthorized_client without a description: either
+	CauseScope            = "scope"                  // a scope the client may not ask for
+	CauseResponseType     = "response_type"          // the client may not use the authorization code flow
+	CauseOther            = ""                       // none of these: the IdP's own words say what
+)
 
-// Refusal is the refusal for explain's words.
-func (p *Preflight) Refusal() explain.Refusal {
-	r := explain.Refusal{Cause: p.Cause, ClientID: p.ClientID, RedirectURI: p.RedirectURI, RandomPort: p.RandomPort,
-		Scope: p.Scope, Error: p.Error, Description: p.Description, Status: p.Status}
-	if p.Cause == explain.CauseScope && p.Scope == "" {
-		r.Candidates = scopeCandidates(p.Scopes)
-	}
-	return r
-}
-
-// Detail is what the IdP said itself (message and Request Id), printable.
-func (p *Preflight) Detail() string {
-	return safe.Printable(explain.RefusalDetail(p.Message, p.RequestID))
-}
+// ScopeCandidates are the scopes asked for that an IdP may refuse (all but
+// openid, profile and email), when a refusal names no scope.
+func (p *Preflight) ScopeCandidates() []string { return scopeCandidates(p.Scopes) }
 
 // RefusedError: the pre-flight found that the IdP refuses the authorize
 // request, so the browser was not opened.
 type RefusedError struct{ Preflight *Preflight }
 
+// Error is what the IdP answered (explain.Error says what it means and what
+// fixes it).
 func (e *RefusedError) Error() string {
-	s := e.Preflight.Summary()
-	if d := e.Preflight.Detail(); d != "" {
-		s += ". " + d
+	p := e.Preflight
+	s := "the IdP refused the authorize request before the browser opened"
+	switch {
+	case p.Error != "":
+		s += ": " + p.Error
+		if p.Description != "" {
+			s += ": " + p.Description
+		}
+	case p.Message != "":
+		s += ": " + p.Message
+	case p.Status != 0:
+		s += fmt.Sprintf(": HTTP %d", p.Status)
+	}
+	if p.RequestID != "" {
+		s += " (Request Id " + p.RequestID + ")"
 	}
 	return s
 }
@@ -342,17 +343,17 @@ func causeOf(code, text string, scopes []string) (cause, scope string) {
 	}
 	switch {
 	case has("redirect_uri", "redirect uri", "redirecturi", "redirect url"):
-		return explain.CauseRedirectURI, ""
+		return CauseRedirectURI, ""
 	case code == "invalid_scope" || has("scope"):
-		return explain.CauseScope, namedScope(text, scopes)
+		return CauseScope, namedScope(text, scopes)
 	case code == "unsupported_response_type" || has("response_type", "response type", "grant type"):
-		return explain.CauseResponseType, ""
+		return CauseResponseType, ""
 	case has("unknown client", "client not enabled", "client is disabled", "client not found", "invalid_client", "unknown or disabled client"):
-		return explain.CauseUnknownClient, ""
+		return CauseUnknownClient, ""
 	case code == "unauthorized_client" || has("client application is not known"):
-		return explain.CauseClientOrRedirect, ""
+		return CauseClientOrRedirect, ""
 	}
-	return explain.CauseOther, ""
+	return CauseOther, ""
 }
 
 // namedScope is the scope of scopes that text names as a word: the longest
@@ -418,7 +419,7 @@ func IsRefused(err error) (*Preflight, bool) {
 func (l *loginRun) preflight(ctx context.Context, authURL string) error {
 	if l.o.NoPreflight {
 		l.pre = &Preflight{Outcome: PreflightOff}
-		l.em.emit(Event{Step: StepPreflight, Msg: l.pre.Summary()})
+		l.em.emit(Event{Step: StepPreflight, Msg: "pre-flight off", Preflight: l.pre})
 		return nil
 	}
 	p := CheckAuthorize(ctx, l.o.HTTPClient, authURL)
@@ -430,7 +431,7 @@ func (l *loginRun) preflight(ctx context.Context, authURL string) error {
 	case p.Outcome == PreflightRefused:
 		return &RefusedError{Preflight: p}
 	}
-	l.em.emit(Event{Step: StepPreflight, Msg: p.Summary(), Err: p.Err})
+	l.em.emit(Event{Step: StepPreflight, Msg: "pre-flight: " + p.Outcome, Err: p.Err, Preflight: p})
 	return nil
 }
 
@@ -442,30 +443,26 @@ func redirectHostPort(redirectURI string) string {
 	return u.Host
 }
 
-// waitHintAfter is explain.WaitHintAfter (tests shorten it).
-var waitHintAfter = explain.WaitHintAfter
+// WaitHintAfter is how long a login waits for the browser before it says
+// what to check (StepStillWaiting).
+const WaitHintAfter = 20 * time.Second
 
-// stillWaiting says, once, what to check when the browser has not come
-// back after explain.WaitHintAfter.
+// waitHintAfter is WaitHintAfter (tests shorten it).
+var waitHintAfter = WaitHintAfter
+
+// stillWaiting says, once, that the browser has not come back after
+// waitHintAfter, with what explain needs to say what to check.
 func (l *loginRun) stillWaiting() {
-	hint := explain.WaitHint(l.preflightSummary(), "shown above", l.o.Pasted != nil)
-	l.em.emit(Event{Step: StepStillWaiting, Msg: fmt.Sprintf("no login response after %s. Check:\n  - %s",
-		explain.ShortDuration(waitHintAfter), strings.Join(hint, "\n  - "))})
+	l.em.emit(Event{Step: StepStillWaiting, Msg: "no login response after " + waitHintAfter.String(),
+		Waited: waitHintAfter, Preflight: l.pre, Pasting: l.o.Pasted != nil})
 }
 
 // timedOut adds what is known (the pre-flight, the browser) to a timeout.
 func (l *loginRun) timedOut(err error) error {
 	var te *TimeoutError
 	if errors.As(err, &te) {
-		te.Preflight = l.preflightSummary()
+		te.Preflight = l.pre
 		te.Browser, _ = l.browserExit.Load().(string)
 	}
 	return err
-}
-
-func (l *loginRun) preflightSummary() string {
-	if l.pre == nil {
-		return ""
-	}
-	return l.pre.Summary()
 }

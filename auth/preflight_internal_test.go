@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -16,7 +17,6 @@ import (
 	"time"
 
 	"ssodesk/config"
-	"ssodesk/explain"
 	"ssodesk/sim"
 	"ssodesk/sim/simtest"
 )
@@ -56,7 +56,7 @@ func TestCheckAuthorizeClassifies(t *testing.T) {
 		page      http.HandlerFunc
 		outcome   string
 		cause     string
-		summary   string
+		fact      string // in the Preflight's own fields (explain says them: explain/auth_test.go)
 	}{
 		{"login page", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "<form>log in</form>") }, nil,
 			PreflightAccepted, "", "its login page answered"},
@@ -64,25 +64,26 @@ func TestCheckAuthorizeClassifies(t *testing.T) {
 		{"redirect to another host", redirectTo("https://login.example/start"), nil, PreflightAccepted, "", "a redirect to login.example, not followed"},
 		{"login_required", redirectTo(testRedirect + "?error=login_required&state=s"), nil, PreflightAccepted, "", "login_required without a session"},
 		{"invalid_scope to the app", redirectTo(testRedirect + "?error=invalid_scope&error_description=scope+noah.x+not+allowed"), nil,
-			PreflightRefused, explain.CauseScope, "ask for the scope noah.x"},
+			PreflightRefused, CauseScope, "noah.x"},
 		{"error page without description", redirectTo("/home/error?errorId=abc"), func(w http.ResponseWriter, _ *http.Request) {
 			io.WriteString(w, isPage)
-		}, PreflightRefused, explain.CauseClientOrRedirect, "does not know the client my-app or does not accept its redirect URI " + testRedirect},
+		}, PreflightRefused, CauseClientOrRedirect, testRedirect},
 		{"400 text", func(w http.ResponseWriter, _ *http.Request) {
 			http.Error(w, "The requested redirect_uri is missing in the client configuration.", http.StatusBadRequest)
-		}, nil, PreflightRefused, explain.CauseRedirectURI, "does not accept the redirect URI " + testRedirect},
+		}, nil, PreflightRefused, CauseRedirectURI, testRedirect},
 		{"json error", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
 			io.WriteString(w, `{"error":"invalid_client","error_description":"unknown client"}`)
-		}, nil, PreflightRefused, explain.CauseUnknownClient, "does not know the client my-app"},
-		{"500", func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "boom", 500) }, nil, PreflightRefused, explain.CauseOther, "HTTP 500"},
+		}, nil, PreflightRefused, CauseUnknownClient, "my-app"},
+		{"500", func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "boom", 500) }, nil, PreflightRefused, CauseOther, "500"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := idp(t, tc.authorize, tc.page)
 			p := CheckAuthorize(context.Background(), nil, authorizeAt(srv, "openid noah.x"))
-			if p.Outcome != tc.outcome || p.Cause != tc.cause || !strings.Contains(p.Summary(), tc.summary) {
-				t.Errorf("outcome %q cause %q summary %q; want %q %q %q", p.Outcome, p.Cause, p.Summary(), tc.outcome, tc.cause, tc.summary)
+			facts := fmt.Sprint(p.Answer, " ", p.Scope, " ", p.ClientID, " ", p.RedirectURI, " ", p.Status)
+			if p.Outcome != tc.outcome || p.Cause != tc.cause || !strings.Contains(facts, tc.fact) {
+				t.Errorf("outcome %q cause %q facts %q; want %q %q %q", p.Outcome, p.Cause, facts, tc.outcome, tc.cause, tc.fact)
 			}
 			if tc.page != nil && (p.RequestID != "0HMV:00000002" || p.Message != "Sorry, there was an error : unauthorized_client" || p.Error != "unauthorized_client") {
 				t.Errorf("page read as %+v", p)
@@ -188,7 +189,7 @@ func TestPreflightPageIsPrintable(t *testing.T) {
 		io.WriteString(w, "Sorry\x1b[2J\x1b]52;c;evil\x07 \u202eerror\x9b31m. Request Id: R1\x1b[0m")
 	})
 	p := CheckAuthorize(context.Background(), nil, authorizeAt(srv, "openid"))
-	for _, s := range []string{p.Message, p.RequestID, p.Summary(), p.Detail()} {
+	for _, s := range []string{p.Message, p.RequestID, p.Error, p.Description} {
 		if safe.Printable(s) != s {
 			t.Errorf("not printable: %q", s)
 		}
@@ -203,8 +204,8 @@ func TestPreflightNetworkFailure(t *testing.T) {
 	addr := srv.URL
 	srv.Close()
 	p := CheckAuthorize(context.Background(), nil, addr+"/authorize?client_id=x")
-	if p.Outcome != PreflightFailed || p.Err == nil || !strings.Contains(p.Summary(), "connection refused") || !strings.Contains(p.Summary(), "opening the browser anyway") {
-		t.Errorf("%+v: %s", p, p.Summary())
+	if p.Outcome != PreflightFailed || p.Err == nil || !strings.Contains(p.Reason, "connection refused") {
+		t.Errorf("%+v: %s", p, p.Reason)
 	}
 }
 
@@ -223,13 +224,14 @@ func TestNamedScope(t *testing.T) {
 }
 
 // TestStillWaitingHint: without a callback, the login says what to check
-// (after explain.WaitHintAfter; here shortened), the pre-flight included.
+// (after WaitHintAfter; here shortened): the event carries the pre-flight and
+// the wait, which explain.EventMsg turns into the checklist.
 func TestStillWaitingHint(t *testing.T) {
 	s := simtest.Start(t, sim.Options{Regions: []string{sim.GlobalRegion}})
 	defer func(d time.Duration) { waitHintAfter = d }(waitHintAfter)
 	waitHintAfter = 50 * time.Millisecond
 	var mu sync.Mutex
-	var hints []string
+	var hints []Event
 	r, _ := s.Region(sim.GlobalRegion)
 	_, err := Login(context.Background(), Options{Region: config.Region{Name: r.Name, Issuer: r.Issuer}, ClientID: s.ClientID(),
 		RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(), LoginTimeout: 400 * time.Millisecond,
@@ -237,7 +239,7 @@ func TestStillWaitingHint(t *testing.T) {
 		Progress: func(ev Event) {
 			if ev.Step == StepStillWaiting {
 				mu.Lock()
-				hints = append(hints, ev.Msg)
+				hints = append(hints, ev)
 				mu.Unlock()
 			}
 		}})
@@ -247,9 +249,9 @@ func TestStillWaitingHint(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(hints) != 1 || !strings.Contains(hints[0], "another browser window or profile") || !strings.Contains(hints[0], "--no-browser") ||
-		!strings.Contains(hints[0], "pre-flight: the IdP accepts this authorize request") {
-		t.Errorf("hints = %q", hints)
+	if len(hints) != 1 || hints[0].Waited != waitHintAfter || hints[0].Pasting || hints[0].Preflight == nil ||
+		hints[0].Preflight.Outcome != PreflightAccepted || !strings.Contains(hints[0].Msg, "no login response after") {
+		t.Errorf("hints = %+v", hints)
 	}
 }
 
@@ -263,8 +265,8 @@ func FuzzErrorPage(f *testing.F) {
 		p := &Preflight{Scopes: []string{"openid", "noah.x"}}
 		p.readPage(contentType, body)
 		p.Cause, p.Scope = causeOf(p.Error, p.Error+" "+p.Description+" "+p.Message, p.Scopes)
-		for _, s := range []string{p.Message, p.RequestID, p.Error, p.Description, p.Summary(), p.Detail()} {
-			if safe.Printable(s) != s || strings.ContainsAny(s, "\n\r\t") && s != p.Summary() {
+		for _, s := range []string{p.Message, p.RequestID, p.Error, p.Description, p.Scope} {
+			if safe.Printable(s) != s || strings.ContainsAny(s, "\n\r\t") {
 				t.Fatalf("not printable on one line: %q", s)
 			}
 		}
@@ -305,8 +307,8 @@ func TestPreflightNetworkFailureLoginGoesOn(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(pre) != 1 || pre[0].Err == nil || !strings.Contains(pre[0].Msg, "pre-flight of the authorize request failed (connection refused") ||
-		!strings.Contains(pre[0].Msg, "opening the browser anyway") {
+	if len(pre) != 1 || pre[0].Err == nil || pre[0].Preflight == nil || pre[0].Preflight.Outcome != PreflightFailed ||
+		!strings.Contains(pre[0].Preflight.Reason, "connection refused") {
 		t.Errorf("pre-flight events %+v", pre)
 	}
 }

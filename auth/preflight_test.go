@@ -12,6 +12,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 )
 
 // countingOpener is a browser that only counts how often it was asked.
@@ -39,11 +40,11 @@ func refusedLogin(t *testing.T, edit func(*auth.Options)) (*auth.Preflight, stri
 	if n := opened.Load(); n != 0 {
 		t.Errorf("the browser was opened %d times after a refusal", n)
 	}
-	if p.RequestID == "" || !strings.Contains(err.Error(), "Request Id "+p.RequestID) {
+	if p.RequestID == "" || !strings.Contains(explain.Error(err), "Request Id "+p.RequestID) {
 		t.Errorf("no Request Id in %q (%+v)", err, p)
 	}
 	t.Log(err)
-	return p, err.Error()
+	return p, explain.Error(err)
 }
 
 func TestPreflightUnregisteredRedirectURI(t *testing.T) {
@@ -89,7 +90,7 @@ func TestPreflightOff(t *testing.T) {
 	if !strings.Contains(rec.text(), "preflight: pre-flight off (preflight: false)") {
 		t.Errorf("events:\n%s", rec.text())
 	}
-	msg := err.Error()
+	msg := explain.Error(err)
 	for _, want := range []string{"within 200ms", "no browser opened?", "another browser window or profile", "--no-browser",
 		"paste the final redirect URL", "pre-flight: pre-flight off", "timeouts.login"} {
 		if !strings.Contains(msg, want) {
@@ -111,7 +112,7 @@ func TestPreflightAcceptedThenTimeout(t *testing.T) {
 	if !strings.Contains(rec.text(), "preflight: the IdP accepts this authorize request (a redirect to its login page /login)") {
 		t.Errorf("events:\n%s", rec.text())
 	}
-	if err == nil || !strings.Contains(err.Error(), "pre-flight: the IdP accepts this authorize request") {
+	if err == nil || !strings.Contains(explain.Error(err), "pre-flight: the IdP accepts this authorize request") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -141,7 +142,7 @@ func TestBrowserExitStatus(t *testing.T) {
 	case ev := <-exited:
 		var be *auth.BrowserExitError
 		errors.As(ev.Err, &be)
-		if be.Code != 3 || ev.Step != auth.StepWarning || !strings.Contains(ev.Msg, "exited with status 3") {
+		if be.Code != 3 || ev.Step != auth.StepWarning || !strings.Contains(explain.EventMsg(ev), "exited with status 3") {
 			t.Errorf("event %+v (%+v)", ev, be)
 		}
 		if took := time.Since(start); took > 2*time.Second {
@@ -150,7 +151,7 @@ func TestBrowserExitStatus(t *testing.T) {
 	case <-time.After(2500 * time.Millisecond):
 		t.Fatal("the browser's exit status 3 was not reported")
 	}
-	if err := <-done; err == nil || !strings.Contains(err.Error(), "exited with status 3") {
+	if err := <-done; err == nil || !strings.Contains(explain.Error(err), "exited with status 3") {
 		t.Errorf("timeout does not name the browser's exit: %v", err)
 	}
 }

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"ssodesk/safe"
-	"strings"
 	"time"
 
 	"ssodesk/config"
-	"ssodesk/explain"
 )
 
 // SilentTimeout bounds the silent (prompt=none) attempt of a regional
@@ -75,34 +72,9 @@ func (r *Relogin) Duration() time.Duration {
 	return d
 }
 
-// Story explains the re-login in plain words.
-func (r *Relogin) Story() string {
-	region := explain.Region(r.Region.Name)
-	host := "its " + region + " host"
-	if r.First != nil && r.First.AppHost != "" {
-		host = r.First.AppHost
-	}
-	s := []string{fmt.Sprintf("A web app hosted per region (HIMSA 2a) sends this user from the global app to %s without exchanging the first code, and logs in again there at the %s IdP.", host, region)}
-	switch {
-	case r.Second == nil:
-		s = append(s, "The second login did not succeed.")
-	case !r.UserNeeded():
-		s = append(s, fmt.Sprintf("The %s IdP signed the user in silently (prompt=none) with its SSO session from the first login, in %s: the user saw nothing.", region, explain.Elapsed(r.Duration())))
-	default:
-		s = append(s, fmt.Sprintf("The %s IdP answered prompt=none with %s (no SSO session in this browser), so the user had to log in again on its page (%s in all).",
-			region, callbackCode(r.Attempts[0].Err), explain.Elapsed(r.Duration())))
-	}
-	if r.First != nil && r.Second != nil {
-		if a, b := r.First.Claim("sub"), r.Second.Claim("sub"); a == b {
-			s = append(s, "Both sessions are the same user (sub).")
-		} else {
-			s = append(s, fmt.Sprintf("The user differs (sub %s, then %s): another account was picked at the %s IdP.", safe.Printable(a), safe.Printable(b), region))
-		}
-	}
-	return strings.Join(s, " ")
-}
-
-func callbackCode(err error) string {
+// CallbackCode is what the IdP answered an attempt with: its error= code,
+// "a code", or "no answer".
+func CallbackCode(err error) string {
 	var ce *CallbackError
 	if errors.As(err, &ce) {
 		return ce.Code

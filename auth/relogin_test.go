@@ -12,6 +12,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 	"ssodesk/sim"
 )
 
@@ -129,7 +130,7 @@ func TestRegionalReloginSilent(t *testing.T) {
 	if second.Token.AccessToken == first.Token.AccessToken {
 		t.Error("the re-login reused the first session's token")
 	}
-	story := rel.Story()
+	story := explain.ReloginStory(rel)
 	for _, want := range []string{"to https://app-eu.example.com without exchanging the first code", "signed the user in silently (prompt=none)", "the user saw nothing", "same user"} {
 		if !strings.Contains(story, want) {
 			t.Errorf("story %q lacks %q", story, want)
@@ -177,7 +178,7 @@ func TestRegionalReloginFallsBackToInteractive(t *testing.T) {
 	if !strings.Contains(rec.text(), "warning: the eu IdP needs the user (login_required: the IdP has no SSO session") {
 		t.Errorf("no fallback event:\n%s", rec.text())
 	}
-	if s := rel.Story(); !strings.Contains(s, "answered prompt=none with login_required") || !strings.Contains(s, "had to log in again on its page") {
+	if s := explain.ReloginStory(rel); !strings.Contains(s, "answered prompt=none with login_required") || !strings.Contains(s, "had to log in again on its page") {
 		t.Errorf("story %q", s)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"ssodesk/config"
-	"ssodesk/explain"
 )
 
 // Result is a finished login (or the state after a refresh).
@@ -116,13 +115,6 @@ func (r *Result) APIHost() string {
 		return ""
 	}
 	return u.Host
-}
-
-// Story is the facts explain.RegionStory tells.
-func (r *Result) Story() explain.Story {
-	return explain.Story{Chosen: r.Region.Name, Code: r.CodeRegion, ClaimRegion: r.Claim("region"),
-		IssuerRegion: r.IssuerRegion(), Exchanged: r.ExchangedAt.Name, HasAPI: r.Claim("api") != "",
-		Global: r.Region.IsGlobal(), Env: explain.EnvName(r.Region.Env)}
 }
 
 // Who names the user: the name claim, else sub ("" when neither).

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"ssodesk/safe"
+	"ssodesk/timefmt"
 	"strings"
 	"sync"
 	"time"
@@ -20,7 +21,6 @@ import (
 
 	"ssodesk/check"
 	"ssodesk/config"
-	"ssodesk/explain"
 	"ssodesk/transport"
 )
 
@@ -191,7 +191,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 		if skew < 0 {
 			dir = "behind"
 		}
-		add("clock", check.Warn, "this computer's clock is about %s %s the IdP's (from its Date header); times above may be off by that much", explain.ShortDuration(aboutDuration(skew)), dir)
+		add("clock", check.Warn, "this computer's clock is about %s %s the IdP's (from its Date header); times above may be off by that much", timefmt.Short(aboutDuration(skew)), dir)
 	}
 	r.Checks = append(r.Checks, checkNonce(t, exp.Nonce), checkAtHash(t, exp.AccessToken))
 	return r
@@ -487,7 +487,7 @@ func (v *Verifier) checkTimes(t *JWT, now time.Time, idToken bool) []check.Row {
 // screen to say (explain.CheckDetail), so a saved report stays true.
 func timeCheck(name string, at, now time.Time, leeway time.Duration) check.Row {
 	c := check.Row{Name: name, Status: check.Pass, At: at}
-	clock := explain.Clock(at)
+	clock := timefmt.Clock(at)
 	switch name {
 	case "expiry":
 		c.Detail = "valid until " + clock
@@ -504,7 +504,7 @@ func timeCheck(name string, at, now time.Time, leeway time.Duration) check.Row {
 		if now.Add(leeway).Before(at) {
 			c.Status = check.Fail
 			c.Detail = fmt.Sprintf("issued in the future (%s): a forged token, or this computer's clock is about %s behind the IdP's",
-				clock, explain.ShortDuration(aboutDuration(at.Sub(now))))
+				clock, timefmt.Short(aboutDuration(at.Sub(now))))
 		}
 	}
 	return c

@@ -107,15 +107,16 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) (err error) {
 // showed so printNotes does not say them twice.
 func (e *runEnv) progress() func(auth.Event) {
 	return func(ev auth.Event) {
+		msg := explain.EventMsg(ev)
 		if e.logging {
-			slog.Info("login", "step", ev.Step.String(), "msg", ev.Msg)
+			slog.Info("login", "step", ev.Step.String(), "msg", msg)
 		}
 		prefix := "ssodesk: "
 		if ev.Step == auth.StepWarning {
 			prefix += "warning: "
-			e.said[ev.Msg] = true
+			e.said[msg] = true
 		}
-		fmt.Fprintln(e.stderr, prefix+ev.Msg)
+		fmt.Fprintln(e.stderr, prefix+msg)
 		if ev.Step == auth.StepBrowser && ev.URL != "" {
 			fmt.Fprintln(e.stderr, ev.URL)
 		}
@@ -197,7 +198,7 @@ func printResult(w io.Writer, res *auth.Result, access *auth.Report, notes []str
 	line("refresh token", explain.If(res.Token.RefreshToken != "", "issued", "none"))
 	if res.Report != nil {
 		line("ID token", explain.If(res.Verified(), "verified: ", "NOT verified: ")+res.Report.Summary())
-		line("", explain.RegionStory(res.Story()))
+		line("", explain.SessionStory(res))
 	}
 	if access != nil {
 		line("access token", explain.If(access.OK(), "a JWT, verified: ", "a JWT, NOT verified: ")+access.Summary())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"ssodesk/explain"
 	"ssodesk/safe"
 
 	"github.com/spf13/cobra"
@@ -53,7 +54,7 @@ func Execute(args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "ssodesk:", err)
+	fmt.Fprintln(stderr, "ssodesk:", explain.Error(err))
 	var ce *config.Error
 	var ue usageError
 	if errors.As(err, &ce) || errors.As(err, &ue) {

@@ -282,11 +282,11 @@ func (c *checker) authorize(ctx context.Context) {
 	c.rep.Preflight = p
 	switch p.Outcome {
 	case auth.PreflightAccepted:
-		c.add(RowAuthorize, check.Pass, p.Summary()+" for client "+c.o.ClientID+" and redirect URI "+redirect)
+		c.add(RowAuthorize, check.Pass, explain.PreflightSummary(p)+" for client "+c.o.ClientID+" and redirect URI "+redirect)
 	case auth.PreflightRefused:
-		c.add(RowAuthorize, check.Fail, strings.TrimSpace(p.Summary()+". "+p.Detail()))
+		c.add(RowAuthorize, check.Fail, strings.TrimSpace(explain.PreflightSummary(p)+". "+explain.PreflightDetail(p)))
 	default:
-		c.add(RowAuthorize, check.Warn, p.Summary())
+		c.add(RowAuthorize, check.Warn, explain.PreflightSummary(p))
 	}
 }
 

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"ssodesk/timefmt"
 	"strings"
 	"time"
 )
@@ -97,11 +98,11 @@ func CheckClock(skew, leeway time.Duration) string {
 }
 
 func clockOff(dir string, d, leeway time.Duration) string {
-	s := fmt.Sprintf("this computer's clock is %s %s the IdP's (its Date header)", ShortDuration(d), dir)
+	s := fmt.Sprintf("this computer's clock is %s %s the IdP's (its Date header)", timefmt.Short(d), dir)
 	if d > leeway {
-		return s + fmt.Sprintf(", more than the leeway of %s: tokens will fail the expiry and issued-at checks — set the clock (NTP) or raise leeway", ShortDuration(leeway))
+		return s + fmt.Sprintf(", more than the leeway of %s: tokens will fail the expiry and issued-at checks — set the clock (NTP) or raise leeway", timefmt.Short(leeway))
 	}
-	return s + fmt.Sprintf(", within the leeway of %s", ShortDuration(leeway))
+	return s + fmt.Sprintf(", within the leeway of %s", timefmt.Short(leeway))
 }
 
 // CheckNoDate: the IdP sent no Date header.

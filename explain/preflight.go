@@ -2,19 +2,8 @@ package explain
 
 import (
 	"fmt"
+	"ssodesk/auth"
 	"strings"
-	"time"
-)
-
-// The causes of a refused authorize request that ssodesk can name (the
-// pre-flight reads them from the IdP's answer; auth.Preflight.Cause).
-const (
-	CauseRedirectURI      = "redirect_uri"           // the redirect URI is not registered for the client
-	CauseUnknownClient    = "client"                 // the IdP does not know (or has disabled) the client
-	CauseClientOrRedirect = "client_or_redirect_uri" // IdentityServer's unauthorized_client without a description: either
-	CauseScope            = "scope"                  // a scope the client may not ask for
-	CauseResponseType     = "response_type"          // the client may not use the authorization code flow
-	CauseOther            = ""                       // none of these: the IdP's own words say what
 )
 
 // Refusal is what the pre-flight learnt of a refused authorize request.
@@ -34,23 +23,23 @@ type Refusal struct {
 // request and what fixes it.
 func RefusalSentence(r Refusal) string {
 	switch r.Cause {
-	case CauseRedirectURI:
+	case auth.CauseRedirectURI:
 		s := fmt.Sprintf("the IdP does not accept the redirect URI %s for client %s — HIMSA must whitelist exactly this URI "+
 			"(port and path included), or set redirect_uri to the one they whitelisted", r.RedirectURI, r.ClientID)
 		if r.RandomPort {
 			s += " (redirect_uri has port 0, a random port each time: use the fixed port HIMSA whitelisted)"
 		}
 		return s
-	case CauseUnknownClient:
+	case auth.CauseUnknownClient:
 		return fmt.Sprintf("the IdP does not know the client %s, or it is disabled — set client_id to the ID HIMSA supplied for this endpoint, "+
 			"or ask HIMSA to enable it", r.ClientID)
-	case CauseClientOrRedirect:
+	case auth.CauseClientOrRedirect:
 		return fmt.Sprintf("the IdP does not know the client %s or does not accept its redirect URI %s (it does not say which) — "+
 			"check client_id against the ID HIMSA supplied, and ask HIMSA to whitelist exactly this URI (port and path included)",
 			r.ClientID, r.RedirectURI)
-	case CauseScope:
+	case auth.CauseScope:
 		return scopeSentence(r)
-	case CauseResponseType:
+	case auth.CauseResponseType:
 		return fmt.Sprintf("the IdP does not let the client %s use the authorization code flow — ask HIMSA to enable "+
 			"Authorization Code + PKCE for it", r.ClientID)
 	}
@@ -119,10 +108,6 @@ func PreflightFailed(reason string) string {
 
 // PreflightRefusedTitle heads a refused login.
 const PreflightRefusedTitle = "The IdP refused this login before the browser opened"
-
-// WaitHintAfter is how long a login waits for the browser before it says
-// what to check.
-const WaitHintAfter = 20 * time.Second
 
 // WaitHint lists what to check when no login response has come from the
 // browser: preflight is what the pre-flight found (a sentence, "" when

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"ssodesk/timefmt"
 	"time"
 )
 
@@ -9,29 +10,14 @@ import (
 func RelTime(t, now time.Time) string {
 	d := t.Sub(now).Round(time.Second)
 	if d >= 0 {
-		return "in " + ShortDuration(d)
+		return "in " + timefmt.Short(d)
 	}
-	return ShortDuration(-d) + " ago"
-}
-
-// ShortDuration renders d compactly: "42s", "3m05s", "2h10m".
-func ShortDuration(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	default:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
+	return timefmt.Short(-d) + " ago"
 }
 
 // LocalTime renders t as local wall-clock time with its relative form.
 func LocalTime(t, now time.Time) string {
-	return t.Local().Format("2006-01-02 15:04:05") + " (" + RelTime(t, now) + ")"
+	return timefmt.Clock(t) + " (" + RelTime(t, now) + ")"
 }
 
 // Elapsed renders how long something took: "412ms", "3.2s", "1m05s".
@@ -44,11 +30,8 @@ func Elapsed(d time.Duration) string {
 	case d < time.Minute:
 		return fmt.Sprintf("%.1fs", d.Seconds())
 	}
-	return ShortDuration(d)
+	return timefmt.Short(d)
 }
-
-// Clock is t as local wall-clock time, absolute: "2026-11-21 10:24:00".
-func Clock(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
 
 // CheckDetail is a check's detail as a screen says it now: with how far its
 // time is from now ("(in 54m00s)", "(12s ago)") when it judges one.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/explain"
 )
 
 // loginSteps are the login's steps in order, each timed from the end of
@@ -17,7 +18,7 @@ func loginSteps(f *Flow, events []auth.Event) ([]Step, []string) {
 		kind, isStep := authKinds[ev.Step]
 		switch {
 		case ev.Step == auth.StepWarning:
-			warnings = append(warnings, ev.Msg)
+			warnings = append(warnings, explain.EventMsg(ev))
 		case !isStep:
 		default:
 			if _, seen := done[kind]; !seen {
@@ -36,7 +37,7 @@ func loginSteps(f *Flow, events []auth.Event) ([]Step, []string) {
 	for _, k := range LoginSteps {
 		s := Step{Kind: k, State: NotReached}
 		if ev, ok := done[k]; ok {
-			s = Step{Kind: k, State: Done, At: ev.At, Took: since(ev.At, prev), Detail: ev.Msg}
+			s = Step{Kind: k, State: Done, At: ev.At, Took: since(ev.At, prev), Detail: explain.EventMsg(ev)}
 			if ev.Err != nil {
 				s.State = Warned
 				s.Findings = append(s.Findings, Finding{Severity: Warning, Text: ev.Err.Error()})

@@ -151,7 +151,7 @@ func Of(r *auth.Result, now time.Time, access *auth.Report) Document {
 	if r.RawIDToken != "" {
 		v.IDToken = DecodeToken(r.RawIDToken, now)
 		v.Verification = VerificationOf(r.Report)
-		v.Story = explain.RegionStory(r.Story())
+		v.Story = explain.SessionStory(r)
 	}
 	if v.DurationMS < 0 {
 		v.DurationMS = 0

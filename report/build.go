@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"runtime"
+	"ssodesk/timefmt"
 	"strconv"
 	"strings"
 	"time"
@@ -128,8 +129,8 @@ func tried(a Attempt, f *flow.Flow) Tried {
 		c := a.Config.For(a.Region)
 		t = Tried{Environment: c.Environment, ClientID: c.ClientID, RedirectURI: c.RedirectURI, Scopes: c.EffectiveScopes(),
 			ExchangeAt: cmp.Or(c.ExchangeAt, config.ExchangeGlobal), Preflight: c.Preflight,
-			LoginTimeout: explain.ShortDuration(cmp.Or(c.LoginTimeout, config.DefaultLoginTimeout)),
-			Leeway:       explain.ShortDuration(cmp.Or(c.Leeway, config.DefaultLeeway)),
+			LoginTimeout: timefmt.Short(cmp.Or(c.LoginTimeout, config.DefaultLoginTimeout)),
+			Leeway:       timefmt.Short(cmp.Or(c.Leeway, config.DefaultLeeway)),
 			ClientSecret: secretText(cmp.Or(a.Region.ClientSecret, c.ClientSecret), a.Region.SecretKey)}
 		if env, ok := c.FindEnvironment(c.Environment); ok {
 			t.EnvironmentLabel = env.Title()

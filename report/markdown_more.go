@@ -1,6 +1,7 @@
 package report
 
 import (
+	"ssodesk/timefmt"
 	"strconv"
 	"strings"
 	"time"
@@ -145,7 +146,7 @@ func clock(t time.Time) string {
 	if t.IsZero() {
 		return "–"
 	}
-	return explain.Clock(t)
+	return timefmt.Clock(t)
 }
 
 func paren(s string) string {

@@ -24,7 +24,7 @@ func loginOutcome(a Attempt, failed flow.Kind) Outcome {
 	case err == nil:
 		return Outcome{OK: true, Summary: explain.ReportVerified}
 	}
-	o := Outcome{Error: err.Error(), FailedStep: string(failed)}
+	o := Outcome{Error: explain.Error(err), FailedStep: string(failed)}
 	o.Summary = explain.ReportFailedAt(o.FailedStep)
 	explainFailure(&o, err)
 	if o.Explanation == "" {
@@ -51,14 +51,14 @@ func explainFailure(o *Outcome, err error) {
 	case errors.Is(err, auth.ErrNoClientID):
 		o.Fix = explain.FixNoClientID
 	case errors.As(err, &re):
-		what, fix := explain.SplitFix(re.Preflight.Summary())
-		o.Explanation, o.Fix, o.IdPSaid = explain.PreflightRefusedTitle+": "+what+".", fix, re.Preflight.Detail()
+		what, fix := explain.SplitFix(explain.PreflightSummary(re.Preflight))
+		o.Explanation, o.Fix, o.IdPSaid = explain.PreflightRefusedTitle+": "+what+".", fix, explain.PreflightDetail(re.Preflight)
 	case errors.As(err, &de):
 		o.Fix = explain.FixDiscovery
 	case errors.As(err, &pe):
 		o.Fix = explain.FixPortInUse
 	case errors.As(err, &toe):
-		o.Fix = explain.FixTimeout(toe.Preflight)
+		o.Fix = explain.FixTimeout(explain.PreflightSummary(toe.Preflight))
 	case errors.As(err, &ce):
 		o.Explanation = explain.RefusalSentence(explain.Refusal{Error: ce.Code, Description: ce.Description}) + "."
 		o.Fix = explain.FixCallbackError(ce.Code)
@@ -123,7 +123,7 @@ func endpointChecks(reports []diagnose.Report) []EndpointCheck {
 		ec := EndpointCheck{Region: rep.Region, Issuer: rep.Issuer, OK: rep.OK()}
 		ec.Checks = append(ec.Checks, rep.Rows...)
 		if rep.Preflight != nil && rep.Preflight.Outcome == auth.PreflightRefused {
-			ec.IdPSaid = rep.Preflight.Detail()
+			ec.IdPSaid = explain.PreflightDetail(rep.Preflight)
 		}
 		out = append(out, ec)
 	}

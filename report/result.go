@@ -51,7 +51,7 @@ func landing(res *auth.Result) *Landing {
 		ExchangeEndpoint: res.ExchangedAt.Issuer, Issuer: res.Issuer, IssuerRegion: res.IssuerRegion(), API: res.Claim("api"),
 		AppHost: res.AppHost, TenantID: res.Claim("tenantid"), Scopes: slices.Clone(res.Scopes), ScopesFrom: res.ScopesFrom}
 	if res.RawIDToken != "" {
-		l.Story = explain.RegionStory(res.Story())
+		l.Story = explain.SessionStory(res)
 	}
 	if res.Token != nil {
 		l.Expiry = res.Token.Expiry

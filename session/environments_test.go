@@ -62,7 +62,7 @@ func TestQALoginStaysInQA(t *testing.T) {
 	if qa.Requests("eu", sim.RequestTokenCode) != 1 {
 		t.Errorf("QA EU exchanged %d codes", qa.Requests("eu", sim.RequestTokenCode))
 	}
-	story := explain.RegionStory(res.Story())
+	story := explain.SessionStory(res)
 	for _, want := range []string{"QA: You used the QA global endpoint and picked an account in EU", "exchanged at the QA EU endpoint"} {
 		if !strings.Contains(story, want) {
 			t.Errorf("story %q lacks %q", story, want)
@@ -135,7 +135,7 @@ func TestPerEndpointSecrets(t *testing.T) {
 	cfg = write("not-the-eu-secret")
 	cfg.ExchangeAt = config.ExchangeCodeRegion
 	_, err := session.New(cfg, http.DefaultClient, nil).Login(context.Background(), session.LoginInput{Region: g, Open: user(s, "eu")})
-	if err == nil || !strings.Contains(err.Error(), "invalid_client") || !strings.Contains(err.Error(), "environments.production.regions.eu.client_secret") {
+	if msg := explain.Error(err); err == nil || !strings.Contains(msg, "invalid_client") || !strings.Contains(msg, "environments.production.regions.eu.client_secret") {
 		t.Fatalf("wrong EU secret: %v", err)
 	}
 }

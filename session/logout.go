@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"ssodesk/timefmt"
 	"time"
 
 	"ssodesk/auth"
@@ -96,7 +97,7 @@ func (m *Manager) revoke(ctx context.Context, res *auth.Result, eps auth.Endpoin
 	if kind, _, _ := auth.ClassifyToken(access); kind == auth.TokenJWT {
 		exp := "when it expires"
 		if !res.Token.Expiry.IsZero() {
-			exp = "at " + explain.Clock(res.Token.Expiry)
+			exp = "at " + timefmt.Clock(res.Token.Expiry)
 		}
 		return append(out, LogoutStep{"revoke the access token", check.Skip, "a JWT access token cannot be revoked; it stays valid until it expires " + exp})
 	}

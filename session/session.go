@@ -42,7 +42,7 @@ const RefreshMargin = time.Minute
 type Manager struct {
 	cfg  *config.Config
 	http *http.Client
-	st     store.Store // nil: storage is off
+	st   store.Store // nil: storage is off
 	// Now is the clock (tests fix it).
 	Now func() time.Time
 	// NewClient makes the IdP client of an endpoint (auth.NewClient unless
@@ -50,7 +50,7 @@ type Manager struct {
 	NewClient func(auth.Options) Client
 	flights   singleflight.Group
 	mu        sync.Mutex
-	callers   map[string]int                // Refresh calls per flight
+	callers   map[string]int               // Refresh calls per flight
 	clients   map[config.EndpointID]Client // the client of each endpoint's sessions
 }
 

@@ -31,7 +31,7 @@ func samplePreflight() *auth.Preflight {
 	return &auth.Preflight{Outcome: auth.PreflightRefused, ClientID: "my-app", RedirectURI: "http://127.0.0.1:8765/callback",
 		Status: 302, ErrorPage: "https://idp-eu.himsa-sso.com/home/error?errorId=CfDJ8", Error: "unauthorized_client",
 		Message: "Sorry, there was an error : unauthorized_client Invalid redirect_uri", RequestID: "0HMVD2KS3B1QJ:00000001",
-		Cause: explain.CauseRedirectURI}
+		Cause: auth.CauseRedirectURI}
 }
 
 // refusedAt is the login screen after the pre-flight found a refusal.
@@ -56,7 +56,7 @@ func sampleReport() diagnose.Report {
 		{Name: diagnose.RowTLS, Status: check.Pass, Detail: "TLS 1.3; the certificate is valid until 2027-03-02 (in 2401h00m)"},
 		{Name: diagnose.RowIssuer, Status: check.Pass, Detail: "discovery names the configured issuer https://idp-eu.himsa-sso.com"},
 		{Name: diagnose.RowJWKS, Status: check.Pass, Detail: "2 signing keys at https://idp-eu.himsa-sso.com/.well-known/openid-configuration/jwks (RS256)"},
-		{Name: diagnose.RowAuthorize, Status: check.Fail, Detail: samplePreflight().Summary() + ". " + samplePreflight().Detail()},
+		{Name: diagnose.RowAuthorize, Status: check.Fail, Detail: explain.PreflightSummary(samplePreflight()) + ". " + explain.PreflightDetail(samplePreflight())},
 		{Name: diagnose.RowTokenAuth, Status: check.Warn, Detail: explain.CheckTokenAuth([]string{"client_secret_basic", "client_secret_post"}, false)},
 		{Name: diagnose.RowEndpoints, Status: check.Pass, Detail: "advertised: userinfo, end-session, revocation, introspection"},
 		{Name: diagnose.RowClock, Status: check.Pass, Detail: "this computer's clock agrees with the IdP's Date header"},

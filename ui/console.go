@@ -276,7 +276,7 @@ func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
 			m.res = msg.refreshed.Result
 		}
 		if msg.refErr != nil {
-			m.setStatus("refresh failed, so no retry: "+msg.refErr.Error(), true)
+			m.setStatus("refresh failed, so no retry: "+explain.Error(msg.refErr), true)
 			return m, nil
 		}
 		out := msg.out

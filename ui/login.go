@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
+	"ssodesk/timefmt"
 	"strings"
 	"time"
 	"unicode"
@@ -107,7 +107,7 @@ func (m *loginModel) event(ev auth.Event) {
 	m.events = append(m.events, ev)
 	switch ev.Step {
 	case auth.StepWarning:
-		m.warnings = append(m.warnings, ev.Msg)
+		m.warnings = append(m.warnings, explain.EventMsg(ev))
 	case auth.StepStillWaiting: // the screen says it itself, with its timer
 	default:
 		m.done[ev.Step] = ev
@@ -115,7 +115,7 @@ func (m *loginModel) event(ev auth.Event) {
 		case auth.StepBrowser:
 			m.authURL, m.waitStart = ev.URL, m.now
 		case auth.StepPreflight:
-			m.preflight = ev.Msg
+			m.preflight = explain.EventMsg(ev)
 		}
 	}
 }
@@ -196,7 +196,7 @@ func (m loginModel) stepsView() string {
 		case !ok && m.passed(auth.Steps[i+1:]):
 			continue // a step this login did without (a pre-flight of a flow that has none)
 		case ok:
-			b.WriteString(s.OK.Render("✓ ") + s.Text.Render(ev.Msg) + "\n")
+			b.WriteString(s.OK.Render("✓ ") + s.Text.Render(explain.EventMsg(ev)) + "\n")
 		case pendingShown:
 		case m.failed():
 			b.WriteString(s.Error.Render("✗ "+step.Pending()) + "\n")
@@ -246,13 +246,13 @@ func (m loginModel) timerView(step auth.Step) string {
 		return ""
 	}
 	left := max(m.timeout-m.waited(), 0)
-	return " " + m.com.Styles.Subtle.Render(explain.ShortDuration(m.waited())+" · "+explain.ShortDuration(left)+" left")
+	return " " + m.com.Styles.Subtle.Render(timefmt.Short(m.waited())+" · "+timefmt.Short(left)+" left")
 }
 
-// hintView says what to check after explain.WaitHintAfter without an
+// hintView says what to check after auth.WaitHintAfter without an
 // answer from the browser.
 func (m loginModel) hintView() string {
-	if !m.waiting() || m.waited() < explain.WaitHintAfter {
+	if !m.waiting() || m.waited() < auth.WaitHintAfter {
 		return ""
 	}
 	s := m.com.Styles
@@ -267,8 +267,8 @@ func (m loginModel) hintView() string {
 // the login: why and what fixes it, what the IdP said, what to do next.
 func refusedView(s *Styles, p *auth.Preflight, width int) string {
 	out := "\n" + wrapStyled(s.Error, explain.PreflightRefusedTitle, width) + "\n"
-	out += wrapStyled(s.Text, upperFirst(p.Summary())+".", width) + "\n"
-	if d := p.Detail(); d != "" {
+	out += wrapStyled(s.Text, upperFirst(explain.PreflightSummary(p))+".", width) + "\n"
+	if d := explain.PreflightDetail(p); d != "" {
 		out += wrapStyled(s.Subtle, d, width) + "\n"
 	}
 	return out + "\n" + wrapStyled(s.Subtle, "No browser was opened. c checks this endpoint in full; enter tries again; esc picks another region.", width) + "\n"
@@ -291,5 +291,5 @@ func explainLoginError(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return "Login cancelled."
 	}
-	return fmt.Sprintf("Login failed: %v", err)
+	return "Login failed: " + explain.Error(err)
 }

@@ -84,7 +84,7 @@ func newCompareModel(com *Common, rel *auth.Relogin, err error) compareModel {
 		Back: key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "regional session")),
 	}}
 	if err != nil {
-		m.status.Set(err.Error(), true)
+		m.status.Set(explain.Error(err), true)
 	}
 	return m
 }
@@ -146,7 +146,7 @@ func (m compareModel) render() string {
 		t.add(wrapLines(attemptLine(s, a), m.width)...)
 	}
 	t.add("")
-	t.add(paragraph(s.Text, rel.Story(), m.width)...)
+	t.add(paragraph(s.Text, explain.ReloginStory(rel), m.width)...)
 	t.add(paragraph(s.Subtle, "The first session was dropped, as the regional app would; esc continues with the regional one (g here again).", m.width)...)
 	return strings.Join(t.lines, "\n")
 }

@@ -215,7 +215,7 @@ func (m sessionModel) Update(msg tea.Msg) (sessionModel, tea.Cmd) {
 		m.refreshing = false
 		m.status.Done()
 		if msg.err != nil {
-			m.setStatus("refresh failed: "+msg.err.Error(), true)
+			m.setStatus("refresh failed: "+explain.Error(msg.err), true)
 			m.refresh()
 			return m, nil
 		}

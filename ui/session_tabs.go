@@ -90,7 +90,7 @@ func (p *page) summary() {
 	p.field("API host", s.Highlight.Render(orDash(r.APIHost()))+s.Subtle.Render("  api claim "+orDash(safe.Printable(r.Claim("api")))))
 	p.field("App host", p.appHost())
 	p.add("")
-	p.para(s.Text, explain.RegionStory(r.Story()))
+	p.para(s.Text, explain.SessionStory(r))
 	if p.m.relogin != nil {
 		p.para(s.Subtle, explain.RegionalReloginSession)
 	} else if target, err := auth.ReloginTarget(r, p.m.com.Cfg.For(r.Region).Regions); err == nil {

@@ -1,0 +1,146 @@
+package explain
+
+// The words for auth's facts: the region story of a session, a regional
+// re-login's story, what a refused or failed pre-flight means, what a login
+// error means and what to do, and each login event as a person reads it.
+// auth says what happened; these say what it means (the CLI, the TUI and the
+// report all call them, so they never disagree).
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"ssodesk/auth"
+	"ssodesk/safe"
+	"ssodesk/timefmt"
+)
+
+// StoryOf is the facts RegionStory tells of a session.
+func StoryOf(r *auth.Result) Story {
+	return Story{Chosen: r.Region.Name, Code: r.CodeRegion, ClaimRegion: r.Claim("region"),
+		IssuerRegion: r.IssuerRegion(), Exchanged: r.ExchangedAt.Name, HasAPI: r.Claim("api") != "",
+		Global: r.Region.IsGlobal(), Env: EnvName(r.Region.Env)}
+}
+
+// SessionStory is the region story of a session.
+func SessionStory(r *auth.Result) string { return RegionStory(StoryOf(r)) }
+
+// ReloginStory explains the re-login in plain words.
+func ReloginStory(r *auth.Relogin) string {
+	region := Region(r.Region.Name)
+	host := "its " + region + " host"
+	if r.First != nil && r.First.AppHost != "" {
+		host = r.First.AppHost
+	}
+	s := []string{fmt.Sprintf("A web app hosted per region (HIMSA 2a) sends this user from the global app to %s without exchanging the first code, and logs in again there at the %s IdP.", host, region)}
+	switch {
+	case r.Second == nil:
+		s = append(s, "The second login did not succeed.")
+	case !r.UserNeeded():
+		s = append(s, fmt.Sprintf("The %s IdP signed the user in silently (prompt=none) with its SSO session from the first login, in %s: the user saw nothing.", region, Elapsed(r.Duration())))
+	default:
+		s = append(s, fmt.Sprintf("The %s IdP answered prompt=none with %s (no SSO session in this browser), so the user had to log in again on its page (%s in all).",
+			region, auth.CallbackCode(r.Attempts[0].Err), Elapsed(r.Duration())))
+	}
+	if r.First != nil && r.Second != nil {
+		if a, b := r.First.Claim("sub"), r.Second.Claim("sub"); a == b {
+			s = append(s, "Both sessions are the same user (sub).")
+		} else {
+			s = append(s, fmt.Sprintf("The user differs (sub %s, then %s): another account was picked at the %s IdP.", safe.Printable(a), safe.Printable(b), region))
+		}
+	}
+	return strings.Join(s, " ")
+}
+
+// PreflightSummary says a pre-flight's outcome in one sentence (nil: "").
+func PreflightSummary(p *auth.Preflight) string {
+	if p == nil {
+		return ""
+	}
+	switch p.Outcome {
+	case auth.PreflightOff:
+		return PreflightOff
+	case auth.PreflightFailed:
+		return PreflightFailed(p.Reason)
+	case auth.PreflightAccepted:
+		return PreflightAccepted(p.Answer)
+	}
+	return RefusalSentence(RefusalOf(p))
+}
+
+// RefusalOf is a refused pre-flight as RefusalSentence reads it.
+func RefusalOf(p *auth.Preflight) Refusal {
+	r := Refusal{Cause: p.Cause, ClientID: p.ClientID, RedirectURI: p.RedirectURI, RandomPort: p.RandomPort,
+		Scope: p.Scope, Error: p.Error, Description: p.Description, Status: p.Status}
+	if p.Cause == auth.CauseScope && p.Scope == "" {
+		r.Candidates = p.ScopeCandidates()
+	}
+	return r
+}
+
+// PreflightDetail is what the IdP said itself (message and Request Id),
+// printable ("" for nil).
+func PreflightDetail(p *auth.Preflight) string {
+	if p == nil {
+		return ""
+	}
+	return safe.Printable(RefusalDetail(p.Message, p.RequestID))
+}
+
+// Error is a login, refresh or check error for a person: what happened and,
+// for auth's typed errors, what it means and what to do — the one wording
+// of the CLI's last line, the TUI's failure and the report's outcome.
+func Error(err error) string {
+	if err == nil {
+		return ""
+	}
+	var (
+		re  *auth.RefusedError
+		toe *auth.TimeoutError
+		te  *auth.TokenError
+	)
+	switch {
+	case errors.As(err, &re):
+		s := PreflightSummary(re.Preflight)
+		if d := PreflightDetail(re.Preflight); d != "" {
+			s += ". " + d
+		}
+		return s
+	case errors.As(err, &toe):
+		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), toe.Browser), 1)
+	case errors.As(err, &te) && te.Code != "":
+		return strings.Replace(err.Error(), te.Error(), te.Error()+tokenErrorWords(te), 1)
+	}
+	return err.Error()
+}
+
+// tokenErrorWords say what a token endpoint's refusal means, and for
+// invalid_client which key sets the secret sent.
+func tokenErrorWords(te *auth.TokenError) string {
+	s := ""
+	if meaning := TokenErrorMeaning(te.Code); meaning != "" {
+		s += " (" + meaning + ")"
+	}
+	if te.Code == "invalid_client" && te.SecretKey != "" {
+		s += "; " + SecretHint(te.SecretKey, te.SecretSent)
+	}
+	return s
+}
+
+// EventMsg is a login event as a person reads it: the pre-flight's outcome,
+// what to check after a long wait, what a failed browser command means;
+// else the event's own words.
+func EventMsg(ev auth.Event) string {
+	var be *auth.BrowserExitError
+	switch {
+	case ev.Step == auth.StepPreflight && ev.Preflight != nil:
+		return PreflightSummary(ev.Preflight)
+	case ev.Step == auth.StepStillWaiting:
+		hint := WaitHint(PreflightSummary(ev.Preflight), "shown above", ev.Pasting)
+		return fmt.Sprintf("no login response after %s. Check:\n  - %s", timefmt.Short(ev.Waited), strings.Join(hint, "\n  - "))
+	case ev.Step == auth.StepWarning && errors.As(ev.Err, &be):
+		return BrowserExited(be.Command, be.Code)
+	}
+	return ev.Msg
+}

@@ -1,0 +1,28 @@
+// Package timefmt writes times and durations the one way ssodesk shows
+// them: a clock time ("2026-11-21 10:24:00", local) and a short duration
+// ("42s", "3m05s", "2h10m"). It is a format, not words: auth uses it for
+// the facts of its checks, explain for its sentences.
+package timefmt
+
+import (
+	"fmt"
+	"time"
+)
+
+// Clock is t as local wall-clock time, absolute: "2026-11-21 10:24:00".
+func Clock(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
+
+// Short renders d compactly: "42s", "3m05s", "2h10m" (its sign dropped).
+func Short(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	default:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+}
