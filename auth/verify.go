@@ -636,9 +636,9 @@ func (d *dateRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, err
 	}
-	if date, perr := http.ParseTime(resp.Header.Get("Date")); perr == nil {
+	if skew, ok := transport.ClockSkew(resp.Header.Get("Date"), d.v.Now()); ok {
 		d.v.mu.Lock()
-		d.v.skew, d.v.skewOK = d.v.Now().Sub(date), true
+		d.v.skew, d.v.skewOK = -skew, true // local minus the IdP's
 		d.v.mu.Unlock()
 	}
 	return resp, nil

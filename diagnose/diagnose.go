@@ -25,7 +25,6 @@ import (
 	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
-	"ssodesk/flow"
 	"ssodesk/health"
 	"ssodesk/transport"
 )
@@ -166,7 +165,7 @@ func (c *checker) discover(ctx context.Context) bool {
 	if err != nil {
 		return false
 	}
-	if skew, ok := flow.ClockSkew(resp.Header.Get("Date"), c.now()); ok {
+	if skew, ok := transport.ClockSkew(resp.Header.Get("Date"), c.now()); ok {
 		c.skew = &skew
 	}
 	return true

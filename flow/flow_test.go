@@ -32,17 +32,17 @@ func TestClockSkew(t *testing.T) {
 		{at(-29_700), 30 * time.Second},
 		{at(180_800), -3 * time.Minute},
 	} {
-		got, ok := flow.ClockSkew(date, tc.received)
+		got, ok := transport.ClockSkew(date, tc.received)
 		if !ok || got != tc.want {
 			t.Errorf("received %s: %v %v, want %v", tc.received.Sub(t0), got, ok, tc.want)
 		}
 	}
 	for _, bad := range []string{"", "yesterday", "Mon, 99 Dec 2026 25:00:00 GMT"} {
-		if _, ok := flow.ClockSkew(bad, t0); ok {
+		if _, ok := transport.ClockSkew(bad, t0); ok {
 			t.Errorf("%q read as a date", bad)
 		}
 	}
-	if _, ok := flow.ClockSkew(date, time.Time{}); ok {
+	if _, ok := transport.ClockSkew(date, time.Time{}); ok {
 		t.Error("skew without a time of receipt")
 	}
 }

@@ -45,7 +45,7 @@ func FuzzClockSkew(f *testing.F) {
 	f.Add("Monday, 07-Dec-26 22:00:00 GMT", int64(0))
 	f.Add("Mon Dec  7 22:00:00 2026", int64(-1))
 	f.Fuzz(func(t *testing.T, date string, ms int64) {
-		skew, ok := flow.ClockSkew(date, time.UnixMilli(ms))
+		skew, ok := transport.ClockSkew(date, time.UnixMilli(ms))
 		if ok && skew%time.Second != 0 {
 			t.Errorf("%q: skew %v", date, skew)
 		}
