@@ -102,3 +102,19 @@ func hardWrap(text string, width int) string {
 	}
 	return ansi.Hardwrap(text, width, true)
 }
+
+// styleAll renders each of texts in st.
+func styleAll(st lipgloss.Style, texts []string) []string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = st.Render(t)
+	}
+	return out
+}
+
+// clipLines keeps the first h lines of s: a screen that puts what matters
+// most first shows as much of it as the height holds.
+func clipLines(s string, h int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[:min(len(lines), max(h, 1))], "\n")
+}

@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"context"
+
+	"ssodesk/api"
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/diagnose"
+	"ssodesk/health"
+	"ssodesk/session"
+	"ssodesk/transport"
+)
+
+// Services is everything the TUI asks of the outside world: the session
+// layer, the IdP and the API, the health probes, the HTTP trace. cli builds
+// it (cli/tuiservices.go); ui never builds a client, a store or a manager.
+// Every func runs inside a tea.Cmd, never in Update or View, on the
+// context of the screen that asked (cancelled when the screen is left).
+// A nil func is a service this run does not have.
+type Services struct {
+	// Login runs a login (or resumes a kept session), reporting progress;
+	// on a verification failure it returns the Result too.
+	Login LoginFunc
+	// Relogin runs a regional re-login after first, a login through the
+	// global endpoint (HIMSA 2a; see auth.RegionalRelogin).
+	Relogin ReloginFunc
+	// Refresh trades a session's refresh token for new tokens (joining a
+	// refresh already running, keeping the result).
+	Refresh RefreshFunc
+	// Logout ends a session at the IdP and here.
+	Logout LogoutFunc
+	// Introspect asks the IdP about an access token (RFC 7662).
+	Introspect IntrospectFunc
+	// UserInfo fetches the session's userinfo.
+	UserInfo func(ctx context.Context, res *auth.Result) (*auth.UserInfo, error)
+	// VerifyAccess verifies a JWT access token (nil: opaque or not checked).
+	VerifyAccess func(ctx context.Context, res *auth.Result) *auth.Report
+	// Call makes an API call with the session's token, refreshing first
+	// when asked, and diagnoses the answer.
+	Call CallFunc
+	// Check checks an endpoint without logging in (ssodesk check).
+	Check func(ctx context.Context, region config.Region) diagnose.Report
+	// Kept says which endpoints have a kept session ("env/name").
+	Kept func() map[string]bool
+	// Health probes every endpoint (refresh: ignore the cache); nil shows
+	// no health column.
+	Health func(ctx context.Context, refresh bool) []health.Result
+	// Trace records every exchange of the run, redacted; nil has none.
+	Trace *transport.Trace
+}
+
+// LoginFunc runs one login, reporting progress.
+type LoginFunc func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error)
+
+// RefreshFunc trades a session's refresh token for new tokens.
+type RefreshFunc func(ctx context.Context, res *auth.Result) (*auth.Refreshed, error)
+
+// ReloginFunc runs a regional re-login after first, reporting progress.
+type ReloginFunc func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error)
+
+// LogoutFunc ends a session at the IdP and here.
+type LogoutFunc func(ctx context.Context, res *auth.Result) []session.LogoutStep
+
+// IntrospectFunc asks the IdP about token.
+type IntrospectFunc func(ctx context.Context, res *auth.Result, token string) (*auth.Introspection, error)
+
+// CallFunc makes one API call for res's session.
+type CallFunc func(ctx context.Context, res *auth.Result, in CallInput) CallOutput
+
+// CallInput is one API call: the request against the API base, refreshed
+// first when RefreshFirst (the console's refresh and retry).
+type CallInput struct {
+	Base         string
+	Req          api.Request
+	RefreshFirst bool
+}
+
+// CallOutput is what a call brought: the response (or the error), its
+// diagnosis, and the refreshed tokens when it refreshed first (RefreshErr:
+// the refresh failed, so there was no call).
+type CallOutput struct {
+	Resp       *api.Response
+	Err        error
+	Diag       *api.Diagnosis
+	Refreshed  *auth.Refreshed
+	RefreshErr error
+}
