@@ -50,6 +50,7 @@ type checkModel struct {
 	rep    *diagnose.Report
 	scroll scroller
 	width  int
+	height int
 }
 
 func newCheckModel(com *Common, svc *Services, region config.Region, id int) checkModel {
@@ -78,7 +79,7 @@ func (m checkModel) CapturesKeys() bool                     { return false }
 
 // SetSize gives the rows what the title and the blank line under it leave.
 func (m checkModel) SetSize(w, h int) screen {
-	m.width = w
+	m.width, m.height = w, h
 	m.scroll.SetSize(w, max(h-lipgloss.Height(m.headView()+"\n"), 1))
 	m.render()
 	return m
@@ -143,7 +144,7 @@ func markStyle(s *Styles, status string) lipgloss.Style {
 	return s.Subtle
 }
 
-func (m checkModel) View() string { return m.headView() + "\n\n" + m.scroll.View() }
+func (m checkModel) View() string { return clipLines(m.headView()+"\n\n"+m.scroll.View(), m.height) }
 
 // headView names the endpoint checked, and its issuer when it fits.
 func (m checkModel) headView() string {

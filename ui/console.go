@@ -580,7 +580,8 @@ func (m consoleModel) formView() string {
 func (m consoleModel) fieldLabel(i int) string { return fmt.Sprintf("%-9s ", fieldNames[i]) }
 
 func (m consoleModel) View() string {
-	return m.formView() + "\n" + m.status.View(m.com.Styles, m.width) + "\n" + m.scroll.View()
+	// At a height below the form's, the lines at the bottom give way.
+	return clipLines(m.formView()+"\n"+m.status.View(m.com.Styles, m.width)+"\n"+m.scroll.View(), m.height)
 }
 
 func (m consoleModel) KeyMap() help.KeyMap {

@@ -81,7 +81,7 @@ func (m compareModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 }
 
 func (m compareModel) View() string {
-	return m.scroll.View() + "\n" + m.status.View(m.com.Styles, m.width)
+	return clipLines(m.scroll.View()+"\n"+m.status.View(m.com.Styles, m.width), m.height)
 }
 
 func (m compareModel) KeyMap() help.KeyMap {

@@ -92,6 +92,7 @@ func (m reportModel) WithContext(ctx context.Context) screen { m.ctx = ctx; retu
 func (m reportModel) SetSize(w, h int) screen {
 	m.width, m.height = w, h
 	m.path.SetWidth(max(w-ansi.StringWidth(m.path.Prompt)-1, 4))
+	m.path.SetCursor(m.path.Position()) // scrolls the text to the new width
 	return m
 }
 

@@ -414,7 +414,8 @@ func (m sessionModel) tabToken() (string, string) {
 
 func (m sessionModel) View() string {
 	s := m.com.Styles
-	return m.titleView() + "\n" + m.tabsView() + "\n" + m.scroll.View() + "\n" + m.status.View(s, m.width)
+	// At a height below the chrome's, the lines at the bottom give way.
+	return clipLines(m.titleView()+"\n"+m.tabsView()+"\n"+m.scroll.View()+"\n"+m.status.View(s, m.width), m.height)
 }
 
 func (m sessionModel) tabsView() string {

@@ -129,6 +129,7 @@ func loadTraceCmd(tr *transport.Trace, version uint64) tea.Cmd {
 func (m traceModel) SetSize(w, h int) screen {
 	m.width, m.height = w, h
 	m.path.SetWidth(max(w-ansi.StringWidth(m.path.Prompt)-1, 4))
+	m.path.SetCursor(m.path.Position())
 	m.scroll.SetSize(w, max(h-lipgloss.Height(m.titleView())-lipgloss.Height(m.statusView()), 1))
 	m.refresh()
 	return m
@@ -370,7 +371,7 @@ func (m traceModel) section(title string, h map[string][]string, body string) st
 }
 
 func (m traceModel) View() string {
-	return m.titleView() + "\n" + m.scroll.View() + "\n" + m.statusView()
+	return clipLines(m.titleView()+"\n"+m.scroll.View()+"\n"+m.statusView(), m.height)
 }
 
 func (m traceModel) titleView() string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -238,25 +239,41 @@ func everyScreen(t *testing.T, w, h int) map[string]Model {
 	}
 	out, cmd := intend(t, out, "L")
 	models["logout"] = step(out, run(cmd))
+	rep := sampleReport()
+	models["check"] = checkAt(t, w, h, &rep)
+	models["report"], _ = intend(t, sessionAt(t, w, h, sampleResult()), "d")
 	return models
 }
 
+// Every screen draws itself within the size the root gave it (SetSize):
+// its own View, before the root pads or cuts anything, has at most that
+// many lines of at most that many cells. The whole window fits too.
 func TestViewFitsTheWindow(t *testing.T) {
 	for _, size := range [][2]int{{20, 5}, {80, 24}, {100, 30}, {1, 1}, {200, 60}} {
 		w, h := size[0], size[1]
 		for name, m := range everyScreen(t, w, h) {
-			lines := strings.Split(m.View().Content, "\n")
-			if len(lines) > max(h, 1) {
-				t.Errorf("%s at %dx%d: %d lines", name, w, h, len(lines))
+			if bw, bh := m.bodySize(); w >= 20 { // below, a form's labels alone are wider
+				own := m.screens[m.active].View()
+				fits(t, fmt.Sprintf("%s's own view at %dx%d (body %dx%d)", name, w, h, bw, bh), own, bw, bh)
 			}
-			for _, l := range lines {
-				if lw := ansi.StringWidth(l); lw > max(w, 3) {
-					t.Errorf("%s at %dx%d: line %q is %d wide", name, w, h, ansi.Strip(l), lw)
-				}
-				if !utf8.ValidString(l) {
-					t.Errorf("%s at %dx%d: line %q is not valid UTF-8", name, w, h, l)
-				}
-			}
+			fits(t, fmt.Sprintf("%s at %dx%d", name, w, h), m.View().Content, max(w, 3), max(h, 1))
+		}
+	}
+}
+
+// fits checks that view has at most h lines of at most w cells, valid UTF-8.
+func fits(t *testing.T, what, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > h {
+		t.Errorf("%s: %d lines", what, len(lines))
+	}
+	for _, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("%s: line %q is %d wide", what, ansi.Strip(l), lw)
+		}
+		if !utf8.ValidString(l) {
+			t.Errorf("%s: line %q is not valid UTF-8", what, l)
 		}
 	}
 }
