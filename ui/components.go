@@ -46,17 +46,29 @@ func (l statusLine) View(s *Styles, width int) string {
 }
 
 // tabBar draws numbered tabs ("1 Summary 2 ID token …") with the active one
-// marked, cut to width cells.
+// marked. When they do not fit in width cells the other tabs show their
+// number only ("1 2 3 Access token 4 5 6"); only then is the bar cut.
 func tabBar(s *Styles, names []string, active, width int) string {
+	width = max(width, 1)
+	if bar := tabsDrawn(s, names, active, false); ansi.StringWidth(bar) <= width {
+		return bar
+	}
+	return ansi.Truncate(tabsDrawn(s, names, active, true), width, "…")
+}
+
+// tabsDrawn draws the tabs; short: the inactive ones by number only.
+func tabsDrawn(s *Styles, names []string, active int, short bool) string {
 	parts := make([]string, len(names))
 	for i, n := range names {
-		st := s.Tab
+		st, label := s.Tab, fmt.Sprintf("%d %s", i+1, n)
 		if i == active {
 			st = s.TabActive
+		} else if short {
+			label = fmt.Sprint(i + 1)
 		}
-		parts[i] = st.Render(fmt.Sprintf("%d %s", i+1, n))
+		parts[i] = st.Render(label)
 	}
-	return ansi.Truncate(strings.Join(parts, " "), max(width, 1), "…")
+	return strings.Join(parts, " ")
 }
 
 // wrapLines word-wraps text to width cells (a word longer than a line is

@@ -76,7 +76,9 @@ func (k ConsoleKeys) FullHelp() [][]key.Binding {
 }
 
 // EditHelp are the keys while a field is edited.
-func (k ConsoleKeys) EditHelp() []key.Binding { return []key.Binding{k.Send, k.Field, k.StopEdit} }
+func (k ConsoleKeys) EditHelp() []key.Binding {
+	return []key.Binding{k.Send, k.Field, k.PrevField, k.StopEdit}
+}
 
 // The request form's fields.
 const (
