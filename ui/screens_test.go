@@ -111,7 +111,9 @@ type blocking struct {
 	ended   chan error
 }
 
-func newBlocking() *blocking { return &blocking{started: make(chan struct{}, 1), ended: make(chan error, 1)} }
+func newBlocking() *blocking {
+	return &blocking{started: make(chan struct{}, 1), ended: make(chan error, 1)}
+}
 
 func (b *blocking) wait(ctx context.Context) error {
 	b.started <- struct{}{}
@@ -158,7 +160,9 @@ func TestLeavingAScreenCancelsItsWork(t *testing.T) {
 	b.cancelled(t)
 
 	m = sessionAt(t, 80, 24, sampleResult())
-	m.svc.Call = func(ctx context.Context, _ *auth.Result, in CallInput) CallOutput { return CallOutput{Err: b.wait(ctx)} }
+	m.svc.Call = func(ctx context.Context, _ *auth.Result, in CallInput) CallOutput {
+		return CallOutput{Err: b.wait(ctx)}
+	}
 	m, _ = intend(t, m, "a")
 	m, cmd = press(m, "enter")
 	b.runUntilStarted(t, cmd)
