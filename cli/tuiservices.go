@@ -10,6 +10,7 @@ import (
 	"ssodesk/config"
 	"ssodesk/diagnose"
 	"ssodesk/health"
+	"ssodesk/report"
 	"ssodesk/session"
 	"ssodesk/transport"
 	"ssodesk/ui"
@@ -40,8 +41,9 @@ func tuiServices(cfg *config.Config, client *http.Client, m *session.Manager, op
 		Check: func(ctx context.Context, region config.Region) diagnose.Report {
 			return diagnose.Endpoint(ctx, auth.OptionsFrom(cfg, region, client))
 		},
-		Kept:  func() map[string]bool { k, _ := m.KeptEndpoints(); return k },
-		Trace: tr,
+		Kept:       func() map[string]bool { k, _ := m.KeptEndpoints(); return k },
+		SaveReport: report.Save,
+		Trace:      tr,
 	}
 	if probes != nil {
 		svc.Health = func(ctx context.Context, refresh bool) []health.Result {

@@ -400,7 +400,7 @@ func (m Model) openReport(in openReportMsg) (Model, tea.Cmd) {
 		a.UserInfo, a.UserInfoErr, a.AccessReport = in.info, in.infoErr, in.access
 	}
 	m.nextID++
-	return m.openShow(screenReport, newReportModel(m.com, a, m.nextID))
+	return m.openShow(screenReport, newReportModel(m.com, m.svc, a, m.nextID))
 }
 
 // apiResult ends an API call; a refresh-and-retry's new tokens go to the

@@ -9,6 +9,7 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/diagnose"
+	"ssodesk/report"
 	"ssodesk/session"
 	"ssodesk/transport"
 )
@@ -50,7 +51,8 @@ func realServices(cfg *config.Config, client *http.Client, m *session.Manager, o
 		Check: func(ctx context.Context, region config.Region) diagnose.Report {
 			return diagnose.Endpoint(ctx, auth.OptionsFrom(cfg, region, client))
 		},
-		Kept: func() map[string]bool { k, _ := m.KeptEndpoints(); return k },
+		Kept:       func() map[string]bool { k, _ := m.KeptEndpoints(); return k },
+		SaveReport: report.Save,
 	}
 }
 

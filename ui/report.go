@@ -60,6 +60,7 @@ type reportWrittenMsg struct {
 // is masked, and what was written.
 type reportModel struct {
 	com *Common
+	svc *Services
 	screenContext
 	keys    ReportKeys
 	id      int
@@ -74,14 +75,14 @@ type reportModel struct {
 	height  int
 }
 
-func newReportModel(com *Common, a report.Attempt, id int) reportModel {
+func newReportModel(com *Common, svc *Services, a report.Attempt, id int) reportModel {
 	ti := textinput.New()
 	ti.Prompt = "Report file: "
 	ti.SetStyles(com.Styles.Input)
 	ti.SetValue("ssodesk-report-" + com.Now().Format("20060102-150405") + ".md")
 	ti.CursorEnd()
 	ti.Focus()
-	return reportModel{com: com, screenContext: newScreenContext(), keys: defaultReportKeys(), id: id, attempt: a, path: ti}
+	return reportModel{com: com, svc: svc, screenContext: newScreenContext(), keys: defaultReportKeys(), id: id, attempt: a, path: ti}
 }
 
 func (m reportModel) Init() tea.Cmd { return textinput.Blink }
@@ -143,9 +144,12 @@ func (m reportModel) write() (reportModel, tea.Cmd) {
 	}
 	m.writing, m.err = true, nil
 	m.status.Working("writing " + path + " …")
-	id, a, o := m.id, m.attempt, report.Options{RedactPII: m.redact, Now: m.com.Now()}
+	id, a, o, save := m.id, m.attempt, report.Options{RedactPII: m.redact, Now: m.com.Now()}, m.svc.SaveReport
 	return m, func() tea.Msg {
-		w, err := report.Save(path, a, o)
+		if save == nil {
+			return reportWrittenMsg{id: id, err: errNoService("writing a report")}
+		}
+		w, err := save(path, a, o)
 		return reportWrittenMsg{id: id, w: w, err: err}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"ssodesk/config"
 	"ssodesk/diagnose"
 	"ssodesk/health"
+	"ssodesk/report"
 	"ssodesk/session"
 	"ssodesk/transport"
 )
@@ -46,7 +47,10 @@ type Services struct {
 	// Health probes every endpoint (refresh: ignore the cache); nil shows
 	// no health column.
 	Health func(ctx context.Context, refresh bool) []health.Result
-	// Trace records every exchange of the run, redacted; nil has none.
+	// SaveReport writes a diagnosis report and its HAR (report.Save).
+	SaveReport func(path string, a report.Attempt, o report.Options) (report.Written, error)
+	// Trace records every exchange of the run, redacted, and exports it as
+	// a HAR file; nil has none.
 	Trace *transport.Trace
 }
 
