@@ -121,8 +121,9 @@ func (m *checkModel) render() {
 	for _, r := range m.rep.Rows {
 		mark := markStyle(s, r.Status).Render(diagnose.Symbol(r.Status))
 		lines = append(lines, mark+" "+s.Key.Render(r.Check))
-		for _, l := range wrapLines(explain.Printable(r.Detail), max(m.width-2, 1)) {
-			lines = append(lines, "  "+s.Text.Render(l))
+		const indent = "  "
+		for _, l := range wrapLines(explain.Printable(r.Detail), max(m.width-len(indent), 1)) {
+			lines = append(lines, indent+s.Text.Render(l))
 		}
 	}
 	verdict := s.OK.Render("Every check passed.")
