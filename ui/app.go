@@ -54,7 +54,11 @@ type Model struct {
 }
 
 // New returns the root model for com, its work done by svc (built by cli).
-func New(com *Common, svc *Services) Model {
+// It fills what com leaves unset (the clock, the styles, the keys) in a
+// copy: the caller's Common is not changed.
+func New(common *Common, svc *Services) Model {
+	c := *common
+	com := &c
 	if com.Now == nil {
 		com.Now = time.Now
 	}
@@ -227,6 +231,9 @@ func (m *Model) closeSession() {
 
 // show makes id the screen on show, with a new context when it was closed.
 func (m Model) show(id screenID) Model {
+	if m.screens[id] == nil {
+		return m // never built: nothing to show
+	}
 	if m.cancels[id] == nil {
 		ctx, cancel := context.WithCancel(m.ctx)
 		m.cancels[id], m.screens[id] = cancel, m.screens[id].WithContext(ctx)
