@@ -13,8 +13,10 @@
 // Adding a screen is one table entry: add its screenID constant and its
 // row in screenSpecs (screen.go: its name, where esc returns, whether t
 // reaches the trace from it), write its model implementing screen, and open
-// it from transition with m.open(id, model). Nothing else in the root
-// names it. A screen's work runs on the context WithContext gave it, which
+// it from transition with m.openShow(id, newXModel(...)) in answer to the
+// intent that asks for it. The results of its Cmds name it (a target()
+// method) to reach it on any screen. Nothing else in the root names it:
+// resizing, restyling, key capture, help and esc come from the table. A screen's work runs on the context WithContext gave it, which
 // the root cancels when the screen is left (back, replaced) or the
 // program quits.
 package ui
