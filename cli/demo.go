@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ssodesk/auth"
 	"ssodesk/config"
-	"ssodesk/session"
 	"ssodesk/sim"
 	"ssodesk/ui"
 )
@@ -64,31 +64,28 @@ func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOpti
 	if o.confidential {
 		clientID = sim.DefaultConfidentialClientID
 	}
-	com, err := demoCommon(base.ForDemo(clientID, envs...), o.autoAccount)
+	com, svc, err := demoTUI(base.ForDemo(clientID, envs...), o.autoAccount)
 	if err != nil {
 		return usageError{err}
 	}
-	return runProgram(g, com)
+	return runProgram(g, com, svc)
 }
 
-// demoCommon wires the TUI for the demo config cfg (see config.ForDemo: a
+// demoTUI wires the TUI for the demo config cfg (see config.ForDemo: a
 // configured store becomes memory, so the user's sessions are never read or
 // written); with autoAccount, logins go through the stand-in's scripted
 // browser instead of a real one.
-func demoCommon(cfg *config.Config, autoAccount string) (*ui.Common, error) {
-	com, err := ui.NewCommon(cfg)
+func demoTUI(cfg *config.Config, autoAccount string) (*ui.Common, *ui.Services, error) {
+	var open auth.Opener
+	if autoAccount != "" {
+		open = sim.NewBrowser().Opener(autoAccount)
+	}
+	com, svc, err := newTUI(cfg, open)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	com.Demo = true
-	if autoAccount != "" {
-		st, err := session.OpenStore(cfg, false)
-		if err != nil {
-			return nil, err
-		}
-		com.UseSessions(session.New(cfg, com.HTTP, st), sim.NewBrowser().Opener(autoAccount))
-	}
-	return com, nil
+	return com, svc, nil
 }
 
 // startDemoSims starts a stand-in of each HIMSA environment the demo serves

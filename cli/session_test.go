@@ -98,11 +98,11 @@ func TestDemoLeavesTheUsersStoreUntouched(t *testing.T) {
 	}
 	defer stop()
 	cfg := user.ForDemo(sim.DefaultClientID, envs...)
-	com, err := demoCommon(cfg, "first")
+	_, svc, err := demoTUI(cfg, "first")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := com.Login(context.Background(), ui.LoginRequest{Region: cfg.Regions[0]}, func(auth.Event) {})
+	res, err := svc.Login(context.Background(), ui.LoginRequest{Region: cfg.Regions[0]}, func(auth.Event) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,12 +182,12 @@ func TestDemoConfidentialSecrets(t *testing.T) {
 	for _, env := range []string{config.EnvProduction, config.EnvQA} {
 		user.Environment = env
 		cfg := user.ForDemo(sim.DefaultConfidentialClientID, envs...)
-		com, err := demoCommon(cfg, "first")
+		_, svc, err := demoTUI(cfg, "first")
 		if err != nil {
 			t.Fatal(err)
 		}
 		g, _ := cfg.FindRegion("global")
-		res, err := com.Login(context.Background(), ui.LoginRequest{Region: g}, func(auth.Event) {})
+		res, err := svc.Login(context.Background(), ui.LoginRequest{Region: g}, func(auth.Event) {})
 		if err != nil || res.ExchangedAt.Name != res.CodeRegion {
 			t.Fatalf("%s: %v (exchanged at %s)", env, err, res.ExchangedAt.Name)
 		}

@@ -30,24 +30,24 @@ func runTUI(cmd *cobra.Command, g *globalFlags, cfg *config.Config) error {
 		}
 		return runDemo(cmd, g, cfg, demoOptions{})
 	}
-	com, err := ui.NewCommon(cfg)
+	com, svc, err := newTUI(cfg, nil)
 	if err != nil {
 		return usageError{err}
 	}
-	return runProgram(g, com)
+	return runProgram(g, com, svc)
 }
 
 // runProgram runs the TUI. Libraries that log through slog (zitadel's op in
 // the stand-in) would draw over the screen, so their logs go to --log or
 // nowhere; with --log, the TUI's trace is written there when it ends.
-func runProgram(g *globalFlags, com *ui.Common) error {
+func runProgram(g *globalFlags, com *ui.Common, svc *ui.Services) error {
 	if g.log == nil {
 		prev := slog.Default()
 		slog.SetDefault(slog.New(slog.DiscardHandler))
 		defer slog.SetDefault(prev)
 	}
-	_, err := tea.NewProgram(ui.New(com)).Run()
-	g.logTrace(com.Trace)
+	_, err := tea.NewProgram(ui.New(com, svc)).Run()
+	g.logTrace(svc.Trace)
 	return err
 }
 

@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"errors"
-	"os"
+	"cmp"
+	"context"
 	"strings"
 	"time"
 
@@ -14,51 +14,38 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/explain"
-)
-
-// screen is the root's state: the screen on show.
-type screen int
-
-const (
-	screenRegions screen = iota
-	screenLogin
-	screenSession
-	screenAPI
-	screenTrace
-	screenCompare // a regional re-login's two sessions side by side
-	screenCheck   // an endpoint checked without logging in (ssodesk check)
-	screenLogout  // a logout at the IdP, step by step
-	screenReport  // the diagnosis report dialog, over the session or a failed login
+	"ssodesk/report"
+	"ssodesk/session"
 )
 
 // tickMsg refreshes the session screen's countdowns once a second.
 type tickMsg struct{ id int }
 
+// targeted is a message for one screen wherever the user is (the result of
+// a screen's work): the root hands it to that screen's row of the table.
+type targeted interface{ target() screenID }
+
 // Model is the root of the TUI: a router. It keeps the state (which screen,
 // which login runs), turns intents into transitions, and hands every other
-// message to the screen it is for. It never reads or writes a screen's
-// fields: it builds screens with their constructors and asks them through
-// methods.
+// message to the screen it is for. Its screens are one table (screens,
+// indexed by screenID) driven only through the screen interface; it never
+// reads or writes a screen's fields.
 type Model struct {
-	com     *Common
-	keys    GlobalKeys
-	help    help.Model
-	screen  screen
-	regions regionsModel
-	login   loginModel
-	session sessionModel
-	console consoleModel
-	trace   traceModel
-	compare compareModel
-	check   checkModel
-	report  reportModel
-	logout  logoutModel
+	com  *Common
+	svc  *Services
+	help help.Model
+	ctx  context.Context // the program's: quitting cancels it, and every screen's
+	stop context.CancelFunc
+
+	active  screenID
+	screens [numScreens]screen             // nil: not built yet
+	cancels [numScreens]context.CancelFunc // of each open screen's context; nil: closed
+	opener  [numScreens]screenID           // the screen each was shown from (backOpener)
 
 	run        loginRun      // the login in flight; run.id 0 = none
 	attempt    intent        // what started the login on screen, for a retry
 	endpoint   config.Region // where the last login went: the header names its environment and client
-	traceFrom  screen        // where esc on the trace returns to
-	reportFrom screen        // where esc on the report dialog returns to
+	consoleOf  *auth.Result  // the session the console was made for
 	nextID     int
 	tickID     int
 	switching  bool         // a switch-account login runs; the session stays until it succeeds
@@ -66,45 +53,42 @@ type Model struct {
 	relogining bool         // a regional re-login runs; likewise
 }
 
-// New returns the root model.
-func New(com *Common) Model {
+// New returns the root model for com, its work done by svc (built by cli).
+// It fills what com leaves unset (the clock, the styles, the keys) in a
+// copy: the caller's Common is not changed.
+func New(common *Common, svc *Services) Model {
+	c := *common
+	com := &c
 	if com.Now == nil {
 		com.Now = time.Now
 	}
 	if com.Styles == nil {
 		com.Styles = NewStyles(true)
 	}
-	if com.HTTP == nil {
-		com.HTTP = auth.NewHTTPClient(com.Cfg.HTTPTimeout)
+	if len(com.Keys.Quit.Keys()) == 0 {
+		com.Keys = DefaultGlobalKeys()
 	}
-	if com.Login == nil || com.Relogin == nil || com.Refresh == nil || com.Logout == nil || com.Introspect == nil || com.UserInfo == nil || com.VerifyAccess == nil {
-		com.defaultSessions()
-	}
-	if com.WorkDir == "" {
-		com.WorkDir = workDir()
+	com.WorkDir = cmp.Or(com.WorkDir, "the current directory")
+	if svc == nil {
+		svc = &Services{}
 	}
 	h := help.New()
 	h.Styles = com.Styles.Help
-	return Model{com: com, keys: DefaultGlobalKeys(), help: h, regions: newRegionsModel(com)}
-}
-
-// workDir is where relative file names go (the trace's HAR export).
-func workDir() string {
-	d, err := os.Getwd()
-	if err != nil {
-		return "the current directory"
-	}
-	return d
+	ctx, stop := context.WithCancel(context.Background())
+	m := Model{com: com, svc: svc, help: h, ctx: ctx, stop: stop}
+	m.open(screenRegions, newRegionsModel(com, svc))
+	return m.show(screenRegions)
 }
 
 // Init asks the terminal for its background colour (light/dark styles) and
 // probes the regions' health.
-func (m Model) Init() tea.Cmd { return tea.Batch(tea.RequestBackgroundColor, m.regions.Init()) }
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.screens[screenRegions].Init())
+}
 
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) { return m.update(msg) }
 
 func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.com.Width, m.com.Height = msg.Width, msg.Height
@@ -120,82 +104,45 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.id != m.run.id {
 			return m, nil // a cancelled login's late news
 		}
-		m.login, cmd = m.login.Update(msg)
+		m, cmd := m.updateScreen(screenLogin, msg)
 		return m, tea.Batch(cmd, m.run.next())
 	case apiResultMsg:
 		return m.apiResult(msg)
-	case inspectedMsg, userInfoMsg, refreshedMsg: // the session's own work, on any screen
-		m.session, cmd = m.session.Update(msg)
-		return m, cmd
-	case harSavedMsg:
-		m.trace, cmd = m.trace.Update(msg)
-		return m, cmd
 	case traceTickMsg, traceLoadedMsg:
-		if m.screen != screenTrace {
+		if m.active != screenTrace {
 			return m, nil // the screen was left: stop re-reading
 		}
-	case healthMsg, keptMsg:
-		m.regions, cmd = m.regions.Update(msg)
-		return m, cmd
-	case reportWrittenMsg: // delivered on any screen
-		m.report, cmd = m.report.Update(msg)
-		return m, cmd
-	case checkDoneMsg: // delivered even while the trace is on show
-		m.check, cmd = m.check.Update(msg)
-		return m, cmd
-	case logoutDoneMsg:
-		m.logout, cmd = m.logout.Update(msg)
-		return m, cmd
 	case tickMsg:
-		if msg.id != m.tickID {
-			return m, nil
-		}
-		if m.screen == screenSession {
-			m.session, cmd = m.session.Update(msg) // the access token's countdown
-		}
-		return m, tea.Batch(cmd, m.tick())
+		return m.tick(msg)
+	case targeted:
+		return m.updateScreen(msg.target(), msg)
 	}
-	return m.updateScreen(msg)
+	return m.updateScreen(m.active, msg)
 }
 
 // handleKey: ctrl+c always quits; a focused text input gets every other
 // key; then the global keys; then the screen's.
 func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := m.com.Keys
 	switch {
-	case key.Matches(msg, m.keys.ForceQuit):
+	case key.Matches(msg, k.ForceQuit):
 		return m.transition(quitMsg{})
-	case m.capturesKeys():
-		return m.updateScreen(msg)
-	case key.Matches(msg, m.keys.Quit):
+	case m.screens[m.active].CapturesKeys():
+	case key.Matches(msg, k.Quit):
 		return m.transition(quitMsg{})
-	case key.Matches(msg, m.keys.Help):
+	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.resize()
 		return m, nil
-	case key.Matches(msg, m.keys.Trace) && m.traceReachable():
+	case key.Matches(msg, k.Trace) && m.traceReachable():
 		return m.transition(openTraceMsg{})
 	}
-	return m.updateScreen(msg)
-}
-
-// capturesKeys reports whether the screen's text input has focus.
-func (m Model) capturesKeys() bool {
-	switch m.screen {
-	case screenRegions:
-		return m.regions.capturesKeys()
-	case screenAPI:
-		return m.console.capturesKeys()
-	case screenTrace:
-		return m.trace.capturesKeys()
-	case screenReport:
-		return m.report.capturesKeys()
-	}
-	return false
+	return m.updateScreen(m.active, msg)
 }
 
 // traceReachable: t opens the trace from every screen after the picker.
 func (m Model) traceReachable() bool {
-	return m.com.Trace != nil && m.screen != screenRegions && m.screen != screenTrace
+	return m.svc.Trace != nil && !screenSpecs[m.active].noTrace
 }
 
 // transition is the root's one state machine: every change of screen, and
@@ -204,6 +151,7 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 	switch in := in.(type) {
 	case quitMsg:
 		m.cancelLogin()
+		m.stop() // every screen's work
 		return m, tea.Quit
 	case loginRequestedMsg:
 		return m.startLogin(in, LoginRequest{Region: in.region})
@@ -218,90 +166,155 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		}
 		return m.transition(m.attempt)
 	case cancelLoginMsg:
-		return m.leaveLogin(in.failed), nil
+		return m.leaveLogin(in.failed)
 	case loginDoneMsg:
 		return m.loginDone(in)
 	case reloginDoneMsg:
 		return m.reloginDone(in)
 	case newLoginMsg:
-		return m.showRegions(""), keptCmd(m.com.Kept) // a login since may have kept a session
+		m.closeSession()
+		return m.showRegions("", keptCmd(m.svc.Kept)) // a login since may have kept a session
 	case openConsoleMsg:
-		return m.openConsole(in.res), nil
+		return m.openConsole(in.res)
 	case openCompareMsg:
 		return m.show(screenCompare), nil
 	case logoutRequestedMsg:
 		m.nextID++
-		m.logout = newLogoutModel(m.com, in.res, m.nextID)
-		m = m.show(screenLogout)
-		return m, runLogout(m.com.Logout, in.res, m.nextID)
+		m.closeSession()
+		return m.openShow(screenLogout, newLogoutModel(m.com, m.svc, in.res, m.nextID))
 	case openCheckMsg:
 		m.nextID++
-		m.check = newCheckModel(m.com, in.region, m.nextID)
-		m = m.show(screenCheck)
-		return m, m.check.Init()
+		return m.openShow(screenCheck, newCheckModel(m.com, m.svc, in.region, m.nextID))
 	case openTraceMsg:
-		return m.openTrace()
+		m.nextID++
+		return m.openShow(screenTrace, newTraceModel(m.com, m.svc, m.nextID))
 	case openReportMsg:
 		return m.openReport(in)
 	case backMsg:
-		return m.back(), nil
+		return m.back()
 	}
 	return m, nil
 }
 
-func (m Model) updateScreen(msg tea.Msg) (Model, tea.Cmd) {
-	var cmd tea.Cmd
-	switch m.screen {
-	case screenRegions:
-		m.regions, cmd = m.regions.Update(msg)
-	case screenLogin:
-		m.login, cmd = m.login.Update(msg)
-	case screenSession:
-		m.session, cmd = m.session.Update(msg)
-	case screenAPI:
-		m.console, cmd = m.console.Update(msg)
-	case screenTrace:
-		m.trace, cmd = m.trace.Update(msg)
-	case screenCompare:
-		m.compare, cmd = m.compare.Update(msg)
-	case screenCheck:
-		m.check, cmd = m.check.Update(msg)
-	case screenLogout:
-		m.logout, cmd = m.logout.Update(msg)
-	case screenReport:
-		m.report, cmd = m.report.Update(msg)
+// updateScreen hands msg to screen id (a screen not built drops it).
+func (m Model) updateScreen(id screenID, msg tea.Msg) (Model, tea.Cmd) {
+	if m.screens[id] == nil {
+		return m, nil
 	}
+	var cmd tea.Cmd
+	m.screens[id], cmd = m.screens[id].Update(msg)
 	return m, cmd
 }
 
-// show makes s the screen on show.
-func (m Model) show(s screen) Model {
-	m.screen = s
+// open puts s in the table as screen id, closing the one it replaces.
+func (m *Model) open(id screenID, s screen) {
+	m.close(id)
+	w, h := m.bodySize()
+	m.screens[id] = s.SetSize(w, h)
+}
+
+// close cancels the work of screen id, if it is open.
+func (m *Model) close(id screenID) {
+	if c := m.cancels[id]; c != nil {
+		c()
+		m.cancels[id] = nil
+	}
+}
+
+// closeSession ends the session's screens (and their work): the user left
+// the session for good.
+func (m *Model) closeSession() {
+	for _, id := range []screenID{screenSession, screenAPI, screenCompare} {
+		m.close(id)
+	}
+}
+
+// show makes id the screen on show, with a new context when it was closed.
+func (m Model) show(id screenID) Model {
+	if m.screens[id] == nil {
+		return m // never built: nothing to show
+	}
+	if m.cancels[id] == nil {
+		ctx, cancel := context.WithCancel(m.ctx)
+		m.cancels[id], m.screens[id] = cancel, m.screens[id].WithContext(ctx)
+	}
+	if id != m.active {
+		m.opener[id] = m.active
+	}
+	m.active = id
 	m.resize()
 	return m
+}
+
+// openShow opens s as screen id, shows it and starts it.
+func (m Model) openShow(id screenID, s screen) (Model, tea.Cmd) {
+	m.open(id, s)
+	m = m.show(id)
+	return m, m.screens[id].Init()
+}
+
+// back leaves the screen, closing it, for the one its spec names.
+func (m Model) back() (Model, tea.Cmd) {
+	to := screenSpecs[m.active].back
+	switch to {
+	case backNowhere:
+		return m, nil
+	case backOpener:
+		to = m.opener[m.active]
+	}
+	m.close(m.active)
+	if to == screenRegions {
+		return m.showRegions("", nil)
+	}
+	return m.show(to), nil
+}
+
+func (m Model) showRegions(notice string, cmd tea.Cmd) (Model, tea.Cmd) {
+	m, c := m.updateScreen(screenRegions, noticeMsg{notice})
+	return m.show(screenRegions), tea.Batch(cmd, c)
 }
 
 func (m Model) startLogin(attempt intent, req LoginRequest) (Model, tea.Cmd) {
 	m.cancelLogin()
 	m.nextID++
-	run, cmd := startLogin(m.nextID, m.com.Login, req)
+	id, login := m.nextID, m.svc.Login
+	run, cmd := startRun(m.ctx, id, func(ctx context.Context, progress func(auth.Event)) tea.Msg {
+		res, err := login(ctx, req, progress)
+		return loginDoneMsg{id: id, res: res, err: err}
+	})
 	m.run, m.attempt, m.endpoint = run, attempt, req.Region
-	m.login = newLoginModel(m.com, req, "")
-	m = m.show(screenLogin)
-	return m, tea.Batch(cmd, m.login.Init())
+	m, init := m.openShow(screenLogin, newLoginModel(m.com, req, ""))
+	return m, tea.Batch(cmd, init)
+}
+
+// startRelogin runs a regional re-login after in.first at in.target
+// (HIMSA 2a) on the login screen; the first session stays until it succeeds.
+func (m Model) startRelogin(in reloginRequestedMsg) (Model, tea.Cmd) {
+	m.cancelLogin()
+	m.nextID++
+	id, relogin, first := m.nextID, m.svc.Relogin, in.first
+	run, cmd := startRun(m.ctx, id, func(ctx context.Context, progress func(auth.Event)) tea.Msg {
+		out, err := relogin(ctx, first, progress)
+		return reloginDoneMsg{id: id, out: out, err: err}
+	})
+	m.run, m.attempt, m.relogining = run, in, true
+	title := "Regional re-login at " + in.target.Name + " (HIMSA 2a): prompt=none first"
+	m, init := m.openShow(screenLogin, newLoginModel(m.com, LoginRequest{Region: in.target}, title))
+	return m, tea.Batch(cmd, init)
 }
 
 // leaveLogin ends the login screen: back to the session a switch or
 // re-login started from, else to the picker.
-func (m Model) leaveLogin(failed bool) Model {
+func (m Model) leaveLogin(failed bool) (Model, tea.Cmd) {
 	m.cancelLogin()
+	m.close(screenLogin)
 	if m.switching || m.relogining {
 		what := explain.If(m.relogining, "regional re-login", "switch account")
 		m.switching, m.relogining = false, false
-		m.session.setStatus(what+" cancelled; still logged in as before", false)
-		return m.show(screenSession)
+		m, cmd := m.updateScreen(screenSession, statusMsg{text: what + " cancelled; still logged in as before"})
+		return m.show(screenSession), cmd
 	}
-	return m.showRegions(explain.If(failed, "", "Login cancelled; the loopback listener is closed."))
+	return m.showRegions(explain.If(failed, "", "Login cancelled; the loopback listener is closed."), nil)
 }
 
 func (m Model) loginDone(msg loginDoneMsg) (Model, tea.Cmd) {
@@ -309,88 +322,121 @@ func (m Model) loginDone(msg loginDoneMsg) (Model, tea.Cmd) {
 		return m, nil // a cancelled login's late result
 	}
 	m.run = loginRun{}
-	var verr *auth.VerifyError
-	if msg.err != nil && !(errors.As(msg.err, &verr) && msg.res != nil) {
-		m.login.fail(msg.err)
-		return m, nil
+	if !session.Shown(msg.res, msg.err) { // a token that fails verification is still shown, with its report
+		return m.updateScreen(screenLogin, loginFailedMsg{msg.err})
 	}
-	// A token that fails verification is still shown, with its report.
-	return m.showSession(msg.id, msg.res, msg.err)
+	return m.showSession(msg.id, msg.res, msg.err, nil)
 }
 
-func (m Model) showSession(id int, res *auth.Result, err error) (Model, tea.Cmd) {
+// reloginDone makes the re-login's second session the current one (the
+// first one is dropped, as the regional app would) and shows both side by
+// side.
+func (m Model) reloginDone(msg reloginDoneMsg) (Model, tea.Cmd) {
+	if msg.id != m.run.id {
+		return m, nil
+	}
+	m.run = loginRun{}
+	if msg.out == nil || !session.Shown(msg.out.Second, msg.err) {
+		return m.updateScreen(screenLogin, loginFailedMsg{msg.err})
+	}
+	m, cmd := m.showSession(msg.id, msg.out.Second, msg.err, msg.out)
+	m.open(screenCompare, newCompareModel(m.com, msg.out, msg.err))
+	return m.show(screenCompare), cmd
+}
+
+// showSession shows res's session (rel: the regional re-login that brought
+// it); err is a verification that failed.
+func (m Model) showSession(id int, res *auth.Result, err error, rel *auth.Relogin) (Model, tea.Cmd) {
 	switched := m.switching && m.switchFrom != nil && err == nil
 	m.switching, m.relogining = false, false
 	m.endpoint = res.Region // the header names the session's environment
-	m.session = newSessionModel(m.com, res, id)
-	m.session.announce(err)
+	s := newSessionModel(m.com, m.svc, res, id)
+	s.announce(err)
 	if switched {
 		from := m.switchFrom
-		m.session.setStatus(explain.Switched(from.Who(), res.Who(), from.Claim("sub") == res.Claim("sub")), false)
+		sw := session.Switch{From: from, To: res}
+		s.setStatus(explain.Switched(from.Who(), res.Who(), sw.SameUser()), false)
 	}
+	if rel != nil {
+		s.setRelogin(rel)
+	}
+	m.closeSession()
 	m.tickID++
-	m = m.show(screenSession)
-	return m, tea.Batch(m.tick(), m.session.Init())
-}
-
-func (m Model) showRegions(notice string) Model {
-	m.regions.setNotice(notice)
-	return m.show(screenRegions)
+	m, init := m.openShow(screenSession, s)
+	return m, tea.Batch(m.nextTick(), init)
 }
 
 // openConsole shows the API console for res's session: the one already
 // made for it (with res's fresher tokens), else a new one.
-func (m Model) openConsole(res *auth.Result) Model {
-	if m.console.serves(res) {
-		m.console.useTokens(res)
+func (m Model) openConsole(res *auth.Result) (Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.screens[screenAPI] != nil && sameSession(m.consoleOf, res) {
+		m, cmd = m.updateScreen(screenAPI, useTokensMsg{res})
 	} else {
 		m.nextID++
-		m.console = newConsoleModel(m.com, res, m.nextID)
+		m.open(screenAPI, newConsoleModel(m.com, m.svc, res, m.nextID))
 	}
-	return m.show(screenAPI)
+	m.consoleOf = res
+	return m.show(screenAPI), cmd
 }
 
-func (m Model) openTrace() (Model, tea.Cmd) {
+// attemptSource is the screen that knows the last login attempt (the
+// login screen): its steps go into a report.
+type attemptSource interface {
+	reportAttempt() report.Attempt
+	failed() bool
+}
+
+// openReport opens the report dialog for the session on screen (in.res) or
+// the login that failed: the facts come from the login screen (its steps)
+// and the screen that asked.
+func (m Model) openReport(in openReportMsg) (Model, tea.Cmd) {
+	var a report.Attempt
+	src, ok := m.screens[screenLogin].(attemptSource)
+	if ok {
+		a = src.reportAttempt()
+	}
+	a.Config, a.Trace = m.com.Cfg, m.svc.Trace
+	if in.res != nil {
+		if ok && src.failed() { // a later login (a switch) failed: its steps are not this session's
+			a = report.Attempt{Config: a.Config, Trace: a.Trace, Started: in.res.Started}
+		}
+		a.Region, a.Result, a.Err, a.Finished = in.res.Region, in.res, nil, in.res.Finished
+		a.UserInfo, a.UserInfoErr, a.AccessReport = in.info, in.infoErr, in.access
+	}
 	m.nextID++
-	m.trace = newTraceModel(m.com, m.nextID)
-	m.traceFrom = m.screen
-	m = m.show(screenTrace)
-	return m, m.trace.Init()
-}
-
-// back leaves the screen for the one it was opened from.
-func (m Model) back() Model {
-	switch m.screen {
-	case screenTrace:
-		return m.show(m.traceFrom)
-	case screenReport:
-		return m.show(m.reportFrom)
-	case screenAPI, screenCompare:
-		return m.show(screenSession)
-	case screenCheck:
-		return m.showRegions("")
-	}
-	return m
+	return m.openShow(screenReport, newReportModel(m.com, m.svc, a, m.nextID))
 }
 
 // apiResult ends an API call; a refresh-and-retry's new tokens go to the
 // session screen too.
 func (m Model) apiResult(msg apiResultMsg) (Model, tea.Cmd) {
-	var toConsole, toSession tea.Cmd
-	m.console, toConsole = m.console.Update(msg)
+	m, toConsole := m.updateScreen(screenAPI, msg)
+	var toSession tea.Cmd
 	if msg.refreshed != nil {
-		m.session, toSession = m.session.Update(tokensRefreshedMsg{out: msg.refreshed})
+		m, toSession = m.updateScreen(screenSession, tokensRefreshedMsg{out: msg.refreshed})
 	}
 	return m, tea.Batch(toConsole, toSession)
 }
 
-func (m Model) tick() tea.Cmd {
+func (m Model) tick(msg tickMsg) (Model, tea.Cmd) {
+	if msg.id != m.tickID {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	if m.active == screenSession {
+		m, cmd = m.updateScreen(screenSession, msg) // the access token's countdown
+	}
+	return m, tea.Batch(cmd, m.nextTick())
+}
+
+func (m Model) nextTick() tea.Cmd {
 	id := m.tickID
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return tickMsg{id: id} })
 }
 
 // cancelLogin stops the login in flight, if any; its port is freed when
-// auth.Login returns.
+// the login returns.
 func (m *Model) cancelLogin() {
 	if m.run.cancel != nil {
 		m.run.cancel()
@@ -402,107 +448,103 @@ func (m *Model) cancelLogin() {
 func (m Model) restyle(s *Styles) Model {
 	m.com.Styles = s
 	m.help.Styles = s.Help
-	m.regions.restyle()
-	m.login.restyle()
-	m.session.restyle()
-	m.console.restyle()
-	m.trace.restyle()
-	m.compare.restyle()
-	m.check.restyle()
-	m.report.restyle()
+	for id, sc := range m.screens {
+		if sc != nil {
+			m.screens[id] = sc.Restyle()
+		}
+	}
 	m.resize()
 	return m
 }
 
-// bodySize is the space left for the active screen.
+// bodySize is the space left for the active screen: the window less the
+// app's frame, the header and the help bar, as drawn.
 func (m Model) bodySize() (int, int) {
-	frame := m.com.Styles.App.GetHorizontalFrameSize()
-	w := max(m.com.Width-frame, 1)
-	h := max(m.com.Height-lineCount(m.headerView())-lineCount(m.footerView()), 1)
-	return w, h
+	app := m.com.Styles.App
+	w := max(m.com.Width-app.GetHorizontalFrameSize(), 1)
+	h := m.com.Height - app.GetVerticalFrameSize() - lineCount(m.headerView(w)) - lineCount(m.footerView(w))
+	return w, max(h, 1)
 }
 
 func (m *Model) resize() {
 	w, h := m.bodySize()
 	m.help.SetWidth(w)
-	m.regions.SetSize(w, h)
-	m.login.SetSize(w, h)
-	m.session.SetSize(w, h)
-	m.console.SetSize(w, h)
-	m.trace.SetSize(w, h)
-	m.compare.SetSize(w, h)
-	m.check.SetSize(w, h)
-	m.logout.SetSize(w, h)
-	m.report.SetSize(w, h)
+	for id, s := range m.screens {
+		if s != nil {
+			m.screens[id] = s.SetSize(w, h)
+		}
+	}
 }
 
-func (m Model) headerView() string {
+// envTitled is a screen that names the environment the header shows (the
+// picker: the selected endpoint's).
+type envTitled interface{ selectedEnv() string }
+
+// headerView names the app, the demo, the environment and the client, in
+// that order of priority: what does not fit in w cells is left out.
+func (m Model) headerView(w int) string {
 	s := m.com.Styles
-	h := s.Header.Render("ssodesk")
-	if m.com.Demo {
-		h += " " + s.Badge.Render("DEMO")
-	}
-	env, cfg := m.regions.selectedEnv(), m.com.Cfg
-	if m.screen != screenRegions && m.endpoint.Name != "" {
+	env, cfg := "", m.com.Cfg
+	if t, ok := m.screens[m.active].(envTitled); ok {
+		env = t.selectedEnv()
+	} else if m.endpoint.Name != "" {
 		env, cfg = m.endpoint.EnvLabel, cfg.For(m.endpoint)
 	}
+	parts := []string{s.Header.Render("ssodesk")}
+	if m.com.Demo {
+		parts = append(parts, s.Badge.Render("DEMO"))
+	}
 	if env != "" {
-		h += " " + s.Title.Render(env)
+		parts = append(parts, s.Title.Render(env))
 	}
 	if id := cfg.ClientID; id != "" {
-		h += " " + s.Subtle.Render("client "+id)
+		parts = append(parts, s.Subtle.Render("client "+id))
 	}
-	return h
+	return fitParts(parts, " ", w)
 }
 
-// screenView is what the root needs from the active screen to draw it.
-type screenView interface {
-	View() string
-	helpKeys() []key.Binding
-}
-
-func (m Model) active() screenView {
-	switch m.screen {
-	case screenLogin:
-		return m.login
-	case screenSession:
-		return m.session
-	case screenAPI:
-		return m.console
-	case screenTrace:
-		return m.trace
-	case screenCompare:
-		return m.compare
-	case screenCheck:
-		return m.check
-	case screenLogout:
-		return m.logout
-	case screenReport:
-		return m.report
+// fitParts joins parts with sep, leaving out the last ones (the least
+// important) while they do not fit in w cells; the first part is cut when
+// even it alone does not fit.
+func fitParts(parts []string, sep string, w int) string {
+	for n := len(parts); n > 1; n-- {
+		if l := strings.Join(parts[:n], sep); ansi.StringWidth(l) <= w {
+			return l
+		}
 	}
-	return m.regions
+	return ansi.Truncate(parts[0], max(w, 1), "…")
 }
 
-func (m Model) footerView() string {
-	short := m.active().helpKeys()
-	if m.screen != screenRegions && m.screen != screenTrace && m.screen != screenReport {
-		short = append(short[:len(short):len(short)], m.keys.Trace)
+// keys are the active screen's keys and the global ones, for the help bar
+// and ?.
+func (m Model) keys() help.KeyMap {
+	var own help.KeyMap = keyMap{} // before the first screen is built
+	if s := m.screens[m.active]; s != nil {
+		own = s.KeyMap()
 	}
-	return m.help.View(screenKeys{short: short, global: m.keys})
+	return joinedKeys{screen: own, global: m.com.Keys, trace: m.traceReachable()}
 }
 
-// View draws header, the active screen and the help bar, cut to the window.
+func (m Model) footerView(w int) string {
+	h := m.help
+	h.SetWidth(w)
+	return h.View(m.keys())
+}
+
+// View draws the header, the active screen and the help bar. The screen
+// draws itself within its size; the root pads it so the help bar stays at
+// the bottom, and cuts only what a screen got wrong (a last resort).
 func (m Model) View() tea.View {
 	w, h := m.bodySize()
-	content := m.headerView() + "\n" + fit(m.active().View(), w, h) + "\n" + m.footerView()
+	content := m.headerView(w) + "\n" + fit(m.screens[m.active].View(), w, h) + "\n" + m.footerView(w)
 	v := tea.NewView(m.com.Styles.App.Render(fit(content, w, max(m.com.Height, 1))))
 	v.AltScreen = true
 	v.WindowTitle = "ssodesk"
 	return v
 }
 
-// fit cuts s to at most h lines of at most w cells, padding to h lines so
-// the footer stays at the bottom.
+// fit pads s to h lines, so the help bar stays at the bottom, and cuts it
+// to at most h lines of at most w cells.
 func fit(s string, w, h int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > h {

@@ -2,16 +2,17 @@ package ui
 
 import (
 	"context"
-	"ssodesk/safe"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
+	"charm.land/lipgloss/v2"
 
-	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/diagnose"
+	"ssodesk/safe"
 )
 
 // openCheckMsg: check an endpoint without logging in (c on the picker and
@@ -41,51 +42,56 @@ func (k CheckKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Again,
 
 // checkModel shows `ssodesk check` for one endpoint: a row per check.
 type checkModel struct {
-	com    *Common
+	com *Common
+	svc *Services
+	screenContext
 	keys   CheckKeys
 	region config.Region
 	id     int // the check in flight or shown; a stale report is dropped
 	rep    *diagnose.Report
 	scroll scroller
 	width  int
+	height int
 }
 
-func newCheckModel(com *Common, region config.Region, id int) checkModel {
-	m := checkModel{com: com, keys: defaultCheckKeys(), region: region, id: id, scroll: newScroller()}
+func newCheckModel(com *Common, svc *Services, region config.Region, id int) checkModel {
+	m := checkModel{com: com, svc: svc, screenContext: newScreenContext(), keys: defaultCheckKeys(), region: region, id: id, scroll: newScroller()}
 	m.render()
 	return m
 }
 
-// Init runs the check.
+// Init runs the check off the UI thread.
 func (m checkModel) Init() tea.Cmd {
-	return runCheck(auth.OptionsFrom(m.com.Cfg, m.region, m.com.HTTP), m.id)
-}
-
-// runCheck checks o's endpoint off the UI thread.
-func runCheck(o auth.Options, id int) tea.Cmd {
+	run, region, id, c := m.svc.Check, m.region, m.id, m.screenContext
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		if run == nil {
+			return checkDoneMsg{id: id, rep: diagnose.Report{Rows: []check.Row{{Name: "check", Status: check.Fail, Detail: errNoService("the endpoint check").Error()}}}}
+		}
+		ctx, cancel := c.timeout()
 		defer cancel()
-		return checkDoneMsg{id: id, rep: diagnose.Endpoint(ctx, o)}
+		return checkDoneMsg{id: id, rep: run(ctx, region)}
 	}
 }
 
-func (m *checkModel) SetSize(w, h int) {
-	if m.com == nil {
-		return
-	}
-	m.width = w
-	m.scroll.SetSize(w, max(h-2, 1))
+func (checkDoneMsg) target() screenID { return screenCheck }
+
+func (m checkModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
+func (m checkModel) CapturesKeys() bool                     { return false }
+
+// SetSize gives the rows what the title and the blank line under it leave.
+func (m checkModel) SetSize(w, h int) screen {
+	m.width, m.height = w, h
+	m.scroll.SetSize(w, max(h-lipgloss.Height(m.headView()+"\n"), 1))
 	m.render()
+	return m
 }
 
-func (m *checkModel) restyle() {
-	if m.com != nil {
-		m.render()
-	}
+func (m checkModel) Restyle() screen {
+	m.render()
+	return m
 }
 
-func (m checkModel) Update(msg tea.Msg) (checkModel, tea.Cmd) {
+func (m checkModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case checkDoneMsg:
 		if msg.id == m.id {
@@ -107,9 +113,6 @@ func (m checkModel) Update(msg tea.Msg) (checkModel, tea.Cmd) {
 // render lays the rows out for the width: mark, check, and the sentence
 // wrapped under it.
 func (m *checkModel) render() {
-	if m.com == nil {
-		return
-	}
 	s := m.com.Styles
 	if m.rep == nil {
 		m.scroll.SetContent(s.Spinner.Render("… ") + s.Text.Render("checking discovery, TLS, JWKS, the authorize request, the clock…"))
@@ -119,8 +122,9 @@ func (m *checkModel) render() {
 	for _, r := range m.rep.Rows {
 		mark := s.Status(r.Status).Render(r.Status.Mark())
 		lines = append(lines, mark+" "+s.Key.Render(r.Name))
-		for _, l := range wrapLines(safe.Printable(r.Detail), max(m.width-2, 1)) {
-			lines = append(lines, "  "+s.Text.Render(l))
+		const indent = "  "
+		for _, l := range wrapLines(safe.Printable(r.Detail), max(m.width-len(indent), 1)) {
+			lines = append(lines, indent+s.Text.Render(l))
 		}
 	}
 	verdict := s.OK.Render("Every check passed.")
@@ -130,12 +134,15 @@ func (m *checkModel) render() {
 	m.scroll.SetContent(strings.Join(append(lines, "", verdict), "\n"))
 }
 
-func (m checkModel) View() string {
+func (m checkModel) View() string { return clipLines(m.headView()+"\n\n"+m.scroll.View(), m.height) }
+
+// headView names the endpoint checked, and its issuer when it fits.
+func (m checkModel) headView() string {
 	s := m.com.Styles
-	head := s.Title.Render("Check of "+m.region.Name) + " " + s.Subtle.Render(m.region.Issuer)
-	return ansi.Truncate(head, max(m.width, 1), "…") + "\n\n" + m.scroll.View()
+	return fitParts([]string{s.Title.Render("Check of " + m.region.Name), s.Subtle.Render(m.region.Issuer)}, " ", m.width)
 }
 
-func (m checkModel) helpKeys() []key.Binding {
-	return []key.Binding{m.keys.Again, m.keys.Back, m.scroll.Keys().Up, m.scroll.Keys().Down}
+func (m checkModel) KeyMap() help.KeyMap {
+	sk := m.scroll.Keys()
+	return keyMap{short: []key.Binding{m.keys.Again, m.keys.Back, sk.Up, sk.Down}, full: append(m.keys.FullHelp(), sk.FullHelp()...)}
 }

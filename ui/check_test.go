@@ -23,7 +23,7 @@ func waitingAt(t *testing.T, w, h int, after time.Duration) Model {
 	m = step(m, loginEventMsg{id: m.run.id, ev: auth.Event{Step: auth.StepPreflight,
 		Msg: explain.PreflightAccepted("a redirect to its login page /Account/Login")}})
 	m.com.Now = func() time.Time { return now.Add(after) }
-	return step(m, m.login.spin.Tick())
+	return step(m, m.loginScreen().spin.Tick())
 }
 
 // samplePreflight is the stand-in's refusal of an unregistered redirect URI.
@@ -70,11 +70,11 @@ func checkAt(t *testing.T, w, h int, rep *diagnose.Report) Model {
 	m := newTestModel(w, h)
 	m, _ = press(m, "down") // eu
 	m, cmd := intend(t, m, "c")
-	if m.screen != screenCheck || cmd == nil {
-		t.Fatalf("c on the picker: screen %v", m.screen)
+	if m.active != screenCheck || cmd == nil {
+		t.Fatalf("c on the picker: screen %v", m.active)
 	}
 	if rep != nil {
-		m = step(m, checkDoneMsg{id: m.check.id, rep: *rep})
+		m = step(m, checkDoneMsg{id: m.checkScreen().id, rep: *rep})
 	}
 	return m
 }
@@ -115,12 +115,12 @@ func TestRefusedLogin(t *testing.T) {
 	}
 	// c checks the endpoint; esc there goes back to the picker.
 	m, cmd := intend(t, m, "c")
-	if m.screen != screenCheck || m.check.region.Name != "eu" || cmd == nil {
-		t.Fatalf("c on a refused login: screen %v region %q", m.screen, m.check.region.Name)
+	if m.active != screenCheck || m.checkScreen().region.Name != "eu" || cmd == nil {
+		t.Fatalf("c on a refused login: screen %v region %q", m.active, m.checkScreen().region.Name)
 	}
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenRegions {
-		t.Errorf("esc on the check: screen %v", m.screen)
+	if m.active != screenRegions {
+		t.Errorf("esc on the check: screen %v", m.active)
 	}
 }
 
@@ -129,9 +129,9 @@ func TestCheckScreen(t *testing.T) {
 	if s := screenText(m); !strings.Contains(s, "Check of eu") || !strings.Contains(s, "checking discovery") {
 		t.Errorf("check in progress:\n%s", s)
 	}
-	id := m.check.id
+	id := m.checkScreen().id
 	stale := step(m, checkDoneMsg{id: id + 5, rep: sampleReport()})
-	if stale.check.rep != nil {
+	if stale.checkScreen().rep != nil {
 		t.Error("a stale check's report was shown")
 	}
 	rep := sampleReport()
@@ -144,8 +144,8 @@ func TestCheckScreen(t *testing.T) {
 	}
 	// r checks again: a new check, whose report replaces this one.
 	m, cmd := intend(t, m, "r")
-	if m.screen != screenCheck || m.check.id == id || m.check.rep != nil || cmd == nil {
-		t.Errorf("r: id %d → %d, rep %v", id, m.check.id, m.check.rep)
+	if m.active != screenCheck || m.checkScreen().id == id || m.checkScreen().rep != nil || cmd == nil {
+		t.Errorf("r: id %d → %d, rep %v", id, m.checkScreen().id, m.checkScreen().rep)
 	}
 }
 

@@ -46,17 +46,29 @@ func (l statusLine) View(s *Styles, width int) string {
 }
 
 // tabBar draws numbered tabs ("1 Summary 2 ID token …") with the active one
-// marked, cut to width cells.
+// marked. When they do not fit in width cells the other tabs show their
+// number only ("1 2 3 Access token 4 5 6"); only then is the bar cut.
 func tabBar(s *Styles, names []string, active, width int) string {
+	width = max(width, 1)
+	if bar := tabsDrawn(s, names, active, false); ansi.StringWidth(bar) <= width {
+		return bar
+	}
+	return ansi.Truncate(tabsDrawn(s, names, active, true), width, "…")
+}
+
+// tabsDrawn draws the tabs; short: the inactive ones by number only.
+func tabsDrawn(s *Styles, names []string, active int, short bool) string {
 	parts := make([]string, len(names))
 	for i, n := range names {
-		st := s.Tab
+		st, label := s.Tab, fmt.Sprintf("%d %s", i+1, n)
 		if i == active {
 			st = s.TabActive
+		} else if short {
+			label = fmt.Sprint(i + 1)
 		}
-		parts[i] = st.Render(fmt.Sprintf("%d %s", i+1, n))
+		parts[i] = st.Render(label)
 	}
-	return ansi.Truncate(strings.Join(parts, " "), max(width, 1), "…")
+	return strings.Join(parts, " ")
 }
 
 // wrapLines word-wraps text to width cells (a word longer than a line is
@@ -101,4 +113,20 @@ func hardWrap(text string, width int) string {
 		return text
 	}
 	return ansi.Hardwrap(text, width, true)
+}
+
+// styleAll renders each of texts in st.
+func styleAll(st lipgloss.Style, texts []string) []string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = st.Render(t)
+	}
+	return out
+}
+
+// clipLines keeps the first h lines of s: a screen that puts what matters
+// most first shows as much of it as the height holds.
+func clipLines(s string, h int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[:min(len(lines), max(h, 1))], "\n")
 }

@@ -8,12 +8,16 @@ import (
 	"runtime/debug"
 	"slices"
 	"ssodesk/safe"
+	"ssodesk/session"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/api"
 	"ssodesk/auth"
@@ -74,7 +78,9 @@ func (k ConsoleKeys) FullHelp() [][]key.Binding {
 }
 
 // EditHelp are the keys while a field is edited.
-func (k ConsoleKeys) EditHelp() []key.Binding { return []key.Binding{k.Send, k.Field, k.StopEdit} }
+func (k ConsoleKeys) EditHelp() []key.Binding {
+	return []key.Binding{k.Send, k.Field, k.PrevField, k.StopEdit}
+}
 
 // The request form's fields.
 const (
@@ -146,6 +152,8 @@ func (o callOutcome) bytes() int64 {
 	return n
 }
 
+func (apiResultMsg) target() screenID { return screenAPI }
+
 // apiResultMsg ends a call; refreshed is set when the tokens were refreshed first.
 type apiResultMsg struct {
 	gen       int
@@ -156,7 +164,9 @@ type apiResultMsg struct {
 
 // consoleModel is the API console: make test calls with the session's token.
 type consoleModel struct {
-	com      *Common
+	com *Common
+	svc *Services
+	screenContext
 	keys     ConsoleKeys
 	res      *auth.Result
 	base     string
@@ -176,8 +186,8 @@ type consoleModel struct {
 	height   int
 }
 
-func newConsoleModel(com *Common, res *auth.Result, gen int) consoleModel {
-	m := consoleModel{com: com, keys: defaultConsoleKeys(), res: res, presets: api.Presets(com.Cfg), focus: -1, shown: -1, gen: gen, scroll: newScroller()}
+func newConsoleModel(com *Common, svc *Services, res *auth.Result, gen int) consoleModel {
+	m := consoleModel{com: com, svc: svc, screenContext: newScreenContext(), keys: defaultConsoleKeys(), res: res, presets: api.Presets(com.Cfg), focus: -1, shown: -1, gen: gen, scroll: newScroller()}
 	m.base, m.baseFrom, m.baseErr = api.BaseURL(res.Region.API, res.Claim("api"))
 	for i := range m.fields {
 		ti := textinput.New()
@@ -192,18 +202,14 @@ func newConsoleModel(com *Common, res *auth.Result, gen int) consoleModel {
 	return m
 }
 
-// serves reports whether the console was made for res's session (same
-// user, same region: the same API base).
-func (m consoleModel) serves(res *auth.Result) bool { return sameSession(m.res, res) }
+func (m consoleModel) Init() tea.Cmd { return nil }
 
-// useTokens makes the console call with res's (fresher) tokens.
-func (m *consoleModel) useTokens(res *auth.Result) { m.res = res }
+func (m consoleModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
 
-// restyle re-renders the form and the response with the current styles.
+// Restyle re-renders the form and the response with the current styles.
+func (m consoleModel) Restyle() screen { m.restyle(); return m }
+
 func (m *consoleModel) restyle() {
-	if m.com == nil {
-		return
-	}
 	for i := range m.fields {
 		m.fields[i].SetStyles(m.com.Styles.Input)
 	}
@@ -245,28 +251,34 @@ func (m consoleModel) request() (api.Request, error) {
 	}, nil
 }
 
-func (m *consoleModel) SetSize(w, h int) {
-	if m.com == nil {
-		return // not opened yet
-	}
+func (m consoleModel) SetSize(w, h int) screen {
 	m.width, m.height = w, h
-	for i := range m.fields {
-		m.fields[i].SetWidth(max(w-12, 4))
+	for i := range m.fields { // the label before it, the cursor after it
+		m.fields[i].SetWidth(max(w-ansi.StringWidth(m.fieldLabel(i))-1, 4))
 	}
-	m.scroll.SetSize(w, h-m.formHeight())
+	m.scroll.SetSize(w, max(h-m.formHeight(), 1))
 	m.refresh()
+	return m
 }
 
-// formHeight is the lines above the response: the form and the status line.
-func (m consoleModel) formHeight() int { return lineCount(m.formView()) + 1 }
+// formHeight is the lines above the response: the form and the status
+// line, as drawn.
+func (m consoleModel) formHeight() int {
+	return lipgloss.Height(m.formView()) + lipgloss.Height(m.status.View(m.com.Styles, m.width))
+}
 
-// capturesKeys: while a field is edited, keys go to it.
-func (m consoleModel) capturesKeys() bool { return m.focus >= 0 }
+// CapturesKeys: while a field is edited, keys go to it.
+func (m consoleModel) CapturesKeys() bool { return m.focus >= 0 }
 
 func (m *consoleModel) setStatus(s string, bad bool) { m.status.Set(s, bad) }
 
-func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
+func (m consoleModel) Update(msg tea.Msg) (screen, tea.Cmd) { return m.update(msg) }
+
+func (m consoleModel) update(msg tea.Msg) (consoleModel, tea.Cmd) {
 	switch msg := msg.(type) {
+	case useTokensMsg:
+		m.res = msg.res
+		return m, nil
 	case apiResultMsg:
 		if msg.gen != m.gen {
 			return m, nil
@@ -294,7 +306,7 @@ func (m consoleModel) Update(msg tea.Msg) (consoleModel, tea.Cmd) {
 		m.setStatus(msg.text(), false)
 		return m, nil
 	case tea.KeyPressMsg:
-		if m.capturesKeys() {
+		if m.CapturesKeys() {
 			return m.editKey(msg)
 		}
 		return m.navKey(msg)
@@ -419,25 +431,23 @@ func (m consoleModel) call(req api.Request, refreshFirst bool) (consoleModel, te
 	}
 	busy := fmt.Sprintf("%s %s …", req.MethodOrGET(), req.Path)
 	m.status.Working(explain.If(refreshFirst, "refreshing the tokens, then "+busy, busy))
-	gen, res, base, client, refresh, styles := m.gen, m.res, m.base, m.com.HTTP, m.com.Refresh, m.com.Styles
+	gen, res, call, styles, c := m.gen, m.res, m.svc.Call, m.com.Styles, m.screenContext
+	in := session.CallInput{Base: m.base, Request: req, RefreshFirst: refreshFirst}
 	return m, func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
-		defer cancel()
-		out := apiResultMsg{gen: gen}
-		if refreshFirst {
-			ref, err := refresh(ctx, res)
-			if err != nil {
-				out.refErr = err
-				return out
-			}
-			out.refreshed, res = ref, ref.Result
+		if call == nil {
+			return apiResultMsg{gen: gen, out: callOutcome{req: req, err: errNoService("the API console")}}
 		}
-		resp, err := api.Do(ctx, client, base, res.Token.AccessToken, req)
-		out.out = callOutcome{req: req, resp: resp, err: err}
-		if resp != nil {
-			out.out.diag = api.Diagnose(resp, api.FactsFor(res, res.Region, time.Now()))
+		ctx, cancel := c.timeout()
+		defer cancel()
+		got := call(ctx, res, in)
+		out := apiResultMsg{gen: gen, refreshed: got.Refreshed, refErr: got.RefreshErr}
+		if got.RefreshErr != nil {
+			return out
+		}
+		out.out = callOutcome{req: req, resp: got.Response, err: got.Err, diag: got.Diagnosis}
+		if got.Response != nil {
 			out.out = out.out.drawn(styles)
-			if resp.Size >= bigBody {
+			if got.Response.Size >= bigBody {
 				// Drawing a 5 MB body leaves 15 MB of garbage (the raw body,
 				// the drafts); left to the collector's pace the heap grows to
 				// twice its peak, call after call. Here, off the Update loop,
@@ -546,37 +556,44 @@ func (m consoleModel) formView() string {
 	s := m.com.Styles
 	var b strings.Builder
 	if m.baseErr != nil {
-		b.WriteString(s.Key.Render("API base  ") + s.Error.Render(m.baseErr.Error()) + "\n")
+		b.WriteString(wrapStyled(s.Error, "API base  "+m.baseErr.Error(), m.width) + "\n")
 	} else {
-		b.WriteString(s.Key.Render("API base  ") + s.Value.Render(m.base) + s.Subtle.Render("  from the "+m.baseFrom) + "\n")
+		base := s.Key.Render("API base  ") + s.Value.Render(m.base)
+		b.WriteString(fitParts([]string{base, s.Subtle.Render("from the " + m.baseFrom)}, "  ", m.width) + "\n")
 	}
 	var ps []string
 	for i, p := range m.presets[:min(len(m.presets), 9)] {
 		ps = append(ps, fmt.Sprintf("%d %s", i+1, p.Name))
 	}
-	b.WriteString(s.Key.Render("Presets   ") + s.Value.Render(strings.Join(ps, " · ")) + "\n")
+	label := s.Key.Render("Presets   ")
+	if len(ps) > 0 { // as many as fit
+		label += fitParts(styleAll(s.Value, ps), s.Value.Render(" · "), m.width-ansi.StringWidth(label))
+	}
+	b.WriteString(ansi.Truncate(label, max(m.width, 1), "…") + "\n")
 	for i, f := range m.fields {
-		label := s.Key.Render(fmt.Sprintf("%-9s ", fieldNames[i]))
+		st := s.Key
 		if i == m.focus {
-			label = s.Cursor.Render(fmt.Sprintf("%-9s ", fieldNames[i]))
+			st = s.Cursor
 		}
-		b.WriteString("\n" + label + f.View())
+		b.WriteString("\n" + st.Render(m.fieldLabel(i)) + f.View())
 	}
 	return b.String()
 }
 
+// fieldLabel is the label before field i.
+func (m consoleModel) fieldLabel(i int) string { return fmt.Sprintf("%-9s ", fieldNames[i]) }
+
 func (m consoleModel) View() string {
-	if m.com == nil {
-		return ""
-	}
-	return m.formView() + "\n" + m.status.View(m.com.Styles, m.width) + "\n" + fit(m.scroll.View(), max(m.width, 1), m.scroll.Height())
+	// At a height below the form's, the lines at the bottom give way.
+	return clipLines(m.formView()+"\n"+m.status.View(m.com.Styles, m.width)+"\n"+m.scroll.View(), m.height)
 }
 
-func (m consoleModel) helpKeys() []key.Binding {
-	if m.capturesKeys() {
-		return m.keys.EditHelp()
+func (m consoleModel) KeyMap() help.KeyMap {
+	full := append(m.keys.FullHelp(), m.scroll.Keys().FullHelp()...)
+	if m.CapturesKeys() {
+		return keyMap{short: m.keys.EditHelp(), full: full}
 	}
-	return append(append(m.keys.ShortHelp(), m.scroll.Keys().ShortHelp()...), m.keys.Back)
+	return keyMap{short: append(append(m.keys.ShortHelp(), m.scroll.Keys().ShortHelp()...), m.keys.Back), full: full}
 }
 
 func sortedKeys(h http.Header) []string {

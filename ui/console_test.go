@@ -45,10 +45,10 @@ func consoleAt(t *testing.T, a *testAPI) Model {
 	res := sampleResult()
 	res.Claims["api"] = a.srv.URL + "/v1"
 	m := sessionAt(t, 100, 34, res)
-	m.com.HTTP = a.srv.Client()
+	*m.svc = *testServices(m.com.Cfg, a.srv.Client())
 	m, _ = intend(t, m, "a")
-	if m.screen != screenAPI {
-		t.Fatalf("a: screen %v", m.screen)
+	if m.active != screenAPI {
+		t.Fatalf("a: screen %v", m.active)
 	}
 	return m
 }
@@ -62,7 +62,7 @@ func send(t *testing.T, m Model, k string) Model {
 			return step(m, r)
 		}
 	}
-	t.Fatalf("%q started no call; status %+v", k, m.console.status)
+	t.Fatalf("%q started no call; status %+v", k, m.consoleScreen().status)
 	return m
 }
 
@@ -84,10 +84,12 @@ func TestConsoleEditingCapturesKeys(t *testing.T) {
 	a := newTestAPI(t)
 	m := consoleAt(t, a)
 	m, _ = press(m, "e") // edit the path
-	if !m.console.capturesKeys() {
+	if !m.consoleScreen().CapturesKeys() {
 		t.Fatal("e did not focus the form")
 	}
-	m.console.fields[fieldPath].SetValue("")
+	c := m.consoleScreen()
+	c.fields[fieldPath].SetValue("")
+	m.screens[screenAPI] = c
 	for _, r := range "q/x" { // q must type, not quit
 		var cmd tea.Cmd
 		m, cmd = press(m, string(r))
@@ -100,7 +102,7 @@ func TestConsoleEditingCapturesKeys(t *testing.T) {
 		m, _ = press(m, string(r))
 	}
 	m = send(t, m, "enter")
-	if m.console.capturesKeys() {
+	if m.consoleScreen().CapturesKeys() {
 		t.Error("enter left the field focused")
 	}
 	wantAll(t, screenText(m), "GET "+a.srv.URL+"/v1/q/x?a=1", `"query": "a=1"`)
@@ -152,8 +154,8 @@ func TestConsoleHistoryRerunAndCurl(t *testing.T) {
 	}
 	// esc returns to the session.
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenSession {
-		t.Errorf("esc: screen %v", m.screen)
+	if m.active != screenSession {
+		t.Errorf("esc: screen %v", m.active)
 	}
 }
 
@@ -164,11 +166,11 @@ func TestConsoleHistoryBounded(t *testing.T) {
 	body := jsonbody.Make(1 << 20)
 	m := consoleWithResponse(t, 100, 30, string(body))
 	for range 12 {
-		m = step(m, apiResultMsg{gen: m.console.gen, out: callOutcome{req: api.Request{Method: "GET", Path: "big"},
+		m = step(m, apiResultMsg{gen: m.consoleScreen().gen, out: callOutcome{req: api.Request{Method: "GET", Path: "big"},
 			resp: &api.Response{URL: "https://api-eu.example/v1/big", Status: http.StatusOK, Body: body, Size: int64(len(body)),
 				Header: http.Header{"Content-Type": {"application/json"}}}}})
 	}
-	c := m.console
+	c := m.consoleScreen()
 	total := int64(0)
 	for _, o := range c.history {
 		total += o.bytes()

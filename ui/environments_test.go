@@ -17,8 +17,8 @@ import (
 func twoEnvModel(w, h int) Model {
 	cfg := testConfig().ForDemo("my-app", config.BuiltinEnvironments()...)
 	cfg.Store = ""
-	com := &Common{Cfg: cfg, Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
-	return step(New(com), tea.WindowSizeMsg{Width: w, Height: h})
+	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: func() time.Time { return now }}
+	return step(New(com, testServices(com.Cfg, nil)), tea.WindowSizeMsg{Width: w, Height: h})
 }
 
 // qaResult is a login through the QA global endpoint with an EU account,
@@ -49,7 +49,7 @@ func TestPickerWithTwoEnvironments(t *testing.T) {
 	m := twoEnvModel(100, 30)
 	wantAll(t, screenText(m), "HIMSA production", "HIMSA production · global", "HIMSA QA · global", "e next environment")
 	m, _ = press(m, "e")
-	if it := m.regions.list.SelectedItem().(regionItem); it.r.Env != config.EnvQA || !it.r.Global {
+	if it := m.regionsScreen().list.SelectedItem().(regionItem); it.r.Env != config.EnvQA || !it.r.Global {
 		t.Fatalf("e selected %+v, want QA's global endpoint", it.r)
 	}
 	wantAll(t, ansiHeader(m), "HIMSA QA", "client my-app")
@@ -66,14 +66,14 @@ func TestQASummary(t *testing.T) {
 	wantAll(t, screenText(m), "QA: You used the QA global endpoint and picked an account in EU", "QA EU")
 }
 
-func ansiHeader(m Model) string { return m.headerView() }
+func ansiHeader(m Model) string { return m.headerView(80) }
 
 // The regional re-login offered on a QA session is QA's.
 func TestQAReloginTargetIsQA(t *testing.T) {
 	cfg := testConfig().ForDemo("my-app", config.BuiltinEnvironments()...)
 	cfg.Store = ""
-	com := &Common{Cfg: cfg, Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
-	m := step(New(com), tea.WindowSizeMsg{Width: 100, Height: 30})
+	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: func() time.Time { return now }}
+	m := step(New(com, testServices(com.Cfg, nil)), tea.WindowSizeMsg{Width: 100, Height: 30})
 	res := qaResult()
 	qa, _ := cfg.ForEnvironment(config.EnvQA)
 	res.Region = qa.Regions[0]
@@ -88,8 +88,8 @@ func TestQAReloginTargetIsQA(t *testing.T) {
 // The picker marks the endpoints that have a kept session, per environment.
 func TestPickerMarksKeptSessions(t *testing.T) {
 	m := twoEnvModel(100, 30)
-	m.com.Kept = func() map[string]bool { return map[string]bool{"qa/eu": true} }
-	m = step(m, run(keptCmd(m.com.Kept)))
+	m.svc.Kept = func() map[string]bool { return map[string]bool{"qa/eu": true} }
+	m = step(m, run(keptCmd(m.svc.Kept)))
 	s := screenText(m)
 	wantAll(t, s, "HIMSA QA · eu — QA EU  ● kept session")
 	if strings.Count(s, "● kept session") != 1 {

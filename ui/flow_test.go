@@ -36,7 +36,8 @@ func TestFlowAgainstStandIn(t *testing.T) {
 		}
 	}
 	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true}
-	com.Login = func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
+	svc := testServices(cfg, nil)
+	svc.Login = func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
 		o := auth.OptionsFrom(cfg, req.Region, nil)
 		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
@@ -47,7 +48,7 @@ func TestFlowAgainstStandIn(t *testing.T) {
 		return auth.Login(ctx, o)
 	}
 
-	tm := teatest.NewTestModel(t, New(com), teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, New(com, svc), teatest.WithInitialTermSize(100, 30))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("global")) },
 		teatest.WithDuration(10*time.Second))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
@@ -75,14 +76,14 @@ func TestFlowAgainstStandIn(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 
-	if final.screen != screenSession {
-		t.Fatalf("final screen = %v, want session", final.screen)
+	if final.active != screenSession {
+		t.Fatalf("final screen = %v, want session", final.active)
 	}
 	view := screenText(final)
-	if final.console.history[2].resp.Status != 200 {
-		t.Errorf("refresh-and-retry got %s", final.console.history[2].resp.StatusText())
+	if final.consoleScreen().history[2].resp.Status != 200 {
+		t.Errorf("refresh-and-retry got %s", final.consoleScreen().history[2].resp.StatusText())
 	}
-	if final.session.lastRefresh == nil || final.session.res.Token.AccessToken != final.console.res.Token.AccessToken {
+	if final.sessionScreen().lastRefresh == nil || final.sessionScreen().res.Token.AccessToken != final.consoleScreen().res.Token.AccessToken {
 		t.Error("the console's refresh did not reach the session screen")
 	}
 	for _, want := range []string{"Logged in as " + acct.Name, acct.TenantID, "Code prefix    eu", "You chose      global",

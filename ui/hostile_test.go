@@ -56,7 +56,7 @@ func TestTUIShowsNoRawControlCharacters(t *testing.T) {
 		resp := &api.Response{URL: "https://api-eu.example/v1/me", Status: http.StatusUnauthorized, Body: body, Size: int64(len(body)),
 			Header:   http.Header{"Content-Type": {"application/json"}, "Www-Authenticate": {`Bearer error="invalid_token", error_description="` + p + `"`}},
 			Duration: time.Millisecond, At: now}
-		c = step(c, apiResultMsg{gen: c.console.gen, out: callOutcome{req: api.Request{Method: "GET", Path: "me"}, resp: resp,
+		c = step(c, apiResultMsg{gen: c.consoleScreen().gen, out: callOutcome{req: api.Request{Method: "GET", Path: "me"}, resp: resp,
 			diag: api.Diagnose(resp, api.TokenFacts{Now: now})}})
 		assertNoRaw(t, "console", c.View().Content)
 	}

@@ -67,3 +67,18 @@ func (reloginDoneMsg) isIntent()      {}
 // tokensRefreshedMsg tells the session screen that the console refreshed
 // its tokens (refresh and retry), so both show the same ones.
 type tokensRefreshedMsg struct{ out *auth.Refreshed }
+
+// Messages from the root to one screen, delivered at once (not intents).
+type (
+	// noticeMsg: the picker shows text over the list (why the last login ended).
+	noticeMsg struct{ text string }
+	// statusMsg: the session screen's status line says text.
+	statusMsg struct {
+		text string
+		bad  bool
+	}
+	// loginFailedMsg: the login on screen failed with err.
+	loginFailedMsg struct{ err error }
+	// useTokensMsg: the console calls with res's (fresher) tokens.
+	useTokensMsg struct{ res *auth.Result }
+)

@@ -29,20 +29,6 @@ func (k GlobalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Trace, k.Help, k.Quit, k.ForceQuit}}
 }
 
-// screenKeys joins a screen's bindings with the global ones for help.Model.
-type screenKeys struct {
-	short  []key.Binding
-	global GlobalKeys
-}
-
-func (k screenKeys) ShortHelp() []key.Binding {
-	return append(append([]key.Binding{}, k.short...), k.global.ShortHelp()...)
-}
-
-func (k screenKeys) FullHelp() [][]key.Binding {
-	return append([][]key.Binding{k.short}, k.global.FullHelp()...)
-}
-
 // ScrollKeys move a scroller: by line, by page, to either end.
 type ScrollKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding

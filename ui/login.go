@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -45,7 +46,8 @@ func (k LoginKeys) FullHelp() [][]key.Binding {
 
 // loginModel shows a login in progress, step by step.
 type loginModel struct {
-	com      *Common
+	com *Common
+	screenContext
 	keys     LoginKeys
 	req      LoginRequest
 	title    string // overrides the title ("" = from req)
@@ -73,25 +75,27 @@ type loginModel struct {
 // usual "Logging in at …".
 func newLoginModel(com *Common, req LoginRequest, title string) loginModel {
 	return loginModel{
-		com:     com,
-		req:     req,
-		title:   title,
-		region:  req.Region,
-		done:    map[auth.Step]auth.Event{},
-		spin:    spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(com.Styles.Spinner)),
-		keys:    defaultLoginKeys(),
-		now:     com.Now(),
-		started: com.Now(),
-		timeout: cmp.Or(com.Cfg.LoginTimeout, config.DefaultLoginTimeout),
+		com:           com,
+		screenContext: newScreenContext(),
+		req:           req,
+		title:         title,
+		region:        req.Region,
+		done:          map[auth.Step]auth.Event{},
+		spin:          spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(com.Styles.Spinner)),
+		keys:          defaultLoginKeys(),
+		now:           com.Now(),
+		started:       com.Now(),
+		timeout:       cmp.Or(com.Cfg.LoginTimeout, config.DefaultLoginTimeout),
 	}
 }
 
-func (m *loginModel) SetSize(w, h int) { m.width, m.height = w, h }
+func (m loginModel) SetSize(w, h int) screen                { m.width, m.height = w, h; return m }
+func (m loginModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
+func (m loginModel) CapturesKeys() bool                     { return false }
 
-func (m *loginModel) restyle() {
-	if m.com != nil {
-		m.spin.Style = m.com.Styles.Spinner
-	}
+func (m loginModel) Restyle() screen {
+	m.spin.Style = m.com.Styles.Spinner
+	return m
 }
 
 func (m loginModel) Init() tea.Cmd { return m.spin.Tick }
@@ -126,8 +130,12 @@ func (m loginModel) refused() bool {
 	return ok
 }
 
-func (m loginModel) Update(msg tea.Msg) (loginModel, tea.Cmd) {
+func (m loginModel) Update(msg tea.Msg) (screen, tea.Cmd) { return m.update(msg) }
+
+func (m loginModel) update(msg tea.Msg) (loginModel, tea.Cmd) {
 	switch msg := msg.(type) {
+	case loginFailedMsg:
+		m.fail(msg.err)
 	case loginEventMsg:
 		m.event(msg.ev)
 	case spinner.TickMsg:
@@ -165,7 +173,7 @@ func (m loginModel) View() string {
 	if m.title != "" {
 		title = m.title
 	}
-	b.WriteString(s.Title.Render(title) + " " + s.Subtle.Render(m.region.Issuer) + "\n\n")
+	b.WriteString(fitParts([]string{s.Title.Render(title), s.Subtle.Render(m.region.Issuer)}, " ", m.width) + "\n\n")
 	b.WriteString(m.stepsView())
 	for _, w := range m.warnings {
 		b.WriteString(wrapStyled(s.Warn, "! "+w, m.width) + "\n")
@@ -182,7 +190,7 @@ func (m loginModel) View() string {
 		b.WriteString(s.URL.Render(hardWrap(m.authURL, m.width)) + "\n")
 	}
 	b.WriteString(m.hintView())
-	return b.String()
+	return clipLines(strings.Join(wrapLines(b.String(), m.width), "\n"), m.height)
 }
 
 // stepsView lists the steps done, then the one waited for (or failed).
@@ -218,14 +226,15 @@ func (m loginModel) passed(steps []auth.Step) bool {
 	return false
 }
 
-func (m loginModel) helpKeys() []key.Binding {
+func (m loginModel) KeyMap() help.KeyMap {
+	k := m.keys
 	switch {
 	case m.refused():
-		return []key.Binding{m.keys.Check, m.keys.Retry, m.keys.Report, m.keys.Cancel}
+		return keyMap{short: []key.Binding{k.Check, k.Retry, k.Report, k.Cancel}, full: [][]key.Binding{{k.Check, k.Retry, k.Report, k.Cancel}}}
 	case m.failed():
-		return []key.Binding{m.keys.Retry, m.keys.Report, m.keys.Cancel}
+		return keyMap{short: []key.Binding{k.Retry, k.Report, k.Cancel}, full: [][]key.Binding{{k.Retry, k.Report, k.Cancel}}}
 	}
-	return m.keys.ShortHelp()
+	return keyMap{short: k.ShortHelp(), full: [][]key.Binding{{k.Cancel, k.Copy}}}
 }
 
 // waiting reports whether the login waits for the browser to come back.

@@ -29,20 +29,11 @@ type loginRun struct {
 	cancel context.CancelFunc
 }
 
-// startLogin returns the Cmd that runs login and the handle to cancel it.
-// Nothing happens until the Cmd runs.
-func startLogin(id int, login LoginFunc, req LoginRequest) (loginRun, tea.Cmd) {
-	return startRun(id, func(ctx context.Context, progress func(auth.Event)) tea.Msg {
-		res, err := login(ctx, req, progress)
-		return loginDoneMsg{id: id, res: res, err: err}
-	})
-}
-
 // startRun returns the Cmd that runs work (a login of some kind, reporting
-// progress) and the handle to cancel it. work's result is the run's last
+// progress) on a context of parent, and the handle to cancel it. work's result is the run's last
 // message.
-func startRun(id int, work func(ctx context.Context, progress func(auth.Event)) tea.Msg) (loginRun, tea.Cmd) {
-	ctx, cancel := context.WithCancel(context.Background())
+func startRun(parent context.Context, id int, work func(ctx context.Context, progress func(auth.Event)) tea.Msg) (loginRun, tea.Cmd) {
+	ctx, cancel := context.WithCancel(parent)
 	ch := make(chan tea.Msg, 32)
 	run := loginRun{id: id, ch: ch, cancel: cancel}
 	start := func() tea.Msg {

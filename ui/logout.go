@@ -3,23 +3,17 @@ package ui
 import (
 	"context"
 	"fmt"
-	"ssodesk/safe"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"ssodesk/auth"
+	"ssodesk/check"
+	"ssodesk/safe"
 	"ssodesk/session"
 )
-
-// LogoutFunc ends a session at the IdP and here (session.Manager.Logout
-// with the configured post-logout URI). It runs inside a tea.Cmd.
-type LogoutFunc func(ctx context.Context, res *auth.Result) []session.LogoutStep
-
-// IntrospectFunc asks the IdP about token (session.Manager.Introspect). It
-// runs inside a tea.Cmd.
-type IntrospectFunc func(ctx context.Context, res *auth.Result, token string) (*auth.Introspection, error)
 
 // logoutRequestedMsg: log res out at the IdP (L on the session screen).
 type logoutRequestedMsg struct{ res *auth.Result }
@@ -44,30 +38,44 @@ func (k LogoutKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Done}
 
 // logoutModel shows a logout running, then each of its steps.
 type logoutModel struct {
-	com   *Common
-	keys  LogoutKeys
-	who   string
-	id    int
-	steps []session.LogoutStep // nil while it runs
-	width int
+	com *Common
+	svc *Services
+	screenContext
+	res    *auth.Result
+	keys   LogoutKeys
+	who    string
+	id     int
+	steps  []session.LogoutStep // nil while it runs
+	width  int
+	height int
 }
 
-func newLogoutModel(com *Common, res *auth.Result, id int) logoutModel {
-	return logoutModel{com: com, keys: defaultLogoutKeys(), who: safe.Printable(res.Who()), id: id}
+func newLogoutModel(com *Common, svc *Services, res *auth.Result, id int) logoutModel {
+	return logoutModel{com: com, svc: svc, screenContext: newScreenContext(), res: res, keys: defaultLogoutKeys(),
+		who: safe.Printable(res.Who()), id: id}
 }
 
-// runLogout logs res out off the UI thread.
-func runLogout(logout LogoutFunc, res *auth.Result, id int) tea.Cmd {
+// Init logs the session out off the UI thread.
+func (m logoutModel) Init() tea.Cmd {
+	logout, res, id, c := m.svc.Logout, m.res, m.id, m.screenContext
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		if logout == nil {
+			return logoutDoneMsg{id: id, steps: []session.LogoutStep{{Name: "log out", Status: check.Fail, Detail: errNoService("logout").Error()}}}
+		}
+		ctx, cancel := c.timeout()
 		defer cancel()
 		return logoutDoneMsg{id: id, steps: logout(ctx, res)}
 	}
 }
 
-func (m *logoutModel) SetSize(w, _ int) { m.width = w }
+func (logoutDoneMsg) target() screenID { return screenLogout }
 
-func (m logoutModel) Update(msg tea.Msg) (logoutModel, tea.Cmd) {
+func (m logoutModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
+func (m logoutModel) SetSize(w, h int) screen                { m.width, m.height = w, h; return m }
+func (m logoutModel) Restyle() screen                        { return m }
+func (m logoutModel) CapturesKeys() bool                     { return false }
+
+func (m logoutModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case logoutDoneMsg:
 		if msg.id == m.id {
@@ -84,21 +92,21 @@ func (m logoutModel) Update(msg tea.Msg) (logoutModel, tea.Cmd) {
 func (m logoutModel) View() string {
 	s := m.com.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render("Logging out "+orDash(m.who)) + "\n\n")
+	b.WriteString(wrapStyled(s.Title, "Logging out "+orDash(m.who), m.width) + "\n\n")
 	if m.steps == nil {
-		b.WriteString(s.Subtle.Render("revoking the tokens and ending the IdP's session (the browser opens)…"))
-		return b.String()
+		b.WriteString(wrapStyled(s.Subtle, "revoking the tokens and ending the IdP's session (the browser opens)…", m.width))
+		return clipLines(b.String(), m.height)
 	}
 	for _, st := range m.steps {
 		line := s.Status(st.Status).Render(st.Status.Mark()+" "+fmt.Sprintf("%-25s", st.Name)) + " " + safe.Printable(st.Detail)
 		b.WriteString(strings.Join(wrapLines(line, max(m.width, 1)), "\n") + "\n")
 	}
-	return b.String()
+	return clipLines(b.String(), m.height)
 }
 
-func (m logoutModel) helpKeys() []key.Binding {
+func (m logoutModel) KeyMap() help.KeyMap {
 	if m.steps == nil {
-		return nil
+		return keyMap{full: m.keys.FullHelp()}
 	}
-	return m.keys.ShortHelp()
+	return keyMap{short: m.keys.ShortHelp(), full: m.keys.FullHelp()}
 }

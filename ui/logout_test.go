@@ -16,7 +16,7 @@ import (
 func TestLogoutScreen(t *testing.T) {
 	m := sessionAt(t, 100, 30, sampleResult())
 	var got *auth.Result
-	m.com.Logout = func(_ context.Context, res *auth.Result) []session.LogoutStep {
+	m.svc.Logout = func(_ context.Context, res *auth.Result) []session.LogoutStep {
 		got = res
 		return []session.LogoutStep{
 			{Name: "revoke the refresh token", Status: check.Pass, Detail: "revoked at https://idp.himsa-sso.com/connect/revocation"},
@@ -26,8 +26,8 @@ func TestLogoutScreen(t *testing.T) {
 		}
 	}
 	m, cmd := intend(t, m, "L")
-	if m.screen != screenLogout {
-		t.Fatalf("screen %v", m.screen)
+	if m.active != screenLogout {
+		t.Fatalf("screen %v", m.active)
 	}
 	wantAll(t, screenText(m), "Logging out Mette Sørensen", "revoking the tokens")
 	m = step(m, run(cmd))
@@ -37,15 +37,15 @@ func TestLogoutScreen(t *testing.T) {
 	wantAll(t, screenText(m), "✓ revoke the refresh token", "– revoke the access token", "✓ end the IdP session", "enter pick a region")
 	golden.RequireEqual(t, screenText(m))
 	m, _ = intend(t, m, "enter")
-	if m.screen != screenRegions {
-		t.Errorf("after enter: screen %v", m.screen)
+	if m.active != screenRegions {
+		t.Errorf("after enter: screen %v", m.active)
 	}
 }
 
 // i asks the IdP about the access token; the Access token tab shows its word.
 func TestIntrospectKey(t *testing.T) {
 	m := sessionAt(t, 100, 30, sampleResult())
-	m.com.Introspect = func(context.Context, *auth.Result, string) (*auth.Introspection, error) {
+	m.svc.Introspect = func(context.Context, *auth.Result, string) (*auth.Introspection, error) {
 		return &auth.Introspection{Active: true, Scope: "openid noah.cloud.app.users.api", ClientID: "my-app", Subject: "5f0c2a9e-0001"}, nil
 	}
 	m, cmd := press(m, "i")

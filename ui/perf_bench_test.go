@@ -34,7 +34,7 @@ func benchRegionsCommon(n int) *Common {
 	cfg := testConfig()
 	cfg.Regions = benchRegions(n)
 	cfg.Region = cfg.Regions[0].Name
-	return &Common{Cfg: cfg, Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
+	return &Common{Cfg: cfg, Styles: NewStyles(true), Now: func() time.Time { return now }}
 }
 
 // BenchmarkRegionsHealth measures one health update (a probe of every
@@ -42,8 +42,8 @@ func benchRegionsCommon(n int) *Common {
 // Run: go test -run '^$' -bench RegionsHealth ./ui
 func BenchmarkRegionsHealth(b *testing.B) {
 	for _, n := range []int{20, 200, 1000} {
-		m := newRegionsModel(benchRegionsCommon(n))
-		m.SetSize(100, 30)
+		m := newRegionsModel(benchRegionsCommon(n), &Services{})
+		m = m.SetSize(100, 30).(regionsModel)
 		results := make([]health.Result, n)
 		for i, r := range m.com.Cfg.Regions {
 			results[i] = health.Result{Region: r.Name, Issuer: r.Issuer, Status: health.StatusOK, Latency: time.Duration(20+i%50) * time.Millisecond, TLSVersion: "TLS 1.3"}
@@ -51,7 +51,7 @@ func BenchmarkRegionsHealth(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				next, _ := m.Update(healthMsg{results: results})
+				next, _ := m.update(healthMsg{results: results})
 				_ = next.View()
 			}
 		})
@@ -67,7 +67,7 @@ func BenchmarkRegionsFirstFrame(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				m := step(New(com), tea.WindowSizeMsg{Width: 80, Height: 24})
+				m := step(New(com, testServices(com.Cfg, nil)), tea.WindowSizeMsg{Width: 80, Height: 24})
 				if v := m.View(); !strings.Contains(v.Content, "Where do you want to log in?") {
 					b.Fatal("no title")
 				}
@@ -90,9 +90,9 @@ func benchTraceEntries(n int) []transport.Entry {
 }
 
 func benchTraceModel(n int) traceModel {
-	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }, WorkDir: "/tmp"}
-	m := newTraceModel(com, 1)
-	m.SetSize(120, 30)
+	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Now: func() time.Time { return now }, WorkDir: "/tmp"}
+	m := newTraceModel(com, &Services{}, 1)
+	m = m.SetSize(120, 30).(traceModel)
 	m.setEntries(benchTraceEntries(n))
 	return m
 }
@@ -113,7 +113,7 @@ func BenchmarkTraceKey(b *testing.B) {
 					k = down
 				}
 				i++
-				m, _ = m.Update(k)
+				m, _ = m.update(k)
 				_ = m.View()
 			}
 		})
@@ -129,7 +129,7 @@ func BenchmarkTraceRefresh(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				m, _ = m.Update(traceLoadedMsg{entries: es})
+				m, _ = m.update(traceLoadedMsg{entries: es})
 				_ = m.View()
 			}
 		})
@@ -150,9 +150,9 @@ func callCmdWork(o callOutcome, s *Styles) callOutcome { return o.drawn(s) }
 // Run: go test -run '^$' -bench ConsoleCall5MB ./ui
 func BenchmarkConsoleCall5MB(b *testing.B) {
 	body := jsonbody.Make(5 << 20)
-	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
-	m := newConsoleModel(com, sampleResult(), 1)
-	m.SetSize(100, 30)
+	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Now: func() time.Time { return now }}
+	m := newConsoleModel(com, testServices(com.Cfg, nil), sampleResult(), 1)
+	m = m.SetSize(100, 30).(consoleModel)
 	var worst, cmdTime time.Duration
 	timed := func(f func()) {
 		t0 := time.Now()
@@ -171,15 +171,15 @@ func BenchmarkConsoleCall5MB(b *testing.B) {
 			msg := msgs[0]
 			msgs = msgs[1:]
 			var cmd tea.Cmd
-			timed(func() { m, cmd = m.Update(msg) })
+			timed(func() { m, cmd = m.update(msg) })
 			msgs = append(msgs, collect(cmd)...)
 		}
 		if v := m.View(); !strings.Contains(v, "Hearing Care User 00001") {
 			b.Fatalf("the body is not shown:\n%s", v)
 		}
-		timed(func() { m.SetSize(80, 24) })
-		timed(func() { m.SetSize(100, 30) })
-		timed(func() { m, _ = m.Update(tea.KeyPressMsg{Code: 'H', Text: "H"}) })
+		timed(func() { m = m.SetSize(80, 24).(consoleModel) })
+		timed(func() { m = m.SetSize(100, 30).(consoleModel) })
+		timed(func() { m, _ = m.update(tea.KeyPressMsg{Code: 'H', Text: "H"}) })
 		_ = m.View()
 	}
 	b.ReportMetric(float64(worst.Microseconds())/1000, "max-update-ms")
@@ -195,12 +195,12 @@ func BenchmarkTraceOpen(b *testing.B) {
 		for i := range n {
 			tr.Note("api", "GET", fmt.Sprintf("https://api.example/v1/users?page=%d", i), 200, "")
 		}
-		com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }, WorkDir: "/tmp", Trace: tr}
+		com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Now: func() time.Time { return now }, WorkDir: "/tmp"}
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				m := newTraceModel(com, 1)
-				m.SetSize(120, 30)
+				m := newTraceModel(com, &Services{Trace: tr}, 1)
+				m = m.SetSize(120, 30).(traceModel)
 				_ = m.View()
 			}
 		})

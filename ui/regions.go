@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	"charm.land/bubbles/v2/paginator"
@@ -106,14 +107,16 @@ func healthText(r health.Result) string {
 // healthMsg carries a probe of every region.
 type healthMsg struct{ results []health.Result }
 
-func healthCmd(c *health.Cache, refresh bool) tea.Cmd {
+func (healthMsg) target() screenID { return screenRegions }
+func (keptMsg) target() screenID   { return screenRegions }
+
+// healthCmd probes every endpoint (refresh: not from the cache).
+func (m regionsModel) healthCmd(refresh bool) tea.Cmd {
+	probe, c := m.svc.Health, m.screenContext
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		ctx, cancel := c.timeout()
 		defer cancel()
-		if refresh {
-			return healthMsg{c.Refresh(ctx)}
-		}
-		return healthMsg{c.Get(ctx)}
+		return healthMsg{probe(ctx, refresh)}
 	}
 }
 
@@ -145,14 +148,18 @@ func (k RegionKeys) FullHelp() [][]key.Binding {
 
 // regionsModel is the region picker.
 type regionsModel struct {
-	com     *Common
+	com *Common
+	svc *Services
+	screenContext
 	list    list.Model
 	keys    RegionKeys
 	notice  string // e.g. why the last login ended
 	compact bool   // a short terminal: one line per region
+	width   int
+	height  int
 }
 
-func newRegionsModel(com *Common) regionsModel {
+func newRegionsModel(com *Common, svc *Services) regionsModel {
 	endpoints := pickerEndpoints(com.Cfg)
 	items := make([]list.Item, len(endpoints))
 	sel := -1
@@ -170,7 +177,7 @@ func newRegionsModel(com *Common) regionsModel {
 	l.SetStatusBarItemName("endpoint", "endpoints")
 	l.DisableQuitKeybindings()
 	l.Select(max(sel, 0))
-	m := regionsModel{com: com, list: l, keys: defaultRegionKeys()}
+	m := regionsModel{com: com, svc: svc, screenContext: newScreenContext(), list: l, keys: defaultRegionKeys()}
 	m.fitPaginator()
 	if len(com.Cfg.Warnings) > 0 { // what to fix in the configuration, until the first login
 		m.notice = "Warning: " + strings.Join(com.Cfg.Warnings, "; ")
@@ -179,17 +186,21 @@ func newRegionsModel(com *Common) regionsModel {
 	return m
 }
 
-// setNotice shows notice (why the last login ended) over the list.
-func (m *regionsModel) setNotice(notice string) { m.notice = notice }
-
 // compactBelow is the body height under which the picker drops its title,
 // status bar and issuer lines so that regions stay visible.
 const compactBelow = 12
 
-func (m *regionsModel) SetSize(w, h int) {
-	if m.com == nil {
-		return
-	}
+func (m regionsModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
+
+func (m regionsModel) SetSize(w, h int) screen {
+	m.width, m.height = w, h
+	m.layout()
+	return m
+}
+
+// layout fits the list in what the notice leaves of the size.
+func (m *regionsModel) layout() {
+	w, h := m.width, m.height
 	if m.notice != "" {
 		h -= 1 + len(wrapLines(m.notice, w))
 	}
@@ -218,10 +229,12 @@ func (m *regionsModel) fitPaginator() {
 
 // restyle takes the list's styles (items, title, status bar, paginator,
 // filter) from Styles.
+func (m regionsModel) Restyle() screen {
+	m.restyle()
+	return m
+}
+
 func (m *regionsModel) restyle() {
-	if m.com == nil {
-		return
-	}
 	s := m.com.Styles
 	d := list.NewDefaultDelegate()
 	d.Styles = s.ListItem
@@ -236,14 +249,14 @@ func (m *regionsModel) restyle() {
 	m.list.Paginator.InactiveDot = s.List.InactivePaginationDot.String()
 }
 
-// capturesKeys reports whether a text input (the filter) has focus.
-func (m regionsModel) capturesKeys() bool { return m.list.SettingFilter() }
+// CapturesKeys reports whether a text input (the filter) has focus.
+func (m regionsModel) CapturesKeys() bool { return m.list.SettingFilter() }
 
 // Init probes the regions' health (from the cache when it is fresh).
 func (m regionsModel) Init() tea.Cmd {
-	cmds := []tea.Cmd{keptCmd(m.com.Kept)}
-	if m.com.Health != nil {
-		cmds = append(cmds, healthCmd(m.com.Health, false))
+	cmds := []tea.Cmd{keptCmd(m.svc.Kept)}
+	if m.svc.Health != nil {
+		cmds = append(cmds, m.healthCmd(false))
 	}
 	return tea.Batch(cmds...)
 }
@@ -270,16 +283,23 @@ func (m *regionsModel) setKept(kept map[string]bool) tea.Cmd {
 	})
 }
 
-func (m regionsModel) Update(msg tea.Msg) (regionsModel, tea.Cmd) {
+func (m regionsModel) Update(msg tea.Msg) (screen, tea.Cmd) { return m.update(msg) }
+
+func (m regionsModel) update(msg tea.Msg) (regionsModel, tea.Cmd) {
+	if n, ok := msg.(noticeMsg); ok {
+		m.notice = n.text
+		m.layout()
+		return m, nil
+	}
 	if km, ok := msg.(keptMsg); ok {
 		return m, m.setKept(km.kept)
 	}
 	if hm, ok := msg.(healthMsg); ok {
 		return m, m.setHealth(hm.results)
 	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && !m.capturesKeys() {
+	if k, ok := msg.(tea.KeyPressMsg); ok && !m.CapturesKeys() {
 		switch {
-		case key.Matches(k, m.keys.Health) && m.com.Health != nil:
+		case key.Matches(k, m.keys.Health) && m.svc.Health != nil:
 			return m, m.checkHealth()
 		case key.Matches(k, m.keys.Env):
 			m.nextEnvironment()
@@ -330,7 +350,7 @@ func (m regionsModel) selectedEnv() string {
 // checkHealth probes every region again, marking the rows meanwhile.
 func (m *regionsModel) checkHealth() tea.Cmd {
 	m.updateRows(func(ri *regionItem) bool { ri.health = "… checking"; return true })
-	return healthCmd(m.com.Health, true)
+	return m.healthCmd(true)
 }
 
 // updateRows changes the rows that change says it changed, in one go: the
@@ -380,13 +400,14 @@ func (m *regionsModel) setHealth(results []health.Result) tea.Cmd {
 	})
 }
 
-func (m regionsModel) helpKeys() []key.Binding {
+func (m regionsModel) KeyMap() help.KeyMap {
 	keys := []key.Binding{m.keys.Login, m.keys.Up, m.keys.Down, m.list.KeyMap.Filter, m.keys.Check}
-	if m.com.Health != nil {
+	if m.svc.Health != nil {
 		keys = append(keys, m.keys.Health)
 	}
 	if len(m.com.Cfg.Environments) > 1 {
 		keys = append(keys, m.keys.Env)
 	}
-	return keys
+	lk := m.list.KeyMap
+	return keyMap{short: keys, full: [][]key.Binding{keys, {lk.NextPage, lk.PrevPage, lk.GoToStart, lk.GoToEnd}}}
 }

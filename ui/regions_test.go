@@ -34,11 +34,18 @@ func TestRegionHealthColumn(t *testing.T) {
 
 	cfg := testConfig()
 	cfg.Regions = []config.Region{{Name: "global", Issuer: up}, {Name: "eu", Issuer: down}}
-	com := &Common{Cfg: cfg, Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now },
-		Health: health.NewCache(srv.Client(), cfg.Regions, health.Options{Timeout: 2 * time.Second}, time.Minute)}
-	m := New(com)
+	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: func() time.Time { return now }}
+	probes := health.NewCache(srv.Client(), cfg.Regions, health.Options{Timeout: 2 * time.Second}, time.Minute)
+	svc := testServices(com.Cfg, nil)
+	svc.Health = func(ctx context.Context, refresh bool) []health.Result {
+		if refresh {
+			return probes.Refresh(ctx)
+		}
+		return probes.Get(ctx)
+	}
+	m := New(com, svc)
 	m = step(m, tea.WindowSizeMsg{Width: 100, Height: 24})
-	m = step(m, m.regions.Init()())
+	m = step(m, m.regionsScreen().Init()())
 	wantAll(t, screenText(m), "✓ up", "✗ down: connection refused")
 	m, cmd := press(m, "h")
 	wantAll(t, screenText(m), "… checking")
@@ -59,7 +66,8 @@ func TestKeptSessionIsResumed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	login := SessionLogin(session.New(cfg, auth.NewHTTPClient(time.Minute), st), nil)
+	client := auth.NewHTTPClient(time.Minute)
+	login := realServices(cfg, client, session.New(cfg, client, st), nil).Login
 	// No browser may open: the kept session is resumed.
 	t.Setenv("BROWSER", "false")
 	res, err := login(ctx, LoginRequest{Region: g}, func(auth.Event) {})
@@ -74,28 +82,28 @@ func TestKeptSessionIsResumed(t *testing.T) {
 // A long list of endpoints pages as "1/200", not a row of dots wider than
 // the screen; a short one keeps its dots.
 func TestManyEndpointsPageAsNumbers(t *testing.T) {
-	m := step(New(benchRegionsCommon(1000)), tea.WindowSizeMsg{Width: 80, Height: 24})
+	m := step(New(benchRegionsCommon(1000), &Services{}), tea.WindowSizeMsg{Width: 80, Height: 24})
 	// Arabic up front: the list's own fallback draws every dot first, on each
 	// draw and layout change (most of the picker's start at 1000 endpoints).
-	if p := m.regions.list.Paginator; p.TotalPages < 100 || p.Type != paginator.Arabic {
+	if p := m.regionsScreen().list.Paginator; p.TotalPages < 100 || p.Type != paginator.Arabic {
 		t.Fatalf("1000 endpoints: %d pages, type %v, want arabic", p.TotalPages, p.Type)
 	}
 	screen := screenText(m)
-	wantAll(t, screen, "Where do you want to log in?", fmt.Sprintf("1/%d", m.regions.list.Paginator.TotalPages))
+	wantAll(t, screen, "Where do you want to log in?", fmt.Sprintf("1/%d", m.regionsScreen().list.Paginator.TotalPages))
 	if strings.Contains(screen, "•••") {
 		t.Errorf("the picker draws a dot per page:\n%s", screen)
 	}
 	// A dozen endpoints: a dot per page fits, and is drawn.
-	m = step(New(benchRegionsCommon(12)), tea.WindowSizeMsg{Width: 80, Height: 24})
-	if p := m.regions.list.Paginator; p.TotalPages < 2 || p.Type != paginator.Dots {
+	m = step(New(benchRegionsCommon(12), &Services{}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	if p := m.regionsScreen().list.Paginator; p.TotalPages < 2 || p.Type != paginator.Dots {
 		t.Errorf("12 endpoints: %d pages, type %v, want dots", p.TotalPages, p.Type)
 	}
-	if dots := strings.Repeat("•", m.regions.list.Paginator.TotalPages); !strings.Contains(screenText(m), dots) {
+	if dots := strings.Repeat("•", m.regionsScreen().list.Paginator.TotalPages); !strings.Contains(screenText(m), dots) {
 		t.Errorf("no %s on the screen:\n%s", dots, screenText(m))
 	}
 	// Narrowed below a dot per page: numbers at once, at the new width.
-	m = step(m, tea.WindowSizeMsg{Width: m.regions.list.Paginator.TotalPages - 1, Height: 24})
-	if p := m.regions.list.Paginator; p.Type != paginator.Arabic {
-		t.Errorf("%d pages at width %d: type %v, want arabic", p.TotalPages, m.regions.list.Width(), p.Type)
+	m = step(m, tea.WindowSizeMsg{Width: m.regionsScreen().list.Paginator.TotalPages - 1, Height: 24})
+	if p := m.regionsScreen().list.Paginator; p.Type != paginator.Arabic {
+		t.Errorf("%d pages at width %d: type %v, want arabic", p.TotalPages, m.regionsScreen().list.Width(), p.Type)
 	}
 }

@@ -3,10 +3,9 @@ package ui
 import (
 	"cmp"
 	"context"
-	"errors"
-	"ssodesk/safe"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -14,6 +13,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/explain"
+	"ssodesk/safe"
 )
 
 // reloginDoneMsg ends regional re-login id.
@@ -21,41 +21,6 @@ type reloginDoneMsg struct {
 	id  int
 	out *auth.Relogin
 	err error
-}
-
-// startRelogin runs a regional re-login after in.first at in.target
-// (HIMSA 2a) on the login screen; the first session stays until it succeeds.
-func (m Model) startRelogin(in reloginRequestedMsg) (Model, tea.Cmd) {
-	m.cancelLogin()
-	m.nextID++
-	id, relogin, first := m.nextID, m.com.Relogin, in.first
-	run, cmd := startRun(id, func(ctx context.Context, progress func(auth.Event)) tea.Msg {
-		out, err := relogin(ctx, first, progress)
-		return reloginDoneMsg{id: id, out: out, err: err}
-	})
-	m.run, m.attempt, m.relogining = run, in, true
-	m.login = newLoginModel(m.com, LoginRequest{Region: in.target}, "Regional re-login at "+in.target.Name+" (HIMSA 2a): prompt=none first")
-	m = m.show(screenLogin)
-	return m, tea.Batch(cmd, m.login.Init())
-}
-
-// reloginDone makes the re-login's second session the current one (the
-// first one is dropped, as the regional app would) and shows both side by
-// side.
-func (m Model) reloginDone(msg reloginDoneMsg) (Model, tea.Cmd) {
-	if msg.id != m.run.id {
-		return m, nil
-	}
-	m.run = loginRun{}
-	var verr *auth.VerifyError
-	if msg.out == nil || msg.out.Second == nil || msg.err != nil && !errors.As(msg.err, &verr) {
-		m.login.fail(msg.err)
-		return m, nil
-	}
-	m, cmd := m.showSession(msg.id, msg.out.Second, msg.err)
-	m.session.setRelogin(msg.out)
-	m.compare = newCompareModel(m.com, msg.out, msg.err)
-	return m.show(screenCompare), cmd
 }
 
 // CompareKeys are the side-by-side view's keys. Its scroller adds ↑/↓,
@@ -69,7 +34,8 @@ func (k CompareKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Back
 
 // compareModel shows the two sessions of a regional re-login side by side.
 type compareModel struct {
-	com    *Common
+	com *Common
+	screenContext
 	keys   CompareKeys
 	rel    *auth.Relogin
 	scroll scroller
@@ -80,7 +46,7 @@ type compareModel struct {
 
 // newCompareModel shows rel; err is a verification that failed.
 func newCompareModel(com *Common, rel *auth.Relogin, err error) compareModel {
-	m := compareModel{com: com, rel: rel, scroll: newScroller(), keys: CompareKeys{
+	m := compareModel{com: com, screenContext: newScreenContext(), rel: rel, scroll: newScroller(), keys: CompareKeys{
 		Back: key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "regional session")),
 	}}
 	if err != nil {
@@ -89,22 +55,23 @@ func newCompareModel(com *Common, rel *auth.Relogin, err error) compareModel {
 	return m
 }
 
-func (m *compareModel) SetSize(w, h int) {
-	if m.rel == nil {
-		return
-	}
+func (m compareModel) Init() tea.Cmd                          { return nil }
+func (m compareModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
+func (m compareModel) CapturesKeys() bool                     { return false }
+
+func (m compareModel) SetSize(w, h int) screen {
 	m.width, m.height = w, h
-	m.scroll.SetSize(w, h-1) // the status line
+	m.scroll.SetSize(w, max(h-lipgloss.Height(m.status.View(m.com.Styles, w)), 1))
 	m.scroll.SetContent(m.render())
+	return m
 }
 
-func (m *compareModel) restyle() {
-	if m.rel != nil {
-		m.scroll.SetContent(m.render())
-	}
+func (m compareModel) Restyle() screen {
+	m.scroll.SetContent(m.render())
+	return m
 }
 
-func (m compareModel) Update(msg tea.Msg) (compareModel, tea.Cmd) {
+func (m compareModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		if key.Matches(k, m.keys.Back) {
 			return m, emit(backMsg{})
@@ -115,14 +82,12 @@ func (m compareModel) Update(msg tea.Msg) (compareModel, tea.Cmd) {
 }
 
 func (m compareModel) View() string {
-	if m.rel == nil {
-		return ""
-	}
-	return fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n" + m.status.View(m.com.Styles, m.width)
+	return clipLines(m.scroll.View()+"\n"+m.status.View(m.com.Styles, m.width), m.height)
 }
 
-func (m compareModel) helpKeys() []key.Binding {
-	return append([]key.Binding{m.keys.Back}, m.scroll.Keys().ShortHelp()...)
+func (m compareModel) KeyMap() help.KeyMap {
+	sk := m.scroll.Keys()
+	return keyMap{short: append([]key.Binding{m.keys.Back}, sk.ShortHelp()...), full: append(m.keys.FullHelp(), sk.FullHelp()...)}
 }
 
 // The side-by-side table: row labels, two value columns, and a mark

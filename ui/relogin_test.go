@@ -44,8 +44,8 @@ func reloginAt(t *testing.T, w, h int, rel *auth.Relogin) Model {
 	t.Helper()
 	m := sessionAt(t, w, h, rel.First)
 	m, cmd := intend(t, m, "g")
-	if m.screen != screenLogin || !m.relogining || cmd == nil {
-		t.Fatalf("g: screen %v relogining %v", m.screen, m.relogining)
+	if m.active != screenLogin || !m.relogining || cmd == nil {
+		t.Fatalf("g: screen %v relogining %v", m.active, m.relogining)
 	}
 	if w >= 80 {
 		wantAll(t, screenText(m), "Regional re-login at eu (HIMSA 2a): prompt=none first")
@@ -56,22 +56,22 @@ func reloginAt(t *testing.T, w, h int, rel *auth.Relogin) Model {
 func TestReloginShowsBothSessions(t *testing.T) {
 	rel := sampleRelogin(false)
 	m := reloginAt(t, 100, 30, rel)
-	if m.screen != screenCompare || m.relogining {
-		t.Fatalf("screen %v relogining %v", m.screen, m.relogining)
+	if m.active != screenCompare || m.relogining {
+		t.Fatalf("screen %v relogining %v", m.active, m.relogining)
 	}
 	wantAll(t, screenText(m), "First login", "Second login", "https://idp.himsa-sso.com (global)", "https://idp-eu.himsa-sso.com (eu)",
 		"5f0c2a9e-0001                        5f0c2a9e-0001                        ✓ same", "no: silent, prompt=none", "✓ prompt=none", "412ms", "3.2s", "https://app-eu.example.com",
 		"signed the user in silently (prompt=none)")
 	// esc: the regional session (the first one was dropped); g shows both again.
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenSession || m.session.res != rel.Second {
-		t.Fatalf("esc: screen %v, session of %s", m.screen, m.session.res.Region.Name)
+	if m.active != screenSession || m.sessionScreen().res != rel.Second {
+		t.Fatalf("esc: screen %v, session of %s", m.active, m.sessionScreen().res.Region.Name)
 	}
 	wantAll(t, screenText(m), "Exchanged at   eu  https://idp-eu.himsa-sso.com", "App host       https://app-eu.example.com",
 		"This is the session of a regional re-login; g shows it side by side")
 	m, _ = intend(t, m, "g")
-	if m.screen != screenCompare {
-		t.Fatalf("g on the regional session: screen %v", m.screen)
+	if m.active != screenCompare {
+		t.Fatalf("g on the regional session: screen %v", m.active)
 	}
 }
 
@@ -87,7 +87,7 @@ func TestReloginRefusedAndCancelled(t *testing.T) {
 	res.Region = config.Region{Name: "eu", Issuer: "https://idp-eu.himsa-sso.com"}
 	m := sessionAt(t, 100, 30, res)
 	m, cmd := press(m, "g")
-	if m.screen != screenSession || cmd != nil {
+	if m.active != screenSession || cmd != nil {
 		t.Fatal("g started a re-login after a regional login")
 	}
 	wantAll(t, screenText(m), "no regional re-login: a regional re-login follows a login through the global endpoint")
@@ -96,8 +96,8 @@ func TestReloginRefusedAndCancelled(t *testing.T) {
 	m = sessionAt(t, 100, 30, sampleResult())
 	m, _ = intend(t, m, "g")
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenSession || m.relogining || m.session.res.Region.Name != "global" {
-		t.Fatalf("esc: screen %v", m.screen)
+	if m.active != screenSession || m.relogining || m.sessionScreen().res.Region.Name != "global" {
+		t.Fatalf("esc: screen %v", m.active)
 	}
 	wantAll(t, screenText(m), "regional re-login cancelled; still logged in as before")
 
@@ -105,7 +105,7 @@ func TestReloginRefusedAndCancelled(t *testing.T) {
 	m, _ = intend(t, m, "g")
 	id := m.run.id
 	m = step(m, reloginDoneMsg{id: id + 9, err: errors.New("stale")})
-	if m.login.failed() {
+	if m.loginScreen().failed() {
 		t.Fatal("a stale re-login result was applied")
 	}
 	m = step(m, reloginDoneMsg{id: id, out: &auth.Relogin{}, err: errors.New("the IdP refused the code exchange at x: invalid_grant")})
@@ -116,7 +116,7 @@ func TestReloginRefusedAndCancelled(t *testing.T) {
 	}
 	wantAll(t, screenText(m), "Regional re-login at eu")
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenSession || m.session.res.Region.Name != "global" {
+	if m.active != screenSession || m.sessionScreen().res.Region.Name != "global" {
 		t.Fatal("the first session was lost after a failed re-login")
 	}
 }
@@ -170,18 +170,19 @@ func TestReloginFlowAgainstStandIn(t *testing.T) {
 		return nil
 	}
 	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true}
-	com.Login = func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
+	svc := testServices(cfg, nil)
+	svc.Login = func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
 		o := auth.OptionsFrom(cfg, req.Region, nil)
 		o.Progress, o.Open = progress, open
 		return auth.Login(ctx, o)
 	}
-	com.Relogin = func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
+	svc.Relogin = func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
 		o := auth.OptionsFrom(cfg, first.Region, nil)
 		o.Progress, o.Open = progress, open
 		return auth.RegionalRelogin(ctx, first, o)
 	}
 
-	tm := teatest.NewTestModel(t, New(com), teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, New(com, svc), teatest.WithInitialTermSize(100, 30))
 	waitFor(t, tm, "global")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor(t, tm, "g logs in again at the EU IdP")
@@ -191,9 +192,9 @@ func TestReloginFlowAgainstStandIn(t *testing.T) {
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 
 	eu, _ := s.Region("eu")
-	rel := final.compare.rel
-	if final.screen != screenCompare || rel == nil || rel.UserNeeded() || rel.Second.Issuer != eu.Issuer || final.session.res != rel.Second {
-		t.Fatalf("final: screen %v relogin %+v", final.screen, rel)
+	rel := final.screens[screenCompare].(compareModel).rel
+	if final.active != screenCompare || rel == nil || rel.UserNeeded() || rel.Second.Issuer != eu.Issuer || final.sessionScreen().res != rel.Second {
+		t.Fatalf("final: screen %v relogin %+v", final.active, rel)
 	}
 	wantAll(t, screenText(final), acct.ID+"  "+acct.ID+" ✓ same", eu.Issuer+" (eu)", "https://app-eu.example.com", "the user saw nothing")
 }

@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
 	"ssodesk/explain"
@@ -56,7 +59,9 @@ type reportWrittenMsg struct {
 // reportModel is the report dialog: the file's path, whether personal data
 // is masked, and what was written.
 type reportModel struct {
-	com     *Common
+	com *Common
+	svc *Services
+	screenContext
 	keys    ReportKeys
 	id      int
 	attempt report.Attempt
@@ -67,38 +72,42 @@ type reportModel struct {
 	err     error // why the last write failed
 	status  statusLine
 	width   int
+	height  int
 }
 
-func newReportModel(com *Common, a report.Attempt, id int) reportModel {
+func newReportModel(com *Common, svc *Services, a report.Attempt, id int) reportModel {
 	ti := textinput.New()
 	ti.Prompt = "Report file: "
 	ti.SetStyles(com.Styles.Input)
 	ti.SetValue("ssodesk-report-" + com.Now().Format("20060102-150405") + ".md")
 	ti.CursorEnd()
 	ti.Focus()
-	return reportModel{com: com, keys: defaultReportKeys(), id: id, attempt: a, path: ti}
+	return reportModel{com: com, svc: svc, screenContext: newScreenContext(), keys: defaultReportKeys(), id: id, attempt: a, path: ti}
 }
 
 func (m reportModel) Init() tea.Cmd { return textinput.Blink }
 
-func (m *reportModel) SetSize(w, _ int) {
-	if m.com == nil {
-		return // not opened yet
-	}
-	m.width = w
-	m.path.SetWidth(max(w-len(m.path.Prompt)-1, 4))
+func (m reportModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
+
+// SetSize: the path input takes what its prompt and the cursor leave.
+func (m reportModel) SetSize(w, h int) screen {
+	m.width, m.height = w, h
+	m.path.SetWidth(max(w-ansi.StringWidth(m.path.Prompt)-1, 4))
+	m.path.SetCursor(m.path.Position()) // scrolls the text to the new width
+	return m
 }
 
-func (m *reportModel) restyle() {
-	if m.com != nil {
-		m.path.SetStyles(m.com.Styles.Input)
-	}
+func (m reportModel) Restyle() screen {
+	m.path.SetStyles(m.com.Styles.Input)
+	return m
 }
 
-// capturesKeys: the path input has focus while the dialog is open.
-func (m reportModel) capturesKeys() bool { return m.com != nil }
+// CapturesKeys: the path input has focus while the dialog is open.
+func (m reportModel) CapturesKeys() bool { return true }
 
-func (m reportModel) Update(msg tea.Msg) (reportModel, tea.Cmd) {
+func (reportWrittenMsg) target() screenID { return screenReport }
+
+func (m reportModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case reportWrittenMsg:
 		return m.done(msg)
@@ -135,9 +144,12 @@ func (m reportModel) write() (reportModel, tea.Cmd) {
 	}
 	m.writing, m.err = true, nil
 	m.status.Working("writing " + path + " …")
-	id, a, o := m.id, m.attempt, report.Options{RedactPII: m.redact, Now: m.com.Now()}
+	id, a, o, save := m.id, m.attempt, report.Options{RedactPII: m.redact, Now: m.com.Now()}, m.svc.SaveReport
 	return m, func() tea.Msg {
-		w, err := report.Save(path, a, o)
+		if save == nil {
+			return reportWrittenMsg{id: id, err: errNoService("writing a report")}
+		}
+		w, err := save(path, a, o)
 		return reportWrittenMsg{id: id, w: w, err: err}
 	}
 }
@@ -163,7 +175,7 @@ func (m reportModel) View() string {
 	b.WriteString(s.Title.Render("Diagnosis report") + "\n")
 	b.WriteString(m.path.View() + "\n")
 	mark := explain.If(m.redact, "[x]", "[ ]")
-	b.WriteString(s.Text.Render(mark+" mask personal data (--redact-pii)") + s.Subtle.Render("  tab toggles") + "\n")
+	b.WriteString(fitParts([]string{s.Text.Render(mark + " mask personal data (--redact-pii)"), s.Subtle.Render("tab toggles")}, "  ", m.width) + "\n")
 	switch {
 	case m.err != nil:
 		b.WriteString(wrapStyled(s.Error, m.err.Error(), m.width) + "\n")
@@ -180,29 +192,11 @@ func (m reportModel) View() string {
 		"and the fix, the verification, the claims and the HTTP trace, with the redacted HAR beside it (same name, .har).", m.width) + "\n")
 	b.WriteString(wrapStyled(s.Subtle, explain.ReportNever, m.width) + "\n")
 	b.WriteString(wrapStyled(s.Subtle, explain.ReportPII(m.redact), m.width) + "\n")
-	return b.String()
+	return clipLines(b.String(), m.height)
 }
 
-func (m reportModel) helpKeys() []key.Binding { return m.keys.ShortHelp() }
-
-// openReport opens the report dialog for the session on screen (in.res) or
-// the login that failed: the facts come from the login screen (its steps)
-// and the screen that asked.
-func (m Model) openReport(in openReportMsg) (Model, tea.Cmd) {
-	a := m.login.reportAttempt()
-	a.Config, a.Trace = m.com.Cfg, m.com.Trace
-	if in.res != nil {
-		if m.login.failed() { // a later login (a switch) failed: its steps are not this session's
-			a = report.Attempt{Config: a.Config, Trace: a.Trace, Started: in.res.Started}
-		}
-		a.Region, a.Result, a.Err, a.Finished = in.res.Region, in.res, nil, in.res.Finished
-		a.UserInfo, a.UserInfoErr, a.AccessReport = in.info, in.infoErr, in.access
-	}
-	m.nextID++
-	m.report = newReportModel(m.com, a, m.nextID)
-	m.reportFrom = m.screen
-	m = m.show(screenReport)
-	return m, m.report.Init()
+func (m reportModel) KeyMap() help.KeyMap {
+	return keyMap{short: m.keys.ShortHelp(), full: m.keys.FullHelp()}
 }
 
 // reportAttempt is what the login screen knows of its login.

@@ -19,8 +19,8 @@ func reportDialogAt(t *testing.T, m Model) Model {
 	t.Helper()
 	m.com.WorkDir = t.TempDir()
 	m, _ = intend(t, m, "d")
-	if m.screen != screenReport {
-		t.Fatalf("d opened screen %v, want the report dialog", m.screen)
+	if m.active != screenReport {
+		t.Fatalf("d opened screen %v, want the report dialog", m.active)
 	}
 	return m
 }
@@ -59,8 +59,8 @@ func TestReportOfAFailedLogin(t *testing.T) {
 			t.Errorf("the report lacks %q:\n%s", want, body)
 		}
 	}
-	if m, _ = intend(t, m, "esc"); m.screen != screenLogin {
-		t.Errorf("esc went to %v, want the login screen", m.screen)
+	if m, _ = intend(t, m, "esc"); m.active != screenLogin {
+		t.Errorf("esc went to %v, want the login screen", m.active)
 	}
 }
 

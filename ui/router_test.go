@@ -30,12 +30,12 @@ func consoleWithResponse(t *testing.T, w, h int, body string) Model {
 	t.Helper()
 	m := sessionAt(t, w, h, sampleResult())
 	m, _ = intend(t, m, "a")
-	if m.screen != screenAPI {
-		t.Fatalf("a: screen %v", m.screen)
+	if m.active != screenAPI {
+		t.Fatalf("a: screen %v", m.active)
 	}
 	resp := &api.Response{URL: "https://api-eu.example/v1/me", Status: http.StatusOK, Body: []byte(body), Size: int64(len(body)),
 		Header: http.Header{"Content-Type": {"application/json"}}, Duration: 42 * time.Millisecond, At: now}
-	return step(m, apiResultMsg{gen: m.console.gen, out: callOutcome{req: api.Request{Method: "GET", Path: "me"}, resp: resp}})
+	return step(m, apiResultMsg{gen: m.consoleScreen().gen, out: callOutcome{req: api.Request{Method: "GET", Path: "me"}, resp: resp}})
 }
 
 // TestScreensSendIntents: each screen's keys answer with an intent for the
@@ -47,8 +47,8 @@ func TestScreensSendIntents(t *testing.T) {
 		want intent
 	}{
 		{"n", newLoginMsg{}},
-		{"s", switchAccountMsg{region: m.session.res.Region, from: m.session.res}},
-		{"a", openConsoleMsg{res: m.session.res}},
+		{"s", switchAccountMsg{region: m.sessionScreen().res.Region, from: m.sessionScreen().res}},
+		{"a", openConsoleMsg{res: m.sessionScreen().res}},
 	} {
 		_, cmd := press(m, tc.key)
 		if got := run(cmd); got != tc.want {
@@ -56,7 +56,7 @@ func TestScreensSendIntents(t *testing.T) {
 		}
 	}
 	_, cmd := press(m, "g")
-	if in, ok := run(cmd).(reloginRequestedMsg); !ok || in.first != m.session.res || in.target.Name != "eu" {
+	if in, ok := run(cmd).(reloginRequestedMsg); !ok || in.first != m.sessionScreen().res || in.target.Name != "eu" {
 		t.Errorf("g on the session: %#v", run(cmd))
 	}
 	m, _ = intend(t, m, "a")
@@ -77,7 +77,7 @@ func TestRefreshRunsOnceAtATime(t *testing.T) {
 	}
 	var calls atomic.Int32
 	m := loginModelAt(t, 100, 30)
-	m.com.Refresh = func(context.Context, *auth.Result) (*auth.Refreshed, error) {
+	m.svc.Refresh = func(context.Context, *auth.Result) (*auth.Refreshed, error) {
 		calls.Add(1)
 		return nil, errors.New("invalid_grant")
 	}
@@ -113,7 +113,7 @@ func TestTraceDrawsAtOnce(t *testing.T) {
 	wantAll(t, screenText(m), "HTTP trace: 3 exchanges", "discovery", "token", "/v1/me")
 
 	empty := loginModelAt(t, 100, 30)
-	empty.com.Trace = transport.NewTrace()
+	empty.svc.Trace = transport.NewTrace()
 	empty, _ = press(empty, "t")
 	s := screenText(empty)
 	wantAll(t, s, "HTTP trace: 0 exchanges", "No HTTP exchanges yet")
@@ -129,7 +129,7 @@ func TestTraceDrawsAtOnce(t *testing.T) {
 func TestLongHighlightedJSONIsWhole(t *testing.T) {
 	long := strings.Repeat("0123456789abcde", 10)
 	m := consoleWithResponse(t, 80, 24, `{"note":"`+long+`"}`)
-	if !strings.Contains(m.console.scroll.View(), "\x1b[") {
+	if !strings.Contains(m.consoleScreen().scroll.View(), "\x1b[") {
 		t.Fatal("the body is not coloured: the test would not test the wrapping of coloured lines")
 	}
 	var joined strings.Builder
@@ -171,7 +171,7 @@ func TestWrapKeepsUTF8(t *testing.T) {
 func TestBackgroundColourRestyles(t *testing.T) {
 	fg := func(c color.Color) string { return fmt.Sprint(c.RGBA()) }
 	m := sessionAt(t, 100, 30, sampleResult())
-	dark, before, tab := m.com.Styles, m.View().Content, m.session.scroll.View()
+	dark, before, tab := m.com.Styles, m.View().Content, m.sessionScreen().scroll.View()
 	m = step(m, tea.BackgroundColorMsg{Color: color.White})
 	light := m.com.Styles
 	if light == dark || light.IsDark {
@@ -183,12 +183,12 @@ func TestBackgroundColourRestyles(t *testing.T) {
 	if fg(m.help.Styles.ShortKey.GetForeground()) != fg(light.Help.ShortKey.GetForeground()) {
 		t.Error("the help bar kept its styles")
 	}
-	if fg(m.regions.list.Styles.Title.GetBackground()) != fg(light.List.Title.GetBackground()) ||
-		fg(m.regions.list.Styles.Title.GetBackground()) == fg(dark.List.Title.GetBackground()) {
+	if fg(m.regionsScreen().list.Styles.Title.GetBackground()) != fg(light.List.Title.GetBackground()) ||
+		fg(m.regionsScreen().list.Styles.Title.GetBackground()) == fg(dark.List.Title.GetBackground()) {
 		t.Error("the region list kept its styles")
 	}
 	after := m.View().Content
-	if after == before || ansi.Strip(after) != ansi.Strip(before) || m.session.scroll.View() == tab {
+	if after == before || ansi.Strip(after) != ansi.Strip(before) || m.sessionScreen().scroll.View() == tab {
 		t.Error("the session screen was not restyled (or its text changed)")
 	}
 }

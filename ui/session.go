@@ -2,16 +2,20 @@ package ui
 
 import (
 	"cmp"
+	"context"
 	"fmt"
-	"ssodesk/safe"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
 	"ssodesk/check"
 	"ssodesk/explain"
+	"ssodesk/safe"
 )
 
 // tab is one pane of the session screen.
@@ -97,7 +101,9 @@ type inspection struct {
 
 // sessionModel is the inspector: tabs over one login's tokens and claims.
 type sessionModel struct {
-	com          *Common
+	com *Common
+	svc *Services
+	screenContext
 	keys         SessionKeys
 	res          *auth.Result
 	gen          int         // bumps when res changes; stale Cmd results are dropped
@@ -127,32 +133,35 @@ type rowRef struct {
 	value string
 }
 
-func newSessionModel(com *Common, res *auth.Result, gen int) sessionModel {
-	m := sessionModel{com: com, res: res, gen: gen, scroll: newScroller(), keys: defaultSessionKeys()}
+func newSessionModel(com *Common, svc *Services, res *auth.Result, gen int) sessionModel {
+	m := sessionModel{com: com, svc: svc, screenContext: newScreenContext(), res: res, gen: gen, scroll: newScroller(), keys: defaultSessionKeys()}
 	m.refresh()
 	return m
 }
 
 // Init starts decoding and verifying the tokens off the UI goroutine.
-func (m sessionModel) Init() tea.Cmd { return inspectCmd(m.com.VerifyAccess, m.gen, m.res) }
+func (m sessionModel) Init() tea.Cmd { return m.inspectCmd() }
 
-func (m *sessionModel) SetSize(w, h int) {
-	if m.res == nil {
-		return
-	}
+func (m sessionModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
+
+func (m sessionModel) CapturesKeys() bool { return false }
+
+func (m sessionModel) SetSize(w, h int) screen {
 	m.width, m.height = w, h
-	m.scroll.SetSize(w, h-m.chromeHeight())
+	m.fitScroll()
 	m.refresh()
+	return m
 }
 
-// chromeHeight is the lines above and below the viewport.
-func (m sessionModel) chromeHeight() int { return 3 } // title, tab bar, status
+// fitScroll gives the viewport what the title, the tab bar and the status
+// line leave of the height, as drawn now.
+func (m *sessionModel) fitScroll() {
+	chrome := lipgloss.Height(m.titleView()) + lipgloss.Height(m.tabsView()) + lipgloss.Height(m.status.View(m.com.Styles, m.width))
+	m.scroll.SetSize(m.width, max(m.height-chrome, 1))
+}
 
 // refresh re-renders the current tab; cheap for every tab but Raw revealed.
 func (m *sessionModel) refresh() {
-	if m.res == nil {
-		return
-	}
 	content, rows := m.render()
 	m.rows = rows
 	if m.cursor >= len(rows) {
@@ -184,11 +193,16 @@ func (m *sessionModel) setRelogin(rel *auth.Relogin) {
 	m.refresh()
 }
 
-// restyle re-renders the tab with the current styles.
-func (m *sessionModel) restyle() { m.refresh() }
+// Restyle re-renders the tab with the current styles.
+func (m sessionModel) Restyle() screen { m.refresh(); return m }
 
-func (m sessionModel) Update(msg tea.Msg) (sessionModel, tea.Cmd) {
+func (m sessionModel) Update(msg tea.Msg) (screen, tea.Cmd) { return m.update(msg) }
+
+func (m sessionModel) update(msg tea.Msg) (sessionModel, tea.Cmd) {
 	switch msg := msg.(type) {
+	case statusMsg:
+		m.setStatus(msg.text, msg.bad)
+		return m, nil
 	case inspectedMsg:
 		if msg.gen == m.gen {
 			m.insp = &msg.insp
@@ -264,7 +278,7 @@ func (m sessionModel) adopt(out *auth.Refreshed) (sessionModel, tea.Cmd) {
 	m.status.Done()
 	m.setStatus(refreshSummary(out), false)
 	m.refresh()
-	return m, inspectCmd(m.com.VerifyAccess, m.gen, m.res)
+	return m, m.inspectCmd()
 }
 
 // sameSession reports whether b is a (refreshed) version of a's session.
@@ -295,7 +309,7 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	case key.Matches(msg, k.UserInfo):
 		m.status.Working("fetching userinfo…")
 		m.setTab(tabUserInfo)
-		return m, userInfoCmd(m.com.UserInfo, m.gen, m.res)
+		return m, m.userInfoCmd()
 	case key.Matches(msg, k.Copy):
 		return m, m.copySelected()
 	case key.Matches(msg, k.CopyAll):
@@ -315,7 +329,7 @@ func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	case key.Matches(msg, k.Intro):
 		m.status.Working("asking the IdP about the access token…")
 		m.setTab(tabAccess)
-		return m, introspectCmd(m.com.Introspect, m.gen, m.res)
+		return m, m.introspectCmd()
 	default:
 		m.scroll.HandleKey(msg)
 	}
@@ -334,7 +348,7 @@ func (m sessionModel) startRefresh() (sessionModel, tea.Cmd) {
 	}
 	m.refreshing = true
 	m.status.Working("refreshing the tokens…")
-	return m, refreshCmd(m.com.Refresh, m.gen, m.res)
+	return m, m.refreshCmd()
 }
 
 // relogIn asks for a regional re-login (HIMSA 2a) or, on the session one
@@ -401,46 +415,90 @@ func (m sessionModel) tabToken() (string, string) {
 }
 
 func (m sessionModel) View() string {
-	if m.res == nil {
-		return ""
-	}
 	s := m.com.Styles
-	var b strings.Builder
-	who := safe.Printable(m.res.Who())
-	title := s.Title.Render("Logged in as "+orDash(who)) + s.Subtle.Render(" · tenant "+orDash(safe.Printable(m.res.Claim("tenantid")))+" · region "+orDash(m.res.CodeRegion))
-	title += m.verdict()
-	b.WriteString(title + "\n")
-	b.WriteString(tabBar(s, tabNames, int(m.tab), m.width) + "\n")
-	b.WriteString(fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n")
-	b.WriteString(m.status.View(s, m.width))
-	return b.String()
+	// At a height below the chrome's, the lines at the bottom give way.
+	return clipLines(m.titleView()+"\n"+m.tabsView()+"\n"+m.scroll.View()+"\n"+m.status.View(s, m.width), m.height)
 }
 
-// verdict is the header's word on the ID token, judged now: a token that
-// verified turns ✗ at its expiry ("expired 12s ago"), with the refresh key
-// offered when there is a refresh token.
-func (m sessionModel) verdict() string {
-	s, now := m.com.Styles, m.com.Now()
+func (m sessionModel) tabsView() string {
+	return tabBar(m.com.Styles, tabNames, int(m.tab), m.width)
+}
+
+// titleView is the header line: who, the region, the verdict and the
+// tenant, in that order of importance. What does not fit the width gives
+// way: the tenant shortens to its first characters, then goes; then the
+// verdict loses its hint, the region its label; who is cut last.
+func (m sessionModel) titleView() string {
+	s, w := m.com.Styles, max(m.width, 1)
+	who := s.Title.Render("Logged in as " + orDash(safe.Printable(m.res.Who())))
+	tenant := safe.Printable(m.res.Claim("tenantid"))
+	region := orDash(m.res.CodeRegion)
+	verdict, hint := m.verdict()
+	for _, v := range []struct{ tenant, region, hint string }{
+		{orDash(tenant), "region " + region, hint},
+		{shortID(tenant), "region " + region, hint},
+		{"", "region " + region, hint},
+		{"", "region " + region, ""},
+		{"", region, ""},
+	} {
+		line := who
+		if v.tenant != "" {
+			line += s.Subtle.Render(" · tenant " + v.tenant)
+		}
+		line += s.Subtle.Render(" · " + v.region)
+		if verdict != "" {
+			line += " " + s.Error.Render(verdict+v.hint)
+		}
+		if ansi.StringWidth(line) <= w {
+			return line
+		}
+	}
+	tail := s.Subtle.Render(" · "+region) + explain.If(verdict != "", " "+s.Error.Render(verdict), "")
+	if room := w - ansi.StringWidth(tail); room >= 8 {
+		return ansi.Truncate(who, room, "…") + tail
+	}
+	return ansi.Truncate(who+tail, w, "…")
+}
+
+// shortID is an ID's first characters, enough to tell tenants apart.
+func shortID(id string) string {
+	if ansi.StringWidth(id) <= 9 {
+		return id
+	}
+	return ansi.Truncate(id, 9, "…")
+}
+
+// verdict is the header's word on the ID token, judged now ("" when it
+// verifies), and its hint: a token that verified turns ✗ at its expiry
+// ("expired 12s ago"), with the refresh key offered when there is a
+// refresh token.
+func (m sessionModel) verdict() (string, string) {
+	now := m.com.Now()
 	rep := m.res.Report.At(now)
 	if rep.OK() {
-		return ""
+		return "", ""
 	}
 	if c, ok := rep.Check("expiry"); ok && c.Status == check.Fail && !c.At.IsZero() && m.res.Verified() {
-		v := "✗ ID token expired " + explain.RelTime(c.At, now)
+		hint := ""
 		if m.res.Token != nil && m.res.Token.RefreshToken != "" {
-			v += " · r refreshes"
+			hint = " · r refreshes"
 		}
-		return " " + s.Error.Render(v)
+		return "✗ ID token expired " + explain.RelTime(c.At, now), hint
 	}
-	return " " + s.Error.Render("✗ ID token NOT verified")
+	return "✗ ID token NOT verified", ""
 }
 
-func (m sessionModel) helpKeys() []key.Binding {
+// KeyMap: the short help leads with the keys used most; the full help
+// lists every key the screen handles.
+func (m sessionModel) KeyMap() help.KeyMap {
 	k := m.keys
 	if m.relogin != nil {
 		k.Relogin.SetHelp("g", "side by side")
 	}
-	return append(k.ShortHelp(), m.scroll.Keys().PageUp)
+	sk := m.scroll.Keys()
+	full := k.FullHelp()
+	full = append(full, []key.Binding{sk.PageUp, sk.Top})
+	return keyMap{short: append(k.ShortHelp(), sk.PageUp), full: full}
 }
 
 // refreshSummary says what a refresh changed, in one line.

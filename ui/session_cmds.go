@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"context"
 	"fmt"
-	"time"
 
 	"github.com/atotto/clipboard"
 
@@ -11,9 +9,6 @@ import (
 
 	"ssodesk/auth"
 )
-
-// actionTimeout bounds a refresh, userinfo or key fetch started from the UI.
-const actionTimeout = 30 * time.Second
 
 type inspectedMsg struct {
 	gen  int
@@ -34,30 +29,44 @@ type refreshedMsg struct {
 
 // inspectCmd decodes the access and refresh tokens (which may be huge) and
 // verifies a JWT access token, off the UI goroutine.
-func inspectCmd(verify VerifyFunc, gen int, res *auth.Result) tea.Cmd {
+func (m sessionModel) inspectCmd() tea.Cmd {
+	gen, res, verify, c := m.gen, m.res, m.svc.VerifyAccess, m.screenContext
 	return func() tea.Msg {
 		var in inspection
 		in.accessKind, in.access, in.accessErr = auth.ClassifyToken(res.Token.AccessToken)
 		in.refreshKind, _, _ = auth.ClassifyToken(res.Token.RefreshToken)
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
-		defer cancel()
-		in.accessRep = verify(ctx, res)
+		if verify != nil {
+			ctx, cancel := c.timeout()
+			defer cancel()
+			in.accessRep = verify(ctx, res)
+		}
 		return inspectedMsg{gen: gen, insp: in}
 	}
 }
 
-func userInfoCmd(userInfo UserInfoFunc, gen int, res *auth.Result) tea.Cmd {
+// errNoService is the error of a service this run was not given.
+func errNoService(what string) error { return fmt.Errorf("%s is not available in this run", what) }
+
+func (m sessionModel) userInfoCmd() tea.Cmd {
+	gen, res, userInfo, c := m.gen, m.res, m.svc.UserInfo, m.screenContext
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		if userInfo == nil {
+			return userInfoMsg{gen: gen, err: errNoService("userinfo")}
+		}
+		ctx, cancel := c.timeout()
 		defer cancel()
 		info, err := userInfo(ctx, res)
 		return userInfoMsg{gen: gen, info: info, err: err}
 	}
 }
 
-func refreshCmd(refresh RefreshFunc, gen int, res *auth.Result) tea.Cmd {
+func (m sessionModel) refreshCmd() tea.Cmd {
+	gen, res, refresh, c := m.gen, m.res, m.svc.Refresh, m.screenContext
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		if refresh == nil {
+			return refreshedMsg{gen: gen, err: errNoService("refresh")}
+		}
+		ctx, cancel := c.timeout()
 		defer cancel()
 		out, err := refresh(ctx, res)
 		return refreshedMsg{gen: gen, out: out, err: err}
@@ -99,11 +108,20 @@ type introspectedMsg struct {
 	err error
 }
 
-func introspectCmd(introspect IntrospectFunc, gen int, res *auth.Result) tea.Cmd {
+func (m sessionModel) introspectCmd() tea.Cmd {
+	gen, res, introspect, c := m.gen, m.res, m.svc.Introspect, m.screenContext
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+		if introspect == nil {
+			return introspectedMsg{gen: gen, err: errNoService("introspection")}
+		}
+		ctx, cancel := c.timeout()
 		defer cancel()
 		in, err := introspect(ctx, res, res.Token.AccessToken)
 		return introspectedMsg{gen: gen, in: in, err: err}
 	}
 }
+
+func (inspectedMsg) target() screenID    { return screenSession }
+func (userInfoMsg) target() screenID     { return screenSession }
+func (refreshedMsg) target() screenID    { return screenSession }
+func (introspectedMsg) target() screenID { return screenSession }

@@ -39,11 +39,12 @@ func TestRefreshInTheTUIIsKeptAndRunsOnce(t *testing.T) {
 	cfg.OfflineAccess = true
 	st := store.NewFile(t.TempDir())
 	hold := &holdRefresh{release: make(chan struct{})}
-	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true, HTTP: &http.Client{Transport: hold}}
+	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true}
+	client := &http.Client{Transport: hold}
 	account := s.Accounts()[0]
-	com.UseSessions(session.New(cfg, com.HTTP, st), sim.NewBrowser().Opener(account.ID))
+	svc := realServices(cfg, client, session.New(cfg, client, st), sim.NewBrowser().Opener(account.ID))
 
-	tm := teatest.NewTestModel(t, New(com), teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, New(com, svc), teatest.WithInitialTermSize(100, 30))
 	waitFor(t, tm, "global")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor(t, tm, "Code prefix")

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -25,11 +24,11 @@ func sessionAt(t *testing.T, w, h int, res *auth.Result) Model {
 	m := loginModelAt(t, w, h)
 	next, cmd := m.Update(loginDoneMsg{id: m.run.id, res: res})
 	m = next.(Model)
-	if m.screen != screenSession {
-		t.Fatalf("screen = %v", m.screen)
+	if m.active != screenSession {
+		t.Fatalf("screen = %v", m.active)
 	}
 	// Run the inspection Cmd the session started (decoding needs no network here).
-	return step(m, inspectedOf(t, cmd, m.session.gen))
+	return step(m, inspectedOf(t, cmd, m.sessionScreen().gen))
 }
 
 // inspectedOf runs the batch's commands concurrently (some are ticks that
@@ -139,39 +138,39 @@ func TestRefreshOutcomeShown(t *testing.T) {
 	newExp := json.Number(fmt.Sprint(now.Add(time.Hour).Unix()))
 	out := &auth.Refreshed{Result: &next, Rotated: true, NewIDToken: true,
 		Changes: []auth.ClaimChange{{Name: "exp", Old: string(res.Claims["exp"].(json.Number)), New: string(newExp)}}}
-	stale := step(m, refreshedMsg{gen: m.session.gen + 5, out: out})
-	if stale.session.res.Token.RefreshToken != "rt-1" {
+	stale := step(m, refreshedMsg{gen: m.sessionScreen().gen + 5, out: out})
+	if stale.sessionScreen().res.Token.RefreshToken != "rt-1" {
 		t.Fatal("a stale refresh result was applied")
 	}
-	m = step(m, refreshedMsg{gen: m.session.gen, out: out})
+	m = step(m, refreshedMsg{gen: m.sessionScreen().gen, out: out})
 	s = screenText(m)
 	wantAll(t, s, "refreshed: access token now expires 10:30:00; refresh token rotated; new ID token, 1 claim changed",
 		"Last refresh", "exp          10:24:00 → 10:30:00", "expires 10:30:00 — in 1h00m")
 	_, s = tabText(m, "4")
 	wantAll(t, s, "rotated it (the old one is spent)")
 
-	m = step(m, refreshedMsg{gen: m.session.gen, err: errors.New("the IdP refused the code exchange at x: invalid_grant")})
+	m = step(m, refreshedMsg{gen: m.sessionScreen().gen, err: errors.New("the IdP refused the code exchange at x: invalid_grant")})
 	wantAll(t, screenText(m), "refresh failed: the IdP refused")
 }
 
 func TestUserInfoTab(t *testing.T) {
 	m := sessionAt(t, 100, 30, sampleResult())
 	m, cmd := press(m, "u")
-	if cmd == nil || m.session.tab != tabUserInfo {
+	if cmd == nil || m.sessionScreen().tab != tabUserInfo {
 		t.Fatal("u did not start a userinfo fetch on the UserInfo tab")
 	}
 	wantAll(t, screenText(m), "fetching userinfo…")
 	info := &auth.UserInfo{Endpoint: "https://idp.himsa-sso.com/connect/userinfo", Claims: map[string]any{
 		"sub": "5f0c2a9e-0001", "noahuserid": "100241", "noahroleid": "1", "tenantname": "Nordlyd Hørecenter", "tenantid": "other-tenant",
 	}}
-	m = step(m, userInfoMsg{gen: m.session.gen, info: info})
+	m = step(m, userInfoMsg{gen: m.sessionScreen().gen, info: info})
 	s := screenText(m)
 	wantAll(t, s, "From https://idp.himsa-sso.com/connect/userinfo", "noahuserid", "[only in userinfo]", "HIMSA: Noah user ID",
 		"sub        5f0c2a9e-0001  [also in ID token]", "[ID token says b2a1e7c4-0001]")
 	_, s = tabText(m, "1")
 	wantAll(t, s, "Tenant         b2a1e7c4-0001  Nordlyd Hørecenter")
 
-	m = step(m, userInfoMsg{gen: m.session.gen, err: errors.New("userinfo at x: 401 Unauthorized")})
+	m = step(m, userInfoMsg{gen: m.sessionScreen().gen, err: errors.New("userinfo at x: 401 Unauthorized")})
 	wantAll(t, screenText(m), "userinfo failed: userinfo at x: 401 Unauthorized")
 }
 
@@ -179,7 +178,7 @@ func TestCopyClaimAndToken(t *testing.T) {
 	m := sessionAt(t, 100, 30, sampleResult())
 	m, _ = press(m, "2")
 	m, _ = press(m, "j") // aud → api (sorted: api, aud, exp, ...)
-	if r := m.session.rows[m.session.cursor]; r.name != "aud" {
+	if r := m.sessionScreen().rows[m.sessionScreen().cursor]; r.name != "aud" {
 		t.Fatalf("cursor on %q", r.name)
 	}
 	_, cmd := press(m, "c")
@@ -230,8 +229,8 @@ func TestVerificationFailureStillShown(t *testing.T) {
 	res.Report.Checks[1] = check.Row{Name: "signature", Status: check.Fail, Detail: "does not match key kid=k1: the token was altered"}
 	m := loginModelAt(t, 100, 30)
 	m = step(m, loginDoneMsg{id: m.run.id, res: res, err: &auth.VerifyError{Report: res.Report}})
-	if m.screen != screenSession {
-		t.Fatalf("a failed verification hid the session (screen %v)", m.screen)
+	if m.active != screenSession {
+		t.Fatalf("a failed verification hid the session (screen %v)", m.active)
 	}
 	s := screenText(m)
 	wantAll(t, s, "✗ ID token NOT verified", "signature: does not match key kid=k1")
@@ -242,14 +241,14 @@ func TestVerificationFailureStillShown(t *testing.T) {
 func TestSwitchAccountKeepsSessionUntilSuccess(t *testing.T) {
 	m := sessionAt(t, 100, 30, sampleResult())
 	m, cmd := intend(t, m, "s")
-	if m.screen != screenLogin || !m.login.req.ForceChoose || cmd == nil {
-		t.Fatalf("s: screen %v forcechoose %v", m.screen, m.login.req.ForceChoose)
+	if m.active != screenLogin || !m.loginScreen().req.ForceChoose || cmd == nil {
+		t.Fatalf("s: screen %v forcechoose %v", m.active, m.loginScreen().req.ForceChoose)
 	}
 	wantAll(t, screenText(m), "Switching account at global (forcechoose)")
 	// Cancel: back to the old session, untouched.
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenSession || m.session.res.Claim("sub") != "5f0c2a9e-0001" {
-		t.Fatalf("esc during switch: screen %v", m.screen)
+	if m.active != screenSession || m.sessionScreen().res.Claim("sub") != "5f0c2a9e-0001" {
+		t.Fatalf("esc during switch: screen %v", m.active)
 	}
 	wantAll(t, screenText(m), "switch account cancelled; still logged in as before")
 	// A failed switch stays on the login screen; esc returns to the old session.
@@ -257,7 +256,7 @@ func TestSwitchAccountKeepsSessionUntilSuccess(t *testing.T) {
 	m = step(m, loginDoneMsg{id: m.run.id, err: auth.ErrCancelled})
 	wantAll(t, screenText(m), "You cancelled at the IdP")
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenSession || m.session.res.Claim("sub") != "5f0c2a9e-0001" {
+	if m.active != screenSession || m.sessionScreen().res.Claim("sub") != "5f0c2a9e-0001" {
 		t.Fatal("the old session was lost after a failed switch")
 	}
 	// Success replaces the session.
@@ -272,7 +271,7 @@ func TestGoldenTabs(t *testing.T) {
 	res := sampleResult()
 	res.Token.RefreshToken = "refresh-token-value-abcdef"
 	m := sessionAt(t, 100, 30, res)
-	m = step(m, userInfoMsg{gen: m.session.gen, info: &auth.UserInfo{Endpoint: "https://idp.himsa-sso.com/connect/userinfo",
+	m = step(m, userInfoMsg{gen: m.sessionScreen().gen, info: &auth.UserInfo{Endpoint: "https://idp.himsa-sso.com/connect/userinfo",
 		Claims: map[string]any{"sub": "5f0c2a9e-0001", "noahuserid": "100241", "noahroleid": "1", "tenantname": "Nordlyd Hørecenter"}}})
 	for i, name := range tabNames {
 		m, _ = press(m, fmt.Sprint(i+1))
@@ -314,23 +313,23 @@ func TestHugeTokenFitsAndScrolls(t *testing.T) {
 //     action whose cost is dominated by the viewport measuring every line;
 //   - scroll: one page down and a View() on the revealed Raw tab.
 func BenchmarkSessionHugeToken(b *testing.B) {
-	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
+	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Now: func() time.Time { return now }}
 	for _, size := range []int{1 << 10, 64 << 10, 1 << 20} {
 		res := bigResult(size)
 		name := fmt.Sprintf("%dKB", size>>10)
 		b.Run("open/"+name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				sm := newSessionModel(com, res, 1)
-				sm.SetSize(100, 27)
-				sm, _ = sm.Update(inspectCmd(func(context.Context, *auth.Result) *auth.Report { return nil }, 1, res)())
+				sm := newSessionModel(com, testServices(com.Cfg, nil), res, 1)
+				sm = sm.SetSize(100, 27).(sessionModel)
+				sm, _ = sm.update(sm.inspectCmd()())
 				sm.setTab(tabAccess)
 				_ = sm.View()
 			}
 		})
 		b.Run("reveal/"+name, func(b *testing.B) {
-			sm := newSessionModel(com, res, 1)
-			sm.SetSize(100, 27)
+			sm := newSessionModel(com, testServices(com.Cfg, nil), res, 1)
+			sm = sm.SetSize(100, 27).(sessionModel)
 			sm.reveal = true
 			b.ReportAllocs()
 			for b.Loop() {
@@ -339,13 +338,13 @@ func BenchmarkSessionHugeToken(b *testing.B) {
 			}
 		})
 		b.Run("scroll/"+name, func(b *testing.B) {
-			sm := newSessionModel(com, res, 1)
-			sm.SetSize(100, 27)
+			sm := newSessionModel(com, testServices(com.Cfg, nil), res, 1)
+			sm = sm.SetSize(100, 27).(sessionModel)
 			sm.reveal = true
 			sm.setTab(tabRaw)
 			b.ReportAllocs()
 			for b.Loop() {
-				sm, _ = sm.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
+				sm, _ = sm.update(tea.KeyPressMsg{Code: tea.KeyPgDown})
 				_ = sm.View()
 			}
 		})
@@ -357,17 +356,17 @@ var _ = ansi.Strip
 func TestCursorStaysVisibleOnShortScreens(t *testing.T) {
 	m := sessionAt(t, 100, 12, sampleResult())
 	m, _ = press(m, "2")
-	for i := 0; i < len(m.session.rows)+2; i++ {
+	for i := 0; i < len(m.sessionScreen().rows)+2; i++ {
 		m, _ = press(m, "j")
-		name := m.session.rows[m.session.cursor].name
+		name := m.sessionScreen().rows[m.sessionScreen().cursor].name
 		if s := screenText(m); !strings.Contains(s, "▸") || !strings.Contains(s, name) {
 			t.Fatalf("after %d×j the selected claim %q is off screen:\n%s", i+1, name, s)
 		}
 	}
-	for i := 0; i < len(m.session.rows)+20; i++ { // past the first claim: scrolls up to the report
+	for i := 0; i < len(m.sessionScreen().rows)+20; i++ { // past the first claim: scrolls up to the report
 		m, _ = press(m, "k")
 	}
-	if m.session.scroll.off != 0 || m.session.cursor != 0 {
-		t.Errorf("back at the top: off %d cursor %d", m.session.scroll.off, m.session.cursor)
+	if m.sessionScreen().scroll.off != 0 || m.sessionScreen().cursor != 0 {
+		t.Errorf("back at the top: off %d cursor %d", m.sessionScreen().scroll.off, m.sessionScreen().cursor)
 	}
 }

@@ -2,14 +2,18 @@ package ui
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"ssodesk/safe"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/explain"
 	"ssodesk/transport"
@@ -58,7 +62,9 @@ type harSavedMsg struct {
 
 // traceModel lists every HTTP exchange of the run, redacted.
 type traceModel struct {
-	com     *Common
+	com *Common
+	svc *Services
+	screenContext
 	keys    TraceKeys
 	entries []transport.Entry
 	sel     int
@@ -84,20 +90,24 @@ type detailKey struct {
 
 // newTraceModel shows the trace as it is now (an in-memory snapshot, so the
 // first View already lists the exchanges) and re-reads it every second.
-func newTraceModel(com *Common, tickID int) traceModel {
+func newTraceModel(com *Common, svc *Services, tickID int) traceModel {
 	ti := textinput.New()
 	ti.Prompt = "HAR file: "
 	ti.SetStyles(com.Styles.Input)
-	m := traceModel{com: com, keys: defaultTraceKeys(), tickID: tickID, path: ti, scroll: newScroller(), sel: -1}
-	if com.Trace != nil {
-		m.version = com.Trace.Version()
-		m.setEntries(com.Trace.Entries())
+	m := traceModel{com: com, svc: svc, screenContext: newScreenContext(), keys: defaultTraceKeys(), tickID: tickID, path: ti, scroll: newScroller(), sel: -1}
+	if svc.Trace != nil {
+		m.version = svc.Trace.Version()
+		m.setEntries(svc.Trace.Entries())
 	}
 	return m
 }
 
 // Init re-reads the trace every second while the screen is open.
 func (m traceModel) Init() tea.Cmd { return m.tick() }
+
+func (m traceModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
+
+func (harSavedMsg) target() screenID { return screenTrace }
 
 func (m traceModel) tick() tea.Cmd {
 	id := m.tickID
@@ -115,25 +125,24 @@ func loadTraceCmd(tr *transport.Trace, version uint64) tea.Cmd {
 	}
 }
 
-func (m *traceModel) SetSize(w, h int) {
-	if m.com == nil {
-		return // not opened yet
-	}
+// SetSize: the list takes what the title and the status line leave; the
+// path input what its prompt and the cursor leave.
+func (m traceModel) SetSize(w, h int) screen {
 	m.width, m.height = w, h
-	m.path.SetWidth(max(w-12, 4))
-	m.scroll.SetSize(w, h-2) // the title and the status line
+	m.path.SetWidth(max(w-ansi.StringWidth(m.path.Prompt)-1, 4))
+	m.path.SetCursor(m.path.Position())
+	m.scroll.SetSize(w, max(h-lipgloss.Height(m.titleView())-lipgloss.Height(m.statusView()), 1))
 	m.refresh()
+	return m
 }
 
-func (m *traceModel) restyle() {
-	if m.com == nil {
-		return
-	}
+func (m traceModel) Restyle() screen {
 	m.path.SetStyles(m.com.Styles.Input)
 	m.refresh()
+	return m
 }
 
-func (m traceModel) capturesKeys() bool { return m.saving }
+func (m traceModel) CapturesKeys() bool { return m.saving }
 
 // setEntries shows a snapshot, keeping the selection (the newest at first).
 func (m *traceModel) setEntries(entries []transport.Entry) {
@@ -144,7 +153,9 @@ func (m *traceModel) setEntries(entries []transport.Entry) {
 	m.refresh()
 }
 
-func (m traceModel) Update(msg tea.Msg) (traceModel, tea.Cmd) {
+func (m traceModel) Update(msg tea.Msg) (screen, tea.Cmd) { return m.update(msg) }
+
+func (m traceModel) update(msg tea.Msg) (traceModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case traceLoadedMsg:
 		m.version = msg.version
@@ -154,7 +165,7 @@ func (m traceModel) Update(msg tea.Msg) (traceModel, tea.Cmd) {
 		if msg.id != m.tickID {
 			return m, nil
 		}
-		return m, tea.Batch(loadTraceCmd(m.com.Trace, m.version), m.tick())
+		return m, tea.Batch(loadTraceCmd(m.svc.Trace, m.version), m.tick())
 	case harSavedMsg:
 		if msg.err != nil {
 			m.status.Set("export failed: "+msg.err.Error(), true)
@@ -190,7 +201,7 @@ func (m traceModel) pathKey(msg tea.KeyPressMsg) (traceModel, tea.Cmd) {
 
 // save writes the HAR file in a Cmd.
 func (m traceModel) save() (traceModel, tea.Cmd) {
-	path, tr, n := strings.TrimSpace(m.path.Value()), m.com.Trace, len(m.entries)
+	path, tr, n := strings.TrimSpace(m.path.Value()), m.svc.Trace, len(m.entries)
 	if path == "" {
 		m.status.Set("no file name given", true)
 		return m, nil
@@ -247,9 +258,6 @@ func defaultHARName(now time.Time) string {
 }
 
 func (m *traceModel) refresh() {
-	if m.com == nil {
-		return // not opened yet
-	}
 	if m.detail && m.sel >= 0 && m.sel < len(m.entries) {
 		e := m.entries[m.sel]
 		k := detailKey{id: e.ID, width: m.width, body: len(e.RequestBody) + len(e.ResponseBody), errText: e.Error, styles: m.com.Styles}
@@ -364,30 +372,36 @@ func (m traceModel) section(title string, h map[string][]string, body string) st
 }
 
 func (m traceModel) View() string {
-	if m.com == nil {
-		return ""
-	}
-	s := m.com.Styles
-	title := fmt.Sprintf("HTTP trace: %d exchanges", len(m.entries))
-	if m.detail {
-		title += " · details (esc: back to the list)"
-	}
-	var status string
-	switch {
-	case m.saving:
-		status = m.path.View()
-	case m.status.Empty():
-		status = s.Subtle.Render("x exports a HAR file (opens in a browser's devtools); relative names go to " + m.com.WorkDir)
-	default:
-		status = m.status.View(s, m.width)
-	}
-	return s.Title.Render(title) + "\n" + fit(m.scroll.View(), max(m.width, 1), m.scroll.Height()) + "\n" + status
+	return clipLines(m.titleView()+"\n"+m.scroll.View()+"\n"+m.statusView(), m.height)
 }
 
-func (m traceModel) helpKeys() []key.Binding {
-	k := m.keys
-	if m.saving {
-		return []key.Binding{k.Save, k.CancelSave}
+func (m traceModel) titleView() string {
+	s := m.com.Styles
+	parts := []string{s.Title.Render(fmt.Sprintf("HTTP trace: %d exchanges", len(m.entries)))}
+	if m.detail {
+		parts = append(parts, s.Title.Render("· details (esc: back to the list)"))
 	}
-	return append(append(k.ShortHelp(), m.scroll.Keys().PageUp), k.Back)
+	return fitParts(parts, " ", m.width)
+}
+
+// statusView is the HAR file's path while it is typed, else the last
+// outcome, else the hint (cut to the width: the hint names the directory).
+func (m traceModel) statusView() string {
+	s := m.com.Styles
+	switch {
+	case m.saving:
+		return m.path.View()
+	case m.status.Empty():
+		return ansi.Truncate(s.Subtle.Render("x exports a HAR file (opens in a browser's devtools); relative names go to "+m.com.WorkDir), max(m.width, 1), "…")
+	}
+	return m.status.View(s, m.width)
+}
+
+func (m traceModel) KeyMap() help.KeyMap {
+	k := m.keys
+	full := append(k.FullHelp(), m.scroll.Keys().FullHelp()...)
+	if m.saving {
+		return keyMap{short: []key.Binding{k.Save, k.CancelSave}, full: full}
+	}
+	return keyMap{short: append(append(k.ShortHelp(), m.scroll.Keys().PageUp), k.Back), full: full}
 }

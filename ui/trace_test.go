@@ -48,7 +48,7 @@ func tracedSession(t *testing.T) (Model, *transport.Trace) {
 	}
 
 	m := sessionAt(t, 120, 30, sampleResult())
-	m.com.Trace = tr
+	m.svc.Trace = tr
 	return m, tr
 }
 
@@ -65,8 +65,8 @@ func mustDo(t *testing.T, c *http.Client, r *http.Request) {
 func TestTraceScreen(t *testing.T) {
 	m, tr := tracedSession(t)
 	m, cmd := press(m, "t")
-	if m.screen != screenTrace {
-		t.Fatalf("t: screen %v", m.screen)
+	if m.active != screenTrace {
+		t.Fatalf("t: screen %v", m.active)
 	}
 	for _, msg := range collectWithin(cmd) {
 		if l, ok := msg.(traceLoadedMsg); ok {
@@ -86,24 +86,24 @@ func TestTraceScreen(t *testing.T) {
 		}
 	}
 	m, _ = press(m, "esc")
-	if m.screen != screenTrace || m.trace.detail {
+	if m.active != screenTrace || m.traceScreen().detail {
 		t.Fatal("esc in the details did not return to the list")
 	}
 
 	// Export: x asks for a path, enter writes the HAR and says where.
 	dir := t.TempDir()
 	m, _ = press(m, "x")
-	if !m.trace.capturesKeys() || !strings.HasPrefix(m.trace.path.Value(), "ssodesk-trace-") {
-		t.Fatalf("x: saving=%v path=%q", m.trace.saving, m.trace.path.Value())
+	if !m.traceScreen().CapturesKeys() || !strings.HasPrefix(m.traceScreen().path.Value(), "ssodesk-trace-") {
+		t.Fatalf("x: saving=%v path=%q", m.traceScreen().saving, m.traceScreen().path.Value())
 	}
-	m.trace.path.SetValue(filepath.Join(dir, "session.har"))
+	m = withTracePath(m, filepath.Join(dir, "session.har"))
 	m, cmd = press(m, "q") // typed into the path, not a quit
 	for _, msg := range collectWithin(cmd) {
-		if _, quit := msg.(tea.QuitMsg); quit || m.screen != screenTrace {
+		if _, quit := msg.(tea.QuitMsg); quit || m.active != screenTrace {
 			t.Fatal("q quit or left the screen while typing the path")
 		}
 	}
-	m.trace.path.SetValue(filepath.Join(dir, "session.har"))
+	m = withTracePath(m, filepath.Join(dir, "session.har"))
 	m, cmd = press(m, "enter")
 	for _, msg := range collect(cmd) {
 		if h, ok := msg.(harSavedMsg); ok {
@@ -122,7 +122,7 @@ func TestTraceScreen(t *testing.T) {
 	}
 	// A second export to the same path is refused, and says so.
 	m, _ = press(m, "x")
-	m.trace.path.SetValue(want)
+	m = withTracePath(m, want)
 	m, cmd = press(m, "enter")
 	for _, msg := range collect(cmd) {
 		if h, ok := msg.(harSavedMsg); ok {
@@ -132,8 +132,8 @@ func TestTraceScreen(t *testing.T) {
 	wantAll(t, screenText(m), "export failed:")
 
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenSession {
-		t.Fatalf("esc: screen %v, want back to the session", m.screen)
+	if m.active != screenSession {
+		t.Fatalf("esc: screen %v, want back to the session", m.active)
 	}
 }
 

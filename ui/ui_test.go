@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -45,8 +46,8 @@ func noLogin(context.Context, LoginRequest, func(auth.Event)) (*auth.Result, err
 }
 
 func newTestModel(w, h int) Model {
-	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Login: noLogin, Now: func() time.Time { return now }}
-	m := New(com)
+	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Now: func() time.Time { return now }}
+	m := New(com, testServices(com.Cfg, nil))
 	return step(m, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
@@ -135,8 +136,8 @@ func loginModelAt(t *testing.T, w, h int) Model {
 		t.Fatalf("enter on eu gave %#v", msg)
 	}
 	m = step(m, msg)
-	if m.screen != screenLogin {
-		t.Fatalf("screen = %v, want login", m.screen)
+	if m.active != screenLogin {
+		t.Fatalf("screen = %v, want login", m.active)
 	}
 	for _, ev := range []auth.Event{
 		{Step: auth.StepDiscovered, Msg: "read https://idp-eu.himsa-sso.com/.well-known/openid-configuration"},
@@ -159,12 +160,12 @@ func TestRegionToLoginToSession(t *testing.T) {
 	}
 	// A stale login's messages are dropped.
 	stale := step(m, loginDoneMsg{id: m.run.id + 7, err: errors.New("stale")})
-	if stale.screen != screenLogin || stale.login.err != nil {
+	if stale.active != screenLogin || stale.loginScreen().err != nil {
 		t.Fatal("a stale login's result was applied")
 	}
 	m = step(m, loginDoneMsg{id: m.run.id, res: sampleResult()})
-	if m.screen != screenSession {
-		t.Fatalf("screen = %v, want session", m.screen)
+	if m.active != screenSession {
+		t.Fatalf("screen = %v, want session", m.active)
 	}
 	s = screenText(m)
 	for _, want := range []string{"Logged in as Mette Sørensen", "Tenant         b2a1e7c4-0001", "Code prefix    eu",
@@ -175,8 +176,8 @@ func TestRegionToLoginToSession(t *testing.T) {
 	}
 	// n goes back to the picker for a new login.
 	m, _ = intend(t, m, "n")
-	if m.screen != screenRegions {
-		t.Fatalf("n: screen = %v", m.screen)
+	if m.active != screenRegions {
+		t.Fatalf("n: screen = %v", m.active)
 	}
 }
 
@@ -188,12 +189,12 @@ func TestLoginErrorRetryAndCancel(t *testing.T) {
 		t.Errorf("cancel at IdP not shown:\n%s", s)
 	}
 	m, cmd := intend(t, m, "enter") // retry
-	if m.screen != screenLogin || m.run.id == id || cmd == nil {
+	if m.active != screenLogin || m.run.id == id || cmd == nil {
 		t.Fatalf("retry did not start a new login (id %d → %d)", id, m.run.id)
 	}
 	ctx := m.run.cancel
 	m, _ = intend(t, m, "esc")
-	if m.screen != screenRegions || m.run.cancel != nil || ctx == nil {
+	if m.active != screenRegions || m.run.cancel != nil || ctx == nil {
 		t.Fatal("esc did not cancel the login")
 	}
 	if s := screenText(m); !strings.Contains(s, "Login cancelled; the loopback listener is closed.") {
@@ -234,30 +235,46 @@ func everyScreen(t *testing.T, w, h int) map[string]Model {
 	models["trace details"], _ = press(traced, "enter")
 	models["compare"] = reloginAt(t, w, h, sampleRelogin(true))
 	out := sessionAt(t, w, h, sampleResult())
-	out.com.Logout = func(context.Context, *auth.Result) []session.LogoutStep {
+	out.svc.Logout = func(context.Context, *auth.Result) []session.LogoutStep {
 		return []session.LogoutStep{{Name: "revoke the refresh token", Status: check.Pass, Detail: strings.Repeat("revoked at https://idp.himsa-sso.com ", 4)}}
 	}
 	out, cmd := intend(t, out, "L")
 	models["logout"] = step(out, run(cmd))
+	rep := sampleReport()
+	models["check"] = checkAt(t, w, h, &rep)
+	models["report"], _ = intend(t, sessionAt(t, w, h, sampleResult()), "d")
 	return models
 }
 
+// Every screen draws itself within the size the root gave it (SetSize):
+// its own View, before the root pads or cuts anything, has at most that
+// many lines of at most that many cells. The whole window fits too.
 func TestViewFitsTheWindow(t *testing.T) {
 	for _, size := range [][2]int{{20, 5}, {80, 24}, {100, 30}, {1, 1}, {200, 60}} {
 		w, h := size[0], size[1]
 		for name, m := range everyScreen(t, w, h) {
-			lines := strings.Split(m.View().Content, "\n")
-			if len(lines) > max(h, 1) {
-				t.Errorf("%s at %dx%d: %d lines", name, w, h, len(lines))
+			if bw, bh := m.bodySize(); w >= 20 { // below, a form's labels alone are wider
+				own := m.screens[m.active].View()
+				fits(t, fmt.Sprintf("%s's own view at %dx%d (body %dx%d)", name, w, h, bw, bh), own, bw, bh)
 			}
-			for _, l := range lines {
-				if lw := ansi.StringWidth(l); lw > max(w, 3) {
-					t.Errorf("%s at %dx%d: line %q is %d wide", name, w, h, ansi.Strip(l), lw)
-				}
-				if !utf8.ValidString(l) {
-					t.Errorf("%s at %dx%d: line %q is not valid UTF-8", name, w, h, l)
-				}
-			}
+			fits(t, fmt.Sprintf("%s at %dx%d", name, w, h), m.View().Content, max(w, 3), max(h, 1))
+		}
+	}
+}
+
+// fits checks that view has at most h lines of at most w cells, valid UTF-8.
+func fits(t *testing.T, what, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > h {
+		t.Errorf("%s: %d lines", what, len(lines))
+	}
+	for _, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("%s: line %q is %d wide", what, ansi.Strip(l), lw)
+		}
+		if !utf8.ValidString(l) {
+			t.Errorf("%s: line %q is not valid UTF-8", what, l)
 		}
 	}
 }
@@ -301,7 +318,7 @@ func TestHostileClaimsCannotEscape(t *testing.T) {
 	m := loginModelAt(t, 100, 30)
 	m = step(m, loginDoneMsg{id: m.run.id, res: res})
 	m, _ = press(m, "2")
-	content, _ := m.session.render()
+	content, _ := m.sessionScreen().render()
 	for _, bad := range []string{"\x1b[2J", "\x1b]52", "\x07", "\x9b", "\x1b[31m"} {
 		if strings.Contains(content, bad) {
 			t.Errorf("session content holds a raw control sequence %q", bad)

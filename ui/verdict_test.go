@@ -28,7 +28,7 @@ func TestVerdictFlipsAtExpiry(t *testing.T) {
 	}
 	clock = exp.Add(2 * time.Minute)
 	m = step(m, tickMsg{id: m.tickID})
-	wantAll(t, screenText(m), "✗ ID token expired 2m00s ago · r r", "✗ NOT verified: expiry: expired at")
+	wantAll(t, screenText(m), "region eu ✗ ID token expired 2m00s ago · r refreshes", "✗ NOT verified: expiry: expired at")
 	golden.RequireEqual(t, screenText(m))
 	m, _ = press(m, "2")
 	wantAll(t, screenText(m), "✗ expiry", "(2m00s ago)")

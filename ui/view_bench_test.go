@@ -25,10 +25,10 @@ func benchSessionModel(b *testing.B, w, h int, res *auth.Result) Model {
 	m = step(m, msg)
 	next, _ := m.Update(loginDoneMsg{id: m.run.id, res: res})
 	m = next.(Model)
-	if m.screen != screenSession {
-		b.Fatalf("screen = %v, want the session", m.screen)
+	if m.active != screenSession {
+		b.Fatalf("screen = %v, want the session", m.active)
 	}
-	return step(m, inspectCmd(m.com.VerifyAccess, m.session.gen, res)())
+	return step(m, m.sessionScreen().inspectCmd()())
 }
 
 // BenchmarkSessionView measures View() alone — what Bubble Tea calls after

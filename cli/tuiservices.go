@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/diagnose"
+	"ssodesk/health"
+	"ssodesk/report"
+	"ssodesk/session"
+	"ssodesk/transport"
+	"ssodesk/ui"
+)
+
+// tuiServices are the TUI's ui.Services: m's session work
+// (ui.SessionServices), the endpoint check, the report writer and the
+// trace. It only wires: every decision stays in session/, auth/ and api/. open is the browser of logins and logouts (nil: the system's);
+// probes is the health cache of the picker (nil: no health column).
+func tuiServices(cfg *config.Config, client *http.Client, m *session.Manager, open auth.Opener, probes *health.Cache, tr *transport.Trace) *ui.Services {
+	svc := ui.SessionServices(cfg, m, open)
+	svc.Check = func(ctx context.Context, region config.Region) diagnose.Report {
+		return diagnose.Endpoint(ctx, auth.OptionsFrom(cfg, region, client))
+	}
+	svc.SaveReport, svc.Trace = report.Save, tr
+	if probes != nil {
+		svc.Health = func(ctx context.Context, refresh bool) []health.Result {
+			if refresh {
+				return probes.Refresh(ctx)
+			}
+			return probes.Get(ctx)
+		}
+	}
+	return svc
+}

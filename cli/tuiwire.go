@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"os"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/health"
+	"ssodesk/session"
+	"ssodesk/transport"
+	"ssodesk/ui"
+)
+
+// newTUI wires the TUI for cfg: the HTTP client of the run and its trace,
+// the picker's health probes (an untraced client: their polling is not the
+// user's traffic), the store and one session manager, whose logins open
+// open (nil: the system browser). It fails only on a bad CA bundle or store.
+func newTUI(cfg *config.Config, open auth.Opener) (*ui.Common, *ui.Services, error) {
+	tr := transport.NewTrace()
+	tr.SetLimit(config.PerfOf(cfg).TraceEntries)
+	client, err := auth.HTTPClientFor(cfg, tr)
+	if err != nil {
+		return nil, nil, err
+	}
+	probe, err := auth.HTTPClientFor(cfg, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	probes := health.NewCache(probe, allEndpoints(cfg), health.Options{}, health.DefaultTTL)
+	st, err := session.OpenStore(cfg, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	com := &ui.Common{Cfg: cfg, Styles: ui.NewStyles(true), Keys: ui.DefaultGlobalKeys(), WorkDir: workDir()}
+	return com, tuiServices(cfg, client, session.New(cfg, client, st), open, probes, tr), nil
+}
+
+// allEndpoints are the endpoints of every environment (the picker shows
+// them all, with their health).
+func allEndpoints(cfg *config.Config) []config.Region {
+	if len(cfg.Environments) == 0 {
+		return cfg.Regions
+	}
+	var out []config.Region
+	for _, e := range cfg.Environments {
+		out = append(out, e.Endpoints...)
+	}
+	return out
+}
+
+// workDir is where the TUI's relative file names go (the trace's HAR
+// export, a report).
+func workDir() string {
+	d, err := os.Getwd()
+	if err != nil {
+		return "the current directory"
+	}
+	return d
+}

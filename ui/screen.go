@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// screen is what every screen of the TUI is to the root: a child model with
+// its own keys and size. Screens are values: Update, SetSize, Restyle and
+// WithContext return the changed screen.
+type screen interface {
+	Init() tea.Cmd
+	Update(tea.Msg) (screen, tea.Cmd)
+	// View draws the screen in at most the size SetSize gave it.
+	View() string
+	SetSize(w, h int) screen
+	// Restyle draws again with Common's (new) styles.
+	Restyle() screen
+	// CapturesKeys reports whether a text input has focus: every key but
+	// ctrl+c goes to the screen then.
+	CapturesKeys() bool
+	// KeyMap is the screen's keys for the help bar (ShortHelp) and ?
+	// (FullHelp), as they are now.
+	KeyMap() help.KeyMap
+	// WithContext gives the screen the context its work runs on; the root
+	// cancels it when the screen is left or the program quits.
+	WithContext(ctx context.Context) screen
+}
+
+// screenID names a screen: its row in the root's table.
+type screenID int
+
+const (
+	screenRegions screenID = iota
+	screenLogin
+	screenSession
+	screenAPI
+	screenTrace
+	screenCompare // a regional re-login's two sessions side by side
+	screenCheck   // an endpoint checked without logging in (ssodesk check)
+	screenLogout  // a logout at the IdP, step by step
+	screenReport  // the diagnosis report dialog, over the session or a failed login
+	numScreens
+)
+
+// backTo values beyond the screens: where esc goes that is not one screen.
+const (
+	backNowhere screenID = -1 // esc is the screen's own (or nothing)
+	backOpener  screenID = -2 // back to the screen it was opened from
+)
+
+// screenSpec is what the root knows of a screen besides the screen itself.
+type screenSpec struct {
+	name    string
+	back    screenID // where backMsg goes
+	noTrace bool     // t does not open the trace from here
+}
+
+// screenSpecs is the table of screens.
+var screenSpecs = [numScreens]screenSpec{
+	screenRegions: {name: "regions", back: backNowhere, noTrace: true},
+	screenLogin:   {name: "login", back: backNowhere},
+	screenSession: {name: "session", back: backNowhere},
+	screenAPI:     {name: "console", back: screenSession},
+	screenTrace:   {name: "trace", back: backOpener, noTrace: true},
+	screenCompare: {name: "compare", back: screenSession},
+	screenCheck:   {name: "check", back: screenRegions},
+	screenLogout:  {name: "logout", back: backNowhere},
+	screenReport:  {name: "report", back: backOpener, noTrace: true},
+}
+
+func (s screenID) String() string {
+	if s >= 0 && s < numScreens {
+		return screenSpecs[s].name
+	}
+	return "none"
+}
+
+// keyMap is a help.KeyMap of a screen's bindings as they are now.
+type keyMap struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (k keyMap) ShortHelp() []key.Binding  { return k.short }
+func (k keyMap) FullHelp() [][]key.Binding { return k.full }
+
+// screenContext is the context of a screen's work: the root's WithContext
+// replaces it; until then (a screen built alone, in a test) it is
+// Background.
+type screenContext struct{ ctx context.Context }
+
+func newScreenContext() screenContext { return screenContext{ctx: context.Background()} }
+
+// timeout is the context for one action started from the screen, bounded
+// by actionTimeout.
+func (c screenContext) timeout() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.ctx, actionTimeout)
+}
+
+// actionTimeout bounds a refresh, userinfo or key fetch started from the UI.
+const actionTimeout = 30 * time.Second
+
+// joinedKeys are a screen's keys and the global ones (with t when the
+// trace is reachable), for help.Model: the help bar and ?.
+type joinedKeys struct {
+	screen help.KeyMap
+	global GlobalKeys
+	trace  bool
+}
+
+func (k joinedKeys) ShortHelp() []key.Binding {
+	out := append([]key.Binding{}, k.screen.ShortHelp()...)
+	if k.trace {
+		out = append(out, k.global.Trace)
+	}
+	return append(out, k.global.ShortHelp()...)
+}
+
+func (k joinedKeys) FullHelp() [][]key.Binding {
+	g := []key.Binding{k.global.Help, k.global.Quit, k.global.ForceQuit}
+	if k.trace {
+		g = append([]key.Binding{k.global.Trace}, g...)
+	}
+	return append(append([][]key.Binding{}, k.screen.FullHelp()...), g)
+}

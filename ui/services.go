@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"context"
+
+	"ssodesk/auth"
+	"ssodesk/config"
+	"ssodesk/diagnose"
+	"ssodesk/health"
+	"ssodesk/report"
+	"ssodesk/session"
+	"ssodesk/transport"
+)
+
+// Services is everything the TUI asks of the outside world: the session
+// layer, the IdP and the API, the health probes, the HTTP trace. cli builds
+// it (cli/tuiservices.go); ui never builds a client, a store or a manager.
+// Every func runs inside a tea.Cmd, never in Update or View, on the
+// context of the screen that asked (cancelled when the screen is left).
+// A nil func is a service this run does not have.
+type Services struct {
+	// Login runs a login (or resumes a kept session), reporting progress;
+	// on a verification failure it returns the Result too.
+	Login LoginFunc
+	// Relogin runs a regional re-login after first, a login through the
+	// global endpoint (HIMSA 2a; see auth.RegionalRelogin).
+	Relogin ReloginFunc
+	// Refresh trades a session's refresh token for new tokens (joining a
+	// refresh already running, keeping the result).
+	Refresh RefreshFunc
+	// Logout ends a session at the IdP and here.
+	Logout LogoutFunc
+	// Introspect asks the IdP about an access token (RFC 7662).
+	Introspect IntrospectFunc
+	// UserInfo fetches the session's userinfo.
+	UserInfo func(ctx context.Context, res *auth.Result) (*auth.UserInfo, error)
+	// VerifyAccess verifies a JWT access token (nil: opaque or not checked).
+	VerifyAccess func(ctx context.Context, res *auth.Result) *auth.Report
+	// Call makes an API call with the session's token, refreshing first
+	// when asked, and diagnoses the answer.
+	Call CallFunc
+	// Check checks an endpoint without logging in (ssodesk check).
+	Check func(ctx context.Context, region config.Region) diagnose.Report
+	// Kept says which endpoints have a kept session ("env/name").
+	Kept func() map[string]bool
+	// Health probes every endpoint (refresh: ignore the cache); nil shows
+	// no health column.
+	Health func(ctx context.Context, refresh bool) []health.Result
+	// SaveReport writes a diagnosis report and its HAR (report.Save).
+	SaveReport func(path string, a report.Attempt, o report.Options) (report.Written, error)
+	// Trace records every exchange of the run, redacted, and exports it as
+	// a HAR file; nil has none.
+	Trace *transport.Trace
+}
+
+// LoginFunc runs one login, reporting progress.
+type LoginFunc func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error)
+
+// RefreshFunc trades a session's refresh token for new tokens.
+type RefreshFunc func(ctx context.Context, res *auth.Result) (*auth.Refreshed, error)
+
+// ReloginFunc runs a regional re-login after first, reporting progress.
+type ReloginFunc func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error)
+
+// LogoutFunc ends a session at the IdP and here.
+type LogoutFunc func(ctx context.Context, res *auth.Result) []session.LogoutStep
+
+// IntrospectFunc asks the IdP about token.
+type IntrospectFunc func(ctx context.Context, res *auth.Result, token string) (*auth.Introspection, error)
+
+// CallFunc makes one API call for res's session.
+type CallFunc func(ctx context.Context, res *auth.Result, in session.CallInput) session.CallOutcome
+
+// SessionServices are the services of m's session work — login (resuming a
+// kept session), regional re-login, refresh, logout, introspection,
+// userinfo, the access token's verification, API calls and the kept
+// sessions' marks — with logins and logouts opening open (nil: the system
+// browser). cli makes m and adds what is not session work (Check, Health,
+// SaveReport, Trace); tests use it with a stand-in.
+func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *Services {
+	return &Services{
+		Login: func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
+			return m.Login(ctx, session.LoginInput{Region: req.Region, ForceChoose: req.ForceChoose, Resume: true, Progress: progress, Open: open})
+		},
+		Relogin: func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
+			return m.Relogin(ctx, first, session.ReloginInput{Progress: progress, Open: open})
+		},
+		Refresh: m.Refresh,
+		Logout: func(ctx context.Context, res *auth.Result) []session.LogoutStep {
+			return m.Logout(ctx, res, session.LogoutInput{PostLogoutRedirectURI: cfg.For(res.Region).PostLogoutRedirectURI, Open: open})
+		},
+		Introspect:   m.Introspect,
+		UserInfo:     m.UserInfo,
+		VerifyAccess: m.VerifyAccessToken,
+		Call:         m.Call,
+		Kept:         func() map[string]bool { k, _ := m.KeptEndpoints(); return k },
+	}
+}
