@@ -67,13 +67,17 @@ type Options struct {
 }
 
 // OptionsFrom builds login options from the effective config; client is
-// the run's HTTP client (HTTPClientFor), nil for the defaults.
+// the run's HTTP client (HTTPClientFor), nil for the defaults. An endpoint
+// of an environment the config does not have is an error.
 //
 // The configuration is that of region's environment (config.For): its
 // registration, its endpoints (a code's prefix resolves within them) and its
 // issuers; the secret is the endpoint's own.
-func OptionsFrom(c *config.Config, region config.Region, client *http.Client) Options {
-	c = c.For(region)
+func OptionsFrom(c *config.Config, region config.Region, client *http.Client) (Options, error) {
+	c, err := c.For(region)
+	if err != nil {
+		return Options{}, err
+	}
 	env, _ := c.FindEnvironment(c.Environment)
 	return Options{
 		Region:       region,
@@ -92,7 +96,7 @@ func OptionsFrom(c *config.Config, region config.Region, client *http.Client) Op
 		ExchangeAt:   c.ExchangeAt,
 		Regions:      c.Regions,
 		AppHosts:     c.AppHosts,
-	}
+	}, nil
 }
 
 // ErrNoClientID: nothing to log in as.

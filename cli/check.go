@@ -7,10 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/diagnose"
-	"ssodesk/report"
+	"ssodesk/session"
 )
 
 func newCheckCmd(g *globalFlags) *cobra.Command {
@@ -38,19 +37,19 @@ Exit code 1 when any row is ✗.`,
 			if cmd.Flags().Changed("region") {
 				regions = []config.Region{env.region}
 			}
-			opts := make([]auth.Options, len(regions))
-			for i, r := range regions {
-				opts[i] = auth.OptionsFrom(env.cfg, r, env.client)
+			m := session.New(env.cfg, env.client, nil)
+			reports, err := m.Check(cmd.Context(), regions...)
+			if err != nil {
+				return usageError{err}
 			}
-			reports := diagnose.All(cmd.Context(), opts)
 			if err := show(env.stdout, asJSON, reports, func(w io.Writer) { printChecks(w, reports) }); err != nil {
 				return err
 			}
-			a := report.Attempt{Kind: report.KindCheck, Checks: reports}
+			var one config.Region
 			if len(regions) == 1 {
-				a.Region = regions[0]
+				one = regions[0]
 			}
-			return rep.write(env, a, checkFailures(reports)) // --report: after any outcome
+			return rep.write(env, m.CheckReport(reports, one), checkFailures(reports)) // --report: after any outcome
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: one report per endpoint, each check with its status (ok, warn, fail, skip) and detail")

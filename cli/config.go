@@ -104,6 +104,3 @@ func (g *globalFlags) withEnv(run func(cmd *cobra.Command, env *runEnv, args []s
 		return run(cmd, env, args)
 	}
 }
-
-// options are the login options for env's region.
-func (e *runEnv) options() auth.Options { return auth.OptionsFrom(e.cfg, e.region, e.client) }

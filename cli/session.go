@@ -103,7 +103,7 @@ func logout(ctx context.Context, env *runEnv, onlyRegion bool, f logoutFlags) er
 		if errors.Is(err, session.ErrNoSession) {
 			continue
 		}
-		in := session.LogoutInput{Local: f.local, Verify: f.verify, PostLogoutRedirectURI: env.cfg.PostLogoutRedirectURI}
+		in := session.LogoutInput{Local: f.local, Verify: f.verify}
 		if err != nil { // kept, but unusable (another issuer, no longer trusted): it can only be deleted
 			if !f.local {
 				fmt.Fprintf(env.stdout, "%s: the kept session cannot be used (%v); deleting it here only\n", r.Name, err)

@@ -6,7 +6,6 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
-	"ssodesk/diagnose"
 	"ssodesk/health"
 	"ssodesk/report"
 	"ssodesk/session"
@@ -20,9 +19,6 @@ import (
 // probes is the health cache of the picker (nil: no health column).
 func tuiServices(cfg *config.Config, client *http.Client, m *session.Manager, open auth.Opener, probes *health.Cache, tr *transport.Trace) *ui.Services {
 	svc := ui.SessionServices(cfg, m, open)
-	svc.Check = func(ctx context.Context, region config.Region) diagnose.Report {
-		return diagnose.Endpoint(ctx, auth.OptionsFrom(cfg, region, client))
-	}
 	svc.SaveReport, svc.Trace = report.Save, tr
 	if probes != nil {
 		svc.Health = func(ctx context.Context, refresh bool) []health.Result {

@@ -26,26 +26,13 @@ func newTUI(cfg *config.Config, open auth.Opener) (*ui.Common, *ui.Services, err
 	if err != nil {
 		return nil, nil, err
 	}
-	probes := health.NewCache(probe, allEndpoints(cfg), health.Options{}, health.DefaultTTL)
+	probes := health.NewCache(probe, cfg.Endpoints(), health.Options{}, health.DefaultTTL)
 	st, err := session.OpenStore(cfg, false)
 	if err != nil {
 		return nil, nil, err
 	}
 	com := &ui.Common{Cfg: cfg, Styles: ui.NewStyles(true), Keys: ui.DefaultGlobalKeys(), WorkDir: workDir()}
 	return com, tuiServices(cfg, client, session.New(cfg, client, st), open, probes, tr), nil
-}
-
-// allEndpoints are the endpoints of every environment (the picker shows
-// them all, with their health).
-func allEndpoints(cfg *config.Config) []config.Region {
-	if len(cfg.Environments) == 0 {
-		return cfg.Regions
-	}
-	var out []config.Region
-	for _, e := range cfg.Environments {
-		out = append(out, e.Endpoints...)
-	}
-	return out
 }
 
 // workDir is where the TUI's relative file names go (the trace's HAR

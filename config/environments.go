@@ -106,17 +106,40 @@ func (c Config) ForEnvironment(name string) (*Config, error) {
 }
 
 // For returns the configuration a session at r uses: c itself, or c with
-// r's environment selected.
-func (c *Config) For(r Region) *Config {
-	if r.Env == "" || r.Env == c.Environment {
-		return c
+// r's environment selected. An environment c does not have is an error
+// (a session of another configuration), never a quiet fallback to c.
+func (c *Config) For(r Region) (*Config, error) {
+	if r.Env == "" || r.Env == c.Environment || len(c.Environments) == 0 && r.Env == c.envName() {
+		return c, nil
 	}
 	out, err := c.ForEnvironment(r.Env)
 	if err != nil {
-		return c
+		return nil, fmt.Errorf("the endpoint %s: %w", r.ID(), err)
+	}
+	return out, nil
+}
+
+// Envs are the environments, in order: Environments, or for a
+// configuration made in code without them (tests, the flat shape before
+// Load translated it) the one environment its flat fields describe.
+func (c *Config) Envs() []Environment {
+	if len(c.Environments) > 0 {
+		return c.Environments
+	}
+	return []Environment{{Name: c.envName(), Endpoints: c.Regions, ClientID: c.ClientID, RedirectURI: c.RedirectURI,
+		Scopes: c.Scopes, OfflineAccess: c.OfflineAccess}}
+}
+
+// Endpoints are the endpoints of every environment, in order.
+func (c *Config) Endpoints() []Region {
+	var out []Region
+	for _, e := range c.Envs() {
+		out = append(out, e.Endpoints...)
 	}
 	return out
 }
+
+func (c *Config) envName() string { return cmp.Or(c.Environment, EnvProduction) }
 
 // apply selects e.
 func (c *Config) apply(e Environment) {

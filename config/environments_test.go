@@ -122,3 +122,24 @@ func TestEnvironmentErrorsNameTheKeyPath(t *testing.T) {
 		t.Errorf("region qa: %v", err)
 	}
 }
+
+// For names the environment it lacks instead of answering with another
+// environment's registration; a configuration made in code without
+// environments is its one environment.
+func TestForUnknownEnvironmentIsAnError(t *testing.T) {
+	c := (&Config{ClientID: "prod-app", Regions: BuiltinRegions()}).ForDemo("prod-app", BuiltinEnvironments()[0])
+	if _, err := c.For(Region{Name: "eu", Env: "lab"}); err == nil || !strings.Contains(err.Error(), `unknown environment "lab"`) ||
+		!strings.Contains(err.Error(), "lab/eu") {
+		t.Errorf("For(lab/eu) = %v", err)
+	}
+	flat := &Config{ClientID: "flat-app", Regions: BuiltinRegions()}
+	if got, err := flat.For(BuiltinRegions()[1]); err != nil || got != flat {
+		t.Errorf("a flat configuration's own endpoint: %v", err)
+	}
+	if envs := flat.Envs(); len(envs) != 1 || envs[0].Name != EnvProduction || envs[0].ClientID != "flat-app" || len(flat.Endpoints()) != 4 {
+		t.Errorf("flat environments: %+v", envs)
+	}
+	if id := (Region{Name: "eu"}).ID(); id != (EndpointID{Env: EnvProduction, Name: "eu"}) || id.String() != "production/eu" {
+		t.Errorf("ID = %v", id)
+	}
+}

@@ -330,3 +330,8 @@ func shorten(s string) string {
 	}
 	return s
 }
+
+// Endpoint is the endpoint the result is of.
+func (r Result) Endpoint() config.EndpointID {
+	return config.Region{Name: r.Region, Env: r.Environment}.ID()
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"errors"
 	"runtime"
 	"ssodesk/timefmt"
 	"strconv"
@@ -121,12 +122,20 @@ func (a Attempt) Flow() *flow.Flow {
 		Login: a.Kind == KindLogin || a.Kind == "", Err: loginErr(a)})
 }
 
+// configOf is the configuration of a's endpoint's environment (an error
+// without one: a saved document, or an endpoint of another configuration).
+func configOf(a Attempt) (*config.Config, error) {
+	if a.Config == nil {
+		return nil, errors.New("no configuration")
+	}
+	return a.Config.For(a.Region)
+}
+
 // tried is what the attempt asked for: the configuration of its endpoint's
 // environment, then what the authorize request really sent.
 func tried(a Attempt, f *flow.Flow) Tried {
 	var t Tried
-	if a.Config != nil {
-		c := a.Config.For(a.Region)
+	if c, err := configOf(a); err == nil {
 		t = Tried{Environment: c.Environment, ClientID: c.ClientID, RedirectURI: c.RedirectURI, Scopes: c.EffectiveScopes(),
 			ExchangeAt: cmp.Or(c.ExchangeAt, config.ExchangeGlobal), Preflight: c.Preflight,
 			LoginTimeout: timefmt.Short(cmp.Or(c.LoginTimeout, config.DefaultLoginTimeout)),

@@ -44,9 +44,35 @@ func (m *Manager) client(region config.Region) Client {
 // newClient is a new client for region, which becomes region's client: a
 // login reads discovery and keys anew, as it always has.
 func (m *Manager) newClient(region config.Region) Client {
-	c := m.NewClient(m.Options(region))
+	o, err := m.Options(region)
+	if err != nil {
+		return failing{err} // not kept: the configuration, not the IdP, is wrong
+	}
+	c := m.NewClient(o)
 	m.use(region, c)
 	return c
+}
+
+// failing is the client of an endpoint the configuration cannot make one
+// for: every request is that error.
+type failing struct{ err error }
+
+func (f failing) Login(context.Context, auth.LoginParams) (*auth.Result, error) { return nil, f.err }
+func (f failing) ClientCredentials(context.Context) (*auth.Result, []string, error) {
+	return nil, nil, f.err
+}
+func (f failing) Restore(context.Context, *oauth2.Token, string, string, []string) (*auth.Result, error) {
+	return nil, f.err
+}
+func (f failing) Refresh(context.Context, *auth.Result) (*auth.Refreshed, error) { return nil, f.err }
+func (f failing) UserInfo(context.Context, *auth.Result) (*auth.UserInfo, error) { return nil, f.err }
+func (f failing) VerifyAccessToken(context.Context, *auth.Result) *auth.Report   { return nil }
+func (f failing) Endpoints(context.Context, *auth.Result) (auth.Endpoints, error) {
+	return auth.Endpoints{}, f.err
+}
+func (f failing) Revoke(context.Context, *auth.Result, string, string, string) error { return f.err }
+func (f failing) Introspect(context.Context, *auth.Result, string, string, string, string) (*auth.Introspection, error) {
+	return nil, f.err
 }
 
 // use makes c the client of region's sessions.

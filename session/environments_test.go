@@ -88,7 +88,10 @@ func TestProductionTokenInAQASession(t *testing.T) {
 		t.Fatal(err)
 	}
 	qg, _ := cfg.FindRegion("global")
-	o := auth.OptionsFrom(cfg, qg, nil)
+	o, err := auth.OptionsFrom(cfg, qg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	v := auth.NewVerifier(nil, o.Trusted, time.Minute)
 	v.Foreign, v.EnvTitle = o.Foreign, o.EnvTitle
 	rep := v.Verify(context.Background(), pres.RawIDToken, auth.Expect{ClientID: o.ClientID})
@@ -156,7 +159,7 @@ func TestKeptEndpointsPerEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	kept, err := m.KeptEndpoints()
-	if err != nil || !kept["qa/global"] || !kept["production/global"] || len(kept) != 2 {
+	if err != nil || !kept[config.EndpointID{Env: "qa", Name: "global"}] || !kept[config.EndpointID{Env: "production", Name: "global"}] || len(kept) != 2 {
 		t.Fatalf("kept = %v, %v", kept, err)
 	}
 	if _, err := m.Resume(context.Background(), qg); err != nil {

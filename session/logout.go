@@ -32,9 +32,9 @@ type LogoutInput struct {
 	Verify bool
 	// Open opens the end-session URL (nil: the system browser).
 	Open auth.Opener
-	// PostLogoutRedirectURI is where the IdP sends the browser back (config
-	// post_logout_redirect_uri); a loopback one is listened on and its state
-	// checked. "" sends none.
+	// PostLogoutRedirectURI is where the IdP sends the browser back: this,
+	// else the post_logout_redirect_uri of the session's environment; a
+	// loopback one is listened on and its state checked. Neither: none is sent.
 	PostLogoutRedirectURI string
 	// Wait bounds the wait for that return (default 2 minutes).
 	Wait time.Duration
@@ -117,7 +117,7 @@ func (m *Manager) endSession(ctx context.Context, res *auth.Result, eps auth.End
 	}
 	var ret *auth.LogoutReturn
 	req := res.EndSessionURL(eps.EndSession, "", "")
-	if uri := in.PostLogoutRedirectURI; uri != "" {
+	if uri := cmp.Or(in.PostLogoutRedirectURI, m.postLogoutURI(res)); uri != "" {
 		var err error
 		if ret, err = auth.ListenLogoutReturn(uri, req.State); err != nil {
 			return LogoutStep{name, check.Fail, err.Error()}
@@ -135,6 +135,15 @@ func (m *Manager) endSession(ctx context.Context, res *auth.Result, eps auth.End
 		return LogoutStep{name, check.Fail, err.Error() + " (the IdP ignores a post_logout_redirect_uri that is not registered for the client)"}
 	}
 	return LogoutStep{name, check.Pass, "the IdP ended its session and sent the browser back to " + ret.URI + " (state ✓)"}
+}
+
+// postLogoutURI is the post_logout_redirect_uri of res's environment.
+func (m *Manager) postLogoutURI(res *auth.Result) string {
+	c, err := m.cfg.For(res.Region)
+	if err != nil {
+		return ""
+	}
+	return c.PostLogoutRedirectURI
 }
 
 // verifyRevoked tries the refresh token: invalid_grant proves it revoked.
@@ -157,7 +166,11 @@ var ErrNoIntrospection = errors.New("introspection is not configured: set intros
 // Introspect asks the IdP about token (RFC 7662), as the configured API
 // resource, at the introspection endpoint of the issuer of res.
 func (m *Manager) Introspect(ctx context.Context, res *auth.Result, token string) (*auth.Introspection, error) {
-	in := m.cfg.For(res.Region).Introspection
+	c, err := m.cfg.For(res.Region)
+	if err != nil {
+		return nil, err
+	}
+	in := c.Introspection
 	if in.Resource == "" {
 		return nil, ErrNoIntrospection
 	}

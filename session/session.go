@@ -83,7 +83,7 @@ func (m *Manager) Where() string {
 
 // Options are the auth options of a login at region with this manager's
 // configuration and HTTP client.
-func (m *Manager) Options(region config.Region) auth.Options {
+func (m *Manager) Options(region config.Region) (auth.Options, error) {
 	return auth.OptionsFrom(m.cfg, region, m.http)
 }
 
@@ -135,10 +135,26 @@ type ReloginInput struct {
 	Open     auth.Opener // nil: the system browser
 }
 
+// ReloginTarget is the regional endpoint a re-login after first goes to,
+// within first's environment (auth.ReloginTarget), or why there is none.
+func ReloginTarget(cfg *config.Config, first *auth.Result) (config.Region, error) {
+	if first == nil {
+		return auth.ReloginTarget(nil, nil)
+	}
+	c, err := cfg.For(first.Region)
+	if err != nil {
+		return config.Region{}, err
+	}
+	return auth.ReloginTarget(first, c.Regions)
+}
+
 // Relogin runs a regional re-login after first (HIMSA 2a; see
 // auth.RegionalRelogin) and keeps the regional session when it verified.
 func (m *Manager) Relogin(ctx context.Context, first *auth.Result, in ReloginInput) (*auth.Relogin, error) {
-	o := m.Options(first.Region)
+	o, err := m.Options(first.Region)
+	if err != nil {
+		return nil, err
+	}
 	o.Progress, o.Open = in.Progress, in.Open
 	out, err := auth.RegionalRelogin(ctx, first, o)
 	if out != nil && out.Second != nil {
@@ -176,11 +192,35 @@ func (m *Manager) keep(res *auth.Result) {
 // ID. HIMSA: QA registrations are separate, so a QA and a production session
 // of the same person live side by side.
 func (m *Manager) key(r config.Region) (key, clientID string) {
-	key = r.Name
-	if r.Env != "" && r.Env != config.EnvProduction {
-		key = r.Env + "." + r.Name
+	return storeKey(r.ID()), m.clientID(r)
+}
+
+// storeKey is the name a session of endpoint id is kept under: production's
+// by the endpoint's name alone (as before environments existed), any other
+// "env.name".
+func storeKey(id config.EndpointID) string {
+	if id.Env == config.EnvProduction {
+		return id.Name
 	}
-	return key, m.cfg.For(r).ClientID
+	return id.Env + "." + id.Name
+}
+
+// endpointOf is the endpoint a session kept under key belongs to.
+func endpointOf(key string) config.EndpointID {
+	if env, name, ok := strings.Cut(key, "."); ok {
+		return config.EndpointID{Env: env, Name: name}
+	}
+	return config.EndpointID{Env: config.EnvProduction, Name: key}
+}
+
+// clientID is the client of r's environment; "" when the configuration has
+// no such environment (then no kept session is its).
+func (m *Manager) clientID(r config.Region) string {
+	c, err := m.cfg.For(r)
+	if err != nil {
+		return ""
+	}
+	return c.ClientID
 }
 
 // fromResult is what is kept of a session, under key's names.
@@ -262,21 +302,18 @@ type RefusedError struct {
 func (e *RefusedError) Error() string { return e.What + " was refused: " + e.Reason }
 
 // KeptEndpoints says which endpoints of which environments have a kept
-// session of their environment's client: "env/name" keys (the picker marks
-// them). None when storage is off.
-func (m *Manager) KeptEndpoints() (map[string]bool, error) {
-	out := map[string]bool{}
+// session of their environment's client (the picker marks them). None when
+// storage is off.
+func (m *Manager) KeptEndpoints() (map[config.EndpointID]bool, error) {
+	out := map[config.EndpointID]bool{}
 	if m.st == nil {
 		return out, nil
 	}
 	all, err := m.st.List()
 	for _, s := range all {
-		env, name, ok := strings.Cut(s.Region, ".")
-		if !ok {
-			env, name = config.EnvProduction, s.Region
-		}
-		if r := (config.Region{Name: name, Env: env}); m.cfg.For(r).ClientID == s.ClientID {
-			out[env+"/"+name] = true
+		id := endpointOf(s.Region)
+		if c := m.clientID(config.Region{Name: id.Name, Env: id.Env}); c != "" && c == s.ClientID {
+			out[id] = true
 		}
 	}
 	return out, err

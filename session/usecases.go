@@ -8,6 +8,7 @@ import (
 	"ssodesk/api"
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/diagnose"
 	"ssodesk/report"
 	"ssodesk/transport"
 )
@@ -124,4 +125,26 @@ func (m *Manager) Report(ctx context.Context, a Attempt) report.Attempt {
 		out.AccessReport = m.VerifyAccessToken(vctx, a.Result)
 	}
 	return out
+}
+
+// Check checks regions without logging in (ssodesk check), all at once:
+// each endpoint's rows, in order. An endpoint of no environment of the
+// configuration is an error.
+func (m *Manager) Check(ctx context.Context, regions ...config.Region) ([]diagnose.Report, error) {
+	opts := make([]auth.Options, len(regions))
+	for i, r := range regions {
+		o, err := m.Options(r)
+		if err != nil {
+			return nil, err
+		}
+		opts[i] = o
+	}
+	return diagnose.All(ctx, opts), nil
+}
+
+// CheckReport is the report input of a check of reports (one endpoint's:
+// region; zero for several).
+func (m *Manager) CheckReport(reports []diagnose.Report, region config.Region) report.Attempt {
+	return report.Attempt{Kind: report.KindCheck, Checks: reports, Region: region, Config: m.cfg, Trace: transport.TraceOf(m.http),
+		Finished: m.Now()}
 }

@@ -488,7 +488,10 @@ func (m Model) headerView(w int) string {
 	if t, ok := m.screens[m.active].(envTitled); ok {
 		env = t.selectedEnv()
 	} else if m.endpoint.Name != "" {
-		env, cfg = m.endpoint.EnvLabel, cfg.For(m.endpoint)
+		env = m.endpoint.EnvLabel
+		if cfg, _ = cfg.For(m.endpoint); cfg == nil {
+			cfg = &config.Config{} // an endpoint of no environment here: no client to name
+		}
 	}
 	parts := []string{s.Header.Render("ssodesk")}
 	if m.com.Demo {

@@ -61,7 +61,11 @@ func TestPickerWithTwoEnvironments(t *testing.T) {
 
 // The QA Summary tells the story of QA, not of production.
 func TestQASummary(t *testing.T) {
-	m := sessionAt(t, 100, 30, qaResult())
+	m := twoEnvModel(100, 30)
+	res := qaResult()
+	m = step(m, loginRequestedMsg{region: res.Region})
+	next, cmd := m.Update(loginDoneMsg{id: m.run.id, res: res})
+	m = step(next.(Model), inspectedOf(t, cmd, next.(Model).sessionScreen().gen))
 	golden.RequireEqual(t, screenText(m))
 	wantAll(t, screenText(m), "QA: You used the QA global endpoint and picked an account in EU", "QA EU")
 }
@@ -88,7 +92,7 @@ func TestQAReloginTargetIsQA(t *testing.T) {
 // The picker marks the endpoints that have a kept session, per environment.
 func TestPickerMarksKeptSessions(t *testing.T) {
 	m := twoEnvModel(100, 30)
-	m.svc.Kept = func() map[string]bool { return map[string]bool{"qa/eu": true} }
+	m.svc.Kept = func() map[config.EndpointID]bool { return map[config.EndpointID]bool{{Env: "qa", Name: "eu"}: true} }
 	m = step(m, run(keptCmd(m.svc.Kept)))
 	s := screenText(m)
 	wantAll(t, s, "HIMSA QA · eu — QA EU  ● kept session")

@@ -38,7 +38,10 @@ func TestFlowAgainstStandIn(t *testing.T) {
 	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true}
 	svc := testServices(cfg, nil)
 	svc.Login = func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, req.Region, nil)
+		o, err := auth.OptionsFrom(cfg, req.Region, nil)
+		if err != nil {
+			return nil, err
+		}
 		o.ForceChoose = req.ForceChoose
 		o.Progress = progress
 		o.Open = func(ctx context.Context, u string) error {

@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"context"
 	"net/http"
 
 	"ssodesk/auth"
 	"ssodesk/config"
-	"ssodesk/diagnose"
 	"ssodesk/report"
 	"ssodesk/session"
 	"ssodesk/transport"
@@ -17,9 +15,6 @@ import (
 // (SessionServices) and client's endpoint checks.
 func realServices(cfg *config.Config, client *http.Client, m *session.Manager, open auth.Opener) *Services {
 	svc := SessionServices(cfg, m, open)
-	svc.Check = func(ctx context.Context, region config.Region) diagnose.Report {
-		return diagnose.Endpoint(ctx, auth.OptionsFrom(cfg, region, client))
-	}
 	svc.SaveReport = report.Save
 	return svc
 }

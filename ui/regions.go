@@ -52,21 +52,11 @@ func (i regionItem) FilterValue() string {
 	return i.env + " " + i.r.Name + " " + i.r.Label + " " + i.r.Issuer
 }
 
-// endpointKey names an endpoint across environments.
-func endpointKey(env, name string) string { return env + "/" + name }
-
 // pickerEndpoints are the endpoints the picker offers: every environment's,
 // grouped by environment (the selected one first; in each, the global
-// endpoint first), or Cfg.Regions for a configuration made by hand.
+// endpoint first; named when there is more than one).
 func pickerEndpoints(cfg *config.Config) []regionItem {
-	if len(cfg.Environments) == 0 {
-		items := make([]regionItem, len(cfg.Regions))
-		for i, r := range cfg.Regions {
-			items[i] = regionItem{r: r}
-		}
-		return items
-	}
-	envs := slices.Clone(cfg.Environments)
+	envs := slices.Clone(cfg.Envs())
 	slices.SortStableFunc(envs, func(a, b config.Environment) int {
 		return cmp.Compare(btoi(a.Name != cfg.Environment), btoi(b.Name != cfg.Environment))
 	})
@@ -262,10 +252,10 @@ func (m regionsModel) Init() tea.Cmd {
 }
 
 // keptMsg says which endpoints have a kept session ("env/name").
-type keptMsg struct{ kept map[string]bool }
+type keptMsg struct{ kept map[config.EndpointID]bool }
 
 // keptCmd reads which endpoints have a kept session, off the UI thread.
-func keptCmd(kept func() map[string]bool) tea.Cmd {
+func keptCmd(kept func() map[config.EndpointID]bool) tea.Cmd {
 	if kept == nil {
 		return nil
 	}
@@ -273,10 +263,9 @@ func keptCmd(kept func() map[string]bool) tea.Cmd {
 }
 
 // setKept marks the rows whose endpoint has a kept session.
-func (m *regionsModel) setKept(kept map[string]bool) tea.Cmd {
-	env := func(r config.Region) string { return cmp.Or(r.Env, config.EnvProduction) }
+func (m *regionsModel) setKept(kept map[config.EndpointID]bool) tea.Cmd {
 	return m.updateRows(func(ri *regionItem) bool {
-		k := kept[endpointKey(env(ri.r), ri.r.Name)]
+		k := kept[ri.r.ID()]
 		changed := k != ri.kept
 		ri.kept = k
 		return changed
@@ -387,12 +376,12 @@ func (m regionsModel) View() string {
 
 // setHealth puts probe results on the rows of their regions.
 func (m *regionsModel) setHealth(results []health.Result) tea.Cmd {
-	byName := map[string]health.Result{}
+	byID := map[config.EndpointID]health.Result{}
 	for _, r := range results {
-		byName[endpointKey(r.Environment, r.Region)] = r
+		byID[r.Endpoint()] = r
 	}
 	return m.updateRows(func(ri *regionItem) bool {
-		r, ok := byName[endpointKey(ri.r.Env, ri.r.Name)]
+		r, ok := byID[ri.r.ID()]
 		if ok {
 			ri.health = healthText(r)
 		}

@@ -172,12 +172,18 @@ func TestReloginFlowAgainstStandIn(t *testing.T) {
 	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true}
 	svc := testServices(cfg, nil)
 	svc.Login = func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-		o := auth.OptionsFrom(cfg, req.Region, nil)
+		o, err := auth.OptionsFrom(cfg, req.Region, nil)
+		if err != nil {
+			return nil, err
+		}
 		o.Progress, o.Open = progress, open
 		return auth.Login(ctx, o)
 	}
 	svc.Relogin = func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
-		o := auth.OptionsFrom(cfg, first.Region, nil)
+		o, err := auth.OptionsFrom(cfg, first.Region, nil)
+		if err != nil {
+			return nil, err
+		}
 		o.Progress, o.Open = progress, open
 		return auth.RegionalRelogin(ctx, first, o)
 	}

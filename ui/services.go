@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/diagnose"
 	"ssodesk/health"
@@ -42,7 +43,7 @@ type Services struct {
 	// Check checks an endpoint without logging in (ssodesk check).
 	Check func(ctx context.Context, region config.Region) diagnose.Report
 	// Kept says which endpoints have a kept session ("env/name").
-	Kept func() map[string]bool
+	Kept func() map[config.EndpointID]bool
 	// Health probes every endpoint (refresh: ignore the cache); nil shows
 	// no health column.
 	Health func(ctx context.Context, refresh bool) []health.Result
@@ -87,12 +88,19 @@ func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *
 		},
 		Refresh: m.Refresh,
 		Logout: func(ctx context.Context, res *auth.Result) []session.LogoutStep {
-			return m.Logout(ctx, res, session.LogoutInput{PostLogoutRedirectURI: cfg.For(res.Region).PostLogoutRedirectURI, Open: open})
+			return m.Logout(ctx, res, session.LogoutInput{Open: open})
 		},
 		Introspect:   m.Introspect,
 		UserInfo:     m.UserInfo,
 		VerifyAccess: m.VerifyAccessToken,
 		Call:         m.Call,
-		Kept:         func() map[string]bool { k, _ := m.KeptEndpoints(); return k },
+		Check: func(ctx context.Context, region config.Region) diagnose.Report {
+			reps, err := m.Check(ctx, region)
+			if err != nil {
+				return diagnose.Report{Region: region.Name, Issuer: region.Issuer, Rows: []check.Row{{Name: "configuration", Status: check.Fail, Detail: err.Error()}}}
+			}
+			return reps[0]
+		},
+		Kept: func() map[config.EndpointID]bool { k, _ := m.KeptEndpoints(); return k },
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"ssodesk/check"
 	"ssodesk/explain"
 	"ssodesk/safe"
+	"ssodesk/session"
 )
 
 // tab is one pane of the session screen.
@@ -357,7 +358,7 @@ func (m sessionModel) relogIn() (sessionModel, tea.Cmd) {
 	if m.relogin != nil {
 		return m, emit(openCompareMsg{})
 	}
-	target, err := auth.ReloginTarget(m.res, m.com.Cfg.For(m.res.Region).Regions) // within the session's environment
+	target, err := session.ReloginTarget(m.com.Cfg, m.res)
 	if err != nil {
 		m.setStatus("no regional re-login: "+err.Error(), true)
 		return m, nil

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"ssodesk/safe"
+	"ssodesk/session"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -93,7 +94,7 @@ func (p *page) summary() {
 	p.para(s.Text, explain.SessionStory(r))
 	if p.m.relogin != nil {
 		p.para(s.Subtle, explain.RegionalReloginSession)
-	} else if target, err := auth.ReloginTarget(r, p.m.com.Cfg.For(r.Region).Regions); err == nil {
+	} else if target, err := session.ReloginTarget(p.m.com.Cfg, r); err == nil {
 		p.para(s.Subtle, explain.RegionalRelogin(target.Env, target.Name))
 	}
 	p.add("")
@@ -217,7 +218,7 @@ func (p *page) introspection() {
 	case p.m.introErr != "":
 		p.para(s.Error, p.m.introErr)
 		return
-	case p.m.com.Cfg.For(p.m.res.Region).Introspection.Resource == "":
+	case !introspectable(p.m.com.Cfg, p.m.res):
 		p.para(s.Subtle, "Set introspection.resource and introspection.secret_file (the API resource's name and secret from HIMSA: the API, not the client, introspects), then press i.")
 		return
 	default:
@@ -391,4 +392,11 @@ func truncate(s string, width int) string {
 		cut = cut[:len(cut)-size]
 	}
 	return cut + "…"
+}
+
+// introspectable: the session's environment names an API resource to
+// introspect as.
+func introspectable(cfg *config.Config, res *auth.Result) bool {
+	c, err := cfg.For(res.Region)
+	return err == nil && c.Introspection.Resource != ""
 }
