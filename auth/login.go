@@ -130,7 +130,7 @@ func Login(ctx context.Context, o Options) (*Result, error) {
 		l.verifier.prefetch(ctx, l.o.Region.Issuer)
 	}
 	l.openBrowser(ctx, authURL)
-	hint := time.AfterFunc(waitHintAfter, l.stillWaiting)
+	hint := afterFunc(waitHintAfter, l.stillWaiting)
 	code, err := l.lb.wait(ctx, l.o.LoginTimeout)
 	hint.Stop()
 	if err != nil {

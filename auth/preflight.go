@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/net/html"
@@ -441,8 +442,12 @@ func redirectHostPort(redirectURI string) string {
 	return u.Host
 }
 
-// waitHintAfter is explain.WaitHintAfter (tests shorten it).
+// waitHintAfter is explain.WaitHintAfter.
 var waitHintAfter = explain.WaitHintAfter
+
+// afterFunc starts the hint's timer: time.AfterFunc (tests fire the hint
+// themselves instead of waiting for it).
+var afterFunc = time.AfterFunc
 
 // stillWaiting says, once, what to check when the browser has not come
 // back after explain.WaitHintAfter.

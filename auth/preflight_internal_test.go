@@ -222,31 +222,48 @@ func TestNamedScope(t *testing.T) {
 }
 
 // TestStillWaitingHint: without a callback, the login says what to check
-// (after explain.WaitHintAfter; here shortened), the pre-flight included.
+// once the hint's timer (of explain.WaitHintAfter) fires, the pre-flight
+// included, and stops that timer when it ends. The test fires the timer.
 func TestStillWaitingHint(t *testing.T) {
 	s := simtest.Start(t, sim.Options{Regions: []string{sim.GlobalRegion}})
-	defer func(d time.Duration) { waitHintAfter = d }(waitHintAfter)
-	waitHintAfter = 50 * time.Millisecond
+	var timer *time.Timer
+	var after time.Duration
+	defer func(f func(time.Duration, func()) *time.Timer) { afterFunc = f }(afterFunc)
+	afterFunc = func(d time.Duration, f func()) *time.Timer {
+		after = d
+		f()                                          // the wait has lasted d
+		timer = time.AfterFunc(time.Hour, func() {}) // what the login stops
+		return timer
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var mu sync.Mutex
 	var hints []string
 	r, _ := s.Region(sim.GlobalRegion)
-	_, err := Login(context.Background(), Options{Region: config.Region{Name: r.Name, Issuer: r.Issuer}, ClientID: s.ClientID(),
-		RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(), LoginTimeout: 400 * time.Millisecond,
+	_, err := Login(ctx, Options{Region: config.Region{Name: r.Name, Issuer: r.Issuer}, ClientID: s.ClientID(),
+		RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(),
 		Open: func(context.Context, string) error { return nil },
 		Progress: func(ev Event) {
 			if ev.Step == StepStillWaiting {
 				mu.Lock()
 				hints = append(hints, ev.Msg)
 				mu.Unlock()
+				cancel() // the person gives up after reading the hint
 			}
 		}})
-	var te *TimeoutError
-	if !errors.As(err, &te) {
-		t.Fatalf("err = %v", err)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the login cancelled after the hint", err)
+	}
+	if after != explain.WaitHintAfter {
+		t.Errorf("the hint's timer was set for %v, want %v", after, explain.WaitHintAfter)
+	}
+	if timer == nil || timer.Stop() {
+		t.Error("the login ended without stopping the hint's timer")
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(hints) != 1 || !strings.Contains(hints[0], "another browser window or profile") || !strings.Contains(hints[0], "--no-browser") ||
+	if len(hints) != 1 || !strings.Contains(hints[0], "no login response after "+explain.ShortDuration(explain.WaitHintAfter)) ||
+		!strings.Contains(hints[0], "another browser window or profile") || !strings.Contains(hints[0], "--no-browser") ||
 		!strings.Contains(hints[0], "pre-flight: the IdP accepts this authorize request") {
 		t.Errorf("hints = %q", hints)
 	}
