@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -66,6 +67,17 @@ func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
 	return ""
 }
 
+// waitExited waits for the window's shell to signal the tmux channel
+// "exited" (tmux keeps a signal that came before the wait).
+func (s *tmuxSession) waitExited(timeout time.Duration) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "tmux", "-L", s.socket, "wait-for", "exited").CombinedOutput(); err != nil {
+		s.t.Fatalf("the program did not exit within %v (%v %s); screen:\n%s", timeout, err, out, s.screen())
+	}
+}
+
 // waitForMatch polls the screen until a line matches re.
 func (s *tmuxSession) waitForMatch(re *regexp.Regexp, timeout time.Duration) string {
 	s.t.Helper()
@@ -108,7 +120,9 @@ func TestTmuxDemoLogin(t *testing.T) {
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
 	exitFile := filepath.Join(dir, "exit")
-	cmd := fmt.Sprintf("%s demo --log %s; echo $? > %s; sleep 60", bin, filepath.Join(dir, "ssodesk.log"), exitFile)
+	// The shell in the window signals the tmux channel "exited" once the
+	// exit code is in exitFile (tmux in a window talks to its own server).
+	cmd := fmt.Sprintf("%s demo --log %s; echo $? > %s; tmux wait-for -S exited; sleep 60", bin, filepath.Join(dir, "ssodesk.log"), exitFile)
 	s := startTmux(t, 100, 30, append(env, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color"), cmd)
 
 	s.waitFor("Where do you want to log in?", 20*time.Second)
@@ -151,25 +165,21 @@ func TestTmuxDemoLogin(t *testing.T) {
 	s.keys("Escape") // back to the session
 	s.waitFor("Code prefix", 5*time.Second)
 
+	// At 20×5 the session's header is cut to the width: wait for that, which
+	// only the redrawn small screen shows, then check all of it fits.
 	s.tmux("resize-window", "-t", s.target, "-x", "20", "-y", "5")
-	time.Sleep(500 * time.Millisecond)
-	small := s.screen()
-	s.tmux("resize-window", "-t", s.target, "-x", "100", "-y", "30")
-	s.waitFor("Code prefix", 5*time.Second)
-	if strings.Contains(small, "panic") {
-		t.Fatalf("panic at 20×5:\n%s", small)
+	small := s.waitFor("Logged in as Mett…", 5*time.Second)
+	lines := strings.Split(strings.TrimRight(small, "\n"), "\n")
+	if len(lines) != 5 || strings.Contains(small, "panic") || !strings.Contains(small, "tab next tab") {
+		t.Errorf("the session at 20×5 (%d lines):\n%s", len(lines), small)
 	}
+	s.tmux("resize-window", "-t", s.target, "-x", "100", "-y", "30")
+	s.waitFor("Logged in as Mette Sørensen", 5*time.Second)
+	s.waitFor("Code prefix", 5*time.Second)
 
 	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	var code []byte
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
-			code = b
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	s.waitExited(10 * time.Second)
+	code, _ := os.ReadFile(exitFile)
 	if strings.TrimSpace(string(code)) != "0" {
 		t.Fatalf("exit code %q; screen:\n%s", code, s.screen())
 	}
@@ -184,7 +194,9 @@ func TestTmuxCancelInChromium(t *testing.T) {
 	env := chromiumEnv(t, "cancel")
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
-	s := startTmux(t, 100, 30, append(env, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color"), bin+" demo; sleep 60")
+	exitFile := filepath.Join(dir, "exit")
+	s := startTmux(t, 100, 30, append(env, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color"),
+		fmt.Sprintf("%s demo; echo $? > %s; tmux wait-for -S exited; sleep 60", bin, exitFile))
 	s.waitFor("Where do you want to log in?", 20*time.Second)
 	s.keys("Enter")
 	screen := s.waitFor("You cancelled at the IdP", 60*time.Second)
@@ -194,4 +206,8 @@ func TestTmuxCancelInChromium(t *testing.T) {
 	s.keys("Escape")
 	s.waitFor("Where do you want to log in?", 5*time.Second)
 	s.keys("q")
+	s.waitExited(10 * time.Second)
+	if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != "0" {
+		t.Fatalf("exit code %q after a cancelled login and q; screen:\n%s", code, s.screen())
+	}
 }
