@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -18,6 +20,10 @@ type tmuxSession struct {
 	t      *testing.T
 	socket string
 	target string
+	// changed gets a token whenever the window's program writes to the
+	// terminal (tmux control mode's %output): waitFor looks at the screen
+	// again then, and only then.
+	changed chan struct{}
 }
 
 // startTmux runs command (a shell command line) in a new w×h tmux window.
@@ -33,7 +39,51 @@ func startTmux(t *testing.T, w, h int, env []string, command string) *tmuxSessio
 	args = append(args, command)
 	s.tmux(args...)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.watch()
 	return s
+}
+
+// watch attaches a control-mode client that never sizes the window
+// (ignore-size) nor types into it (read-only), and turns its %output
+// notifications into tokens on s.changed.
+func (s *tmuxSession) watch() {
+	s.t.Helper()
+	s.changed = make(chan struct{}, 1)
+	cmd := exec.Command("tmux", "-L", s.socket, "-C", "attach-session", "-r", "-f", "ignore-size", "-t", s.target)
+	stdin, err := cmd.StdinPipe() // held open: control mode ends with its input
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("tmux control client: %v", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r := bufio.NewReader(stdout)
+		for {
+			line, err := r.ReadSlice('\n')
+			if bytes.HasPrefix(line, []byte("%output ")) || bytes.HasPrefix(line, []byte("%layout-change ")) {
+				select {
+				case s.changed <- struct{}{}:
+				default:
+				}
+			}
+			if err == bufio.ErrBufferFull {
+				for err == bufio.ErrBufferFull { // the rest of a long %output line
+					_, err = r.ReadSlice('\n')
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	s.t.Cleanup(func() { stdin.Close(); <-done; _ = cmd.Wait() }) // after kill-server (cleanups run last first)
 }
 
 func (s *tmuxSession) tmux(args ...string) string {
@@ -51,20 +101,40 @@ func (s *tmuxSession) keys(keys ...string) {
 	s.tmux(append([]string{"send-keys", "-t", s.target}, keys...)...)
 }
 
-// waitFor polls the screen until it contains want.
+// waitFor waits until the screen contains want, looking at it again each
+// time the program writes to the terminal.
 func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
 	s.t.Helper()
-	deadline := time.Now().Add(timeout)
-	var last string
-	for time.Now().Before(deadline) {
-		last = s.screen()
-		if strings.Contains(last, want) {
+	return s.waitUntil(func(screen string) bool { return strings.Contains(screen, want) }, fmt.Sprintf("showed %q", want), timeout)
+}
+
+// waitForMatch waits until a line of the screen matches re.
+func (s *tmuxSession) waitForMatch(re *regexp.Regexp, timeout time.Duration) string {
+	s.t.Helper()
+	return s.waitUntil(re.MatchString, "matched "+re.String(), timeout)
+}
+
+// waitUntil returns the screen once ok(screen); it fails the test when the
+// program has not drawn such a screen within timeout.
+func (s *tmuxSession) waitUntil(ok func(string) bool, what string, timeout time.Duration) string {
+	s.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		last := s.screen()
+		if ok(last) {
 			return last
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case <-s.changed:
+		case <-deadline.C:
+			if last = s.screen(); ok(last) {
+				return last
+			}
+			s.t.Fatalf("screen never %s; last screen:\n%s", what, last)
+			return ""
+		}
 	}
-	s.t.Fatalf("screen never showed %q; last screen:\n%s", want, last)
-	return ""
 }
 
 // waitExited waits for the window's shell to signal the tmux channel
@@ -76,22 +146,6 @@ func (s *tmuxSession) waitExited(timeout time.Duration) {
 	if out, err := exec.CommandContext(ctx, "tmux", "-L", s.socket, "wait-for", "exited").CombinedOutput(); err != nil {
 		s.t.Fatalf("the program did not exit within %v (%v %s); screen:\n%s", timeout, err, out, s.screen())
 	}
-}
-
-// waitForMatch polls the screen until a line matches re.
-func (s *tmuxSession) waitForMatch(re *regexp.Regexp, timeout time.Duration) string {
-	s.t.Helper()
-	deadline := time.Now().Add(timeout)
-	var last string
-	for time.Now().Before(deadline) {
-		last = s.screen()
-		if re.MatchString(last) {
-			return last
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	s.t.Fatalf("screen never matched %s; last screen:\n%s", re, last)
-	return ""
 }
 
 // traceRow matches a row of the trace list for an exchange of the given
