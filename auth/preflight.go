@@ -445,8 +445,8 @@ func redirectHostPort(redirectURI string) string {
 // waitHintAfter is explain.WaitHintAfter.
 var waitHintAfter = explain.WaitHintAfter
 
-// afterFunc starts the hint's timer: time.AfterFunc (tests fire the hint
-// themselves instead of waiting for it).
+// afterFunc starts the login's timers, the hint's and the timeout's:
+// time.AfterFunc (tests fire them themselves instead of waiting).
 var afterFunc = time.AfterFunc
 
 // stillWaiting says, once, what to check when the browser has not come

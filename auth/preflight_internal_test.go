@@ -226,22 +226,27 @@ func TestNamedScope(t *testing.T) {
 // included, and stops that timer when it ends. The test fires the timer.
 func TestStillWaitingHint(t *testing.T) {
 	s := simtest.Start(t, sim.Options{Regions: []string{sim.GlobalRegion}})
-	var timer *time.Timer
-	var after time.Duration
-	defer func(f func(time.Duration, func()) *time.Timer) { afterFunc = f }(afterFunc)
-	afterFunc = func(d time.Duration, f func()) *time.Timer {
-		after = d
-		f()                                          // the wait has lasted d
-		timer = time.AfterFunc(time.Hour, func() {}) // what the login stops
+	var hintTimer *time.Timer
+	const timeout = 10 * time.Minute // never reached: the test ends the login
+	SetAfterFunc(t, func(d time.Duration, f func()) *time.Timer {
+		timer := time.AfterFunc(time.Hour, func() {}) // what the login stops
+		switch d {
+		case explain.WaitHintAfter:
+			hintTimer = timer
+			f() // the wait has lasted d
+		case timeout:
+		default:
+			t.Errorf("a timer of %v", d)
+		}
 		return timer
-	}
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var mu sync.Mutex
 	var hints []string
 	r, _ := s.Region(sim.GlobalRegion)
 	_, err := Login(ctx, Options{Region: config.Region{Name: r.Name, Issuer: r.Issuer}, ClientID: s.ClientID(),
-		RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(),
+		RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(), LoginTimeout: timeout,
 		Open: func(context.Context, string) error { return nil },
 		Progress: func(ev Event) {
 			if ev.Step == StepStillWaiting {
@@ -254,10 +259,10 @@ func TestStillWaitingHint(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want the login cancelled after the hint", err)
 	}
-	if after != explain.WaitHintAfter {
-		t.Errorf("the hint's timer was set for %v, want %v", after, explain.WaitHintAfter)
+	if hintTimer == nil {
+		t.Fatalf("no timer of %v for the hint", explain.WaitHintAfter)
 	}
-	if timer == nil || timer.Stop() {
+	if hintTimer.Stop() {
 		t.Error("the login ended without stopping the hint's timer")
 	}
 	mu.Lock()
