@@ -13,8 +13,23 @@ var indentSeeds = []string{
 	`{}`, `[]`, ` { } `, `{"a":1}`, `[1,2,[3,{}],{"b":[]}]`, "\t{\"a\" :\n \"x\\\"y\\u00e9\" , \"b\":[true,false,null]}\n\n", `"s"`, `12`,
 	`-0.5e+10`, `01`, `1.`, `.5`, `-`, `1e`, `[1,]`, `{"a"}`, `{"a":}`, `{,}`, `[`, `"abc`, `"\x"`, `"\u12"`, "\"a\x01\"", `tru`, `truex`,
 	`nul`, `[true false]`, "", " ", "\xef\xbb\xbf{}", `{"a":1}x`, `{"a":1} 2`, `{"é":"ø"}`, "\"\xff\xfe\"", `[1e5,2E-3,-0,0.0]`,
-	strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth),
-	strings.Repeat("[", maxJSONDepth+1) + strings.Repeat("]", maxJSONDepth+1),
+	nested(seedDepth), nested(seedDepth) + "x", strings.Repeat(`{"a":[`, seedDepth/2) + strings.Repeat("]}", seedDepth/2),
+}
+
+// seedDepth is the nesting of the deep seeds that are indented in full.
+// Indented, n nested arrays take about n² bytes (100 MB at encoding/json's
+// limit of 10,000, which took seconds three times over); the limit itself
+// is TestIndentJSONDepthLimit's, which measures without writing.
+const seedDepth = 300
+
+// nested is n nested arrays, "[[…]]".
+func nested(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+
+// nestedIndentedLen is the length of nested(n) indented: line k of the n
+// opening lines is 2k spaces and "[" (the last one "[]"), then the n-1
+// closing lines, 2k spaces and "]", with 2n-2 newlines between them.
+func nestedIndentedLen(n int) int {
+	return n*n + 1 + (n-1)*(n-1) + 2*n - 2
 }
 
 // checkIndent: measureJSON agrees with json.Valid, and indentJSON with
@@ -56,6 +71,40 @@ func TestWritePretty(t *testing.T) {
 func TestIndentJSON(t *testing.T) {
 	for _, s := range indentSeeds {
 		checkIndent(t, []byte(s))
+	}
+}
+
+// The indenter accepts what encoding/json accepts: nesting up to 10,000
+// levels, not one more, and measures the indented text at the limit as
+// json.Indent would write it (the formula is checked against json.Indent at
+// small depths, where indenting in full is cheap).
+func TestIndentJSONDepthLimit(t *testing.T) {
+	for n := 1; n <= 40; n++ {
+		var want bytes.Buffer
+		if err := json.Indent(&want, []byte(nested(n)), "", "  "); err != nil || want.Len() != nestedIndentedLen(n) {
+			t.Fatalf("depth %d: json.Indent wrote %d bytes (%v), the formula says %d", n, want.Len(), err, nestedIndentedLen(n))
+		}
+	}
+	for _, c := range []struct {
+		depth int
+		valid bool
+	}{{maxJSONDepth, true}, {maxJSONDepth + 1, false}, {maxJSONDepth + 2, false}} {
+		src := []byte(nested(c.depth))
+		if v := json.Valid(src); v != c.valid {
+			t.Fatalf("json.Valid at depth %d = %v; encoding/json's limit moved, and maxJSONDepth with it", c.depth, v)
+		}
+		n, ok := measureJSON(src)
+		if ok != c.valid {
+			t.Errorf("measureJSON at depth %d: valid = %v, want %v", c.depth, ok, c.valid)
+		}
+		if ok && n != nestedIndentedLen(c.depth) {
+			t.Errorf("measureJSON at depth %d: %d bytes, want %d", c.depth, n, nestedIndentedLen(c.depth))
+		}
+		// An object inside the deepest array is one level too many.
+		deeper := []byte(strings.Repeat("[", c.depth) + "{}" + strings.Repeat("]", c.depth))
+		if _, ok := measureJSON(deeper); ok != json.Valid(deeper) {
+			t.Errorf("measureJSON with an object at depth %d: valid = %v, json.Valid says %v", c.depth+1, ok, !ok)
+		}
 	}
 }
 

@@ -151,7 +151,7 @@ func (l *loginRun) run(ctx context.Context) (*Result, error) {
 		defer l.verifier.settle()
 	}
 	l.openBrowser(ctx, authURL)
-	hint := time.AfterFunc(waitHintAfter, l.stillWaiting)
+	hint := afterFunc(waitHintAfter, l.stillWaiting)
 	code, err := l.lb.wait(ctx, l.o.LoginTimeout)
 	hint.Stop()
 	if err != nil {

@@ -158,14 +158,15 @@ func (l *loopback) deliver(raw string) error {
 
 // wait blocks until the redirect arrives, ctx ends or timeout passes.
 func (l *loopback) wait(ctx context.Context, timeout time.Duration) (string, error) {
-	t := time.NewTimer(timeout)
+	expired := make(chan struct{})
+	t := afterFunc(timeout, func() { close(expired) })
 	defer t.Stop()
 	select {
 	case <-l.done:
 		return l.code, l.err
 	case <-ctx.Done():
 		return "", ctx.Err()
-	case <-t.C:
+	case <-expired:
 		return "", &TimeoutError{After: timeout.String()}
 	}
 }

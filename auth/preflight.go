@@ -447,8 +447,12 @@ func redirectHostPort(redirectURI string) string {
 // what to check (StepStillWaiting).
 const WaitHintAfter = 20 * time.Second
 
-// waitHintAfter is WaitHintAfter (tests shorten it).
+// waitHintAfter is WaitHintAfter.
 var waitHintAfter = WaitHintAfter
+
+// afterFunc starts the login's timers, the hint's and the timeout's:
+// time.AfterFunc (tests fire them themselves instead of waiting).
+var afterFunc = time.AfterFunc
 
 // stillWaiting says, once, that the browser has not come back after
 // waitHintAfter, with what explain needs to say what to check.

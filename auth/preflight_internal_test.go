@@ -224,32 +224,53 @@ func TestNamedScope(t *testing.T) {
 }
 
 // TestStillWaitingHint: without a callback, the login says what to check
-// (after WaitHintAfter; here shortened): the event carries the pre-flight and
-// the wait, which explain.EventMsg turns into the checklist.
+// once the hint's timer (of WaitHintAfter) fires, and stops that timer when
+// it ends; the event carries the pre-flight and the wait, which
+// explain.EventMsg turns into the checklist. The test fires the timer.
 func TestStillWaitingHint(t *testing.T) {
 	s := simtest.Start(t, sim.Options{Regions: []string{sim.GlobalRegion}})
-	defer func(d time.Duration) { waitHintAfter = d }(waitHintAfter)
-	waitHintAfter = 50 * time.Millisecond
+	var hintTimer *time.Timer
+	const timeout = 10 * time.Minute // never reached: the test ends the login
+	SetAfterFunc(t, func(d time.Duration, f func()) *time.Timer {
+		timer := time.AfterFunc(time.Hour, func() {}) // what the login stops
+		switch d {
+		case WaitHintAfter:
+			hintTimer = timer
+			f() // the wait has lasted d
+		case timeout:
+		default:
+			t.Errorf("a timer of %v", d)
+		}
+		return timer
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var mu sync.Mutex
 	var hints []Event
 	r, _ := s.Region(sim.GlobalRegion)
-	_, err := Login(context.Background(), Options{Region: config.Region{Name: r.Name, Issuer: r.Issuer}, ClientID: s.ClientID(),
-		RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(), LoginTimeout: 400 * time.Millisecond,
+	_, err := Login(ctx, Options{Region: config.Region{Name: r.Name, Issuer: r.Issuer}, ClientID: s.ClientID(),
+		RedirectURI: config.DefaultRedirectURI, Scopes: config.DefaultScopes(), LoginTimeout: timeout,
 		Open: func(context.Context, string) error { return nil },
 		Progress: func(ev Event) {
 			if ev.Step == StepStillWaiting {
 				mu.Lock()
 				hints = append(hints, ev)
 				mu.Unlock()
+				cancel() // the person gives up after reading the hint
 			}
 		}})
-	var te *TimeoutError
-	if !errors.As(err, &te) {
-		t.Fatalf("err = %v", err)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the login cancelled after the hint", err)
+	}
+	if hintTimer == nil {
+		t.Fatalf("no timer of %v for the hint", WaitHintAfter)
+	}
+	if hintTimer.Stop() {
+		t.Error("the login ended without stopping the hint's timer")
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(hints) != 1 || hints[0].Waited != waitHintAfter || hints[0].Pasting || hints[0].Preflight == nil ||
+	if len(hints) != 1 || hints[0].Waited != WaitHintAfter || hints[0].Pasting || hints[0].Preflight == nil ||
 		hints[0].Preflight.Outcome != PreflightAccepted || !strings.Contains(hints[0].Msg, "no login response after") {
 		t.Errorf("hints = %+v", hints)
 	}

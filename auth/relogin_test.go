@@ -185,15 +185,25 @@ func TestRegionalReloginFallsBackToInteractive(t *testing.T) {
 
 // TestRegionalReloginSilentNoAnswer: a browser that never comes back from
 // the silent attempt (it did not reach the IdP) ends it at the login
-// timeout, then the interactive login runs.
+// timeout (fired by the test once the browser is lost), then the
+// interactive login runs.
 func TestRegionalReloginSilentNoAnswer(t *testing.T) {
 	acct := account(t, "eu")
 	sb := newSameBrowser(acct.Email)
 	first, o := firstLogin(t, sb)
 	o.LoginTimeout = 3 * time.Second
+	timers := useFakeTimers(t)
 	o.Open = func(ctx context.Context, u string) error {
 		if query(t, u).Get("prompt") == "none" {
-			return nil // lost
+			go func() { // lost: the silent attempt's timeout is all that ends it
+				for tm := range timers {
+					if tm.d == o.LoginTimeout {
+						tm.fire()
+						return
+					}
+				}
+			}()
+			return nil
 		}
 		return sb.open(ctx, u)
 	}

@@ -3,12 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"ssodesk/sim"
+	"ssodesk/sim/simtest"
 )
 
 func isolate(t *testing.T) string {
@@ -66,42 +70,77 @@ func TestConfigCommandMasksSecret(t *testing.T) {
 	}
 }
 
+// syncBuffer is an output a command writes to while the test reads it.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // a token after each write (made by newSyncBuffer)
 }
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{changed: make(chan struct{}, 1)} }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+	return n, err
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
+// waitFor waits until the output holds want, looking again after each
+// write; false when it does not within timeout.
+func (s *syncBuffer) waitFor(want string, timeout time.Duration) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for !strings.Contains(s.String(), want) {
+		select {
+		case <-s.changed:
+		case <-deadline.C:
+			return strings.Contains(s.String(), want)
+		}
+	}
+	return true
+}
+
 func TestSimCommandPrintsEndpointsAndAccounts(t *testing.T) {
 	isolate(t)
+	// The accounts the command lists are the demo accounts of a stand-in
+	// with the default options: the last of them is the last line it prints
+	// before it waits for the interrupt.
+	accounts := simtest.Start(t, sim.Options{}).Accounts()
+	line := func(a sim.Account) string { return fmt.Sprintf("%-6s %-42s %s\n", a.Region, a.Email, a.TenantName) }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	root := newRootCmd()
-	out := &syncBuffer{}
+	out := newSyncBuffer()
 	root.SetOut(out)
 	root.SetArgs([]string{"sim"})
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
-	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(out.String(), "TENANT") && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
+	if !out.waitFor(line(accounts[len(accounts)-1]), 15*time.Second) {
+		t.Errorf("sim never listed its last account; output:\n%s", out.String())
 	}
-	time.Sleep(100 * time.Millisecond)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 	s := out.String()
 	for _, want := range []string{"global   http://127.0.0.1:", "eu       http://127.0.0.1:", "/v1", "PKCE client:        ssodesk-demo",
-		"mette.sorensen@nordlyd-hoerecenter.dk", "Nordlyd Hørecenter", "stopped"} {
+		"mette.sorensen@nordlyd-hoerecenter.dk", "Nordlyd Hørecenter", "\nstopped\n"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("sim output lacks %q:\n%s", want, s)
 		}
+	}
+	for _, a := range accounts {
+		if !strings.Contains(s, line(a)) {
+			t.Errorf("sim output lacks the account line %q", line(a))
+		}
+	}
+	if !strings.HasSuffix(s, line(accounts[len(accounts)-1])+"\nstopped\n") {
+		t.Errorf("sim output does not end with its last account, then stopped:\n%s", s)
 	}
 }

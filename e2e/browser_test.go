@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -158,6 +159,7 @@ func (fx *chromiumFixture) login(t *testing.T, l chromiumLogin) chromiumLoginRun
 	t.Setenv("CHROMEBROWSER_ACCOUNT", l.account)
 	t.Setenv("CHROMEBROWSER_OUT", out)
 	t.Setenv("CHROMEBROWSER_SCREENSHOT", l.screenshot)
+	reported := notifySocket(t) // chromebrowser connects once its report is written
 
 	var (
 		mu     sync.Mutex
@@ -238,35 +240,36 @@ func (fx *chromiumFixture) login(t *testing.T, l chromiumLogin) chromiumLoginRun
 	// and on failure, after Chromium has exited) and the login. When the
 	// browser gives up first, the login would wait for its full timeout:
 	// give it a moment, then cancel it.
-	deadline := start.Add(chromiumTimeout + 15*time.Second)
+	deadline := time.NewTimer(time.Until(start.Add(chromiumTimeout + 15*time.Second)))
+	defer deadline.Stop()
 	var page *chromeBrowserOutcome
 	for !loginDone || page == nil {
-		if page == nil {
-			page = readChromeBrowserOutcome(t, out)
-			if page != nil {
-				t.Logf("chromebrowser finished after %v (clicked %q)", time.Since(start).Round(time.Millisecond), page.Clicked)
-				if page.Error != "" && !loginDone {
-					select {
-					case lr := <-loginCh:
-						run.res, run.err, loginDone = lr.res, lr.err, true
-					case <-time.After(2 * time.Second):
-						cancel()
-					}
+		logins := loginCh
+		if loginDone {
+			logins = nil
+		}
+		select {
+		case lr := <-logins:
+			run.res, run.err, loginDone = lr.res, lr.err, true
+			t.Logf("auth.Login returned after %v", time.Since(start).Round(time.Millisecond))
+		case <-reported:
+			reported = nil
+			if page = readChromeBrowserOutcome(t, out); page == nil {
+				t.Fatalf("chromebrowser said it was done but wrote no report to %s; login error: %v", out, run.err)
+			}
+			t.Logf("chromebrowser finished after %v (clicked %q)", time.Since(start).Round(time.Millisecond), page.Clicked)
+			if page.Error != "" && !loginDone {
+				select {
+				case lr := <-loginCh:
+					run.res, run.err, loginDone = lr.res, lr.err, true
+				case <-time.After(2 * time.Second):
+					cancel()
 				}
 			}
-		}
-		if !loginDone {
-			select {
-			case lr := <-loginCh:
-				run.res, run.err, loginDone = lr.res, lr.err, true
-				t.Logf("auth.Login returned after %v", time.Since(start).Round(time.Millisecond))
-			case <-time.After(100 * time.Millisecond):
+		case <-deadline.C:
+			if page == nil {
+				t.Fatalf("chromebrowser wrote no report to %s within %v; login error: %v", out, chromiumTimeout+15*time.Second, run.err)
 			}
-		} else if page == nil {
-			time.Sleep(100 * time.Millisecond)
-		}
-		if page == nil && time.Now().After(deadline) {
-			t.Fatalf("chromebrowser wrote no report to %s within %v; login error: %v", out, deadline.Sub(start), run.err)
 		}
 	}
 	run.page = *page
@@ -275,6 +278,34 @@ func (fx *chromiumFixture) login(t *testing.T, l chromiumLogin) chromiumLoginRun
 		t.Fatalf("chromebrowser failed: %s\nlogin error: %v\nevents:\n%s", page.Error, run.err, run.events)
 	}
 	return run
+}
+
+// notifySocket sets CHROMEBROWSER_NOTIFY to a Unix socket and returns a
+// channel closed once chromebrowser has connected to it (or the test ended).
+// The socket lives in a short directory of its own: a Unix socket's path
+// has a limit of about 100 bytes, which a test's temp dir can pass.
+func notifySocket(t *testing.T) <-chan struct{} {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "cbn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	path := filepath.Join(dir, "s")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	t.Setenv("CHROMEBROWSER_NOTIFY", path)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if c, err := ln.Accept(); err == nil {
+			c.Close()
+		}
+	}()
+	return done
 }
 
 // readChromeBrowserOutcome reads chromebrowser's JSON report; nil while there

@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,6 +20,10 @@ type tmuxSession struct {
 	t      *testing.T
 	socket string
 	target string
+	// changed gets a token whenever the window's program writes to the
+	// terminal (tmux control mode's %output): waitFor looks at the screen
+	// again then, and only then.
+	changed chan struct{}
 }
 
 // startTmux runs command (a shell command line) in a new w×h tmux window.
@@ -32,7 +39,51 @@ func startTmux(t *testing.T, w, h int, env []string, command string) *tmuxSessio
 	args = append(args, command)
 	s.tmux(args...)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.watch()
 	return s
+}
+
+// watch attaches a control-mode client that never sizes the window
+// (ignore-size) nor types into it (read-only), and turns its %output
+// notifications into tokens on s.changed.
+func (s *tmuxSession) watch() {
+	s.t.Helper()
+	s.changed = make(chan struct{}, 1)
+	cmd := exec.Command("tmux", "-L", s.socket, "-C", "attach-session", "-r", "-f", "ignore-size", "-t", s.target)
+	stdin, err := cmd.StdinPipe() // held open: control mode ends with its input
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("tmux control client: %v", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r := bufio.NewReader(stdout)
+		for {
+			line, err := r.ReadSlice('\n')
+			if bytes.HasPrefix(line, []byte("%output ")) || bytes.HasPrefix(line, []byte("%layout-change ")) {
+				select {
+				case s.changed <- struct{}{}:
+				default:
+				}
+			}
+			if err == bufio.ErrBufferFull {
+				for err == bufio.ErrBufferFull { // the rest of a long %output line
+					_, err = r.ReadSlice('\n')
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	s.t.Cleanup(func() { stdin.Close(); <-done; _ = cmd.Wait() }) // after kill-server (cleanups run last first)
 }
 
 func (s *tmuxSession) tmux(args ...string) string {
@@ -50,36 +101,51 @@ func (s *tmuxSession) keys(keys ...string) {
 	s.tmux(append([]string{"send-keys", "-t", s.target}, keys...)...)
 }
 
-// waitFor polls the screen until it contains want.
+// waitFor waits until the screen contains want, looking at it again each
+// time the program writes to the terminal.
 func (s *tmuxSession) waitFor(want string, timeout time.Duration) string {
 	s.t.Helper()
-	deadline := time.Now().Add(timeout)
-	var last string
-	for time.Now().Before(deadline) {
-		last = s.screen()
-		if strings.Contains(last, want) {
-			return last
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	s.t.Fatalf("screen never showed %q; last screen:\n%s", want, last)
-	return ""
+	return s.waitUntil(func(screen string) bool { return strings.Contains(screen, want) }, fmt.Sprintf("showed %q", want), timeout)
 }
 
-// waitForMatch polls the screen until a line matches re.
+// waitForMatch waits until a line of the screen matches re.
 func (s *tmuxSession) waitForMatch(re *regexp.Regexp, timeout time.Duration) string {
 	s.t.Helper()
-	deadline := time.Now().Add(timeout)
-	var last string
-	for time.Now().Before(deadline) {
-		last = s.screen()
-		if re.MatchString(last) {
+	return s.waitUntil(re.MatchString, "matched "+re.String(), timeout)
+}
+
+// waitUntil returns the screen once ok(screen); it fails the test when the
+// program has not drawn such a screen within timeout.
+func (s *tmuxSession) waitUntil(ok func(string) bool, what string, timeout time.Duration) string {
+	s.t.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		last := s.screen()
+		if ok(last) {
 			return last
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case <-s.changed:
+		case <-deadline.C:
+			if last = s.screen(); ok(last) {
+				return last
+			}
+			s.t.Fatalf("screen never %s; last screen:\n%s", what, last)
+			return ""
+		}
 	}
-	s.t.Fatalf("screen never matched %s; last screen:\n%s", re, last)
-	return ""
+}
+
+// waitExited waits for the window's shell to signal the tmux channel
+// "exited" (tmux keeps a signal that came before the wait).
+func (s *tmuxSession) waitExited(timeout time.Duration) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "tmux", "-L", s.socket, "wait-for", "exited").CombinedOutput(); err != nil {
+		s.t.Fatalf("the program did not exit within %v (%v %s); screen:\n%s", timeout, err, out, s.screen())
+	}
 }
 
 // traceRow matches a row of the trace list for an exchange of the given
@@ -108,7 +174,9 @@ func TestTmuxDemoLogin(t *testing.T) {
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
 	exitFile := filepath.Join(dir, "exit")
-	cmd := fmt.Sprintf("%s demo --log %s; echo $? > %s; sleep 60", bin, filepath.Join(dir, "ssodesk.log"), exitFile)
+	// The shell in the window signals the tmux channel "exited" once the
+	// exit code is in exitFile (tmux in a window talks to its own server).
+	cmd := fmt.Sprintf("%s demo --log %s; echo $? > %s; tmux wait-for -S exited; sleep 60", bin, filepath.Join(dir, "ssodesk.log"), exitFile)
 	s := startTmux(t, 100, 30, append(env, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color"), cmd)
 
 	s.waitFor("Where do you want to log in?", 20*time.Second)
@@ -151,25 +219,22 @@ func TestTmuxDemoLogin(t *testing.T) {
 	s.keys("Escape") // back to the session
 	s.waitFor("Code prefix", 5*time.Second)
 
+	// At 20×5 the session's title keeps who (shortened) and the region, which
+	// only the redrawn small screen shows: wait for that, then check all of
+	// it fits.
 	s.tmux("resize-window", "-t", s.target, "-x", "20", "-y", "5")
-	time.Sleep(500 * time.Millisecond)
-	small := s.screen()
-	s.tmux("resize-window", "-t", s.target, "-x", "100", "-y", "30")
-	s.waitFor("Code prefix", 5*time.Second)
-	if strings.Contains(small, "panic") {
-		t.Fatalf("panic at 20×5:\n%s", small)
+	small := s.waitFor("Logged in as… · eu", 5*time.Second)
+	lines := strings.Split(strings.TrimRight(small, "\n"), "\n")
+	if len(lines) != 5 || strings.Contains(small, "panic") || !strings.Contains(small, "tab next tab") {
+		t.Errorf("the session at 20×5 (%d lines):\n%s", len(lines), small)
 	}
+	s.tmux("resize-window", "-t", s.target, "-x", "100", "-y", "30")
+	s.waitFor("Logged in as Mette Sørensen", 5*time.Second)
+	s.waitFor("Code prefix", 5*time.Second)
 
 	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	var code []byte
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(exitFile); err == nil && len(b) > 0 {
-			code = b
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	s.waitExited(10 * time.Second)
+	code, _ := os.ReadFile(exitFile)
 	if strings.TrimSpace(string(code)) != "0" {
 		t.Fatalf("exit code %q; screen:\n%s", code, s.screen())
 	}
@@ -184,7 +249,9 @@ func TestTmuxCancelInChromium(t *testing.T) {
 	env := chromiumEnv(t, "cancel")
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
-	s := startTmux(t, 100, 30, append(env, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color"), bin+" demo; sleep 60")
+	exitFile := filepath.Join(dir, "exit")
+	s := startTmux(t, 100, 30, append(env, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color"),
+		fmt.Sprintf("%s demo; echo $? > %s; tmux wait-for -S exited; sleep 60", bin, exitFile))
 	s.waitFor("Where do you want to log in?", 20*time.Second)
 	s.keys("Enter")
 	screen := s.waitFor("You cancelled at the IdP", 60*time.Second)
@@ -194,4 +261,8 @@ func TestTmuxCancelInChromium(t *testing.T) {
 	s.keys("Escape")
 	s.waitFor("Where do you want to log in?", 5*time.Second)
 	s.keys("q")
+	s.waitExited(10 * time.Second)
+	if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != "0" {
+		t.Fatalf("exit code %q after a cancelled login and q; screen:\n%s", code, s.screen())
+	}
 }

@@ -17,6 +17,11 @@ const DefaultTTL = 30 * time.Second
 // column on every render without probing every time. It is safe for
 // concurrent use, and concurrent callers share one probe.
 type Cache struct {
+	// Now is the cache's clock, which decides the age of its results; nil
+	// is time.Now. Tests set it (before the first Get) to age the results
+	// without waiting.
+	Now func() time.Time
+
 	client  *http.Client
 	regions []config.Region
 	opts    Options
@@ -27,6 +32,8 @@ type Cache struct {
 	at      time.Time // when it finished
 	has     bool      // a probe has finished
 	running *flight   // the probe under way, if any
+
+	joined func() // tests: called (c.mu held) when a caller joins the probe under way
 }
 
 // flight is one probe under way; done is closed once res is set.
@@ -50,7 +57,7 @@ func NewCache(client *http.Client, regions []config.Region, o Options, ttl time.
 // is under way wait for it instead of starting another.
 func (c *Cache) Get(ctx context.Context) []Result {
 	c.mu.Lock()
-	if c.has && time.Since(c.at) < c.ttl {
+	if c.has && c.now().Sub(c.at) < c.ttl {
 		res := slices.Clone(c.last)
 		c.mu.Unlock()
 		return res
@@ -81,6 +88,9 @@ func (c *Cache) Peek() ([]Result, bool) {
 // other callers may share it; it is bounded by Options.Timeout anyway.
 func (c *Cache) startLocked(ctx context.Context) *flight {
 	if c.running != nil {
+		if c.joined != nil {
+			c.joined()
+		}
 		return c.running
 	}
 	f := &flight{done: make(chan struct{})}
@@ -89,12 +99,20 @@ func (c *Cache) startLocked(ctx context.Context) *flight {
 	go func() {
 		res := Probe(pctx, c.client, c.regions, c.opts)
 		c.mu.Lock()
-		c.last, c.at, c.has, c.running = res, time.Now(), true, nil
+		c.last, c.at, c.has, c.running = res, c.now(), true, nil
 		f.res = res
 		c.mu.Unlock()
 		close(f.done)
 	}()
 	return f
+}
+
+// now is c.Now(), or time.Now() when c.Now is nil.
+func (c *Cache) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 // wait returns f's results, or, when ctx ends first, the last results (if

@@ -2,6 +2,9 @@ package health
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -46,21 +49,100 @@ func TestCache(t *testing.T) {
 	}
 }
 
-func TestCacheExpires(t *testing.T) {
-	a := newIDP(t, false, 0, nil)
-	c := NewCache(nil, []config.Region{a.region("eu")}, Options{}, 50*time.Millisecond)
-	c.Get(context.Background())
-	time.Sleep(80 * time.Millisecond)
-	c.Get(context.Background())
-	if n := a.hits.Load(); n != 2 {
-		t.Errorf("Get after ttl: %d requests, want 2", n)
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)} }
+
+func (f *fakeClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.t
+}
+
+func (f *fakeClock) Advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.t = f.t.Add(d)
+}
+
+// gatedIDP answers discovery once release is closed; every request it
+// receives is also sent on arrived (buffered: the test need not read it).
+type gatedIDP struct {
+	*idp
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func newGatedIDP(t *testing.T) *gatedIDP {
+	t.Helper()
+	g := &gatedIDP{idp: &idp{}, arrived: make(chan struct{}, 100), release: make(chan struct{})}
+	g.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		g.hits.Add(1)
+		select {
+		case g.arrived <- struct{}{}:
+		default:
+		}
+		select {
+		case <-g.release:
+		case <-r.Context().Done():
+			return
+		}
+		_, body := discovery(self(r))
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(g.Server.Close)
+	t.Cleanup(g.open) // a test that fails early must not leave the handler blocked
+	return g
+}
+
+// open lets every request through, now and later (once only).
+func (g *gatedIDP) open() {
+	select {
+	case <-g.release:
+	default:
+		close(g.release)
 	}
 }
 
+// The results are kept for ttl by the cache's clock: just under it no
+// request, at it a new probe.
+func TestCacheExpires(t *testing.T) {
+	a := newIDP(t, false, 0, nil)
+	clock := newFakeClock()
+	c := NewCache(nil, []config.Region{a.region("eu")}, Options{}, 30*time.Second)
+	c.Now = clock.Now
+	first := c.Get(context.Background())
+	clock.Advance(30*time.Second - time.Nanosecond)
+	if c.Get(context.Background()); a.hits.Load() != 1 {
+		t.Errorf("Get just before ttl: %d requests, want 1", a.hits.Load())
+	}
+	clock.Advance(time.Nanosecond)
+	again := c.Get(context.Background())
+	if n := a.hits.Load(); n != 2 {
+		t.Errorf("Get at ttl: %d requests, want 2", n)
+	}
+	if first[0].Status != StatusOK || again[0].Status != StatusOK {
+		t.Errorf("Get at ttl returned %+v, the first probe %+v", again[0], first[0])
+	}
+	// The new results are the fresh ones: kept for another ttl.
+	clock.Advance(time.Second)
+	if c.Get(context.Background()); a.hits.Load() != 2 {
+		t.Errorf("Get after the new probe: %d requests, want 2", a.hits.Load())
+	}
+}
+
+// Callers arriving while a probe is under way join it; the probe is held at
+// the IdP until all 19 have joined, whatever the scheduler does.
 func TestCacheSharesOneProbe(t *testing.T) {
-	a := newIDP(t, false, 200*time.Millisecond, nil)
-	b := newIDP(t, false, 200*time.Millisecond, nil)
+	a, b := newGatedIDP(t), newGatedIDP(t)
 	c := NewCache(nil, []config.Region{a.region("eu"), b.region("us")}, Options{}, time.Hour)
+	joined := make(chan struct{}, 20)
+	c.joined = func() { joined <- struct{}{} }
 	var wg sync.WaitGroup
 	results := make([][]Result, 20)
 	for i := range results {
@@ -72,6 +154,11 @@ func TestCacheSharesOneProbe(t *testing.T) {
 			}
 		})
 	}
+	for range len(results) - 1 {
+		<-joined
+	}
+	a.open()
+	b.open()
 	wg.Wait()
 	if x, y := a.hits.Load(), b.hits.Load(); x != 1 || y != 1 {
 		t.Errorf("20 concurrent callers made %d, %d requests, want 1, 1", x, y)
@@ -83,16 +170,19 @@ func TestCacheSharesOneProbe(t *testing.T) {
 	}
 }
 
+// A caller whose context ends gets "canceled" at once; the shared probe goes
+// on and its results are the next caller's.
 func TestCacheCallerCancels(t *testing.T) {
-	a := newIDP(t, false, 300*time.Millisecond, nil)
+	a := newGatedIDP(t)
 	c := NewCache(nil, []config.Region{a.region("eu")}, Options{}, time.Hour)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-a.arrived; cancel() }() // the probe is at the IdP, held there
 	res := c.Get(ctx)
 	if len(res) != 1 || res[0].Status != StatusDown || res[0].Err != "canceled" {
-		t.Errorf("Get with a short context: %+v", res)
+		t.Errorf("Get with a cancelled context: %+v", res)
 	}
 	// The shared probe was not cancelled with the caller: it finishes.
+	a.open()
 	res = c.Get(context.Background())
 	if res[0].Status != StatusOK || a.hits.Load() != 1 {
 		t.Errorf("Get after: %+v, %d requests", res, a.hits.Load())

@@ -233,5 +233,5 @@ func (c *core) apiNow() time.Time {
 	if c.opts.APINow != nil {
 		return c.opts.APINow()
 	}
-	return time.Now()
+	return c.now()
 }

@@ -57,6 +57,9 @@ type core struct {
 	providers map[string]http.Handler
 	// regionalExchange is true in IssuerRegional mode.
 	regionalExchange atomic.Bool
+	// ahead is how far Hooks.Advance moved the stand-in's clock (see now);
+	// always zero without Hooks.
+	ahead atomic.Int64
 
 	keyMu sync.RWMutex
 	keys  map[string]*regionKeys // by region
@@ -103,6 +106,25 @@ func newCore(opts Options) *core {
 		}
 	}
 	return c
+}
+
+// now is the stand-in's clock: the wall clock, moved forward by
+// Hooks.Advance in tests. Every lifetime the stand-in keeps (auth requests,
+// codes, access and refresh tokens, SSO sessions) and the exp of the tokens
+// it issues follow it; zitadel stamps iat (and an access token's nbf) with
+// the wall clock.
+func (c *core) now() time.Time {
+	t := time.Now()
+	if c.hooks != nil {
+		t = t.Add(time.Duration(c.ahead.Load()))
+	}
+	return t
+}
+
+// idTokenLifetime is the ID tokens' lifetime as zitadel counts it, from the
+// wall clock: Options.IDTokenLifetime past the stand-in's clock.
+func (c *core) idTokenLifetime() time.Duration {
+	return c.opts.IDTokenLifetime + time.Duration(c.ahead.Load())
 }
 
 // newID returns a random 128-bit hex identifier.
@@ -162,7 +184,7 @@ func crossRegionError(what, region, endpoint string) *oidc.Error {
 // createAuthRequest stores a new auth request and returns its ID.
 func (c *core) createAuthRequest(ar *authRequest) string {
 	ar.ID = newID()
-	ar.CreatedAt = time.Now()
+	ar.CreatedAt = c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.pruneLocked(ar.CreatedAt)
@@ -218,7 +240,7 @@ func (c *core) authRequestLocked(id, endpoint string) (*authRequest, error) {
 	if !ok || (endpoint != "" && ar.Endpoint != endpoint) {
 		return nil, fmt.Errorf("auth request %q: %w", id, errNotFound)
 	}
-	if time.Since(ar.CreatedAt) > authRequestTTL+codeTTL {
+	if c.now().Sub(ar.CreatedAt) > authRequestTTL+codeTTL {
 		return nil, fmt.Errorf("auth request %q expired: %w", id, errNotFound)
 	}
 	return ar, nil
@@ -227,7 +249,7 @@ func (c *core) authRequestLocked(id, endpoint string) (*authRequest, error) {
 // completeLogin marks the auth request done for accountID, authenticated
 // now. The account must be offered by the endpoint's login page.
 func (c *core) completeLogin(id, endpoint, accountID string) error {
-	return c.completeLoginAt(id, endpoint, accountID, time.Now().UTC())
+	return c.completeLoginAt(id, endpoint, accountID, c.now().UTC())
 }
 
 // completeLoginAt is completeLogin with the time the user authenticated (for
@@ -304,7 +326,7 @@ func (c *core) saveCode(id, code string) error {
 	if _, ok := c.authRequests[id]; !ok {
 		return fmt.Errorf("auth request %q: %w", id, errNotFound)
 	}
-	c.codes[code] = codeEntry{authRequestID: id, issued: time.Now()}
+	c.codes[code] = codeEntry{authRequestID: id, issued: c.now()}
 	return nil
 }
 
@@ -313,7 +335,7 @@ func (c *core) authRequestByCode(code string) (*authRequest, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.codes[code]
-	if !ok || time.Since(e.issued) > codeTTL {
+	if !ok || c.now().Sub(e.issued) > codeTTL {
 		return nil, fmt.Errorf("code: %w", errNotFound)
 	}
 	ar, ok := c.authRequests[e.authRequestID]
@@ -341,7 +363,7 @@ func (c *core) accessToken(id string) (*accessToken, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t, ok := c.accessTokens[id]
-	if !ok || time.Now().After(t.Expires) {
+	if !ok || c.now().After(t.Expires) {
 		return nil, fmt.Errorf("access token: %w", errNotFound)
 	}
 	cp := *t
@@ -353,7 +375,7 @@ func (c *core) accessToken(id string) (*accessToken, error) {
 // same step, so a refresh token can be used only once.
 func (c *core) rotateRefreshToken(r *refreshTokenRequest, previous string) (string, error) {
 	r.Token = newID() + newID()
-	r.Expires = time.Now().Add(refreshTokenTTL)
+	r.Expires = c.now().Add(refreshTokenTTL)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if previous != "" {
@@ -373,7 +395,7 @@ func (c *core) refreshToken(token string) (*refreshTokenRequest, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r, ok := c.refreshTokens[token]
-	if !ok || time.Now().After(r.Expires) {
+	if !ok || c.now().After(r.Expires) {
 		return nil, fmt.Errorf("refresh token: %w", errNotFound)
 	}
 	cp := *r
@@ -442,7 +464,7 @@ func (c *core) createSession(accountID, replacing string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.sessions, replacing)
-	c.sessions[id] = ssoSession{AccountID: accountID, AuthTime: time.Now().UTC()}
+	c.sessions[id] = ssoSession{AccountID: accountID, AuthTime: c.now().UTC()}
 	return id
 }
 
@@ -451,7 +473,7 @@ func (c *core) session(id string) (ssoSession, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ss, ok := c.sessions[id]
-	if !ok || time.Since(ss.AuthTime) > sessionTTL {
+	if !ok || c.now().Sub(ss.AuthTime) > sessionTTL {
 		return ssoSession{}, false
 	}
 	return ss, true

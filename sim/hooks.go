@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -110,6 +112,24 @@ func (h *Hooks) SetGlobalExchangeIssuer(mode string) error {
 		return err
 	}
 	c.regionalExchange.Store(mode == IssuerRegional)
+	return nil
+}
+
+// Advance moves the stand-in's clock forward by d (d > 0), so tests need not
+// sleep for time to pass: auth requests, codes, access and refresh tokens
+// and SSO sessions age by d; tokens issued afterwards expire d later (their
+// exp and expires_in), and the API judges expiry by the moved clock unless
+// Options.APINow is set. The iat (and an access token's nbf) that zitadel
+// stamps stay on the wall clock. Without Hooks the clock is the wall clock.
+func (h *Hooks) Advance(d time.Duration) error {
+	c, err := h.core()
+	if err != nil {
+		return err
+	}
+	if d <= 0 {
+		return fmt.Errorf("sim: Advance(%v): the clock only moves forward", d)
+	}
+	c.ahead.Add(int64(d))
 	return nil
 }
 

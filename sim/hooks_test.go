@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -388,5 +390,77 @@ func TestTamperRefresh(t *testing.T) {
 	}
 	if idt, _ := verifyIDToken(t, s, global, tok, ""); idt.Subject != acc.ID {
 		t.Errorf("after reset: sub %s", idt.Subject)
+	}
+}
+
+// Hooks.Advance moves the stand-in's clock: a code older than its lifetime
+// is refused, tokens issued afterwards expire that much later (exp and
+// expires_in), and the API refuses an access token past its exp. No sleep.
+func TestHooksAdvanceTheClock(t *testing.T) {
+	h := &Hooks{}
+	s, err := Start(testCtx(t), Options{Regions: []string{GlobalRegion, "eu"}, Hooks: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := h.Advance(0); err == nil {
+		t.Error("Advance(0) accepted")
+	}
+	if err := (&Hooks{}).Advance(time.Second); err == nil {
+		t.Error("Advance on Hooks of no Sim accepted")
+	}
+	global, eu := region(t, s, GlobalRegion), region(t, s, "eu")
+	scopes := []string{"openid", "offline_access", APIScope}
+	acct := accountIn(t, s, "eu").ID
+
+	// A code is good for codeTTL by the stand-in's clock.
+	l := browserLogin(t, s, global, acct, scopes)
+	if err := h.Advance(codeTTL + time.Second); err != nil {
+		t.Fatal(err)
+	}
+	var re *oauth2.RetrieveError
+	if _, err := l.exchange(testCtx(t), global); !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {
+		t.Fatalf("a code past its lifetime: %v, want invalid_grant", err)
+	}
+
+	expOf := func(tok *oauth2.Token) time.Time {
+		idt, _ := verifyIDToken(t, s, global, tok, l.nonce)
+		return idt.Expiry
+	}
+	l = browserLogin(t, s, global, acct, scopes)
+	tok, err := l.exchange(testCtx(t), global)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := apiGet(t, eu.API+"/me", tok.AccessToken); resp.StatusCode != http.StatusOK {
+		t.Fatalf("fresh access token at the API: %d %s", resp.StatusCode, body)
+	}
+	exp1, in1 := expOf(tok), tok.ExpiresIn
+	if err := h.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	tok2, err := refresh(t, l.conf, global.TokenURL(), tok.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The refreshed ID token has no nonce; verify it without one.
+	l.nonce = ""
+	if exp2 := expOf(tok2); exp2.Sub(exp1) < time.Minute {
+		t.Errorf("ID token exp %v after a minute on the stand-in's clock, was %v", exp2, exp1)
+	}
+	if tok2.ExpiresIn < in1+59 {
+		t.Errorf("expires_in %d after a minute on the stand-in's clock, was %d", tok2.ExpiresIn, in1)
+	}
+
+	// The first access token expires an hour after it was issued (59 minutes
+	// after the refresh, which came a minute later).
+	if err := h.Advance(59 * time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := apiGet(t, eu.API+"/me", tok.AccessToken); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("access token past its exp at the API: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := apiGet(t, eu.API+"/me", tok2.AccessToken); resp.StatusCode != http.StatusOK {
+		t.Errorf("the refreshed one, a minute from its exp: %d %s", resp.StatusCode, body)
 	}
 }

@@ -57,7 +57,8 @@ type Options struct {
 	// unknown to the other, as in HIMSA.
 	Environment string
 	// APINow is the clock the stand-in API checks token expiry with; nil is
-	// time.Now. Tests move it forward instead of sleeping.
+	// the stand-in's own clock (the wall clock, unless Hooks.Advance moved
+	// it). Tests move it forward instead of sleeping.
 	APINow func() time.Time
 	// Hooks, for tests only, receives the test controls of the sim: request
 	// counts, the secrets the token endpoints saw, key rotation, the global

@@ -112,7 +112,7 @@ func (s *regionStorage) newAccessToken(request op.TokenRequest) *accessToken {
 		ClientID: clientID,
 		Scopes:   append([]string(nil), request.GetScopes()...),
 		Audience: request.GetAudience(),
-		Expires:  time.Now().Add(s.c.opts.AccessTokenLifetime),
+		Expires:  s.c.now().Add(s.c.opts.AccessTokenLifetime),
 		Region:   region,
 	}
 }
@@ -136,7 +136,7 @@ func (s *regionStorage) CreateAccessAndRefreshTokens(_ context.Context, request 
 		Audience:      request.GetAudience(),
 		Region:        at.Region,
 		AccessTokenID: at.ID,
-		AuthTime:      time.Now().UTC(),
+		AuthTime:      s.c.now().UTC(),
 		AMR:           []string{"pwd"},
 	}
 	switch r := request.(type) {
@@ -233,11 +233,11 @@ func (s *regionStorage) KeySet(context.Context) ([]op.Key, error) {
 func (s *regionStorage) GetClientByClientID(_ context.Context, clientID string) (op.Client, error) {
 	switch clientID {
 	case s.c.opts.ClientID:
-		return &client{id: clientID, kind: publicClient, loginURL: s.loginURL, idTokenLifetime: s.c.opts.IDTokenLifetime}, nil
+		return &client{id: clientID, kind: publicClient, loginURL: s.loginURL, idTokenLifetime: s.c.idTokenLifetime()}, nil
 	case s.c.opts.ServiceClientID:
-		return &client{id: clientID, kind: serviceClient, loginURL: s.loginURL, idTokenLifetime: s.c.opts.IDTokenLifetime}, nil
+		return &client{id: clientID, kind: serviceClient, loginURL: s.loginURL, idTokenLifetime: s.c.idTokenLifetime()}, nil
 	case s.c.opts.ConfidentialClientID:
-		return &client{id: clientID, kind: confidentialClient, loginURL: s.loginURL, idTokenLifetime: s.c.opts.IDTokenLifetime}, nil
+		return &client{id: clientID, kind: confidentialClient, loginURL: s.loginURL, idTokenLifetime: s.c.idTokenLifetime()}, nil
 	}
 	return nil, fmt.Errorf("client %q: %w", clientID, errNotFound)
 }

@@ -20,6 +20,9 @@
 //	                          on failure: login_page_url, login_page_text,
 //	                          clicked, final_url, final_text, and error on
 //	                          failure
+//	CHROMEBROWSER_NOTIFY      when set, a Unix socket it connects to (and
+//	                          closes) once CHROMEBROWSER_OUT is written, so a
+//	                          test learns of the report without polling
 //	CHROMEBROWSER_SCREENSHOT  when set, a PNG of the final page
 //	CHROMEBROWSER_CHROMIUM    the browser binary (default /usr/bin/chromium)
 //
@@ -119,6 +122,13 @@ func main() {
 		if werr := writeJSON(cfg.out, res); werr != nil {
 			fmt.Fprintln(os.Stderr, "chromebrowser: writing", cfg.out+":", werr)
 			err = errors.Join(err, werr)
+		}
+	}
+	if n := os.Getenv("CHROMEBROWSER_NOTIFY"); n != "" {
+		if c, nerr := net.Dial("unix", n); nerr != nil {
+			fmt.Fprintln(os.Stderr, "chromebrowser: notifying", n+":", nerr)
+		} else {
+			_ = c.Close()
 		}
 	}
 	if err != nil {
