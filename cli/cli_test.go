@@ -378,11 +378,17 @@ func TestCLIRegionsHealth(t *testing.T) {
 	}
 }
 
-// newSlowIdP serves a discovery document after delay.
+// newSlowIdP serves a discovery document after delay (regions measures
+// the latency of a real request against its 1 s threshold, so this IdP
+// really is slow), or gives up when the client does.
 func newSlowIdP(t *testing.T, delay time.Duration) string {
 	var url string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(delay)
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
+		}
 		fmt.Fprintf(w, `{"issuer":%q}`, url)
 	}))
 	t.Cleanup(srv.Close)

@@ -131,6 +131,10 @@ func (m *Manager) waiting(key string, d int) {
 	if m.callers[key] += d; m.callers[key] == 0 {
 		delete(m.callers, key)
 	}
+	if m.joined != nil {
+		close(m.joined)
+		m.joined = nil
+	}
 }
 
 func (m *Manager) refresh(ctx context.Context, res *auth.Result) (*auth.Refreshed, error) {

@@ -51,6 +51,7 @@ type Manager struct {
 	flights   singleflight.Group
 	mu        sync.Mutex
 	callers   map[string]int               // Refresh calls per flight
+	joined    chan struct{}                // closed (and replaced) when callers changes: tests wait on it
 	clients   map[config.EndpointID]Client // the client of each endpoint's sessions
 }
 

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"ssodesk/config"
 	"ssodesk/session"
@@ -41,9 +40,7 @@ func TestConcurrentRefreshesMakeOneRequest(t *testing.T) {
 		}()
 	}
 	<-g.arrived
-	for session.Callers(m, res) < 5 { // the other four have joined the one in flight
-		time.Sleep(time.Millisecond)
-	}
+	session.WaitCallers(m, res, 5) // the other four have joined the one in flight
 	close(g.release)
 	wg.Wait()
 	for i := range 5 {

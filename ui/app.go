@@ -14,7 +14,6 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/explain"
-	"ssodesk/report"
 	"ssodesk/session"
 )
 
@@ -383,7 +382,7 @@ func (m Model) openConsole(res *auth.Result) (Model, tea.Cmd) {
 // attemptSource is the screen that knows the last login attempt (the
 // login screen): its steps go into a report.
 type attemptSource interface {
-	reportAttempt() report.Attempt
+	reportAttempt() session.Attempt
 	failed() bool
 }
 
@@ -391,18 +390,17 @@ type attemptSource interface {
 // the login that failed: the facts come from the login screen (its steps)
 // and the screen that asked.
 func (m Model) openReport(in openReportMsg) (Model, tea.Cmd) {
-	var a report.Attempt
+	var a session.Attempt
 	src, ok := m.screens[screenLogin].(attemptSource)
 	if ok {
 		a = src.reportAttempt()
 	}
-	a.Config, a.Trace = m.com.Cfg, m.svc.Trace
 	if in.res != nil {
 		if ok && src.failed() { // a later login (a switch) failed: its steps are not this session's
-			a = report.Attempt{Config: a.Config, Trace: a.Trace, Started: in.res.Started}
+			a = session.Attempt{Started: in.res.Started}
 		}
 		a.Region, a.Result, a.Err, a.Finished = in.res.Region, in.res, nil, in.res.Finished
-		a.UserInfo, a.UserInfoErr, a.AccessReport = in.info, in.infoErr, in.access
+		a.UserInfo, a.UserInfoErr, a.Access = in.info, in.infoErr, in.access
 	}
 	m.nextID++
 	return m.openShow(screenReport, newReportModel(m.com, m.svc, a, m.nextID))

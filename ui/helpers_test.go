@@ -5,7 +5,6 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
-	"ssodesk/report"
 	"ssodesk/session"
 	"ssodesk/transport"
 )
@@ -14,9 +13,7 @@ import (
 // that run against a stand-in or a test server: m's session work
 // (SessionServices) and client's endpoint checks.
 func realServices(cfg *config.Config, client *http.Client, m *session.Manager, open auth.Opener) *Services {
-	svc := SessionServices(cfg, m, open)
-	svc.SaveReport = report.Save
-	return svc
+	return SessionServices(cfg, m, open)
 }
 
 // testServices are realServices for cfg with a manager that keeps nothing,

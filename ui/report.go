@@ -15,6 +15,7 @@ import (
 	"ssodesk/auth"
 	"ssodesk/explain"
 	"ssodesk/report"
+	"ssodesk/session"
 )
 
 // ReportKeys are the report dialog's keys (its path input has focus).
@@ -64,7 +65,7 @@ type reportModel struct {
 	screenContext
 	keys    ReportKeys
 	id      int
-	attempt report.Attempt
+	attempt session.Attempt
 	path    textinput.Model
 	redact  bool
 	writing bool
@@ -75,7 +76,7 @@ type reportModel struct {
 	height  int
 }
 
-func newReportModel(com *Common, svc *Services, a report.Attempt, id int) reportModel {
+func newReportModel(com *Common, svc *Services, a session.Attempt, id int) reportModel {
 	ti := textinput.New()
 	ti.Prompt = "Report file: "
 	ti.SetStyles(com.Styles.Input)
@@ -144,12 +145,14 @@ func (m reportModel) write() (reportModel, tea.Cmd) {
 	}
 	m.writing, m.err = true, nil
 	m.status.Working("writing " + path + " …")
-	id, a, o, save := m.id, m.attempt, report.Options{RedactPII: m.redact, Now: m.com.Now()}, m.svc.SaveReport
+	id, a, o, save, c := m.id, m.attempt, report.Options{RedactPII: m.redact, Now: m.com.Now()}, m.svc.SaveReport, m.screenContext
 	return m, func() tea.Msg {
 		if save == nil {
 			return reportWrittenMsg{id: id, err: errNoService("writing a report")}
 		}
-		w, err := save(path, a, o)
+		ctx, cancel := c.timeout()
+		defer cancel()
+		w, err := save(ctx, path, a, o)
 		return reportWrittenMsg{id: id, w: w, err: err}
 	}
 }
@@ -200,8 +203,8 @@ func (m reportModel) KeyMap() help.KeyMap {
 }
 
 // reportAttempt is what the login screen knows of its login.
-func (m loginModel) reportAttempt() report.Attempt {
-	return report.Attempt{Region: m.region, ForceChoose: m.req.ForceChoose, Started: m.started, Finished: m.ended,
+func (m loginModel) reportAttempt() session.Attempt {
+	return session.Attempt{Region: m.region, ForceChoose: m.req.ForceChoose, Started: m.started, Finished: m.ended,
 		Events: slices.Clone(m.events), Err: m.err}
 }
 

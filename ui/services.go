@@ -48,7 +48,7 @@ type Services struct {
 	// no health column.
 	Health func(ctx context.Context, refresh bool) []health.Result
 	// SaveReport writes a diagnosis report and its HAR (report.Save).
-	SaveReport func(path string, a report.Attempt, o report.Options) (report.Written, error)
+	SaveReport func(ctx context.Context, path string, a session.Attempt, o report.Options) (report.Written, error)
 	// Trace records every exchange of the run, redacted, and exports it as
 	// a HAR file; nil has none.
 	Trace *transport.Trace
@@ -76,8 +76,9 @@ type CallFunc func(ctx context.Context, res *auth.Result, in session.CallInput) 
 // kept session), regional re-login, refresh, logout, introspection,
 // userinfo, the access token's verification, API calls and the kept
 // sessions' marks — with logins and logouts opening open (nil: the system
-// browser). cli makes m and adds what is not session work (Check, Health,
-// SaveReport, Trace); tests use it with a stand-in.
+// browser). Writing a report is here too: m assembles its input
+// (Manager.Report). cli makes m and adds what is not session work (Health,
+// Trace); tests use it with a stand-in.
 func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *Services {
 	return &Services{
 		Login: func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
@@ -94,6 +95,9 @@ func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *
 		UserInfo:     m.UserInfo,
 		VerifyAccess: m.VerifyAccessToken,
 		Call:         m.Call,
+		SaveReport: func(ctx context.Context, path string, a session.Attempt, o report.Options) (report.Written, error) {
+			return report.Save(path, m.Report(ctx, a), o)
+		},
 		Check: func(ctx context.Context, region config.Region) diagnose.Report {
 			reps, err := m.Check(ctx, region)
 			if err != nil {
