@@ -15,13 +15,14 @@ import (
 	"golang.org/x/oauth2"
 )
 
+// step is a logout step's row.
+func step(name string, st check.Status, detail string) LogoutStep {
+	return check.Row{Name: name, Status: st, Detail: detail}
+}
+
 // LogoutStep is one step of a logout and how it went (✓ done, ✗ failed,
 // – not done, with the reason; ! done but not confirmed).
-type LogoutStep struct {
-	Name   string
-	Status check.Status
-	Detail string
-}
+type LogoutStep = check.Row
 
 // LogoutInput says how far a logout goes.
 type LogoutInput struct {
@@ -48,7 +49,7 @@ type LogoutInput struct {
 // is reported, done or not and why.
 func (m *Manager) Logout(ctx context.Context, res *auth.Result, in LogoutInput) []LogoutStep {
 	var steps []LogoutStep
-	add := func(name string, st check.Status, detail string) { steps = append(steps, LogoutStep{name, st, detail}) }
+	add := func(name string, st check.Status, detail string) { steps = append(steps, step(name, st, detail)) }
 	if !in.Local {
 		eps, err := m.clientOf(res).Endpoints(ctx, res)
 		if err != nil {
@@ -79,15 +80,15 @@ func (m *Manager) revoke(ctx context.Context, res *auth.Result, eps auth.Endpoin
 	one := func(name, token, hint string) LogoutStep {
 		switch {
 		case token == "":
-			return LogoutStep{name, check.Skip, "there is none"}
+			return step(name, check.Skip, "there is none")
 		case eps.Revocation == "":
-			return LogoutStep{name, check.Skip, "no revocation_endpoint in discovery"}
+			return step(name, check.Skip, "no revocation_endpoint in discovery")
 		}
 		if err := m.clientOf(res).Revoke(ctx, res, eps.Revocation, token, hint); err != nil {
-			return LogoutStep{name, check.Fail, err.Error()}
+			return step(name, check.Fail, err.Error())
 		}
-		return LogoutStep{name, check.Pass, "revoked at " + eps.Revocation + explain.If(hint == "refresh_token",
-			" (the IdP answers 200 even for a token it does not know: --verify proves it)", "")}
+		return step(name, check.Pass, "revoked at "+eps.Revocation+explain.If(hint == "refresh_token",
+			" (the IdP answers 200 even for a token it does not know: --verify proves it)", ""))
 	}
 	refresh, access := "", ""
 	if res.Token != nil {
@@ -99,7 +100,7 @@ func (m *Manager) revoke(ctx context.Context, res *auth.Result, eps auth.Endpoin
 		if !res.Token.Expiry.IsZero() {
 			exp = "at " + timefmt.Clock(res.Token.Expiry)
 		}
-		return append(out, LogoutStep{"revoke the access token", check.Skip, "a JWT access token cannot be revoked; it stays valid until it expires " + exp})
+		return append(out, step("revoke the access token", check.Skip, "a JWT access token cannot be revoked; it stays valid until it expires "+exp))
 	}
 	return append(out, one("revoke the access token", access, "access_token"))
 }
@@ -109,7 +110,7 @@ func (m *Manager) revoke(ctx context.Context, res *auth.Result, eps auth.Endpoin
 func (m *Manager) endSession(ctx context.Context, res *auth.Result, eps auth.Endpoints, in LogoutInput) LogoutStep {
 	const name = "end the IdP session"
 	if eps.EndSession == "" {
-		return LogoutStep{name, check.Skip, "no end_session_endpoint in discovery"}
+		return step(name, check.Skip, "no end_session_endpoint in discovery")
 	}
 	open := in.Open
 	if open == nil {
@@ -120,21 +121,21 @@ func (m *Manager) endSession(ctx context.Context, res *auth.Result, eps auth.End
 	if uri := cmp.Or(in.PostLogoutRedirectURI, m.postLogoutURI(res)); uri != "" {
 		var err error
 		if ret, err = auth.ListenLogoutReturn(uri, req.State); err != nil {
-			return LogoutStep{name, check.Fail, err.Error()}
+			return step(name, check.Fail, err.Error())
 		}
 		defer ret.Close()
 		req = res.EndSessionURL(eps.EndSession, ret.URI, req.State)
 	}
 	if err := open(ctx, req.URL); err != nil {
-		return LogoutStep{name, check.Fail, "the browser did not open (" + err.Error() + "); open this URL yourself: " + req.URL}
+		return step(name, check.Fail, "the browser did not open ("+err.Error()+"); open this URL yourself: "+req.URL)
 	}
 	if ret == nil {
-		return LogoutStep{name, check.Warn, "opened " + eps.EndSession + " in the browser; set post_logout_redirect_uri to see the IdP confirm it"}
+		return step(name, check.Warn, "opened "+eps.EndSession+" in the browser; set post_logout_redirect_uri to see the IdP confirm it")
 	}
 	if err := ret.Wait(ctx, cmp.Or(in.Wait, 2*time.Minute)); err != nil {
-		return LogoutStep{name, check.Fail, err.Error() + " (the IdP ignores a post_logout_redirect_uri that is not registered for the client)"}
+		return step(name, check.Fail, err.Error()+" (the IdP ignores a post_logout_redirect_uri that is not registered for the client)")
 	}
-	return LogoutStep{name, check.Pass, "the IdP ended its session and sent the browser back to " + ret.URI + " (state ✓)"}
+	return step(name, check.Pass, "the IdP ended its session and sent the browser back to "+ret.URI+" (state ✓)")
 }
 
 // postLogoutURI is the post_logout_redirect_uri of res's environment.
@@ -152,11 +153,11 @@ func verifyRevoked(ctx context.Context, c Client, res *auth.Result) LogoutStep {
 	_, err := c.Refresh(ctx, res)
 	switch {
 	case err == nil:
-		return LogoutStep{name, check.Fail, "the old refresh token still works: the IdP did not revoke it"}
+		return step(name, check.Fail, "the old refresh token still works: the IdP did not revoke it")
 	case auth.RefreshRefused(err):
-		return LogoutStep{name, check.Pass, "the old refresh token is refused (invalid_grant): it is revoked"}
+		return step(name, check.Pass, "the old refresh token is refused (invalid_grant): it is revoked")
 	}
-	return LogoutStep{name, check.Warn, "could not tell: " + err.Error()}
+	return step(name, check.Warn, "could not tell: "+err.Error())
 }
 
 // ErrNoIntrospection: no API resource is configured to introspect with.
