@@ -2,6 +2,13 @@
 // ($XDG_CONFIG_HOME/ssodesk/config.yaml or --config), SSODESK_* environment
 // variables and command-line flags, in rising priority, and validates them.
 // It has no UI and no network code.
+//
+// Environments are the one representation of endpoints: Load translates the
+// flat shape (a top-level regions: list) into the selected environment once.
+// The flat fields of Config (ClientID, Regions, …) are a view of the
+// selected environment that apply() sets; For gives the view of another
+// endpoint's environment (an error for one the config lacks), Envs and
+// Endpoints walk them all, and EndpointID is an endpoint's identity.
 package config
 
 import (

@@ -1,7 +1,9 @@
 // Package explain holds the words ssodesk says: region stories, claim
-// labels, local and relative times, masking of secrets, safe text from
-// outside, and what errors mean and how to fix them. The CLI, the TUI and
-// (later) the diagnosis report all use it, so they never disagree.
+// labels, local and relative times, masking of secrets, what a login event
+// or error means and how to fix it (Error, EventMsg, PreflightSummary,
+// SessionStory, ReloginStory). The CLI, the TUI and the diagnosis report all
+// use it, so they never disagree.
 //
-// It imports nothing of ssodesk: auth, api and the rest give it facts.
+// It reads auth's facts (auth imports no explain); safe text from outside is
+// package safe's, and the format of a time or duration package timefmt's.
 package explain

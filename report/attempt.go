@@ -8,9 +8,11 @@
 // prefix. With RedactPII, names, e-mail addresses, tenant names, sub and
 // noahuserid are masked consistently (user-1, tenant-1).
 //
-// The CLI (login --report, check --report, report --from) and the TUI both
-// collect an Attempt and call Save; every sentence comes from explain, so
-// the report says what the screens say. The package has no UI.
+// Its input, an Attempt, is assembled by the session layer only
+// (session.Manager.Report and CheckReport; `report --from` is a saved
+// document), and what happened is read once into a flow.Flow, which the
+// report renders; every sentence comes from explain, so the report says
+// what the screens say. The package has no UI.
 package report
 
 import (

@@ -1,6 +1,16 @@
 // Package session is ssodesk's one use-case layer: it alone decides when a
 // session is resumed, refreshed, kept and ended. The CLI and the TUI call a
-// *Manager; neither touches the store.
+// *Manager; neither touches the store, the IdP client or the report's input.
+//
+// The use cases: Login (resuming a kept session), ClientCredentials,
+// Relogin (HIMSA 2a) and ReloginTarget, SwitchAccount, Resume, Refresh,
+// Logout, Introspect, UserInfo, VerifyAccessToken, Call (the API, refreshing
+// first when asked), Check (an endpoint without logging in), Shown (whether
+// a login's outcome is shown: a failed verification is), and Report and
+// CheckReport (the report's input, assembled here only). The IdP is a
+// Client per endpoint (config.EndpointID), *auth.Client unless a test sets
+// Manager.NewClient: the client of a session's last login, so a refresh
+// verifies against the keys that login read.
 //
 // The rules, in one place:
 //   - a session is kept only when storage is on and its ID token verified
