@@ -15,7 +15,7 @@ func ExchangeOf(e transport.Entry) *Exchange {
 		URL: ParseURL(e.URL), RawURL: e.URL, Proto: e.Proto, Status: e.Status,
 		RequestHeader: e.RequestHeader, ResponseHeader: e.ResponseHeader,
 		RequestSize: e.RequestSize, ResponseSize: e.ResponseSize, ResponseType: e.ResponseType,
-		Error: e.Error, Warning: e.Warning}
+		Error: e.Error, Warning: e.Warning, RequestBody: e.RequestBody, ResponseBody: e.ResponseBody}
 	if x.Method == "" {
 		x.Method = http.MethodGet
 	}
@@ -27,6 +27,15 @@ func ExchangeOf(e transport.Entry) *Exchange {
 	}
 	x.Kind = KindOf(x.Purpose, x.URL)
 	return x
+}
+
+// ExchangesOf are recorded exchanges as a flow's, in the order given.
+func ExchangesOf(entries []transport.Entry) []*Exchange {
+	out := make([]*Exchange, len(entries))
+	for i, e := range entries {
+		out[i] = ExchangeOf(e)
+	}
+	return out
 }
 
 // ParseURL parses a recorded URL; one that does not parse is an empty URL

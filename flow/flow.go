@@ -4,8 +4,10 @@
 // userinfo, API calls, logout), each with its exchanges (request, response,
 // timing) and findings, plus what the exchanges say about each endpoint
 // (TLS, clock skew). It is built once, from ssodesk's own trace and login
-// events (Read); the report, `check --report` and (later) the trace screen
-// render it, and none of them parses a URL or a trace's text again.
+// events (Read); the report, `check --report` and the TUI's trace screen (its
+// exchanges, ExchangesOf) render it, and none of them parses a URL or a
+// trace's text again; the CLI and the TUI say each step as explain.EventMsg
+// does, as the flow's steps do.
 //
 // An Exchange holds nothing that only ssodesk's trace has, so a HAR 1.2
 // file from a browser can be read into the same model: its entries are the
@@ -123,6 +125,9 @@ type Exchange struct {
 	TLS                           *TLS   // nil for plain http (or no answer)
 	Error                         string // the failure ("" on a response)
 	Warning                       string // what the caller found suspicious about it
+	// RequestBody and ResponseBody are the bodies as recorded (redacted,
+	// cut; a HAR's postData and content text); "" when none was kept.
+	RequestBody, ResponseBody string
 }
 
 // Host is the exchange's host (with port, when the URL has one).

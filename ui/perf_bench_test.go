@@ -12,6 +12,7 @@ import (
 	"ssodesk/api"
 	"ssodesk/bench/jsonbody"
 	"ssodesk/config"
+	"ssodesk/flow"
 	"ssodesk/health"
 	"ssodesk/transport"
 )
@@ -93,7 +94,7 @@ func benchTraceModel(n int) traceModel {
 	com := &Common{Cfg: testConfig(), Styles: NewStyles(true), Now: func() time.Time { return now }, WorkDir: "/tmp"}
 	m := newTraceModel(com, &Services{}, 1)
 	m = m.SetSize(120, 30).(traceModel)
-	m.setEntries(benchTraceEntries(n))
+	m.setEntries(flow.ExchangesOf(benchTraceEntries(n)))
 	return m
 }
 
@@ -125,7 +126,7 @@ func BenchmarkTraceKey(b *testing.B) {
 func BenchmarkTraceRefresh(b *testing.B) {
 	for _, n := range []int{500, 10000} {
 		m := benchTraceModel(n)
-		es := benchTraceEntries(n)
+		es := flow.ExchangesOf(benchTraceEntries(n))
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

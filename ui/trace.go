@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"ssodesk/flow"
 	"ssodesk/safe"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ func (k TraceKeys) FullHelp() [][]key.Binding {
 
 // traceLoadedMsg carries a snapshot of the trace, as of its version.
 type traceLoadedMsg struct {
-	entries []transport.Entry
+	entries []*flow.Exchange
 	version uint64
 }
 
@@ -66,7 +67,7 @@ type traceModel struct {
 	svc *Services
 	screenContext
 	keys    TraceKeys
-	entries []transport.Entry
+	entries []*flow.Exchange
 	sel     int
 	detail  bool
 	path    textinput.Model
@@ -97,7 +98,7 @@ func newTraceModel(com *Common, svc *Services, tickID int) traceModel {
 	m := traceModel{com: com, svc: svc, screenContext: newScreenContext(), keys: defaultTraceKeys(), tickID: tickID, path: ti, scroll: newScroller(), sel: -1}
 	if svc.Trace != nil {
 		m.version = svc.Trace.Version()
-		m.setEntries(svc.Trace.Entries())
+		m.setEntries(flow.ExchangesOf(svc.Trace.Entries()))
 	}
 	return m
 }
@@ -121,7 +122,7 @@ func loadTraceCmd(tr *transport.Trace, version uint64) tea.Cmd {
 		if v == version {
 			return nil
 		}
-		return traceLoadedMsg{entries: tr.Entries(), version: v}
+		return traceLoadedMsg{entries: flow.ExchangesOf(tr.Entries()), version: v}
 	}
 }
 
@@ -145,7 +146,7 @@ func (m traceModel) Restyle() screen {
 func (m traceModel) CapturesKeys() bool { return m.saving }
 
 // setEntries shows a snapshot, keeping the selection (the newest at first).
-func (m *traceModel) setEntries(entries []transport.Entry) {
+func (m *traceModel) setEntries(entries []*flow.Exchange) {
 	m.entries = entries
 	if m.sel < 0 || m.sel >= len(m.entries) {
 		m.sel = len(m.entries) - 1
@@ -282,7 +283,7 @@ const traceEmpty = "No HTTP exchanges yet. Every request ssodesk makes to the Id
 // traceRows is the list of exchanges, drawn a row at a time for the rows
 // on screen: the column header, then one row per entry.
 type traceRows struct {
-	entries []transport.Entry
+	entries []*flow.Exchange
 	sel     int
 	s       *Styles
 }
@@ -315,15 +316,15 @@ func (t traceRows) row(i int) string {
 	if i == t.sel {
 		cursor = s.Cursor.Render("▸ ")
 	}
-	line := fmt.Sprintf(" %3d %-8s %-9s %-6s ", e.ID, e.Start.Local().Format("15:04:05"), cmp.Or(e.Purpose, "-"), e.Method)
+	line := fmt.Sprintf(" %3d %-8s %-9s %-6s ", e.ID, e.Start.Local().Format("15:04:05"), cmp.Or(e.Purpose, string(e.Kind), "-"), e.Method)
 	if e.Warning != "" {
 		status += "!"
 	}
 	return cursor + line + st.Render(fmt.Sprintf("%-6s", status)) +
-		fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, safe.Printable(e.URL))
+		fmt.Sprintf(" %7d %8d  %s", e.Duration.Milliseconds(), e.ResponseSize, safe.Printable(e.RawURL))
 }
 
-func (m traceModel) detailView(e transport.Entry) string {
+func (m traceModel) detailView(e *flow.Exchange) string {
 	s := m.com.Styles
 	var b strings.Builder
 	field := func(k, v string) {
@@ -331,8 +332,9 @@ func (m traceModel) detailView(e transport.Entry) string {
 			b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", k)) + " " + safe.Printable(v) + "\n")
 		}
 	}
-	b.WriteString(s.Title.Render(fmt.Sprintf("#%d %s %s", e.ID, e.Method, safe.Printable(e.URL))) + "\n")
+	b.WriteString(s.Title.Render(fmt.Sprintf("#%d %s %s", e.ID, e.Method, safe.Printable(e.RawURL))) + "\n")
 	field("purpose", e.Purpose)
+	field("step", string(e.Kind))
 	field("started", e.Start.Local().Format("2006-01-02 15:04:05.000"))
 	field("duration", e.Duration.Round(time.Millisecond).String())
 	if e.Status != 0 {
@@ -345,9 +347,9 @@ func (m traceModel) detailView(e transport.Entry) string {
 		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "warning")) + " " + s.Warn.Render("! "+safe.Printable(e.Warning)) + "\n")
 	}
 	field("sizes", fmt.Sprintf("request %d bytes, response %d bytes", e.RequestSize, e.ResponseSize))
-	if e.TLSVersion != "" {
-		field("TLS", e.TLSVersion+", "+e.TLSCipher)
-		field("certificate", e.CertSubject+", expires "+explain.LocalTime(e.CertExpiry, m.com.Now()))
+	if e.TLS != nil {
+		field("TLS", e.TLS.Version+", "+e.TLS.Cipher)
+		field("certificate", e.TLS.CertSubject+", expires "+explain.LocalTime(e.TLS.CertExpiry, m.com.Now()))
 	} else {
 		field("TLS", "none (plain http; allowed only on loopback)")
 	}

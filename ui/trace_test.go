@@ -77,7 +77,7 @@ func TestTraceScreen(t *testing.T) {
 	m, _ = press(m, "k") // the token POST (the newest is selected first)
 	m, _ = press(m, "enter")
 	s = screenText(m)
-	wantAll(t, s, "#2 POST", "purpose      token", "TLS          none (plain http", "Request", "Response", "[redacted", "token_type")
+	wantAll(t, s, "#2 POST", "purpose      token", "step         exchange", "TLS          none (plain http", "Request", "Response", "[redacted", "token_type")
 	for _, secret := range []string{"eu.secret-code-123", "verifier-secret-456", "AT-very-secret-value"} {
 		if strings.Contains(s, secret) {
 			t.Errorf("the detail view shows %q", secret)
