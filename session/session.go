@@ -3,7 +3,7 @@
 // *Manager; neither touches the store, the IdP client or the report's input.
 //
 // The use cases: Login (resuming a kept session), ClientCredentials,
-// Relogin (HIMSA 2a) and ReloginTarget, SwitchAccount, Resume, Refresh,
+// Relogin (HIMSA 2a) and ReloginTarget, Switch (from whom to whom), Resume, Refresh,
 // Logout, Introspect, UserInfo, VerifyAccessToken, Call (the API, refreshing
 // first when asked), Check (an endpoint without logging in), Shown (whether
 // a login's outcome is shown: a failed verification is), and Report and

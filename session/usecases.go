@@ -70,28 +70,16 @@ func (m *Manager) Call(ctx context.Context, res *auth.Result, in CallInput) Call
 	return out
 }
 
-// Switch is a switch of account: who was logged in and who is now.
+// Switch is a switch of account (a login with HIMSA's account chooser,
+// LoginInput.ForceChoose, after From): who was logged in and who is now.
 type Switch struct {
 	From, To *auth.Result
-	Err      error // the new login's outcome (a *auth.VerifyError still gives To)
 }
 
 // SameUser says the IdP gave the same account back (the chooser was left
 // as it was, or the person picked the same account).
 func (s Switch) SameUser() bool {
 	return s.From != nil && s.To != nil && s.From.Claim("sub") == s.To.Claim("sub")
-}
-
-// SwitchAccount logs in at from's endpoint with the IdP's account chooser
-// (HIMSA forcechoose), never resuming, and says from whom to whom. from
-// stays the session until the new login gives one (Shown).
-func (m *Manager) SwitchAccount(ctx context.Context, from *auth.Result, in LoginInput) Switch {
-	in.Region, in.ForceChoose, in.Resume = from.Region, true, false
-	to, err := m.Login(ctx, in)
-	if !Shown(to, err) {
-		to = nil
-	}
-	return Switch{From: from, To: to, Err: err}
 }
 
 // Attempt is what happened in one login, as the CLI or the TUI saw it: the
