@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -294,21 +293,12 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 		notes = append(notes, note)
 		em.emit(Event{Step: StepWarning, Msg: note})
 	}
-	oc := l.oc
-	if exAt != o.Region {
-		// The same client, redirect URI and PKCE verifier at the code's own
-		// regional IdP, which accepts its region's codes.
-		var err error
-		if oc, err = regionalConfig(ctx, l.verifier, oc, exAt); err != nil {
-			return nil, err
-		}
-		if l.defaultTrust {
-			l.verifier.Trusted[strings.TrimRight(exAt.Issuer, "/")] = exAt.Name
-		}
-	}
-	tok, err := oc.Exchange(endpointContext(ctx, "token", exAt.Issuer, oc.Endpoint.TokenURL), code, oauth2.VerifierOption(l.pkce))
+	tok, oc, exAt, note, err := l.redeem(ctx, code, codeRegion, exAt)
 	if err != nil {
-		return nil, tokenError(OpExchange, exAt, *oc, err)
+		return nil, err
+	}
+	if note != "" {
+		notes = append(notes, note)
 	}
 	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, yesNo(tok.RefreshToken != ""))})
 	raw, _ := tok.Extra("id_token").(string)
@@ -327,6 +317,56 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	}
 	em.emit(Event{Step: StepVerified, Msg: "ID token verified: " + res.ChecksSummary()})
 	return res, nil
+}
+
+// redeem exchanges code at exAt. When exAt is the regional endpoint the
+// code's prefix maps to (exchange_at: code-region) and the code never
+// reached it (its discovery failed, or no connection was made), the code is
+// exchanged at the endpoint logged in at instead, which exchanges any
+// region's code (HIMSA 2b), and note says so; any other failure there is a
+// *CodeRegionError.
+func (l *loginRun) redeem(ctx context.Context, code, codeRegion string, exAt config.Region) (*oauth2.Token, *oauth2.Config, config.Region, string, error) {
+	if exAt == l.o.Region {
+		tok, err := l.exchangeAt(ctx, l.oc, exAt, code, nil)
+		return tok, l.oc, exAt, "", err
+	}
+	// The same client, redirect URI and PKCE verifier at the code's own
+	// regional IdP, which accepts its region's codes.
+	oc, err := regionalConfig(ctx, l.verifier, l.oc, exAt)
+	unsent := err != nil // no discovery, no token request: the code went nowhere
+	if err == nil {
+		if l.defaultTrust {
+			l.verifier.Trusted[trimIssuer(exAt.Issuer)] = exAt.Name
+		}
+		var ct connTracker
+		var tok *oauth2.Token
+		if tok, err = l.exchangeAt(ctx, oc, exAt, code, &ct); err == nil {
+			return tok, oc, exAt, "", nil
+		}
+		unsent = ct.unsent(err)
+	}
+	cre := l.codeRegionError(codeRegion, exAt, unsent, err)
+	if !unsent {
+		return nil, nil, exAt, "", cre
+	}
+	note := fallbackNote(cre)
+	l.em.emit(Event{Step: StepWarning, Msg: note})
+	tok, err := l.exchangeAt(ctx, l.oc, l.o.Region, code, nil)
+	return tok, l.oc, l.o.Region, note, err
+}
+
+// exchangeAt redeems code at oc's token endpoint (exAt's), recording in ct
+// (when not nil) whether a connection was made.
+func (l *loginRun) exchangeAt(ctx context.Context, oc *oauth2.Config, exAt config.Region, code string, ct *connTracker) (*oauth2.Token, error) {
+	ctx = endpointContext(ctx, "token", exAt.Issuer, oc.Endpoint.TokenURL)
+	if ct != nil {
+		ctx = ct.context(ctx)
+	}
+	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(l.pkce))
+	if err != nil {
+		return nil, tokenError(OpExchange, exAt, *oc, err)
+	}
+	return tok, nil
 }
 
 // responseIssuers are the issuers that may answer a login at o.Region

@@ -99,6 +99,7 @@ func Error(err error) string {
 		re  *auth.RefusedError
 		toe *auth.TimeoutError
 		te  *auth.TokenError
+		cre *auth.CodeRegionError
 	)
 	switch {
 	case errors.As(err, &re):
@@ -109,6 +110,8 @@ func Error(err error) string {
 		return s
 	case errors.As(err, &toe):
 		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), toe.Browser), 1)
+	case errors.As(err, &cre):
+		return strings.Replace(err.Error(), cre.Error(), CodeRegionFailure(cre), 1)
 	case errors.As(err, &te) && te.Code != "":
 		return strings.Replace(err.Error(), te.Error(), te.Error()+tokenErrorWords(te), 1)
 	}

@@ -2,8 +2,11 @@ package explain
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"strings"
+
+	"ssodesk/auth"
 )
 
 // The HIMSA rules ssodesk explains (shared/himsa: HIMSA's developer pages),
@@ -47,3 +50,47 @@ func RegionalRelogin(env, target string) string {
 
 // RegionalReloginSession says that a session is the second of a HIMSA 2a pair.
 const RegionalReloginSession = "This is the session of a regional re-login; g shows it side by side with the first one."
+
+// CodeRegionFailure says why the exchange at the regional endpoint a code's
+// prefix maps to (exchange_at: code-region) failed, with which region
+// mapping, and that the endpoint logged in at can exchange the code (HIMSA
+// 2b: a desktop app may exchange any code at the global endpoint) — never
+// "log in again", which meets the same endpoint.
+func CodeRegionFailure(e *auth.CodeRegionError) string {
+	what := e.Err.Error()
+	var te *auth.TokenError
+	if errors.As(e.Err, &te) && te.Code != "" && te.Code != "invalid_grant" {
+		what += tokenErrorWords(te)
+	}
+	return what + ". " + CodeRegionMeaning(e) + " " + CodeRegionFix(e)
+}
+
+// CodeRegionMeaning says which region mapping sent the code where, and
+// whether the code may still be good.
+func CodeRegionMeaning(e *auth.CodeRegionError) string {
+	s := fmt.Sprintf("Under exchange_at: code-region, the code's prefix %q mapped to the configured %s endpoint %s", e.CodeRegion+".", e.Mapped, e.MappedIssuer)
+	var te *auth.TokenError
+	isTE := errors.As(e.Err, &te)
+	switch {
+	case isTE && te.Code == "invalid_grant":
+		s += fmt.Sprintf(", which did not take it as a code of its own (the %s endpoint's issuer is not the IdP that issued the code, or the code expired)", e.Mapped)
+	case isTE && te.Code == "" && te.Status == "" && !e.Unsent:
+		s += ", which did not answer after the code was sent: the code may be spent"
+	case e.Unsent:
+		s += ", which could not be reached: the code never left this machine"
+	}
+	return s + "."
+}
+
+// CodeRegionFix says what to do after a failed code-region exchange: the
+// endpoint logged in at exchanges the code; logging in again with the same
+// setting fails the same way.
+func CodeRegionFix(e *auth.CodeRegionError) string {
+	takes := "its own codes"
+	if e.LoggedInGlobal {
+		takes = "a code of any region (HIMSA hands it to the issuing regional IdP)"
+	}
+	return fmt.Sprintf("Logging in again with exchange_at: code-region fails the same way, but the %s endpoint you logged in at (%s) exchanges %s: "+
+		"set exchange_at: global (or --exchange-at global) and log in again, or correct the %s endpoint's issuer in the config.",
+		e.LoggedIn, e.LoggedInIssuer, takes, e.Mapped)
+}

@@ -46,6 +46,7 @@ func explainFailure(o *Outcome, err error) {
 		me  *auth.MixUpError
 		te  *auth.TokenError
 		ve  *auth.VerifyError
+		cre *auth.CodeRegionError
 	)
 	switch {
 	case errors.Is(err, auth.ErrNoClientID):
@@ -64,6 +65,8 @@ func explainFailure(o *Outcome, err error) {
 		o.Fix = explain.FixCallbackError(ce.Code)
 	case errors.As(err, &me):
 		o.Fix = explain.FixMixUp
+	case errors.As(err, &cre):
+		o.Explanation, o.Fix = explain.CodeRegionMeaning(cre), explain.CodeRegionFix(cre)
 	case errors.As(err, &te):
 		if m := explain.TokenErrorMeaning(te.Code); m != "" {
 			o.Explanation = m + "."
