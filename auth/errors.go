@@ -46,6 +46,9 @@ type TimeoutError struct {
 	After     string
 	Preflight *Preflight // what the pre-flight found (nil when it did not run)
 	Browser   string     // how the browser command ended, when it failed
+	// Regional is the endpoint's region when the login was at a regional
+	// endpoint, which lists only its own region's accounts ("" at a global one).
+	Regional string
 }
 
 func (e *TimeoutError) Error() string { return "no login response from the browser within " + e.After }

@@ -87,4 +87,8 @@ type Event struct {
 	// redirect URL can be pasted, on StepStillWaiting.
 	Waited  time.Duration
 	Pasting bool
+	// Regional is the endpoint's region on StepStillWaiting when the login
+	// is at a regional endpoint, which lists only its own region's
+	// accounts ("" at a global one).
+	Regional string
 }

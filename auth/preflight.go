@@ -458,7 +458,7 @@ var afterFunc = time.AfterFunc
 // waitHintAfter, with what explain needs to say what to check.
 func (l *loginRun) stillWaiting() {
 	l.em.emit(Event{Step: StepStillWaiting, Msg: "no login response after " + waitHintAfter.String(),
-		Waited: waitHintAfter, Preflight: l.pre, Pasting: l.o.Pasted != nil})
+		Waited: waitHintAfter, Preflight: l.pre, Pasting: l.o.Pasted != nil, Regional: l.regional()})
 }
 
 // timedOut adds what is known (the pre-flight, the browser) to a timeout.
@@ -467,6 +467,16 @@ func (l *loginRun) timedOut(err error) error {
 	if errors.As(err, &te) {
 		te.Preflight = l.pre
 		te.Browser, _ = l.browserExit.Load().(string)
+		te.Regional = l.regional()
 	}
 	return err
+}
+
+// regional is the region of the endpoint logged in at when it is a
+// regional one (HIMSA: it lists only its own region's accounts), else "".
+func (l *loginRun) regional() string {
+	if l.o.Region.IsGlobal() {
+		return ""
+	}
+	return l.o.Region.Name
 }

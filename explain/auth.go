@@ -109,7 +109,7 @@ func Error(err error) string {
 		}
 		return s
 	case errors.As(err, &toe):
-		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), toe.Browser), 1)
+		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), timeoutFirst(toe)), 1)
 	case errors.As(err, &cre):
 		return strings.Replace(err.Error(), cre.Error(), CodeRegionFailure(cre), 1)
 	case errors.As(err, &te) && te.Code != "":
@@ -141,6 +141,9 @@ func EventMsg(ev auth.Event) string {
 		return PreflightSummary(ev.Preflight)
 	case ev.Step == auth.StepStillWaiting:
 		hint := WaitHint(PreflightSummary(ev.Preflight), "shown above", ev.Pasting)
+		if ev.Regional != "" {
+			hint = append([]string{RegionalAccountsOnly(ev.Regional)}, hint...)
+		}
 		return fmt.Sprintf("no login response after %s. Check:\n  - %s", timefmt.Short(ev.Waited), strings.Join(hint, "\n  - "))
 	case ev.Step == auth.StepWarning && errors.As(ev.Err, &be):
 		return BrowserExited(be.Command, be.Code)

@@ -94,3 +94,25 @@ func CodeRegionFix(e *auth.CodeRegionError) string {
 		"set exchange_at: global (or --exchange-at global) and log in again, or correct the %s endpoint's issuer in the config.",
 		e.LoggedIn, e.LoggedInIssuer, takes, e.Mapped)
 }
+
+// RegionalAccountsOnly: HIMSA — a regional endpoint lists (and signs in)
+// only its own region's accounts; the global endpoint lets the user pick an
+// account in any region.
+func RegionalAccountsOnly(region string) string {
+	return fmt.Sprintf("logging in with an account of another region? The %s endpoint lists only %s accounts: log in at the global endpoint "+
+		"(any region's account) or at the account's own region's endpoint", Region(region), Region(region))
+}
+
+// timeoutFirst are the causes a timeout names before the usual ones, on one
+// line each: how the browser command ended, and at a regional endpoint
+// that it lists only its region's accounts.
+func timeoutFirst(toe *auth.TimeoutError) string {
+	var first []string
+	if toe.Browser != "" {
+		first = append(first, toe.Browser)
+	}
+	if toe.Regional != "" {
+		first = append(first, RegionalAccountsOnly(toe.Regional))
+	}
+	return strings.Join(first, "\n  - ")
+}

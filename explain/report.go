@@ -77,10 +77,15 @@ const (
 	FixInterrupted = "The login was stopped before it finished (ctrl+c, esc or a new login); start it again."
 )
 
-// FixTimeout lists what to check after no login response came in time.
-func FixTimeout(preflight string) string {
-	return strings.Join(WaitHint(preflight, "the report's trace lists the pre-flight's authorize request", false), "; ") +
-		"; to wait longer, raise timeouts.login"
+// FixTimeout lists what to check after no login response came in time;
+// regional is the region of a regional endpoint logged in at ("" at a
+// global one), which lists only its own region's accounts.
+func FixTimeout(preflight, regional string) string {
+	causes := WaitHint(preflight, "the report's trace lists the pre-flight's authorize request", false)
+	if regional != "" {
+		causes = append([]string{RegionalAccountsOnly(regional)}, causes...)
+	}
+	return strings.Join(causes, "; ") + "; to wait longer, raise timeouts.login"
 }
 
 // FixCallbackError says what to do after the IdP sent error= to the app.

@@ -59,7 +59,7 @@ func explainFailure(o *Outcome, err error) {
 	case errors.As(err, &pe):
 		o.Fix = explain.FixPortInUse
 	case errors.As(err, &toe):
-		o.Fix = explain.FixTimeout(explain.PreflightSummary(toe.Preflight))
+		o.Fix = explain.FixTimeout(explain.PreflightSummary(toe.Preflight), toe.Regional)
 	case errors.As(err, &ce):
 		o.Explanation = explain.RefusalSentence(explain.Refusal{Error: ce.Code, Description: ce.Description}) + "."
 		o.Fix = explain.FixCallbackError(ce.Code)
