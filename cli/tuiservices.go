@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/health"
@@ -21,12 +19,7 @@ func tuiServices(cfg *config.Config, m *session.Manager, open auth.Opener, probe
 	svc := ui.SessionServices(cfg, m, open)
 	svc.Trace = tr
 	if probes != nil {
-		svc.Health = func(ctx context.Context, refresh bool) []health.Result {
-			if refresh {
-				return probes.Refresh(ctx)
-			}
-			return probes.Get(ctx)
-		}
+		svc.Health = probes.Stream
 	}
 	return svc
 }

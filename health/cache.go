@@ -36,10 +36,14 @@ type Cache struct {
 	joined func() // tests: called (c.mu held) when a caller joins the probe under way
 }
 
-// flight is one probe under way; done is closed once res is set.
+// flight is one probe under way; done is closed once res is set. got are
+// the results known so far, in the order they came (c.mu guards it and
+// more); more is closed, and replaced, whenever one comes, and at the end.
 type flight struct {
 	done chan struct{}
 	res  []Result
+	got  []Result
+	more chan struct{}
 }
 
 // NewCache returns a cache that probes regions with client and o (see Probe)
@@ -93,18 +97,74 @@ func (c *Cache) startLocked(ctx context.Context) *flight {
 		}
 		return c.running
 	}
-	f := &flight{done: make(chan struct{})}
+	f := &flight{done: make(chan struct{}), more: make(chan struct{})}
 	c.running = f
 	pctx := context.WithoutCancel(ctx)
 	go func() {
-		res := Probe(pctx, c.client, c.regions, c.opts)
+		res := make([]Result, len(c.regions))
+		ProbeEach(pctx, c.client, c.regions, c.opts, func(i int, r Result) {
+			res[i] = r
+			c.mu.Lock()
+			f.got = append(f.got, r)
+			close(f.more)
+			f.more = make(chan struct{})
+			c.mu.Unlock()
+		})
 		c.mu.Lock()
 		c.last, c.at, c.has, c.running = res, c.now(), true, nil
 		f.res = res
+		close(f.more)
 		c.mu.Unlock()
 		close(f.done)
 	}()
 	return f
+}
+
+// Stream is Get (refresh false) or Refresh (true) giving each region's
+// result as soon as it is known, not once the slowest region answered: a
+// fresh cache's results at once, else those of the probe it starts or
+// joins (the ones already in, then each as it comes). The channel is closed
+// after the last region's result, or when ctx ends. Its buffer holds every
+// region's result, so the probe never waits for a slow reader.
+func (c *Cache) Stream(ctx context.Context, refresh bool) <-chan Result {
+	out := make(chan Result, len(c.regions))
+	c.mu.Lock()
+	if !refresh && c.has && c.now().Sub(c.at) < c.ttl {
+		for _, r := range c.last {
+			out <- r
+		}
+		c.mu.Unlock()
+		close(out)
+		return out
+	}
+	f := c.startLocked(ctx)
+	c.mu.Unlock()
+	go c.follow(ctx, f, out)
+	return out
+}
+
+// follow sends f's results on out as they come, and closes out when f is
+// done or ctx ends.
+func (c *Cache) follow(ctx context.Context, f *flight, out chan<- Result) {
+	defer close(out)
+	next := 0
+	for {
+		c.mu.Lock()
+		batch, more, finished := f.got[next:], f.more, f.res != nil
+		next = len(f.got)
+		c.mu.Unlock()
+		for _, r := range batch {
+			out <- r // never blocks: the buffer holds every region's result
+		}
+		if finished {
+			return
+		}
+		select {
+		case <-more:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // now is c.Now(), or time.Now() when c.Now is nil.

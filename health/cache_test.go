@@ -188,3 +188,51 @@ func TestCacheCallerCancels(t *testing.T) {
 		t.Errorf("Get after: %+v, %d requests", res, a.hits.Load())
 	}
 }
+
+// TestStreamGivesEachResultAsItComes: issue 22 item 10. With one region
+// that does not answer yet, the answering one's result comes at once, not
+// when the slowest probe returns; the hung one's when it answers; then the
+// stream ends. A second caller joining the probe gets both as well, and a
+// fresh cache streams its results without a request.
+func TestStreamGivesEachResultAsItComes(t *testing.T) {
+	fast := newIDP(t, false, 0, nil)
+	release := make(chan struct{})
+	hung := newIDP(t, false, 0, func(issuer string) (int, string) {
+		<-release
+		return discovery(issuer)
+	})
+	var once sync.Once
+	open := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(open) // before the servers close
+	c := NewCache(nil, []config.Region{hung.region("us"), fast.region("eu")}, Options{Timeout: time.Minute}, time.Hour)
+	first := c.Stream(context.Background(), false)
+	second := c.Stream(context.Background(), false) // joins the probe under way
+
+	for _, ch := range []<-chan Result{first, second} {
+		select {
+		case r := <-ch:
+			if r.Region != "eu" || r.Status != StatusOK {
+				t.Fatalf("first result %+v, want eu ok", r)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("no result while one region has not answered: the stream waits for the slowest")
+		}
+	}
+	open()
+	for _, ch := range []<-chan Result{first, second} {
+		if r := <-ch; r.Region != "us" || r.Status != StatusOK {
+			t.Errorf("second result %+v, want us ok", r)
+		}
+		if r, ok := <-ch; ok {
+			t.Errorf("the stream goes on after every region: %+v", r)
+		}
+	}
+	hits := fast.hits.Load()
+	var got []string
+	for r := range c.Stream(context.Background(), false) {
+		got = append(got, r.Region)
+	}
+	if len(got) != 2 || got[0] != "us" || fast.hits.Load() != hits {
+		t.Errorf("fresh cache streamed %v with %d new requests", got, fast.hits.Load()-hits)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -123,20 +124,34 @@ func (o Options) withDefaults() Options {
 // never panics: whatever goes wrong is a "down" Result saying why.
 // Requests are tagged with the purpose "health" (transport.WithPurpose).
 func Probe(ctx context.Context, client *http.Client, regions []config.Region, o Options) []Result {
+	out := make([]Result, len(regions))
+	ProbeEach(ctx, client, regions, o, func(i int, r Result) { out[i] = r })
+	return out
+}
+
+// ProbeEach is Probe calling each with every region's result (i: its index
+// in regions) as soon as it is known, from the probe's goroutine, one call
+// at a time; it returns when every region's result was given.
+func ProbeEach(ctx context.Context, client *http.Client, regions []config.Region, o Options, each func(i int, r Result)) {
 	o = o.withDefaults()
 	if client == nil {
 		client, _ = transport.NewClient(transport.Options{}) // cannot fail without a CA file
 		defer client.CloseIdleConnections()
 	}
 	ctx = transport.WithPurpose(ctx, "health")
-	out := make([]Result, len(regions))
+	var mu sync.Mutex
 	var g errgroup.Group
 	g.SetLimit(o.Concurrency)
 	for i, r := range regions {
-		g.Go(func() error { out[i] = probeOne(ctx, client, r, o); return nil })
+		g.Go(func() error {
+			res := probeOne(ctx, client, r, o)
+			mu.Lock()
+			defer mu.Unlock()
+			each(i, res)
+			return nil
+		})
 	}
 	_ = g.Wait() // probeOne returns no error: a failure is a "down" Result
-	return out
 }
 
 // discoveryURL is issuer (without one trailing slash) + the well-known path.

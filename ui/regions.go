@@ -94,20 +94,68 @@ func healthText(r health.Result) string {
 	return mark + " down: " + r.Err
 }
 
-// healthMsg carries a probe of every region.
-type healthMsg struct{ results []health.Result }
+// healthMsg carries probe results as they come; stream brings the rest
+// (nil: none).
+type healthMsg struct {
+	results []health.Result
+	stream  *healthStream
+}
+
+// healthStream is one probe's results arriving (Services.Health), each
+// shown as it comes rather than once the slowest endpoint answered; gen
+// tells a stream that a newer probe replaced.
+type healthStream struct {
+	ch     <-chan health.Result
+	cancel context.CancelFunc
+	gen    int
+}
+
+// next waits for the next result, with those already in; nil once the
+// stream has ended.
+func (s *healthStream) next() tea.Msg {
+	r, ok := <-s.ch
+	if !ok {
+		s.cancel()
+		return nil
+	}
+	results := []health.Result{r}
+	for {
+		select {
+		case r, ok := <-s.ch:
+			if !ok {
+				return healthMsg{results: results, stream: s} // the next call sees the end
+			}
+			results = append(results, r)
+		default:
+			return healthMsg{results: results, stream: s}
+		}
+	}
+}
 
 func (healthMsg) target() screenID { return screenRegions }
 func (keptMsg) target() screenID   { return screenRegions }
 
-// healthCmd probes every endpoint (refresh: not from the cache).
-func (m regionsModel) healthCmd(refresh bool) tea.Cmd {
+// healthCmd probes every endpoint (refresh: not from the cache), the
+// results coming as healthMsgs of stream gen.
+func (m regionsModel) healthCmd(refresh bool, gen int) tea.Cmd {
 	probe, c := m.svc.Health, m.screenContext
 	return func() tea.Msg {
 		ctx, cancel := c.timeout()
-		defer cancel()
-		return healthMsg{probe(ctx, refresh)}
+		return (&healthStream{ch: probe(ctx, refresh), cancel: cancel, gen: gen}).next()
 	}
+}
+
+// onHealth shows results of the current probe and waits for its next.
+func (m *regionsModel) onHealth(hm healthMsg) tea.Cmd {
+	if hm.stream != nil && hm.stream.gen != m.healthGen {
+		hm.stream.cancel() // a newer probe replaced it
+		return nil
+	}
+	cmd := m.setHealth(hm.results)
+	if hm.stream != nil {
+		cmd = tea.Batch(cmd, hm.stream.next)
+	}
+	return cmd
 }
 
 // RegionKeys are the region picker's own keys (the list adds navigation).
@@ -147,6 +195,8 @@ type regionsModel struct {
 	compact bool   // a short terminal: one line per region
 	width   int
 	height  int
+	// healthGen is the current probe's stream (healthStream.gen).
+	healthGen int
 }
 
 func newRegionsModel(com *Common, svc *Services) regionsModel {
@@ -246,7 +296,7 @@ func (m regionsModel) CapturesKeys() bool { return m.list.SettingFilter() }
 func (m regionsModel) Init() tea.Cmd {
 	cmds := []tea.Cmd{keptCmd(m.svc.Kept)}
 	if m.svc.Health != nil {
-		cmds = append(cmds, m.healthCmd(false))
+		cmds = append(cmds, m.healthCmd(false, m.healthGen))
 	}
 	return tea.Batch(cmds...)
 }
@@ -284,7 +334,7 @@ func (m regionsModel) update(msg tea.Msg) (regionsModel, tea.Cmd) {
 		return m, m.setKept(km.kept)
 	}
 	if hm, ok := msg.(healthMsg); ok {
-		return m, m.setHealth(hm.results)
+		return m, m.onHealth(hm)
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && !m.CapturesKeys() {
 		switch {
@@ -339,7 +389,8 @@ func (m regionsModel) selectedEnv() string {
 // checkHealth probes every region again, marking the rows meanwhile.
 func (m *regionsModel) checkHealth() tea.Cmd {
 	m.updateRows(func(ri *regionItem) bool { ri.health = "… checking"; return true })
-	return m.healthCmd(true)
+	m.healthGen++
+	return m.healthCmd(true, m.healthGen)
 }
 
 // updateRows changes the rows that change says it changed, in one go: the

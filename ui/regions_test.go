@@ -37,20 +37,79 @@ func TestRegionHealthColumn(t *testing.T) {
 	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: func() time.Time { return now }}
 	probes := health.NewCache(srv.Client(), cfg.Regions, health.Options{Timeout: 2 * time.Second}, time.Minute)
 	svc := testServices(com.Cfg, nil)
-	svc.Health = func(ctx context.Context, refresh bool) []health.Result {
-		if refresh {
-			return probes.Refresh(ctx)
-		}
-		return probes.Get(ctx)
-	}
+	svc.Health = probes.Stream
 	m := New(com, svc)
 	m = step(m, tea.WindowSizeMsg{Width: 100, Height: 24})
-	m = step(m, m.regionsScreen().Init()())
+	m = stepHealth(m, m.regionsScreen().Init()())
 	wantAll(t, screenText(m), "✓ up", "✗ down: connection refused")
 	m, cmd := press(m, "h")
 	wantAll(t, screenText(m), "… checking")
-	m = step(m, cmd())
+	m = stepHealth(m, cmd())
 	wantAll(t, screenText(m), "✓ up", "h check health")
+}
+
+// stepHealth steps m with msg and, as the program would, with every
+// healthMsg of its probe's stream until it ends.
+func stepHealth(m Model, msg tea.Msg) Model {
+	for msg != nil {
+		m = step(m, msg)
+		hm, ok := msg.(healthMsg)
+		if !ok || hm.stream == nil {
+			return m
+		}
+		msg = hm.stream.next()
+	}
+	return m
+}
+
+// TestRegionHealthStreams: issue 22 item 10. Each endpoint's health shows
+// as soon as its probe returns: with the global endpoint's result in and
+// eu's not yet, the picker shows global's (and nothing for eu); eu's comes
+// with the next message; a stream that a newer probe (h) replaced is dropped.
+func TestRegionHealthStreams(t *testing.T) {
+	cfg := testConfig()
+	cfg.Regions = []config.Region{{Name: "global", Issuer: "http://127.0.0.1:1"}, {Name: "eu", Issuer: "http://127.0.0.1:2"}}
+	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: func() time.Time { return now }}
+	svc := testServices(com.Cfg, nil)
+	streams := []chan health.Result{make(chan health.Result, 2), make(chan health.Result, 2)}
+	probes := 0
+	svc.Health = func(ctx context.Context, refresh bool) <-chan health.Result {
+		probes++
+		return streams[probes-1]
+	}
+	result := func(name string, ms int) health.Result {
+		return health.Result{Region: name, Environment: cfg.Environment, Status: health.StatusOK, Latency: time.Duration(ms) * time.Millisecond, TLSVersion: "TLS 1.3"}
+	}
+	m := New(com, svc)
+	m = step(m, tea.WindowSizeMsg{Width: 100, Height: 24})
+	first := m.regionsScreen().Init()
+	streams[0] <- result("global", 12)
+	msg := first()
+	m = step(m, msg)
+	text := screenText(m)
+	wantAll(t, text, "✓ up 12ms TLS 1.3")
+	if strings.Contains(text, "✓ up 5400ms") || strings.Count(text, "✓ up") != 1 {
+		t.Fatalf("eu shows health before its probe returned:\n%s", text)
+	}
+	streams[0] <- result("eu", 5400)
+	close(streams[0])
+	next := msg.(healthMsg).stream.next()
+	m = step(m, next)
+	wantAll(t, screenText(m), "✓ up 12ms", "✓ up 5.4s")
+	if end := next.(healthMsg).stream.next(); end != nil {
+		t.Errorf("after the last result: %#v", end)
+	}
+
+	// h starts a new probe: the old stream's late results are dropped.
+	old := &healthStream{ch: make(chan health.Result), cancel: func() {}, gen: 0}
+	m, cmd := press(m, "h")
+	streams[1] <- result("eu", 30)
+	m = step(m, healthMsg{results: []health.Result{result("global", 999)}, stream: old})
+	if strings.Contains(screenText(m), "999ms") {
+		t.Errorf("a replaced probe's result was shown:\n%s", screenText(m))
+	}
+	m = step(m, cmd())
+	wantAll(t, screenText(m), "✓ up 30ms")
 }
 
 func TestKeptSessionIsResumed(t *testing.T) {

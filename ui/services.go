@@ -44,9 +44,10 @@ type Services struct {
 	Check func(ctx context.Context, region config.Region) diagnose.Report
 	// Kept says which endpoints have a kept session ("env/name").
 	Kept func() map[config.EndpointID]bool
-	// Health probes every endpoint (refresh: ignore the cache); nil shows
-	// no health column.
-	Health func(ctx context.Context, refresh bool) []health.Result
+	// Health probes every endpoint (refresh: ignore the cache), giving each
+	// endpoint's result as it comes and closing the channel after the last
+	// (health.Cache.Stream); nil shows no health column.
+	Health func(ctx context.Context, refresh bool) <-chan health.Result
 	// SaveReport writes a diagnosis report and its HAR (report.Save).
 	SaveReport func(ctx context.Context, path string, a session.Attempt, o report.Options) (report.Written, error)
 	// Trace records every exchange of the run, redacted, and exports it as
