@@ -50,6 +50,7 @@ type Preflight struct {
 	Description string   `json:"error_description,omitempty"`
 	Message     string   `json:"message,omitempty"`    // the error page's message (printable, one line)
 	RequestID   string   `json:"request_id,omitempty"` // the error page's Request Id
+	ErrorID     string   `json:"error_id,omitempty"`   // the error page's errorId (only that IdP reads it), printable, ≤ 2,000 runes
 	Cause       string   `json:"cause,omitempty"`      // Cause*
 	Scope       string   `json:"scope,omitempty"`      // the refused scope, when the IdP named it
 	Reason      string   `json:"reason,omitempty"`     // failed: why
@@ -184,6 +185,7 @@ func (p *Preflight) redirected(ctx context.Context, c *http.Client, authorize *u
 		p.backToApp(loc.Query())
 	case isErrorLocation(loc):
 		p.Outcome, p.ErrorPage = PreflightRefused, safe.Printable(loc.String())
+		p.ErrorID = shorten(oneLine(loc.Query().Get("errorId")), 2000)
 		if loc.Scheme != authorize.Scheme || loc.Host != authorize.Host {
 			p.Message = "(the error page is on another host, " + safe.Printable(loc.Host) + ", and was not read)"
 			return

@@ -143,6 +143,18 @@ func RegionalRelogin(ctx context.Context, first *Result, o Options) (*Relogin, e
 	return out, err
 }
 
+// markSecond records on the second session that it is a re-login's.
+func (r *Relogin) markSecond() {
+	if r.Second == nil {
+		return
+	}
+	f := &ReloginFacts{Attempts: len(r.Attempts), Silent: len(r.Attempts) == 1 && r.Attempts[0].Silent()}
+	if r.First != nil {
+		f.FirstEndpoint, f.FirstCodeRegion = r.First.Region.Name, r.First.CodeRegion
+	}
+	r.Second.Relogin = f
+}
+
 // attempt runs one login, timing it, and records it.
 func (r *Relogin) attempt(ctx context.Context, o Options) (*Result, error) {
 	start := time.Now()
@@ -151,6 +163,7 @@ func (r *Relogin) attempt(ctx context.Context, o Options) (*Result, error) {
 	r.Attempts = append(r.Attempts, Attempt{Prompt: o.Prompt, Duration: time.Since(start), Err: err})
 	if res != nil {
 		r.Second = res
+		r.markSecond()
 	}
 	return res, err
 }

@@ -43,6 +43,18 @@ type Result struct {
 	// recorded: read from discovery).
 	ClientID string
 	TokenURL string
+	// Relogin is set on the second session of a regional re-login (HIMSA
+	// 2a): how it came to be; nil for any other login.
+	Relogin *ReloginFacts
+}
+
+// ReloginFacts say how the second session of a regional re-login (HIMSA
+// 2a) came to be.
+type ReloginFacts struct {
+	FirstEndpoint   string // the endpoint of the first login ("global")
+	FirstCodeRegion string // its code's region, which named this endpoint
+	Silent          bool   // the regional IdP signed the user in with prompt=none, without the user
+	Attempts        int    // 1: the silent try; 2: it and the interactive one
 }
 
 // Claim returns a claim as text ("" when absent).

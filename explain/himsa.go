@@ -116,3 +116,18 @@ func timeoutFirst(toe *auth.TimeoutError) string {
 	}
 	return strings.Join(first, "\n  - ")
 }
+
+// ReloginOrigin says, for a report, that a session is the second login of
+// a regional re-login (HIMSA 2a) and how it came to be.
+func ReloginOrigin(f *auth.ReloginFacts, endpoint string) string {
+	first := cmp.Or(f.FirstEndpoint, "global")
+	s := fmt.Sprintf("This session is the second login of a regional re-login (HIMSA 2a): after a login through the %s endpoint", first)
+	if f.FirstCodeRegion != "" {
+		s += fmt.Sprintf(" whose code's prefix named %s", Region(f.FirstCodeRegion))
+	}
+	s += fmt.Sprintf(", that first session was dropped (its code not used, as a web app hosted per region does) and the user logged in again at the %s IdP", Region(endpoint))
+	if f.Silent {
+		return s + ", which signed the user in silently (prompt=none) with its SSO session: the user saw nothing."
+	}
+	return s + ", which needed the user (prompt=none was not answered with a code), so its login page followed."
+}

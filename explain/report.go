@@ -215,3 +215,13 @@ func ReportFailedAt(step string) string {
 
 // ReportFromSaved: a report made from a saved `login --json` document.
 const ReportFromSaved = "Made from a saved `login --json` document: the verification is as it was when the document was saved."
+
+// ReportIdPSaid is what the IdP said, for a report: its message and Request
+// Id (detail, RefusalDetail's), and the errorId of its error page, which
+// only that IdP (HIMSA support) can read ("" when it sent none).
+func ReportIdPSaid(detail, errorID string) string {
+	if errorID == "" {
+		return detail
+	}
+	return strings.TrimSpace(detail + " Its error page's errorId, which HIMSA support can read: " + errorID + ".")
+}

@@ -131,6 +131,7 @@ type Step struct {
 // Landing is where the login landed: the region story and its facts.
 type Landing struct {
 	Story            string    `json:"story"`
+	Relogin          string    `json:"relogin,omitempty"` // a regional re-login's second session (HIMSA 2a): how it came to be
 	Endpoint         string    `json:"endpoint"`
 	CodeRegion       string    `json:"code_region,omitempty"`
 	ExchangedAt      string    `json:"exchanged_at,omitempty"`

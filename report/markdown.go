@@ -133,6 +133,9 @@ func (d *Document) mdLanding(w *mdWriter) {
 		return
 	}
 	w.heading(2, "Where the login landed")
+	if l.Relogin != "" {
+		w.para(text(l.Relogin))
+	}
 	if l.Story != "" {
 		w.para(text(l.Story))
 	}

@@ -53,7 +53,7 @@ func explainFailure(o *Outcome, err error) {
 		o.Fix = explain.FixNoClientID
 	case errors.As(err, &re):
 		what, fix := explain.SplitFix(explain.PreflightSummary(re.Preflight))
-		o.Explanation, o.Fix, o.IdPSaid = explain.PreflightRefusedTitle+": "+what+".", fix, explain.PreflightDetail(re.Preflight)
+		o.Explanation, o.Fix, o.IdPSaid = explain.PreflightRefusedTitle+": "+what+".", fix, idpSaid(re.Preflight)
 	case errors.As(err, &de):
 		o.Fix = explain.FixDiscovery
 	case errors.As(err, &pe):
@@ -115,7 +115,27 @@ func checkOutcome(reports []diagnose.Report) Outcome {
 		return Outcome{OK: true, Summary: explain.ReportChecksOK}
 	}
 	return Outcome{Summary: explain.ReportChecksFail, Error: "check failed (" + strings.Join(failed, "; ") + ")",
-		Explanation: strings.Join(details, "; ") + ".", Fix: fix}
+		Explanation: strings.Join(details, "; ") + ".", Fix: fix, IdPSaid: checksIdPSaid(reports)}
+}
+
+// idpSaid is what the IdP said when it refused the authorize request: its
+// message, Request Id and errorId.
+func idpSaid(p *auth.Preflight) string {
+	return explain.ReportIdPSaid(explain.PreflightDetail(p), p.ErrorID)
+}
+
+// checksIdPSaid is what the IdP said at each endpoint that refused the
+// authorize request ("eu: The IdP said: …"), for a check's outcome.
+func checksIdPSaid(reports []diagnose.Report) string {
+	var said []string
+	for _, rep := range reports {
+		if p := rep.Preflight; p != nil && p.Outcome == auth.PreflightRefused {
+			if s := idpSaid(p); s != "" {
+				said = append(said, explain.If(len(reports) > 1, rep.Region+": ", "")+s)
+			}
+		}
+	}
+	return strings.Join(said, " ")
 }
 
 // endpointChecks are check's rows per endpoint, with what the IdP said
@@ -126,7 +146,7 @@ func endpointChecks(reports []diagnose.Report) []EndpointCheck {
 		ec := EndpointCheck{Region: rep.Region, Issuer: rep.Issuer, OK: rep.OK()}
 		ec.Checks = append(ec.Checks, rep.Rows...)
 		if rep.Preflight != nil && rep.Preflight.Outcome == auth.PreflightRefused {
-			ec.IdPSaid = explain.PreflightDetail(rep.Preflight)
+			ec.IdPSaid = idpSaid(rep.Preflight)
 		}
 		out = append(out, ec)
 	}

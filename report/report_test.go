@@ -132,6 +132,7 @@ var normalisers = []struct {
 }{
 	{regexp.MustCompile(`127\.0\.0\.1(:|%3A)\d+`), "127.0.0.1${1}PORT"},
 	{regexp.MustCompile(`errorId=[A-Za-z0-9_\-]+`), "errorId=<id>"},
+	{regexp.MustCompile(`(errorId, which HIMSA support can read: )[A-Za-z0-9_\\\-]+`), "${1}<id>"},
 	{regexp.MustCompile(`Request Id [A-Za-z0-9:._\-]+`), "Request Id <id>"},
 	{regexp.MustCompile("(`(?:jti|sid)` \\| )`[^`]+`"), "$1`<random>`"},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?(Z| \S+ [+-]\d\d:\d\d|[+-]\d\d:\d\d)?`), "<time>"},

@@ -53,6 +53,9 @@ func landing(res *auth.Result) *Landing {
 	if res.RawIDToken != "" {
 		l.Story = explain.SessionStory(res)
 	}
+	if res.Relogin != nil {
+		l.Relogin = explain.ReloginOrigin(res.Relogin, res.Region.Name)
+	}
 	if res.Token != nil {
 		l.Expiry = res.Token.Expiry
 		l.RefreshToken = explain.If(res.Token.RefreshToken != "", "issued",
