@@ -38,6 +38,11 @@ type Document struct {
 	Verification *Verification `json:"verification,omitempty"`
 	Notes        []string      `json:"notes,omitempty"`
 	DurationMS   int64         `json:"duration_ms,omitempty"`
+	// Added after the fields above (whose bytes stay as they were): the
+	// environment of the endpoint and the client the tokens were issued
+	// to, which `report --from` names.
+	Environment string `json:"environment,omitempty"`
+	ClientID    string `json:"client_id,omitempty"`
 }
 
 // Tokens holds the raw tokens.
@@ -139,6 +144,7 @@ func Of(r *auth.Result, now time.Time, access *auth.Report) Document {
 		CodeRegion: r.CodeRegion, ExchangedAt: r.ExchangedAt.Name, ExchangeURL: r.ExchangedAt.Issuer, AppHost: r.AppHost,
 		TenantID: r.Claim("tenantid"), API: r.Claim("api"),
 		Scopes: slices.Clone(r.Scopes), DurationMS: r.Finished.Sub(r.Started).Milliseconds(),
+		Environment: r.Region.Env, ClientID: r.ClientID,
 	}
 	if r.Token != nil {
 		v.Expiry = r.Token.Expiry

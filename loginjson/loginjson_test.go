@@ -34,7 +34,7 @@ func fixtureResult() (*auth.Result, *auth.Report) {
 			{Name: "expiry", Status: check.Warn, Detail: "soon", At: at.Add(time.Hour)}, {Name: "nonce", Status: check.Skip, Detail: "none"}}}
 	accessRep := &auth.Report{Issuer: "https://eu.idp.test", Checks: []check.Row{{Name: "signature", Status: check.Fail, Detail: "unknown kid"}}}
 	r := &auth.Result{
-		Region:      config.Region{Name: "global", Issuer: "https://global.idp.test"},
+		Region:      config.Region{Name: "global", Issuer: "https://global.idp.test", Env: "production"},
 		CodeRegion:  "eu",
 		ExchangedAt: config.Region{Name: "global", Issuer: "https://global.idp.test"},
 		AppHost:     "https://app-eu.example.com",
@@ -47,6 +47,7 @@ func fixtureResult() (*auth.Result, *auth.Report) {
 		Started:     at,
 		Finished:    at.Add(1500 * time.Millisecond),
 		Notes:       []string{"a note"},
+		ClientID:    "ssodesk-demo",
 	}
 	r.Claims = map[string]any{"tenantid": "t-1", "api": "https://eu.api.test/v1", "region": "eu", "name": "A B", "sub": "user-1"}
 	r.Header = map[string]any{"alg": "RS256", "kid": "key-1", "typ": "JWT"}
@@ -74,7 +75,8 @@ func read(t *testing.T, name string) []byte {
 
 // TestDocumentBytes: the document of a login is, byte for byte, the one
 // auth.View wrote before the type moved here (testdata/login.json was
-// written by it): the same field names, order and omissions.
+// written by it): the same field names, order and omissions — plus, at its
+// end, environment and client_id (issue 22: report --from names them).
 func TestDocumentBytes(t *testing.T) {
 	r, access := fixtureResult()
 	d := loginjson.Of(r, r.Finished, access)

@@ -2,10 +2,12 @@ package report_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"ssodesk/auth"
+	"ssodesk/loginjson"
 	"ssodesk/report"
 	"ssodesk/session"
 	"ssodesk/sim"
@@ -79,6 +81,37 @@ func TestReloginReportSaysItIs2a(t *testing.T) {
 		}
 		if name == "second" && !strings.Contains(d.Landing.Relogin, "signed the user in silently (prompt=none)") {
 			t.Errorf("the re-login's report does not say it was silent: %q", d.Landing.Relogin)
+		}
+	}
+}
+
+// TestReportFromSavedNamesEnvironmentAndClient: issue 22 item 13. A report
+// made from a saved `login --json` document names the environment and the
+// client ID the login used, not "–", also when the ID token has no azp
+// (IdentityServer's have none).
+func TestReportFromSavedNamesEnvironmentAndClient(t *testing.T) {
+	f := newFixture(t, sim.Options{}, "", "global", "eu")
+	a := f.login("global", lukas)
+	if a.Err != nil {
+		t.Fatal(a.Err)
+	}
+	saved := loginjson.Of(a.Result, a.Result.Finished, nil)
+	delete(saved.IDToken.Claims, "azp") // IdentityServer's ID tokens carry no azp: the client ID is not there
+	doc, err := json.Marshal(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := report.Build(report.Attempt{Kind: report.KindSaved, Saved: doc}, report.Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Tried.Environment != f.cfg.Environment || d.Tried.ClientID != f.sim.ClientID() {
+		t.Errorf("tried: environment %q, client ID %q; want %q and %q", d.Tried.Environment, d.Tried.ClientID, f.cfg.Environment, f.sim.ClientID())
+	}
+	md := string(d.Markdown())
+	for _, want := range []string{"| environment | `" + f.cfg.Environment, "| client ID | `" + f.sim.ClientID()} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q", want)
 		}
 	}
 }

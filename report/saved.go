@@ -30,14 +30,16 @@ func buildSaved(doc []byte) (*Document, error) {
 	}
 	d := &Document{Kind: KindSaved, Steps: []Step{}, TLS: []TLSHost{}, APICalls: []APICall{},
 		Clock: Clock{Detail: explain.ReportClockUnknown}, Trace: Trace{Note: explain.ReportNoTrace, Entries: []TraceEntry{}}}
-	d.Tried = Tried{Endpoint: s.Region, Issuer: s.Endpoint, Scopes: s.Scopes}
+	d.Tried = Tried{Environment: s.Environment, Endpoint: s.Region, Issuer: s.Endpoint, Scopes: s.Scopes, ClientID: s.ClientID}
 	d.Landing = &Landing{Story: s.Story, Endpoint: s.Region, CodeRegion: s.CodeRegion, ExchangedAt: s.ExchangedAt,
 		ExchangeEndpoint: s.ExchangeURL, Issuer: s.Issuer, IssuerRegion: s.IssuerRegion, API: s.API, AppHost: s.AppHost,
 		TenantID: s.TenantID, Scopes: s.Scopes, Expiry: s.Expiry, RefreshToken: explain.If(s.Tokens.RefreshToken != "", "issued", "none")}
 	d.Tokens = orEmpty(tokens(s.Tokens.AccessToken, s.Tokens.RefreshToken, s.Tokens.IDToken))
 	if s.IDToken != nil && s.IDToken.Kind == "jwt" {
 		d.IDToken = &Decoded{Header: s.IDToken.Header, Claims: s.IDToken.Claims}
-		d.Tried.ClientID, _ = s.IDToken.Claims["azp"].(string)
+		if d.Tried.ClientID == "" { // a document of an older ssodesk
+			d.Tried.ClientID, _ = s.IDToken.Claims["azp"].(string)
+		}
 	}
 	if s.AccessToken != nil && s.AccessToken.Kind == "jwt" {
 		d.AccessToken = &Decoded{Header: s.AccessToken.Header, Claims: s.AccessToken.Claims}
