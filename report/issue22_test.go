@@ -115,3 +115,21 @@ func TestReportFromSavedNamesEnvironmentAndClient(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeRegionFailureOutcome: issue 22 item 5 in the report. A refused
+// code-region exchange's outcome names the mapping and says to exchange at
+// the endpoint logged in at, not "log in again".
+func TestCodeRegionFailureOutcome(t *testing.T) {
+	err := &auth.CodeRegionError{CodeRegion: "eu", Mapped: "eu", MappedIssuer: "https://idp-eu.example", LoggedIn: "global",
+		LoggedInIssuer: "https://idp.example", LoggedInGlobal: true,
+		Err: &auth.TokenError{Op: auth.OpExchange, Endpoint: "https://idp-eu.example/connect/token", Code: "invalid_grant"}}
+	d, e := report.Build(report.Attempt{Err: err}, report.Options{Version: "test"})
+	if e != nil {
+		t.Fatal(e)
+	}
+	o := d.Outcome
+	if o.FailedStep != "exchange" || !strings.Contains(o.Explanation, `the code's prefix "eu." mapped to the configured eu endpoint https://idp-eu.example`) ||
+		!strings.Contains(o.Fix, "set exchange_at: global") || strings.HasPrefix(o.Fix, "Log in again") {
+		t.Errorf("outcome %+v", o)
+	}
+}
