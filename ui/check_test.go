@@ -88,7 +88,8 @@ func TestWaitTimerAndHint(t *testing.T) {
 	m = waitingAt(t, 100, 30, 90*time.Second)
 	s = strings.Join(strings.Fields(screenText(m)), " ")
 	for _, want := range []string{"in the browser… 1m30s · 3m30s left", "No answer from the browser yet. Check:", "no browser opened?",
-		"press c to copy it", "another browser window or profile", "ssodesk login --no-browser", "pre-flight: the IdP accepts this authorize request"} {
+		"press c to copy it", "another browser window or profile", "ssodesk login --no-browser", "pre-flight: the IdP accepts this authorize request",
+		"The EU endpoint lists only EU accounts: log in at the global endpoint"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("at 1m30s, lacks %q:\n%s", want, screenText(m))
 		}

@@ -269,6 +269,9 @@ func (m loginModel) hintView() string {
 	for _, h := range explain.WaitHint(m.preflight, "press c to copy it", false) {
 		out += wrapStyled(s.Text, "• "+h, m.width) + "\n"
 	}
+	if !m.region.IsGlobal() { // a regional endpoint lists only its own region's accounts
+		out += wrapStyled(s.Text, "• "+explain.RegionalAccountsOnly(m.region.Name), m.width) + "\n"
+	}
 	return out
 }
 
