@@ -83,12 +83,17 @@ func CodeRegionMeaning(e *auth.CodeRegionError) string {
 }
 
 // CodeRegionFix says what to do after a failed code-region exchange: the
-// endpoint logged in at exchanges the code; logging in again with the same
-// setting fails the same way.
+// endpoint logged in at exchanges the code; after a refusal, logging in
+// again with the same setting fails the same way.
 func CodeRegionFix(e *auth.CodeRegionError) string {
 	takes := "its own codes"
 	if e.LoggedInGlobal {
 		takes = "a code of any region (HIMSA hands it to the issuing regional IdP)"
+	}
+	var te *auth.TokenError
+	if errors.As(e.Err, &te) && te.Code == "" && te.Status == "" { // no answer: maybe passing
+		return fmt.Sprintf("Log in again; while the %s endpoint does not answer, the %s endpoint you logged in at (%s) exchanges %s: "+
+			"set exchange_at: global (or --exchange-at global).", e.Mapped, e.LoggedIn, e.LoggedInIssuer, takes)
 	}
 	return fmt.Sprintf("Logging in again with exchange_at: code-region fails the same way, but the %s endpoint you logged in at (%s) exchanges %s: "+
 		"set exchange_at: global (or --exchange-at global) and log in again, or correct the %s endpoint's issuer in the config.",
