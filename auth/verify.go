@@ -491,8 +491,13 @@ func timeCheck(name string, at, now time.Time, leeway time.Duration) check.Row {
 	switch name {
 	case "expiry":
 		c.Detail = "valid until " + clock
-		if now.After(at.Add(leeway)) {
+		switch {
+		case now.After(at.Add(leeway)):
 			c.Status, c.Detail = check.Fail, "expired at "+clock
+		case now.After(at):
+			// Past exp by the IdP's claim, yet within the tolerated skew: a
+			// warning, not a pass — it fails once the leeway has passed.
+			c.Status, c.Detail = check.Warn, "expired at "+clock+" — accepted within the "+timefmt.Span(leeway)+" clock leeway"
 		}
 	case "not before":
 		c.Detail = "valid since " + clock
@@ -503,7 +508,7 @@ func timeCheck(name string, at, now time.Time, leeway time.Duration) check.Row {
 		c.Detail = clock
 		if now.Add(leeway).Before(at) {
 			c.Status = check.Fail
-			c.Detail = fmt.Sprintf("issued in the future (%s): a forged token, or this computer's clock is about %s behind the IdP's",
+			c.Detail = fmt.Sprintf("issued in the future, at %s: a forged token, or this computer's clock is about %s behind the IdP's",
 				clock, timefmt.Short(aboutDuration(at.Sub(now))))
 		}
 	}
