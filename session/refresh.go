@@ -151,7 +151,8 @@ func (m *Manager) fresh(ctx context.Context, res *auth.Result, life time.Duratio
 // while a refresh of the same session runs joins it (and gets its outcome).
 // Across processes the store's lock serialises refreshes; when another
 // process refreshed the kept session meanwhile, its tokens are taken and no
-// request is made. A refreshed ID token that does not verify, or names
+// request is made — or, when they are due for a refresh too, they are
+// refreshed with the kept refresh token (res's may be spent). A refreshed ID token that does not verify, or names
 // another iss or sub, is refused: the previous session stays.
 func (m *Manager) Refresh(ctx context.Context, res *auth.Result) (*auth.Refreshed, error) {
 	if err := res.CanRefresh(); err != nil {
