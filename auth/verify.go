@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -43,6 +44,11 @@ type Verifier struct {
 	// environment is refused naming both.
 	Foreign  map[string]string
 	EnvTitle string
+	// Against names the allow-list when a token is checked outside a
+	// session (decode --verify: "HIMSA production (--env production)"): the
+	// issuer check then names the environment, and the endpoint the token
+	// is expected from (Expect.Endpoint). "" for a session.
+	Against string
 
 	client  *http.Client
 	mu      sync.Mutex
@@ -132,6 +138,11 @@ type Expect struct {
 	ClientID    string
 	Nonce       string // "" skips the check (refreshed or pasted tokens)
 	AccessToken string // for at_hash; "" skips the check
+	// Endpoint is the endpoint the token is expected from (decode
+	// --region's; zero: any on the allow-list). Another of the allow-list
+	// is a warning, unless Endpoint is the global one: HIMSA's global
+	// endpoint hands a login to its own regions.
+	Endpoint config.Region
 }
 
 // Verify decodes raw and runs every check.
@@ -152,16 +163,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	add := func(name string, st check.Status, format string, args ...any) {
 		r.Checks = append(r.Checks, check.Row{Name: name, Status: st, Detail: fmt.Sprintf(format, args...)})
 	}
-	switch {
-	case r.Issuer == "":
-		add("issuer", check.Fail, "the token has no iss claim")
-	case trusted:
-		add("issuer", check.Pass, "%s, the %s issuer, is on the allow-list", r.Issuer, region)
-	case v.Foreign[r.Issuer] != "":
-		add("issuer", check.Fail, "issued by %s (%s); this session is %s: a token of another environment", v.Foreign[r.Issuer], r.Issuer, cmp.Or(v.EnvTitle, "another environment"))
-	default:
-		add("issuer", check.Fail, "%s is not on the allow-list of HIMSA issuers (the configured regions)", r.Issuer)
-	}
+	r.Checks = append(r.Checks, v.checkIssuer(r.Issuer, region, trusted, exp.Endpoint))
 	idToken := exp.ClientID != ""
 	if idToken {
 		r.Checks = append(r.Checks, checkType(t), checkSubject(t))
@@ -195,6 +197,37 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	}
 	r.Checks = append(r.Checks, checkNonce(t, exp.Nonce), checkAtHash(t, exp.AccessToken))
 	return r
+}
+
+// checkIssuer: the token's iss must be on the allow-list (region is its
+// name there). A token of another environment names both.
+func (v *Verifier) checkIssuer(iss, region string, trusted bool, want config.Region) check.Row {
+	row := func(st check.Status, format string, args ...any) check.Row {
+		return check.Row{Name: "issuer", Status: st, Detail: fmt.Sprintf(format, args...)}
+	}
+	wantIss := strings.TrimRight(want.Issuer, "/")
+	switch {
+	case iss == "":
+		return row(check.Fail, "the token has no iss claim")
+	case trusted && v.Against == "":
+		return row(check.Pass, "%s, the %s issuer, is on the allow-list", iss, region)
+	case trusted && wantIss == "":
+		return row(check.Pass, "%s, the %s issuer of %s, is on the allow-list; checked against this issuer's keys (no endpoint was named)", iss, region, v.Against)
+	case trusted && iss == wantIss:
+		return row(check.Pass, "%s, the %s issuer of %s, is on the allow-list", iss, region, v.Against)
+	case trusted && want.IsGlobal():
+		return row(check.Pass, "%s, the %s issuer of %s, is on the allow-list: the %s endpoint (%s) hands a login to its own regions",
+			iss, region, v.Against, want.Name, wantIss)
+	case trusted:
+		return row(check.Warn, "%s is the %s issuer of %s, not %s's (%s): checked against the %s issuer's keys", iss, region, v.Against, want.Name, wantIss, region)
+	case v.Foreign[iss] != "" && v.Against != "":
+		return row(check.Fail, "issued by %s (%s); checked against %s: a token of another environment", v.Foreign[iss], iss, v.Against)
+	case v.Foreign[iss] != "":
+		return row(check.Fail, "issued by %s (%s); this session is %s: a token of another environment", v.Foreign[iss], iss, cmp.Or(v.EnvTitle, "another environment"))
+	case v.Against != "":
+		return row(check.Fail, "%s is not an issuer of %s: its endpoints are %s", iss, v.Against, strings.Join(slices.Sorted(maps.Values(v.Trusted)), ", "))
+	}
+	return row(check.Fail, "%s is not on the allow-list of HIMSA issuers (the configured regions)", iss)
 }
 
 func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) check.Row {
@@ -491,8 +524,13 @@ func timeCheck(name string, at, now time.Time, leeway time.Duration) check.Row {
 	switch name {
 	case "expiry":
 		c.Detail = "valid until " + clock
-		if now.After(at.Add(leeway)) {
+		switch {
+		case now.After(at.Add(leeway)):
 			c.Status, c.Detail = check.Fail, "expired at "+clock
+		case now.After(at):
+			// Past exp by the IdP's claim, yet within the tolerated skew: a
+			// warning, not a pass — it fails once the leeway has passed.
+			c.Status, c.Detail = check.Warn, "expired at "+clock+" — accepted within the "+timefmt.Span(leeway)+" clock leeway"
 		}
 	case "not before":
 		c.Detail = "valid since " + clock
@@ -503,7 +541,7 @@ func timeCheck(name string, at, now time.Time, leeway time.Duration) check.Row {
 		c.Detail = clock
 		if now.Add(leeway).Before(at) {
 			c.Status = check.Fail
-			c.Detail = fmt.Sprintf("issued in the future (%s): a forged token, or this computer's clock is about %s behind the IdP's",
+			c.Detail = fmt.Sprintf("issued in the future, at %s: a forged token, or this computer's clock is about %s behind the IdP's",
 				clock, timefmt.Short(aboutDuration(at.Sub(now))))
 		}
 	}

@@ -148,7 +148,8 @@ func TestVerifyReport(t *testing.T) {
 	}{
 		{"valid", sign(t, k1, goodClaims(iss, now)), expect, "signature", check.Pass, "RS256 by key kid=k1 from " + iss + "/keys"},
 		{"expired", sign(t, k1, with(func(c map[string]any) { c["exp"] = now.Add(-10 * time.Minute).Unix() })), expect, "expiry", check.Fail, "expired at"},
-		{"expired within leeway", sign(t, k1, with(func(c map[string]any) { c["exp"] = now.Add(-30 * time.Second).Unix() })), expect, "expiry", check.Pass, "valid until"},
+		{"expired within leeway", sign(t, k1, with(func(c map[string]any) { c["exp"] = now.Add(-30 * time.Second).Unix() })), expect, "expiry", check.Warn, " — accepted within the 1m clock leeway"},
+		{"expired within leeway (ok)", sign(t, k1, with(func(c map[string]any) { c["exp"] = now.Add(-30 * time.Second).Unix() })), expect, "signature", check.Pass, "RS256"},
 		{"wrong audience", sign(t, k1, with(func(c map[string]any) { c["aud"] = "other-app" })), expect, "audience", check.Fail, `does not contain this app's client ID "my-app"`},
 		{"azp mismatch", sign(t, k1, with(func(c map[string]any) { c["aud"] = []string{testClient, "api"}; c["azp"] = "api" })), expect, "audience", check.Fail, "azp"},
 		{"wrong nonce", sign(t, k1, with(func(c map[string]any) { c["nonce"] = "other" })), expect, "nonce", check.Fail, "not the one this login sent"},

@@ -26,7 +26,7 @@ func newCallCmd(g *globalFlags) *cobra.Command {
 		Short: "Make a test API call with the stored token; print status and body",
 		Long: `call sends METHOD to PATH under the API base (the region's api in the config, else the ID
 token's api claim) with the access token as bearer: the stored session of the region
-(refreshed when it expires within a minute). Without one it exits 1 at once, naming the
+(refreshed when it expires within its refresh margin, as for ssodesk token). Without one it exits 1 at once, naming the
 login to run, so a script never waits for a person; --login logs in in the browser instead.
 
 The status line (and, for 401/403, what it means) goes to stderr, the body to stdout;

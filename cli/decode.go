@@ -29,9 +29,13 @@ func newDecodeCmd(g *globalFlags) *cobra.Command {
 times as local and relative time. The token comes from the argument, or from stdin
 with "-" (or when stdin is not a terminal). "Bearer " in front is ignored.
 
---verify checks it against the JWKS of --region's issuer (and the configured client ID
-as audience, when one is set), with every check spelled out. Exit code 1 when the
-token does not decode or a check fails.`,
+--verify checks it against the issuers of --env's environment (its global endpoint and
+regions: HIMSA's global endpoint hands a login to its own regions only), with the keys
+(JWKS) of the issuer the token names, and the environment's client ID as audience, when
+one is set; every check spelled out. A token of another environment fails, naming
+both. With --region, the token is expected from that endpoint: another issuer of the
+environment is a warning (none for --region global). Exit code 1 when the token does
+not decode or a check fails.`,
 		Example: `  ssodesk decode eyJhbGciOi…
   ssodesk token | ssodesk decode --verify --region eu
   pbpaste | ssodesk decode - --json`,
@@ -55,7 +59,7 @@ token does not decode or a check fails.`,
 				if err != nil {
 					return err
 				}
-				rep = verifyDecoded(cmd.Context(), env, raw)
+				rep = verifyDecoded(cmd.Context(), env, raw, cmd.Flags().Changed("region"))
 				v.Verification = loginjson.VerificationOf(rep)
 			}
 			// Buffered: a token of 34,000 claims is 34,000 lines, and a write
@@ -74,7 +78,7 @@ token does not decode or a check fails.`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&verify, "verify", false, "verify against --region's issuer keys")
+	cmd.Flags().BoolVar(&verify, "verify", false, "verify against --env's issuers (and --region's, when given)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
@@ -138,29 +142,30 @@ func printDecoded(w io.Writer, v *loginjson.Token, rep *auth.Report, now time.Ti
 	}
 }
 
-// verifyDecoded verifies raw as the TUI would: against every configured
-// issuer of every environment (--region only names where to look when the
-// token has no iss), as an ID token of this client, or — typ at+jwt, or an
-// audience without this client — as an access token: signature, issuer and
-// times checked, its audience shown, not failed.
-func verifyDecoded(ctx context.Context, env *runEnv, raw string) *auth.Report {
-	trusted := map[string]string{}
-	for _, e := range env.cfg.Environments {
-		for _, r := range e.Endpoints {
-			trusted[strings.TrimRight(r.Issuer, "/")] = r.Name
+// verifyDecoded verifies raw as the TUI would a token of env's
+// environment: its issuers are the allow-list (the other environments'
+// are named as such), and with --region (regionGiven) the token is
+// expected from that endpoint. It is checked as an ID token of this
+// client, or — typ at+jwt, or an audience without this client — as an
+// access token: signature, issuer and times checked, its audience shown,
+// not failed.
+func verifyDecoded(ctx context.Context, env *runEnv, raw string, regionGiven bool) *auth.Report {
+	cfg := env.cfg
+	title := cfg.Environment
+	for _, e := range cfg.Envs() {
+		if e.Name == cfg.Environment {
+			title = e.Title()
 		}
 	}
-	for _, r := range env.cfg.Regions {
-		trusted[strings.TrimRight(r.Issuer, "/")] = r.Name
+	expect := auth.Expect{ClientID: cfg.ClientID}
+	if t, err := auth.DecodeJWT(raw); err == nil && t.IsAccessToken(cfg.ClientID) {
+		expect = auth.Expect{}
 	}
-	expect := auth.Expect{ClientID: env.cfg.ClientID}
-	if t, err := auth.DecodeJWT(raw); err == nil {
-		if t.ClaimString("iss") == "" {
-			trusted = map[string]string{env.region.Issuer: env.region.Name}
-		}
-		if t.IsAccessToken(env.cfg.ClientID) {
-			expect = auth.Expect{}
-		}
+	if regionGiven {
+		expect.Endpoint = env.region
 	}
-	return auth.NewVerifier(env.client, trusted, env.cfg.Leeway).Verify(ctx, raw, expect)
+	v := auth.NewVerifier(env.client, cfg.TrustedIssuers(), cfg.Leeway)
+	v.Foreign, v.EnvTitle = cfg.ForeignIssuers(), title
+	v.Against = explain.If(title == cfg.Environment, title, title+" (--env "+cfg.Environment+")")
+	return v.Verify(ctx, raw, expect)
 }

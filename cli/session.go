@@ -39,7 +39,7 @@ func (e *runEnv) printNotes(res *auth.Result) {
 
 // loadStored resumes the stored session of env's region (the file store
 // when none is configured, where --save keeps it), refreshed when it
-// expires within a minute.
+// expires within its margin (session.Margin).
 func loadStored(ctx context.Context, env *runEnv) (*auth.Result, error) {
 	m, err := env.sessions(true)
 	if err != nil {

@@ -9,10 +9,14 @@ import (
 func newTokenCmd(g *globalFlags) *cobra.Command {
 	return &cobra.Command{
 		Use:   "token",
-		Short: "Print the stored access token (refreshed first when it expires within a minute)",
+		Short: "Print the stored access token (refreshed first when it is about to expire)",
 		Long: `token prints the access token of the session kept by "ssodesk login --save" (or
 with config store: file|keyring) for the region, for use in scripts. When it expires
-within a minute and a refresh token exists, it is refreshed (and kept) first.`,
+within its refresh margin (a minute, or a fifth of its lifetime when that is shorter:
+8 s for a token of 40 s) and a refresh token exists, it is refreshed (and kept) first.
+When the refresh fails (the refresh token was revoked, say) but the access token is
+still valid, it is printed with a warning on stderr saying until when; exit code 1
+once it has expired.`,
 		Example: `  curl -H "Authorization: Bearer $(ssodesk token --region eu)" https://…
   export ACCESS_TOKEN=$(ssodesk token)`,
 		Args: noArgs,

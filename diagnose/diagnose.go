@@ -56,8 +56,9 @@ const (
 	RowPort      = "redirect port"
 )
 
-// CertWarnWithin: a certificate expiring sooner is a "!".
-const CertWarnWithin = 14 * 24 * time.Hour
+// CertWarnWithin: a certificate expiring sooner is a "!" (transport's rule,
+// the report's too).
+const CertWarnWithin = transport.CertWarnWithin
 
 // maxDocument bounds the discovery document and the JWKS read.
 const maxDocument = 1 << 20
@@ -176,7 +177,7 @@ func (c *checker) tls(res health.Result) {
 	switch {
 	case res.TLSVersion == "":
 		c.add(RowTLS, check.Pass, explain.CheckPlainHTTP)
-	case res.CertExpiry.Sub(now) < CertWarnWithin:
+	case transport.CertExpiresSoon(res.CertExpiry, now):
 		c.add(RowTLS, check.Warn, explain.CheckTLSSoon(res.TLSVersion, res.CertExpiry, now))
 	default:
 		c.add(RowTLS, check.Pass, explain.CheckTLS(res.TLSVersion, res.CertExpiry, now))

@@ -3,6 +3,7 @@ package explain
 import (
 	"fmt"
 	"ssodesk/timefmt"
+	"strings"
 	"time"
 )
 
@@ -34,10 +35,24 @@ func Elapsed(d time.Duration) string {
 }
 
 // CheckDetail is a check's detail as a screen says it now: with how far its
-// time is from now ("(in 54m00s)", "(12s ago)") when it judges one.
+// time is from now ("(in 54m00s)", "(12s ago)") when it judges one, right
+// after the time where the detail names it ("expired at … (5s ago) —
+// accepted within the 1m clock leeway"), else at the end.
 func CheckDetail(detail string, at, now time.Time) string {
 	if at.IsZero() {
 		return detail
 	}
-	return detail + " (" + RelTime(at, now) + ")"
+	rel := " (" + RelTime(at, now) + ")"
+	clock := timefmt.Clock(at)
+	if before, after, ok := strings.Cut(detail, clock); ok && after != "" {
+		return before + clock + rel + after
+	}
+	return detail + rel
+}
+
+// ExpiredWithinLeeway: a token past its exp, accepted because the clock
+// leeway tolerates that much skew ("expired 5s ago — accepted within the
+// 1m clock leeway").
+func ExpiredWithinLeeway(exp, now time.Time, leeway time.Duration) string {
+	return "expired " + RelTime(exp, now) + " — accepted within the " + timefmt.Span(leeway) + " clock leeway"
 }

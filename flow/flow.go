@@ -20,6 +20,7 @@ package flow
 import (
 	"net/http"
 	"net/url"
+	"ssodesk/transport"
 	"time"
 )
 
@@ -148,14 +149,14 @@ type TLS struct {
 	CertExpiry  time.Time // its NotAfter (zero when not known)
 }
 
-// CertWarnWithin: a certificate expiring sooner than this is worth a
+// CertWarnWithin is transport's: a certificate expiring sooner is worth a
 // warning (check's TLS row is a "!", the report says it expires soon).
-const CertWarnWithin = 14 * 24 * time.Hour
+const CertWarnWithin = transport.CertWarnWithin
 
 // ExpiresSoon reports whether the certificate expires within
 // CertWarnWithin of now (false when its expiry is not known).
 func (t *TLS) ExpiresSoon(now time.Time) bool {
-	return t != nil && !t.CertExpiry.IsZero() && t.CertExpiry.Sub(now) < CertWarnWithin
+	return t != nil && transport.CertExpiresSoon(t.CertExpiry, now)
 }
 
 // Endpoint is what the exchanges say about one host.

@@ -192,11 +192,8 @@ func probeOne(parent context.Context, client *http.Client, r config.Region, o Op
 	}
 	defer resp.Body.Close()
 	res.HTTPStatus = resp.StatusCode
-	if cs := resp.TLS; cs != nil {
-		res.TLSVersion = tls.VersionName(cs.Version)
-		if len(cs.PeerCertificates) > 0 {
-			res.CertExpiry = cs.PeerCertificates[0].NotAfter
-		}
+	if f, ok := transport.TLSOf(resp.TLS); ok {
+		res.TLSVersion, res.CertExpiry = f.Version, f.CertExpiry
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscovery+1))
 	res.Latency = time.Since(start)

@@ -23,7 +23,11 @@
 //     and that its ID token is still trusted, and says why it refuses;
 //   - refresh is single-flight per session: a request while one runs joins
 //     it; across processes the file store's lock serialises refresh-and-save,
-//     and a session another process refreshed meanwhile is taken as it is;
+//     and a session another process refreshed meanwhile is taken as it is
+//     (or, when it is due itself, refreshed with its own refresh token);
+//   - a kept access token is refreshed before use within its margin
+//     (Margin: a minute, or a fifth of a shorter lifetime); when that fails
+//     while it is still valid, it is used with a warning;
 //   - the demo never touches the user's store (config.ForDemo: memory).
 package session
 
@@ -45,8 +49,21 @@ import (
 )
 
 // RefreshMargin: a kept access token expiring sooner than this is refreshed
-// before it is used.
+// before it is used — at most; a short-lived token's margin is a fifth of
+// its lifetime (see Margin).
 const RefreshMargin = time.Minute
+
+// Margin is how long before its expiry a token that lives lifetime is
+// refreshed before use: the smaller of RefreshMargin and a fifth of its
+// lifetime, so a token of 40 s (a QA setup testing renewal) is refreshed 8 s
+// before it expires, not on every use; RefreshMargin when the lifetime is
+// unknown (0).
+func Margin(lifetime time.Duration) time.Duration {
+	if lifetime <= 0 {
+		return RefreshMargin
+	}
+	return min(RefreshMargin, lifetime/5)
+}
 
 // Manager runs the session use cases of one configuration and client.
 type Manager struct {

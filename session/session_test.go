@@ -175,3 +175,42 @@ func TestForgetAll(t *testing.T) {
 		t.Fatalf("Forget after ForgetAll = %v", err)
 	}
 }
+
+// A refresh under the lock after another process refreshed (and rotated)
+// the kept session uses the kept refresh token, even when the kept access
+// token is itself due for a refresh: the caller's refresh token is spent.
+// Here tokens live 40 s, and the kept one has 5 s left (its margin is 8 s).
+func TestARefreshAfterAnotherProcessUsesTheKeptRefreshToken(t *testing.T) {
+	h := &sim.Hooks{}
+	s, cfg := standIn(t, sim.Options{Hooks: h, AccessTokenLifetime: 40 * time.Second})
+	st := fileStore(t)
+	global := regionOf(t, cfg, "global")
+	first := session.New(cfg, http.DefaultClient, st)
+	res := login(t, first, s, global)
+	other := session.New(cfg, http.DefaultClient, st)
+	if ref, err := other.Refresh(context.Background(), res); err != nil || !ref.Rotated {
+		t.Fatalf("the other process's refresh: %v (rotated: %v)", err, ref != nil && ref.Rotated)
+	}
+	kept, _ := st.Load("global", cfg.ClientID)
+	first.Now = func() time.Time { return kept.Expiry.Add(-5 * time.Second) }
+	before := h.Requests("global", sim.RequestTokenRefresh)
+	ref, err := first.Refresh(context.Background(), res)
+	if err != nil {
+		t.Fatalf("refresh after the other process's: %v", err)
+	}
+	if n := h.Requests("global", sim.RequestTokenRefresh) - before; n != 1 || ref.Result.Token.AccessToken == kept.AccessToken || !ref.Rotated {
+		t.Errorf("%d refresh requests (want 1), a new access token: %v, rotated: %v", n, ref.Result.Token.AccessToken != kept.AccessToken, ref.Rotated)
+	}
+	if after, _ := st.Load("global", cfg.ClientID); after.RefreshToken != ref.Result.Token.RefreshToken {
+		t.Error("the refresh was not kept")
+	}
+}
+
+func TestMargin(t *testing.T) {
+	for life, want := range map[time.Duration]time.Duration{0: time.Minute, 40 * time.Second: 8 * time.Second,
+		50 * time.Second: 10 * time.Second, 5 * time.Minute: time.Minute, time.Hour: time.Minute} {
+		if got := session.Margin(life); got != want {
+			t.Errorf("Margin(%v) = %v, want %v", life, got, want)
+		}
+	}
+}

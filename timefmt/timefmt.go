@@ -6,6 +6,7 @@ package timefmt
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -25,4 +26,17 @@ func Short(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	}
+}
+
+// Span renders a setting's duration without zero parts: "1m", "90s" as
+// "1m30s", "2h", "42s".
+func Span(d time.Duration) string {
+	s := Short(d)
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return strings.TrimSuffix(s, "00m")
+	case d >= time.Minute && d < time.Hour && d%time.Minute == 0:
+		return strings.TrimSuffix(s, "00s")
+	}
+	return s
 }

@@ -20,3 +20,12 @@ func TestClock(t *testing.T) {
 		t.Errorf("Clock = %q", got)
 	}
 }
+
+func TestSpan(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Minute: "1m", 90 * time.Second: "1m30s", 2 * time.Hour: "2h",
+		42 * time.Second: "42s", 10 * time.Minute: "10m", 0: "0s"} {
+		if got := Span(d); got != want {
+			t.Errorf("Span(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package transport
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -274,14 +273,8 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, err error) {
 	if resp.ContentLength > 0 {
 		e.ResponseSize = resp.ContentLength
 	}
-	if cs := resp.TLS; cs != nil {
-		e.TLSVersion = tls.VersionName(cs.Version)
-		e.TLSCipher = tls.CipherSuiteName(cs.CipherSuite)
-		if len(cs.PeerCertificates) > 0 {
-			leaf := cs.PeerCertificates[0]
-			e.CertSubject = leaf.Subject.String()
-			e.CertExpiry = leaf.NotAfter
-		}
+	if f, ok := TLSOf(resp.TLS); ok {
+		e.TLSVersion, e.TLSCipher, e.CertSubject, e.CertExpiry = f.Version, f.Cipher, f.CertSubject, f.CertExpiry
 	}
 	applyEntry(e, x.sec)
 	x.entry = e

@@ -434,7 +434,7 @@ func (m sessionModel) titleView() string {
 	who := s.Title.Render("Logged in as " + orDash(safe.Printable(m.res.Who())))
 	tenant := safe.Printable(m.res.Claim("tenantid"))
 	region := orDash(m.res.CodeRegion)
-	verdict, hint := m.verdict()
+	verdict, hint, st := m.verdict()
 	for _, v := range []struct{ tenant, region, hint string }{
 		{orDash(tenant), "region " + region, hint},
 		{shortID(tenant), "region " + region, hint},
@@ -448,13 +448,13 @@ func (m sessionModel) titleView() string {
 		}
 		line += s.Subtle.Render(" · " + v.region)
 		if verdict != "" {
-			line += " " + s.Error.Render(verdict+v.hint)
+			line += " " + s.Status(st).Render(verdict+v.hint)
 		}
 		if ansi.StringWidth(line) <= w {
 			return line
 		}
 	}
-	tail := s.Subtle.Render(" · "+region) + explain.If(verdict != "", " "+s.Error.Render(verdict), "")
+	tail := s.Subtle.Render(" · "+region) + explain.If(verdict != "", " "+s.Status(st).Render(verdict), "")
 	if room := w - ansi.StringWidth(tail); room >= 8 {
 		return ansi.Truncate(who, room, "…") + tail
 	}
@@ -470,23 +470,27 @@ func shortID(id string) string {
 }
 
 // verdict is the header's word on the ID token, judged now ("" when it
-// verifies), and its hint: a token that verified turns ✗ at its expiry
-// ("expired 12s ago"), with the refresh key offered when there is a
-// refresh token.
-func (m sessionModel) verdict() (string, string) {
+// verifies), its hint and its status: a token that verified is a warning
+// once past its exp within the clock leeway ("! ID token expired 5s ago —
+// accepted within the 1m clock leeway") and turns ✗ after it ("expired 12s
+// ago"), with the refresh key offered when there is a refresh token.
+func (m sessionModel) verdict() (string, string, check.Status) {
 	now := m.com.Now()
 	rep := m.res.Report.At(now)
-	if rep.OK() {
-		return "", ""
+	hint := ""
+	if m.res.Token != nil && m.res.Token.RefreshToken != "" {
+		hint = " · r refreshes"
 	}
-	if c, ok := rep.Check("expiry"); ok && c.Status == check.Fail && !c.At.IsZero() && m.res.Verified() {
-		hint := ""
-		if m.res.Token != nil && m.res.Token.RefreshToken != "" {
-			hint = " · r refreshes"
-		}
-		return "✗ ID token expired " + explain.RelTime(c.At, now), hint
+	c, expiry := rep.Check("expiry")
+	switch {
+	case rep.OK() && expiry && c.Status == check.Warn:
+		return "! ID token " + explain.ExpiredWithinLeeway(c.At, now, rep.Leeway), hint, check.Warn
+	case rep.OK():
+		return "", "", check.Pass
+	case expiry && c.Status == check.Fail && !c.At.IsZero() && m.res.Verified():
+		return "✗ ID token expired " + explain.RelTime(c.At, now), hint, check.Fail
 	}
-	return "✗ ID token NOT verified", ""
+	return "✗ ID token NOT verified", "", check.Fail
 }
 
 // KeyMap: the short help leads with the keys used most; the full help

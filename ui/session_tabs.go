@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 )
@@ -113,7 +114,10 @@ func (p *page) summary() {
 	} else {
 		p.field("Access token", "no expiry given by the IdP")
 	}
-	if rep := r.Report.At(p.now); rep.OK() {
+	rep := r.Report.At(p.now)
+	if c, _ := rep.Check("expiry"); rep.OK() && c.Status == check.Warn {
+		p.field("ID token", s.Warn.Render("! "+explain.ExpiredWithinLeeway(c.At, p.now, rep.Leeway))+s.Subtle.Render("  "+rep.Summary()))
+	} else if rep.OK() {
 		p.field("ID token", s.OK.Render("✓ verified")+s.Subtle.Render("  "+rep.Summary()))
 	} else {
 		p.field("ID token", s.Error.Render("✗ NOT verified: ")+s.Error.Render(safe.Printable(reportFailures(rep))))
