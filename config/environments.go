@@ -197,12 +197,18 @@ func (l *loader) environments(c *Config, d envDefaults) error {
 	}
 	selected = cmp.Or(strings.ToLower(selected), EnvProduction)
 	i := slices.IndexFunc(envs, func(e Environment) bool { return e.Name == selected })
-	if i < 0 {
-		if len(envs) > 0 || selected != EnvProduction {
-			if len(envs) == 0 {
-				envs = []Environment{{Name: EnvProduction}} // what a flat list without built-ins forms
+	switch {
+	case i >= 0:
+	case len(envs) > 0:
+		if err := l.selection(l.unknownEnvironment(selected, envs)); err != nil {
+			return err
+		}
+		i = 0 // shown as the first, with the error
+	default: // what a flat list without built-ins forms: production
+		if selected != EnvProduction {
+			if err := l.selection(l.unknownEnvironment(selected, []Environment{{Name: EnvProduction}})); err != nil {
+				return err
 			}
-			return l.unknownEnvironment(selected, envs)
 		}
 		envs, i = []Environment{{Name: EnvProduction}}, 0 // made of the flat regions below
 	}

@@ -80,13 +80,28 @@ func DefaultFile() string {
 // redirect-uri, region, offline-access, culture-lcid, ...). Every failure is
 // an *Error naming the key and its source.
 func Load(file string, flags *pflag.FlagSet) (*Config, error) {
+	c, err := load(file, flags, false)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// LoadToShow is Load for `ssodesk config`, which shows the configuration
+// even when it selects an environment or region it does not have: then the
+// Config (with the environment's first one selected) comes with that
+// *Error. Any other error comes alone, as from Load.
+func LoadToShow(file string, flags *pflag.FlagSet) (*Config, error) {
+	return load(file, flags, true)
+}
+
+func load(file string, flags *pflag.FlagSet, lenient bool) (*Config, error) {
 	v := viper.New()
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
 	v.SetDefault(KeyRedirectURI, DefaultRedirectURI)
 	v.SetDefault(KeyScopes, DefaultScopes())
-	v.SetDefault(KeyRegion, GlobalRegion)
 	v.SetDefault(KeyHTTPTimeout, DefaultHTTPTimeout.String())
 	v.SetDefault(KeyLoginTimeout, DefaultLoginTimeout.String())
 	v.SetDefault(KeyLeeway, DefaultLeeway.String())
@@ -105,7 +120,7 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 	if !explicit {
 		file = DefaultFile()
 	}
-	l := loader{v: v, flags: flags}
+	l := loader{v: v, flags: flags, lenient: lenient}
 	if file != "" {
 		if err := l.readFile(file, explicit); err != nil {
 			return nil, err
@@ -119,6 +134,21 @@ type loader struct {
 	flags    *pflag.FlagSet
 	file     string
 	warnings []string // become Config.Warnings
+	// lenient: a selection error (unknown environment or region) is kept in
+	// selectErr and the first one selected instead (LoadToShow).
+	lenient   bool
+	selectErr error
+}
+
+// selection is a selection error: returned, or kept when lenient.
+func (l *loader) selection(err error) error {
+	if !l.lenient {
+		return err
+	}
+	if l.selectErr == nil {
+		l.selectErr = err
+	}
+	return nil
 }
 
 func (l *loader) readFile(file string, explicit bool) error {
@@ -264,6 +294,9 @@ func (l *loader) build() (*Config, error) {
 		return nil, err
 	}
 	c.Warnings = l.warnings
+	if l.selectErr != nil {
+		return c, l.selectErr
+	}
 	return c, nil
 }
 
@@ -280,12 +313,17 @@ func (l *loader) buildRegions(c *Config) error {
 	if err := l.environments(c, d); err != nil {
 		return err
 	}
+	// No region: the environment's global endpoint, else its first (the
+	// global one sorts first).
 	if c.Region = cmp.Or(region, c.Regions[0].Name); !slices.Contains(c.RegionNames(), c.Region) {
 		hint := ""
 		if _, isEnv := c.FindEnvironment(c.Region); isEnv {
 			hint = fmt.Sprintf(" (%s is an environment: use --env %s)", c.Region, c.Region)
 		}
-		return l.errorf(KeyRegion, "unknown region %q in environment %s; known: %s%s", c.Region, c.Environment, strings.Join(c.RegionNames(), ", "), hint)
+		err := l.errorf(KeyRegion, "unknown region %q in environment %s; known: %s%s", c.Region, c.Environment, strings.Join(c.RegionNames(), ", "), hint)
+		if c.Region = c.Regions[0].Name; l.selection(err) != nil {
+			return err
+		}
 	}
 	if c.ExchangeAt, err = l.str(KeyExchangeAt); err != nil {
 		return err
