@@ -39,3 +39,33 @@ func TestConfigWithoutRegionKey(t *testing.T) {
 		t.Fatalf("check --region eu: exit %d\n%s", code, errOut)
 	}
 }
+
+// Issue 22 (4): with only a top-level client_secret_file, invalid_client
+// named environments.<env>.regions.<r>.client_secret_file, a key not in the
+// file; it names the key and the file the secret came from. And
+// SSODESK_CLIENT_SECRET beside a client_secret_file in the file is the
+// environment's (the environment beats the file), not an exit 2.
+func TestInvalidClientNamesTheSecretsSource(t *testing.T) {
+	e := newCLIEnv(t, "")
+	id, _ := e.sim.ConfidentialClient()
+	g, _ := e.sim.Region("global")
+	eu, _ := e.sim.Region("eu")
+	secretFile := filepath.Join(e.dir, "secret")
+	os.WriteFile(secretFile, []byte("not-the-secret\n"), 0o600)
+	e.file = writeConfig(t, e.dir, "client_id: "+id+"\nclient_secret_file: "+secretFile+"\nbuiltin_regions: false\ntimeouts:\n  login: 20s\n"+
+		"environment: lab\nenvironments:\n  lab:\n    global: "+g.Issuer+"\n    regions:\n      eu: "+eu.Issuer+"\n")
+	_, errOut, code := e.ssodesk("", "login")
+	want := "the secret sent for this endpoint comes from client_secret_file: " + secretFile + " in " + e.file
+	if code != exitFailed || !strings.Contains(errOut, "invalid_client") || !strings.Contains(errOut, want) || strings.Contains(errOut, "environments.lab") {
+		t.Fatalf("login with a wrong top-level secret: exit %d, want the message to hold %q:\n%s", code, want, errOut)
+	}
+	out, errOut, code := e.ssodesk("", "config")
+	if code != exitOK || !strings.Contains(out, "secret set (client_secret_file: "+secretFile+" in "+e.file+")") || strings.Contains(out, "environments.lab.regions") {
+		t.Fatalf("config: exit %d\n%s\n%s", code, out, errOut)
+	}
+	e.env = append(e.env, "SSODESK_CLIENT_SECRET=from-the-environment")
+	out, errOut, code = e.ssodesk("", "config")
+	if code != exitOK || !strings.Contains(out, "secret set (env SSODESK_CLIENT_SECRET)") {
+		t.Fatalf("config with SSODESK_CLIENT_SECRET beside the file's client_secret_file: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

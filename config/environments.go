@@ -27,6 +27,9 @@ type Environment struct {
 	RedirectURI   string   `json:"redirect_uri"`
 	Scopes        []string `json:"scopes"`
 	OfflineAccess bool     `json:"offline_access"`
+	// secret is the environment's own client secret (its endpoints' unless
+	// they have one), secretFrom where it was set.
+	secret, secretFrom string
 }
 
 // Title is how people name the environment ("HIMSA QA", else its name).
@@ -174,6 +177,7 @@ type envDefaults struct {
 	scopes                []string
 	offlineAccess         bool
 	secret                string // the top-level client secret
+	secretFrom            string // where it was set ("client_secret_file in /…/config.yaml", "env SSODESK_CLIENT_SECRET")
 }
 
 // environments reads the built-in environments, the config's
@@ -264,10 +268,14 @@ func finishEnvironment(e *Environment, d envDefaults, topLevelKeys bool) {
 	for k := range e.Endpoints {
 		r := &e.Endpoints[k]
 		r.Env, r.EnvLabel = e.Name, e.Title()
-		if r.ClientSecret == "" {
-			r.ClientSecret = d.secret
+		switch { // the endpoint's own secret, else its environment's, else the top-level one
+		case r.ClientSecret != "":
+		case e.secret != "":
+			r.ClientSecret, r.SecretKey = e.secret, e.secretFrom
+		case d.secret != "":
+			r.ClientSecret, r.SecretKey = d.secret, d.secretFrom
 		}
-		switch {
+		switch { // without a secret: the key that would set this endpoint's
 		case r.SecretKey != "":
 		case topLevelKeys:
 			r.SecretKey = KeyClientSecretFile
@@ -341,18 +349,21 @@ func (l *loader) environment(e *Environment, name string, raw any) error {
 			return l.errorf(key+".offline_access", "must be true or false")
 		}
 	}
-	envSecret, _, err := l.endpointSecret(key, m)
+	secret, from, err := l.endpointSecret(key, m)
 	if err != nil {
 		return err
 	}
-	return l.endpoints(e, key, m, envSecret)
+	if secret != "" {
+		e.secret, e.secretFrom = secret, from
+	}
+	return l.endpoints(e, key, m)
 }
 
 // endpoints overlays environments.<name>.global and .regions on e.
-func (l *loader) endpoints(e *Environment, key string, m map[string]any, envSecret string) error {
+func (l *loader) endpoints(e *Environment, key string, m map[string]any) error {
 	var user []Region
 	if g, ok := m["global"]; ok {
-		r, err := l.endpoint(key+".global", GlobalRegion, g, envSecret)
+		r, err := l.endpoint(key+".global", GlobalRegion, g)
 		if err != nil {
 			return err
 		}
@@ -368,7 +379,7 @@ func (l *loader) endpoints(e *Environment, key string, m map[string]any, envSecr
 			if err := checkRegionName(prefix); err != nil || prefix == GlobalRegion {
 				return l.errorf(key+".regions."+prefix, "a region is named by the code prefix it issues (a-z, 0-9, - and _; not %q)", GlobalRegion)
 			}
-			r, err := l.endpoint(key+".regions."+prefix, prefix, rm[prefix], envSecret)
+			r, err := l.endpoint(key+".regions."+prefix, prefix, rm[prefix])
 			if err != nil {
 				return err
 			}
@@ -386,8 +397,8 @@ func (l *loader) endpoints(e *Environment, key string, m map[string]any, envSecr
 
 // endpoint reads one endpoint: an issuer URL, or a map with issuer, label,
 // api and its client secret.
-func (l *loader) endpoint(key, name string, raw any, envSecret string) (Region, error) {
-	r := Region{Name: name, ClientSecret: envSecret, SecretKey: key + "." + KeyClientSecretFile}
+func (l *loader) endpoint(key, name string, raw any) (Region, error) {
+	r := Region{Name: name}
 	if s, ok := raw.(string); ok {
 		raw = map[string]any{"issuer": s}
 	}
@@ -415,10 +426,7 @@ func (l *loader) endpoint(key, name string, raw any, envSecret string) (Region, 
 	if err != nil {
 		return r, err
 	}
-	r.ClientSecret = cmp.Or(secret, envSecret)
-	if from != "" {
-		r.SecretKey = from
-	}
+	r.ClientSecret, r.SecretKey = secret, from // "" when none: finishEnvironment fills them
 	return r, nil
 }
 
@@ -439,15 +447,15 @@ func (l *loader) endpointSecret(key string, m map[string]any) (secret, from stri
 		if warning != "" {
 			l.warnings = append(l.warnings, warning)
 		}
-		return s, key + ".client_secret_file", nil
+		return s, l.whereFile(key+".client_secret_file", file), nil
 	case env != "":
 		s := strings.TrimSpace(os.Getenv(env))
 		if s == "" {
 			return "", "", l.errorf(key+".client_secret_env", "the environment variable %s is not set", env)
 		}
-		return s, key + ".client_secret_env (" + env + ")", nil
+		return s, l.whereFile(key+".client_secret_env", env), nil
 	case secret != "":
-		return secret, key + ".client_secret", nil
+		return secret, l.where(key + ".client_secret"), nil
 	}
 	return "", "", nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -51,5 +52,48 @@ func TestLoadToShowKeepsTheSelectionError(t *testing.T) {
 	}
 	if c, err := LoadToShow(writeFile(t, "bogus_key: 1\n"), nil); c != nil || err == nil {
 		t.Errorf("an unknown key: %v, %v", c, err)
+	}
+}
+
+// Issue 22 (4): a secret names where it was set — the top-level key and
+// the file for every endpoint that uses it, the environment's key for the
+// endpoints of an environment with a secret of its own — and a secret in
+// the environment beats a secret file in the config file, as every other
+// key does; both in one layer are refused.
+func TestSecretSources(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	top, qa := dir+"/top", dir+"/qa"
+	os.WriteFile(top, []byte("top-secret\n"), 0o600)
+	os.WriteFile(qa, []byte("qa-secret\n"), 0o600)
+	p := writeFile(t, "client_secret_file: "+top+"\nenvironments:\n  qa:\n    client_secret_file: "+qa+"\n  lab:\n    regions:\n      eu: https://login-eu.lab.example\n")
+	c, err := Load(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ env, region, secret, from string }{
+		{"production", "eu", "top-secret", "client_secret_file: " + top + " in " + p},
+		{"lab", "eu", "top-secret", "client_secret_file: " + top + " in " + p},
+		{"qa", "eu", "qa-secret", "environments.qa.client_secret_file: " + qa + " in " + p}, // a built-in endpoint the file does not list
+	} {
+		e, _ := c.ForEnvironment(tc.env)
+		r, _ := e.FindRegion(tc.region)
+		if r.ClientSecret != tc.secret || r.SecretKey != tc.from {
+			t.Errorf("%s %s: secret %q from %q, want %q from %q", tc.env, tc.region, r.ClientSecret, r.SecretKey, tc.secret, tc.from)
+		}
+	}
+	t.Setenv("SSODESK_CLIENT_SECRET", "env-secret")
+	c, err = Load(writeFile(t, "client_secret_file: "+top+"\n"), nil)
+	if err != nil {
+		t.Fatalf("SSODESK_CLIENT_SECRET beside client_secret_file in the file: %v", err)
+	}
+	if r, _ := c.FindRegion("eu"); c.ClientSecret != "env-secret" || r.ClientSecret != "env-secret" || r.SecretKey != "env SSODESK_CLIENT_SECRET" {
+		t.Errorf("the environment's secret: %q, eu %q from %q", c.ClientSecret, r.ClientSecret, r.SecretKey)
+	}
+	os.Unsetenv("SSODESK_CLIENT_SECRET")
+	_, err = Load(writeFile(t, "client_secret: s\nclient_secret_file: "+top+"\n"), nil)
+	var ce *Error
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "set either client_secret or client_secret_file, not both") {
+		t.Errorf("both in the file: %v", err)
 	}
 }

@@ -134,6 +134,8 @@ type loader struct {
 	flags    *pflag.FlagSet
 	file     string
 	warnings []string // become Config.Warnings
+	// secretFrom is where the top-level client secret was set ("" = none).
+	secretFrom string
 	// lenient: a selection error (unknown environment or region) is kept in
 	// selectErr and the first one selected instead (LoadToShow).
 	lenient   bool
@@ -305,7 +307,8 @@ func (l *loader) build() (*Config, error) {
 // app_hosts into c.
 func (l *loader) buildRegions(c *Config) error {
 	v := l.v
-	d := envDefaults{clientID: c.ClientID, redirectURI: c.RedirectURI, scopes: c.Scopes, offlineAccess: c.OfflineAccess, secret: c.ClientSecret}
+	d := envDefaults{clientID: c.ClientID, redirectURI: c.RedirectURI, scopes: c.Scopes, offlineAccess: c.OfflineAccess, secret: c.ClientSecret,
+		secretFrom: l.secretFrom}
 	region, err := l.str(KeyRegion)
 	if err != nil {
 		return err
@@ -355,28 +358,78 @@ func (l *loader) duration(key string) (time.Duration, error) {
 	return d, nil
 }
 
-// secret reads client_secret, or the file named by client_secret_file.
-// Neither value is ever put into an error message.
+// secret reads client_secret, or the file named by client_secret_file,
+// and where it was set (l.secretFrom). When both are set, the one from the
+// higher layer wins (a flag beats the environment, which beats the file:
+// SSODESK_CLIENT_SECRET beside a client_secret_file in the file is the
+// environment's); both in one layer is an error. Neither value is ever put
+// into an error message.
 func (l *loader) secret() (string, error) {
 	s, err := l.str(KeyClientSecret)
 	if err != nil {
 		return "", err
 	}
 	path, err := l.str(KeyClientSecretFile)
-	if err != nil || path == "" {
-		return s, err
+	if err != nil {
+		return "", err
 	}
-	if s != "" {
-		return "", l.errorf(KeyClientSecretFile, "set either client_secret or client_secret_file, not both")
+	if s != "" && path != "" {
+		switch ls, lf := l.layer(KeyClientSecret), l.layer(KeyClientSecretFile); {
+		case ls == lf:
+			return "", l.errorf(KeyClientSecretFile, "set either client_secret or client_secret_file, not both (client_secret from %s)", l.source(KeyClientSecret))
+		case ls > lf:
+			path = ""
+		default:
+			s = ""
+		}
 	}
-	secret, warning, err := readSecretFile(path)
+	if path == "" {
+		if s != "" {
+			l.secretFrom = l.where(KeyClientSecret)
+		}
+		return s, nil
+	}
+	secret, warning, err := readSecretFile(expandHome(path))
 	if err != nil {
 		return "", l.errorf(KeyClientSecretFile, "%v", err)
 	}
 	if warning != "" {
 		l.warnings = append(l.warnings, warning)
 	}
+	l.secretFrom = l.whereFile(KeyClientSecretFile, path)
 	return secret, nil
+}
+
+// layer ranks where key's value came from: a flag 3, the environment 2,
+// the file 1, a default 0 (flags beat the environment, which beats the file).
+func (l *loader) layer(key string) int {
+	switch src := l.source(key); {
+	case strings.HasPrefix(src, "flag "):
+		return 3
+	case strings.HasPrefix(src, "env "):
+		return 2
+	case src == "default":
+		return 0
+	}
+	return 1
+}
+
+// where names key and its source for a person: "client_secret_file in
+// /…/config.yaml", "env SSODESK_CLIENT_SECRET", "flag --client-id".
+func (l *loader) where(key string) string {
+	if src := l.source(key); src != l.file || l.file == "" {
+		return src
+	}
+	return key + " in " + l.file
+}
+
+// whereFile is where for a key naming a file: "client_secret_file:
+// ~/s/eu in /…/config.yaml", "env SSODESK_CLIENT_SECRET_FILE=~/s/eu".
+func (l *loader) whereFile(key, path string) string {
+	if src := l.source(key); src != l.file || l.file == "" {
+		return src + "=" + path
+	}
+	return key + ": " + path + " in " + l.file
 }
 
 func (l *loader) regions() ([]Region, error) {
