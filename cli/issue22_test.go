@@ -69,3 +69,21 @@ func TestInvalidClientNamesTheSecretsSource(t *testing.T) {
 		t.Fatalf("config with SSODESK_CLIENT_SECRET beside the file's client_secret_file: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// Issue 22 (7, 14): check without a client ID said "the IdP does not know
+// the client , or it is disabled"; it says that none is configured and
+// where to set it. No client ID is a config error: exit 2, as the README
+// says of config errors, for check and login alike.
+func TestNoClientIDIsAConfigError(t *testing.T) {
+	e := newCLIEnv(t, "")
+	body, _ := os.ReadFile(e.file)
+	e.file = writeConfig(t, e.dir, strings.Replace(string(body), "client_id: "+e.sim.ClientID()+"\n", "", 1))
+	out, errOut, code := e.ssodesk("", "check", "--region", "global")
+	if code != exitUsage || !strings.Contains(out, "✗ authorize     no client ID is configured") || !strings.Contains(out, "environments.production.client_id") ||
+		strings.Contains(out, "does not know the client") || !strings.Contains(errOut, "no client ID configured") {
+		t.Fatalf("check without a client ID: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if _, errOut, code = e.ssodesk("", "login"); code != exitUsage || !strings.Contains(errOut, "no client ID configured: set client_id") {
+		t.Fatalf("login without a client ID: exit %d\n%s", code, errOut)
+	}
+}

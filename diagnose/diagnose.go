@@ -276,6 +276,10 @@ func (c *checker) authorize(ctx context.Context) {
 		c.add(RowAuthorize, check.Fail, "discovery names no authorization_endpoint: no browser login is possible")
 		return
 	}
+	if c.o.ClientID == "" { // the IdP would call it an unknown client "": say what is missing instead
+		c.add(RowAuthorize, check.Fail, explain.CheckNoClientID(c.o.Region.Env))
+		return
+	}
 	redirect := c.redirectURI()
 	p := auth.CheckAuthorize(ctx, c.client, auth.AuthorizeURL(c.doc.Authorization, c.o.ClientID, redirect, c.o.Scopes))
 	p.RandomPort = redirect != c.o.RedirectURI
