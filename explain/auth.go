@@ -91,7 +91,11 @@ func PreflightDetail(p *auth.Preflight) string {
 // Error is a login, refresh or check error for a person: what happened and,
 // for auth's typed errors, what it means and what to do — the one wording
 // of the CLI's last line, the TUI's failure and the report's outcome.
-func Error(err error) string {
+func Error(err error) string { return ErrorIn(err, WaitCLI) }
+
+// ErrorIn is Error for a login that waited w (the TUI's words on what to
+// do about a browser that cannot reach this machine are not the CLI's).
+func ErrorIn(err error, w Waiting) string {
 	if err == nil {
 		return ""
 	}
@@ -108,7 +112,7 @@ func Error(err error) string {
 		}
 		return s
 	case errors.As(err, &toe):
-		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), toe.Browser), 1)
+		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), toe.Browser, w), 1)
 	case errors.As(err, &te) && te.Code != "":
 		return strings.Replace(err.Error(), te.Error(), te.Error()+tokenErrorWords(te), 1)
 	}
@@ -137,7 +141,11 @@ func EventMsg(ev auth.Event) string {
 	case ev.Step == auth.StepPreflight && ev.Preflight != nil:
 		return PreflightSummary(ev.Preflight)
 	case ev.Step == auth.StepStillWaiting:
-		hint := WaitHint(PreflightSummary(ev.Preflight), "shown above", ev.Pasting)
+		w := WaitCLI
+		if ev.Pasting {
+			w = WaitPasting
+		}
+		hint := WaitHint(PreflightSummary(ev.Preflight), "shown above", w)
 		return fmt.Sprintf("no login response after %s. Check:\n  - %s", timefmt.Short(ev.Waited), strings.Join(hint, "\n  - "))
 	case ev.Step == auth.StepWarning && errors.As(ev.Err, &be):
 		return BrowserExited(be.Command, be.Code)

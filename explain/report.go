@@ -79,7 +79,7 @@ const (
 
 // FixTimeout lists what to check after no login response came in time.
 func FixTimeout(preflight string) string {
-	return strings.Join(WaitHint(preflight, "the report's trace lists the pre-flight's authorize request", false), "; ") +
+	return strings.Join(WaitHint(preflight, "the report's trace lists the pre-flight's authorize request", WaitCLI), "; ") +
 		"; to wait longer, raise timeouts.login"
 }
 
