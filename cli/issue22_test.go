@@ -1,10 +1,22 @@
 package cli
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"ssodesk/sim"
 )
 
 // writeConfig writes body as a config file in dir.
@@ -85,5 +97,50 @@ func TestNoClientIDIsAConfigError(t *testing.T) {
 	}
 	if _, errOut, code = e.ssodesk("", "login"); code != exitUsage || !strings.Contains(errOut, "no client ID configured: set client_id") {
 		t.Fatalf("login without a client ID: exit %d\n%s", code, errOut)
+	}
+}
+
+// privateCA is a CA of its own and a certificate it signed for 127.0.0.1:
+// the CA's PEM file, and a TLS config that serves the certificate.
+func privateCA(t *testing.T) (caFile string, cfg *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ACME proxy CA"}, NotBefore: now.Add(-time.Hour),
+		NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caCert, _ := x509.ParseCertificate(caDER)
+	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"}, NotBefore: now.Add(-time.Hour),
+		NotAfter: now.Add(time.Hour), IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile = filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600)
+	return caFile, &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leafDER}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}
+}
+
+// Issue 22 (8): an IdP whose certificate a private CA signed: the login's
+// error said "add its CA certificate to the trusted CA file" without naming
+// the key; it names ca_file (and SSL_CERT_FILE), and ca_file then works.
+func TestPrivateCANamesCAFile(t *testing.T) {
+	caFile, tlsCfg := privateCA(t)
+	e := newCLIEnvWith(t, "", sim.Options{Hooks: &sim.Hooks{TLS: tlsCfg}})
+	_, errOut, code := e.ssodesk("", "login", "--region", "eu")
+	last := errOut[strings.LastIndex(strings.TrimSpace(errOut), "\n")+1:]
+	if code != exitFailed || !strings.Contains(last, "is not trusted") || !strings.Contains(last, "ca_file") || !strings.Contains(last, "SSL_CERT_FILE") {
+		t.Fatalf("login at an IdP of a private CA: exit %d, last line:\n%s\nstderr:\n%s", code, last, errOut)
+	}
+	body, _ := os.ReadFile(e.file)
+	e.file = writeConfig(t, e.dir, string(body)+"ca_file: "+caFile+"\n")
+	if out, errOut, code := e.ssodesk("", "check", "--region", "eu"); code != exitOK || !strings.Contains(out, "✓ discovery") {
+		t.Fatalf("check with ca_file: exit %d\n%s\n%s", code, out, errOut)
 	}
 }

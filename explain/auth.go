@@ -13,6 +13,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/safe"
+	"ssodesk/transport"
 	"ssodesk/timefmt"
 )
 
@@ -103,6 +104,7 @@ func ErrorIn(err error, w Waiting) string {
 		re  *auth.RefusedError
 		toe *auth.TimeoutError
 		te  *auth.TokenError
+		ce  *transport.CertError
 	)
 	switch {
 	case errors.As(err, &re):
@@ -115,6 +117,8 @@ func ErrorIn(err error, w Waiting) string {
 		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), toe.Browser, w), 1)
 	case errors.As(err, &te) && te.Code != "":
 		return strings.Replace(err.Error(), te.Error(), te.Error()+tokenErrorWords(te), 1)
+	case errors.As(err, &ce):
+		return strings.Replace(err.Error(), ce.Error(), CertError(ce), 1)
 	}
 	return err.Error()
 }
