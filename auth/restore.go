@@ -23,6 +23,7 @@ func (c *Client) Restore(ctx context.Context, tok *oauth2.Token, idToken, codeRe
 	}
 	res := &Result{Region: o.Region, CodeRegion: codeRegion, AppHost: o.AppHosts.For(codeRegion), Token: tok, Issuer: o.Region.Issuer,
 		Scopes: scopes, ScopesFrom: "stored", ClientID: o.ClientID, TokenURL: p.Endpoint().TokenURL}
+	res.setCodeRegion(codeRegion, o.Regions)
 	if idToken != "" {
 		rep := verifier.Verify(ctx, idToken, Expect{ClientID: o.ClientID, AccessToken: tok.AccessToken})
 		res.Report, res.Issuer = rep, rep.Issuer

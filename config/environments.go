@@ -71,7 +71,7 @@ var builtinByName = map[string]Region{"global": {Env: EnvProduction}, "eu": {Env
 // Environment keys, under environments.<name>.
 var (
 	envKeys      = []string{"label", "client_id", "redirect_uri", "scopes", "offline_access", "global", "regions", "client_secret", "client_secret_file", "client_secret_env"}
-	endpointKeys = []string{"issuer", "label", "api", "client_secret", "client_secret_file", "client_secret_env"}
+	endpointKeys = []string{"issuer", "label", "api", "region", "client_secret", "client_secret_file", "client_secret_env"}
 )
 
 // FindEnvironment returns the environment called name.
@@ -373,11 +373,11 @@ func (l *loader) endpoints(e *Environment, key string, m map[string]any) error {
 	if raw, ok := m["regions"]; ok {
 		rm, err := cast.ToStringMapE(raw)
 		if err != nil {
-			return l.errorf(key+".regions", "must be a map of code prefix (eu, us, …) → {issuer, label, api, client_secret_file}")
+			return l.errorf(key+".regions", "must be a map of endpoint name (the code prefix it issues, eu, us, …, or any name with region:) → {issuer, label, api, region, client_secret_file}")
 		}
 		for _, prefix := range slices.Sorted(maps.Keys(rm)) {
 			if err := checkRegionName(prefix); err != nil || prefix == GlobalRegion {
-				return l.errorf(key+".regions."+prefix, "a region is named by the code prefix it issues (a-z, 0-9, - and _; not %q)", GlobalRegion)
+				return l.errorf(key+".regions."+prefix, "a regional endpoint is named by the code prefix it issues, or says it with region: (a-z, 0-9, - and _; not %q)", GlobalRegion)
 			}
 			r, err := l.endpoint(key+".regions."+prefix, prefix, rm[prefix])
 			if err != nil {
@@ -412,6 +412,12 @@ func (l *loader) endpoint(key, name string, raw any) (Region, error) {
 		}
 	}
 	r.Issuer, r.Label, r.API = cast.ToString(m["issuer"]), cast.ToString(m["label"]), cast.ToString(m["api"])
+	if r.Code = cast.ToString(m["region"]); r.Code != "" && name == GlobalRegion {
+		return r, l.errorf(key+".region", "the global endpoint serves every region: region: is for a regional endpoint")
+	}
+	if err := checkCode(r.Code); err != nil {
+		return r, l.errorf(key+".region", "%v", err)
+	}
 	if r.Issuer != "" {
 		if err := checkIssuer(r.Issuer); err != nil {
 			return r, l.errorf(key+".issuer", "%v", err)

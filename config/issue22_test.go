@@ -97,3 +97,28 @@ func TestSecretSources(t *testing.T) {
 		t.Errorf("both in the file: %v", err)
 	}
 }
+
+// Issue 22 (12): a code prefix names the endpoint whose region: it is,
+// else the one named so (without a region: of its own); a global one never.
+func TestEndpointForCode(t *testing.T) {
+	rs := []Region{{Name: "global", Global: true, Code: ""}, {Name: "eu", Code: "de"}, {Name: "lab-eu", Code: "eu"}, {Name: "us"}}
+	for prefix, want := range map[string]string{"eu": "lab-eu", "de": "eu", "us": "us", "global": "", "au": "", "": ""} {
+		r, ok := EndpointForCode(rs, prefix)
+		if r.Name != want || ok != (want != "") {
+			t.Errorf("EndpointForCode(%q) = %q, %v; want %q", prefix, r.Name, ok, want)
+		}
+	}
+	isolate(t)
+	c, err := Load(writeFile(t, "builtin_regions: false\nregions:\n  - name: lab-us\n    issuer: https://us.example\n    region: us\n"), nil)
+	if r, ok := c.EndpointForCode("us"); err != nil || !ok || r.Name != "lab-us" || !strings.Contains(c.Describe(), "region us") {
+		t.Errorf("a flat entry's region: %v, %+v", err, r)
+	}
+	for _, body := range []string{
+		"environments:\n  lab:\n    global:\n      issuer: https://g.example\n      region: eu\n",
+		"environments:\n  lab:\n    regions:\n      lab-eu:\n        issuer: https://g.example\n        region: EU!\n",
+	} {
+		if _, err := Load(writeFile(t, body), nil); err == nil || !strings.Contains(err.Error(), ".region") {
+			t.Errorf("%q: %v", body, err)
+		}
+	}
+}

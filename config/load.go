@@ -58,7 +58,7 @@ var knownKeys = []string{
 	KeyIntrospectionSecretFile, KeyPostLogoutRedirectURI,
 }
 
-var regionKeys = []string{"name", "label", "issuer", "api", "global"}
+var regionKeys = []string{"name", "label", "issuer", "api", "global", "region"}
 
 var presetKeys = []string{"name", "method", "path", "query", "body"}
 
@@ -454,9 +454,12 @@ func (l *loader) regions() ([]Region, error) {
 				return nil, l.errorf(KeyRegions, "%s has unknown key %q; known: %s", key, k, strings.Join(regionKeys, ", "))
 			}
 		}
-		r := Region{Name: m["name"], Label: m["label"], Issuer: m["issuer"], API: m["api"], Global: m["global"] == "true"}
+		r := Region{Name: m["name"], Label: m["label"], Issuer: m["issuer"], API: m["api"], Global: m["global"] == "true", Code: m["region"]}
 		if err := checkRegionName(r.Name); err != nil {
 			return nil, l.errorf(KeyRegions, "%s: %v", key, err)
+		}
+		if err := checkCode(r.Code); err != nil {
+			return nil, l.errorf(KeyRegions, "%s (%s) region: %v", key, r.Name, err)
 		}
 		if r.Issuer == "" && (!builtinName(env, r.Name) || !l.v.GetBool(KeyBuiltinRegions)) {
 			return nil, l.errorf(KeyRegions, "%s (%s): a new region needs an issuer", key, r.Name)

@@ -19,7 +19,7 @@ import (
 
 // StoryOf is the facts RegionStory tells of a session.
 func StoryOf(r *auth.Result) Story {
-	return Story{Chosen: r.Region.Name, Code: r.CodeRegion, ClaimRegion: r.Claim("region"),
+	return Story{Chosen: r.Region.Name, Code: r.CodeRegion, CodeEndpoint: r.CodeEndpoint, CodeUnserved: r.CodeUnserved, ClaimRegion: r.Claim("region"),
 		IssuerRegion: r.IssuerRegion(), Exchanged: r.ExchangedAt.Name, HasAPI: r.Claim("api") != "",
 		Global: r.Region.IsGlobal(), Env: EnvName(r.Region.Env)}
 }
