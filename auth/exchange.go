@@ -50,4 +50,3 @@ func regionalConfig(ctx context.Context, v *Verifier, oc *oauth2.Config, region 
 	}
 	return &next, nil
 }
-

@@ -136,7 +136,9 @@ func EndpointForCode(regions []Region, prefix string) (Region, bool) {
 
 // EndpointForCode is the endpoint of the selected environment that serves
 // the code prefix's region (see the function EndpointForCode).
-func (c *Config) EndpointForCode(prefix string) (Region, bool) { return EndpointForCode(c.Regions, prefix) }
+func (c *Config) EndpointForCode(prefix string) (Region, bool) {
+	return EndpointForCode(c.Regions, prefix)
+}
 
 // NoEndpointForCode says that no endpoint of an environment serves the
 // region a code's prefix names, and how to name one.

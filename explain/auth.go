@@ -13,8 +13,8 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/safe"
-	"ssodesk/transport"
 	"ssodesk/timefmt"
+	"ssodesk/transport"
 )
 
 // StoryOf is the facts RegionStory tells of a session.

@@ -7,8 +7,8 @@ import (
 
 // Story is what RegionStory needs to know of a login: the facts, no words.
 type Story struct {
-	Chosen       string // the region (endpoint) logged in at
-	Code         string // the code's region prefix; "" when none
+	Chosen string // the region (endpoint) logged in at
+	Code   string // the code's region prefix; "" when none
 	// CodeEndpoint is the configured endpoint that serves Code's region
 	// ("lab-eu"; "" when not known: then an endpoint named Code is meant),
 	// CodeUnserved that none does.
