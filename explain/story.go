@@ -53,10 +53,6 @@ func RegionStory(f Story) string {
 		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s; the code was exchanged at the %s endpoint its prefix names (exchange_at: code-region), not at the global one.", inG(chosen), Region(code), inG(exchanged)))
 	case global:
 		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s; the code was exchanged at the %s endpoint, which HIMSA hands to the %s IdP.", inG(chosen), Region(code), inG(chosen), in(code)))
-		if f.CodeUnserved {
-			s = append(s, fmt.Sprintf("No configured endpoint says it serves %s (none is named %s or has region: %s): set region: %s on the one that does, for g and exchange_at: code-region.",
-				Region(code), code, code, code))
-		}
 	case chosen == codeAt:
 		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account.", in(chosen), article(Region(code)), Region(code)))
 	case f.CodeUnserved:
