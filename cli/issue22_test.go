@@ -138,6 +138,9 @@ func TestPrivateCANamesCAFile(t *testing.T) {
 	if code != exitFailed || !strings.Contains(last, "is not trusted") || !strings.Contains(last, "ca_file") || !strings.Contains(last, "SSL_CERT_FILE") {
 		t.Fatalf("login at an IdP of a private CA: exit %d, last line:\n%s\nstderr:\n%s", code, last, errOut)
 	}
+	if out, _, code := e.ssodesk("", "check", "--region", "eu"); code != exitFailed || !strings.Contains(out, "✗ tls") || !strings.Contains(out, "set ca_file") {
+		t.Fatalf("check at an IdP of a private CA: exit %d\n%s", code, out)
+	}
 	body, _ := os.ReadFile(e.file)
 	e.file = writeConfig(t, e.dir, string(body)+"ca_file: "+caFile+"\n")
 	if out, errOut, code := e.ssodesk("", "check", "--region", "eu"); code != exitOK || !strings.Contains(out, "✓ discovery") {
