@@ -320,7 +320,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	res := newResult(tok, rep, o.Scopes)
 	res.Region, res.ExchangedAt = o.Region, exAt
 	res.setCodeRegion(codeRegion, o.Regions)
-	res.AppHost, res.Notes = o.AppHosts.For(codeRegion), notes
+	res.AppHost, res.Notes = o.AppHosts.ForCode(codeRegion, res.CodeEndpoint), notes
 	res.Started, res.Finished = l.started, time.Now()
 	res.ClientID, res.TokenURL = o.ClientID, oc.Endpoint.TokenURL
 	if !rep.OK() {

@@ -122,3 +122,19 @@ func TestEndpointForCode(t *testing.T) {
 		}
 	}
 }
+
+// An app_hosts entry may name the endpoint or the region: it serves.
+func TestAppHostsOfAnEndpointWithRegion(t *testing.T) {
+	isolate(t)
+	c, err := Load(writeFile(t, "builtin_regions: false\nregions:\n  - name: lab-eu\n    issuer: https://eu.example\n    region: eu\n"+
+		"  - name: lab-us\n    issuer: https://us.example\n    region: us\napp_hosts:\n  eu: https://app-eu.example\n  lab-us: https://app-us.example\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.AppHosts.ForCode("eu", "lab-eu"); got != "https://app-eu.example" {
+		t.Errorf("eu: %q", got)
+	}
+	if got := c.AppHosts.ForCode("us", "lab-us"); got != "https://app-us.example" {
+		t.Errorf("us: %q", got)
+	}
+}

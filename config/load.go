@@ -335,7 +335,13 @@ func (l *loader) buildRegions(c *Config) error {
 		return l.errorf(KeyExchangeAt, "must be %s (exchange every code at the endpoint you logged in at, HIMSA's default for desktop apps) "+
 			"or %s (at the regional endpoint the code's prefix names), got %q", ExchangeGlobal, ExchangeCodeRegion, c.ExchangeAt)
 	}
-	if c.AppHosts, err = parseAppHosts(v.Get(KeyAppHosts), c.RegionNames()); err != nil {
+	names := c.RegionNames()
+	for _, r := range c.Regions { // an entry may name an endpoint or the region: it serves
+		if r.Code != "" && !slices.Contains(names, r.Code) {
+			names = append(names, r.Code)
+		}
+	}
+	if c.AppHosts, err = parseAppHosts(v.Get(KeyAppHosts), names); err != nil {
 		return l.errorf(KeyAppHosts, "%v", err)
 	}
 	return nil
