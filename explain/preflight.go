@@ -125,9 +125,19 @@ const (
 // unknown), urlHint where the authorize URL is ("press c to copy it"), w
 // where the login waits.
 func WaitHint(preflight, urlHint string, w Waiting) []string {
+	return WaitHintPort(preflight, urlHint, w, "")
+}
+
+// WaitHintPort is WaitHint naming the redirect URI's port (the one the
+// login listens on; "" when not known) where it says to forward it.
+func WaitHintPort(preflight, urlHint string, w Waiting, port string) []string {
 	opened := "no browser opened? Open the authorize URL yourself (" + urlHint + ")"
+	fwd := "forward the redirect URI's port: ssh -L PORT:127.0.0.1:PORT"
+	if port != "" {
+		fwd = "forward the redirect URI's port " + port + ": ssh -L " + port + ":127.0.0.1:" + port
+	}
 	reach := "the browser cannot reach this machine (SSH)? Open the authorize URL in a browser that reaches this machine's " +
-		"127.0.0.1 (forward the redirect URI's port: ssh -L PORT:127.0.0.1:PORT), so the IdP's redirect comes back here"
+		"127.0.0.1 (" + fwd + "), so the IdP's redirect comes back here"
 	switch w {
 	case WaitCLI:
 		reach = "the browser cannot reach this machine (SSH)? `ssodesk login --no-browser` lets you paste the final redirect URL " +

@@ -111,11 +111,12 @@ func TestWaitTimerAndHint(t *testing.T) {
 func TestWaitHintInTheDemo(t *testing.T) {
 	m := loginModelAt(t, 100, 30)
 	m.com.Demo = true
+	m = step(m, loginEventMsg{id: m.run.id, ev: auth.Event{Step: auth.StepListening, Msg: "listening", URL: "http://127.0.0.1:8765/callback"}})
 	m = step(m, loginEventMsg{id: m.run.id, ev: auth.Event{Step: auth.StepPreflight, Msg: explain.PreflightAccepted("a redirect to its login page /login")}})
 	m.com.Now = func() time.Time { return now.Add(time.Minute) }
 	m = step(m, m.loginScreen().spin.Tick())
 	s := strings.Join(strings.Fields(screenText(m)), " ")
-	if !strings.Contains(s, "ssodesk demo --auto-account first") || strings.Contains(s, "--no-browser") {
+	if !strings.Contains(s, "ssodesk demo --auto-account first") || strings.Contains(s, "--no-browser") || !strings.Contains(s, "ssh -L 8765:127.0.0.1:8765") {
 		t.Errorf("the demo's hint:\n%s", screenText(m))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"net/url"
 	"ssodesk/timefmt"
 	"strings"
 	"time"
@@ -266,7 +267,11 @@ func (m loginModel) hintView() string {
 	}
 	s := m.com.Styles
 	out := "\n" + wrapStyled(s.Warn, "No answer from the browser yet. Check:", m.width) + "\n"
-	for _, h := range explain.WaitHint(m.preflight, "press c to copy it", m.waitingIn()) {
+	port := "" // the port the login listens on, for the hint's ssh -L
+	if u, err := url.Parse(m.done[auth.StepListening].URL); err == nil {
+		port = u.Port()
+	}
+	for _, h := range explain.WaitHintPort(m.preflight, "press c to copy it", m.waitingIn(), port) {
 		out += wrapStyled(s.Text, "• "+h, m.width) + "\n"
 	}
 	return out
