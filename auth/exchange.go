@@ -18,18 +18,24 @@ import (
 // have it. HIMSA rule (2b): a desktop app may exchange any code at the
 // global endpoint, or at the regional IdP the code's prefix names.
 func (o Options) exchangeRegion(codeRegion string) (config.Region, string) {
-	if o.ExchangeAt != config.ExchangeCodeRegion || codeRegion == o.Region.Name {
+	if o.ExchangeAt != config.ExchangeCodeRegion {
 		return o.Region, ""
 	}
 	if codeRegion == "" {
 		return o.Region, fmt.Sprintf("exchange_at is %s, but the code has no region prefix: exchanged at the %s endpoint",
 			config.ExchangeCodeRegion, o.Region.Name)
 	}
-	if r, ok := findRegion(o.Regions, codeRegion); ok {
+	r, ok := config.EndpointForCode(o.Regions, codeRegion)
+	switch {
+	case ok && r.Name == o.Region.Name:
+		return o.Region, ""
+	case ok:
 		return r, ""
+	case codeRegion == o.Region.Name: // a Regions list without this endpoint (made in code)
+		return o.Region, ""
 	}
-	return o.Region, fmt.Sprintf("exchange_at is %s, but the code's region %q is not a configured region: exchanged at the %s endpoint",
-		config.ExchangeCodeRegion, codeRegion, o.Region.Name)
+	return o.Region, fmt.Sprintf("exchange_at is %s, but %s: exchanged at the %s endpoint",
+		config.ExchangeCodeRegion, config.NoEndpointForCode(codeRegion), o.Region.Name)
 }
 
 // regionalConfig is oc with the token endpoint of region's IdP (from its
@@ -47,15 +53,6 @@ func regionalConfig(ctx context.Context, v *Verifier, oc *oauth2.Config, region 
 		next.ClientSecret = region.ClientSecret
 	}
 	return &next, nil
-}
-
-func findRegion(regions []config.Region, name string) (config.Region, bool) {
-	for _, r := range regions {
-		if r.Name == name {
-			return r, true
-		}
-	}
-	return config.Region{}, false
 }
 
 // CodeRegionError: exchange_at code-region sent the code to the regional

@@ -308,8 +308,9 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	rep := l.verifier.Verify(ctx, raw, Expect{ClientID: o.ClientID, Nonce: l.nonce, AccessToken: tok.AccessToken})
 	rep.Checks = append([]check.Row{l.lb.issResult}, rep.Checks...)
 	res := newResult(tok, rep, o.Scopes)
-	res.Region, res.CodeRegion, res.ExchangedAt = o.Region, codeRegion, exAt
-	res.AppHost, res.Notes = o.AppHosts.For(codeRegion), notes
+	res.Region, res.ExchangedAt = o.Region, exAt
+	res.setCodeRegion(codeRegion, o.Regions)
+	res.AppHost, res.Notes = o.AppHosts.ForCode(codeRegion, res.CodeEndpoint), notes
 	res.Started, res.Finished = l.started, time.Now()
 	res.ClientID, res.TokenURL = o.ClientID, oc.Endpoint.TokenURL
 	if !rep.OK() {

@@ -98,9 +98,9 @@ func ReloginTarget(first *Result, regions []config.Region) (config.Region, error
 	case first.CodeRegion == "":
 		return config.Region{}, errors.New("the code had no region prefix, so there is no region to log in at again")
 	}
-	r, ok := findRegion(regions, first.CodeRegion)
+	r, ok := config.EndpointForCode(regions, first.CodeRegion)
 	if !ok {
-		return config.Region{}, fmt.Errorf("the code's region %q is not a configured region (add it under regions: in the config)", first.CodeRegion)
+		return config.Region{}, errors.New(config.NoEndpointForCode(first.CodeRegion))
 	}
 	return r, nil
 }

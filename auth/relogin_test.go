@@ -224,7 +224,7 @@ func TestReloginTarget(t *testing.T) {
 	}{
 		{"eu", "eu", "this session logged in at the eu endpoint already"},
 		{"global", "", "the code had no region prefix"},
-		{"global", "mars", `the code's region "mars" is not a configured region`},
+		{"global", "mars", `no configured endpoint serves the code's region "mars"`},
 	} {
 		_, err := auth.ReloginTarget(&auth.Result{Region: config.Region{Name: tc.chosen}, CodeRegion: tc.code}, regions)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

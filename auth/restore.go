@@ -21,8 +21,10 @@ func (c *Client) Restore(ctx context.Context, tok *oauth2.Token, idToken, codeRe
 	if idToken != "" {
 		tok = tok.WithExtra(map[string]any{"id_token": idToken})
 	}
-	res := &Result{Region: o.Region, CodeRegion: codeRegion, AppHost: o.AppHosts.For(codeRegion), Token: tok, Issuer: o.Region.Issuer,
+	res := &Result{Region: o.Region, CodeRegion: codeRegion, Token: tok, Issuer: o.Region.Issuer,
 		Scopes: scopes, ScopesFrom: "stored", ClientID: o.ClientID, TokenURL: p.Endpoint().TokenURL}
+	res.setCodeRegion(codeRegion, o.Regions)
+	res.AppHost = o.AppHosts.ForCode(codeRegion, res.CodeEndpoint)
 	if idToken != "" {
 		rep := verifier.Verify(ctx, idToken, Expect{ClientID: o.ClientID, AccessToken: tok.AccessToken})
 		res.Report, res.Issuer = rep, rep.Issuer

@@ -17,6 +17,11 @@ import (
 type Result struct {
 	Region     config.Region // the endpoint the user logged in at
 	CodeRegion string        // region prefix of the authorization code; "" when none
+	// CodeEndpoint names the configured endpoint that serves the code's
+	// region (config.EndpointForCode: "lab-eu" for an "eu." code), and
+	// CodeUnserved says that none does; both unset when not recorded.
+	CodeEndpoint string
+	CodeUnserved bool
 	// ExchangedAt is the endpoint whose token endpoint exchanged the code:
 	// Region, or the code's region with exchange_at: code-region (Region
 	// for client credentials; zero for a restored session: not recorded).
@@ -131,3 +136,14 @@ func (r *Result) APIHost() string {
 
 // Who names the user: the name claim, else sub ("" when neither).
 func (r *Result) Who() string { return cmp.Or(r.Claim("name"), r.Claim("sub")) }
+
+// setCodeRegion records the code's region and the endpoint of regions that
+// serves it.
+func (r *Result) setCodeRegion(codeRegion string, regions []config.Region) {
+	r.CodeRegion, r.CodeEndpoint, r.CodeUnserved = codeRegion, "", false
+	if codeRegion == "" || len(regions) == 0 {
+		return
+	}
+	e, ok := config.EndpointForCode(regions, codeRegion)
+	r.CodeEndpoint, r.CodeUnserved = e.Name, !ok
+}

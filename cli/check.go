@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/diagnose"
 	"ssodesk/session"
@@ -49,7 +50,11 @@ Exit code 1 when any row is ✗.`,
 			if len(regions) == 1 {
 				one = regions[0]
 			}
-			return rep.write(env, m.CheckReport(reports, one), checkFailures(reports)) // --report: after any outcome
+			failed := checkFailures(reports)
+			if env.cfg.ClientID == "" { // every authorize row says so; a config error (exit 2)
+				failed = auth.ErrNoClientID
+			}
+			return rep.write(env, m.CheckReport(reports, one), failed) // --report: after any outcome
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: one report per endpoint, each check with its status (ok, warn, fail, skip) and detail")

@@ -53,12 +53,17 @@ secret is never printed, only whether one is set.`,
   SSODESK_REGION=eu ssodesk config --config ./team.yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig(cmd)
-			if err != nil {
+			// Shown even when it selects an environment or region it lacks:
+			// then the error follows (exit 2).
+			cfg, err := config.LoadToShow(g.configFile, cmd.Flags())
+			if cfg == nil {
 				return err
 			}
+			for _, w := range cfg.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "ssodesk: warning: "+w)
+			}
 			fmt.Fprint(cmd.OutOrStdout(), cfg.Describe())
-			return nil
+			return err
 		},
 	}
 }

@@ -96,29 +96,13 @@ func demoTUI(cfg *config.Config, autoAccount string) (*ui.Common, *ui.Services, 
 // With confidential, every endpoint carries the stand-in confidential
 // client's secret of that endpoint.
 func startDemoSims(ctx context.Context, o sim.Options, confidential bool) ([]config.Environment, func(), error) {
-	var envs []config.Environment
-	var sims []*sim.Sim
-	stop := func() {
-		for _, s := range sims {
-			s.Close()
-		}
+	sims, stop, err := startStandIns(ctx, o)
+	if err != nil {
+		return nil, nil, err
 	}
+	var envs []config.Environment
 	real := config.BuiltinEnvironments()
-	for i, env := range []string{sim.EnvProduction, sim.EnvQA} {
-		so := o
-		so.Environment, so.Regions = env, []string{sim.GlobalRegion, "eu", "us", "au"}
-		if env == sim.EnvQA {
-			so.Regions = nil // its defaults: global, eu
-		}
-		if o.BasePort != 0 {
-			so.BasePort = o.BasePort + 8*i // production's four endpoints take 8 ports
-		}
-		s, err := sim.Start(ctx, so)
-		if err != nil {
-			stop()
-			return nil, nil, err
-		}
-		sims = append(sims, s)
+	for i, s := range sims {
 		e := demoEnvironment(s, real[i])
 		if confidential {
 			_, secrets := s.ConfidentialClient()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ssodesk/auth"
 	"ssodesk/config"
 )
 
@@ -57,7 +58,7 @@ func Execute(args []string) int {
 	fmt.Fprintln(stderr, "ssodesk:", explain.Error(err))
 	var ce *config.Error
 	var ue usageError
-	if errors.As(err, &ce) || errors.As(err, &ue) {
+	if errors.As(err, &ce) || errors.As(err, &ue) || errors.Is(err, auth.ErrNoClientID) { // no client ID: a config error too
 		return exitUsage
 	}
 	return exitFailed

@@ -106,13 +106,20 @@ func (s *syncBuffer) waitFor(want string, timeout time.Duration) bool {
 	return true
 }
 
+// ssodesk sim runs the environments the demo serves: production (global,
+// eu, us, au) and QA (global, eu) on their own; issue 22 (14): it listed a
+// "qa" region inside production.
 func TestSimCommandPrintsEndpointsAndAccounts(t *testing.T) {
 	isolate(t)
-	// The accounts the command lists are the demo accounts of a stand-in
-	// with the default options: the last of them is the last line it prints
-	// before it waits for the interrupt.
-	accounts := simtest.Start(t, sim.Options{}).Accounts()
-	line := func(a sim.Account) string { return fmt.Sprintf("%-6s %-42s %s\n", a.Region, a.Email, a.TenantName) }
+	// The accounts the command lists are those of a production and a QA
+	// stand-in: the last QA one is the last line it prints before it waits
+	// for the interrupt.
+	prod := simtest.Start(t, sim.Options{Regions: []string{"global", "eu", "us", "au"}}).Accounts()
+	qa := simtest.Start(t, sim.Options{Environment: sim.EnvQA}).Accounts()
+	line := func(env string, a sim.Account) string {
+		return fmt.Sprintf("%-11s %-6s %-42s %s\n", env, a.Region, a.Email, a.TenantName)
+	}
+	last := line("qa", qa[len(qa)-1])
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	root := newRootCmd()
@@ -121,7 +128,7 @@ func TestSimCommandPrintsEndpointsAndAccounts(t *testing.T) {
 	root.SetArgs([]string{"sim"})
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
-	if !out.waitFor(line(accounts[len(accounts)-1]), 15*time.Second) {
+	if !out.waitFor(last, 15*time.Second) {
 		t.Errorf("sim never listed its last account; output:\n%s", out.String())
 	}
 	cancel()
@@ -129,18 +136,24 @@ func TestSimCommandPrintsEndpointsAndAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := out.String()
-	for _, want := range []string{"global   http://127.0.0.1:", "eu       http://127.0.0.1:", "/v1", "PKCE client:        ssodesk-demo",
+	for _, want := range []string{"production  global   http://127.0.0.1:", "production  eu       http://127.0.0.1:", "production  au ",
+		"qa          global   http://127.0.0.1:", "qa          eu       http://127.0.0.1:", "/v1", "PKCE client:        ssodesk-demo",
 		"mette.sorensen@nordlyd-hoerecenter.dk", "Nordlyd Hørecenter", "\nstopped\n"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("sim output lacks %q:\n%s", want, s)
 		}
 	}
-	for _, a := range accounts {
-		if !strings.Contains(s, line(a)) {
-			t.Errorf("sim output lacks the account line %q", line(a))
+	if strings.Contains(s, "production  qa") || strings.Contains(s, "qa          us") {
+		t.Errorf("sim lists a QA region inside production (or production's in QA):\n%s", s)
+	}
+	for env, accounts := range map[string][]sim.Account{"production": prod, "qa": qa} {
+		for _, a := range accounts {
+			if !strings.Contains(s, line(env, a)) {
+				t.Errorf("sim output lacks the account line %q", line(env, a))
+			}
 		}
 	}
-	if !strings.HasSuffix(s, line(accounts[len(accounts)-1])+"\nstopped\n") {
+	if !strings.HasSuffix(s, last+"\nstopped\n") {
 		t.Errorf("sim output does not end with its last account, then stopped:\n%s", s)
 	}
 }

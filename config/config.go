@@ -289,6 +289,17 @@ func checkRegionName(name string) error {
 	return nil
 }
 
+// checkCode checks an endpoint's region: (a code prefix; "" = its name).
+func checkCode(code string) error {
+	if code == "" {
+		return nil
+	}
+	if err := checkRegionName(code); err != nil || code == GlobalRegion {
+		return fmt.Errorf("must be the region prefix of the codes the endpoint issues (like eu; a-z, 0-9, - and _), got %q", code)
+	}
+	return nil
+}
+
 // MaskSecret shows whether a secret is set without showing it.
 func MaskSecret(s string) string {
 	if s == "" {

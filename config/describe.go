@@ -90,6 +90,9 @@ func endpointNote(r Region) string {
 	if r.Label != "" {
 		n = append(n, r.Label)
 	}
+	if r.Code != "" {
+		n = append(n, "region "+r.Code)
+	}
 	if r.API != "" {
 		n = append(n, "api "+r.API)
 	}

@@ -27,6 +27,9 @@ type Environment struct {
 	RedirectURI   string   `json:"redirect_uri"`
 	Scopes        []string `json:"scopes"`
 	OfflineAccess bool     `json:"offline_access"`
+	// secret is the environment's own client secret (its endpoints' unless
+	// they have one), secretFrom where it was set.
+	secret, secretFrom string
 }
 
 // Title is how people name the environment ("HIMSA QA", else its name).
@@ -68,7 +71,7 @@ var builtinByName = map[string]Region{"global": {Env: EnvProduction}, "eu": {Env
 // Environment keys, under environments.<name>.
 var (
 	envKeys      = []string{"label", "client_id", "redirect_uri", "scopes", "offline_access", "global", "regions", "client_secret", "client_secret_file", "client_secret_env"}
-	endpointKeys = []string{"issuer", "label", "api", "client_secret", "client_secret_file", "client_secret_env"}
+	endpointKeys = []string{"issuer", "label", "api", "region", "client_secret", "client_secret_file", "client_secret_env"}
 )
 
 // FindEnvironment returns the environment called name.
@@ -174,6 +177,7 @@ type envDefaults struct {
 	scopes                []string
 	offlineAccess         bool
 	secret                string // the top-level client secret
+	secretFrom            string // where it was set ("client_secret_file in /…/config.yaml", "env SSODESK_CLIENT_SECRET")
 }
 
 // environments reads the built-in environments, the config's
@@ -197,12 +201,18 @@ func (l *loader) environments(c *Config, d envDefaults) error {
 	}
 	selected = cmp.Or(strings.ToLower(selected), EnvProduction)
 	i := slices.IndexFunc(envs, func(e Environment) bool { return e.Name == selected })
-	if i < 0 {
-		if len(envs) > 0 || selected != EnvProduction {
-			if len(envs) == 0 {
-				envs = []Environment{{Name: EnvProduction}} // what a flat list without built-ins forms
+	switch {
+	case i >= 0:
+	case len(envs) > 0:
+		if err := l.selection(l.unknownEnvironment(selected, envs)); err != nil {
+			return err
+		}
+		i = 0 // shown as the first, with the error
+	default: // what a flat list without built-ins forms: production
+		if selected != EnvProduction {
+			if err := l.selection(l.unknownEnvironment(selected, []Environment{{Name: EnvProduction}})); err != nil {
+				return err
 			}
-			return l.unknownEnvironment(selected, envs)
 		}
 		envs, i = []Environment{{Name: EnvProduction}}, 0 // made of the flat regions below
 	}
@@ -258,10 +268,14 @@ func finishEnvironment(e *Environment, d envDefaults, topLevelKeys bool) {
 	for k := range e.Endpoints {
 		r := &e.Endpoints[k]
 		r.Env, r.EnvLabel = e.Name, e.Title()
-		if r.ClientSecret == "" {
-			r.ClientSecret = d.secret
+		switch { // the endpoint's own secret, else its environment's, else the top-level one
+		case r.ClientSecret != "":
+		case e.secret != "":
+			r.ClientSecret, r.SecretKey = e.secret, e.secretFrom
+		case d.secret != "":
+			r.ClientSecret, r.SecretKey = d.secret, d.secretFrom
 		}
-		switch {
+		switch { // without a secret: the key that would set this endpoint's
 		case r.SecretKey != "":
 		case topLevelKeys:
 			r.SecretKey = KeyClientSecretFile
@@ -335,18 +349,21 @@ func (l *loader) environment(e *Environment, name string, raw any) error {
 			return l.errorf(key+".offline_access", "must be true or false")
 		}
 	}
-	envSecret, _, err := l.endpointSecret(key, m)
+	secret, from, err := l.endpointSecret(key, m)
 	if err != nil {
 		return err
 	}
-	return l.endpoints(e, key, m, envSecret)
+	if secret != "" {
+		e.secret, e.secretFrom = secret, from
+	}
+	return l.endpoints(e, key, m)
 }
 
 // endpoints overlays environments.<name>.global and .regions on e.
-func (l *loader) endpoints(e *Environment, key string, m map[string]any, envSecret string) error {
+func (l *loader) endpoints(e *Environment, key string, m map[string]any) error {
 	var user []Region
 	if g, ok := m["global"]; ok {
-		r, err := l.endpoint(key+".global", GlobalRegion, g, envSecret)
+		r, err := l.endpoint(key+".global", GlobalRegion, g)
 		if err != nil {
 			return err
 		}
@@ -356,13 +373,13 @@ func (l *loader) endpoints(e *Environment, key string, m map[string]any, envSecr
 	if raw, ok := m["regions"]; ok {
 		rm, err := cast.ToStringMapE(raw)
 		if err != nil {
-			return l.errorf(key+".regions", "must be a map of code prefix (eu, us, …) → {issuer, label, api, client_secret_file}")
+			return l.errorf(key+".regions", "must be a map of endpoint name (the code prefix it issues, eu, us, …, or any name with region:) → {issuer, label, api, region, client_secret_file}")
 		}
 		for _, prefix := range slices.Sorted(maps.Keys(rm)) {
 			if err := checkRegionName(prefix); err != nil || prefix == GlobalRegion {
-				return l.errorf(key+".regions."+prefix, "a region is named by the code prefix it issues (a-z, 0-9, - and _; not %q)", GlobalRegion)
+				return l.errorf(key+".regions."+prefix, "a regional endpoint is named by the code prefix it issues, or says it with region: (a-z, 0-9, - and _; not %q)", GlobalRegion)
 			}
-			r, err := l.endpoint(key+".regions."+prefix, prefix, rm[prefix], envSecret)
+			r, err := l.endpoint(key+".regions."+prefix, prefix, rm[prefix])
 			if err != nil {
 				return err
 			}
@@ -380,8 +397,8 @@ func (l *loader) endpoints(e *Environment, key string, m map[string]any, envSecr
 
 // endpoint reads one endpoint: an issuer URL, or a map with issuer, label,
 // api and its client secret.
-func (l *loader) endpoint(key, name string, raw any, envSecret string) (Region, error) {
-	r := Region{Name: name, ClientSecret: envSecret, SecretKey: key + "." + KeyClientSecretFile}
+func (l *loader) endpoint(key, name string, raw any) (Region, error) {
+	r := Region{Name: name}
 	if s, ok := raw.(string); ok {
 		raw = map[string]any{"issuer": s}
 	}
@@ -395,6 +412,12 @@ func (l *loader) endpoint(key, name string, raw any, envSecret string) (Region, 
 		}
 	}
 	r.Issuer, r.Label, r.API = cast.ToString(m["issuer"]), cast.ToString(m["label"]), cast.ToString(m["api"])
+	if r.Code = cast.ToString(m["region"]); r.Code != "" && name == GlobalRegion {
+		return r, l.errorf(key+".region", "the global endpoint serves every region: region: is for a regional endpoint")
+	}
+	if err := checkCode(r.Code); err != nil {
+		return r, l.errorf(key+".region", "%v", err)
+	}
 	if r.Issuer != "" {
 		if err := checkIssuer(r.Issuer); err != nil {
 			return r, l.errorf(key+".issuer", "%v", err)
@@ -409,10 +432,7 @@ func (l *loader) endpoint(key, name string, raw any, envSecret string) (Region, 
 	if err != nil {
 		return r, err
 	}
-	r.ClientSecret = cmp.Or(secret, envSecret)
-	if from != "" {
-		r.SecretKey = from
-	}
+	r.ClientSecret, r.SecretKey = secret, from // "" when none: finishEnvironment fills them
 	return r, nil
 }
 
@@ -433,15 +453,15 @@ func (l *loader) endpointSecret(key string, m map[string]any) (secret, from stri
 		if warning != "" {
 			l.warnings = append(l.warnings, warning)
 		}
-		return s, key + ".client_secret_file", nil
+		return s, l.whereFile(key+".client_secret_file", file), nil
 	case env != "":
 		s := strings.TrimSpace(os.Getenv(env))
 		if s == "" {
 			return "", "", l.errorf(key+".client_secret_env", "the environment variable %s is not set", env)
 		}
-		return s, key + ".client_secret_env (" + env + ")", nil
+		return s, l.whereFile(key+".client_secret_env", env), nil
 	case secret != "":
-		return secret, key + ".client_secret", nil
+		return secret, l.where(key + ".client_secret"), nil
 	}
 	return "", "", nil
 }

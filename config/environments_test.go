@@ -46,7 +46,7 @@ environments:
 	}
 	eu, _ := c.FindRegion("eu")
 	g, _ := c.FindRegion("global")
-	if eu.Env != "qa" || eu.ClientSecret != "qa-eu-secret" || eu.API != "https://api-qa-eu.example.com" || eu.SecretKey != "environments.qa.regions.eu.client_secret_file" {
+	if eu.Env != "qa" || eu.ClientSecret != "qa-eu-secret" || eu.API != "https://api-qa-eu.example.com" || eu.SecretKey != "environments.qa.regions.eu.client_secret_file: "+secret+" in "+p {
 		t.Errorf("QA EU = %+v", eu)
 	}
 	if !g.Global || g.ClientSecret != "top-secret" || g.Issuer != "https://idp-qa.himsa-sso.com" {
@@ -65,7 +65,7 @@ environments:
 		t.Errorf("foreign issuers = %v", f)
 	}
 	d := c.Describe()
-	for _, want := range []string{"environment:    qa", "  qa:  # selected", "global: https://idp-qa.himsa-sso.com", "eu:      https://idp-qa-eu.himsa-sso.com", "secret set (environments.qa.regions.eu.client_secret_file)"} {
+	for _, want := range []string{"environment:    qa", "  qa:  # selected", "global: https://idp-qa.himsa-sso.com", "eu:      https://idp-qa-eu.himsa-sso.com", "secret set (environments.qa.regions.eu.client_secret_file: " + secret + " in " + p + ")"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("config lacks %q:\n%s", want, d)
 		}

@@ -50,6 +50,18 @@ func (h AppHosts) For(region string) string {
 	return ""
 }
 
+// ForCode is For of a code's region prefix, whose entry may also be under
+// the name of the endpoint that serves it (endpoint, from EndpointForCode:
+// "lab-eu" for "eu").
+func (h AppHosts) ForCode(prefix, endpoint string) string {
+	if _, ok := h[prefix]; !ok && endpoint != "" && prefix != "" {
+		if u, ok := h[endpoint]; ok {
+			return strings.ReplaceAll(u, AppHostPlaceholder, prefix)
+		}
+	}
+	return h.For(prefix)
+}
+
 // parseAppHosts reads app_hosts: a template string ("https://app-{region}.example.com")
 // or a map of region → URL with an optional "default" template. regions are
 // the configured region names a map key must be one of.

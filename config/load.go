@@ -58,7 +58,7 @@ var knownKeys = []string{
 	KeyIntrospectionSecretFile, KeyPostLogoutRedirectURI,
 }
 
-var regionKeys = []string{"name", "label", "issuer", "api", "global"}
+var regionKeys = []string{"name", "label", "issuer", "api", "global", "region"}
 
 var presetKeys = []string{"name", "method", "path", "query", "body"}
 
@@ -80,13 +80,28 @@ func DefaultFile() string {
 // redirect-uri, region, offline-access, culture-lcid, ...). Every failure is
 // an *Error naming the key and its source.
 func Load(file string, flags *pflag.FlagSet) (*Config, error) {
+	c, err := load(file, flags, false)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// LoadToShow is Load for `ssodesk config`, which shows the configuration
+// even when it selects an environment or region it does not have: then the
+// Config (with the environment's first one selected) comes with that
+// *Error. Any other error comes alone, as from Load.
+func LoadToShow(file string, flags *pflag.FlagSet) (*Config, error) {
+	return load(file, flags, true)
+}
+
+func load(file string, flags *pflag.FlagSet, lenient bool) (*Config, error) {
 	v := viper.New()
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	v.AutomaticEnv()
 	v.SetDefault(KeyRedirectURI, DefaultRedirectURI)
 	v.SetDefault(KeyScopes, DefaultScopes())
-	v.SetDefault(KeyRegion, GlobalRegion)
 	v.SetDefault(KeyHTTPTimeout, DefaultHTTPTimeout.String())
 	v.SetDefault(KeyLoginTimeout, DefaultLoginTimeout.String())
 	v.SetDefault(KeyLeeway, DefaultLeeway.String())
@@ -105,7 +120,7 @@ func Load(file string, flags *pflag.FlagSet) (*Config, error) {
 	if !explicit {
 		file = DefaultFile()
 	}
-	l := loader{v: v, flags: flags}
+	l := loader{v: v, flags: flags, lenient: lenient}
 	if file != "" {
 		if err := l.readFile(file, explicit); err != nil {
 			return nil, err
@@ -119,6 +134,23 @@ type loader struct {
 	flags    *pflag.FlagSet
 	file     string
 	warnings []string // become Config.Warnings
+	// secretFrom is where the top-level client secret was set ("" = none).
+	secretFrom string
+	// lenient: a selection error (unknown environment or region) is kept in
+	// selectErr and the first one selected instead (LoadToShow).
+	lenient   bool
+	selectErr error
+}
+
+// selection is a selection error: returned, or kept when lenient.
+func (l *loader) selection(err error) error {
+	if !l.lenient {
+		return err
+	}
+	if l.selectErr == nil {
+		l.selectErr = err
+	}
+	return nil
 }
 
 func (l *loader) readFile(file string, explicit bool) error {
@@ -264,6 +296,9 @@ func (l *loader) build() (*Config, error) {
 		return nil, err
 	}
 	c.Warnings = l.warnings
+	if l.selectErr != nil {
+		return c, l.selectErr
+	}
 	return c, nil
 }
 
@@ -272,7 +307,8 @@ func (l *loader) build() (*Config, error) {
 // app_hosts into c.
 func (l *loader) buildRegions(c *Config) error {
 	v := l.v
-	d := envDefaults{clientID: c.ClientID, redirectURI: c.RedirectURI, scopes: c.Scopes, offlineAccess: c.OfflineAccess, secret: c.ClientSecret}
+	d := envDefaults{clientID: c.ClientID, redirectURI: c.RedirectURI, scopes: c.Scopes, offlineAccess: c.OfflineAccess, secret: c.ClientSecret,
+		secretFrom: l.secretFrom}
 	region, err := l.str(KeyRegion)
 	if err != nil {
 		return err
@@ -280,12 +316,17 @@ func (l *loader) buildRegions(c *Config) error {
 	if err := l.environments(c, d); err != nil {
 		return err
 	}
+	// No region: the environment's global endpoint, else its first (the
+	// global one sorts first).
 	if c.Region = cmp.Or(region, c.Regions[0].Name); !slices.Contains(c.RegionNames(), c.Region) {
 		hint := ""
 		if _, isEnv := c.FindEnvironment(c.Region); isEnv {
 			hint = fmt.Sprintf(" (%s is an environment: use --env %s)", c.Region, c.Region)
 		}
-		return l.errorf(KeyRegion, "unknown region %q in environment %s; known: %s%s", c.Region, c.Environment, strings.Join(c.RegionNames(), ", "), hint)
+		err := l.errorf(KeyRegion, "unknown region %q in environment %s; known: %s%s", c.Region, c.Environment, strings.Join(c.RegionNames(), ", "), hint)
+		if c.Region = c.Regions[0].Name; l.selection(err) != nil {
+			return err
+		}
 	}
 	if c.ExchangeAt, err = l.str(KeyExchangeAt); err != nil {
 		return err
@@ -294,7 +335,13 @@ func (l *loader) buildRegions(c *Config) error {
 		return l.errorf(KeyExchangeAt, "must be %s (exchange every code at the endpoint you logged in at, HIMSA's default for desktop apps) "+
 			"or %s (at the regional endpoint the code's prefix names), got %q", ExchangeGlobal, ExchangeCodeRegion, c.ExchangeAt)
 	}
-	if c.AppHosts, err = parseAppHosts(v.Get(KeyAppHosts), c.RegionNames()); err != nil {
+	names := c.RegionNames()
+	for _, r := range c.Regions { // an entry may name an endpoint or the region: it serves
+		if r.Code != "" && !slices.Contains(names, r.Code) {
+			names = append(names, r.Code)
+		}
+	}
+	if c.AppHosts, err = parseAppHosts(v.Get(KeyAppHosts), names); err != nil {
 		return l.errorf(KeyAppHosts, "%v", err)
 	}
 	return nil
@@ -317,28 +364,78 @@ func (l *loader) duration(key string) (time.Duration, error) {
 	return d, nil
 }
 
-// secret reads client_secret, or the file named by client_secret_file.
-// Neither value is ever put into an error message.
+// secret reads client_secret, or the file named by client_secret_file,
+// and where it was set (l.secretFrom). When both are set, the one from the
+// higher layer wins (a flag beats the environment, which beats the file:
+// SSODESK_CLIENT_SECRET beside a client_secret_file in the file is the
+// environment's); both in one layer is an error. Neither value is ever put
+// into an error message.
 func (l *loader) secret() (string, error) {
 	s, err := l.str(KeyClientSecret)
 	if err != nil {
 		return "", err
 	}
 	path, err := l.str(KeyClientSecretFile)
-	if err != nil || path == "" {
-		return s, err
+	if err != nil {
+		return "", err
 	}
-	if s != "" {
-		return "", l.errorf(KeyClientSecretFile, "set either client_secret or client_secret_file, not both")
+	if s != "" && path != "" {
+		switch ls, lf := l.layer(KeyClientSecret), l.layer(KeyClientSecretFile); {
+		case ls == lf:
+			return "", l.errorf(KeyClientSecretFile, "set either client_secret or client_secret_file, not both (client_secret from %s)", l.source(KeyClientSecret))
+		case ls > lf:
+			path = ""
+		default:
+			s = ""
+		}
 	}
-	secret, warning, err := readSecretFile(path)
+	if path == "" {
+		if s != "" {
+			l.secretFrom = l.where(KeyClientSecret)
+		}
+		return s, nil
+	}
+	secret, warning, err := readSecretFile(expandHome(path))
 	if err != nil {
 		return "", l.errorf(KeyClientSecretFile, "%v", err)
 	}
 	if warning != "" {
 		l.warnings = append(l.warnings, warning)
 	}
+	l.secretFrom = l.whereFile(KeyClientSecretFile, path)
 	return secret, nil
+}
+
+// layer ranks where key's value came from: a flag 3, the environment 2,
+// the file 1, a default 0 (flags beat the environment, which beats the file).
+func (l *loader) layer(key string) int {
+	switch src := l.source(key); {
+	case strings.HasPrefix(src, "flag "):
+		return 3
+	case strings.HasPrefix(src, "env "):
+		return 2
+	case src == "default":
+		return 0
+	}
+	return 1
+}
+
+// where names key and its source for a person: "client_secret_file in
+// /…/config.yaml", "env SSODESK_CLIENT_SECRET", "flag --client-id".
+func (l *loader) where(key string) string {
+	if src := l.source(key); src != l.file || l.file == "" {
+		return src
+	}
+	return key + " in " + l.file
+}
+
+// whereFile is where for a key naming a file: "client_secret_file:
+// ~/s/eu in /…/config.yaml", "env SSODESK_CLIENT_SECRET_FILE=~/s/eu".
+func (l *loader) whereFile(key, path string) string {
+	if src := l.source(key); src != l.file || l.file == "" {
+		return src + "=" + path
+	}
+	return key + ": " + path + " in " + l.file
 }
 
 func (l *loader) regions() ([]Region, error) {
@@ -363,9 +460,12 @@ func (l *loader) regions() ([]Region, error) {
 				return nil, l.errorf(KeyRegions, "%s has unknown key %q; known: %s", key, k, strings.Join(regionKeys, ", "))
 			}
 		}
-		r := Region{Name: m["name"], Label: m["label"], Issuer: m["issuer"], API: m["api"], Global: m["global"] == "true"}
+		r := Region{Name: m["name"], Label: m["label"], Issuer: m["issuer"], API: m["api"], Global: m["global"] == "true", Code: m["region"]}
 		if err := checkRegionName(r.Name); err != nil {
 			return nil, l.errorf(KeyRegions, "%s: %v", key, err)
+		}
+		if err := checkCode(r.Code); err != nil {
+			return nil, l.errorf(KeyRegions, "%s (%s) region: %v", key, r.Name, err)
 		}
 		if r.Issuer == "" && (!builtinName(env, r.Name) || !l.v.GetBool(KeyBuiltinRegions)) {
 			return nil, l.errorf(KeyRegions, "%s (%s): a new region needs an issuer", key, r.Name)

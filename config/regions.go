@@ -1,5 +1,7 @@
 package config
 
+import "fmt"
+
 // Region is one HIMSA IdP endpoint the user can log in at.
 type Region struct {
 	// Name is the short key used on the command line and in config (e.g. "eu").
@@ -17,6 +19,10 @@ type Region struct {
 	// Global marks the environment's global endpoint: the user picks an
 	// account in any region there, and the code's prefix names that region.
 	Global bool `json:"global,omitempty"`
+	// Code is the region (code prefix, "eu") whose codes this endpoint
+	// issues, when it is not its Name (an endpoint called "lab-eu"); config
+	// key region:. See EndpointForCode.
+	Code string `json:"region,omitempty"`
 	// ClientSecret is the secret this endpoint's token endpoint gets (the
 	// endpoint's own, else its environment's, else the top-level one); ""
 	// for a public client. SecretKey is the config key that sets it.
@@ -70,6 +76,9 @@ func mergeRegions(base, user []Region) []Region {
 		if u.SecretKey != "" {
 			out[i].SecretKey = u.SecretKey
 		}
+		if u.Code != "" {
+			out[i].Code = u.Code
+		}
 		out[i].Global = out[i].Global || u.Global
 	}
 	return out
@@ -101,4 +110,39 @@ func (r Region) ID() EndpointID {
 		env = EnvProduction
 	}
 	return EndpointID{Env: env, Name: r.Name}
+}
+
+// EndpointForCode is the regional endpoint of regions (one environment's)
+// that serves the region a code's prefix names: the first whose region:
+// (Code) is prefix, else the first without a region: of its own that is
+// named prefix. A global endpoint serves no one region. HIMSA rule: the
+// code's prefix names a region within the environment of the login.
+func EndpointForCode(regions []Region, prefix string) (Region, bool) {
+	if prefix == "" {
+		return Region{}, false
+	}
+	for _, r := range regions {
+		if !r.IsGlobal() && r.Code == prefix {
+			return r, true
+		}
+	}
+	for _, r := range regions {
+		if !r.IsGlobal() && r.Code == "" && r.Name == prefix {
+			return r, true
+		}
+	}
+	return Region{}, false
+}
+
+// EndpointForCode is the endpoint of the selected environment that serves
+// the code prefix's region (see the function EndpointForCode).
+func (c *Config) EndpointForCode(prefix string) (Region, bool) {
+	return EndpointForCode(c.Regions, prefix)
+}
+
+// NoEndpointForCode says that no endpoint of an environment serves the
+// region a code's prefix names, and how to name one.
+func NoEndpointForCode(prefix string) string {
+	return fmt.Sprintf("no configured endpoint serves the code's region %q (none is named %s or says region: %s; set region: %s on the endpoint that issues its codes)",
+		prefix, prefix, prefix, prefix)
 }

@@ -140,9 +140,12 @@ func (c *checker) discover(ctx context.Context) bool {
 	docURL := strings.TrimSuffix(r.Issuer, "/") + "/.well-known/openid-configuration"
 	if res.Status == health.StatusDown {
 		c.add(RowDiscovery, check.Fail, explain.CheckUnreachable("discovery document", docURL, res.Err))
-		if strings.HasPrefix(res.Err, "TLS") {
+		switch {
+		case strings.Contains(res.Err, "unknown authority"): // a private CA's, or a TLS-inspecting proxy's
+			c.add(RowTLS, check.Fail, res.Err+" — "+explain.FixPrivateCA)
+		case strings.HasPrefix(res.Err, "TLS"):
 			c.add(RowTLS, check.Fail, res.Err)
-		} else {
+		default:
 			c.add(RowTLS, check.Skip, explain.CheckNotReached)
 		}
 		c.add(RowIssuer, check.Skip, explain.CheckNotReached)
@@ -274,6 +277,10 @@ func appendNew(list []string, s string) []string {
 func (c *checker) authorize(ctx context.Context) {
 	if c.doc.Authorization == "" {
 		c.add(RowAuthorize, check.Fail, "discovery names no authorization_endpoint: no browser login is possible")
+		return
+	}
+	if c.o.ClientID == "" { // the IdP would call it an unknown client "": say what is missing instead
+		c.add(RowAuthorize, check.Fail, explain.CheckNoClientID(c.o.Region.Env))
 		return
 	}
 	redirect := c.redirectURI()

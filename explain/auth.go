@@ -14,11 +14,12 @@ import (
 	"ssodesk/auth"
 	"ssodesk/safe"
 	"ssodesk/timefmt"
+	"ssodesk/transport"
 )
 
 // StoryOf is the facts RegionStory tells of a session.
 func StoryOf(r *auth.Result) Story {
-	return Story{Chosen: r.Region.Name, Code: r.CodeRegion, ClaimRegion: r.Claim("region"),
+	return Story{Chosen: r.Region.Name, Code: r.CodeRegion, CodeEndpoint: r.CodeEndpoint, CodeUnserved: r.CodeUnserved, ClaimRegion: r.Claim("region"),
 		IssuerRegion: r.IssuerRegion(), Exchanged: r.ExchangedAt.Name, HasAPI: r.Claim("api") != "",
 		Global: r.Region.IsGlobal(), Env: EnvName(r.Region.Env)}
 }
@@ -91,7 +92,11 @@ func PreflightDetail(p *auth.Preflight) string {
 // Error is a login, refresh or check error for a person: what happened and,
 // for auth's typed errors, what it means and what to do — the one wording
 // of the CLI's last line, the TUI's failure and the report's outcome.
-func Error(err error) string {
+func Error(err error) string { return ErrorIn(err, WaitCLI) }
+
+// ErrorIn is Error for a login that waited w (the TUI's words on what to
+// do about a browser that cannot reach this machine are not the CLI's).
+func ErrorIn(err error, w Waiting) string {
 	if err == nil {
 		return ""
 	}
@@ -100,6 +105,7 @@ func Error(err error) string {
 		toe *auth.TimeoutError
 		te  *auth.TokenError
 		cre *auth.CodeRegionError
+		ce  *transport.CertError
 	)
 	switch {
 	case errors.As(err, &re):
@@ -109,11 +115,13 @@ func Error(err error) string {
 		}
 		return s
 	case errors.As(err, &toe):
-		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), timeoutFirst(toe)), 1)
+		return strings.Replace(err.Error(), toe.Error(), LoginTimeout(toe.After, PreflightSummary(toe.Preflight), timeoutFirst(toe), w), 1)
 	case errors.As(err, &cre):
 		return strings.Replace(err.Error(), cre.Error(), CodeRegionFailure(cre), 1)
 	case errors.As(err, &te) && te.Code != "":
 		return strings.Replace(err.Error(), te.Error(), te.Error()+tokenErrorWords(te), 1)
+	case errors.As(err, &ce):
+		return strings.Replace(err.Error(), ce.Error(), CertError(ce), 1)
 	}
 	return err.Error()
 }
@@ -140,7 +148,11 @@ func EventMsg(ev auth.Event) string {
 	case ev.Step == auth.StepPreflight && ev.Preflight != nil:
 		return PreflightSummary(ev.Preflight)
 	case ev.Step == auth.StepStillWaiting:
-		hint := WaitHint(PreflightSummary(ev.Preflight), "shown above", ev.Pasting)
+		w := WaitCLI
+		if ev.Pasting {
+			w = WaitPasting
+		}
+		hint := WaitHint(PreflightSummary(ev.Preflight), "shown above", w)
 		if ev.Regional != "" {
 			hint = append([]string{RegionalAccountsOnly(ev.Regional)}, hint...)
 		}

@@ -32,6 +32,16 @@ func CheckTLSSoon(version string, expiry, now time.Time) string {
 // CheckPlainHTTP: an http endpoint (only loopback ones are accepted: the stand-in).
 const CheckPlainHTTP = "plain http on this machine (the stand-in); HIMSA's endpoints use TLS 1.2 or higher"
 
+// CheckNoClientID: no client ID is configured for env, so no authorize
+// request can be checked (nor any login made), and where to set one.
+func CheckNoClientID(env string) string {
+	if env == "" {
+		env = "production"
+	}
+	return fmt.Sprintf("no client ID is configured, so no login is possible: set client_id in the config file to the ID HIMSA supplied "+
+		"(or environments.%s.client_id for the %s environment only; SSODESK_CLIENT_ID, --client-id)", env, env)
+}
+
 // CheckNotReached: the row could not run because discovery failed.
 const CheckNotReached = "not checked: discovery failed"
 

@@ -109,30 +109,58 @@ func PreflightFailed(reason string) string {
 // PreflightRefusedTitle heads a refused login.
 const PreflightRefusedTitle = "The IdP refused this login before the browser opened"
 
+// Waiting is where a login waits for the browser: what a person can do
+// when the browser cannot reach this machine depends on it.
+type Waiting int
+
+const (
+	WaitCLI     Waiting = iota // `ssodesk login`: --no-browser takes the pasted redirect URL
+	WaitPasting                // `ssodesk login --no-browser`: paste it here
+	WaitTUI                    // the TUI: the URL must be opened where the redirect reaches this machine
+	WaitDemo                   // the TUI against the stand-in (`ssodesk demo`): --auto-account needs no browser
+)
+
 // WaitHint lists what to check when no login response has come from the
 // browser: preflight is what the pre-flight found (a sentence, "" when
-// unknown), urlHint where the authorize URL is ("press c to copy it"),
-// pasting whether the redirect URL can be pasted here (--no-browser).
-func WaitHint(preflight, urlHint string, pasting bool) []string {
-	paste := "the browser cannot reach this machine (SSH)? `ssodesk login --no-browser` lets you paste the final redirect URL " +
-		"(http://127.0.0.1:…/callback?code=…, from the address bar)"
-	if pasting {
-		paste = "the browser cannot reach this machine (SSH)? Paste the final redirect URL here " +
+// unknown), urlHint where the authorize URL is ("press c to copy it"), w
+// where the login waits.
+func WaitHint(preflight, urlHint string, w Waiting) []string {
+	return WaitHintPort(preflight, urlHint, w, "")
+}
+
+// WaitHintPort is WaitHint naming the redirect URI's port (the one the
+// login listens on; "" when not known) where it says to forward it.
+func WaitHintPort(preflight, urlHint string, w Waiting, port string) []string {
+	opened := "no browser opened? Open the authorize URL yourself (" + urlHint + ")"
+	fwd := "forward the redirect URI's port: ssh -L PORT:127.0.0.1:PORT"
+	if port != "" {
+		fwd = "forward the redirect URI's port " + port + ": ssh -L " + port + ":127.0.0.1:" + port
+	}
+	reach := "the browser cannot reach this machine (SSH)? Open the authorize URL in a browser that reaches this machine's " +
+		"127.0.0.1 (" + fwd + "), so the IdP's redirect comes back here"
+	switch w {
+	case WaitCLI:
+		reach = "the browser cannot reach this machine (SSH)? `ssodesk login --no-browser` lets you paste the final redirect URL " +
 			"(http://127.0.0.1:…/callback?code=…, from the address bar)"
+	case WaitPasting:
+		reach = "the browser cannot reach this machine (SSH)? Paste the final redirect URL here " +
+			"(http://127.0.0.1:…/callback?code=…, from the address bar)"
+	case WaitDemo:
+		opened += ", or quit and run `ssodesk demo --auto-account first`, which logs in as a demo account without a browser"
 	}
 	return []string{
-		"no browser opened? Open the authorize URL yourself (" + urlHint + ")",
+		opened,
 		"the login went to another browser window or profile? Finish it there, or open the URL in the one you use",
-		paste,
+		reach,
 		"pre-flight: " + If(preflight != "", preflight, "not run"),
 	}
 }
 
 // LoginTimeout says that no login response came in time, and why that
 // usually is, one cause a line; browser is how the browser command ended
-// ("" when unknown).
-func LoginTimeout(after, preflight, browser string) string {
-	causes := WaitHint(preflight, "shown when the login started", false)
+// ("" when unknown), w where the login waited.
+func LoginTimeout(after, preflight, browser string, w Waiting) string {
+	causes := WaitHint(preflight, "shown when the login started", w)
 	if browser != "" {
 		causes = append([]string{browser}, causes...)
 	}

@@ -81,7 +81,7 @@ const (
 // regional is the region of a regional endpoint logged in at ("" at a
 // global one), which lists only its own region's accounts.
 func FixTimeout(preflight, regional string) string {
-	causes := WaitHint(preflight, "the report's trace lists the pre-flight's authorize request", false)
+	causes := WaitHint(preflight, "the report's trace lists the pre-flight's authorize request", WaitCLI)
 	if regional != "" {
 		causes = append([]string{RegionalAccountsOnly(regional)}, causes...)
 	}

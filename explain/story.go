@@ -7,8 +7,13 @@ import (
 
 // Story is what RegionStory needs to know of a login: the facts, no words.
 type Story struct {
-	Chosen       string // the region (endpoint) logged in at
-	Code         string // the code's region prefix; "" when none
+	Chosen string // the region (endpoint) logged in at
+	Code   string // the code's region prefix; "" when none
+	// CodeEndpoint is the configured endpoint that serves Code's region
+	// ("lab-eu"; "" when not known: then an endpoint named Code is meant),
+	// CodeUnserved that none does.
+	CodeEndpoint string
+	CodeUnserved bool
 	ClaimRegion  string // the ID token's region claim; "" when absent
 	IssuerRegion string // the configured region whose issuer signed the ID token; "" when none
 	Exchanged    string // the region whose token endpoint exchanged the code; "" when not recorded
@@ -36,6 +41,10 @@ func RegionStory(f Story) string {
 	// than the one logged in at.
 	exchanged := f.Exchanged
 	elsewhere := exchanged != "" && exchanged != chosen
+	codeAt := f.CodeEndpoint // the endpoint that serves the code's region
+	if codeAt == "" && !f.CodeUnserved {
+		codeAt = code
+	}
 	var s []string
 	switch {
 	case code == "":
@@ -44,8 +53,12 @@ func RegionStory(f Story) string {
 		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s; the code was exchanged at the %s endpoint its prefix names (exchange_at: code-region), not at the global one.", inG(chosen), Region(code), inG(exchanged)))
 	case global:
 		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s; the code was exchanged at the %s endpoint, which HIMSA hands to the %s IdP.", inG(chosen), Region(code), inG(chosen), in(code)))
-	case chosen == code:
+	case chosen == codeAt:
 		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account.", in(chosen), article(Region(code)), Region(code)))
+	case f.CodeUnserved:
+		s = append(s, fmt.Sprintf("You logged in at the %s endpoint with %s %s account; no configured endpoint says it serves %s "+
+			"(none is named %s or has region: %s), so whether this one does is not known: set region: %s on the endpoint that does.",
+			in(chosen), article(Region(code)), Region(code), Region(code), code, code, code))
 	default:
 		s = append(s, fmt.Sprintf("You chose %s but the code came from %s: a regional endpoint should offer only its own region's accounts.", in(chosen), Region(code)))
 		if elsewhere {

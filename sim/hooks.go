@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,12 @@ import (
 // to another). Its methods are safe for concurrent use; the methods that act
 // on the Sim fail (or return nil) before Start has attached it.
 type Hooks struct {
+	// TLS, when set before Start, serves every endpoint (IdP and API) over
+	// TLS with it, so the issuers and API URLs are https: an IdP whose
+	// certificate a private CA signed, as behind a company's TLS-inspecting
+	// proxy.
+	TLS *tls.Config
+
 	c atomic.Pointer[core] // set by Start
 
 	mu       sync.Mutex

@@ -3,8 +3,11 @@ package sim
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"strconv"
@@ -72,11 +75,18 @@ func Start(ctx context.Context, opts Options) (_ *Sim, err error) {
 			_ = apiLs[i].Close()
 		}
 	}
+	scheme := "http://"
+	if h := opts.Hooks; h != nil && h.TLS != nil { // a test's: a private CA's certificate
+		scheme = "https://"
+		for i := range idpLs {
+			idpLs[i], apiLs[i] = tls.NewListener(idpLs[i], h.TLS), tls.NewListener(apiLs[i], h.TLS)
+		}
+	}
 	for i, name := range opts.Regions {
 		r := Region{
 			Name:   name,
-			Issuer: "http://" + idpLs[i].Addr().String(),
-			API:    "http://" + apiLs[i].Addr().String() + "/v1",
+			Issuer: scheme + idpLs[i].Addr().String(),
+			API:    scheme + apiLs[i].Addr().String() + "/v1",
 		}
 		s.regions = append(s.regions, r)
 		s.c.regions[name] = r
@@ -234,6 +244,9 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 // serve runs an HTTP server on l until Close.
 func (s *Sim) serve(l net.Listener, h http.Handler) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if hk := s.c.hooks; hk != nil && hk.TLS != nil {
+		srv.ErrorLog = log.New(io.Discard, "", 0) // a test's refused handshakes are its point, not noise on stderr
+	}
 	s.servers = append(s.servers, srv)
 	s.wg.Go(func() { _ = srv.Serve(l) })
 }

@@ -88,16 +88,37 @@ func TestWaitTimerAndHint(t *testing.T) {
 	m = waitingAt(t, 100, 30, 90*time.Second)
 	s = strings.Join(strings.Fields(screenText(m)), " ")
 	for _, want := range []string{"in the browser… 1m30s · 3m30s left", "No answer from the browser yet. Check:", "no browser opened?",
-		"press c to copy it", "another browser window or profile", "ssodesk login --no-browser", "pre-flight: the IdP accepts this authorize request",
+		"press c to copy it", "another browser window or profile", "in a browser that reaches this machine's 127.0.0.1",
+		"ssh -L PORT:127.0.0.1:PORT", "pre-flight: the IdP accepts this authorize request",
 		"The EU endpoint lists only EU accounts: log in at the global endpoint"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("at 1m30s, lacks %q:\n%s", want, screenText(m))
 		}
 	}
+	// Issue 22 (9): the TUI's hint named another command's flag
+	// (`ssodesk login --no-browser`); in the demo it names --auto-account.
+	if strings.Contains(s, "--no-browser") || strings.Contains(s, "--auto-account") {
+		t.Errorf("the TUI's hint suggests another command:\n%s", screenText(m))
+	}
 	// The callback ends the wait: no timer any more.
 	m = step(m, loginEventMsg{id: m.run.id, ev: auth.Event{Step: auth.StepCallback, Msg: "redirect received"}})
 	if strings.Contains(screenText(m), "left") {
 		t.Errorf("timer after the callback:\n%s", screenText(m))
+	}
+}
+
+// Issue 22 (9): in the demo the hint offers `ssodesk demo --auto-account`,
+// which needs no browser.
+func TestWaitHintInTheDemo(t *testing.T) {
+	m := loginModelAt(t, 100, 30)
+	m.com.Demo = true
+	m = step(m, loginEventMsg{id: m.run.id, ev: auth.Event{Step: auth.StepListening, Msg: "listening", URL: "http://127.0.0.1:8765/callback"}})
+	m = step(m, loginEventMsg{id: m.run.id, ev: auth.Event{Step: auth.StepPreflight, Msg: explain.PreflightAccepted("a redirect to its login page /login")}})
+	m.com.Now = func() time.Time { return now.Add(time.Minute) }
+	m = step(m, m.loginScreen().spin.Tick())
+	s := strings.Join(strings.Fields(screenText(m)), " ")
+	if !strings.Contains(s, "ssodesk demo --auto-account first") || strings.Contains(s, "--no-browser") || !strings.Contains(s, "ssh -L 8765:127.0.0.1:8765") {
+		t.Errorf("the demo's hint:\n%s", screenText(m))
 	}
 }
 

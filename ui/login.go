@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"net/url"
 	"ssodesk/timefmt"
 	"strings"
 	"time"
@@ -182,7 +183,7 @@ func (m loginModel) View() string {
 	case refused:
 		b.WriteString(refusedView(s, p, m.width))
 	case m.err != nil:
-		b.WriteString("\n" + wrapStyled(s.Error, explainLoginError(m.err), m.width) + "\n")
+		b.WriteString("\n" + wrapStyled(s.Error, explainLoginError(m.err, m.waitingIn()), m.width) + "\n")
 		b.WriteString(s.Subtle.Render("t shows every HTTP exchange of this login, to see which one failed.") + "\n")
 	}
 	if m.authURL != "" {
@@ -266,13 +267,26 @@ func (m loginModel) hintView() string {
 	}
 	s := m.com.Styles
 	out := "\n" + wrapStyled(s.Warn, "No answer from the browser yet. Check:", m.width) + "\n"
-	for _, h := range explain.WaitHint(m.preflight, "press c to copy it", false) {
+	port := "" // the port the login listens on, for the hint's ssh -L
+	if u, err := url.Parse(m.done[auth.StepListening].URL); err == nil {
+		port = u.Port()
+	}
+	for _, h := range explain.WaitHintPort(m.preflight, "press c to copy it", m.waitingIn(), port) {
 		out += wrapStyled(s.Text, "• "+h, m.width) + "\n"
 	}
 	if !m.region.IsGlobal() { // a regional endpoint lists only its own region's accounts
 		out += wrapStyled(s.Text, "• "+explain.RegionalAccountsOnly(m.region.Name), m.width) + "\n"
 	}
 	return out
+}
+
+// waitingIn is where this login waits, for explain's words on a browser
+// that cannot reach this machine: the TUI, or the demo's TUI.
+func (m loginModel) waitingIn() explain.Waiting {
+	if m.com.Demo {
+		return explain.WaitDemo
+	}
+	return explain.WaitTUI
 }
 
 // refusedView is the verdict of a pre-flight that found the IdP refuses
@@ -293,7 +307,7 @@ func upperFirst(s string) string {
 }
 
 // explainLoginError turns a login error into one plain sentence or two.
-func explainLoginError(err error) string {
+func explainLoginError(err error, w explain.Waiting) string {
 	switch {
 	case errors.Is(err, auth.ErrCancelled):
 		return "You cancelled at the IdP. Press enter to try again or esc to pick another region."
@@ -303,5 +317,5 @@ func explainLoginError(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return "Login cancelled."
 	}
-	return "Login failed: " + explain.Error(err)
+	return "Login failed: " + explain.ErrorIn(err, w)
 }

@@ -86,7 +86,7 @@ func (p *page) summary() {
 	}
 	p.field("Tenant", s.Highlight.Render(orDash(safe.Printable(r.Claim("tenantid"))))+"  "+tenantName)
 	p.field("You chose", explain.Endpoint(r.Region.Env, r.Region.Name)+s.Subtle.Render("  "+r.Region.Issuer))
-	p.field("Code prefix", s.Highlight.Render(orDash(r.CodeRegion)))
+	p.field("Code prefix", s.Highlight.Render(orDash(r.CodeRegion))+s.Subtle.Render(codeEndpointNote(r)))
 	p.field("Exchanged at", p.exchangedAt())
 	p.field("ID token iss", r.Issuer+s.Subtle.Render("  ("+cmp.Or(r.IssuerRegion(), "not a configured region")+")"))
 	p.field("API host", s.Highlight.Render(orDash(r.APIHost()))+s.Subtle.Render("  api claim "+orDash(safe.Printable(r.Claim("api")))))
@@ -403,4 +403,16 @@ func truncate(s string, width int) string {
 func introspectable(cfg *config.Config, res *auth.Result) bool {
 	c, err := cfg.For(res.Region)
 	return err == nil && c.Introspection.Resource != ""
+}
+
+// codeEndpointNote names the endpoint that serves the code's region when
+// it is not named so ("  (the lab-eu endpoint)"), or that none does.
+func codeEndpointNote(r *auth.Result) string {
+	switch {
+	case r.CodeUnserved:
+		return "  (no configured endpoint serves it: set region: " + r.CodeRegion + " on the one that does)"
+	case r.CodeEndpoint != "" && r.CodeEndpoint != r.CodeRegion:
+		return "  (the " + r.CodeEndpoint + " endpoint, region: " + r.CodeRegion + ")"
+	}
+	return ""
 }
