@@ -44,6 +44,8 @@ type Hooks struct {
 	tamperMu sync.Mutex
 	tamper   string      // TamperRefresh mode, "" = none
 	badKey   *signingKey // signs the TamperBadSignature tokens; in no JWKS
+
+	hostile hostile // EchoSecrets, FailTokenEcho, SendBomb (hostile.go)
 }
 
 // Request kinds counted by [Hooks.Requests]. Each request counts once under
@@ -310,7 +312,7 @@ func tokenGrantKind(grantType string) string {
 func (h *Hooks) countAPI(region string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.count(region, RequestAPI)
-		next.ServeHTTP(w, r)
+		h.echoAPI(next).ServeHTTP(w, r)
 	})
 }
 
@@ -323,7 +325,13 @@ func (h *Hooks) observeIdP(c *core, region string, next http.Handler) http.Handl
 		kind := idpRequestKind(r.URL.Path)
 		if kind != RequestToken || r.Method != http.MethodPost {
 			h.count(region, kind)
-			next.ServeHTTP(w, r)
+			switch {
+			case h.bomb(kind, w):
+			case kind == RequestUserinfo:
+				h.echoUserinfo(next, w, r)
+			default:
+				next.ServeHTTP(w, r)
+			}
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -339,6 +347,10 @@ func (h *Hooks) observeIdP(c *core, region string, next http.Handler) http.Handl
 		}
 		if _, secret, ok := r.BasicAuth(); ok {
 			h.addSecret(secret)
+		}
+		if h.failingEcho() {
+			echoError(w, r, string(body))
+			return
 		}
 
 		rec := &bufferedResponse{ResponseWriter: w}
@@ -357,6 +369,15 @@ func (h *Hooks) observeIdP(c *core, region string, next http.Handler) http.Handl
 			for _, k := range []string{"access_token", "refresh_token", "id_token"} {
 				if v, ok := resp[k].(string); ok {
 					h.addSecret(v)
+				}
+			}
+			if rec.status() == http.StatusOK {
+				id, _ := resp["id_token"].(string)
+				rt, _ := resp["refresh_token"].(string)
+				h.issued(id, rt)
+				if on, _, _ := h.echoing(); on {
+					out = echoInto(out, id, rt, false)
+					w.Header().Del("Content-Length")
 				}
 			}
 		}
