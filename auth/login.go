@@ -308,7 +308,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	}
 	tok, err := oc.Exchange(endpointContext(ctx, "token", exAt.Issuer, oc.Endpoint.TokenURL), code, oauth2.VerifierOption(l.pkce))
 	if err != nil {
-		return nil, tokenError(OpExchange, exAt, *oc, err)
+		return nil, tokenError(OpExchange, exAt, *oc, err, code, l.pkce)
 	}
 	em.emit(Event{Step: StepExchanged, Msg: fmt.Sprintf("tokens received from %s (refresh token: %s)", oc.Endpoint.TokenURL, yesNo(tok.RefreshToken != ""))})
 	raw, _ := tok.Extra("id_token").(string)

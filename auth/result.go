@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,3 +120,17 @@ func (r *Result) APIHost() string {
 
 // Who names the user: the name claim, else sub ("" when neither).
 func (r *Result) Who() string { return cmp.Or(r.Claim("name"), r.Claim("sub")) }
+
+// Secrets are r's secret values (access, refresh and ID token; "" left
+// out), for scrubbing the answers of an IdP or API that echoes them.
+func (r *Result) Secrets() []string {
+	if r == nil {
+		return nil
+	}
+	var out []string
+	if r.Token != nil {
+		out = append(out, r.Token.AccessToken, r.Token.RefreshToken)
+	}
+	out = append(out, r.RawIDToken)
+	return slices.DeleteFunc(out, func(s string) bool { return s == "" })
+}
