@@ -374,8 +374,9 @@ func (h *Hooks) observeIdP(c *core, region string, next http.Handler) http.Handl
 			if rec.status() == http.StatusOK {
 				id, _ := resp["id_token"].(string)
 				rt, _ := resp["refresh_token"].(string)
-				h.issued(id, rt)
-				if on, _, _ := h.echoing(); on {
+				at, _ := resp["access_token"].(string)
+				h.issued(at, id, rt)
+				if on, _, _ := h.echoing(r); on {
 					out = echoInto(out, id, rt, false)
 					w.Header().Del("Content-Length")
 				}

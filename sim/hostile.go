@@ -20,14 +20,13 @@ type hostile struct {
 	echo      bool           // EchoSecrets
 	failEcho  bool           // FailTokenEcho
 	bombs     map[string]int // SendBomb: request kind → expanded size
-	idToken   string         // the last ID token issued, for the echo
-	refresh   string         // the last refresh token issued
+	sessions  map[string][2]string // access token → the ID and refresh token issued with it, for the echo
 	bombCache map[int][]byte
 }
 
 // EchoSecrets makes the stand-in, until it is called with false, echo the
-// last ID and refresh tokens it issued under names no redaction by field
-// name knows: every UserInfo answer and every JSON API answer gets
+// ID and refresh tokens issued with the request's access token (the
+// session's own) under names no redaction by field name knows: every UserInfo answer and every JSON API answer gets
 // "idToken", "refreshToken" and "debug": {"note": "rt=…"}, and every
 // successful token response "idToken" and the same debug note.
 func (h *Hooks) EchoSecrets(on bool) {
@@ -102,22 +101,26 @@ func gzipZeros(size int) []byte {
 }
 
 // issued notes the tokens of a successful token response, for the echo.
-func (h *Hooks) issued(idToken, refresh string) {
+func (h *Hooks) issued(access, idToken, refresh string) {
+	if access == "" {
+		return
+	}
 	h.hostile.mu.Lock()
 	defer h.hostile.mu.Unlock()
-	if idToken != "" {
-		h.hostile.idToken = idToken
+	if h.hostile.sessions == nil {
+		h.hostile.sessions = map[string][2]string{}
 	}
-	if refresh != "" {
-		h.hostile.refresh = refresh
-	}
+	h.hostile.sessions[access] = [2]string{idToken, refresh}
 }
 
-// echoing reports whether EchoSecrets is on, with the tokens to echo.
-func (h *Hooks) echoing() (on bool, idToken, refresh string) {
+// echoing reports whether EchoSecrets is on, with the tokens issued with
+// the request's bearer token.
+func (h *Hooks) echoing(r *http.Request) (on bool, idToken, refresh string) {
+	access, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	h.hostile.mu.Lock()
 	defer h.hostile.mu.Unlock()
-	return h.hostile.echo, h.hostile.idToken, h.hostile.refresh
+	t := h.hostile.sessions[access]
+	return h.hostile.echo, t[0], t[1]
 }
 
 // failingEcho reports whether FailTokenEcho is on.
@@ -170,7 +173,7 @@ func (h *Hooks) echoAPI(next http.Handler) http.Handler {
 		if h.bomb(RequestAPI, w) {
 			return
 		}
-		on, id, rt := h.echoing()
+		on, id, rt := h.echoing(r)
 		if !on {
 			next.ServeHTTP(w, r)
 			return
@@ -189,7 +192,7 @@ func (h *Hooks) echoAPI(next http.Handler) http.Handler {
 
 // echoUserinfo answers a UserInfo request, with the echo when it is on.
 func (h *Hooks) echoUserinfo(next http.Handler, w http.ResponseWriter, r *http.Request) {
-	on, id, rt := h.echoing()
+	on, id, rt := h.echoing(r)
 	if !on {
 		next.ServeHTTP(w, r)
 		return
