@@ -17,9 +17,9 @@ import (
 // hostile is the state of the hostile behaviours of a Hooks.
 type hostile struct {
 	mu        sync.Mutex
-	echo      bool           // EchoSecrets
-	failEcho  bool           // FailTokenEcho
-	bombs     map[string]int // SendBomb: request kind → expanded size
+	echo      bool                 // EchoSecrets
+	failEcho  bool                 // FailTokenEcho
+	bombs     map[string]int       // SendBomb: request kind → expanded size
 	sessions  map[string][2]string // access token → the ID and refresh token issued with it, for the echo
 	bombCache map[int][]byte
 }

@@ -64,7 +64,7 @@ var (
 	authHeaders   = []string{"Authorization", "Proxy-Authorization"}
 	apiKeyHeaders = []string{"X-Api-Key", "Api-Key", "X-Auth-Token", "Ocp-Apim-Subscription-Key",
 		"X-Access-Token", "X-Refresh-Token", "X-Id-Token"}
-	urlHeaders    = []string{"Location", "Content-Location", "Referer"}
+	urlHeaders = []string{"Location", "Content-Location", "Referer"}
 )
 
 // minSecretLen is the shortest value that is also replaced elsewhere in an
