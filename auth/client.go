@@ -144,8 +144,8 @@ func (c *Client) tokenConfig(ctx context.Context, r *Result) (*oauth2.Config, er
 }
 
 // Refresh trades r's refresh token for new tokens at the token endpoint that
-// issued them and verifies a new ID token if one comes (no nonce is
-// expected). r is not changed: the Refreshed holds the next session.
+// issued them and verifies a new ID token if one comes (a nonce in it must
+// be the login's ID token's, OIDC Core 12.2). r is not changed: the Refreshed holds the next session.
 func (c *Client) Refresh(ctx context.Context, r *Result) (*Refreshed, error) {
 	if err := r.CanRefresh(); err != nil {
 		return nil, err
@@ -164,7 +164,7 @@ func (c *Client) Refresh(ctx context.Context, r *Result) (*Refreshed, error) {
 	next.Token, next.TokenURL = tok, oc.Endpoint.TokenURL
 	out := &Refreshed{Result: &next, Rotated: tok.RefreshToken != "" && tok.RefreshToken != r.Token.RefreshToken}
 	if raw, _ := tok.Extra("id_token").(string); raw != "" {
-		rep := c.verifier().Verify(ctx, raw, Expect{ClientID: oc.ClientID, AccessToken: tok.AccessToken})
+		rep := c.verifier().Verify(ctx, raw, Expect{ClientID: oc.ClientID, AccessToken: tok.AccessToken, OriginalNonce: r.Claim("nonce")})
 		fresh := newResult(tok, rep, r.Scopes)
 		next.Issuer, next.RawIDToken, next.Header, next.Claims, next.Report = fresh.Issuer, fresh.RawIDToken, fresh.Header, fresh.Claims, fresh.Report
 		next.Scopes, next.ScopesFrom = fresh.Scopes, fresh.ScopesFrom

@@ -82,6 +82,9 @@ const (
 	// TamperOtherIss: the refreshed ID token carries another region's iss
 	// and is signed (validly) with that region's current key.
 	TamperOtherIss = "other-iss"
+	// TamperOtherNonce: the refreshed ID token has a valid signature but
+	// a nonce other than the login's (OIDC Core 12.2: it must be the same).
+	TamperOtherNonce = "other-nonce"
 )
 
 // attach binds h to the core of a starting Sim.
@@ -204,11 +207,11 @@ func (h *Hooks) ResetRequests() {
 
 // TamperRefresh makes every later successful refresh-grant token response,
 // at any endpoint, carry an ID token that is wrong in one way (mode is
-// TamperOtherSub, TamperBadSignature or TamperOtherIss), until it is called
+// TamperOtherSub, TamperBadSignature, TamperOtherIss or TamperOtherNonce), until it is called
 // with "". The access and refresh tokens of the response are untouched.
 func (h *Hooks) TamperRefresh(mode string) error {
 	switch mode {
-	case "", TamperOtherSub, TamperOtherIss:
+	case "", TamperOtherSub, TamperOtherIss, TamperOtherNonce:
 	case TamperBadSignature:
 		h.tamperMu.Lock()
 		have := h.badKey != nil
