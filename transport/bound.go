@@ -36,19 +36,17 @@ func sizeText(n int64) string {
 
 // boundedBody returns at most limit bytes of rc, then the error.
 type boundedBody struct {
-	rc    io.ReadCloser
-	left  int64 // bytes still allowed
-	err   *BodyTooLargeError
-	mu    sync.Mutex
-	limit int64
+	mu   sync.Mutex
+	rc   io.ReadCloser
+	left int64 // bytes still allowed
+	err  *BodyTooLargeError
 }
 
 func bound(resp *http.Response, req *http.Request, limit int64) {
 	if resp == nil || resp.Body == nil || resp.Body == http.NoBody || resp.StatusCode == http.StatusSwitchingProtocols {
 		return
 	}
-	resp.Body = &boundedBody{rc: resp.Body, left: limit, limit: limit,
-		err: &BodyTooLargeError{URL: RedactURL(req.URL.String()), Limit: limit}}
+	resp.Body = &boundedBody{rc: resp.Body, left: limit, err: &BodyTooLargeError{URL: RedactURL(req.URL.String()), Limit: limit}}
 }
 
 func (b *boundedBody) Read(p []byte) (int, error) {
@@ -57,10 +55,14 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
 		// One byte more tells a body of exactly limit bytes from a longer one.
 		var one [1]byte
-		if n, err := b.rc.Read(one[:]); n == 0 && err != nil {
+		n, err := b.rc.Read(one[:])
+		switch {
+		case n > 0:
+			return 0, b.err
+		case err != nil:
 			return 0, err
 		}
-		return 0, b.err
+		return 0, nil // nothing yet; the caller reads again
 	}
 	if int64(len(p)) > b.left {
 		p = p[:b.left]
