@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"ssodesk/transport"
 	"strings"
 	"sync"
 
@@ -143,8 +144,8 @@ func (c *Client) tokenConfig(ctx context.Context, r *Result) (*oauth2.Config, er
 }
 
 // Refresh trades r's refresh token for new tokens at the token endpoint that
-// issued them and verifies a new ID token if one comes (no nonce is
-// expected). r is not changed: the Refreshed holds the next session.
+// issued them and verifies a new ID token if one comes (a nonce in it must
+// be the login's ID token's, OIDC Core 12.2). r is not changed: the Refreshed holds the next session.
 func (c *Client) Refresh(ctx context.Context, r *Result) (*Refreshed, error) {
 	if err := r.CanRefresh(); err != nil {
 		return nil, err
@@ -157,13 +158,13 @@ func (c *Client) Refresh(ctx context.Context, r *Result) (*Refreshed, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.o.HTTPClient)
 	tok, err := oc.TokenSource(endpointContext(ctx, "token", at.Issuer, oc.Endpoint.TokenURL), &oauth2.Token{RefreshToken: r.Token.RefreshToken}).Token()
 	if err != nil {
-		return nil, tokenError(OpRefresh, at, *oc, err)
+		return nil, tokenError(OpRefresh, at, *oc, err, r.Token.RefreshToken)
 	}
 	next := *r
 	next.Token, next.TokenURL = tok, oc.Endpoint.TokenURL
 	out := &Refreshed{Result: &next, Rotated: tok.RefreshToken != "" && tok.RefreshToken != r.Token.RefreshToken}
 	if raw, _ := tok.Extra("id_token").(string); raw != "" {
-		rep := c.verifier().Verify(ctx, raw, Expect{ClientID: oc.ClientID, AccessToken: tok.AccessToken})
+		rep := c.verifier().Verify(ctx, raw, Expect{ClientID: oc.ClientID, AccessToken: tok.AccessToken, OriginalNonce: r.Claim("nonce")})
 		fresh := newResult(tok, rep, r.Scopes)
 		next.Issuer, next.RawIDToken, next.Header, next.Claims, next.Report = fresh.Issuer, fresh.RawIDToken, fresh.Header, fresh.Claims, fresh.Report
 		next.Scopes, next.ScopesFrom = fresh.Scopes, fresh.ScopesFrom
@@ -190,15 +191,57 @@ func (c *Client) UserInfo(ctx context.Context, r *Result) (*UserInfo, error) {
 	if p.UserInfoEndpoint() == "" {
 		return nil, fmt.Errorf("the discovery document of %s names no userinfo_endpoint", issuer)
 	}
+	sec := c.know(r)
 	ui, err := p.UserInfo(endpointContext(oidc.ClientContext(ctx, c.o.HTTPClient), "userinfo", issuer, p.UserInfoEndpoint()), oauth2.StaticTokenSource(r.Token))
 	if err != nil {
-		return nil, fmt.Errorf("userinfo at %s: %s", p.UserInfoEndpoint(), cleanNetErr(err))
+		return nil, fmt.Errorf("userinfo at %s: %s", p.UserInfoEndpoint(), sec.Scrub(cleanNetErr(err)))
 	}
 	claims := map[string]any{}
 	if err := ui.Claims(&claims); err != nil {
 		return nil, fmt.Errorf("userinfo at %s is not a JSON object: %v", p.UserInfoEndpoint(), err)
 	}
+	scrubClaims(claims, sec)
 	return &UserInfo{Endpoint: p.UserInfoEndpoint(), Claims: claims}, nil
+}
+
+// know tells the HTTP client's trace r's secrets (a session resumed from
+// the store brings tokens no exchange of this run showed), and returns
+// them with the client secret as a set, for the answers of an IdP that
+// echoes them under other names.
+func (c *Client) know(r *Result) *transport.Secrets {
+	vals := append(r.Secrets(), c.o.ClientSecret)
+	if tr := transport.TraceOf(c.o.HTTPClient); tr != nil {
+		tr.AddSecrets(vals...)
+		return tr.Secrets().Also(vals...)
+	}
+	return transport.NewSecrets(vals...)
+}
+
+// scrubClaims replaces known secrets in every string of claims, at any
+// depth (an IdP that echoes a token as "idToken" or inside a note).
+func scrubClaims(claims map[string]any, sec *transport.Secrets) {
+	for k, v := range claims {
+		claims[k] = scrubValue(v, sec, 0)
+	}
+}
+
+func scrubValue(v any, sec *transport.Secrets, depth int) any {
+	if depth > 64 {
+		return v
+	}
+	switch t := v.(type) {
+	case string:
+		return sec.Scrub(t)
+	case map[string]any:
+		for k, e := range t {
+			t[k] = scrubValue(e, sec, depth+1)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = scrubValue(e, sec, depth+1)
+		}
+	}
+	return v
 }
 
 // VerifyAccessToken verifies r's access token when it is a JWT, against the

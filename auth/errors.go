@@ -142,8 +142,32 @@ func (e *TokenError) Error() string {
 func (e *TokenError) Unwrap() error { return e.Err }
 
 // tokenError turns x/oauth2's error of a token endpoint call at oc into a
-// *TokenError; r is the endpoint (for the key that sets its secret).
-func tokenError(op Op, r config.Region, oc oauth2.Config, err error) error {
+// *TokenError; r is the endpoint (for the key that sets its secret). The
+// request's secrets (sent: the code, the PKCE verifier, the refresh token;
+// and oc's client secret) are replaced wherever the IdP's answer repeats
+// them: an error_description may echo the request.
+func tokenError(op Op, r config.Region, oc oauth2.Config, err error, sent ...string) error {
+	out := tokenErrorOf(op, r, oc, err)
+	sec := transport.NewSecrets(append(sent, oc.ClientSecret)...)
+	out.Code, out.Description = sec.Scrub(out.Code), sec.Scrub(out.Description)
+	out.Body, out.Location = sec.Scrub(out.Body), sec.Scrub(out.Location)
+	if out.Err != nil && sec.Scrub(out.Err.Error()) != out.Err.Error() {
+		out.Err = scrubbedError{msg: sec.Scrub(out.Err.Error()), err: out.Err}
+	}
+	return out
+}
+
+// scrubbedError is an error whose text had secrets replaced; it still
+// unwraps to the original for errors.Is and As.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e scrubbedError) Error() string { return e.msg }
+func (e scrubbedError) Unwrap() error { return e.err }
+
+func tokenErrorOf(op Op, r config.Region, oc oauth2.Config, err error) *TokenError {
 	out := &TokenError{Op: op, Endpoint: oc.Endpoint.TokenURL, SecretKey: r.SecretKey, SecretSent: oc.ClientSecret != ""}
 	var re *oauth2.RetrieveError
 	switch {

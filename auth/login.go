@@ -365,7 +365,7 @@ func (l *loginRun) exchangeAt(ctx context.Context, oc *oauth2.Config, exAt confi
 	}
 	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(l.pkce))
 	if err != nil {
-		return nil, tokenError(OpExchange, exAt, *oc, err)
+		return nil, tokenError(OpExchange, exAt, *oc, err, code, l.pkce) // an IdP may echo the request
 	}
 	return tok, nil
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"ssodesk/config"
+	"ssodesk/transport"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,8 @@ func (c *Client) Revoke(ctx context.Context, r *Result, endpoint, token, hint st
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("revocation at %s answered %s: %s", endpoint, resp.Status, oauthError(resp.Body))
+		sec := transport.NewSecrets(append(r.Secrets(), token, c.o.ClientSecret)...) // an answer may repeat the request
+		return fmt.Errorf("revocation at %s answered %s: %s", endpoint, resp.Status, sec.Scrub(oauthError(resp.Body)))
 	}
 	return nil
 }
@@ -106,7 +108,8 @@ func (c *Client) Introspect(ctx context.Context, r *Result, endpoint, token, res
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("introspection at %s answered %s: %s (is the API resource's name and secret right?)", endpoint, resp.Status, oauthError(resp.Body))
+		sec := transport.NewSecrets(append(r.Secrets(), token, secret)...) // an answer may repeat the request
+		return nil, fmt.Errorf("introspection at %s answered %s: %s (is the API resource's name and secret right?)", endpoint, resp.Status, sec.Scrub(oauthError(resp.Body)))
 	}
 	var v struct {
 		Active   bool   `json:"active"`

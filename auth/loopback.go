@@ -23,6 +23,7 @@ import (
 // loopback is the one-shot HTTP listener the IdP redirects the browser to.
 type loopback struct {
 	ln       net.Listener
+	extra    []net.Listener // [::1] beside 127.0.0.1 for a "localhost" redirect
 	srv      *http.Server
 	redirect *url.URL // the redirect URI sent to the IdP, with the real port
 	state    string
@@ -40,8 +41,11 @@ type loopback struct {
 }
 
 // listenLoopback binds the redirect URI's host:port, on loopback only. A
-// "localhost" redirect listens on 127.0.0.1 and keeps the name "localhost" in
-// the URI (it must match what HIMSA whitelisted). Port 0 picks a free port.
+// "localhost" redirect listens on 127.0.0.1 and on [::1] at the same port
+// and keeps the name "localhost" in the URI (it must match what HIMSA
+// whitelisted): a browser may resolve localhost to either, and a port left
+// free on one family could be taken by another local user, who would then
+// receive the code (RFC 8252 §8.3). Port 0 picks a port free on both.
 //
 // opts set the listener's checks (iss, seen) before it serves: a request
 // may arrive at once (a stale browser tab), and must meet them whole.
@@ -50,11 +54,63 @@ func listenLoopback(redirectURI, state string, warn func(string), opts ...func(*
 	if err != nil {
 		return nil, fmt.Errorf("redirect_uri: %w", err)
 	}
-	host := u.Hostname()
-	if host == "localhost" {
-		host = "127.0.0.1"
+	lns, err := listenHost(u.Hostname(), u.Port())
+	if err != nil {
+		return nil, err
 	}
-	addr := net.JoinHostPort(host, u.Port())
+	port := lns[0].Addr().(*net.TCPAddr).Port
+	redirect := *u
+	redirect.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
+	l := &loopback{ln: lns[0], extra: lns[1:], redirect: &redirect, state: state, warn: warn, done: make(chan struct{})}
+	for _, o := range opts {
+		o(l)
+	}
+	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
+	for _, ln := range lns {
+		go func() { _ = l.srv.Serve(ln) }() // returns ErrServerClosed on close
+	}
+	return l, nil
+}
+
+// listenHost binds host:port; for "localhost", both loopback families at
+// one port (the IPv6 one is skipped only where the system has no IPv6
+// loopback, so nobody else can bind it either).
+func listenHost(host, port string) ([]net.Listener, error) {
+	if host != "localhost" {
+		ln, err := listenAt(net.JoinHostPort(host, port))
+		if err != nil {
+			return nil, err
+		}
+		return []net.Listener{ln}, nil
+	}
+	for attempt := 0; ; attempt++ {
+		v4, err := listenAt(net.JoinHostPort("127.0.0.1", port))
+		if err != nil {
+			return nil, err
+		}
+		p := strconv.Itoa(v4.Addr().(*net.TCPAddr).Port)
+		v6, err := listenAt(net.JoinHostPort("::1", p))
+		switch {
+		case err == nil:
+			return []net.Listener{v4, v6}, nil
+		case noIPv6(err):
+			return []net.Listener{v4}, nil
+		}
+		v4.Close()
+		var pe *PortInUseError
+		if port != "0" || !errors.As(err, &pe) || attempt >= 20 {
+			return nil, err // a fixed port taken on [::1]: somebody could receive the code there
+		}
+	}
+}
+
+// noIPv6: the system has no IPv6 loopback to bind.
+func noIPv6(err error) bool {
+	return errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.EAFNOSUPPORT) ||
+		errors.Is(err, syscall.EPROTONOSUPPORT)
+}
+
+func listenAt(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
@@ -62,16 +118,7 @@ func listenLoopback(redirectURI, state string, warn func(string), opts ...func(*
 		}
 		return nil, fmt.Errorf("cannot listen on %s for the login redirect: %w", addr, err)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	redirect := *u
-	redirect.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
-	l := &loopback{ln: ln, redirect: &redirect, state: state, warn: warn, done: make(chan struct{})}
-	for _, o := range opts {
-		o(l)
-	}
-	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = l.srv.Serve(ln) }() // returns ErrServerClosed on close
-	return l, nil
+	return ln, nil
 }
 
 // ServeHTTP handles the redirect. Only a GET on the redirect path, with a
@@ -179,6 +226,9 @@ func (l *loopback) close() {
 		_ = l.srv.Close()
 	}
 	_ = l.ln.Close() // Serve may not have taken the listener yet; free the port now
+	for _, ln := range l.extra {
+		_ = ln.Close()
+	}
 }
 
 // issCheck is RFC 9207's mix-up defence: the redirect URI is shared by every

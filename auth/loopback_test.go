@@ -176,3 +176,58 @@ func TestCallbackErrorTextIsMadePrintable(t *testing.T) {
 		t.Fatalf("err = %q", err)
 	}
 }
+
+// A "localhost" redirect listens on both loopback families at one port: a
+// browser that resolves localhost to ::1 reaches ssodesk, and nobody else
+// can take [::1]:PORT to receive the code (issue 22, item 18).
+func TestLoopbackLocalhostListensOnBothFamilies(t *testing.T) {
+	if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	} else {
+		ln.Close()
+	}
+	l, _ := newLoopback(t, "http://localhost:0/callback")
+	port := l.redirect.Port()
+	if !strings.HasPrefix(l.redirect.String(), "http://localhost:") || port == "0" {
+		t.Fatalf("redirect = %s, want localhost with the real port", l.redirect)
+	}
+	squat, err := net.Listen("tcp", net.JoinHostPort("::1", port))
+	if err == nil {
+		squat.Close()
+		t.Fatalf("[::1]:%s was free while ssodesk waited for the redirect to localhost:%s", port, port)
+	}
+	code, body := get(t, "http://[::1]:"+port+"/callback?code=eu.v6&state=the-state", "localhost:"+port)
+	if code != 200 || !strings.Contains(body, "Login complete") {
+		t.Fatalf("the redirect over IPv6: %d %s", code, body)
+	}
+	if got, err := l.wait(context.Background(), time.Second); err != nil || got != "eu.v6" {
+		t.Fatalf("wait = %q, %v", got, err)
+	}
+}
+
+// A fixed localhost port that another program holds on [::1] is refused,
+// naming that address: ssodesk must not wait while the other receives the
+// code.
+func TestLoopbackLocalhostPortSquattedOnIPv6(t *testing.T) {
+	squat, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	}
+	defer squat.Close()
+	port := squat.Addr().(*net.TCPAddr).Port
+	l, err := listenLoopback(fmt.Sprintf("http://localhost:%d/callback", port), "s", func(string) {})
+	if err == nil {
+		l.close()
+		t.Fatalf("listened on localhost:%d while [::1]:%d belongs to another program", port, port)
+	}
+	var pe *PortInUseError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), fmt.Sprintf("[::1]:%d", port)) {
+		t.Fatalf("err = %v, want PortInUseError naming [::1]:%d", err, port)
+	}
+	// And the IPv4 side was let go again.
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatalf("127.0.0.1:%d not freed after the refusal: %v", port, err)
+	}
+	ln.Close()
+}

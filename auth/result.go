@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,4 +147,18 @@ func (r *Result) setCodeRegion(codeRegion string, regions []config.Region) {
 	}
 	e, ok := config.EndpointForCode(regions, codeRegion)
 	r.CodeEndpoint, r.CodeUnserved = e.Name, !ok
+}
+
+// Secrets are r's secret values (access, refresh and ID token; "" left
+// out), for scrubbing the answers of an IdP or API that echoes them.
+func (r *Result) Secrets() []string {
+	if r == nil {
+		return nil
+	}
+	var out []string
+	if r.Token != nil {
+		out = append(out, r.Token.AccessToken, r.Token.RefreshToken)
+	}
+	out = append(out, r.RawIDToken)
+	return slices.DeleteFunc(out, func(s string) bool { return s == "" })
 }

@@ -135,9 +135,13 @@ type Expect struct {
 	// ClientID is the audience an ID token must name. "" marks an access
 	// token: its audience is the API, and OIDC's ID-token rules (sub, iat,
 	// typ, the announced algorithms) do not apply to it.
-	ClientID    string
-	Nonce       string // "" skips the check (refreshed or pasted tokens)
-	AccessToken string // for at_hash; "" skips the check
+	ClientID string
+	Nonce    string // "" skips the check (refreshed or pasted tokens)
+	// OriginalNonce is, for a refreshed ID token, the nonce of the one the
+	// login issued: a nonce in the refreshed one must be it (OIDC Core
+	// 12.2); none is fine. "" when the first had none.
+	OriginalNonce string
+	AccessToken   string // for at_hash; "" skips the check
 	// Endpoint is the endpoint the token is expected from (decode
 	// --region's; zero: any on the allow-list). Another of the allow-list
 	// is a warning, unless Endpoint is the global one: HIMSA's global
@@ -195,7 +199,7 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 		}
 		add("clock", check.Warn, "this computer's clock is about %s %s the IdP's (from its Date header); times above may be off by that much", timefmt.Short(aboutDuration(skew)), dir)
 	}
-	r.Checks = append(r.Checks, checkNonce(t, exp.Nonce), checkAtHash(t, exp.AccessToken))
+	r.Checks = append(r.Checks, checkNonce(t, exp), checkAtHash(t, exp.AccessToken))
 	return r
 }
 
@@ -607,9 +611,15 @@ func (v *Verifier) checkAlgorithm(ctx context.Context, t *JWT, issuer string) ch
 	return check.Row{Name: "algorithm", Status: check.Pass, Detail: alg + ", announced by the IdP"}
 }
 
-func checkNonce(t *JWT, nonce string) check.Row {
-	got := t.ClaimString("nonce")
+func checkNonce(t *JWT, exp Expect) check.Row {
+	got, nonce := t.ClaimString("nonce"), exp.Nonce
 	switch {
+	case nonce == "" && exp.OriginalNonce != "" && got != "" && got != exp.OriginalNonce:
+		// OIDC Core 12.2: a refreshed ID token's nonce, if present, is the original's.
+		return check.Row{Name: "nonce", Status: check.Fail, Detail: fmt.Sprintf("nonce %q of the refreshed ID token is not the one of the login's ID token: "+
+			"a token of another login", got)}
+	case nonce == "" && exp.OriginalNonce != "" && got != "":
+		return check.Row{Name: "nonce", Status: check.Pass, Detail: "the same as the login's ID token's"}
 	case nonce == "":
 		return check.Row{Name: "nonce", Status: check.Skip, Detail: "not checked (no nonce expected for this token)"}
 	case got == "":

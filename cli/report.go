@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -44,6 +46,9 @@ func (g *globalFlags) withReport(r *reportFlags, run func(cmd *cobra.Command, en
 			if err := report.CheckFree(r.path, true); err != nil {
 				return usageError{err}
 			}
+			if err := checkWritableDir(r.path); err != nil {
+				return usageError{err}
+			}
 			if g.trace == nil {
 				g.trace = transport.NewTrace() // --log traces already; both read the one trace
 			}
@@ -74,9 +79,40 @@ func (r reportFlags) afterLogin(ctx context.Context, env *runEnv, m *session.Man
 	return r.write(env, m.Report(ctx, a), err)
 }
 
+// cmdName is what a report is of, for its messages.
+func cmdName(a report.Attempt) string {
+	if a.Kind == report.KindCheck {
+		return "check"
+	}
+	return "login"
+}
+
+// checkWritableDir makes sure a file can be created in the directory of
+// path, before the login starts (and the browser opens): a missing or
+// read-only directory is said now, not after the person has logged in.
+func checkWritableDir(path string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("--report %s: %w", path, err)
+	}
+	dir := filepath.Dir(abs)
+	f, err := os.CreateTemp(dir, ".ssodesk-report-check-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("--report: cannot write a file in %s (%v): choose a directory you can write to; nothing was started", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
 // write writes the report of a (with --report) and says where on stderr.
 // It returns err, the command's outcome, so the exit code stays what it
-// was; a report that cannot be written fails a command that succeeded.
+// was (README: a report that cannot be written is said, and changes no
+// exit code).
 func (r reportFlags) write(env *runEnv, a report.Attempt, err error) error {
 	if r.path == "" {
 		return err
@@ -86,10 +122,11 @@ func (r reportFlags) write(env *runEnv, a report.Attempt, err error) error {
 	}
 	w, werr := report.Save(r.path, a, report.Options{RedactPII: r.redactPII})
 	if werr != nil {
-		fmt.Fprintln(env.stderr, "ssodesk: no report:", werr)
-		if err == nil {
-			return werr
+		outcome := "succeeded"
+		if err != nil {
+			outcome = "failed"
 		}
+		fmt.Fprintf(env.stderr, "ssodesk: no report: %v (the %s itself %s; the exit code says so)\n", werr, cmdName(a), outcome)
 		return err
 	}
 	fmt.Fprintln(env.stderr, "ssodesk: report written to", w.Report)

@@ -1,14 +1,17 @@
 package config
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cast"
@@ -164,11 +167,18 @@ func (l *loader) readFile(file string, explicit bool) error {
 	if st.IsDir() {
 		return &Error{Source: file, Msg: "is a directory, not a config file"}
 	}
+	data, err := readBounded(file)
+	if err != nil {
+		return &Error{Source: file, Msg: err.Error()}
+	}
 	l.v.SetConfigFile(file)
-	if ext := filepath.Ext(file); ext != ".yaml" && ext != ".yml" && ext != ".json" && ext != ".toml" {
+	switch ext := strings.ToLower(filepath.Ext(file)); ext {
+	case ".yml", ".yaml", ".json", ".toml":
+		l.v.SetConfigType(ext[1:])
+	default:
 		l.v.SetConfigType("yaml")
 	}
-	if err := l.v.ReadInConfig(); err != nil {
+	if err := l.v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return &Error{Source: file, Msg: "cannot parse: " + oneLine(err.Error())}
 	}
 	l.file = file
@@ -185,6 +195,40 @@ func (l *loader) readFile(file string, explicit bool) error {
 		}
 	}
 	return nil
+}
+
+// maxConfigFile bounds a config file (a real one is a few KB).
+const maxConfigFile = 1 << 20
+
+// readBounded reads a config file of at most maxConfigFile bytes. Only a
+// regular file is read: a device (/dev/zero) never ends and a FIFO blocks.
+// It is opened without blocking and checked once open, so a file swapped
+// after a look cannot make it wait.
+func readBounded(file string) ([]byte, error) {
+	f, err := os.OpenFile(file, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot read the config file: %v", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the config file: %v", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("is not a regular file (%s): a config file must be a plain file", kindOf(st.Mode()))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the config file: %v", err)
+	}
+	if len(data) > maxConfigFile {
+		return nil, fmt.Errorf("is larger than %d MB, more than a config file holds: not reading it", maxConfigFile>>20)
+	}
+	return data, nil
 }
 
 // source says where key's value came from, for error messages.

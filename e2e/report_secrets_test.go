@@ -20,9 +20,16 @@ import (
 // --from a saved login --json — and searches each report and HAR for every
 // secret the stand-in handed out or received. The positive control: the
 // saved login --json, which holds the tokens on purpose, must be found.
+//
+// The stand-in is hostile (issue 22, items 15 and 16): its token responses
+// echo the ID and refresh tokens under other names ("idToken", a debug note
+// "rt=…"), and one login is refused with an error_description that repeats
+// the request (code, verifier); that login's report, --json and stderr are
+// searched too.
 func TestNoSecretInAnyReport(t *testing.T) {
 	hooks := &sim.Hooks{}
 	s := simtest.Start(t, sim.Options{Hooks: hooks})
+	hooks.EchoSecrets(true)
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
 	writeConfig := func(name string, regions ...string) string {
@@ -60,8 +67,15 @@ func TestNoSecretInAnyReport(t *testing.T) {
 	hooks.SetGlobalExchangeIssuer(sim.IssuerRegional) // the EU IdP issues: the global-only config does not trust it
 	run(globalOnly, "login", "--report", at("unverified.md"), "--redact-pii")
 
-	files := map[string]string{}
-	for _, name := range []string{"ok.md", "ok.har", "ok-masked.json", "ok-masked.har", "saved.md", "check.md", "check.har", "unverified.md", "unverified.har"} {
+	hooks.SetGlobalExchangeIssuer(sim.IssuerGlobal)
+	hooks.FailTokenEcho(true)
+	echoed := run(all, "login", "--report", at("refused.md"))
+	refusedJSON := run(all, "login", "--json")
+	hooks.FailTokenEcho(false)
+
+	files := map[string]string{"refused login's stderr": echoed, "refused login --json": refusedJSON}
+	for _, name := range []string{"ok.md", "ok.har", "ok-masked.json", "ok-masked.har", "saved.md", "check.md", "check.har", "unverified.md", "unverified.har",
+		"refused.md", "refused.har"} {
 		b, err := os.ReadFile(at(name))
 		if err != nil {
 			t.Fatalf("no %s: %v", name, err)
@@ -72,6 +86,13 @@ func TestNoSecretInAnyReport(t *testing.T) {
 		}
 	}
 	searchSecrets(t, hooks.Secrets(), "the saved login --json", saved, files)
+	// The echoes were there, and were replaced (not dropped with their text).
+	for name, want := range map[string]string{"ok.har": "rt=[redacted", "refused.md": "request was:", "refused login's stderr": "code=[redacted",
+		"refused login --json": "code_verifier=[redacted"} {
+		if !strings.Contains(files[name], want) {
+			t.Errorf("%s lacks %q: the hostile stand-in's echo did not arrive, or was not replaced where it was:\n%s", name, want, files[name])
+		}
+	}
 	if !strings.Contains(files["unverified.md"], "✗ the login failed at the verification step") ||
 		strings.Contains(files["unverified.md"], "Lukas") || strings.Contains(files["unverified.har"], "Lukas") ||
 		!strings.Contains(files["ok-masked.json"], `"schema": "`+report.Schema+`"`) {

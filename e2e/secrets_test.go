@@ -19,6 +19,10 @@ import (
 // HAR export) and the commands that print no token on purpose — then searches
 // every output for every secret the stand-in handed out or received: codes,
 // code verifiers, the client secret, access, refresh and ID tokens.
+//
+// The stand-in is hostile (issue 22, item 15): its userinfo, API and token
+// answers echo the session's ID and refresh tokens under names no redaction
+// by field name knows ("idToken", "refreshToken", a debug note "rt=…").
 func TestNoSecretInAnyOutput(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -27,6 +31,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hooks.EchoSecrets(true)
 	defer s.Close()
 	bin := goBuild(t, ".", "ssodesk")
 	dir := t.TempDir()
@@ -126,6 +131,13 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	if tr := outputs["file: TUI report"]; !strings.Contains(tr, "✓ logged in; the ID token verified") || !strings.Contains(tr, "| userinfo | ✓ |") ||
 		!strings.Contains(tr, "| api | `GET` |") {
 		t.Errorf("the TUI's report lacks the login, its userinfo or its API call:\n%s", tr)
+	}
+	// The echoes arrived and were replaced where they stood.
+	for name, want := range map[string]string{"screen: userinfo": "idToken", "file: HAR": `refreshToken\":\"[redacted`,
+		"file: TUI report's HAR": "rt=[redacted", "command: call": `"refreshToken":"[redacted`} {
+		if !strings.Contains(outputs[name], want) {
+			t.Errorf("%s lacks %q: the hostile stand-in's echo did not arrive, or was not replaced:\n%s", name, want, outputs[name])
+		}
 	}
 	if !strings.Contains(outputs["command: call"], "200 OK") || !strings.Contains(outputs["file: HAR"], `"version": "1.2"`) {
 		t.Errorf("the session did not do what it should:\ncall: %s", outputs["command: call"])

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"errors"
+	"reflect"
 	"runtime"
 	"ssodesk/timefmt"
 	"strconv"
@@ -39,6 +40,9 @@ func build(a Attempt, o Options) (*Document, *masker, error) {
 	} else {
 		d = buildAttempt(a, now)
 	}
+	// Every secret the run knows (the trace's, the session's tokens) is
+	// replaced wherever it appears, under whatever name an IdP echoed it.
+	walkStrings(reflect.ValueOf(d).Elem(), secretsOf(a).Scrub)
 	d.Schema, d.Generated = Schema, generated(o, now)
 	d.PersonalData = explain.If(o.RedactPII, "masked", "shown")
 	d.Notes = append(d.Notes, explain.ReportTimesNote)
@@ -48,6 +52,11 @@ func build(a Attempt, o Options) (*Document, *masker, error) {
 	m := newMasker(d)
 	m.document(d)
 	return d, m, nil
+}
+
+// secretsOf is every secret value a knows: its trace's and its tokens.
+func secretsOf(a Attempt) *transport.Secrets {
+	return a.Trace.Secrets().Also(a.Result.Secrets()...)
 }
 
 // buildAttempt reports a login or a check.

@@ -60,16 +60,43 @@ const mdSpecial = "\\`*_[]<>|#!~&"
 
 // text is outside text on one line, printable, with every character
 // Markdown acts on escaped: it reads as it is, and adds no markup.
+//
+// A word a ticket system would make a link of (a bare URL, "www.…") goes
+// in a code span, which no Markdown renderer links: a URL from an IdP
+// stays text to read, not a link to click.
 func text(s string) string {
 	s = oneLine(s)
 	var b strings.Builder
-	for _, r := range s {
+	for i, w := range strings.Split(s, " ") {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if linkLike(w) {
+			// A sentence's punctuation after a URL stays outside the span.
+			trimmed := strings.TrimRight(w, ",.;:)")
+			b.WriteString(code(trimmed))
+			escapeText(&b, w[len(trimmed):])
+			continue
+		}
+		escapeText(&b, w)
+	}
+	return b.String()
+}
+
+// escapeText writes w with Markdown's special characters escaped.
+func escapeText(b *strings.Builder, w string) {
+	for _, r := range w {
 		if strings.ContainsRune(mdSpecial, r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
 	}
-	return b.String()
+}
+
+// linkLike: a word GFM's autolinks (or a ticket system's) would link.
+func linkLike(w string) bool {
+	l := strings.ToLower(w)
+	return strings.Contains(l, "://") || strings.Contains(l, "www.") || strings.HasPrefix(l, "mailto:")
 }
 
 // code is s as an inline code span ("–" when empty): printable, on one

@@ -117,51 +117,54 @@ func (m *masker) text(s string) string {
 }
 
 // document masks every string of d in place.
-func (m *masker) document(d *Document) { m.walk(reflect.ValueOf(d).Elem()) }
+func (m *masker) document(d *Document) { walkStrings(reflect.ValueOf(d).Elem(), m.text) }
 
 // value masks every string of decoded JSON (a HAR), returning the result.
-func (m *masker) value(v any) any {
+func (m *masker) value(v any) any { return valueStrings(v, m.text) }
+
+// valueStrings applies f to every string of decoded JSON, in key order.
+func valueStrings(v any, f func(string) string) any {
 	switch x := v.(type) {
 	case string:
-		return m.text(x)
+		return f(x)
 	case map[string]any:
 		for _, k := range sortedKeys(x) {
-			x[k] = m.value(x[k])
+			x[k] = valueStrings(x[k], f)
 		}
 	case []any:
 		for i := range x {
-			x[i] = m.value(x[i])
+			x[i] = valueStrings(x[i], f)
 		}
 	}
 	return v
 }
 
-// walk masks the strings of a struct, pointer, slice or map, in field
-// and key order (stand-ins of e-mail addresses found on the way are
-// numbered in that order).
-func (m *masker) walk(v reflect.Value) {
+// walkStrings applies f to the strings of a struct, pointer, slice or map,
+// in field and key order (stand-ins of e-mail addresses found on the way
+// are numbered in that order).
+func walkStrings(v reflect.Value, f func(string) string) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			m.walk(v.Elem())
+			walkStrings(v.Elem(), f)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if v.Type().Field(i).IsExported() {
-				m.walk(v.Field(i))
+				walkStrings(v.Field(i), f)
 			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			m.walk(v.Index(i))
+			walkStrings(v.Index(i), f)
 		}
 	case reflect.Map:
 		if mm, ok := v.Interface().(map[string]any); ok {
-			m.value(mm)
+			valueStrings(mm, f)
 		}
 	case reflect.String:
 		if v.CanSet() {
-			v.SetString(m.text(v.String()))
+			v.SetString(f(v.String()))
 		}
 	}
 }

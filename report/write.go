@@ -74,6 +74,7 @@ func Save(path string, a Attempt, o Options) (Written, error) {
 			return Written{}, err
 		}
 	}
+	body = secretsOf(a).ScrubBytes(body) // the words around them too (an error's text)
 	if err := create(out.Report, body); err != nil {
 		return Written{}, err
 	}
@@ -125,6 +126,7 @@ func harOf(a Attempt, d *Document, m *masker) ([]byte, error) {
 		}
 		log["entries"] = kept
 	}
+	valueStrings(har, secretsOf(a).Scrub)
 	if m != nil {
 		m.value(har)
 	}

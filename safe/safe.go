@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -21,7 +22,13 @@ import (
 // one-byte CSI U+009B), bidirectional overrides and isolates (which can make
 // text read backwards), and invalid UTF-8 (a lone 0x9b byte is CSI to some
 // terminals) become U+FFFD, so the text cannot move the cursor, restyle or
-// retitle a terminal, or hide what it says.
+// retitle a terminal, or hide what it says. Invisible characters (zero-width
+// space U+200B, word joiners U+2060–U+2064, byte order mark U+FEFF, line and
+// paragraph separators U+2028/U+2029, tag characters U+E0000–U+E007F,
+// Hangul fillers U+115F, U+1160, U+3164, U+FFA0, U+180E, the soft hyphen)
+// become U+FFFD too: they would hide text inside what looks like a word or a
+// URL. The zero-width joiners U+200C/U+200D, which some scripts and emoji
+// need, stay.
 func Printable(s string) string {
 	if utf8.ValidString(s) && strings.IndexFunc(s, unsafeRune) < 0 {
 		return s
@@ -92,7 +99,16 @@ func isUnsafeInText(r rune) bool { return r != '\n' && r != '\t' && unsafeRune(r
 
 // unsafeRune: a control character, or a bidirectional embedding, override,
 // isolate or mark.
-func unsafeRune(r rune) bool { return unicode.IsControl(r) || isBidi(r) }
+func unsafeRune(r rune) bool { return unicode.IsControl(r) || isBidi(r) || invisible(r) }
+
+// invisible: a character that shows nothing (or a blank) where it stands.
+func invisible(r rune) bool {
+	switch r {
+	case '\u200B', '\uFEFF', '\u2028', '\u2029', '\u115F', '\u1160', '\u3164', '\uFFA0', '\u180E', '\u00AD':
+		return true
+	}
+	return r >= '\u2060' && r <= '\u2064' || r >= 0xE0000 && r <= 0xE007F
+}
 
 func isBidi(r rune) bool {
 	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069' || r == '\u200E' || r == '\u200F' || r == '\u061C'
@@ -100,7 +116,8 @@ func isBidi(r rune) bool {
 
 // JSON escapes, inside encoded JSON, what encoding/json writes raw but a
 // terminal may act on: C1 controls (U+0080–U+009F, among them CSI U+009B),
-// DEL and the bidirectional controls. They can only stand inside strings,
+// DEL, the bidirectional controls and the invisible characters (a tag
+// character as its surrogate pair). They can only stand inside strings,
 // so \uXXXX escapes keep the document's meaning.
 func JSON(b []byte) []byte {
 	if bytes.IndexFunc(b, func(r rune) bool { return r == 0x7f || unsafeRune(r) && r >= 0x80 }) < 0 {
@@ -110,9 +127,13 @@ func JSON(b []byte) []byte {
 	out.Grow(len(b) + 16)
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
-		if r == 0x7f || r >= 0x80 && unsafeRune(r) {
+		switch {
+		case r > 0xFFFF && unsafeRune(r): // a tag character: a surrogate pair
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&out, `\u%04x\u%04x`, hi, lo)
+		case r == 0x7f || r >= 0x80 && unsafeRune(r):
 			fmt.Fprintf(&out, `\u%04x`, r)
-		} else {
+		default:
 			out.Write(b[:n])
 		}
 		b = b[n:]

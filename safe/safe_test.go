@@ -72,3 +72,30 @@ func TestWriter(t *testing.T) {
 		t.Errorf("Writer wrote %q, want %q", got, want)
 	}
 }
+
+// Invisible characters (issue 22, item 19) are shown, not passed: a
+// zero-width space inside a host name, a tag-character message, a Hangul
+// filler that reads as a blank name. The joiners some scripts need stay.
+func TestInvisibleCharactersAreShown(t *testing.T) {
+	for _, r := range []rune{'\u200B', '\u2028', '\u2029', '\uFEFF', 0xE0041, 0xE007F, '\u3164', '\u2060', '\u00AD'} {
+		in := "idp" + string(r) + ".example"
+		for fn, got := range map[string]string{"Printable": Printable(in), "Text": Text(in)} {
+			if got != "idp\uFFFD.example" {
+				t.Errorf("%s(%U) = %q, want it shown as U+FFFD", fn, r, got)
+			}
+		}
+		var b strings.Builder
+		Writer(&b).Write([]byte(in))
+		if b.String() != "idp\uFFFD.example" {
+			t.Errorf("Writer(%U) = %q", r, b.String())
+		}
+		js := JSON([]byte(`{"a":"` + in + `"}`))
+		var v map[string]string
+		if err := json.Unmarshal(js, &v); err != nil || v["a"] != in || strings.ContainsRune(string(js), r) {
+			t.Errorf("JSON(%U) = %s (%v): want it escaped, meaning the same", r, js, err)
+		}
+	}
+	if got := Printable("a\u200Db\u200Cc"); got != "a\u200Db\u200Cc" {
+		t.Errorf("the joiners were replaced: %q", got)
+	}
+}

@@ -63,12 +63,55 @@ func (m *Manager) Call(ctx context.Context, res *auth.Result, in CallInput) Call
 		}
 		out.Refreshed, res = ref, ref.Result
 	}
+	sec := m.secretsOf(res)
 	out.Response, out.Err = api.Do(ctx, m.http, in.Base, res.Token.AccessToken, in.Request)
+	if out.Err != nil {
+		out.Err = scrubbedErr(out.Err, sec)
+	}
 	if out.Response != nil {
+		scrubResponse(out.Response, sec)
 		out.Diagnosis = api.Diagnose(out.Response, api.FactsFor(res, res.Region, m.Now()))
 	}
 	return out
 }
+
+// secretsOf tells the HTTP trace res's secrets (a session resumed from the
+// store brings tokens no exchange of this run showed) and returns every
+// secret known, for an API that echoes one.
+func (m *Manager) secretsOf(res *auth.Result) *transport.Secrets {
+	tr := transport.TraceOf(m.http)
+	tr.AddSecrets(res.Secrets()...)
+	return tr.Secrets().Also(res.Secrets()...)
+}
+
+// scrubResponse replaces known secrets in an API answer's body and headers
+// before anything shows it.
+func scrubResponse(r *api.Response, sec *transport.Secrets) {
+	r.Body = sec.ScrubBytes(r.Body)
+	for k, vs := range r.Header {
+		for i, v := range vs {
+			vs[i] = sec.Scrub(v)
+		}
+		r.Header[k] = vs
+	}
+}
+
+// scrubbedErr is err with known secrets replaced in its text (still
+// unwrapping to err).
+func scrubbedErr(err error, sec *transport.Secrets) error {
+	if msg := sec.Scrub(err.Error()); msg != err.Error() {
+		return &scrubbed{msg: msg, err: err}
+	}
+	return err
+}
+
+type scrubbed struct {
+	msg string
+	err error
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }
 
 // Switch is a switch of account (a login with HIMSA's account chooser,
 // LoginInput.ForceChoose, after From): who was logged in and who is now.

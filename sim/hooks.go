@@ -51,6 +51,8 @@ type Hooks struct {
 	tamperMu sync.Mutex
 	tamper   string      // TamperRefresh mode, "" = none
 	badKey   *signingKey // signs the TamperBadSignature tokens; in no JWKS
+
+	hostile hostile // EchoSecrets, FailTokenEcho, SendBomb (hostile.go)
 }
 
 // Request kinds counted by [Hooks.Requests]. Each request counts once under
@@ -87,6 +89,9 @@ const (
 	// TamperOtherIss: the refreshed ID token carries another region's iss
 	// and is signed (validly) with that region's current key.
 	TamperOtherIss = "other-iss"
+	// TamperOtherNonce: the refreshed ID token has a valid signature but
+	// a nonce other than the login's (OIDC Core 12.2: it must be the same).
+	TamperOtherNonce = "other-nonce"
 )
 
 // attach binds h to the core of a starting Sim.
@@ -209,11 +214,11 @@ func (h *Hooks) ResetRequests() {
 
 // TamperRefresh makes every later successful refresh-grant token response,
 // at any endpoint, carry an ID token that is wrong in one way (mode is
-// TamperOtherSub, TamperBadSignature or TamperOtherIss), until it is called
+// TamperOtherSub, TamperBadSignature, TamperOtherIss or TamperOtherNonce), until it is called
 // with "". The access and refresh tokens of the response are untouched.
 func (h *Hooks) TamperRefresh(mode string) error {
 	switch mode {
-	case "", TamperOtherSub, TamperOtherIss:
+	case "", TamperOtherSub, TamperOtherIss, TamperOtherNonce:
 	case TamperBadSignature:
 		h.tamperMu.Lock()
 		have := h.badKey != nil
@@ -317,7 +322,7 @@ func tokenGrantKind(grantType string) string {
 func (h *Hooks) countAPI(region string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.count(region, RequestAPI)
-		next.ServeHTTP(w, r)
+		h.echoAPI(next).ServeHTTP(w, r)
 	})
 }
 
@@ -330,7 +335,13 @@ func (h *Hooks) observeIdP(c *core, region string, next http.Handler) http.Handl
 		kind := idpRequestKind(r.URL.Path)
 		if kind != RequestToken || r.Method != http.MethodPost {
 			h.count(region, kind)
-			next.ServeHTTP(w, r)
+			switch {
+			case h.bomb(kind, w):
+			case kind == RequestUserinfo:
+				h.echoUserinfo(next, w, r)
+			default:
+				next.ServeHTTP(w, r)
+			}
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -346,6 +357,10 @@ func (h *Hooks) observeIdP(c *core, region string, next http.Handler) http.Handl
 		}
 		if _, secret, ok := r.BasicAuth(); ok {
 			h.addSecret(secret)
+		}
+		if h.failingEcho() {
+			echoError(w, r, string(body))
+			return
 		}
 
 		rec := &bufferedResponse{ResponseWriter: w}
@@ -364,6 +379,16 @@ func (h *Hooks) observeIdP(c *core, region string, next http.Handler) http.Handl
 			for _, k := range []string{"access_token", "refresh_token", "id_token"} {
 				if v, ok := resp[k].(string); ok {
 					h.addSecret(v)
+				}
+			}
+			if rec.status() == http.StatusOK {
+				id, _ := resp["id_token"].(string)
+				rt, _ := resp["refresh_token"].(string)
+				at, _ := resp["access_token"].(string)
+				h.issued(at, id, rt)
+				if on, _, _ := h.echoing(r); on {
+					out = echoInto(out, id, rt, false)
+					w.Header().Del("Content-Length")
 				}
 			}
 		}

@@ -77,6 +77,8 @@ func tamperIDToken(c *core, mode string, badKey *signingKey, raw string) (string
 			return "", errors.New("no other account")
 		}
 		claims["sub"] = other
+	case TamperOtherNonce:
+		claims["nonce"] = "nonce-of-another-login"
 	case TamperBadSignature:
 		if badKey == nil {
 			return "", errors.New("no tamper key")

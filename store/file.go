@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // fileExt ends every session file's name; temp files start with tempPrefix.
@@ -87,7 +88,56 @@ func (f *fileStore) Save(s Session) error {
 	if err := ensurePrivateDir(f.dir); err != nil {
 		return err
 	}
-	return writeAtomic(f.path(s.Region, s.ClientID), data)
+	path := f.path(s.Region, s.ClientID)
+	removeLeftovers(path, s.Region, s.ClientID, leftoverAge) // of a process killed while it wrote
+	return writeAtomic(path, data)
+}
+
+// leftoverAge is how old a temp file of another writer must be before Save
+// takes it for a leftover: a write takes milliseconds.
+const leftoverAge = time.Minute
+
+// tempPattern is the glob of path's temp files: writeAtomic names them
+// ".tmp-<session file name>-<random>", so a leftover says whose it is.
+func tempPattern(path string) string {
+	return filepath.Join(filepath.Dir(path), tempPrefix+filepath.Base(path)+"-*")
+}
+
+// removeLeftovers removes the temp files a killed writer left beside path
+// (each 0600, with a refresh token in it) that are at least minAge old:
+// those named for path, and those of the older ".tmp-<random>" form that
+// hold a session of (region, clientID). It reports whether it removed any.
+func removeLeftovers(path, region, clientID string, minAge time.Duration) bool {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	removed := false
+	own := tempPrefix + filepath.Base(path) + "-"
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(name, tempPrefix) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || time.Since(info.ModTime()) < minAge {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if !strings.HasPrefix(name, own) {
+			if strings.Contains(name, fileExt+"-") {
+				continue // another session's
+			}
+			if s, err := readSession(p); err != nil || s.Region != region || s.ClientID != clientID {
+				continue
+			}
+		}
+		if os.Remove(p) == nil {
+			removed = true
+		}
+	}
+	return removed
 }
 
 // writeAtomic writes data to a 0600 temp file in path's directory, syncs it
@@ -95,7 +145,7 @@ func (f *fileStore) Save(s Session) error {
 // never a part. The temp file is removed on any failure.
 func writeAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, tempPrefix+"*") // created 0600
+	tmp, err := os.CreateTemp(dir, tempPrefix+filepath.Base(path)+"-*") // created 0600
 	if err != nil {
 		return fmt.Errorf("writing session: %w", err)
 	}
@@ -199,8 +249,16 @@ func (f *fileStore) Delete(region, clientID string) error {
 	if !exists {
 		return ErrNotFound
 	}
-	err = os.Remove(f.path(region, clientID))
+	path := f.path(region, clientID)
+	// A write killed half-way leaves a temp file with the refresh token in
+	// it: the session is not deleted while one is left.
+	leftovers := removeLeftovers(path, region, clientID, 0)
+	err = os.Remove(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		if leftovers {
+			syncDir(f.dir)
+			return nil
+		}
 		return ErrNotFound
 	}
 	if err != nil {

@@ -307,3 +307,54 @@ func TestFileRejectsBadKeys(t *testing.T) {
 		t.Errorf("Load of a bad region: %v", err)
 	}
 }
+
+// A write killed half-way (a `token` killed while it saved a refresh)
+// leaves a 0600 temp file holding the refresh token. Delete (logout
+// --local) removes it with the session, in the old ".tmp-<random>" form
+// too, and leaves other sessions' alone; a later Save sweeps an old one
+// (issue 22, item 19).
+func TestFileDeleteRemovesLeftoverTempFiles(t *testing.T) {
+	dir := t.TempDir()
+	st := NewFile(dir)
+	if err := st.Save(sample("eu", "c")); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(sample("us", "c")); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, fileName("eu", "c")))
+	mine := []string{tempPrefix + fileName("eu", "c") + "-4711", tempPrefix + "815"}
+	other := tempPrefix + fileName("us", "c") + "-42"
+	for _, n := range append(mine, other) {
+		if err := os.WriteFile(filepath.Join(dir, n), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Delete("eu", "c"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range mine {
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+			t.Errorf("Delete left %s (with the refresh token in it)", n)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, other)); err != nil {
+		t.Errorf("Delete removed another session's temp file: %v", err)
+	}
+	// Only leftovers left: Delete removes them and does not say "not found".
+	os.WriteFile(filepath.Join(dir, mine[0]), data, 0o600)
+	if err := st.Delete("eu", "c"); err != nil {
+		t.Errorf("Delete of leftovers alone: %v", err)
+	}
+	// Save sweeps its own key's leftovers once they are old.
+	old := filepath.Join(dir, mine[0])
+	os.WriteFile(old, data, 0o600)
+	past := time.Now().Add(-2 * leftoverAge)
+	os.Chtimes(old, past, past)
+	if err := st.Save(sample("eu", "c")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("Save left an old temp file of its session")
+	}
+}

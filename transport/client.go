@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -23,6 +24,9 @@ type Options struct {
 	Timeout time.Duration // per request, body included; 0 = DefaultTimeout
 	CAFile  string        // PEM bundle of extra trusted CAs (added to the system pool); "" = system pool only
 	Trace   *Trace        // where exchanges are recorded; nil = not recorded
+	// MaxResponseBody bounds each response body (after decompression);
+	// 0 = MaxResponseBody.
+	MaxResponseBody int64
 }
 
 // NewClient returns the HTTP client for every call ssodesk makes: TLS 1.2 at
@@ -48,7 +52,7 @@ func NewClient(o Options) (*http.Client, error) {
 	base.TLSClientConfig = cfg
 	base.ForceAttemptHTTP2 = true
 	return &http.Client{
-		Transport:     &roundTripper{base: base, trace: o.Trace},
+		Transport:     &roundTripper{base: base, trace: o.Trace, maxBody: cmp.Or(o.MaxResponseBody, MaxResponseBody)},
 		Timeout:       o.Timeout,
 		CheckRedirect: checkRedirect,
 	}, nil
@@ -258,17 +262,24 @@ func hostPort(r *http.Request) string {
 
 // roundTripper classifies errors and records exchanges.
 type roundTripper struct {
-	base  http.RoundTripper
-	trace *Trace
+	base    http.RoundTripper
+	trace   *Trace
+	maxBody int64
 }
 
 func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rt.trace == nil {
 		resp, err := rt.base.RoundTrip(req)
+		if err == nil {
+			bound(resp, req, rt.maxBody)
+		}
 		return resp, classify(err, hostPort(req))
 	}
 	x, req := rt.trace.begin(req)
 	resp, err := rt.base.RoundTrip(req)
+	if err == nil {
+		bound(resp, req, rt.maxBody) // the trace records what the caller gets: the bounded body
+	}
 	err = classify(err, hostPort(req))
 	x.finish(req, resp, err)
 	return resp, err

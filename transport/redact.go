@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -39,7 +40,7 @@ import (
 var SecretFields = []string{
 	"code", "code_verifier", "client_secret", "client_assertion",
 	"refresh_token", "access_token", "id_token", "password", "token",
-	"subject_token", "assertion",
+	"subject_token", "assertion", "id_token_hint", "logout_hint_token",
 }
 
 // IsSecretField says whether the values of a query, form or JSON field of
@@ -61,8 +62,9 @@ func IsSecretField(name string) bool {
 // credentialHeaders are redacted whole (after the scheme for the first two).
 var (
 	authHeaders   = []string{"Authorization", "Proxy-Authorization"}
-	apiKeyHeaders = []string{"X-Api-Key", "Api-Key", "X-Auth-Token", "Ocp-Apim-Subscription-Key"}
-	urlHeaders    = []string{"Location", "Content-Location", "Referer"}
+	apiKeyHeaders = []string{"X-Api-Key", "Api-Key", "X-Auth-Token", "Ocp-Apim-Subscription-Key",
+		"X-Access-Token", "X-Refresh-Token", "X-Id-Token"}
+	urlHeaders = []string{"Location", "Content-Location", "Referer"}
 )
 
 // minSecretLen is the shortest value that is also replaced elsewhere in an
@@ -98,6 +100,10 @@ func isMarker(s string) bool {
 // secrets collects the secret values of one exchange.
 type secrets struct {
 	vals map[string]int // text to replace → length of the secret it stands for
+	// limit bounds vals (0: maxSpread); told is set while Secrets.Add adds
+	// values the login or the session know, which no limit drops.
+	limit int
+	told  bool
 }
 
 func newSecrets() *secrets { return &secrets{vals: map[string]int{}} }
@@ -120,7 +126,7 @@ func (s *secrets) add(v string) {
 
 // addAs records text standing for a secret of n bytes.
 func (s *secrets) addAs(text string, n int) {
-	if len(text) < minSecretLen || isMarker(text) || len(s.vals) >= maxSpread {
+	if len(text) < minSecretLen || isMarker(text) || (!s.told && len(s.vals) >= cmp.Or(s.limit, maxSpread)) {
 		return
 	}
 	if _, ok := s.vals[text]; !ok {

@@ -63,8 +63,54 @@ type Trace struct {
 	entries   []*Entry // by Start, oldest first
 	lastID    int
 	max       int
-	bodyBytes int    // of the bodies kept in entries
-	version   uint64 // counts the changes, for Version
+	bodyBytes int     // of the bodies kept in entries
+	version   uint64  // counts the changes, for Version
+	known     Secrets // every secret found or told so far (known.go)
+}
+
+// Secrets is the set of every secret the trace has found in its exchanges
+// or been told (AddSecrets): each is replaced wherever it appears in a
+// later exchange. Callers scrub other text with it too (a report, a
+// screen). Never nil (nil for a nil Trace).
+func (t *Trace) Secrets() *Secrets {
+	if t == nil {
+		return nil
+	}
+	return &t.known
+}
+
+// AddSecrets tells the trace secret values it may not have seen by field
+// name (a session's tokens resumed from the store, a client secret): they
+// are replaced wherever they appear, in the exchanges recorded so far too.
+func (t *Trace) AddSecrets(vals ...string) {
+	if t == nil || !t.known.Add(vals...) {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, e := range t.entries {
+		t.bodyBytes -= len(e.RequestBody) + len(e.ResponseBody)
+		t.known.scrubEntry(e)
+		t.bodyBytes += len(e.RequestBody) + len(e.ResponseBody)
+	}
+	t.version++
+}
+
+// learn adds what an exchange's redaction found to the known secrets, and
+// replaces every known one in e.
+func (t *Trace) learn(sec *secrets, e *Entry) {
+	t.known.merge(sec)
+	t.known.scrubEntry(e)
+}
+
+// scrubEntry replaces the known secrets in every string of e.
+func (s *Secrets) scrubEntry(e *Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.set != nil {
+		applyEntry(e, s.set)
+		e.Warning = s.set.apply(e.Warning)
+	}
 }
 
 // NewTrace returns an empty trace that keeps the last MaxEntries entries.
@@ -263,6 +309,7 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, err error) {
 	if err != nil {
 		e.Error = x.sec.apply(describe(req.Context(), err, x.rawURL, e.URL, e.Duration))
 		applyEntry(e, x.sec)
+		x.t.learn(x.sec, e)
 		x.t.add(e)
 		return
 	}
@@ -277,6 +324,7 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, err error) {
 		e.TLSVersion, e.TLSCipher, e.CertSubject, e.CertExpiry = f.Version, f.Cipher, f.CertSubject, f.CertExpiry
 	}
 	applyEntry(e, x.sec)
+	x.t.learn(x.sec, e)
 	x.entry = e
 	x.t.add(e)
 	if resp.Body != nil && resp.StatusCode != http.StatusSwitchingProtocols {
@@ -302,6 +350,7 @@ func (x *exchange) fillBody(data string, n int64, complete bool, readErr error) 
 		e.Error = "reading the response body: " + describe(x.ctx, readErr, x.rawURL, e.URL, time.Since(x.start))
 	}
 	applyEntry(e, x.sec)
+	x.t.learn(x.sec, e)
 	x.t.bodyBytes += len(e.RequestBody) + len(e.ResponseBody) - before
 	x.t.version++
 	x.t.trim()
@@ -453,6 +502,7 @@ func (t *Trace) Note(purpose, method, rawURL string, status int, warning string)
 	e := &Entry{ID: t.newID(), Purpose: purpose, Start: time.Now(), Method: method, URL: redactURL(rawURL, sec),
 		Status: status, Warning: sec.apply(warning)}
 	applyEntry(e, sec)
+	t.learn(sec, e)
 	t.add(e)
 }
 
