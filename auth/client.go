@@ -164,7 +164,7 @@ func (c *Client) Refresh(ctx context.Context, r *Result) (*Refreshed, error) {
 	next.Token, next.TokenURL = tok, oc.Endpoint.TokenURL
 	out := &Refreshed{Result: &next, Rotated: tok.RefreshToken != "" && tok.RefreshToken != r.Token.RefreshToken}
 	if raw, _ := tok.Extra("id_token").(string); raw != "" {
-		rep := c.verifier().Verify(ctx, raw, Expect{ClientID: oc.ClientID, AccessToken: tok.AccessToken, OriginalNonce: r.Claim("nonce")})
+		rep := c.verifier().Verify(ctx, raw, Expect{ClientID: oc.ClientID, AccessToken: tok.AccessToken, OriginalNonce: cmp.Or(r.Nonce, r.Claim("nonce"))})
 		fresh := newResult(tok, rep, r.Scopes)
 		next.Issuer, next.RawIDToken, next.Header, next.Claims, next.Report = fresh.Issuer, fresh.RawIDToken, fresh.Header, fresh.Claims, fresh.Report
 		next.Scopes, next.ScopesFrom = fresh.Scopes, fresh.ScopesFrom

@@ -312,7 +312,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	res.setCodeRegion(codeRegion, o.Regions)
 	res.AppHost, res.Notes = o.AppHosts.ForCode(codeRegion, res.CodeEndpoint), notes
 	res.Started, res.Finished = l.started, time.Now()
-	res.ClientID, res.TokenURL = o.ClientID, oc.Endpoint.TokenURL
+	res.ClientID, res.TokenURL, res.Nonce = o.ClientID, oc.Endpoint.TokenURL, l.nonce
 	if !rep.OK() {
 		return res, &VerifyError{Report: rep}
 	}

@@ -49,6 +49,10 @@ type Result struct {
 	// recorded: read from discovery).
 	ClientID string
 	TokenURL string
+	// Nonce is the nonce of the login that began the session (OIDC Core
+	// 12.2: a refreshed ID token's nonce, if present, must be it); a
+	// refresh keeps it, so a refreshed token without one does not reset it.
+	Nonce string
 	// Relogin is set on the second session of a regional re-login (HIMSA
 	// 2a): how it came to be; nil for any other login.
 	Relogin *ReloginFacts

@@ -217,7 +217,7 @@ func (m *Manager) refresh(ctx context.Context, res *auth.Result) (*auth.Refreshe
 		ref.NewIDToken = ref.NewIDToken || from.RawIDToken != res.RawIDToken
 		ref.Rotated = ref.Result.Token.RefreshToken != res.Token.RefreshToken
 	}
-	m.keep(ref.Result)
+	m.keepRotated(ref.Result, ref.Rotated)
 	return ref, nil
 }
 

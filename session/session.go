@@ -32,6 +32,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -199,7 +200,11 @@ func keepable(res *auth.Result) bool {
 
 // keep saves res when storage is on and res may be kept, and says so in
 // res.Notes.
-func (m *Manager) keep(res *auth.Result) {
+func (m *Manager) keep(res *auth.Result) { m.keepRotated(res, false) }
+
+// keepRotated is keep for a refresh's outcome: spent says the refresh
+// rotated the kept refresh token away, so a save that fails loses it.
+func (m *Manager) keepRotated(res *auth.Result, spent bool) {
 	if m.st == nil || res == nil || res.Token == nil {
 		return
 	}
@@ -209,6 +214,10 @@ func (m *Manager) keep(res *auth.Result) {
 	}
 	if err := m.st.Save(fromResult(res, m.key)); err != nil {
 		res.Notes = append(res.Notes, "the session could not be kept: "+err.Error())
+		if spent {
+			res.Notes = append(res.Notes, "the refresh token that was kept is now spent (the IdP rotated it): "+
+				"the next ssodesk that resumes this session must log in again")
+		}
 		return
 	}
 	res.Notes = append(res.Notes, "session kept in "+m.st.Where())
@@ -255,7 +264,7 @@ func (m *Manager) clientID(r config.Region) string {
 func fromResult(res *auth.Result, key func(config.Region) (string, string)) store.Session {
 	region, clientID := key(res.Region)
 	s := store.Session{Region: region, Issuer: res.Region.Issuer, ClientID: clientID, CodeRegion: res.CodeRegion,
-		IDToken: res.RawIDToken, Scopes: res.Scopes}
+		IDToken: res.RawIDToken, Scopes: res.Scopes, Nonce: res.Nonce}
 	if res.Token != nil {
 		s.AccessToken, s.RefreshToken, s.TokenType, s.Expiry = res.Token.AccessToken, res.Token.RefreshToken, res.Token.TokenType, res.Token.Expiry
 	}
@@ -265,7 +274,11 @@ func fromResult(res *auth.Result, key func(config.Region) (string, string)) stor
 // restore turns a kept session back into a usable one (see auth.Restore).
 func (m *Manager) restore(ctx context.Context, s store.Session, region config.Region) (*auth.Result, error) {
 	tok := &oauth2.Token{AccessToken: s.AccessToken, RefreshToken: s.RefreshToken, TokenType: s.TokenType, Expiry: s.Expiry}
-	return m.client(region).Restore(ctx, tok, s.IDToken, s.CodeRegion, s.Scopes)
+	res, err := m.client(region).Restore(ctx, tok, s.IDToken, s.CodeRegion, s.Scopes)
+	if res != nil {
+		res.Nonce = cmp.Or(s.Nonce, res.Claim("nonce")) // kept since the login, or the kept ID token's
+	}
+	return res, err
 }
 
 // Forget deletes the kept session of region; ErrNoSession when none.

@@ -47,7 +47,10 @@ type Session struct {
 	TokenType    string    `json:"token_type,omitempty"`
 	Expiry       time.Time `json:"expiry"`
 	Scopes       []string  `json:"scopes,omitempty"`
-	SavedAt      time.Time `json:"saved_at"`
+	// Nonce is the nonce of the login that began the session: a refreshed
+	// ID token's nonce, if present, must be it (OIDC Core 12.2).
+	Nonce   string    `json:"nonce,omitempty"`
+	SavedAt time.Time `json:"saved_at"`
 }
 
 // Store keeps sessions.
