@@ -87,17 +87,28 @@ func (h *Hooks) bomb(kind string, w http.ResponseWriter) bool {
 	return true
 }
 
-// gzipZeros is `{"a":"` and size-6 spaces, gzipped.
+// gzipZeros is `{"a":"` and size-6 spaces, gzipped: one gzip member of the
+// first MB, then the member of a MB of spaces repeated (a gzip stream may be
+// several members; readers join them), so a bomb of any size is made in
+// the time of compressing 2 MB, under the race detector too.
 func gzipZeros(size int) []byte {
-	var b bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	_, _ = zw.Write([]byte(`{"a":"`))
-	chunk := bytes.Repeat([]byte(" "), 1<<20)
-	for left := size - 6; left > 0; left -= len(chunk) {
-		_, _ = zw.Write(chunk[:min(len(chunk), left)])
+	const mb = 1 << 20
+	member := func(prefix string, n int) []byte {
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		_, _ = zw.Write([]byte(prefix))
+		_, _ = zw.Write(bytes.Repeat([]byte(" "), max(n-len(prefix), 0)))
+		_ = zw.Close()
+		return b.Bytes()
 	}
-	_ = zw.Close()
-	return b.Bytes()
+	out := member(`{"a":"`, min(size, mb))
+	if size > mb {
+		out = append(out, bytes.Repeat(member("", mb), (size-mb)/mb)...)
+		if rest := (size - mb) % mb; rest > 0 {
+			out = append(out, member("", rest)...)
+		}
+	}
+	return out
 }
 
 // issued notes the tokens of a successful token response, for the echo.
