@@ -104,6 +104,9 @@ const (
 type Finding struct {
 	Severity Severity
 	Text     string // as recorded (already safe: redacted by the trace)
+	// Cause and Fix say why it happened and what to do, in explain's words
+	// ("" when the text says it all).
+	Cause, Fix string
 }
 
 // Exchange is one HTTP request and its response (or failure).
@@ -129,6 +132,12 @@ type Exchange struct {
 	// RequestBody and ResponseBody are the bodies as recorded (redacted,
 	// cut; a HAR's postData and content text); "" when none was kept.
 	RequestBody, ResponseBody string
+	// What only a browser's HAR says (empty in ssodesk's own trace):
+	// ResourceType is Chrome's _resourceType ("document", "xhr", "fetch",
+	// "script", …); PageRef the page it belongs to; InFrame that it loaded
+	// a document in a frame, not the top window (when the HAR says so).
+	ResourceType, PageRef string
+	InFrame               bool
 }
 
 // Host is the exchange's host (with port, when the URL has one).
