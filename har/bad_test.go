@@ -39,7 +39,9 @@ func TestBadInput(t *testing.T) {
 		problem  string // a substring of a problem ("" : none wanted)
 		check    func(t *testing.T, lg *Log)
 	}{
-		{name: "not JSON", in: "<html>nope</html>", err: "bad.har: is not valid JSON in the HAR"},
+		{name: "not JSON", in: "<html>nope</html>", err: "bad.har: is not valid JSON in the HAR: invalid character '<' looking for beginning of value (at byte 0)"},
+		{name: "bad entry", in: `{"log":{"entries":[{"a":1},{"b":x}]}}`, err: "is not valid JSON in entry 2: invalid character 'x' looking for beginning of value (in the value starting at byte 27)"},
+		{name: "no comma", in: `{"log":{"entries":[{"a":1} {"b":2}]}}`, err: "entry 2: expected comma after array element (in the value starting at byte 27)"},
 		{name: "empty", in: "", err: "is empty"},
 		{name: "only spaces", in: "  \n", err: "truncated"},
 		{name: "truncated", in: string(chrome[:len(chrome)/2]), err: "truncated (at byte"},

@@ -3,6 +3,7 @@ package har
 import (
 	"cmp"
 	"encoding/base64"
+	"encoding/json"
 	"math"
 	"net/http"
 	"net/textproto"
@@ -35,11 +36,11 @@ type harEntry struct {
 
 // reasons are where the HARs put why a request failed or was blocked.
 type reasons struct {
-	Error       string `json:"_error"`       // Chrome (newer: in response), ssodesk
-	ErrorText   string `json:"_errorText"`   // Chrome's protocol name for it
-	FailureText string `json:"_failureText"` // Playwright
-	Blocked     string `json:"_blockedReason"`
-	CORSError   any    `json:"_corsErrorStatus"`
+	Error       string          `json:"_error"`       // Chrome (newer: in response), ssodesk
+	ErrorText   string          `json:"_errorText"`   // Chrome's protocol name for it
+	FailureText string          `json:"_failureText"` // Playwright
+	Blocked     string          `json:"_blockedReason"`
+	CORSError   json.RawMessage `json:"_corsErrorStatus"` // {corsError, failedParameter}, any shape read
 }
 
 func (r reasons) text() string {
@@ -47,8 +48,12 @@ func (r reasons) text() string {
 	if r.Blocked != "" {
 		s = strings.TrimSpace(s + " (blocked: " + r.Blocked + ")")
 	}
-	if r.CORSError != nil && s == "" {
-		s = "blocked by CORS"
+	if len(r.CORSError) > 0 && string(r.CORSError) != "null" && s == "" {
+		var c struct {
+			CORSError string `json:"corsError"`
+		}
+		_ = json.Unmarshal(r.CORSError, &c) // another shape: just "blocked by CORS"
+		s = strings.TrimSpace("blocked by CORS " + c.CORSError)
 	}
 	return s
 }

@@ -85,10 +85,16 @@ func (o Options) withDefaults() Options {
 type Error struct {
 	Name   string
 	Offset int64
-	Msg    string
+	// InValue: the fault is somewhere in the JSON value (an entry) that
+	// starts at Offset (encoding/json's decoder does not say where in it).
+	InValue bool
+	Msg     string
 }
 
 func (e *Error) Error() string {
+	if e.InValue {
+		return safe.Printable(fmt.Sprintf("HAR file %s: %s (in the value starting at byte %d)", e.Name, e.Msg, e.Offset))
+	}
 	if e.Offset >= 0 {
 		return safe.Printable(fmt.Sprintf("HAR file %s: %s (at byte %d)", e.Name, e.Msg, e.Offset))
 	}

@@ -157,3 +157,24 @@ func TestLateKeys(t *testing.T) {
 		t.Errorf("no response: %+v", c)
 	}
 }
+
+// TestFailureReasons: where the tools put why a request got no response.
+func TestFailureReasons(t *testing.T) {
+	for _, tt := range []struct{ extra, want string }{
+		{`"_error":"net::ERR_FAILED"`, "net::ERR_FAILED"},
+		{`"_failureText":"net::ERR_ABORTED"`, "net::ERR_ABORTED"},
+		{`"_corsErrorStatus":{"corsError":"MissingAllowOriginHeader","failedParameter":""}`, "blocked by CORS MissingAllowOriginHeader"},
+		{`"_corsErrorStatus":"odd"`, "blocked by CORS"},
+		{`"_blockedReason":"inspector"`, "(blocked: inspector)"},
+		{`"_x":1`, "no response (status 0): the request failed or was blocked"},
+	} {
+		in := `{"log":{"version":"1.2","entries":[{"startedDateTime":"2026-12-07T22:00:00Z","request":{"url":"https://a.test/"},"response":{"status":0,` + tt.extra + `}}]}}`
+		lg, err := Read(strings.NewReader(in), "r.har", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x := lg.Exchanges[0]; x.Error != tt.want || x.Answered() {
+			t.Errorf("%s: Error %q, want %q", tt.extra, x.Error, tt.want)
+		}
+	}
+}

@@ -39,6 +39,16 @@ func (w *walker) fail(off int64, format string, args ...any) error {
 	return &Error{Name: w.name, Offset: off, Msg: fmt.Sprintf(format, args...)}
 }
 
+// valueErr is syntax for an error of Decode: a syntax error's offset is
+// then not the file's, so the Error names where the value starts.
+func (w *walker) valueErr(err error, what string) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &Error{Name: w.name, Offset: w.off(), InValue: true, Msg: "is not valid JSON in " + what + ": " + se.Error()}
+	}
+	return w.syntax(err, what)
+}
+
 // syntax turns a decoder's error into an Error naming the file and where.
 func (w *walker) syntax(err error, what string) error {
 	off := w.off()
@@ -51,7 +61,9 @@ func (w *walker) syntax(err error, what string) error {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return w.fail(w.in.n, "ends in the middle of %s: the file is truncated", what)
 	case errors.As(err, &se):
-		return w.fail(w.base+se.Offset, "is not valid JSON in %s: %s", what, strings.TrimPrefix(se.Error(), "invalid character "))
+		// The decoder's offset, not se.Offset: that one counts only the
+		// bytes of values the decoder scanned whole.
+		return w.fail(off, "is not valid JSON in %s: %s", what, se.Error())
 	}
 	return w.fail(off, "cannot read %s: %v", what, err)
 }
@@ -134,7 +146,7 @@ func (w *walker) value(where string, v any) (bool, error) {
 	case errors.Is(err, errEntryTooBig):
 		return false, w.fail(w.off(), "%s is larger than the limit of %s", where, size(w.o.MaxEntry))
 	}
-	return false, w.syntax(err, where)
+	return false, w.valueErr(err, where)
 }
 
 func (w *walker) skip(key string) error {
@@ -261,7 +273,7 @@ func (w *walker) readEntries() error {
 			}
 			continue
 		default:
-			return w.syntax(err, fmt.Sprintf("entry %d", n))
+			return w.valueErr(err, fmt.Sprintf("entry %d", n))
 		}
 		w.ents = append(w.ents, w.entry(n, &e))
 	}
