@@ -205,6 +205,9 @@ func HARClock(skew, leeway time.Duration) string {
 	return "In the HAR (the browser's clock against the IdP's Date headers): " + strings.Replace(CheckClock(skew, leeway), "this computer's", "the customer's", 1) + "."
 }
 
+// HARClockCause: the HAR's times are the customer's.
+const HARClockCause = "A HAR's times are the customer's browser's clock and each Date header is the IdP's; token times (iat, nbf, exp) are the IdP's, so an app or library that checks them with the local clock sees them off by as much."
+
 // HARClockFix is what to do about the customer's clock.
 const HARClockFix = "Set the customer's clock to synchronise automatically (Windows: Settings › Time & language › Set time automatically); apps that check token times with the local clock fail until then."
 

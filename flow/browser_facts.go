@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +16,14 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // claimTime is a NumericDate claim (zero when absent or not a number).
 func claimTime(claims map[string]any, name string) time.Time {
-	if v, ok := claims[name].(float64); ok && v > 0 && v < 1e11 {
+	var v float64
+	switch n := claims[name].(type) {
+	case float64:
+		v = n
+	case json.Number:
+		v, _ = n.Float64()
+	}
+	if v > 0 && v < 1e11 {
 		return time.Unix(int64(v), 0)
 	}
 	return time.Time{}
@@ -102,7 +110,7 @@ func (l *Login) judgeClock() {
 		}
 		if skew, ok := x.Skew(); ok {
 			if skew.Abs() > l.leeway {
-				l.find(i, Warning, explain.HARClock(skew, l.leeway), "", explain.HARClockFix)
+				l.find(i, Warning, explain.HARClock(skew, l.leeway), explain.HARClockCause, explain.HARClockFix)
 			}
 			return
 		}
