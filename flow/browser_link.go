@@ -221,6 +221,9 @@ func (l *Login) tokenKind(x *Exchange, code string, in func(*Exchange) bool) Kin
 	bearer := bearerOf(x)
 	switch {
 	case strings.HasSuffix(path, "/token") && x.Method == http.MethodPost:
+		if x.RequestBody == "" && in(x) && l.near(x) && l.step(Callback) != nil && l.step(CodeExchange) == nil {
+			return CodeExchange // a blocked request's body is often not recorded
+		}
 		switch f.Get("grant_type") {
 		case "authorization_code":
 			if code != "" && f.Get("code") == code || code == "" && in(x) && f.Get("client_id") == l.ClientID && l.step(Callback) != nil {

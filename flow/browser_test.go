@@ -436,3 +436,39 @@ func TestSensitiveDataNote(t *testing.T) {
 		t.Error("note for no exchanges")
 	}
 }
+
+// TestRefreshAndLogout: a refresh with the flow's refresh token refused,
+// end-session with its ID token; a blocked token request without a body.
+func TestRefreshAndLogout(t *testing.T) {
+	var b browser
+	b.login(global, "code=eu.C&state=S1")
+	id := idToken(at(0))
+	b.exchange(global, "eu.C", 200, map[string]string{"access_token": "AT", "id_token": id, "refresh_token": "RT"}, "&code_verifier=V")
+	b.add("POST", global+"/connect/token", 400, post("grant_type=refresh_token&refresh_token=RT&client_id=app"), jsonBody(map[string]string{"error": "invalid_grant"}))
+	b.add("GET", global+"/connect/endsession?id_token_hint="+id, 302, loc(app))
+	l := only(t, &b)
+	if !strings.HasSuffix(kinds(l), "exchange refresh logout") {
+		t.Errorf("steps %q", kinds(l))
+	}
+	failedWith(t, l, flow.Refresh, "refused the refresh request: invalid_grant", "spent, expired, revoked", "Log in again")
+
+	b = browser{}
+	b.login(global, "code=eu.C&state=S1")
+	b.add("POST", global+"/connect/token", 0, req("Origin", "https://app.test"), failed("net::ERR_FAILED"))
+	failedWith(t, only(t, &b), flow.CodeExchange, "blocked the token request", "https://app.test", "https://app.test")
+}
+
+// TestTwoLogins: an interactive login and a later silent renew are two
+// flows, each with its own callback.
+func TestTwoLogins(t *testing.T) {
+	var b browser
+	b.login(global, "code=eu.A&state=S1")
+	b.wait(time.Minute)
+	b.add("GET", authorizeURL(global, "prompt", "none", "state", "S2"), 302, loc(app+"?error=login_required&state=S2"), framed())
+	b.add("GET", app+"?error=login_required&state=S2", 200, framed())
+	ls := flow.Logins(b.xs, endpoints(), 0)
+	if len(ls) != 2 || ls[0].Outcome != flow.Succeeded || ls[0].Token("code") != "eu.A" || !ls[1].Silent {
+		t.Fatalf("%d logins", len(ls))
+	}
+	failedWith(t, ls[1], flow.Callback, "login_required", "third-party cookies", "without prompt=none")
+}
