@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// harEnv is a CLI whose config has HIMSA's built-in environments (a HAR's
+// endpoints are the customer's HIMSA endpoints), reading no network.
+func harEnv(t *testing.T) *cliEnv {
+	t.Helper()
+	e := newCLIEnv(t, "")
+	if err := os.WriteFile(e.file, []byte("client_id: ssodesk\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// The secrets of testdata/himsa-spa-login.har (a single-page app's login
+// through the global endpoint with an EU account, exchanging in the browser).
+func spaSecrets(t *testing.T) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "himsa-spa-login.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"eu.CODE-SECRET-ABCDEF123456", "VERIFIER-SECRET-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+		"ACCESS-TOKEN-SECRET-9f8e7d6c5b4a", "REFRESH-TOKEN-SECRET-1a2b3c", "PASSWORD-SECRET-1", "CSRF-SECRET-2",
+		"SESSION-STATE-SECRET", "STATE-SECRET-5555", "NONCE-SECRET-77"}
+	for _, s := range secrets { // the positive control: the search finds each in the input
+		if !strings.Contains(string(raw), s) {
+			t.Fatalf("the fixture lacks %q: the search below would prove nothing", s)
+		}
+	}
+	var doc struct {
+		Log struct {
+			Entries []struct {
+				Response struct {
+					Content struct{ Text string } `json:"content"`
+				} `json:"response"`
+			} `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		IDToken string `json:"id_token"`
+	}
+	for _, e := range doc.Log.Entries {
+		if json.Unmarshal([]byte(e.Response.Content.Text), &tok) == nil && tok.IDToken != "" {
+			return append(secrets, tok.IDToken)
+		}
+	}
+	t.Fatal("the fixture has no ID token")
+	return nil
+}
+
+func TestHarDiagnosesASuccessfulLogin(t *testing.T) {
+	e := harEnv(t)
+	out, errOut, code := e.ssodesk("", "har", filepath.Join("testdata", "himsa-spa-login.har"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"7 entries", "Login 1: client acme-spa at production global (https://idp.himsa-sso.com) — succeeded",
+		"code region   eu", "ID token iss  https://idp-eu.himsa-sso.com", "API host      api-eu.example", "PKCE          S256",
+		"ID token      jwt,", "access token  opaque, 32 bytes, sha256 ", "code=[redacted 27 bytes]", "state=[redacted 17 bytes]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, s := range spaSecrets(t) {
+		if strings.Contains(out+errOut, s) {
+			t.Errorf("the output holds the secret %.20q…", s)
+		}
+	}
+}
+
+func TestHarJSON(t *testing.T) {
+	e := harEnv(t)
+	out, errOut, code := e.ssodesk("", "har", "--json", filepath.Join("testdata", "himsa-spa-login.har"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Schema string `json:"schema"`
+		Source struct {
+			Entries int    `json:"Entries"`
+			SHA256  string `json:"SHA256"`
+		} `json:"source"`
+		Flows []struct {
+			ClientID   string `json:"client_id"`
+			Endpoint   string `json:"endpoint"`
+			Outcome    string `json:"outcome"`
+			CodeRegion string `json:"code_region"`
+			Steps      []struct {
+				Kind   string `json:"kind"`
+				Status string `json:"status"`
+			} `json:"steps"`
+			Tokens []struct {
+				Name, Kind string
+				Bytes      int
+			} `json:"tokens"`
+		} `json:"flows"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if doc.Schema != "ssodesk-har/1" || len(doc.Flows) != 1 {
+		t.Fatalf("document: %s", out)
+	}
+	f := doc.Flows[0]
+	if f.ClientID != "acme-spa" || f.Endpoint != "global" || f.Outcome != "succeeded" || f.CodeRegion != "eu" || len(f.Tokens) != 4 || len(f.Steps) < 5 {
+		t.Errorf("flow: %+v", f)
+	}
+	for _, s := range spaSecrets(t) {
+		if strings.Contains(out, s) {
+			t.Errorf("the JSON holds the secret %.20q…", s)
+		}
+	}
+}
+
+// The IdP's error page: failed at that step, its error code and Request Id,
+// the encrypted errorId, the likely causes and the check that confirms them;
+// exit 1.
+func TestHarErrorPage(t *testing.T) {
+	e := harEnv(t)
+	out, _, code := e.ssodesk("", "har", filepath.Join("testdata", "himsa-error-page.har"))
+	if code != exitFailed {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"— failed at step 2 error_page", "unauthorized_client", "Request Id 0HN8:00000001",
+		"errorId in the error page's URL is encrypted: only HIMSA can read it",
+		"`ssodesk check --client-id acme-webapp --redirect-uri https://app.acme.example/signin-oidc`",
+		"This HAR was exported without sensitive data"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "The IdP answered the authorize request with its error page"); n != 1 {
+		t.Errorf("the finding is said %d times", n)
+	}
+}
+
+// What is not a HAR is a usage error naming the file (exit 2); a HAR
+// without a login flow exits 1 and says so.
+func TestHarBadInput(t *testing.T) {
+	e := harEnv(t)
+	notHAR := filepath.Join(e.dir, "notes.txt")
+	empty := filepath.Join(e.dir, "empty.har")
+	os.WriteFile(notHAR, []byte("hello\x1b[2J"), 0o600)
+	os.WriteFile(empty, []byte(`{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[]}}`), 0o600)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"har", notHAR}, exitUsage, "notes.txt"},
+		{[]string{"har", e.dir}, exitUsage, e.dir},
+		{[]string{"har", filepath.Join(e.dir, "missing.har")}, exitUsage, "missing.har"},
+		{[]string{"har"}, exitUsage, "har needs one FILE"},
+		{[]string{"har", empty}, exitFailed, "no login flow found in"},
+	} {
+		out, errOut, code := e.ssodesk("", tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) || strings.Contains(out+errOut, "\x1b") || strings.Contains(errOut, "panic") {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, errOut)
+		}
+	}
+}
