@@ -98,11 +98,11 @@ type sanHAR struct {
 		} `json:"pages"`
 		Entries []struct {
 			Request struct {
-				Method      string     `json:"method"`
-				URL         string     `json:"url"`
-				Headers     []sanNVT   `json:"headers"`
-				Cookies     []sanNVT   `json:"cookies"`
-				QueryString []sanNVT   `json:"queryString"`
+				Method      string   `json:"method"`
+				URL         string   `json:"url"`
+				Headers     []sanNVT `json:"headers"`
+				Cookies     []sanNVT `json:"cookies"`
+				QueryString []sanNVT `json:"queryString"`
 				PostData    *struct {
 					Text   string   `json:"text"`
 					Params []sanNVT `json:"params"`
