@@ -50,16 +50,16 @@ func runHarSanitize(cmd *cobra.Command, in, out string, pii bool) error {
 	if out == "" {
 		return usageError{errors.New("-o OUT is required: the new file to write the sanitised HAR to")}
 	}
-	src, closeIn, err := openHarInput(cmd.InOrStdin(), in)
+	src, closeIn, err := openSanitizeInput(cmd.InOrStdin(), in)
 	if err != nil {
 		return usageError{err}
 	}
 	defer closeIn()
-	abs, f, err := createHarOutput(out)
+	abs, f, err := createSanitizeOutput(out)
 	if err != nil {
 		return usageError{err}
 	}
-	w := &harWriter{w: f}
+	w := &sanitizeWriter{w: f}
 	st, err := har.Sanitize(src, w, har.SanitizeOptions{RedactPII: pii})
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err, w.err = cerr, cerr
@@ -69,19 +69,19 @@ func runHarSanitize(cmd *cobra.Command, in, out string, pii bool) error {
 		if w.err != nil { // the output's fault (a full disk): the run failed
 			return fmt.Errorf("writing %s: %w", abs, w.err)
 		}
-		return usageError{fmt.Errorf("%s: %w", harName(in), err)}
+		return usageError{fmt.Errorf("%s: %w", sanitizeInName(in), err)}
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "ssodesk: %s written: %s\n", abs, harSummary(st))
+	fmt.Fprintf(cmd.ErrOrStderr(), "ssodesk: %s written: %s\n", abs, sanitizeSummary(st))
 	return nil
 }
 
-// harWriter remembers a write failure, to tell it from a bad input.
-type harWriter struct {
+// sanitizeWriter remembers a write failure, to tell it from a bad input.
+type sanitizeWriter struct {
 	w   io.Writer
 	err error
 }
 
-func (h *harWriter) Write(p []byte) (int, error) {
+func (h *sanitizeWriter) Write(p []byte) (int, error) {
 	n, err := h.w.Write(p)
 	if err != nil && h.err == nil {
 		h.err = err
@@ -89,37 +89,37 @@ func (h *harWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-func harName(in string) string {
+func sanitizeInName(in string) string {
 	if in == "-" {
 		return "stdin"
 	}
 	return in
 }
 
-// openHarInput opens IN: stdin for "-", else a regular file (a directory,
+// openSanitizeInput opens IN: stdin for "-", else a regular file (a directory,
 // a device such as /dev/zero or a FIFO is refused; O_NONBLOCK keeps the
 // open of a FIFO from waiting for a writer).
-func openHarInput(stdin io.Reader, in string) (io.Reader, func(), error) {
+func openSanitizeInput(stdin io.Reader, in string) (io.Reader, func(), error) {
 	if in == "-" {
 		return stdin, func() {}, nil
 	}
 	f, err := os.OpenFile(in, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cannot read the HAR file %s: %v", in, harPathErr(err))
+		return nil, nil, fmt.Errorf("cannot read the HAR file %s: %v", in, sanitizePathErr(err))
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, fmt.Errorf("cannot read the HAR file %s: %v", in, harPathErr(err))
+		return nil, nil, fmt.Errorf("cannot read the HAR file %s: %v", in, sanitizePathErr(err))
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, fmt.Errorf("%s is not a regular file (%s): give a HAR file", in, harKind(st.Mode()))
+		return nil, nil, fmt.Errorf("%s is not a regular file (%s): give a HAR file", in, sanitizeFileKind(st.Mode()))
 	}
 	return f, func() { f.Close() }, nil
 }
 
-func harKind(m fs.FileMode) string {
+func sanitizeFileKind(m fs.FileMode) string {
 	switch {
 	case m.IsDir():
 		return "a directory"
@@ -133,8 +133,8 @@ func harKind(m fs.FileMode) string {
 	return "not a regular file"
 }
 
-// createHarOutput creates OUT, 0600, never over an existing file.
-func createHarOutput(out string) (string, *os.File, error) {
+// createSanitizeOutput creates OUT, 0600, never over an existing file.
+func createSanitizeOutput(out string) (string, *os.File, error) {
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		abs = out
@@ -144,12 +144,12 @@ func createHarOutput(out string) (string, *os.File, error) {
 		return abs, nil, fmt.Errorf("not writing the sanitised HAR: %s already exists (choose another name or remove it)", abs)
 	}
 	if err != nil {
-		return abs, nil, fmt.Errorf("cannot create %s: %v", abs, harPathErr(err))
+		return abs, nil, fmt.Errorf("cannot create %s: %v", abs, sanitizePathErr(err))
 	}
 	return abs, f, nil
 }
 
-func harPathErr(err error) error {
+func sanitizePathErr(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -157,9 +157,9 @@ func harPathErr(err error) error {
 	return err
 }
 
-// harSummary is the command's line: entries, then what was replaced by
+// sanitizeSummary is the command's line: entries, then what was replaced by
 // label, most first ("3 code, 2 state, 14 cookie").
-func harSummary(st har.SanitizeStats) string {
+func sanitizeSummary(st har.SanitizeStats) string {
 	labels := make([]string, 0, len(st.Replaced))
 	for l := range st.Replaced {
 		labels = append(labels, l)

@@ -14,10 +14,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// harSanitize runs `ssodesk har sanitize args…` through a test-only root
+// sanitizeCLI runs `ssodesk har sanitize args…` through a test-only root
 // (the real root attaches the command under `ssodesk har`), mapping the
 // error to an exit code as Execute does.
-func harSanitize(t *testing.T, stdin string, args ...string) (stderr string, code int) {
+func sanitizeCLI(t *testing.T, stdin string, args ...string) (stderr string, code int) {
 	t.Helper()
 	root := &cobra.Command{Use: "ssodesk", SilenceUsage: true, SilenceErrors: true}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -43,12 +43,12 @@ func harSanitize(t *testing.T, stdin string, args ...string) (stderr string, cod
 	return errb.String() + err.Error(), 1
 }
 
-const harFixture = "../har/testdata/sanitize-login.har"
+const sanitizeFixture = "../har/testdata/sanitize-login.har"
 
 func TestHarSanitizeCommand(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "ticket.har")
-	stderr, code := harSanitize(t, "", harFixture, "-o", out)
+	stderr, code := sanitizeCLI(t, "", sanitizeFixture, "-o", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -64,7 +64,7 @@ func TestHarSanitizeCommand(t *testing.T) {
 		t.Error("the code is not its placeholder in OUT")
 	}
 	// An existing OUT is refused (exit 2, named) and left as it was.
-	stderr, code = harSanitize(t, "", harFixture, "-o", out)
+	stderr, code = sanitizeCLI(t, "", sanitizeFixture, "-o", out)
 	if code != 2 || !strings.Contains(stderr, out) || !strings.Contains(stderr, "already exists") {
 		t.Errorf("existing OUT: exit %d: %s", code, stderr)
 	}
@@ -72,9 +72,9 @@ func TestHarSanitizeCommand(t *testing.T) {
 		t.Error("an existing OUT was changed")
 	}
 	// stdin, with --redact-pii.
-	in, _ := os.ReadFile(harFixture)
+	in, _ := os.ReadFile(sanitizeFixture)
 	out2 := filepath.Join(dir, "pii.har")
-	if stderr, code := harSanitize(t, string(in), "-", "-o", out2, "--redact-pii"); code != 0 || !strings.Contains(stderr, " user") {
+	if stderr, code := sanitizeCLI(t, string(in), "-", "-o", out2, "--redact-pii"); code != 0 || !strings.Contains(stderr, " user") {
 		t.Fatalf("stdin --redact-pii: exit %d: %s", code, stderr)
 	}
 	if masked, _ := os.ReadFile(out2); bytes.Contains(masked, []byte("Mette")) {
@@ -91,7 +91,7 @@ func TestHarSanitizeRefusesBadInput(t *testing.T) {
 	notJSON := filepath.Join(dir, "page.har")
 	os.WriteFile(notJSON, []byte("<html>not a HAR</html>"), 0o600)
 	truncated := filepath.Join(dir, "cut.har")
-	in, _ := os.ReadFile(harFixture)
+	in, _ := os.ReadFile(sanitizeFixture)
 	os.WriteFile(truncated, in[:len(in)/3], 0o600)
 	cases := []struct {
 		name string
@@ -104,17 +104,17 @@ func TestHarSanitizeRefusesBadInput(t *testing.T) {
 		{"missing", []string{filepath.Join(dir, "nope.har")}, "no such file"},
 		{"not JSON", []string{notJSON}, "invalid JSON"},
 		{"truncated", []string{truncated}, "truncated"},
-		{"no OUT", []string{harFixture}, "-o OUT is required"},
+		{"no OUT", []string{sanitizeFixture}, "-o OUT is required"},
 		{"no IN", []string{"-o", filepath.Join(dir, "x.har")}, "needs one HAR file"},
-		{"two INs", []string{harFixture, harFixture, "-o", filepath.Join(dir, "y.har")}, "needs one HAR file"},
-		{"bad flag", []string{harFixture, "--nope"}, "unknown flag"},
+		{"two INs", []string{sanitizeFixture, sanitizeFixture, "-o", filepath.Join(dir, "y.har")}, "needs one HAR file"},
+		{"bad flag", []string{sanitizeFixture, "--nope"}, "unknown flag"},
 	}
 	for _, c := range cases {
 		args := c.args
 		if !strings.HasPrefix(c.name, "no ") && c.name != "two INs" && c.name != "bad flag" {
 			args = append(args, "-o", filepath.Join(dir, "out-"+strings.ReplaceAll(c.name, "/", "")+".har"))
 		}
-		stderr, code := harSanitize(t, "", args...)
+		stderr, code := sanitizeCLI(t, "", args...)
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%s: exit %d, %q; want exit 2 saying %q", c.name, code, stderr, c.want)
 		}

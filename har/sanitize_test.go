@@ -2,6 +2,7 @@ package har
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/url"
 	"os"
@@ -375,5 +376,49 @@ func TestSanitizeBadInput(t *testing.T) {
 	}
 	if _, err := Sanitize(struct{ *bytes.Reader }{bytes.NewReader(in)}, &out, SanitizeOptions{MaxFile: 1000}); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("over MaxFile, unseekable: %v", err)
+	}
+}
+
+// The rules the login fixture does not reach: a form_post page, a base64
+// body, Basic credentials, a URL's password, an API key header, a JWT
+// under a name no rule knows, a JSON body cut short.
+func TestSanitizeMoreRules(t *testing.T) {
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJodHRwczovL2lkcCIsInN1YiI6ImFiYyJ9.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU"
+	b64 := base64.StdEncoding.EncodeToString([]byte(`{"refresh_token":"rt-Base64Body-0123456789"}`))
+	basic := base64.StdEncoding.EncodeToString([]byte("client:Basic-S3cret-99"))
+	entry := func(req, resp string) string { return `{"request":` + req + `,"response":` + resp + `}` }
+	har := `{"log":{"entries":[` + strings.Join([]string{
+		entry(`{"url":"https://app/cb"}`, `{"content":{"mimeType":"text/html","text":"<form method=post><input type=\"hidden\" name=\"code\" value=\"eu.FormPostCode123456\"/><input type='hidden' name='state' value='FormPostState789'></form>"}}`),
+		entry(`{"url":"https://app/x"}`, `{"content":{"mimeType":"application/json","encoding":"base64","text":"`+b64+`"}}`),
+		entry(`{"url":"https://user:UrlPassw0rd@host/p","headers":[{"name":"Authorization","value":"Basic `+basic+`"},{"name":"X-Api-Key","value":"ApiKey-0123456789abcdef"}]}`, `{}`),
+		entry(`{"url":"https://app/y"}`, `{"content":{"mimeType":"application/json","text":"{\"data\":{\"weird\":\"`+jwt+`\"},\"note\":\"`+"eu.FormPostCode123456"+`\",\"access_token\":\"cut-AccessToken-12345`+`"}}`),
+	}, ",") + `]}}`
+	out, st := sanRun(t, []byte(har), SanitizeOptions{})
+	for _, v := range []string{"FormPostCode123456", "FormPostState789", "rt-Base64Body-0123456789", "UrlPassw0rd", basic, "Basic-S3cret-99",
+		"ApiKey-0123456789abcdef", jwt, "cut-AccessToken-12345"} {
+		if !sanFound([]byte(har), v) && !strings.Contains(har, v) && v != "rt-Base64Body-0123456789" && v != "Basic-S3cret-99" {
+			t.Fatalf("positive control: %s not in the input", v)
+		}
+		if sanFound(out, v) {
+			t.Errorf("%s survived:\n%s", v, out)
+		}
+	}
+	if !bytes.Contains(out, []byte(`value=\"eu.[code-1]\"`)) || !bytes.Contains(out, []byte(`"note\":\"eu.[code-1]\"`)) {
+		t.Errorf("the form_post code and its echo are not one placeholder:\n%s", out)
+	}
+	if !bytes.Contains(out, []byte("[jwt-1.jwt.len:")) || !bytes.Contains(out, []byte("[api_key-1.opaque")) || st.Replaced["basic"] != 1 {
+		t.Errorf("jwt, api key or basic not replaced (%v):\n%s", st.Replaced, out)
+	}
+	var h struct {
+		Log struct {
+			Entries []struct {
+				Response struct{ Content struct{ Text string } }
+			}
+		}
+	}
+	json.Unmarshal(out, &h)
+	dec, err := base64.StdEncoding.DecodeString(h.Log.Entries[1].Response.Content.Text)
+	if err != nil || !strings.HasPrefix(string(dec), `{"refresh_token":"[refresh_token-1.opaque`) {
+		t.Errorf("base64 body: %q %v", dec, err)
 	}
 }
