@@ -142,7 +142,7 @@ func sanPass(r io.Reader, limit int64, w io.Writer, st *sanState) (int, error) {
 	dec.UseNumber()
 	st.pass++
 	st.counts = map[string]int{}
-	p := &sanPrinter{w: w}
+	p := &sanPrinter{w: w, skip: w == io.Discard}
 	n, err := sanTop(dec, p, st)
 	if err == nil {
 		if _, terr := dec.Token(); terr != io.EOF {

@@ -24,6 +24,10 @@ type sanMasker struct {
 // sanEmailRe finds e-mail addresses in any text (report's emailRe).
 var sanEmailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
 
+// sanStandInRe is a stand-in, never learnt as a personal value (so masking
+// a masked HAR changes nothing).
+var sanStandInRe = regexp.MustCompile(`^(user|name|email|tenant|noahuser|tenantid)-[0-9]+(@example\.invalid)?$`)
+
 // sanMinPII: a shorter personal value is masked only as a whole value.
 const sanMinPII = 4
 
@@ -54,7 +58,8 @@ func (m *sanMasker) standIn(kind, value string) string {
 
 // learnField learns a personal field's value.
 func (m *sanMasker) learnField(name, v string) {
-	if kind := sanPIIKind(name); kind != "" && v != "" && !sanIsPlaceholder(v) && !strings.HasSuffix(v, "@example.invalid") {
+	if kind := sanPIIKind(name); kind != "" && v != "" && len(v) <= 1024 && !sanIsPlaceholder(v) && !sanStandInRe.MatchString(v) &&
+		!strings.HasSuffix(v, "@example.invalid") {
 		if _, ok := m.kinds[v]; !ok {
 			m.standIn(kind, v)
 		}

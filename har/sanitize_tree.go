@@ -38,7 +38,8 @@ func (n *sanNode) text() string {
 	return n.str
 }
 
-// each calls f for every string of n, depth first, in order.
+// each calls f for every string value of n, depth first, in order (keys
+// are the HAR's structure and stay).
 func (n *sanNode) each(f func(string) string) {
 	if n == nil {
 		return
@@ -47,9 +48,8 @@ func (n *sanNode) each(f func(string) string) {
 	case 's':
 		n.str = f(n.str)
 	case 'o':
-		for i, k := range n.keys {
-			n.keys[i] = f(k)
-			n.vals[i].each(f)
+		for _, v := range n.vals {
+			v.each(f)
 		}
 	case 'a':
 		for _, v := range n.vals {
@@ -241,13 +241,14 @@ func sanEntries(dec *json.Decoder, p *sanPrinter, st *sanState) (int, error) {
 
 // sanPrinter writes JSON indented by two spaces, keeping the first error.
 type sanPrinter struct {
-	w   io.Writer
-	err error
-	buf []byte
+	w    io.Writer
+	err  error
+	buf  []byte
+	skip bool // the first pass: nothing to write
 }
 
 func (p *sanPrinter) raw(s string) {
-	if p.err == nil {
+	if p.err == nil && !p.skip {
 		_, p.err = io.WriteString(p.w, s)
 	}
 }
@@ -262,6 +263,9 @@ func (p *sanPrinter) indent(depth int) {
 
 // key writes the i-th key of an object at depth.
 func (p *sanPrinter) key(k string, i, depth int) {
+	if p.skip {
+		return
+	}
 	if i > 0 {
 		p.raw(",")
 	}
@@ -270,6 +274,9 @@ func (p *sanPrinter) key(k string, i, depth int) {
 }
 
 func (p *sanPrinter) node(n *sanNode, depth int) {
+	if p.skip {
+		return
+	}
 	switch n.kind {
 	case 's':
 		p.raw(sanQuote(n.str))
