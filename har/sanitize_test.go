@@ -422,3 +422,19 @@ func TestSanitizeMoreRules(t *testing.T) {
 		t.Errorf("base64 body: %q %v", dec, err)
 	}
 }
+
+// Text from outside stays text: control, bidi and invisible characters are
+// escaped in the output (it may be shown in a terminal), and stay JSON.
+func TestSanitizeEscapesControls(t *testing.T) {
+	in := "{\"log\":{\"entries\":[{\"comment\":\"a\\u001b[31m\\u009b\\u202e\\u2028\\u200b b\"}]}}"
+	out, _ := sanRun(t, []byte(in), SanitizeOptions{})
+	for _, raw := range []string{"\x1b", "\u009b", "\u202e", "\u2028", "\u200b"} {
+		if bytes.Contains(out, []byte(raw)) {
+			t.Errorf("%q written raw:\n%s", raw, out)
+		}
+	}
+	var v any
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatal(err)
+	}
+}

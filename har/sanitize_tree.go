@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"ssodesk/safe"
 )
 
 // sanNode is a JSON value that keeps its keys in order, so a sanitised HAR
@@ -279,7 +281,7 @@ func (p *sanPrinter) node(n *sanNode, depth int) {
 	}
 	switch n.kind {
 	case 's':
-		p.raw(sanQuote(n.str))
+		p.raw(string(safe.JSON([]byte(sanQuote(n.str))))) // bidi controls and invisible characters escaped too
 	case 'n', 'b':
 		p.raw(n.str)
 	case 'z':
