@@ -157,8 +157,8 @@ func sanitizePathErr(err error) error {
 	return err
 }
 
-// sanitizeSummary is the command's line: entries, then what was replaced by
-// label, most first ("3 code, 2 state, 14 cookie").
+// sanitizeSummary is the command's line: entries, then how many values
+// were replaced by label, most first ("14× cookie, 7× code").
 func sanitizeSummary(st har.SanitizeStats) string {
 	labels := make([]string, 0, len(st.Replaced))
 	for l := range st.Replaced {
@@ -172,7 +172,7 @@ func sanitizeSummary(st har.SanitizeStats) string {
 	})
 	parts := make([]string, len(labels))
 	for i, l := range labels {
-		parts[i] = fmt.Sprintf("%d %s", st.Replaced[l], l)
+		parts[i] = fmt.Sprintf("%d× %s", st.Replaced[l], l)
 	}
 	what := "nothing replaced"
 	if len(parts) > 0 {

@@ -52,7 +52,7 @@ func TestHarSanitizeCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "10 entries, replaced ") || !strings.Contains(stderr, " code") || strings.Count(stderr, "\n") != 1 {
+	if !strings.Contains(stderr, "10 entries, replaced ") || !strings.Contains(stderr, "× code") || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("summary line: %q", stderr)
 	}
 	st, err := os.Stat(out)
@@ -74,7 +74,7 @@ func TestHarSanitizeCommand(t *testing.T) {
 	// stdin, with --redact-pii.
 	in, _ := os.ReadFile(sanitizeFixture)
 	out2 := filepath.Join(dir, "pii.har")
-	if stderr, code := sanitizeCLI(t, string(in), "-", "-o", out2, "--redact-pii"); code != 0 || !strings.Contains(stderr, " user") {
+	if stderr, code := sanitizeCLI(t, string(in), "-", "-o", out2, "--redact-pii"); code != 0 || !strings.Contains(stderr, "× user") {
 		t.Fatalf("stdin --redact-pii: exit %d: %s", code, stderr)
 	}
 	if masked, _ := os.ReadFile(out2); bytes.Contains(masked, []byte("Mette")) {

@@ -22,7 +22,7 @@ type SanitizeOptions struct {
 // SanitizeStats say what was replaced, by label ("code": 3, "access_token": 2, "cookie": 14, …), for the command's summary line.
 type SanitizeStats struct {
 	Entries  int
-	Replaced map[string]int
+	Replaced map[string]int // label → values replaced (occurrences: a code in a URL and its queryString counts twice)
 }
 
 // sanDefaultMax is the default SanitizeOptions.MaxFile.
