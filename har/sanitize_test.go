@@ -438,3 +438,19 @@ func TestSanitizeEscapesControls(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A single-page app's hash route and a URL inside a JSON body have their
+// secret fields replaced too.
+func TestSanitizeRoutesAndURLsInJSON(t *testing.T) {
+	in := `{"log":{"entries":[{"request":{"url":"https://app/#/callback?code=RouteCode-0123456789&state=RouteState-98765"},` +
+		`"response":{"content":{"mimeType":"application/json","text":"{\"redirect\": \"https://app/cb?code=JsonUrlCode-123456&x=1\"}"}}}]}}`
+	out, _ := sanRun(t, []byte(in), SanitizeOptions{})
+	for _, v := range []string{"RouteCode-0123456789", "RouteState-98765", "JsonUrlCode-123456"} {
+		if bytes.Contains(out, []byte(v)) {
+			t.Errorf("%s survived:\n%s", v, out)
+		}
+	}
+	if !bytes.Contains(out, []byte(`#/callback?code=[code-1]&state=[state-1]`)) || !bytes.Contains(out, []byte(`cb?code=[code-2]&x=1`)) {
+		t.Errorf("routes or JSON URLs:\n%s", out)
+	}
+}

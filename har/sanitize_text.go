@@ -38,7 +38,9 @@ func (st *sanState) url(raw string, depth int) string {
 	}
 	if hasFrag {
 		b.WriteByte('#')
-		if strings.Contains(frag, "=") {
+		if route, q, ok := strings.Cut(frag, "?"); ok { // a single-page app's route: #/callback?code=…
+			frag = route + "?" + st.pairs(q, depth)
+		} else if strings.Contains(frag, "=") {
 			frag = st.pairs(frag, depth)
 		}
 		b.WriteString(frag)
@@ -105,21 +107,15 @@ func (st *sanState) json(s string) string {
 		vend, vclosed := sanStringEnd(s, k)
 		val := sanJSONString(s[k:vend])
 		i = vend
-		label := sanFieldLabel(key)
-		if label == "" {
-			if st.pii != nil {
-				st.pii.learnField(key, val)
-			}
-			continue
-		}
-		out := st.secret(label, val)
+		out := st.jsonValue(key, val)
 		if out == val {
 			continue
 		}
 		b.WriteString(s[last:k])
-		b.WriteString(`"` + out)
 		if vclosed {
-			b.WriteByte('"')
+			b.WriteString(sanQuote(out))
+		} else {
+			b.WriteString(strings.TrimSuffix(sanQuote(out), `"`))
 		}
 		last = vend
 	}
@@ -128,6 +124,21 @@ func (st *sanState) json(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// jsonValue is the sanitised value of a JSON body's field: a secret's
+// placeholder, or a URL's secrets replaced (a redirect with a code in it).
+func (st *sanState) jsonValue(key, val string) string {
+	if label := sanFieldLabel(key); label != "" {
+		return st.secret(label, val)
+	}
+	if st.pii != nil {
+		st.pii.learnField(key, val)
+	}
+	if strings.ContainsAny(val, "?#") && strings.Contains(val, "=") && (strings.HasPrefix(val, "http") || strings.HasPrefix(val, "/")) {
+		return st.url(val, 1)
+	}
+	return val
 }
 
 // sanStringEnd is the index after the JSON string literal at s[i] == '"'
