@@ -270,6 +270,19 @@ func (p *Preflight) readPage(contentType string, body []byte) {
 	}
 }
 
+// ReadErrorPage is what an IdP's error page says, read as the pre-flight
+// reads one: its message, Request Id and OAuth error (printable, one line),
+// and the cause it names among scopes (a browser's HAR holds such pages).
+func ReadErrorPage(contentType string, body []byte, scopes []string) *Preflight {
+	p := &Preflight{Outcome: PreflightRefused, Scopes: scopes}
+	if len(body) > MaxErrorPage {
+		body = body[:MaxErrorPage]
+	}
+	p.readPage(contentType, body)
+	p.Cause, p.Scope = causeOf(p.Error, p.Error+" "+p.Description+" "+p.Message, scopes)
+	return p
+}
+
 // pageText is an HTML page's visible text: the first element with an
 // "alert" class (IdentityServer's message) and the whole body.
 func pageText(body []byte) (message, all string) {

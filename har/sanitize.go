@@ -1,8 +1,7 @@
-// Package har reads browser HAR files (HTTP Archive 1.2) into the
-// exchanges the flow model reads, and sanitises them for sharing: Sanitize
-// writes a copy in which every secret is a labelled placeholder that keeps
-// correlation and what a diagnosis needs. It imports no Charm package.
 package har
+
+// Sanitising: Sanitize writes a copy of a HAR in which every secret is a
+// labelled placeholder that keeps correlation and what a diagnosis needs.
 
 import (
 	"bufio"

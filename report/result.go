@@ -78,15 +78,15 @@ func tokens(access, refresh, id string) []Token {
 	var out []Token
 	for _, t := range []struct{ name, raw string }{{"access token", access}, {"refresh token", refresh}, {"ID token", id}} {
 		if t.raw != "" {
-			out = append(out, fingerprint(t.name, t.raw))
+			out = append(out, Fingerprint(t.name, t.raw))
 		}
 	}
 	return out
 }
 
-// fingerprint is a token's kind, length and the first 8 hex digits of its
+// Fingerprint is a token's kind, length and the first 8 hex digits of its
 // SHA-256: enough to tell two tokens apart, nothing to use.
-func fingerprint(name, raw string) Token {
+func Fingerprint(name, raw string) Token {
 	kind, _, _ := auth.ClassifyToken(raw)
 	k := map[auth.TokenKind]string{auth.TokenJWT: "jwt", auth.TokenOpaque: "opaque", auth.TokenMalformed: "malformed"}[kind]
 	sum := sha256.Sum256([]byte(raw))
