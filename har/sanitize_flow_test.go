@@ -1,6 +1,7 @@
 package har
 
 import (
+	"bytes"
 	"net/http"
 	"testing"
 
@@ -63,5 +64,41 @@ func TestSanitizeSameDiagnosis(t *testing.T) {
 		if code := x.Query().Get("code"); code != "" && auth.CodeRegion(y.Query().Get("code")) != auth.CodeRegion(code) {
 			t.Errorf("exchange %d: the code's region %q, want %q", i, auth.CodeRegion(y.Query().Get("code")), auth.CodeRegion(code))
 		}
+	}
+}
+
+// The HAR reader and the login finder see the same logins in the sanitised
+// HAR: the same outcome, code region, issuer (read from the ID token's
+// placeholder, itself a JWT), steps and findings.
+func TestSanitizeSameLogins(t *testing.T) {
+	in, _ := sanLoad(t)
+	out, _ := sanRun(t, in, SanitizeOptions{RedactPII: true})
+	read := func(b []byte) []*flow.Login {
+		lg, err := Read(bytes.NewReader(b), "fixture.har", Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return flow.Logins(lg.Exchanges, nil, 0)
+	}
+	a, b := read(in), read(out)
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("%d logins, want %d (> 0)", len(b), len(a))
+	}
+	for i, x := range a {
+		y := b[i]
+		if y.Outcome != x.Outcome || y.CodeRegion != x.CodeRegion || y.Issuer != x.Issuer || y.ClientID != x.ClientID ||
+			len(y.Steps) != len(x.Steps) || len(y.Findings) != len(x.Findings) || len(y.Tokens) != len(x.Tokens) {
+			t.Errorf("login %d: %v %q %q %q %d steps %d findings %d tokens; want %v %q %q %q %d %d %d", i,
+				y.Outcome, y.CodeRegion, y.Issuer, y.ClientID, len(y.Steps), len(y.Findings), len(y.Tokens),
+				x.Outcome, x.CodeRegion, x.Issuer, x.ClientID, len(x.Steps), len(x.Findings), len(x.Tokens))
+		}
+		for j := range min(len(x.Findings), len(y.Findings)) {
+			if x.Findings[j].Text != y.Findings[j].Text {
+				t.Errorf("login %d finding %d: %q, want %q", i, j, y.Findings[j].Text, x.Findings[j].Text)
+			}
+		}
+	}
+	if a[0].Issuer != "https://eu.sso.himsa.com" || a[0].CodeRegion != "eu" || a[0].Outcome != flow.LoginFailed || len(a[0].Tokens) != 4 {
+		t.Errorf("the original's login: %v, issuer %q, code region %q, %d tokens", a[0].Outcome, a[0].Issuer, a[0].CodeRegion, len(a[0].Tokens))
 	}
 }

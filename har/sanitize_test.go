@@ -406,7 +406,7 @@ func TestSanitizeMoreRules(t *testing.T) {
 	if !bytes.Contains(out, []byte(`value=\"eu.[code-1]\"`)) || !bytes.Contains(out, []byte(`"note\":\"eu.[code-1]\"`)) {
 		t.Errorf("the form_post code and its echo are not one placeholder:\n%s", out)
 	}
-	if !bytes.Contains(out, []byte("[jwt-1.jwt.len:")) || !bytes.Contains(out, []byte("[api_key-1.opaque")) || st.Replaced["basic"] != 1 {
+	if !bytes.Contains(out, []byte(".sanitised_jwt-1_len-105_sha256-")) || !bytes.Contains(out, []byte("[api_key-1.opaque")) || st.Replaced["basic"] != 1 {
 		t.Errorf("jwt, api key or basic not replaced (%v):\n%s", st.Replaced, out)
 	}
 	var h struct {

@@ -20,13 +20,14 @@ import (
 //	eu.[code-1]                     a code keeps its region prefix (auth.CodeRegion reads it)
 //	[state-1] [nonce-1] [cookie-3]  state, session_state, nonce, verifiers, secrets, passwords, cookies
 //	[access_token-2.opaque.len:64.sha256:3f2a9c1b]
-//	[id_token-1.jwt.len:1043.sha256:ab12cd34.h:eyJhbGciOi….c:eyJpc3Mi…]
+//	eyJhbGciOi….eyJpc3Mi….sanitised_id_token-1_len-1043_sha256-ab12cd34
 //
-// A token keeps its kind (jwt, opaque, malformed), its length and the
-// first 8 hex digits of its SHA-256 (as the diagnosis report shows a
-// token), and a JWT its header (h:) and its non-personal claims (c:) as
-// base64url JSON. The characters are letters, digits and - _ . : [ ], so a
-// placeholder is one line that breaks no URL, header, cookie or JSON.
+// A token keeps its kind (opaque, malformed), its length and the first 8
+// hex digits of its SHA-256 (as the diagnosis report shows a token). A
+// JWT's placeholder is a JWT: its header, its non-personal claims, and the
+// label for a signature, so the flow model still reads its claims. The
+// characters are letters, digits and - _ . : [ ], so a placeholder is one
+// line that breaks no URL, header, cookie or JSON.
 
 // sanTokenLabels are the labels whose placeholder is a token's fingerprint.
 var sanTokenLabels = []string{"access_token", "refresh_token", "id_token", "token", "jwt", "client_assertion",
@@ -83,22 +84,40 @@ func sanFormat(st *sanState, label string, n int, v string) string {
 			return r + ".[" + core + "]"
 		}
 	case slices.Contains(sanTokenLabels, label):
+		if jwt := sanJWTPlaceholder(st, core, v); jwt != "" {
+			return jwt
+		}
 		return "[" + core + sanFingerprint(st, v) + "]"
 	}
 	return "[" + core + "]"
 }
 
-// sanFingerprint is ".KIND.len:N.sha256:HEX8" and, for a JWT, ".h:….c:…".
+// sanFingerprint is ".KIND.len:N.sha256:HEX8".
 func sanFingerprint(st *sanState, v string) string {
-	kind, jwt, _ := auth.ClassifyToken(v)
+	kind, _, _ := auth.ClassifyToken(v)
 	k := map[auth.TokenKind]string{auth.TokenJWT: "jwt", auth.TokenMalformed: "malformed"}[kind]
 	if k == "" {
 		k = "opaque"
 	}
+	return "." + k + ".len:" + strconv.Itoa(len(v)) + ".sha256:" + sanSHA(v)
+}
+
+func sanSHA(v string) string {
 	sum := sha256.Sum256([]byte(v))
-	out := "." + k + ".len:" + strconv.Itoa(len(v)) + ".sha256:" + hex.EncodeToString(sum[:4])
-	if jwt == nil {
-		return out
+	return hex.EncodeToString(sum[:4])
+}
+
+// sanJWTMark begins the signature of a JWT's placeholder.
+const sanJWTMark = "sanitised_"
+
+// sanJWTPlaceholder is a JWT's placeholder ("" when v is not a JWT): a JWT
+// itself, so whatever decodes tokens (the flow model, ssodesk decode)
+// still reads its header and non-personal claims; the signature is the
+// label: HEADER.CLAIMS.sanitised_id_token-1_len-1043_sha256-ab12cd34.
+func sanJWTPlaceholder(st *sanState, core, v string) string {
+	kind, jwt, _ := auth.ClassifyToken(v)
+	if kind != auth.TokenJWT {
+		return ""
 	}
 	if st.pii != nil {
 		st.pii.learnClaims(jwt.Claims)
@@ -107,7 +126,25 @@ func sanFingerprint(st *sanState, v string) string {
 	if err != nil || len(h) > 1024 {
 		h, _ = json.Marshal(map[string]any{"alg": jwt.Header["alg"], "kid": jwt.Header["kid"], "typ": jwt.Header["typ"]})
 	}
-	return out + ".h:" + base64.RawURLEncoding.EncodeToString(h) + ".c:" + base64.RawURLEncoding.EncodeToString(sanClaims(st, jwt.Claims))
+	sig := sanJWTMark + core + "_len-" + strconv.Itoa(len(v)) + "_sha256-" + sanSHA(v)
+	if len(sig)%4 == 1 { // not base64url's length otherwise
+		sig += "_"
+	}
+	return base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(sanClaims(st, jwt.Claims)) + "." + sig
+}
+
+// sanIsJWTPlaceholder says whether v is a whole JWT placeholder.
+func sanIsJWTPlaceholder(v string) bool {
+	i := strings.LastIndexByte(v, '.')
+	if i < 0 || strings.Count(v, ".") != 2 || !strings.HasPrefix(v[i+1:], sanJWTMark) || len(v) > 64<<10 {
+		return false
+	}
+	for j := 0; j < len(v); j++ {
+		if !sanB64URL(v[j]) && v[j] != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // sanClaims is the JSON of the kept claims, in sanKeptClaims order.
@@ -226,11 +263,9 @@ func (x *sanIndex) replace(s string, count func(string)) string {
 	var b strings.Builder
 	last := 0
 	for i := 0; i+4 <= len(s); {
-		if s[i] == '[' {
-			if end := sanSpanAt(s, i); end > 0 {
-				i = end
-				continue
-			}
+		if end := sanPlaceholderAt(s, i); end > 0 {
+			i = end
+			continue
 		}
 		k := sanKey(s[i:])
 		h := sanHash(k)
@@ -260,6 +295,23 @@ func (x *sanIndex) match(s string, k uint32) (sanPat, bool) {
 		}
 	}
 	return sanPat{}, false
+}
+
+// sanPlaceholderAt is the end of the placeholder starting at s[i], or -1.
+func sanPlaceholderAt(s string, i int) int {
+	switch {
+	case s[i] == '[':
+		return sanSpanAt(s, i)
+	case s[i] == 'e' && strings.HasPrefix(s[i:], "eyJ") && (i == 0 || !sanB64URL(s[i-1])):
+		end := i
+		for end < len(s) && (sanB64URL(s[end]) || s[end] == '.') {
+			end++
+		}
+		if sanIsJWTPlaceholder(s[i:end]) {
+			return end
+		}
+	}
+	return -1
 }
 
 // sanSpanAt is the end of the placeholder starting at s[i] == '[', or -1.
@@ -297,6 +349,9 @@ func sanPlaceholderByte(c byte) bool {
 // sanIsPlaceholder says whether v is a whole placeholder (a code's with
 // its region prefix too): sanitising a sanitised HAR changes nothing.
 func sanIsPlaceholder(v string) bool {
+	if strings.HasPrefix(v, "eyJ") {
+		return sanIsJWTPlaceholder(v)
+	}
 	if r := auth.CodeRegion(v); r != "" {
 		v = v[len(r)+1:]
 	}
@@ -321,6 +376,9 @@ type Placeholder struct {
 func ParsePlaceholder(s string) (p Placeholder, ok bool) {
 	if !sanIsPlaceholder(s) {
 		return p, false
+	}
+	if strings.HasPrefix(s, "eyJ") {
+		return sanParseJWT(s), true
 	}
 	if r := auth.CodeRegion(s); r != "" {
 		p.Region, s = r, s[len(r)+1:]
@@ -351,4 +409,27 @@ func ParsePlaceholder(s string) (p Placeholder, ok bool) {
 		}
 	}
 	return p, true
+}
+
+// sanParseJWT reads a JWT placeholder back.
+func sanParseJWT(s string) Placeholder {
+	p := Placeholder{Kind: "jwt"}
+	if t, err := auth.DecodeJWT(s); err == nil {
+		p.Header, p.Claims = t.Header, t.Claims
+		for k, v := range p.Claims { // as ParsePlaceholder's JSON: numbers as float64
+			if n, ok := v.(json.Number); ok {
+				p.Claims[k], _ = n.Float64()
+			}
+		}
+	}
+	sig := strings.TrimSuffix(strings.TrimPrefix(s[strings.LastIndexByte(s, '.')+1:], sanJWTMark), "_")
+	core, rest, _ := strings.Cut(sig, "_len-")
+	if i := strings.LastIndexByte(core, '-'); i > 0 {
+		p.Label = core[:i]
+		p.N, _ = strconv.Atoi(core[i+1:])
+	}
+	n, sha, _ := strings.Cut(rest, "_sha256-")
+	p.Len, _ = strconv.Atoi(n)
+	p.SHA256 = sha
+	return p
 }
