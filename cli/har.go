@@ -50,7 +50,7 @@ login flow was found; ssodesk har sanitize makes a HAR safe to attach to a ticke
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the diagnosis as JSON (schema ssodesk-har/1)")
-	// HARSANITIZE
+	cmd.AddCommand(newHarSanitizeCmd())
 	return cmd
 }
 

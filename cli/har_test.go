@@ -170,3 +170,27 @@ func TestHarBadInput(t *testing.T) {
 		}
 	}
 }
+
+// har sanitize leaves no secret of the login in the copy, and the copy
+// gives the same diagnosis.
+func TestHarSanitizeKeepsTheDiagnosis(t *testing.T) {
+	e := harEnv(t)
+	in, out := filepath.Join("testdata", "himsa-spa-login.har"), filepath.Join(e.dir, "ticket.har")
+	if _, errOut, code := e.ssodesk("", "har", "sanitize", in, "-o", out); code != 0 {
+		t.Fatalf("sanitize: exit %d: %s", code, errOut)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range spaSecrets(t) {
+		if strings.Contains(string(raw), s) {
+			t.Errorf("the sanitised HAR holds the secret %.20q…", s)
+		}
+	}
+	diag, errOut, code := e.ssodesk("", "har", out)
+	if code != 0 || !strings.Contains(diag, "client acme-spa at production global (https://idp.himsa-sso.com) — succeeded") ||
+		!strings.Contains(diag, "code region   eu") || !strings.Contains(diag, "ID token iss  https://idp-eu.himsa-sso.com") {
+		t.Errorf("the sanitised HAR's diagnosis (exit %d):\n%s%s", code, diag, errOut)
+	}
+}
