@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -166,10 +167,18 @@ func TestHugeEntry(t *testing.T) {
 	const body = 64 << 20
 	head := `{"log":{"version":"1.2","entries":[{"request":{"url":"https://a.test/huge"},"response":{"content":{"text":"`
 	tail := `"}}},` + entryJSON("https://a.test/after", "") + `]}}`
-	r := io.MultiReader(strings.NewReader(head), io.LimitReader(repeat('x'), body), strings.NewReader(tail))
+	r := &sampler{r: io.MultiReader(strings.NewReader(head), io.LimitReader(repeat('x'), body), strings.NewReader(tail))}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
 	lg, err := Read(r, "huge.har", Options{MaxEntry: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
+	}
+	peak := int64(r.peak) - int64(before.HeapAlloc)
+	t.Logf("heap at most %.1f MB above the start", float64(peak)/(1<<20))
+	if peak > 8<<20 {
+		t.Errorf("heap grew by %d bytes skipping a 64 MB entry with MaxEntry 1 MB", peak)
 	}
 	wantN(t, lg, 1)
 	if lg.Source.Size != int64(len(head)+body+len(tail)) || !strings.Contains(strings.Join(lg.Problems, "\n"), "entry 1 (at byte 35): larger than the limit of 1 MB") {

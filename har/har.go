@@ -5,6 +5,19 @@
 // what an Exchange holds is kept, bodies cut at Options.MaxBody. It has no
 // Charm imports and makes no request.
 //
+// What each field of a flow.Exchange comes from: see entry (entry.go).
+// Status is 0 for a request without a response (0 or -1 in the file, or
+// none); Error then says why, from Chrome's _error (entry or response),
+// Playwright's _failureText, _blockedReason, _corsErrorStatus, or says that
+// the file gives no reason. TLS is read only from ssodesk's own _tls.
+// Purpose stays "" (ssodesk's _purpose is not read: a HAR has no tags).
+// InFrame is true when the file says a document loaded in a frame:
+// Chrome's and Edge's _resourceType "document" whose _initiator is the
+// parser of another document (an <iframe src>); Playwright's _frameref
+// differing from the frame of the page's first document (a document being
+// an entry answered with text/html). Firefox, Safari, Fiddler and Charles
+// write nothing that says so: false.
+//
 // Outside text in errors and Problems is made printable (safe.Printable);
 // the exchanges hold what the file says (the renderers make it printable).
 package har

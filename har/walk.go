@@ -127,8 +127,9 @@ func (w *walker) key(what string) (string, error) {
 	return k, nil
 }
 
-// bound limits what the decoder may read to MaxEntry bytes from here.
-func (w *walker) bound() { w.in.limit = w.in.n + w.o.MaxEntry }
+// bound limits what the decoder may read to MaxEntry bytes from here (the
+// file's offset, not the bytes read: the decoder may have read ahead).
+func (w *walker) bound() { w.in.limit = w.off() + w.o.MaxEntry }
 
 // value decodes the next value into v, at most MaxEntry bytes of JSON.
 // A value of the wrong type is a problem, not an error (ok false).
