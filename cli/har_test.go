@@ -88,8 +88,8 @@ func TestHarJSON(t *testing.T) {
 	var doc struct {
 		Schema string `json:"schema"`
 		Source struct {
-			Entries int    `json:"Entries"`
-			SHA256  string `json:"SHA256"`
+			Entries int    `json:"entries"`
+			SHA256  string `json:"sha256"`
 		} `json:"source"`
 		Flows []struct {
 			ClientID   string `json:"client_id"`
@@ -109,7 +109,7 @@ func TestHarJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if doc.Schema != "ssodesk-har/1" || len(doc.Flows) != 1 {
+	if doc.Schema != "ssodesk-har/1" || len(doc.Flows) != 1 || doc.Source.Entries != 7 || len(doc.Source.SHA256) != 64 {
 		t.Fatalf("document: %s", out)
 	}
 	f := doc.Flows[0]

@@ -38,14 +38,14 @@ import (
 
 // Source says what a HAR file is (for a report's "source" section).
 type Source struct {
-	Name    string // the file's name ("-" for stdin)
-	SHA256  string // hex SHA-256 of the bytes read
-	Size    int64  // bytes read
-	Creator string // log.creator name and version, e.g. "WebInspector 537.36", "Firefox 133.0", "ssodesk dev"
-	Browser string // log.browser name and version, when present
-	Version string // log.version ("1.2"; "" when absent)
-	Pages   int
-	Entries int
+	Name    string `json:"name"`              // the file's name ("-" for stdin)
+	SHA256  string `json:"sha256"`            // hex SHA-256 of the bytes read
+	Size    int64  `json:"size"`              // bytes read
+	Creator string `json:"creator,omitempty"` // log.creator name and version, e.g. "WebInspector 537.36", "Firefox 133.0", "ssodesk dev"
+	Browser string `json:"browser,omitempty"` // log.browser name and version, when present
+	Version string `json:"version,omitempty"` // log.version ("1.2"; "" when absent)
+	Pages   int    `json:"pages"`
+	Entries int    `json:"entries"`
 }
 
 // Log is a HAR read into the flow model.
