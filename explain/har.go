@@ -246,3 +246,11 @@ const (
 
 // HARCallbackOK says the app got its code.
 const HARCallbackOK = "The IdP sent the browser back to the app with a code."
+
+// HARAPIRefused says an API refused a call made with the flow's token.
+func HARAPIRefused(host string, status int) string {
+	return fmt.Sprintf("The API at %s refused the call with HTTP %d.", host, status)
+}
+
+// HARRefreshFix: the app has a refresh token.
+const HARRefreshFix = "The app has a refresh token: it must refresh its tokens (or renew silently) before they expire, and retry."

@@ -314,9 +314,28 @@ func (l *Login) judgeAPI(i int) {
 			f.Scopes = sc
 		}
 	}
+	f.APIRegion = l.apiRegion(x.Host())
 	d := api.Diagnose(&api.Response{Status: x.Status, Header: x.ResponseHeader, URL: x.RawURL}, f)
 	if d == nil {
 		return
 	}
-	l.find(i, Failure, "The API at "+safe.Printable(x.Host())+" refused the call with HTTP "+itoa(x.Status)+".", d.Summary, "")
+	cause, fix := d.Summary, ""
+	if d.Retry { // the console's key is not the app's
+		cause, fix = strings.Replace(cause, " Press R to refresh the tokens and retry.", "", 1), explain.HARRefreshFix
+	}
+	l.find(i, Failure, explain.HARAPIRefused(x.Host(), x.Status), cause, fix)
+}
+
+// apiRegion is the region of the API at host: the ID token's when its api
+// claim names host, else that of the configured endpoint whose API it is.
+func (l *Login) apiRegion(host string) string {
+	if _, t, _ := auth.ClassifyToken(l.Token("id_token")); t != nil && strings.EqualFold(ParseURL(t.ClaimString("api")).Host, host) {
+		return cmpOr(t.ClaimString("region"), l.CodeRegion)
+	}
+	for _, r := range l.endpoints {
+		if r.API != "" && !r.IsGlobal() && strings.EqualFold(ParseURL(r.API).Host, host) {
+			return cmpOr(r.Code, r.Name)
+		}
+	}
+	return ""
 }

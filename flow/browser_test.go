@@ -336,10 +336,13 @@ func TestAPIRefused(t *testing.T) {
 	var b browser
 	b.login(global, "code=eu.C&state=S1")
 	tok := jwt(map[string]any{"exp": at(0).Add(-time.Hour).Unix(), "scope": "openid noah.api"})
-	b.exchange(global, "eu.C", 200, map[string]string{"access_token": tok}, "&code_verifier=V")
+	b.exchange(global, "eu.C", 200, map[string]string{"access_token": tok, "refresh_token": "RT"}, "&code_verifier=V")
 	b.add("GET", "https://api-eu.test/v1/me", 401, bearer(tok), res("WWW-Authenticate", `Bearer error="invalid_token"`))
 	l := only(t, &b)
-	failedWith(t, l, flow.API, "HTTP 401", "no longer valid", "")
+	f := failedWith(t, l, flow.API, "HTTP 401", "no longer valid", "must refresh its tokens")
+	if strings.Contains(f.Cause, "Press R") {
+		t.Errorf("the console's key in a HAR's finding: %q", f.Cause)
+	}
 	if l.APIHost != "api-eu.test" {
 		t.Errorf("api host %q", l.APIHost)
 	}
@@ -471,4 +474,24 @@ func TestTwoLogins(t *testing.T) {
 		t.Fatalf("%d logins", len(ls))
 	}
 	failedWith(t, ls[1], flow.Callback, "login_required", "third-party cookies", "without prompt=none")
+}
+
+// TestAPIOtherRegion: an EU account's token at the US API (the configured
+// endpoint's API), said as the console says it.
+func TestAPIOtherRegion(t *testing.T) {
+	var b browser
+	b.login(global, "code=eu.C&state=S1")
+	b.exchange(global, "eu.C", 200, map[string]string{"access_token": "AT", "refresh_token": "RT"}, "&code_verifier=V")
+	b.add("GET", "https://api-us.test/v1/me", 401, bearer("AT"))
+	eps := endpoints()
+	for i := range eps {
+		if eps[i].Name == "us" {
+			eps[i].API = "https://api-us.test/"
+		}
+	}
+	ls := flow.Logins(b.xs, eps, time.Minute)
+	if len(ls) != 1 {
+		t.Fatalf("%d logins", len(ls))
+	}
+	failedWith(t, ls[0], flow.API, "api-us.test refused the call with HTTP 401", "The token is for EU but this is the US API", "")
 }
