@@ -45,6 +45,10 @@
 #   rssconsole  peak RSS of the TUI after ten calls of the 5 MB body in the
 #               API console (login, a, enter ×10)                  < 80 MB
 #   binsize     the size of the stripped binary (-ldflags '-s -w')  < 25 MB
+#   har         `ssodesk har` of a 200 MB, 20,000-entry HAR (one login among
+#               noise: bench/lib/bighar.py) vs `jq '.log.entries | length'`
+#               on the same file, stdout to a pipe                 ≤ 1.0×
+#   harrss      the peak RSS of that `ssodesk har` (/usr/bin/time -v) ≤ 150 MB
 #
 # Every A/B measure runs A and B alternately (20 rounds after 2 warm-ups),
 # both started the same way (fork+exec by bench/lib/timing.py, no shell),
@@ -76,8 +80,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT="$ROOT/bench/out"
 ROUNDS=${ROUNDS:-20}
 ACCOUNT=${ACCOUNT:-mette.sorensen@nordlyd-hoerecenter.dk}
-ALL=(gobench login version firstframe demoframe regions regions1000 call callbig decode rss rsstui rssconsole binsize)
-ORDER=gobench-1mb,gobench-health1000,gobench-tracekey,gobench-console,gobench-record,gobench-pretty,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,version,firstframe,demoframe,regions,regions1000,call,callbig,decode,rss,rsstui,rssconsole,binsize
+ALL=(gobench login version firstframe demoframe regions regions1000 call callbig decode rss rsstui rssconsole binsize har harrss)
+ORDER=gobench-1mb,gobench-health1000,gobench-tracekey,gobench-console,gobench-record,gobench-pretty,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,version,firstframe,demoframe,regions,regions1000,call,callbig,decode,rss,rsstui,rssconsole,binsize,har,harrss
 
 cd "$ROOT" || exit 1
 if [ $# -gt 0 ]; then MEASURES=("$@"); else MEASURES=("${ALL[@]}"); fi
@@ -462,6 +466,30 @@ if want rssconsole; then
 		unmeasured rssconsole "peak RSS, console 10×5 MB" "tmux or /usr/bin/time is missing and could not be installed"
 	elif [ -z "$SIM_BASE" ] || [ -z "$BIG" ]; then unmeasured rssconsole "peak RSS, console 10×5 MB" "the stand-in or bench/bigapi did not start"
 	else rss rssconsole "peak RSS, console after 10 calls of 5 MB" "$BIN --config $OUT/cfg/big.yaml" consolesteps "<80"
+	fi
+fi
+
+# --- 5b. a customer's HAR --------------------------------------------------------------------
+if want har || want harrss; then
+	say "har: a 200 MB, 20,000-entry HAR (one login among noise)"
+	python3 "$ROOT/bench/lib/bighar.py" --login "$ROOT/cli/testdata/himsa-spa-login.har" --entries 20000 --body 10000 >"$OUT/big.har"
+	printf 'client_id: bench\n' >"$OUT/cfg/har.yaml"
+	if want har; then
+		if ! command -v jq >/dev/null && ! need jq jq; then unmeasured har "har 200 MB vs jq" "jq is missing and could not be installed"
+		else
+			T ab --out "$OUT" --name har --title "har 200 MB, 20k entries vs jq length" --rounds "$ROUNDS" --stdout-pipe \
+				--a-label ssodesk --a "$BIN --config $OUT/cfg/har.yaml har $OUT/big.har" \
+				--b-label jq --b "$(command -v jq) .log.entries|length $OUT/big.har" --target 'ratio<=1.0' || failed=1
+		fi
+	fi
+	if want harrss; then
+		if ! need /usr/bin/time time; then unmeasured harrss "peak RSS, har 200 MB" "/usr/bin/time is missing"
+		else
+			/usr/bin/time -v -o "$OUT/harrss.txt" "$BIN" --config "$OUT/cfg/har.yaml" har "$OUT/big.har" >/dev/null 2>&1
+			kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/harrss.txt")
+			T record --out "$OUT" --name harrss --title "peak RSS, har of 200 MB" --value "$(awk -v k="$kb" 'BEGIN{printf "%.1f", k/1024}')" \
+				--unit MB --target "<=150" --detail "peak RSS, $kb KB"
+		fi
 	fi
 fi
 

@@ -79,10 +79,11 @@ func runHar(cmd *cobra.Command, env *runEnv, name string, asJSON bool) error {
 
 // readHar reads name (- for stdin).
 func readHar(stdin io.Reader, name string) (*har.Log, error) {
+	o := har.Options{OnlyDiagnosticBodies: true} // a busy page's scripts and images: never read, never kept
 	if name == "-" {
-		return har.Read(stdin, "-", har.Options{})
+		return har.Read(stdin, "-", o)
 	}
-	return har.ReadFile(name, har.Options{})
+	return har.ReadFile(name, o)
 }
 
 // harDoc is `ssodesk har --json`'s document (schema ssodesk-har/1).

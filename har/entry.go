@@ -142,7 +142,9 @@ func (w *walker) entry(n int, e *harEntry) *entryRead {
 		x.Error = cmp.Or(e.Response.reasons.text(), e.reasons.text(), "no response (status 0): the request failed or was blocked")
 	}
 	x.RequestBody = w.requestBody(n, e.Request.PostData)
-	x.ResponseBody = w.responseBody(n, &e.Response.Content)
+	if !w.o.OnlyDiagnosticBodies || diagnosticBody(e.Response.Content.MimeType) {
+		x.ResponseBody = w.responseBody(n, &e.Response.Content)
+	}
 	if t := e.TLS; t != nil && t.Version != "" {
 		x.TLS = &flow.TLS{Version: t.Version, Cipher: t.Cipher, CertSubject: t.CertSubject}
 		x.TLS.CertExpiry, _ = time.Parse(time.RFC3339, t.CertExpiry)

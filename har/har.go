@@ -30,6 +30,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"syscall"
 
 	"ssodesk/flow"
@@ -67,6 +68,23 @@ type Options struct {
 	MaxBody  int   // bytes of each request or response body kept (default 1 MB); a longer one is cut, with a Problem
 	MaxFile  int64 // bytes read at most (default 1 GiB); more is an error naming the limit
 	MaxEntry int64 // bytes one entry may take in the JSON (default 64 MB); a larger entry is skipped with a Problem
+	// OnlyDiagnosticBodies keeps the response bodies a login's diagnosis
+	// reads (HTML, JSON, forms, plain text; and any without a type) and
+	// drops the rest (scripts, styles, images, fonts): a HAR of a busy page
+	// is mostly those, and a diagnosis never reads them.
+	OnlyDiagnosticBodies bool
+}
+
+// diagnosticBody says whether a response body of mime type mt is one a
+// login's diagnosis reads.
+func diagnosticBody(mt string) bool {
+	mt = strings.ToLower(mt)
+	for _, t := range []string{"json", "html", "x-www-form-urlencoded", "text/plain", "xml"} {
+		if strings.Contains(mt, t) {
+			return true
+		}
+	}
+	return strings.TrimSpace(mt) == ""
 }
 
 // The defaults of Options.
