@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -96,10 +97,36 @@ type harResponse struct {
 }
 
 type harContent struct {
-	Size     float64 `json:"size"`
-	MimeType string  `json:"mimeType"`
-	Text     string  `json:"text"`
-	Encoding string  `json:"encoding"`
+	Size     float64  `json:"size"`
+	MimeType string   `json:"mimeType"`
+	Text     lazyText `json:"text"`
+	Encoding string   `json:"encoding"`
+}
+
+// lazyText is a JSON string kept as its raw bytes until it is read: the
+// body of a script or an image, which a diagnosis never reads, is never
+// unquoted (most of a busy page's HAR).
+type lazyText struct{ raw []byte }
+
+func (t *lazyText) UnmarshalJSON(b []byte) error {
+	switch {
+	case string(b) == "null":
+		t.raw = nil
+	case len(b) > 0 && b[0] == '"':
+		t.raw = append(t.raw[:0], b...)
+	default:
+		return &json.UnmarshalTypeError{Value: "non-string", Type: reflect.TypeFor[string]()}
+	}
+	return nil
+}
+
+// String is the text (the decoder has checked it is a JSON string).
+func (t lazyText) String() string {
+	var s string
+	if len(t.raw) > 0 {
+		_ = json.Unmarshal(t.raw, &s)
+	}
+	return s
 }
 
 type harTLS struct {
@@ -265,14 +292,15 @@ func deref(s *string) string {
 }
 
 func (w *walker) responseBody(n int, c *harContent) string {
+	full := c.Text.String()
 	if !strings.EqualFold(c.Encoding, "base64") {
 		if c.Encoding != "" {
 			w.problem("entry %d: response.content.encoding %q is not known: the text is kept as it is", n, clip(c.Encoding))
 		}
-		return w.cut(n, "response.content.text", c.Text)
+		return w.cut(n, "response.content.text", full)
 	}
 	// Only what is kept is decoded: a 64 MB base64 body costs MaxBody.
-	text := c.Text
+	text := full
 	if lim := 2 * (w.o.MaxBody/3 + 8) * 4; len(text) > lim {
 		text = text[:lim] // whitespace aside, more than is kept
 	}
@@ -295,9 +323,9 @@ func (w *walker) responseBody(n int, c *harContent) string {
 	b, err := enc.DecodeString(keep)
 	if err != nil {
 		w.problem("entry %d: response.content.text is not valid base64: kept as it is", n)
-		return w.cut(n, "response.content.text", c.Text)
+		return w.cut(n, "response.content.text", full)
 	}
-	if len(b) > w.o.MaxBody || len(keep) < len(text) || len(text) < len(c.Text) {
+	if len(b) > w.o.MaxBody || len(keep) < len(text) || len(text) < len(full) {
 		w.problem("entry %d: response.content.text is longer than %s: cut", n, size(int64(w.o.MaxBody)))
 		return string(validCut(b, w.o.MaxBody))
 	}
