@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -103,18 +102,13 @@ func openSanitizeInput(stdin io.Reader, in string) (io.Reader, func(), error) {
 	if in == "-" {
 		return stdin, func() {}, nil
 	}
-	f, err := os.OpenFile(in, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
+	f, err := har.OpenRegular(in)
+	var nr *har.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return nil, nil, fmt.Errorf("%s is not a regular file (%s): give a HAR file", in, sanitizeFileKind(nr.Mode))
+	case err != nil:
 		return nil, nil, fmt.Errorf("cannot read the HAR file %s: %v", in, sanitizePathErr(err))
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("cannot read the HAR file %s: %v", in, sanitizePathErr(err))
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, nil, fmt.Errorf("%s is not a regular file (%s): give a HAR file", in, sanitizeFileKind(st.Mode()))
 	}
 	return f, func() { f.Close() }, nil
 }

@@ -154,22 +154,49 @@ func Read(r io.Reader, name string, o Options) (*Log, error) {
 // blocking and its mode checked once open, so a file swapped after a look
 // cannot make it wait.
 func ReadFile(path string, o Options) (*Log, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
-			return nil, &Error{Name: path, Offset: -1, Msg: "is " + kindOf(st.Mode()) + ", not a HAR file"}
-		}
+	f, err := OpenRegular(path)
+	var nr *NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return nil, &Error{Name: path, Offset: -1, Msg: "is " + kindOf(nr.Mode) + ", not a HAR file"}
+	case err != nil:
 		return nil, &Error{Name: path, Offset: -1, Msg: "cannot open: " + unwrapPath(err).Error()}
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, &Error{Name: path, Offset: -1, Msg: "cannot read: " + unwrapPath(err).Error()}
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &Error{Name: path, Offset: -1, Msg: "is " + kindOf(st.Mode()) + ", not a HAR file"}
-	}
 	return Read(f, path, o)
+}
+
+// NotRegularError: the path names a directory, a device, a FIFO or a socket.
+type NotRegularError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *NotRegularError) Error() string {
+	return e.Path + " is " + kindOf(e.Mode) + ", not a regular file"
+}
+
+// OpenRegular opens path for reading if it is a regular file, at once: it
+// is opened without blocking (a FIFO does not wait for a writer) and its
+// mode checked once open (a file swapped after a look cannot make it wait);
+// anything else is a *NotRegularError. `har` and `har sanitize` read with it.
+func OpenRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
+			return nil, &NotRegularError{Path: path, Mode: st.Mode()}
+		}
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = &NotRegularError{Path: path, Mode: st.Mode()}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // kindOf names a file that is not a regular one.
