@@ -16,8 +16,11 @@ type Report struct {
 	Region    string      // the allow-listed region of that issuer; "" when not trusted
 	JWKSURL   string      // where the signing key came from
 	KeyID     string
-	Refetched bool          // the JWKS was fetched again for an unknown kid
-	Leeway    time.Duration // the clock skew the time checks tolerate
+	Refetched bool // the JWKS was fetched again for an unknown kid
+	// KeysUnavailable: the issuer's keys could not be fetched (offline, or
+	// the IdP did not answer), so the signature was not checked.
+	KeysUnavailable bool
+	Leeway          time.Duration // the clock skew the time checks tolerate
 }
 
 // OK reports whether no check failed.

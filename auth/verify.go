@@ -248,6 +248,7 @@ func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) check.
 	ks, err := v.keySet(ctx, r.Issuer, false)
 	if err != nil {
 		c.Detail = "cannot fetch the issuer's keys: " + err.Error()
+		r.KeysUnavailable = true
 		return c
 	}
 	r.JWKSURL = ks.jwksURL
@@ -256,6 +257,7 @@ func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) check.
 		// Maybe the IdP rotated its keys since they were fetched: one re-fetch.
 		if ks, err = v.keySet(ctx, r.Issuer, true); err != nil {
 			c.Detail = "cannot re-fetch the issuer's keys: " + err.Error()
+			r.KeysUnavailable = true
 			return c
 		}
 		r.Refetched = true

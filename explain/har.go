@@ -254,3 +254,24 @@ func HARAPIRefused(host string, status int) string {
 
 // HARRefreshFix: the app has a refresh token.
 const HARRefreshFix = "The app has a refresh token: it must refresh its tokens (or renew silently) before they expire, and retry."
+
+// The words of a HAR's report and of `ssodesk har`.
+const (
+	HARNoFlow          = "no login flow in it: no authorize request to a HIMSA endpoint or any IdP"
+	HARReportTimesNote = "Times in a HAR are the customer's browser's clock; a token's times are said as they stood at its use in the HAR."
+)
+
+// HARFlowsOK sums up a HAR whose n flows all succeeded.
+func HARFlowsOK(n int) string {
+	return If(n == 1, "its login flow succeeded", fmt.Sprintf("all %d login flows succeeded", n))
+}
+
+// HARFlowsFailed sums up a HAR where failed of n flows did not succeed.
+func HARFlowsFailed(failed, n int) string {
+	return fmt.Sprintf("%d of %d login flows did not succeed", failed, n)
+}
+
+// HARReportTrace says where a HAR's report's exchanges are.
+func HARReportTrace(name string) string {
+	return "The exchanges are the HAR file's (" + name + "): each step lists its own, with their URLs redacted; the file itself is not copied beside this report (ssodesk har sanitize makes a copy to share)."
+}

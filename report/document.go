@@ -7,6 +7,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/check"
+	"ssodesk/har"
 )
 
 // Schema names the version of the JSON document; it changes when a field
@@ -24,7 +25,7 @@ const (
 // rendered from. The JSON schema (ssodesk-report/1) is this type's:
 //
 //	schema         "ssodesk-report/1"
-//	kind           "login", "check" or "saved"
+//	kind           "login", "check", "saved" or "har"
 //	generated      {by, version, os, utc (RFC 3339), local ("2006-01-02 15:04:05 MST -07:00")}
 //	personal_data  "shown" or "masked" (--redact-pii)
 //	outcome        {ok, summary, failed_step, error, explanation, fix, idp_said}
@@ -51,6 +52,9 @@ const (
 //	trace          {recorded, note, har, entries[] {id, purpose, start, method, url, status, duration_ms,
 //	                tls, error, warning}}
 //	notes[]
+//	source         kind "har": {name, sha256, size, creator, browser, version, pages, entries}
+//	problems[], har_notes[], flows[]
+//	               kind "har": as in ssodesk-har/1 (report.HAR)
 //
 // Times are RFC 3339. No field ever holds a token, an authorization code, a
 // PKCE verifier or a client secret (the trace's URLs are redacted when they
@@ -77,6 +81,12 @@ type Document struct {
 	EndpointChecks     []EndpointCheck `json:"endpoint_checks,omitempty"`
 	Trace              Trace           `json:"trace"`
 	Notes              []string        `json:"notes,omitempty"`
+	// KindHAR: the file it was read from, what could not be read, the
+	// file's notes and every login flow in it.
+	Source   *har.Source `json:"source,omitempty"`
+	Problems []string    `json:"problems,omitempty"`
+	HARNotes []HARNote   `json:"har_notes,omitempty"`
+	Flows    []HARFlow   `json:"flows,omitempty"`
 }
 
 // Generated says who wrote the report, where and when.

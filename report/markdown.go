@@ -17,6 +17,11 @@ func (d *Document) Markdown() []byte {
 	var w mdWriter
 	d.mdHeader(&w)
 	d.mdOutcome(&w)
+	if d.Kind == KindHAR {
+		d.mdHAR(&w)
+		d.mdNotes(&w)
+		return []byte(w.String())
+	}
 	d.mdTried(&w)
 	d.mdSteps(&w)
 	d.mdLanding(&w)
@@ -28,6 +33,11 @@ func (d *Document) Markdown() []byte {
 	d.mdAPICalls(&w)
 	d.mdEndpointChecks(&w)
 	d.mdTrace(&w)
+	d.mdNotes(&w)
+	return []byte(w.String())
+}
+
+func (d *Document) mdNotes(w *mdWriter) {
 	if len(d.Notes) > 0 {
 		w.heading(2, "Notes")
 		for _, n := range d.Notes {
@@ -35,13 +45,15 @@ func (d *Document) Markdown() []byte {
 		}
 		w.blank()
 	}
-	return []byte(w.String())
 }
 
 func (d *Document) title() string {
-	what := map[string]string{KindLogin: "login", KindCheck: "check", KindSaved: "saved login"}[d.Kind]
+	what := map[string]string{KindLogin: "login", KindCheck: "check", KindSaved: "saved login", KindHAR: "HAR file"}[d.Kind]
 	where := d.Tried.Endpoint
-	if env := explain.EnvName(d.Tried.Environment); env != "" && d.Kind != KindCheck {
+	if d.Kind == KindHAR && d.Source != nil {
+		where = d.Source.Name
+	}
+	if env := explain.EnvName(d.Tried.Environment); env != "" && d.Kind != KindCheck && d.Kind != KindHAR {
 		where = explain.Endpoint(d.Tried.Environment, where)
 	}
 	mark := explain.If(d.Outcome.OK, "✓", "✗")

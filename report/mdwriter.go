@@ -64,23 +64,43 @@ const mdSpecial = "\\`*_[]<>|#!~&"
 // A word a ticket system would make a link of (a bare URL, "www.…") goes
 // in a code span, which no Markdown renderer links: a URL from an IdP
 // stays text to read, not a link to click.
+//
+// A `quoted` command in explain's words (a pair of backticks) becomes a
+// code span of its own.
 func text(s string) string {
 	s = oneLine(s)
 	var b strings.Builder
+	if n := strings.Count(s, "`"); n == 0 || n%2 == 1 {
+		words(&b, s)
+		return b.String()
+	}
+	for i, part := range strings.Split(s, "`") {
+		if i%2 == 1 {
+			b.WriteString(code(part))
+			continue
+		}
+		words(&b, part)
+	}
+	return b.String()
+}
+
+// words writes s word by word, a link-like word in a code span.
+func words(b *strings.Builder, s string) {
 	for i, w := range strings.Split(s, " ") {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		if linkLike(w) {
-			// A sentence's punctuation after a URL stays outside the span.
+			// A sentence's punctuation around a URL stays outside the span.
 			trimmed := strings.TrimRight(w, ",.;:)")
-			b.WriteString(code(trimmed))
-			escapeText(&b, w[len(trimmed):])
+			lead := len(trimmed) - len(strings.TrimLeft(trimmed, "("))
+			escapeText(b, trimmed[:lead])
+			b.WriteString(code(trimmed[lead:]))
+			escapeText(b, w[len(trimmed):])
 			continue
 		}
-		escapeText(&b, w)
+		escapeText(b, w)
 	}
-	return b.String()
 }
 
 // escapeText writes w with Markdown's special characters escaped.

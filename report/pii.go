@@ -40,17 +40,22 @@ type masker struct {
 func newMasker(d *Document) *masker {
 	m := &masker{stand: map[string]string{}, count: map[string]int{}}
 	for _, claims := range []map[string]any{claimsOf(d.IDToken), claimsOf(d.AccessToken), userInfoClaims(d.UserInfo)} {
-		for _, p := range piiClaims {
-			if v, ok := claims[p.claim].(string); ok && v != "" {
-				kind := p.kind
-				if kind == "name" && emailRe.MatchString(v) {
-					kind = "email"
-				}
-				m.standIn(kind, v)
-			}
-		}
+		m.learn(claims)
 	}
 	return m
+}
+
+// learn makes stand-ins for the personal values of claims.
+func (m *masker) learn(claims map[string]any) {
+	for _, p := range piiClaims {
+		if v, ok := claims[p.claim].(string); ok && v != "" {
+			kind := p.kind
+			if kind == "name" && emailRe.MatchString(v) {
+				kind = "email"
+			}
+			m.standIn(kind, v)
+		}
+	}
 }
 
 func claimsOf(d *Decoded) map[string]any {
