@@ -176,12 +176,18 @@ func (v *Verifier) Verify(ctx context.Context, raw string, exp Expect) *Report {
 	case !trusted:
 		add("signature", check.Skip, "not checked: the issuer is not trusted, so its keys were not fetched")
 	case idToken:
-		if ks, err := v.discover(ctx, r.Issuer); err == nil && len(ks.foreign) > 0 {
+		ks, err := v.discover(ctx, r.Issuer)
+		if err == nil && len(ks.foreign) > 0 {
 			add("endpoints", check.Warn, "discovery names endpoints on another host than the issuer's: %s; make sure you trust them",
 				strings.Join(ks.foreign, ", "))
 		}
 		alg := v.checkAlgorithm(ctx, t, r.Issuer)
 		r.Checks = append(r.Checks, alg)
+		if err != nil {
+			r.KeysUnavailable = true
+			add("signature", check.Skip, "not checked: the issuer's discovery document (and so its keys) could not be read")
+			break
+		}
 		if a := t.HeaderString("alg"); alg.Status == check.Fail && a != "" && a != "none" && !strings.HasPrefix(a, "HS") {
 			add("signature", check.Skip, "not checked: the algorithm is not one the IdP announced")
 			break

@@ -194,3 +194,65 @@ func TestHarSanitizeKeepsTheDiagnosis(t *testing.T) {
 		t.Errorf("the sanitised HAR's diagnosis (exit %d):\n%s%s", code, diag, errOut)
 	}
 }
+
+// --report writes the diagnosis report of the HAR (Markdown, or JSON for
+// a .json name), 0600, naming its source; never over a file; no secret of
+// the login in it. --redact-pii masks the user in the output and the
+// report alike.
+func TestHarReport(t *testing.T) {
+	e := harEnv(t)
+	in := filepath.Join("testdata", "himsa-spa-login.har")
+	md, js := filepath.Join(e.dir, "ticket.md"), filepath.Join(e.dir, "ticket.json")
+	out, errOut, code := e.ssodesk("", "har", "--report", md, "--redact-pii", in)
+	if code != 0 || !strings.Contains(errOut, "Report written to "+md) {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	raw, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(md); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", fi.Mode())
+	}
+	for _, want := range []string{"# ssodesk report: HAR file at", "## Source", "| SHA-256 | `df35e549", "| creator | WebInspector 537.36",
+		"| entries | 7 |", "## Login 1: acme-spa at global", "| 6 | exchange | ✓", "user-1", "not verified: offline",
+		"The app used the global endpoint and picked an account in EU"} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("the report lacks %q:\n%s", want, raw)
+		}
+	}
+	for _, s := range append(spaSecrets(t), "5f0c-secret-sub") {
+		if strings.Contains(string(raw)+out, s) {
+			t.Errorf("the report or the output holds %.20q…", s)
+		}
+	}
+	if _, _, code := e.ssodesk("", "har", "--report", md, in); code != exitUsage {
+		t.Errorf("a second report over the first: exit %d", code)
+	}
+	if _, errOut, code := e.ssodesk("", "har", "--report", js, in); code != 0 {
+		t.Fatalf("json: exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Kind   string `json:"kind"`
+		Source struct {
+			Name    string `json:"name"`
+			Entries int    `json:"entries"`
+		} `json:"source"`
+		Outcome struct{ OK bool } `json:"outcome"`
+		Flows   []struct {
+			Tokens []struct {
+				Name, Verified string
+				Claims         map[string]any
+			} `json:"tokens"`
+		} `json:"flows"`
+	}
+	b, _ := os.ReadFile(js)
+	if err := json.Unmarshal(b, &doc); err != nil || doc.Kind != "har" || doc.Source.Entries != 7 || !doc.Outcome.OK || len(doc.Flows) != 1 {
+		t.Fatalf("%v: %s", err, b)
+	}
+	for _, tok := range doc.Flows[0].Tokens {
+		if tok.Name == "ID token" && (tok.Verified != "not verified: offline" || tok.Claims["sub"] != "5f0c-secret-sub") {
+			t.Errorf("the ID token in the JSON report: %+v", tok)
+		}
+	}
+}

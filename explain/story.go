@@ -20,6 +20,9 @@ type Story struct {
 	HasAPI       bool   // the ID token carries an api claim
 	// Global: Chosen is its environment's global endpoint (whatever its name).
 	Global bool
+	// App: the login was another app's (read from a HAR), not ssodesk's:
+	// the story says "the app" for "you" and names no ssodesk setting.
+	App bool
 	// Env names the environment when it is not production ("QA",
 	// "staging-acme"): every endpoint is then called by it ("the QA global
 	// endpoint", "QA EU"), so no one mistakes it for production's.
@@ -30,6 +33,15 @@ type Story struct {
 // chosen, the region of the code, the issuer of the ID token and the API
 // host, and what it means when they disagree.
 func RegionStory(f Story) string {
+	s := regionStory(f)
+	if f.App {
+		s = strings.NewReplacer("You used", "The app used", "You logged in", "The user logged in", "You chose", "The app chose",
+			" (exchange_at: code-region)", "", "endpoint you used", "endpoint the app used").Replace(s)
+	}
+	return s
+}
+
+func regionStory(f Story) string {
 	chosen, code := f.Chosen, f.Code
 	global := f.Global || chosen == "global"
 	// in names an endpoint in the story's environment: "EU", "QA EU".

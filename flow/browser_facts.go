@@ -144,7 +144,7 @@ func (l *Login) Story() (explain.Story, bool) {
 		return explain.Story{}, false
 	}
 	env := l.envEndpoints()
-	s := explain.Story{Chosen: cmpOr(l.Endpoint.Name, l.IdP), Code: l.CodeRegion, Global: l.Endpoint.IsGlobal(), Env: explain.EnvName(l.Endpoint.Env)}
+	s := explain.Story{Chosen: cmpOr(l.Endpoint.Name, l.IdP), Code: l.CodeRegion, Global: l.Endpoint.IsGlobal(), Env: explain.EnvName(l.Endpoint.Env), App: true}
 	if r, ok := config.EndpointForCode(env, l.CodeRegion); ok {
 		s.CodeEndpoint = r.Name
 	} else {
