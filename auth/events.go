@@ -87,6 +87,9 @@ type Event struct {
 	// redirect URL can be pasted, on StepStillWaiting.
 	Waited  time.Duration
 	Pasting bool
+	// PasteBack is set on StepListening when the redirect URI is another
+	// app's: nothing listens; the address-bar URL must be pasted back.
+	PasteBack bool
 	// Regional is the endpoint's region on StepStillWaiting when the login
 	// is at a regional endpoint, which lists only its own region's
 	// accounts ("" at a global one).

@@ -19,6 +19,7 @@ import (
 
 	"ssodesk/check"
 	"ssodesk/config"
+	"ssodesk/safe"
 	"ssodesk/transport"
 )
 
@@ -211,7 +212,14 @@ func newLoginRun(o Options) *loginRun {
 // iss and records the callback in the trace.
 func (l *loginRun) listen(provider *oidc.Provider) error {
 	tr := transport.TraceOf(l.o.HTTPClient)
-	lb, err := listenLoopback(l.o.RedirectURI, l.state, func(msg string) {
+	receive := listenLoopback
+	if !config.IsLoopbackRedirect(l.o.RedirectURI) {
+		if l.o.Pasted == nil {
+			return &PasteBackError{RedirectURI: safe.Printable(l.o.RedirectURI)}
+		}
+		receive = pasteBack
+	}
+	lb, err := receive(l.o.RedirectURI, l.state, func(msg string) {
 		l.em.emit(Event{Step: StepWarning, Msg: msg})
 	}, func(lb *loopback) {
 		lb.iss = responseIssuers(provider, l.o)
@@ -227,8 +235,21 @@ func (l *loginRun) listen(provider *oidc.Provider) error {
 		return err
 	}
 	l.lb = lb
+	if lb.pasteOnly {
+		l.em.emit(Event{Step: StepListening, Msg: "the redirect URI " + lb.redirect.String() + " is another app's: paste the address-bar URL after the login",
+			URL: lb.redirect.String(), PasteBack: true})
+		return nil
+	}
 	l.em.emit(Event{Step: StepListening, Msg: "listening for the redirect on " + lb.redirect.String(), URL: lb.redirect.String()})
 	return nil
+}
+
+// PasteBackError: the redirect URI is another app's (ssodesk cannot listen
+// there) and nothing can paste the address-bar URL back.
+type PasteBackError struct{ RedirectURI string }
+
+func (e *PasteBackError) Error() string {
+	return "the redirect URI " + e.RedirectURI + " is not a loopback one ssodesk can listen on, and this login cannot take a pasted URL"
 }
 
 // authURL builds the authorize request (PKCE S256, nonce, and HIMSA's

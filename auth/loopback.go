@@ -33,6 +33,8 @@ type loopback struct {
 	// trace records it); nil: nobody is.
 	seen func(q url.Values, err error)
 
+	pasteOnly bool // another app's redirect URI: no listener, only deliver (pasteBack)
+
 	once      sync.Once
 	done      chan struct{}
 	code      string
@@ -187,15 +189,36 @@ func (l *loopback) handle(q url.Values) (int, page) {
 	return http.StatusOK, successPage
 }
 
+// pasteBack is the receiver of a login whose redirect URI is another
+// app's (not a loopback ssodesk can listen on: a web app's
+// https://…/signin-oidc, a custom scheme): nothing listens; the IdP sends
+// the browser to the app, and the user pastes the address-bar URL (deliver).
+func pasteBack(redirectURI, state string, warn func(string), opts ...func(*loopback)) (*loopback, error) {
+	u, err := config.ParseAppRedirectURI(redirectURI)
+	if err != nil {
+		return nil, fmt.Errorf("redirect_uri: %w", err)
+	}
+	l := &loopback{redirect: u, state: state, warn: warn, done: make(chan struct{}), pasteOnly: true}
+	for _, o := range opts {
+		o(l)
+	}
+	return l, nil
+}
+
 // deliver takes a redirect URL the user pasted (when the browser could not
-// reach this machine's loopback, e.g. over SSH) as if it had arrived.
+// reach this machine's loopback, e.g. over SSH, or went to another app's
+// redirect URI) as if it had arrived. Of another app's URI the scheme, host
+// and path must match; of a loopback one the path.
 func (l *loopback) deliver(raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.RawQuery == "" {
 		return fmt.Errorf("that is not the redirect URL (expected %s?code=…&state=…)", l.redirect)
 	}
+	if l.pasteOnly && (!strings.EqualFold(u.Scheme, l.redirect.Scheme) || !strings.EqualFold(u.Host, l.redirect.Host)) {
+		return fmt.Errorf("that URL is not at the redirect URI %s (it is at %s://%s)", l.redirect, safe.Printable(u.Scheme), safe.Printable(u.Host))
+	}
 	if u.Path != l.redirect.Path {
-		return fmt.Errorf("that URL's path %q is not the redirect path %q", u.Path, l.redirect.Path)
+		return fmt.Errorf("that URL's path %q is not the redirect path %q", safe.Printable(u.Path), l.redirect.Path)
 	}
 	if status, p := l.handle(u.Query()); status != http.StatusOK {
 		return errors.New(p.Body)
@@ -220,6 +243,9 @@ func (l *loopback) wait(ctx context.Context, timeout time.Duration) (string, err
 
 // close shuts the listener down, letting a page in flight finish first.
 func (l *loopback) close() {
+	if l.pasteOnly {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := l.srv.Shutdown(ctx); err != nil {

@@ -100,12 +100,35 @@ func (e *RefusedError) Error() string {
 	return s
 }
 
-// AuthorizeURL builds an authorize request like a login's (PKCE S256, state,
-// nonce; fresh values that are thrown away), for a pre-flight without a
-// login (ssodesk check).
+// AuthorizeRequest is an app's authorize request, as ssodesk check sends
+// it for that app (or for its own client): who asks, where the answer goes
+// back, what for.
+type AuthorizeRequest struct {
+	ClientID     string   `json:"client_id"`
+	RedirectURI  string   `json:"redirect_uri"`
+	Scopes       []string `json:"scopes"`
+	Prompt       string   `json:"prompt,omitempty"`
+	ResponseMode string   `json:"response_mode,omitempty"`
+}
+
+// URL is the request at the authorize endpoint, like a login's (PKCE S256,
+// state, nonce: fresh values that are thrown away), for a pre-flight
+// without a login (ssodesk check).
+func (r AuthorizeRequest) URL(endpoint string) string {
+	oc := &oauth2.Config{ClientID: r.ClientID, RedirectURL: r.RedirectURI, Scopes: r.Scopes, Endpoint: oauth2.Endpoint{AuthURL: endpoint}}
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oidc.Nonce(rand.Text())}
+	if r.Prompt != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", r.Prompt))
+	}
+	if r.ResponseMode != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("response_mode", r.ResponseMode))
+	}
+	return oc.AuthCodeURL(rand.Text(), opts...)
+}
+
+// AuthorizeURL is AuthorizeRequest{…}.URL(endpoint).
 func AuthorizeURL(endpoint, clientID, redirectURI string, scopes []string) string {
-	oc := &oauth2.Config{ClientID: clientID, RedirectURL: redirectURI, Scopes: scopes, Endpoint: oauth2.Endpoint{AuthURL: endpoint}}
-	return oc.AuthCodeURL(rand.Text(), oauth2.S256ChallengeOption(oauth2.GenerateVerifier()), oidc.Nonce(rand.Text()))
+	return AuthorizeRequest{ClientID: clientID, RedirectURI: redirectURI, Scopes: scopes}.URL(endpoint)
 }
 
 // CheckAuthorize requests authURL once, without cookies and following no

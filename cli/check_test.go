@@ -41,13 +41,20 @@ func TestCheckUnregisteredRedirectURI(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
 	}
-	if strings.Count(out, "\n  ") != 9 || strings.Contains(out, "global  ") {
-		t.Errorf("want only eu's rows:\n%s", out)
+	if n := len(regexp.MustCompile(`(?m)^  \S `).FindAllString(out, -1)); n != 10 || strings.Contains(out, "global  ") {
+		t.Errorf("want only eu's 10 rows, got %d:\n%s", n, out)
 	}
 	if !regexp.MustCompile(`(?m)^  ✗ authorize +the IdP does not accept the redirect URI http://127\.0\.0\.1:\d+/elsewhere for client ssodesk-demo`).MatchString(out) {
 		t.Errorf("no ✗ authorize row naming the redirect URI and client:\n%s", out)
 	}
-	if !strings.Contains(errOut, "check failed (eu: authorize)") {
+	// The probes: the bare request refused, the client's configured
+	// redirect URI accepted, so the redirect URI is named.
+	if !regexp.MustCompile(`(?m)^  ✗ refuses +The IdP accepts client ssodesk-demo with its configured redirect URI http://127\.0\.0\.1:\d+/callback but refuses redirect URI http://127\.0\.0\.1:\d+/elsewhere`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^      1\. as asked: refused \(unauthorized_client\)`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^      3\. the configured client's own \(ssodesk-demo\): accepted`).MatchString(out) {
+		t.Errorf("no refuses row naming the redirect URI, with its probes:\n%s", out)
+	}
+	if !strings.Contains(errOut, "check failed (eu: authorize, refuses)") {
 		t.Errorf("stderr: %s", errOut)
 	}
 }
@@ -76,7 +83,7 @@ func TestCheckJSON(t *testing.T) {
 		t.Errorf("report %+v", r)
 	}
 	for _, c := range r.Checks {
-		if (c.Check == "authorize") != (c.Status == "fail") {
+		if (c.Check == "authorize" || c.Check == "refuses") != (c.Status == "fail") {
 			t.Errorf("check %+v", c)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ssodesk/auth"
+	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/loginjson"
 	"ssodesk/session"
@@ -83,9 +84,12 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) (err error) {
 		res, notes, err = m.ClientCredentials(ctx, env.region)
 	} else {
 		in := session.LoginInput{Region: env.region, Progress: f.report.progress(env.progress())}
+		pasteBack := !config.IsLoopbackRedirect(env.cfg.RedirectURI) // another app's redirect URI
+		if f.noBrowser || pasteBack {
+			in.Pasted = pastedLines(env.stdin, func(msg string) { fmt.Fprintln(env.stderr, "ssodesk: warning: "+msg) })
+		}
 		if f.noBrowser {
 			in.Open = func(context.Context, string) error { return nil }
-			in.Pasted = pastedLines(env.stdin, func(msg string) { fmt.Fprintln(env.stderr, "ssodesk: warning: "+msg) })
 			fmt.Fprintln(env.stderr, "ssodesk: --no-browser: open the URL below in a browser; if it cannot reach this machine, paste the final redirect URL here and press enter")
 		}
 		res, err = m.Login(ctx, in)

@@ -12,6 +12,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Config is the validated, effective configuration.
@@ -32,7 +34,10 @@ type Config struct {
 	ClientID string `json:"client_id"`
 	// ClientSecret is only set when HIMSA issued one; never printed.
 	ClientSecret string `json:"-"`
-	// RedirectURI is the loopback redirect URI HIMSA whitelisted. Port 0 means
+	// RedirectURI is the redirect URI HIMSA whitelisted: ssodesk's own
+	// loopback one (it listens there; see ParseRedirectURI), or another
+	// app's (any absolute URI, ParseAppRedirectURI: a login then takes the
+	// address-bar URL pasted back, and check sends that app's request). Port 0 means
 	// a random free port.
 	RedirectURI string `json:"redirect_uri"`
 	// Scopes requested, without offline_access (see OfflineAccess).
@@ -239,6 +244,50 @@ func ParseRedirectURI(raw string) (*url.URL, error) {
 		u.Path = "/"
 	}
 	return u, nil
+}
+
+// MaxRedirectURI bounds a redirect URI (IdentityServer's default limit of
+// a redirect_uri parameter is 400 characters; browsers cut URLs near 2,000).
+const MaxRedirectURI = 2000
+
+// ParseAppRedirectURI checks the redirect URI of an app (another app's
+// registration: a web app's https://…/signin-oidc, a desktop app's
+// loopback, a custom scheme like com.example.app:/callback): absolute, no
+// fragment, no user:password, at most MaxRedirectURI characters, printable.
+// An http URI on a loopback host is the one ssodesk listens on, and must
+// pass ParseRedirectURI too.
+func ParseAppRedirectURI(raw string) (*url.URL, error) {
+	if len(raw) > MaxRedirectURI {
+		return nil, fmt.Errorf("is %d characters long; a redirect URI has at most %d", len(raw), MaxRedirectURI)
+	}
+	if i := strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f || r == utf8.RuneError }); i >= 0 {
+		return nil, fmt.Errorf("must not contain spaces, control characters or invalid UTF-8 (one at byte %d)", i)
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("not a URI: %v", err)
+	case u.Scheme == "" || u.Opaque != "" && u.Opaque[0] >= '0' && u.Opaque[0] <= '9': // "localhost:8080/cb": no scheme
+		return nil, fmt.Errorf("must be an absolute URI like https://app.example.com/signin-oidc, http://127.0.0.1:0/callback or com.example.app:/callback, got %q", raw)
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return nil, fmt.Errorf("must not carry a fragment (#…): the IdP refuses it (OAuth 2.0 §3.1.2), got %q", raw)
+	case u.User != nil:
+		return nil, errors.New("must not carry a user name or password (user:pass@): it is never sent anywhere; remove it")
+	case (u.Scheme == "http" || u.Scheme == "https") && u.Host == "":
+		return nil, fmt.Errorf("needs a host, got %q", raw)
+	}
+	if IsLoopbackRedirect(raw) {
+		return ParseRedirectURI(raw)
+	}
+	return u, nil
+}
+
+// IsLoopbackRedirect reports whether raw is an http redirect URI on this
+// machine (127.0.0.1, localhost, [::1]): ssodesk can listen there; for any
+// other a login takes the address-bar URL pasted back.
+func IsLoopbackRedirect(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Scheme == "http" && IsLoopbackHost(u.Hostname())
 }
 
 // CheckSecretURL checks a URL that secrets or tokens are sent to (an

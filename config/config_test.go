@@ -130,9 +130,12 @@ func TestBadConfig(t *testing.T) {
 		name, body, key, want string
 	}{
 		{"unknown key", "client-id: x\n", "client-id", "unknown key"},
-		{"redirect not loopback", "redirect_uri: http://example.com:80/cb\n", "redirect_uri", "127.0.0.1, localhost or [::1]"},
+		{"redirect relative", "redirect_uri: /signin-oidc\n", "redirect_uri", "absolute URI"},
+		{"redirect no scheme", "redirect_uri: localhost:8080/cb\n", "redirect_uri", "absolute URI"},
+		{"redirect fragment", "redirect_uri: https://app.example.com/cb#x\n", "redirect_uri", "fragment"},
+		{"redirect credentials", "redirect_uri: https://u:secret@app.example.com/cb\n", "redirect_uri", "user name or password"},
+		{"redirect too long", "redirect_uri: https://app.example.com/" + strings.Repeat("a", 2000) + "\n", "redirect_uri", "at most 2000"},
 		{"redirect no port", "redirect_uri: http://127.0.0.1/cb\n", "redirect_uri", "explicit port"},
-		{"redirect https", "redirect_uri: https://127.0.0.1:1/cb\n", "redirect_uri", "http://"},
 		{"bad bool", "offline_access: maybe\n", "offline_access", "true or false"},
 		{"bad lcid", "culture_lcid: danish\n", "culture_lcid", "LCID"},
 		{"bad timeout", "timeouts:\n  http: soon\n", "timeouts.http", "duration"},
@@ -192,7 +195,7 @@ func TestErrorNamesEnvAndFlag(t *testing.T) {
 	os.Unsetenv("SSODESK_REGION")
 	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 	fs.String("redirect-uri", "", "")
-	_ = fs.Parse([]string{"--redirect-uri", "http://10.0.0.1:1/"})
+	_ = fs.Parse([]string{"--redirect-uri", "http://10.0.0.1:1/#frag"})
 	_, err = Load("", fs)
 	if err == nil || !strings.Contains(err.Error(), "flag --redirect-uri") {
 		t.Errorf("err = %v, want it to name the flag", err)

@@ -334,7 +334,7 @@ func (l *loader) environment(e *Environment, name string, raw any) error {
 	e.Label = cmp.Or(cast.ToString(m["label"]), e.Label)
 	e.ClientID = cmp.Or(cast.ToString(m["client_id"]), e.ClientID)
 	if uri := cast.ToString(m["redirect_uri"]); uri != "" {
-		if _, err := ParseRedirectURI(uri); err != nil {
+		if _, err := ParseAppRedirectURI(uri); err != nil {
 			return l.errorf(key+".redirect_uri", "%v", err)
 		}
 		e.RedirectURI = uri

@@ -267,7 +267,7 @@ func (l *loader) build() (*Config, error) {
 	if c.RedirectURI, err = l.str(KeyRedirectURI); err != nil {
 		return nil, err
 	}
-	if _, err := ParseRedirectURI(c.RedirectURI); err != nil {
+	if _, err := ParseAppRedirectURI(c.RedirectURI); err != nil {
 		return nil, l.errorf(KeyRedirectURI, "%v", err)
 	}
 	scopes, err := cast.ToStringSliceE(v.Get(KeyScopes))

@@ -35,6 +35,10 @@ type Report struct {
 	Issuer    string          `json:"issuer"`
 	Rows      []check.Row     `json:"checks"`
 	Preflight *auth.Preflight `json:"preflight,omitempty"`
+	// Probes are the authorize requests sent (the one asked first) when
+	// it was refused, and Culprit what they found (nil: none sent).
+	Probes  []Probe  `json:"probes,omitempty"`
+	Culprit *Culprit `json:"culprit,omitempty"`
 }
 
 // OK reports whether no row failed.
@@ -50,6 +54,7 @@ const (
 	RowIssuer    = "issuer"
 	RowJWKS      = "jwks"
 	RowAuthorize = "authorize"
+	RowRefuses   = "refuses" // which parameter the IdP refuses (the probes' finding)
 	RowTokenAuth = "token auth"
 	RowEndpoints = "endpoints"
 	RowClock     = "clock"
@@ -65,20 +70,23 @@ const maxDocument = 1 << 20
 
 // All checks every endpoint of opts at once (each Options as
 // auth.OptionsFrom builds it), in order.
-func All(ctx context.Context, opts []auth.Options) []Report {
+func All(ctx context.Context, opts []auth.Options, do Options) []Report {
 	out := make([]Report, len(opts))
 	var wg sync.WaitGroup
 	for i, o := range opts {
-		wg.Go(func() { out[i] = Endpoint(ctx, o) })
+		wg.Go(func() { out[i] = Endpoint(ctx, o, do) })
 	}
 	wg.Wait()
 	return out
 }
 
 // Endpoint checks o.Region for o's client (ID, secret, redirect URI,
-// scopes) with o.HTTPClient.
-func Endpoint(ctx context.Context, o auth.Options) Report {
-	c := &checker{o: o, client: o.HTTPClient, now: time.Now, rep: Report{Region: o.Region.Name, Issuer: o.Region.Issuer}}
+// scopes, prompt) with o.HTTPClient, and do's.
+func Endpoint(ctx context.Context, o auth.Options, do Options) Report {
+	if do.Interval <= 0 {
+		do.Interval = ProbeInterval
+	}
+	c := &checker{o: o, do: do, client: o.HTTPClient, now: time.Now, rep: Report{Region: o.Region.Name, Issuer: o.Region.Issuer}}
 	if c.client == nil {
 		c.client = auth.NewHTTPClient(config.DefaultHTTPTimeout)
 	}
@@ -92,6 +100,7 @@ func Endpoint(ctx context.Context, o auth.Options) Report {
 // checker is one endpoint's check in progress.
 type checker struct {
 	o      auth.Options
+	do     Options
 	client *http.Client
 	now    func() time.Time
 	rep    Report
@@ -284,7 +293,10 @@ func (c *checker) authorize(ctx context.Context) {
 		return
 	}
 	redirect := c.redirectURI()
-	p := auth.CheckAuthorize(ctx, c.client, auth.AuthorizeURL(c.doc.Authorization, c.o.ClientID, redirect, c.o.Scopes))
+	asked := auth.AuthorizeRequest{ClientID: c.o.ClientID, RedirectURI: redirect, Scopes: c.o.Scopes, Prompt: c.o.Prompt, ResponseMode: c.do.ResponseMode}
+	pr := &prober{c: c, endpoint: c.doc.Authorization, interval: c.do.Interval, last: time.Now()}
+	p := auth.CheckAuthorize(ctx, c.client, asked.URL(c.doc.Authorization))
+	pr.probes = []Probe{{Changed: ProbeAsked, Request: asked, Outcome: p.Outcome, Error: p.Error, Cause: p.Cause, RequestID: p.RequestID}}
 	p.RandomPort = redirect != c.o.RedirectURI
 	c.rep.Preflight = p
 	switch p.Outcome {
@@ -292,20 +304,37 @@ func (c *checker) authorize(ctx context.Context) {
 		c.add(RowAuthorize, check.Pass, explain.PreflightSummary(p)+" for client "+c.o.ClientID+" and redirect URI "+redirect)
 	case auth.PreflightRefused:
 		c.add(RowAuthorize, check.Fail, strings.TrimSpace(explain.PreflightSummary(p)+". "+explain.PreflightDetail(p)))
+		if !c.do.NoProbe {
+			c.rep.Culprit = pr.find(ctx, asked, p, c.do.Own)
+			c.rep.Probes = pr.probes
+			if c.rep.Culprit != nil {
+				c.add(RowRefuses, check.Fail, explain.ProbeFinding(asked, culpritFacts(c.rep.Culprit), len(pr.probes)-1))
+			}
+		}
 	default:
 		c.add(RowAuthorize, check.Warn, explain.PreflightSummary(p))
 	}
 }
 
+// culpritFacts is what explain needs of a culprit.
+func culpritFacts(c *Culprit) explain.Culprit {
+	return explain.Culprit{Param: c.Param, Value: c.Value, Base: c.Base, OwnAccepted: c.OwnAccepted, Cause: c.Cause,
+		ClientOrRedirect: c.Param == CulpritClientOrRedirect, RedirectURI: c.Param == "redirect_uri"}
+}
+
 // redirectURI is o.RedirectURI with a free port for port 0.
-func (c *checker) redirectURI() string {
-	u, err := config.ParseRedirectURI(c.o.RedirectURI)
+func (c *checker) redirectURI() string { return withFreePort(c.o.RedirectURI) }
+
+// withFreePort is a loopback redirect URI with a free port for port 0
+// (any other URI as it is).
+func withFreePort(uri string) string {
+	u, err := config.ParseRedirectURI(uri)
 	if err != nil || u.Port() != "0" {
-		return c.o.RedirectURI
+		return uri
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return c.o.RedirectURI
+		return uri
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
@@ -371,6 +400,10 @@ func (c *checker) clock() {
 
 // port says whether the redirect URI's port is free on this machine.
 func (c *checker) port() {
+	if !config.IsLoopbackRedirect(c.o.RedirectURI) {
+		c.add(RowPort, check.Skip, explain.CheckPortAppRedirect)
+		return
+	}
 	u, err := config.ParseRedirectURI(c.o.RedirectURI)
 	switch {
 	case err != nil:

@@ -49,7 +49,7 @@ func row(t *testing.T, rep Report, name string) check.Row {
 
 func TestHealthyStandInAllOK(t *testing.T) {
 	_, o := standIn(t)
-	rep := Endpoint(context.Background(), o)
+	rep := Endpoint(context.Background(), o, Options{})
 	want := []string{RowDiscovery, RowTLS, RowIssuer, RowJWKS, RowAuthorize, RowTokenAuth, RowEndpoints, RowClock, RowPort}
 	if len(rep.Rows) != len(want) {
 		t.Fatalf("rows %+v", rep.Rows)
@@ -68,14 +68,17 @@ func TestHealthyStandInAllOK(t *testing.T) {
 func TestUnregisteredRedirectURIFails(t *testing.T) {
 	s, o := standIn(t)
 	o.RedirectURI = "http://127.0.0.1:0/elsewhere"
-	rep := Endpoint(context.Background(), o)
+	rep := Endpoint(context.Background(), o, Options{})
 	a := row(t, rep, RowAuthorize)
 	if a.Status != check.Fail || !strings.Contains(a.Detail, "does not accept the redirect URI http://127.0.0.1:") ||
 		!strings.Contains(a.Detail, "/elsewhere for client "+s.ClientID()) || !strings.Contains(a.Detail, "Request Id") {
 		t.Errorf("authorize row %+v", a)
 	}
-	if f := rep.Failed(); len(f) != 1 || f[0] != RowAuthorize {
-		t.Errorf("failed rows %v, want only authorize", f)
+	if f := rep.Failed(); len(f) != 2 || f[0] != RowAuthorize || f[1] != RowRefuses {
+		t.Errorf("failed rows %v, want authorize and refuses", f)
+	}
+	if rep.Culprit == nil || rep.Culprit.Param != CulpritClientOrRedirect || len(rep.Probes) != 2 || rep.Probes[1].Changed != ProbeMinimal {
+		t.Errorf("probes %+v, culprit %+v", rep.Probes, rep.Culprit)
 	}
 }
 
@@ -167,7 +170,7 @@ func certificate(t *testing.T, notBefore, notAfter time.Time) tls.Certificate {
 func TestExpiredCertificate(t *testing.T) {
 	now := time.Now()
 	r, client := tlsIdP(t, &tls.Config{}, certificate(t, now.Add(-48*time.Hour), now.Add(-24*time.Hour)))
-	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client})
+	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client}, Options{})
 	if tr := row(t, rep, RowTLS); tr.Status != check.Fail || !strings.Contains(tr.Detail, "expired") {
 		t.Errorf("tls row %+v", tr)
 	}
@@ -182,7 +185,7 @@ func TestExpiredCertificate(t *testing.T) {
 func TestTLS11Endpoint(t *testing.T) {
 	now := time.Now()
 	r, client := tlsIdP(t, &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}, certificate(t, now.Add(-time.Hour), now.Add(365*24*time.Hour)))
-	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client})
+	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client}, Options{})
 	if tr := row(t, rep, RowTLS); tr.Status != check.Fail || !strings.Contains(tr.Detail, "TLS 1.2 or higher") {
 		t.Errorf("tls row %+v", tr)
 	}
@@ -194,7 +197,7 @@ func TestTLS11Endpoint(t *testing.T) {
 func TestCertificateExpiringSoonWarns(t *testing.T) {
 	now := time.Now()
 	r, client := tlsIdP(t, &tls.Config{}, certificate(t, now.Add(-time.Hour), now.Add(3*24*time.Hour)))
-	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client})
+	rep := Endpoint(context.Background(), auth.Options{Region: r, ClientID: "x", RedirectURI: config.DefaultRedirectURI, HTTPClient: client}, Options{})
 	if tr := row(t, rep, RowTLS); tr.Status != check.Warn || !strings.Contains(tr.Detail, "expires soon") {
 		t.Errorf("tls row %+v", tr)
 	}

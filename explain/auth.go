@@ -24,6 +24,15 @@ func StoryOf(r *auth.Result) Story {
 		Global: r.Region.IsGlobal(), Env: EnvName(r.Region.Env)}
 }
 
+// PasteBackHint says what happens in a login as another app (its redirect
+// URI is not a loopback ssodesk can listen on) and what to do.
+func PasteBackHint(redirectURI string) string {
+	return "This login uses another app's redirect URI, " + safe.Printable(redirectURI) + ", which ssodesk cannot catch: after the login " +
+		"the IdP sends the browser to that app's page, which will most likely show an error — the app did not start this login, so it " +
+		"rejects its state. That is expected, and the code in the URL is still unspent: copy the whole URL from the browser's address " +
+		"bar and paste it here, then press enter (ssodesk exchanges the code as that app)."
+}
+
 // SessionStory is the region story of a session.
 func SessionStory(r *auth.Result) string { return RegionStory(StoryOf(r)) }
 
@@ -106,8 +115,12 @@ func ErrorIn(err error, w Waiting) string {
 		te  *auth.TokenError
 		cre *auth.CodeRegionError
 		ce  *transport.CertError
+		pbe *auth.PasteBackError
 	)
 	switch {
+	case errors.As(err, &pbe):
+		return err.Error() + ": after the login the IdP sends the browser to that app, so run it where the address-bar URL can be pasted back " +
+			"(ssodesk login in a terminal), or use a loopback redirect URI registered for this client (http://127.0.0.1:PORT/…)"
 	case errors.As(err, &re):
 		s := PreflightSummary(re.Preflight)
 		if d := PreflightDetail(re.Preflight); d != "" {
@@ -157,6 +170,8 @@ func EventMsg(ev auth.Event) string {
 			hint = append([]string{RegionalAccountsOnly(ev.Regional)}, hint...)
 		}
 		return fmt.Sprintf("no login response after %s. Check:\n  - %s", timefmt.Short(ev.Waited), strings.Join(hint, "\n  - "))
+	case ev.Step == auth.StepListening && ev.PasteBack:
+		return PasteBackHint(ev.URL)
 	case ev.Step == auth.StepWarning && errors.As(ev.Err, &be):
 		return BrowserExited(be.Command, be.Code)
 	}

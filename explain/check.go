@@ -2,6 +2,8 @@ package explain
 
 import (
 	"fmt"
+	"ssodesk/auth"
+	"ssodesk/safe"
 	"ssodesk/timefmt"
 	"strings"
 	"time"
@@ -118,6 +120,10 @@ func clockOff(dir string, d, leeway time.Duration) string {
 // CheckNoDate: the IdP sent no Date header.
 const CheckNoDate = "the IdP sent no Date header, so clock skew is unknown"
 
+// CheckPortAppRedirect: the redirect URI is another app's, not a loopback
+// one ssodesk listens on.
+const CheckPortAppRedirect = "not a loopback redirect URI: nothing listens on this machine (a login as this app takes the address-bar URL pasted back)"
+
 // CheckPortRandom: redirect_uri has port 0.
 const CheckPortRandom = "redirect_uri has port 0: each login listens on a free port (HIMSA must then accept any port for it)"
 
@@ -136,4 +142,79 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Culprit is what the probes of a refused authorize request found
+// (diagnose.Culprit's facts).
+type Culprit struct {
+	Param, Value     string                 // the parameter whose addition the IdP refuses ("" when each alone passed)
+	Base             *auth.AuthorizeRequest // the request the IdP accepts; nil when none
+	OwnAccepted      bool                   // the configured client's own registration was accepted
+	ClientOrRedirect bool                   // even the bare request (scope openid) was refused
+	RedirectURI      bool                   // the same client is accepted with its configured redirect URI (Base)
+	Cause            string                 // auth.Cause* of the refusal
+}
+
+// ProbeFinding says which parameter the IdP refuses, from n probes.
+func ProbeFinding(asked auth.AuthorizeRequest, c Culprit, n int) string {
+	probes := fmt.Sprintf(" (%d probe%s, listed below)", n, If(n == 1, "", "s"))
+	app := fmt.Sprintf("client %s with redirect URI %s", safe.Printable(asked.ClientID), safe.Printable(asked.RedirectURI))
+	switch {
+	case c.RedirectURI && c.Base != nil:
+		return fmt.Sprintf("The IdP accepts client %s with its configured redirect URI %s but refuses redirect URI %s: it is not registered for this client "+
+			"(it must match exactly, port and path included).%s", safe.Printable(asked.ClientID), safe.Printable(c.Base.RedirectURI), safe.Printable(asked.RedirectURI), probes)
+	case c.ClientOrRedirect:
+		s := "The IdP refuses " + app + " even with only scope openid and nothing optional: "
+		switch c.Cause {
+		case auth.CauseRedirectURI:
+			s += "it says the redirect URI is not registered for this client (it must match exactly, port and path included)."
+		case auth.CauseUnknownClient:
+			s += "it says it does not know the client, or the client is disabled."
+		default:
+			s += "either it does not know the client (or it is disabled), or the redirect URI is not registered for it; its error page does not say which — HIMSA can tell from the Request Id."
+		}
+		if c.OwnAccepted {
+			s += " The configured client's own registration is accepted, so the IdP itself works."
+		}
+		return s + probes
+	case c.Param == "":
+		return "The IdP accepts each parameter of " + app + " on its own (" + requestWords(c.Base) + ") but refused them together; try again, or ask HIMSA with the Request Id." + probes
+	}
+	what := c.Param + " " + safe.Printable(c.Value)
+	if c.Param == "scope" {
+		what = safe.Printable(c.Value)
+	}
+	return fmt.Sprintf("The IdP accepts %s and %s; it refuses it once %s is added.%s", app, requestWords(c.Base), what, probes)
+}
+
+// requestWords names what a request asks beyond its client: "scope openid
+// profile, prompt login".
+func requestWords(r *auth.AuthorizeRequest) string {
+	if r == nil {
+		return "nothing"
+	}
+	s := "scope " + safe.Printable(strings.Join(r.Scopes, " "))
+	if r.Prompt != "" {
+		s += ", prompt " + safe.Printable(r.Prompt)
+	}
+	if r.ResponseMode != "" {
+		s += ", response_mode " + safe.Printable(r.ResponseMode)
+	}
+	return s
+}
+
+// ProbeLine is one probe as listed: what changed and what the IdP said.
+func ProbeLine(changed, value, outcome, errCode, requestID string, r auth.AuthorizeRequest) string {
+	what := map[string]string{"asked": "as asked", "minimal": "bare (scope openid only)", "own": "the configured client's own (" + safe.Printable(r.ClientID) + ")"}[changed]
+	if what == "" {
+		what = "+ " + changed + " " + safe.Printable(value)
+	}
+	said := outcome
+	if errCode != "" {
+		said += " (" + safe.Printable(errCode) + ")"
+	}
+	if requestID != "" {
+		said += ", Request Id " + safe.Printable(requestID)
+	}
+	return what + ": " + said + " — " + requestWords(&r)
 }

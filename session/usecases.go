@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -170,7 +171,30 @@ func (m *Manager) Check(ctx context.Context, regions ...config.Region) ([]diagno
 		}
 		opts[i] = o
 	}
-	return diagnose.All(ctx, opts), nil
+	return diagnose.All(ctx, opts, diagnose.Options{}), nil
+}
+
+// CheckApp checks regions for another app's authorize request (app's
+// client ID, redirect URI, scopes and prompt replace the configured ones;
+// its response mode is sent too), finding which parameter a refusal
+// refuses; own (the configured client's registration; nil: none) is the
+// baseline when even the bare request is refused.
+func (m *Manager) CheckApp(ctx context.Context, app auth.AuthorizeRequest, own *auth.AuthorizeRequest, regions ...config.Region) ([]diagnose.Report, error) {
+	opts := make([]auth.Options, len(regions))
+	for i, r := range regions {
+		o, err := m.Options(r)
+		if err != nil {
+			return nil, err
+		}
+		o.ClientID = cmp.Or(app.ClientID, o.ClientID)
+		o.RedirectURI = cmp.Or(app.RedirectURI, o.RedirectURI)
+		if len(app.Scopes) > 0 {
+			o.Scopes = app.Scopes
+		}
+		o.Prompt = cmp.Or(app.Prompt, o.Prompt)
+		opts[i] = o
+	}
+	return diagnose.All(ctx, opts, diagnose.Options{ResponseMode: app.ResponseMode, Own: own}), nil
 }
 
 // CheckReport is the report input of a check of reports (one endpoint's:
