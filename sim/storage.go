@@ -239,6 +239,9 @@ func (s *regionStorage) GetClientByClientID(_ context.Context, clientID string) 
 	case s.c.opts.ConfidentialClientID:
 		return &client{id: clientID, kind: confidentialClient, loginURL: s.loginURL, idTokenLifetime: s.c.idTokenLifetime()}, nil
 	}
+	if a, ok := s.c.app(clientID); ok {
+		return s.c.appClient(a, s.loginURL), nil
+	}
 	return nil, fmt.Errorf("client %q: %w", clientID, errNotFound)
 }
 
@@ -252,6 +255,10 @@ func (s *regionStorage) AuthorizeClientIDSecret(ctx context.Context, clientID, s
 		want = s.c.opts.ServiceClientSecret
 	case s.c.opts.ConfidentialClientID:
 		want = s.c.confidentialSecret(arrivedAt(ctx, s.region))
+	default:
+		if a, ok := s.c.app(clientID); ok {
+			want = a.Secret // "" for a public app: refused
+		}
 	case APIScope: // the API resource, for introspection (IdentityServer: the API authenticates, not the client)
 		want = s.c.opts.APIResourceSecret
 	}
