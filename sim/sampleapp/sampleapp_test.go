@@ -88,6 +88,7 @@ type spaFailure struct {
 	s       sampleapp.Scenario
 	tamper  string // Hooks.TamperAuthorizeResponse mode
 	click   bool   // click the eu account on the login page
+	clickOn string // or click this selector on it
 	step    string // #done's data-step
 	err     string // #done's data-error ("" = any)
 	netErr  string // a failed request's error text and URL must contain it
@@ -100,6 +101,14 @@ func spaFailures() []spaFailure {
 	return []spaFailure{
 		{name: "foreign origin: token response blocked by CORS", s: sampleapp.Scenario{Foreign: true}, click: true, step: "token", err: "network", netErr: "net::ERR_FAILED http://127.0.0.1",
 			counts: map[[2]string]int{g(sim.RequestTokenCode): 1, g(sim.RequestUserinfo): 0}},
+		{name: "foreign origin: discovery blocked by CORS", s: sampleapp.Scenario{Foreign: true, Discovery: sampleapp.DiscoveryFetch}, step: "discovery", err: "network",
+			counts: map[[2]string]int{g(sim.RequestDiscovery): 1, g(sim.RequestAuthorize): 0}},
+		{name: "code of eu exchanged at us", s: sampleapp.Scenario{ExchangeRegion: "us"}, click: true, step: "token", err: "invalid_grant",
+			counts: map[[2]string]int{{"us", sim.RequestTokenCode}: 1, g(sim.RequestTokenCode): 0}},
+		{name: "cancel on the login page", clickOn: "button[name=cancel]", step: "callback", err: "access_denied",
+			counts: map[[2]string]int{g(sim.RequestTokenCode): 0}},
+		{name: "missing code_verifier", s: sampleapp.Scenario{Verifier: sampleapp.VerifierMissing}, click: true, step: "token",
+			counts: map[[2]string]int{g(sim.RequestTokenCode): 1}},
 		{name: "wrong code_verifier", s: sampleapp.Scenario{Verifier: sampleapp.VerifierWrong}, click: true, step: "token", err: "invalid_grant",
 			counts: map[[2]string]int{g(sim.RequestTokenCode): 1, g(sim.RequestUserinfo): 0}},
 		{name: "code exchanged twice", s: sampleapp.Scenario{ExchangeTwice: true}, click: true, step: "token-again", err: "invalid_grant",
@@ -138,6 +147,9 @@ func TestSPAFailures(t *testing.T) {
 			click := ""
 			if tc.click {
 				click = accountButton(accountIn(t, a, "eu").ID)
+			}
+			if tc.clickOn != "" {
+				click = tc.clickOn
 			}
 			d, err := runPage(ctx, a.SPAURL(tc.s), click)
 			if err != nil {
@@ -184,27 +196,42 @@ func TestSPASilentRenew(t *testing.T) {
 	}
 }
 
-// TestSPAUnregisteredRedirect: the IdP refuses with its production error
-// page: the error code and a Request Id, no description; the app never
-// hears of it.
-func TestSPAUnregisteredRedirect(t *testing.T) {
+// TestSPAErrorPage: an unregistered redirect URI, an unknown client and a
+// scope the client may not request end on the IdP's production error page:
+// the error code and a Request Id, no description; the app never hears of
+// it and no login page is shown.
+func TestSPAErrorPage(t *testing.T) {
 	t.Parallel()
-	a, h := startApps(t)
-	ctx := newChromium(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(a.SPAURL(sampleapp.Scenario{UnregisteredRedirect: true}))); err != nil {
-		t.Fatal(err)
-	}
-	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	if err := waitSelector(wctx, ".request-id"); err != nil {
-		t.Fatalf("%v (page: %s)", err, pageText(ctx))
-	}
-	text := pageText(ctx)
-	if !strings.Contains(text, "/home/error?errorId=") || !strings.Contains(text, "unauthorized_client") || strings.Contains(text, "Invalid redirect_uri") {
-		t.Errorf("want the production error page (code and Request Id only), got: %s", text)
-	}
-	if got := h.Requests(sim.GlobalRegion, sim.RequestLogin); got != 0 {
-		t.Errorf("login page requests = %d, want 0", got)
+	for _, tc := range []struct {
+		name string
+		s    sampleapp.Scenario
+		code string
+	}{
+		{"unregistered redirect URI", sampleapp.Scenario{UnregisteredRedirect: true}, "unauthorized_client"},
+		{"unknown client", sampleapp.Scenario{ClientID: "unknown-app"}, "unauthorized_client"},
+		{"scope not allowed", sampleapp.Scenario{ExtraScope: "email"}, "invalid_scope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a, h := startApps(t)
+			ctx := newChromium(t)
+			if err := chromedp.Do(ctx, chromedp.Navigate(a.SPAURL(tc.s))); err != nil {
+				t.Fatal(err)
+			}
+			wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			if err := waitSelector(wctx, ".request-id"); err != nil {
+				t.Fatalf("%v (page: %s)", err, pageText(ctx))
+			}
+			text := pageText(ctx)
+			if !strings.Contains(text, "/home/error?errorId=") || !strings.Contains(text, tc.code) ||
+				strings.Contains(text, "Invalid") || strings.Contains(text, "Unknown client") {
+				t.Errorf("want the production error page (%s and a Request Id only), got: %s", tc.code, text)
+			}
+			if got := h.Requests(sim.GlobalRegion, sim.RequestLogin); got != 0 {
+				t.Errorf("login page requests = %d, want 0", got)
+			}
+		})
 	}
 }
 
@@ -239,4 +266,28 @@ func clickOn(ctx context.Context, url, sel string) error {
 		return err
 	}
 	return chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// TestWebAppHTTP: the web app's sign-in and its unregistered redirect URI,
+// driven by sim.Browser (no Chromium needed).
+func TestWebAppHTTP(t *testing.T) {
+	t.Parallel()
+	a, h := startApps(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	acc := accountIn(t, a, "eu")
+	_, body, err := sim.NewBrowser().Login(ctx, a.Web+"/login?region=eu", acc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, `<div id="done" data-outcome="succeeded">Signed in as `+acc.Name+`</div>`) {
+		t.Errorf("home page after the sign-in:\n%s", body)
+	}
+	if got := h.Requests("eu", sim.RequestTokenCode); got != 1 {
+		t.Errorf("eu code exchanges = %d, want 1", got)
+	}
+	_, _, err = sim.NewBrowser().Login(ctx, a.Web+"/login?unregistered=1", acc.ID)
+	if err == nil || !strings.Contains(err.Error(), "error page") {
+		t.Errorf("unregistered redirect URI: %v, want the IdP's error page", err)
+	}
 }
