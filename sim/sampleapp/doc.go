@@ -70,7 +70,7 @@
 //	                                    succeeded "Silent renew succeeded")
 //	Scenario{Verifier: VerifierWrong}   click → failed token/invalid_grant
 //	Scenario{Verifier: VerifierMissing} click → failed token/invalid_request
-//	                                    or invalid_grant (as zitadel answers)
+//	                                    ("code_verifier required")
 //	Scenario{ExchangeTwice: true}       click → failed token-again/invalid_grant
 //	Scenario{APIRegion: "us"}           click an eu account → failed
 //	                                    api/invalid_token, status 401

@@ -107,7 +107,7 @@ func spaFailures() []spaFailure {
 			counts: map[[2]string]int{{"us", sim.RequestTokenCode}: 1, g(sim.RequestTokenCode): 0}},
 		{name: "cancel on the login page", clickOn: "button[name=cancel]", step: "callback", err: "access_denied",
 			counts: map[[2]string]int{g(sim.RequestTokenCode): 0}},
-		{name: "missing code_verifier", s: sampleapp.Scenario{Verifier: sampleapp.VerifierMissing}, click: true, step: "token",
+		{name: "missing code_verifier", s: sampleapp.Scenario{Verifier: sampleapp.VerifierMissing}, click: true, step: "token", err: "invalid_request",
 			counts: map[[2]string]int{g(sim.RequestTokenCode): 1}},
 		{name: "wrong code_verifier", s: sampleapp.Scenario{Verifier: sampleapp.VerifierWrong}, click: true, step: "token", err: "invalid_grant",
 			counts: map[[2]string]int{g(sim.RequestTokenCode): 1, g(sim.RequestUserinfo): 0}},
@@ -155,6 +155,7 @@ func TestSPAFailures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			t.Logf("#done: %s", d)
 			if tc.netErr != "" && !slices.ContainsFunc(failed(), func(f string) bool { return strings.Contains(f, tc.netErr) }) {
 				t.Errorf("no failed request with %q; failed: %q", tc.netErr, failed())
 			}
