@@ -21,6 +21,10 @@ import (
 //	                   tenantname, noahuserid, noahroleid, region)
 //	GET /v1/users      users of the caller's tenant
 //	GET /v1/locations  associated locations of the caller's tenant
+//	GET /v1/admin/tenants  needs the scope APIAdminScope as well, which no
+//	                   client of the stand-in may request: 403
+//	                   insufficient_scope for every token (a route whose
+//	                   scope the token lacks)
 //
 // Failures: 401 with WWW-Authenticate: Bearer error="invalid_token" for a
 // missing, malformed, badly signed or expired token and for a token of
@@ -65,7 +69,10 @@ func invalidToken(format string, args ...any) *apiError {
 // ServeHTTP implements http.Handler.
 func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var serve func(http.ResponseWriter, *apiClaims)
+	extraScope := ""
 	switch r.URL.Path {
+	case "/v1/admin/tenants":
+		serve, extraScope = h.users, APIAdminScope
 	case "/v1/me":
 		serve = h.me
 	case "/v1/users":
@@ -82,6 +89,9 @@ func (h *apiHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	claims, err := h.authorize(r)
+	if err == nil && extraScope != "" && !slices.Contains(strings.Fields(claims.Scope), extraScope) {
+		err = &apiError{http.StatusForbidden, "insufficient_scope", "token lacks scope " + extraScope}
+	}
 	if err != nil {
 		writeAPIError(w, err)
 		return

@@ -82,6 +82,7 @@ type client struct {
 	kind            clientKind
 	loginURL        string // e.g. http://127.0.0.1:PORT/login
 	idTokenLifetime time.Duration
+	app             *App // a registered browser app (Options.Apps), else nil
 }
 
 var _ op.HasRedirectGlobs = (*client)(nil)
@@ -95,15 +96,41 @@ func (c *client) RedirectURIs() []string {
 	if !c.kind.interactive() {
 		return nil
 	}
+	if c.app != nil {
+		return c.app.RedirectURIs
+	}
 	return redirectURIs
+}
+
+// redirectAllowed reports whether uri is a registered redirect URI: exactly
+// one of an App's, or one of the demo clients' (see redirectRegistered).
+func (c *client) redirectAllowed(uri string) bool {
+	if c.app != nil {
+		return slices.Contains(c.app.RedirectURIs, uri)
+	}
+	return redirectRegistered(c.RedirectURIs(), uri)
+}
+
+// scopeAllowed reports whether the client may request scope (IdentityServer
+// checks every requested scope against the client's allowed scopes).
+func (c *client) scopeAllowed(scope string) bool {
+	if c.app != nil {
+		return slices.Contains(c.app.Scopes, scope)
+	}
+	return slices.Contains(allowedScopes, scope)
 }
 
 // RedirectURIs returns the redirect URIs the public client is registered
 // with; a loopback one without a port stands for any port.
 func (s *Sim) RedirectURIs() []string { return slices.Clone(redirectURIs) }
 
-// PostLogoutRedirectURIs implements op.Client.
-func (c *client) PostLogoutRedirectURIs() []string { return nil }
+// PostLogoutRedirectURIs implements op.Client: an App's, exact.
+func (c *client) PostLogoutRedirectURIs() []string {
+	if c.app != nil {
+		return c.app.PostLogoutRedirectURIs
+	}
+	return nil
+}
 
 // RedirectURIGlobs implements op.HasRedirectGlobs: none, the redirect URIs
 // are registered exactly.
@@ -112,7 +139,7 @@ func (c *client) RedirectURIGlobs() []string { return nil }
 // PostLogoutRedirectURIGlobs implements op.HasRedirectGlobs: any loopback
 // URI of the public client.
 func (c *client) PostLogoutRedirectURIGlobs() []string {
-	if !c.kind.interactive() {
+	if !c.kind.interactive() || c.app != nil {
 		return nil
 	}
 	return loopbackRedirectGlobs
@@ -120,10 +147,10 @@ func (c *client) PostLogoutRedirectURIGlobs() []string {
 
 // ApplicationType implements op.Client.
 func (c *client) ApplicationType() op.ApplicationType {
-	if c.kind == serviceClient {
-		return op.ApplicationTypeWeb
+	if c.kind == serviceClient || c.app != nil && c.kind == confidentialClient {
+		return op.ApplicationTypeWeb // zitadel allows a confidential web client http redirect URIs
 	}
-	return op.ApplicationTypeNative
+	return op.ApplicationTypeNative // zitadel allows it http loopback redirect URIs
 }
 
 // AuthMethod implements op.Client.
@@ -180,7 +207,12 @@ func (c *client) RestrictAdditionalAccessTokenScopes() func([]string) []string {
 
 // IsScopeAllowed implements op.Client: besides the standard OIDC scopes
 // (which zitadel always keeps) only the Noah API scope is allowed.
-func (c *client) IsScopeAllowed(scope string) bool { return scope == APIScope }
+func (c *client) IsScopeAllowed(scope string) bool {
+	if c.app != nil {
+		return c.scopeAllowed(scope)
+	}
+	return scope == APIScope
+}
 
 // IDTokenUserinfoClaimsAssertion implements op.Client. It is true so that
 // name and email (scope profile/email) appear in the ID token even though an

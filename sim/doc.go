@@ -28,7 +28,22 @@
 //     authorize request, unless forcechoose or prompt=select_account/login
 //     asks for the account chooser; prompt=none answers login_required
 //     when there is no usable session;
-//   - X-Frame-Options: SameOrigin on every IdP response.
+//   - X-Frame-Options: SameOrigin on every IdP response, so a browser
+//     refuses the login page in an iframe; a prompt=none authorize with a
+//     session runs through redirects only (silent renew in a hidden frame);
+//   - browser apps of other parties registered through Options.Apps ([App]:
+//     public with PKCE or confidential with a secret, exact redirect URIs,
+//     their own allowed scopes), served by every region's provider;
+//   - CORS like IdentityServer's: an origin in some App's
+//     AllowedCorsOrigins gets Access-Control-Allow-Origin and Vary: Origin
+//     on discovery, JWKS, token, UserInfo, revocation, end-session,
+//     introspection and the API, and its preflights 204 with the allowed
+//     methods and headers (Authorization, Content-Type); any other origin
+//     gets no CORS header, though the IdP still answers (a token request
+//     spends the code);
+//   - with Options.ProductionErrorPage, the error page of production: the
+//     error code and the Request Id, no description;
+//   - the Date header from the stand-in's clock (see Hooks.Advance).
 //
 // HIMSA does not say which iss the tokens carry when the global endpoint
 // exchanges a regional code. Options.GlobalExchangeIssuer (and, in tests,
@@ -59,7 +74,16 @@
 //     publishes the new and the previous key ([Hooks.KeyIDs]);
 //   - [Hooks.SetGlobalExchangeIssuer], see above;
 //   - [Hooks.TamperRefresh]: refreshed ID tokens with another sub, a
-//     signature no JWKS verifies, or another region's iss and key.
+//     signature no JWKS verifies, or another region's iss and key;
+//   - [Hooks.TamperAuthorizeResponse]: authorization responses with another
+//     endpoint's iss (a mix-up) or a state the app did not send;
+//   - [Hooks.Advance]: the stand-in's clock (lifetimes, exp, and the Date
+//     header) moves ahead of the wall clock;
+//   - RequestPreflight counts the CORS preflights apart from the requests
+//     they precede.
+//
+// Package sim/sampleapp is a single-page and a server-side web app that log
+// in at the stand-in in a real browser, for HAR recordings.
 //
 // Without Hooks — `ssodesk demo` and `ssodesk sim` start the stand-in so —
 // none of that exists: nothing is counted, no copy of any token or secret is

@@ -10,7 +10,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 
@@ -65,13 +64,13 @@ func checkAuthorize(ctx context.Context, storage op.Storage, form url.Values) (a
 		return authorizeRefusal{Error: "unauthorized_client", Description: "Unknown client or client not enabled"}, true
 	case !cl.kind.interactive():
 		return authorizeRefusal{Error: "unauthorized_client", Description: "Invalid grant type for client"}, true
-	case !redirectRegistered(cl.RedirectURIs(), form.Get("redirect_uri")):
+	case !cl.redirectAllowed(form.Get("redirect_uri")):
 		return authorizeRefusal{Error: "unauthorized_client", Description: "Invalid redirect_uri"}, true
 	case form.Get("response_type") != "code":
 		return authorizeRefusal{Error: "unsupported_response_type", Description: "Response type not supported"}, true
 	}
 	for _, s := range strings.Fields(form.Get("scope")) {
-		if !slices.Contains(allowedScopes, s) {
+		if !cl.scopeAllowed(s) {
 			return authorizeRefusal{Error: "invalid_scope", Description: "Invalid scope: the client may not request " + s}, true
 		}
 	}
@@ -111,9 +110,14 @@ var errorPageTmpl = sync.OnceValue(func() *template.Template {
 }) // parsed on first use, not at every ssodesk start
 
 // errorPage serves /home/error: the refusal its errorId holds, or a bare
-// "Sorry, there was an error" for an unknown or forged one.
-func errorPage(w http.ResponseWriter, r *http.Request) {
+// "Sorry, there was an error" for an unknown or forged one. With
+// Options.ProductionErrorPage it leaves the description out, as HIMSA's
+// production page does (shared/himsa/NOTES.md "What a browser's HAR shows").
+func (c *core) errorPage(w http.ResponseWriter, r *http.Request) {
 	ref, _ := openRefusal(r.URL.Query().Get("errorId"))
+	if c.opts.ProductionErrorPage {
+		ref.Description = ""
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = errorPageTmpl().Execute(w, ref)

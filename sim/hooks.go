@@ -48,9 +48,10 @@ type Hooks struct {
 	secrets  map[string]bool
 	requests map[string]map[string]int // region → kind → count
 
-	tamperMu sync.Mutex
-	tamper   string      // TamperRefresh mode, "" = none
-	badKey   *signingKey // signs the TamperBadSignature tokens; in no JWKS
+	tamperMu   sync.Mutex
+	tamper     string      // TamperRefresh mode, "" = none
+	authTamper string      // TamperAuthorizeResponse mode, "" = none
+	badKey     *signingKey // signs the TamperBadSignature tokens; in no JWKS
 
 	hostile hostile // EchoSecrets, FailTokenEcho, SendBomb (hostile.go)
 }
@@ -70,8 +71,9 @@ const (
 	RequestRevoke     = "revoke"     // the revocation endpoint
 	RequestIntrospect = "introspect" // the introspection endpoint
 	RequestEndSession = "end_session"
-	RequestAPI        = "api"   // the region's Noah API (any route)
-	RequestOther      = "other" // anything else at the IdP
+	RequestAPI        = "api"       // the region's Noah API (any route)
+	RequestPreflight  = "preflight" // a CORS preflight (OPTIONS), at the IdP or the API
+	RequestOther      = "other"     // anything else at the IdP
 
 	RequestTokenRefresh           = "token:refresh"
 	RequestTokenCode              = "token:authorization_code"
@@ -321,6 +323,11 @@ func tokenGrantKind(grantType string) string {
 // countAPI wraps the API handler of region: every request is counted.
 func (h *Hooks) countAPI(region string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isPreflight(r) {
+			h.count(region, RequestPreflight)
+			next.ServeHTTP(w, r)
+			return
+		}
 		h.count(region, RequestAPI)
 		h.echoAPI(next).ServeHTTP(w, r)
 	})
@@ -333,6 +340,9 @@ func (h *Hooks) countAPI(region string, next http.Handler) http.Handler {
 func (h *Hooks) observeIdP(c *core, region string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		kind := idpRequestKind(r.URL.Path)
+		if isPreflight(r) {
+			kind = RequestPreflight
+		}
 		if kind != RequestToken || r.Method != http.MethodPost {
 			h.count(region, kind)
 			switch {

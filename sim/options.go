@@ -13,6 +13,11 @@ const GlobalRegion = "global"
 // APIScope is the scope an app requests to call the Noah cloud API.
 const APIScope = "noah.cloud.app.users.api"
 
+// APIAdminScope is the scope the API's /v1/admin/tenants route needs besides
+// APIScope. No client may request it (an App whose Scopes list it aside),
+// so that route answers 403 insufficient_scope.
+const APIAdminScope = "noah.cloud.app.admin.api"
+
 // Options configures [Start]. The zero value is usable: every field has a
 // default.
 type Options struct {
@@ -60,6 +65,15 @@ type Options struct {
 	// the stand-in's own clock (the wall clock, unless Hooks.Advance moved
 	// it). Tests move it forward instead of sleeping.
 	APINow func() time.Time
+	// Apps are browser apps (web and single-page apps of other parties)
+	// registered besides the stand-in's own clients, served by every
+	// region's provider; their AllowedCorsOrigins get CORS answers from the
+	// IdPs and APIs. See [App].
+	Apps []App
+	// ProductionErrorPage makes the error page (/home/error) show only the
+	// error code and the Request Id, as HIMSA's production IdP does, not
+	// the description (IdentityServer's development page, the default).
+	ProductionErrorPage bool
 	// Hooks, for tests only, receives the test controls of the sim: request
 	// counts, the secrets the token endpoints saw, key rotation, the global
 	// exchange issuer at run time and tampered refresh responses. Nil (the
@@ -162,6 +176,11 @@ func (o Options) withDefaults() (Options, error) {
 	if err := validExchangeIssuer(o.GlobalExchangeIssuer); err != nil {
 		return o, err
 	}
+	apps, err := appsWithDefaults(o)
+	if err != nil {
+		return o, err
+	}
+	o.Apps = apps
 	return o, nil
 }
 

@@ -117,7 +117,7 @@ func Start(ctx context.Context, opts Options) (_ *Sim, err error) {
 	}
 	for i, r := range s.regions {
 		s.serve(idpLs[i], idps[i])
-		var api http.Handler = &apiHandler{c: s.c, region: r.Name}
+		var api http.Handler = s.c.serverDate(s.c.cors(nil, &apiHandler{c: s.c, region: r.Name}))
 		if h := s.c.hooks; h != nil {
 			api = h.countAPI(r.Name, api)
 		}
@@ -212,6 +212,7 @@ func (c *core) newProvider(r Region, cryptoKey [32]byte) (op.OpenIDProvider, err
 	}
 	provider, err := op.NewProvider(config, storage, op.StaticIssuer(r.Issuer),
 		op.WithAllowInsecure(),
+		op.WithCORSOptions(nil), // c.cors answers CORS, for the Apps' origins only
 		op.WithCrypto(&codeCrypto{inner: op.NewAES256GCMCrypto(cryptoKey, "sim"), c: c}),
 		op.WithHttpInterceptors(interceptors...),
 	)
@@ -232,9 +233,13 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
-	mux.HandleFunc(errorPath, errorPage)
+	mux.HandleFunc(errorPath, c.errorPage)
 	mux.Handle("/", root)
 	h := frameOptions(authorizationResponseIss(r.Issuer, mux))
+	if c.hooks != nil {
+		h = c.hooks.tamperAuthorize(c, r, h)
+	}
+	h = c.serverDate(c.cors(corsIdPPath, h))
 	if c.hooks != nil {
 		h = c.hooks.observeIdP(c, r.Name, h)
 	}

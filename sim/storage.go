@@ -239,12 +239,15 @@ func (s *regionStorage) GetClientByClientID(_ context.Context, clientID string) 
 	case s.c.opts.ConfidentialClientID:
 		return &client{id: clientID, kind: confidentialClient, loginURL: s.loginURL, idTokenLifetime: s.c.idTokenLifetime()}, nil
 	}
+	if a, ok := s.c.app(clientID); ok {
+		return s.c.appClient(a, s.loginURL), nil
+	}
 	return nil, fmt.Errorf("client %q: %w", clientID, errNotFound)
 }
 
 // AuthorizeClientIDSecret implements op.OPStorage: the service client has
 // one secret; the confidential client one per region, that of the endpoint
-// the request arrived at.
+// the request arrived at; a confidential App the same at every region.
 func (s *regionStorage) AuthorizeClientIDSecret(ctx context.Context, clientID, secret string) error {
 	want := ""
 	switch clientID {
@@ -254,6 +257,10 @@ func (s *regionStorage) AuthorizeClientIDSecret(ctx context.Context, clientID, s
 		want = s.c.confidentialSecret(arrivedAt(ctx, s.region))
 	case APIScope: // the API resource, for introspection (IdentityServer: the API authenticates, not the client)
 		want = s.c.opts.APIResourceSecret
+	default:
+		if a, ok := s.c.app(clientID); ok {
+			want = a.Secret // "" for a public app: refused
+		}
 	}
 	if want == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
 		return errors.New("invalid client_id or client_secret")
