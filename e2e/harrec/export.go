@@ -112,6 +112,7 @@ type response struct {
 	BodySize      int                      `json:"bodySize"`
 	TransferSize  float64                  `json:"_transferSize"`
 	Error         *string                  `json:"_error"`
+	ViaSW         bool                     `json:"_fetchedViaServiceWorker"`
 	BlockedReason string                   `json:"_blockedReason,omitempty"`
 	CORSError     *network.CorsErrorStatus `json:"_corsErrorStatus,omitempty"`
 }
@@ -144,7 +145,7 @@ func (r *Recorder) HAR(o ExportOptions) ([]byte, error) {
 	var l harLog
 	l.Log.Version = "1.2"
 	l.Log.Creator = nameVer{Name: r.creator, Version: "1.0"}
-	if r.browser.name != "" {
+	if r.browser.name != "" && !o.AsDevTools {
 		l.Log.Browser = &nameVer{Name: r.browser.name, Version: r.browser.version}
 	}
 	l.Log.Pages = []harPage{}
@@ -181,14 +182,22 @@ func sinceMs(start, t float64) float64 {
 func ms(s float64) float64 { return math.Round(s*1e6) / 1e3 }
 
 func (r *Recorder) entry(h *hop, o ExportOptions) entry {
+	// The extra-info events go to the hops in order, skipping the hops the
+	// protocol says have none (an internal redirect, say).
 	c := r.chains[h.id]
 	var rqx *network.EventRequestWillBeSentExtraInfo
 	var rsx *network.EventResponseReceivedExtraInfo
-	if h.rank < len(c.reqExtra) {
-		rqx = c.reqExtra[h.rank]
+	k := 0
+	for _, prev := range c.hops[:h.rank] {
+		if !prev.noExtra {
+			k++
+		}
 	}
-	if h.rank < len(c.respExtra) {
-		rsx = c.respExtra[h.rank]
+	if !h.noExtra && k < len(c.reqExtra) {
+		rqx = c.reqExtra[k]
+	}
+	if !h.noExtra && k < len(c.respExtra) {
+		rsx = c.respExtra[k]
 	}
 	e := entry{
 		Priority: string(h.request.InitialPriority), ResourceType: resourceType(h.typ),
@@ -264,7 +273,7 @@ func (r *Recorder) response(h *hop, rsx *network.EventResponseReceivedExtraInfo,
 	p := response{Headers: []nv{}, Cookies: []cookie{}, HeadersSize: -1, BodySize: -1, TransferSize: h.encoded}
 	var hdr network.Headers
 	if resp := h.response; resp != nil {
-		p.Status, p.StatusText, hdr = resp.Status, resp.StatusText, resp.Headers
+		p.Status, p.StatusText, hdr, p.ViaSW = resp.Status, resp.StatusText, resp.Headers, resp.FromServiceWorker
 		p.HTTPVersion = protocolName(h)
 	}
 	if rsx != nil {
@@ -315,8 +324,10 @@ func (r *Recorder) response(h *hop, rsx *network.EventResponseReceivedExtraInfo,
 	}
 	if f := h.failed; f != nil {
 		p.Error = &f.ErrorText
-		p.BlockedReason = string(f.BlockedReason)
-		p.CORSError = f.CorsErrorStatus
+		if !o.AsDevTools {
+			p.BlockedReason = string(f.BlockedReason)
+			p.CORSError = f.CorsErrorStatus
+		}
 	}
 	return p
 }

@@ -24,6 +24,7 @@
 package harrec
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -51,6 +52,10 @@ const MaxBody = 8 << 20
 // MaxEntries bounds the requests kept; later ones are counted, not kept.
 const MaxEntries = 20000
 
+// MaxBodies bounds the bytes of all bodies kept; once over, no more bodies
+// are fetched (DevTools too keeps a bounded buffer).
+const MaxBodies = 256 << 20
+
 // Options are the Recorder's settings. Zero values are the defaults.
 type Options struct {
 	Creator string // log.creator.name, default "ssodesk-e2e-harrec"
@@ -62,6 +67,11 @@ type ExportOptions struct {
 	// (sanitized)"): no Cookie, Set-Cookie or Authorization headers, request
 	// and response cookies arrays empty.
 	WithoutSensitive bool
+	// AsDevTools leaves out what harrec adds to DevTools' fields: log.browser,
+	// response._blockedReason and response._corsErrorStatus (DevTools shows
+	// them but does not export them: its HAR of a CORS failure says only
+	// status 0 and _error "net::ERR_FAILED").
+	AsDevTools bool
 }
 
 // ErrOutOfProcessFrame: a frame ran in a renderer of its own (site isolation
@@ -112,6 +122,7 @@ type Recorder struct {
 	pages    []*pageLoad
 	dropped  int // requests not kept (MaxEntries)
 	fetching int // bodies being fetched
+	bodies   int // bytes of bodies kept
 	last     time.Time
 	oopif    []string // URLs of frames that ran out of process
 	stopped  bool
@@ -140,6 +151,7 @@ type hop struct {
 	request   *network.Request
 	response  *network.Response
 	respAt    float64 // monotonic seconds of the response (-1: none)
+	noExtra   bool    // the protocol says no extra-info events come for it
 	endAt     float64 // monotonic seconds of its end (-1: not yet)
 	done      bool
 	failed    *network.EventLoadingFailed
@@ -226,10 +238,10 @@ func (r *Recorder) WaitIdle(ctx context.Context, quiet time.Duration) error {
 		idle := busy == "" && time.Since(r.last) >= quiet
 		oopif := append([]string(nil), r.oopif...)
 		r.mu.Unlock()
+		if len(oopif) > 0 { // its requests end on a session not recorded: no use waiting
+			return fmt.Errorf("%w: %s", ErrOutOfProcessFrame, strings.Join(oopif, ", "))
+		}
 		if idle {
-			if len(oopif) > 0 {
-				return fmt.Errorf("%w: %s", ErrOutOfProcessFrame, strings.Join(oopif, ", "))
-			}
 			return nil
 		}
 		select {
@@ -270,14 +282,16 @@ func (r *Recorder) event(ev any) {
 	case *network.EventRequestWillBeSent:
 		r.requestWillBeSent(e)
 	case *network.EventRequestWillBeSentExtraInfo:
-		c := r.chain(e.RequestID)
-		c.reqExtra = append(c.reqExtra, e)
+		if c := r.extraChain(e.RequestID); c != nil {
+			c.reqExtra = append(c.reqExtra, e)
+		}
 	case *network.EventResponseReceivedExtraInfo:
-		c := r.chain(e.RequestID)
-		c.respExtra = append(c.respExtra, e)
+		if c := r.extraChain(e.RequestID); c != nil {
+			c.respExtra = append(c.respExtra, e)
+		}
 	case *network.EventResponseReceived:
 		if h := r.current(e.RequestID); h != nil {
-			h.response, h.respAt = e.Response, float64(e.Timestamp)
+			h.response, h.respAt, h.noExtra = e.Response, float64(e.Timestamp), !e.HasExtraInfo
 			if e.Type != "" {
 				h.typ = e.Type
 			}
@@ -309,7 +323,7 @@ func (r *Recorder) event(ev any) {
 		}
 	case *target.EventAttachedToTarget:
 		if e.TargetInfo != nil && e.TargetInfo.Type == "iframe" {
-			r.oopif = append(r.oopif, e.TargetInfo.URL)
+			r.oopif = append(r.oopif, cmp.Or(e.TargetInfo.URL, "(no URL yet)")) // the URL when attached: often none
 		}
 	}
 }
@@ -321,6 +335,15 @@ func (r *Recorder) chain(id network.RequestID) *chain {
 		r.chains[id] = c
 	}
 	return c
+}
+
+// extraChain is the chain an extra-info event goes to: nil once the
+// recorder keeps no more requests (and has none of that ID).
+func (r *Recorder) extraChain(id network.RequestID) *chain {
+	if c := r.chains[id]; c != nil || len(r.order) < MaxEntries {
+		return r.chain(id)
+	}
+	return nil
 }
 
 // current is the last hop of request id (nil if none or not kept).
@@ -342,7 +365,7 @@ func (r *Recorder) requestWillBeSent(e *network.EventRequestWillBeSent) {
 	c := r.chain(e.RequestID)
 	if prev := r.current(e.RequestID); prev != nil && e.RedirectResponse != nil {
 		// The previous hop ends with its redirect response, as in DevTools.
-		prev.response, prev.respAt = e.RedirectResponse, float64(e.Timestamp)
+		prev.response, prev.respAt, prev.noExtra = e.RedirectResponse, float64(e.Timestamp), !e.RedirectHasExtraInfo
 		prev.endAt, prev.encoded, prev.done = float64(e.Timestamp), e.RedirectResponse.EncodedDataLength, true
 	}
 	if len(r.order) >= MaxEntries {
@@ -380,7 +403,7 @@ func (r *Recorder) requestWillBeSent(e *network.EventRequestWillBeSent) {
 // finish ends h, and fetches its body if it is wanted. r.mu is held.
 func (r *Recorder) finish(h *hop, body bool) {
 	h.done = true
-	if !body {
+	if !body || r.bodies >= MaxBodies {
 		return
 	}
 	r.fetch(func(ctx context.Context) {
@@ -393,6 +416,7 @@ func (r *Recorder) finish(h *hop, body bool) {
 		h.hasBody, h.bodyB64 = true, res.Base64encoded
 		h.bodyCut = len(res.Body) > MaxBody
 		h.body = cut(res.Body)
+		r.bodies += len(h.body)
 	})
 }
 

@@ -3,7 +3,9 @@ package harrec_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -25,6 +27,9 @@ const (
 	bearer    = "Bearer tok-4711-secret"
 	cookieVal = "sid-0815-secret"
 )
+
+// png is a body that is not text.
+var png = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
 
 // site is an httptest server on 127.0.0.1 that Chromium reaches by a name
 // (host-resolver-rules map *.test to 127.0.0.1): app.test and idp.test are
@@ -77,6 +82,9 @@ func fixture(t *testing.T) (app, idp site) {
 const jobs = [
   fetch('/api/data', {headers: {'Authorization': %q}}).then(r => r.json()).then(j => 'json:' + j.ok),
   fetch(%q).then(() => 'cors:open', e => 'cors:blocked'),
+  fetch('/api/token', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: 'grant_type=authorization_code&code=c%%2B1'})
+    .then(r => r.json()).then(j => 'token:' + j.token_type),
+  fetch('/logo.png').then(r => r.arrayBuffer()).then(b => 'png:' + b.byteLength),
   new Promise(res => {
     const f = document.createElement('iframe');
     f.src = %q;
@@ -90,6 +98,14 @@ Promise.all(jobs).then(v => { document.title = v.join(' '); });
 	appMux.HandleFunc("/api/data", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"ok":true,"auth":%t,"cookie":%t}`, r.Header.Get("Authorization") == bearer, strings.Contains(r.Header.Get("Cookie"), cookieVal))
+	})
+	appMux.HandleFunc("/api/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"token_type":%q}`, r.PostFormValue("code"))
+	})
+	appMux.HandleFunc("/logo.png", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(png)
 	})
 	idpMux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Frame-Options", "SameOrigin")
@@ -112,15 +128,27 @@ Promise.all(jobs).then(v => { document.title = v.join(' '); });
 }
 
 // record runs Chromium through the fixture and returns the recorder, idle.
-func record(t *testing.T, app, idp site) *harrec.Recorder {
+func record(t *testing.T, app, idp site, extra ...chromedp.ExecAllocatorOption) *harrec.Recorder {
+	t.Helper()
+	rec, err := recordErr(t, app, idp, extra...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// recordErr is record, returning WaitIdle's error.
+func recordErr(t *testing.T, app, idp site, extra ...chromedp.ExecAllocatorOption) (*harrec.Recorder, error) {
 	t.Helper()
 	chromium := harrec.RequireChromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, harrec.ExecOptions(chromium, t.TempDir(),
+	opts := append([]chromedp.ExecAllocatorOption{
 		chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1, MAP * ~NOTFOUND"),
 		// As https would be: secure contexts, so Chromium sends sec-fetch-*.
-		chromedp.Flag("unsafely-treat-insecure-origin-as-secure", app.url("")+","+idp.url("")))...)
+		chromedp.Flag("unsafely-treat-insecure-origin-as-secure", app.url("")+","+idp.url("")),
+	}, extra...)
+	actx, acancel := chromedp.NewExecAllocator(ctx, harrec.ExecOptions(chromium, t.TempDir(), opts...)...)
 	t.Cleanup(acancel)
 	tctx, tcancel := chromedp.NewContext(actx)
 	t.Cleanup(func() {
@@ -149,13 +177,10 @@ func record(t *testing.T, app, idp site) *harrec.Recorder {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if want := "json:true cors:blocked silent:loaded"; title != want {
+	if want := "json:true cors:blocked token:c+1 png:18 silent:loaded"; title != want {
 		t.Errorf("the page's title is %q, want %q (what its script saw)", title, want)
 	}
-	if err := rec.WaitIdle(tctx, 300*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
-	return rec
+	return rec, rec.WaitIdle(tctx, 300*time.Millisecond)
 }
 
 // Entry is what the tests read of a recorded entry.
@@ -168,10 +193,16 @@ type Entry struct {
 		URL  string `json:"url"`
 	} `json:"_initiator"`
 	Request struct {
-		Method  string `json:"method"`
-		URL     string `json:"url"`
-		Headers []struct{ Name, Value string }
-		Cookies []struct{ Name, Value string }
+		Method   string `json:"method"`
+		URL      string `json:"url"`
+		Headers  []struct{ Name, Value string }
+		Cookies  []struct{ Name, Value string }
+		BodySize int `json:"bodySize"`
+		PostData *struct {
+			MimeType string                         `json:"mimeType"`
+			Text     string                         `json:"text"`
+			Params   []struct{ Name, Value string } `json:"params"`
+		} `json:"postData"`
 	} `json:"request"`
 	Response struct {
 		Status      int    `json:"status"`
@@ -303,6 +334,22 @@ func TestRecordLoginShapes(t *testing.T) {
 		}
 	})
 
+	t.Run("form post and binary body", func(t *testing.T) {
+		e := d.find(t, app.url("/api/token"))
+		const form = "grant_type=authorization_code&code=c%2B1"
+		if p := e.Request.PostData; e.Request.Method != "POST" || p == nil || p.Text != form || p.MimeType != "application/x-www-form-urlencoded" ||
+			len(p.Params) != 2 || p.Params[1].Name != "code" || p.Params[1].Value != "c+1" || e.Request.BodySize != len(form) {
+			t.Errorf("%s postData %+v bodySize %d", e.Request.Method, e.Request.PostData, e.Request.BodySize)
+		}
+		if e.Response.Content.Text != `{"token_type":"c+1"}` {
+			t.Errorf("token body %q", e.Response.Content.Text)
+		}
+		e = d.find(t, app.url("/logo.png"))
+		if e.Response.Content.Encoding != "base64" || e.Response.Content.Text != base64.StdEncoding.EncodeToString(png) {
+			t.Errorf("png: encoding %q text %q", e.Response.Content.Encoding, e.Response.Content.Text)
+		}
+	})
+
 	t.Run("blocked frame", func(t *testing.T) {
 		e := d.find(t, idp.url("/login"))
 		if e.ResourceType != "document" || e.Initiator.Type != "parser" || e.Initiator.URL != app.url("/page") {
@@ -376,6 +423,27 @@ func TestRecordLoginShapes(t *testing.T) {
 		}
 	})
 
+	t.Run("as devtools", func(t *testing.T) {
+		b, err := rec.HAR(harrec.ExportOptions{AsDevTools: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, extra := range []string{`"browser"`, `"_blockedReason"`, `"_corsErrorStatus"`} {
+			if bytes.Contains(b, []byte(extra)) {
+				t.Errorf("the DevTools-shaped HAR has %s", extra)
+			}
+		}
+		lg, err := har.Read(bytes.NewReader(b), "rec-devtools.har", har.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range lg.Exchanges {
+			if x.RawURL == idp.url("/nocors") && (x.Status != 0 || x.Error != "net::ERR_FAILED") {
+				t.Errorf("CORS failure read as status %d, Error %q", x.Status, x.Error)
+			}
+		}
+	})
+
 	t.Run("ssodesk reads it", func(t *testing.T) {
 		lg, err := har.Read(bytes.NewReader(b), "rec.har", har.Options{})
 		if err != nil {
@@ -403,6 +471,8 @@ func TestRecordLoginShapes(t *testing.T) {
 			{app.url("/api/data"), 200, false, ""},
 			{idp.url("/nocors"), 0, false, "net::ERR_FAILED"},
 			{idp.url("/frame.json"), 200, false, ""},
+			{app.url("/api/token"), 200, false, ""},
+			{app.url("/logo.png"), 200, false, ""},
 		} {
 			x := byURL[want.url]
 			if x == nil {
@@ -416,6 +486,15 @@ func TestRecordLoginShapes(t *testing.T) {
 		if x := byURL[app.url("/start")]; x != nil && x.Location != "/hop?step=2" {
 			t.Errorf("/start: Location %q", x.Location)
 		}
+		if x := byURL[app.url("/api/token")]; x != nil && x.RequestBody != "grant_type=authorization_code&code=c%2B1" {
+			t.Errorf("/api/token: request body %q", x.RequestBody)
+		}
+		if x := byURL[app.url("/logo.png")]; x != nil && x.ResponseBody != string(png) {
+			t.Errorf("/logo.png: body %q", x.ResponseBody)
+		}
+		if x := byURL[idp.url("/nocors")]; x != nil {
+			t.Logf("reader: CORS failure Error %q", x.Error)
+		}
 		// The frames: what the reader makes of Chromium's own shapes is
 		// logged (see the report), and checked where the reader is right.
 		login, silent := byURL[idp.url("/login")], byURL[idp.url("/silent")]
@@ -427,4 +506,29 @@ func TestRecordLoginShapes(t *testing.T) {
 		}
 		t.Logf("reader: /login status %d InFrame %v Error %q; /silent status %d InFrame %v", login.Status, login.InFrame, login.Error, silent.Status, silent.InFrame)
 	})
+}
+
+// TestOutOfProcessFrameIsReported: with site isolation on (Chromium's
+// default), idp.test's frame runs in its own process, whose requests the
+// recorder cannot see; WaitIdle must say so rather than return a HAR
+// without them.
+func TestOutOfProcessFrameIsReported(t *testing.T) {
+	app, idp := fixture(t)
+	rec, err := recordErr(t, app, idp,
+		chromedp.Flag("disable-site-isolation-trials", false),
+		chromedp.Flag("disable-features", "Translate"))
+	if !errors.Is(err, harrec.ErrOutOfProcessFrame) {
+		t.Fatalf("WaitIdle: %v; want ErrOutOfProcessFrame", err)
+	}
+	t.Log(err)
+	b, err := rec.HAR(harrec.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(t, "rec-oopif.har", b)
+	for _, e := range decode(t, b).Log.Entries {
+		if e.Request.URL == idp.url("/frame.json") {
+			t.Logf("the out-of-process frame's fetch was recorded after all: the check may be stale")
+		}
+	}
 }
