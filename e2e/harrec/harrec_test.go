@@ -140,6 +140,19 @@ func record(t *testing.T, app, idp site, extra ...chromedp.ExecAllocatorOption) 
 // recordErr is record, returning WaitIdle's error.
 func recordErr(t *testing.T, app, idp site, extra ...chromedp.ExecAllocatorOption) (*harrec.Recorder, error) {
 	t.Helper()
+	tctx := tab(t, app, idp, extra...)
+	rec, err := harrec.Start(tctx, harrec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rec.Stop)
+	open(t, tctx, app)
+	return rec, rec.WaitIdle(tctx, 300*time.Millisecond)
+}
+
+// tab starts Chromium (bounded by 45 s) and returns its tab's context.
+func tab(t *testing.T, app, idp site, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	chromium := harrec.RequireChromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	t.Cleanup(cancel)
@@ -157,11 +170,13 @@ func recordErr(t *testing.T, app, idp site, extra ...chromedp.ExecAllocatorOptio
 		ccancel()
 		tcancel()
 	})
-	rec, err := harrec.Start(tctx, harrec.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(rec.Stop)
+	return tctx
+}
+
+// open opens app's /start and waits until its page's script has done all
+// it does (it then sets the title).
+func open(t *testing.T, tctx context.Context, app site) {
+	t.Helper()
 	if err := chromedp.Do(tctx, chromedp.Navigate(app.url("/start"))); err != nil {
 		t.Fatalf("navigating: %v", err)
 	}
@@ -169,18 +184,67 @@ func recordErr(t *testing.T, app, idp site, extra ...chromedp.ExecAllocatorOptio
 	for title == "" || title == "app" {
 		v, err := chromedp.Run(tctx, chromedp.Title())
 		if err != nil {
-			t.Fatalf("reading the title: %v", err)
+			t.Fatalf("reading the title (%q so far): %v", title, err)
 		}
 		title = v
-		if ctx.Err() != nil {
-			t.Fatalf("the page did not finish: title %q", title)
-		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	if want := "json:true cors:blocked token:c+1 png:18 silent:loaded"; title != want {
 		t.Errorf("the page's title is %q, want %q (what its script saw)", title, want)
 	}
-	return rec, rec.WaitIdle(tctx, 300*time.Millisecond)
+}
+
+// TestPagePerNavigation: a page per top-level navigation, and each request
+// in the page it was made in.
+func TestPagePerNavigation(t *testing.T) {
+	app, idp := fixture(t)
+	tctx := tab(t, app, idp)
+	rec, err := harrec.Start(tctx, harrec.Options{Creator: "page-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Stop()
+	open(t, tctx, app)
+	if err := chromedp.Do(tctx, chromedp.Navigate(idp.url("/login"))); err != nil {
+		t.Fatalf("navigating: %v", err)
+	}
+	if err := rec.WaitIdle(tctx, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	rec.Stop()
+	b, err := rec.HAR(harrec.ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep(t, "rec-pages.har", b)
+	d := decode(t, b)
+	if d.Log.Creator.Name != "page-test" {
+		t.Errorf("creator %q", d.Log.Creator.Name)
+	}
+	if len(d.Log.Pages) != 2 || d.Log.Pages[0].Title != app.url("/page") || d.Log.Pages[1].Title != idp.url("/login") || d.Log.Pages[1].ID != "page_2" {
+		t.Fatalf("pages %+v", d.Log.Pages)
+	}
+	for url, page := range map[string]string{app.url("/start"): "page_1", app.url("/api/data"): "page_1", idp.url("/frame.json"): "page_1"} {
+		if e := d.find(t, url); e.PageRef != page {
+			t.Errorf("%s: pageref %q, want %s", url, e.PageRef, page)
+		}
+	}
+	var top *Entry
+	for i, e := range d.Log.Entries {
+		if e.Request.URL == idp.url("/login") && e.PageRef == "page_2" {
+			top = &d.Log.Entries[i]
+		}
+	}
+	if top == nil || top.Response.Status != 200 || top.Response.Error != nil || top.Initiator.Type != "other" {
+		t.Errorf("the top-level /login: %+v", top)
+	}
+	lg, err := har.Read(bytes.NewReader(b), "rec-pages.har", har.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lg.Source.Pages != 2 || len(lg.Problems) > 0 {
+		t.Errorf("reader: %d pages, problems %q", lg.Source.Pages, lg.Problems)
+	}
 }
 
 // Entry is what the tests read of a recorded entry.
