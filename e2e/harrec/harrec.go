@@ -168,6 +168,7 @@ type hop struct {
 // pageLoad is one top-level navigation (a HAR page).
 type pageLoad struct {
 	id          int
+	req         network.RequestID // its main request
 	url         string
 	wall        time.Time
 	start       float64 // monotonic seconds
@@ -379,10 +380,10 @@ func (r *Recorder) requestWillBeSent(e *network.EventRequestWillBeSent) {
 	// A page per top-level navigation: the main frame's document request
 	// (its first hop; a redirect stays in its page).
 	if e.Type == network.ResourceTypeDocument && e.FrameID == r.mainFrame && e.RedirectResponse == nil && string(e.LoaderID) == string(e.RequestID) {
-		r.pages = append(r.pages, &pageLoad{id: len(r.pages) + 1, url: e.Request.URL + e.Request.URLFragment, wall: h.wall, start: h.issued, contentLoad: -1, load: -1})
+		r.pages = append(r.pages, &pageLoad{id: len(r.pages) + 1, req: e.RequestID, wall: h.wall, start: h.issued, contentLoad: -1, load: -1})
 	}
 	h.page = r.page()
-	if p := h.page; p != nil && e.RedirectResponse != nil && len(c.hops) > 0 && c.hops[0].page == p && p.start == c.hops[0].issued {
+	if p := h.page; p != nil && p.req == e.RequestID {
 		p.url = e.Request.URL + e.Request.URLFragment // DevTools names a page by its main request's last URL
 	}
 	c.hops = append(c.hops, h)
