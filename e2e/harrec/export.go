@@ -205,7 +205,7 @@ func (r *Recorder) entry(h *hop, o ExportOptions) entry {
 	}
 	if i := h.initiator; i != nil {
 		e.Initiator = &initiator{Type: string(i.Type), URL: i.URL}
-		if i.Type == network.InitiatorTypeParser || i.URL != "" {
+		if i.Type == network.InitiatorTypeParser || i.Type == network.InitiatorTypeScript && i.URL != "" {
 			ln := i.LineNumber
 			e.Initiator.LineNumber = &ln
 		}

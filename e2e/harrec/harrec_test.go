@@ -81,13 +81,20 @@ func fixture(t *testing.T) (app, idp site) {
 <script>
 const jobs = [
   fetch('/api/data', {headers: {'Authorization': %q}}).then(r => r.json()).then(j => 'json:' + j.ok),
-  fetch(%q).then(() => 'cors:open', e => 'cors:blocked'),
+  fetch(%[3]q).then(() => 'cors:open', e => 'cors:blocked'),
+  new Promise(res => {
+    const x = new XMLHttpRequest();
+    x.open('GET', %[3]q + '?via=xhr');
+    x.onloadend = () => res('xhr:' + x.status);
+    x.send();
+  }),
+  fetch(%[3]q + '?via=preflight', {headers: {'X-Requested-With': 'ssodesk'}}).then(() => 'preflight:open', e => 'preflight:blocked'),
   fetch('/api/token', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'}, body: 'grant_type=authorization_code&code=c%%2B1'})
     .then(r => r.json()).then(j => 'token:' + j.token_type),
   fetch('/logo.png').then(r => r.arrayBuffer()).then(b => 'png:' + b.byteLength),
   new Promise(res => {
     const f = document.createElement('iframe');
-    f.src = %q;
+    f.src = %[4]q;
     f.onload = () => res('silent:loaded');
     document.body.appendChild(f);
   }),
@@ -189,7 +196,7 @@ func open(t *testing.T, tctx context.Context, app site) {
 		title = v
 		time.Sleep(50 * time.Millisecond)
 	}
-	if want := "json:true cors:blocked token:c+1 png:18 silent:loaded"; title != want {
+	if want := "json:true cors:blocked xhr:0 preflight:blocked token:c+1 png:18 silent:loaded"; title != want {
 		t.Errorf("the page's title is %q, want %q (what its script saw)", title, want)
 	}
 }
@@ -442,14 +449,40 @@ func TestRecordLoginShapes(t *testing.T) {
 	})
 
 	t.Run("cors", func(t *testing.T) {
-		e := d.find(t, idp.url("/nocors"))
-		var cors struct{ CorsError, FailedParameter string }
-		_ = json.Unmarshal(e.Response.CORSError, &cors)
-		if e.Response.Status != 0 || e.Response.Error == nil || *e.Response.Error != "net::ERR_FAILED" || cors.CorsError != "MissingAllowOriginHeader" {
-			t.Errorf("status %d, _error %v, _corsErrorStatus %s; want 0, net::ERR_FAILED, MissingAllowOriginHeader", e.Response.Status, e.Response.Error, e.Response.CORSError)
+		for _, c := range []struct{ url, typ, corsError string }{
+			{idp.url("/nocors"), "fetch", "MissingAllowOriginHeader"},
+			{idp.url("/nocors?via=xhr"), "xhr", "MissingAllowOriginHeader"},
+			{idp.url("/nocors?via=preflight"), "fetch", "PreflightMissingAllowOriginHeader"},
+		} {
+			var e *Entry
+			for i := range d.Log.Entries {
+				if x := &d.Log.Entries[i]; x.Request.URL == c.url && x.Request.Method == "GET" {
+					e = x
+				}
+			}
+			if e == nil {
+				t.Errorf("no GET %s", c.url)
+				continue
+			}
+			var cors struct{ CorsError, FailedParameter string }
+			_ = json.Unmarshal(e.Response.CORSError, &cors)
+			if e.ResourceType != c.typ || e.Response.Status != 0 || e.Response.Error == nil || *e.Response.Error != "net::ERR_FAILED" || cors.CorsError != c.corsError {
+				t.Errorf("%s: type %q, status %d, _error %v, _corsErrorStatus %s; want %s, 0, net::ERR_FAILED, %s", c.url, e.ResourceType, e.Response.Status, e.Response.Error, e.Response.CORSError, c.typ, c.corsError)
+			}
+			if e.Response.Content.Text != "" {
+				t.Errorf("%s: a blocked body was kept: %q", c.url, e.Response.Content.Text)
+			}
 		}
-		if e.Response.Content.Text != "" {
-			t.Errorf("a blocked body was kept: %q", e.Response.Content.Text)
+		// The preflight is an entry of its own, answered (200), its
+		// initiator the request it was for.
+		var pre *Entry
+		for i := range d.Log.Entries {
+			if x := &d.Log.Entries[i]; x.Request.Method == "OPTIONS" {
+				pre = x
+			}
+		}
+		if pre == nil || pre.Request.URL != idp.url("/nocors?via=preflight") || pre.ResourceType != "preflight" || pre.Initiator.Type != "preflight" || pre.Response.Status != 200 {
+			t.Errorf("the preflight: %+v", pre)
 		}
 	})
 
@@ -534,6 +567,7 @@ func TestRecordLoginShapes(t *testing.T) {
 			{app.url("/page"), 200, false, ""},
 			{app.url("/api/data"), 200, false, ""},
 			{idp.url("/nocors"), 0, false, "net::ERR_FAILED"},
+			{idp.url("/nocors?via=xhr"), 0, false, "net::ERR_FAILED"},
 			{idp.url("/frame.json"), 200, false, ""},
 			{app.url("/api/token"), 200, false, ""},
 			{app.url("/logo.png"), 200, false, ""},
