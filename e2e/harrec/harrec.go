@@ -5,22 +5,30 @@
 // not files written by hand.
 //
 // Frames of other sites. Chromium's site isolation runs a cross-site iframe
-// in its own renderer, as a separate DevTools target; chromedp (v0.22) sets
-// Target.setAutoAttach with flatten on the tab but drops every message of a
-// session it did not open itself, so the requests an out-of-process frame
-// makes after its document (its scripts, its fetches) would be lost, and a
+// in its own renderer, as a separate DevTools target. chromedp (v0.22) sets
+// Target.setAutoAttach with flatten on the tab but routes no message of a
+// session it did not open itself, and has no cdp.WithExecutor any more; a
 // second session opened with chromedp.WithTargetID comes too late for the
-// first of them (chromedp does not pause the frame: no
-// waitForDebuggerOnStart). So the recorder asks for the frames to stay in the
-// tab's process: ExecOptions turns site isolation off
+// frame's first requests (chromedp does not set waitForDebuggerOnStart, so
+// the frame is not paused). So the recorder keeps the frames in the tab's
+// process instead: ExecOptions turns site isolation off
 // (--disable-site-isolation-trials, --disable-features=SitePerProcess,...),
-// and every request of every frame then arrives on the tab's one session. The
-// browser's network stack (redirects, cookies, X-Frame-Options, CORS,
-// sec-fetch-* headers) does not depend on it, so the HAR is the one a user's
-// Chrome would export. The document request of a frame is reported on its
-// parent's session either way. If an out-of-process frame still shows up
-// (Target.attachedToTarget of type "iframe"), WaitIdle says so instead of
-// returning a HAR that silently lacks its requests.
+// and every request of every frame then arrives on the tab's one session.
+// What the HAR shows is made by the browser's network stack (redirects,
+// cookies, X-Frame-Options, CORS, sec-fetch-*), which does not depend on
+// it. With site isolation on (seen with Chromium 156), a cross-site frame's
+// document request starts on the tab's session, but what the frame loads
+// itself, and possibly the end of that request, arrive on the frame's own
+// session; so when Target.attachedToTarget of type "iframe" shows up,
+// WaitIdle returns ErrOutOfProcessFrame rather than a HAR that silently
+// lacks them.
+//
+// Where the HAR differs from a DevTools export: log.browser and the
+// response's _blockedReason and _corsErrorStatus are harrec's additions
+// (ExportOptions.AsDevTools leaves them out); headers are sorted by name,
+// not in wire order; request headersSize is -1 (the protocol no longer
+// gives the request's header text); no _connectionId, content.compression
+// or _serviceWorker* fields; WebSockets are not recorded.
 package harrec
 
 import (
@@ -68,9 +76,9 @@ type ExportOptions struct {
 	// and response cookies arrays empty.
 	WithoutSensitive bool
 	// AsDevTools leaves out what harrec adds to DevTools' fields: log.browser,
-	// response._blockedReason and response._corsErrorStatus (DevTools shows
-	// them but does not export them: its HAR of a CORS failure says only
-	// status 0 and _error "net::ERR_FAILED").
+	// response._blockedReason and response._corsErrorStatus (DevTools'
+	// exporter, front_end/models/har/Log.ts, writes neither: its HAR of a
+	// CORS failure says only status 0 and _error "net::ERR_FAILED").
 	AsDevTools bool
 }
 
@@ -80,9 +88,12 @@ var ErrOutOfProcessFrame = errors.New("harrec: a frame ran out of process (site 
 
 // ExecOptions are the allocator options the recorder expects: headless, no
 // sandbox when running as root, the given temporary profile, no background
-// traffic, and site isolation off (see the package comment); then extra
-// (e.g. chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1, MAP *
-// ~NOTFOUND"), so tests can use names of different sites without DNS).
+// traffic, and site isolation off (see the package comment); then extra,
+// which may add flags or replace these (e.g. chromedp.Flag(
+// "host-resolver-rules", "MAP *.test 127.0.0.1, MAP * ~NOTFOUND") for names
+// of different sites without DNS; over plain http to a name other than
+// localhost, Chromium sends no sec-fetch-* headers unless the origins are
+// listed in --unsafely-treat-insecure-origin-as-secure).
 func ExecOptions(chromium, userDataDir string, extra ...chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
 	o := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),

@@ -236,7 +236,7 @@ func TestPagePerNavigation(t *testing.T) {
 			t.Errorf("%s: pageref %q, want %s", url, e.PageRef, page)
 		}
 	}
-	var top *Entry
+	var top *entry
 	for i, e := range d.Log.Entries {
 		if e.Request.URL == idp.url("/login") && e.PageRef == "page_2" {
 			top = &d.Log.Entries[i]
@@ -254,8 +254,8 @@ func TestPagePerNavigation(t *testing.T) {
 	}
 }
 
-// Entry is what the tests read of a recorded entry.
-type Entry struct {
+// entry is what the tests read of a recorded entry.
+type entry struct {
 	PageRef      string `json:"pageref"`
 	Started      string `json:"startedDateTime"`
 	ResourceType string `json:"_resourceType"`
@@ -291,7 +291,7 @@ type Entry struct {
 	} `json:"response"`
 }
 
-type Doc struct {
+type doc struct {
 	Log struct {
 		Version string `json:"version"`
 		Creator struct{ Name, Version string }
@@ -300,20 +300,20 @@ type Doc struct {
 			ID    string `json:"id"`
 			Title string `json:"title"`
 		} `json:"pages"`
-		Entries []Entry `json:"entries"`
+		Entries []entry `json:"entries"`
 	} `json:"log"`
 }
 
-func decode(t *testing.T, b []byte) *Doc {
+func decode(t *testing.T, b []byte) *doc {
 	t.Helper()
-	var d Doc
+	var d doc
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatalf("the HAR is not JSON: %v", err)
 	}
 	return &d
 }
 
-func (d *Doc) find(t *testing.T, url string) *Entry {
+func (d *doc) find(t *testing.T, url string) *entry {
 	t.Helper()
 	for i := range d.Log.Entries {
 		if d.Log.Entries[i].Request.URL == url {
@@ -454,7 +454,7 @@ func TestRecordLoginShapes(t *testing.T) {
 			{idp.url("/nocors?via=xhr"), "xhr", "MissingAllowOriginHeader"},
 			{idp.url("/nocors?via=preflight"), "fetch", "PreflightMissingAllowOriginHeader"},
 		} {
-			var e *Entry
+			var e *entry
 			for i := range d.Log.Entries {
 				if x := &d.Log.Entries[i]; x.Request.URL == c.url && x.Request.Method == "GET" {
 					e = x
@@ -475,7 +475,7 @@ func TestRecordLoginShapes(t *testing.T) {
 		}
 		// The preflight is an entry of its own, answered (200), its
 		// initiator the request it was for.
-		var pre *Entry
+		var pre *entry
 		for i := range d.Log.Entries {
 			if x := &d.Log.Entries[i]; x.Request.Method == "OPTIONS" {
 				pre = x
