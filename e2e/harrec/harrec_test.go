@@ -212,8 +212,21 @@ func TestPagePerNavigation(t *testing.T) {
 	}
 	defer rec.Stop()
 	open(t, tctx, app)
-	if err := chromedp.Do(tctx, chromedp.Navigate(idp.url("/login"))); err != nil {
+	// The second navigation is the page's own (as an app sends the
+	// browser to its IdP): its initiator is "script", like a frame's made by
+	// script; only sec-fetch-dest tells them apart.
+	if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](fmt.Sprintf("location.assign(%q), true", idp.url("/login")))); err != nil {
 		t.Fatalf("navigating: %v", err)
+	}
+	for {
+		u, err := chromedp.Run(tctx, chromedp.Evaluate[string]("document.readyState == 'complete' ? location.href : ''"))
+		if err != nil {
+			t.Fatalf("waiting for %s: %v", idp.url("/login"), err)
+		}
+		if u == idp.url("/login") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	if err := rec.WaitIdle(tctx, 300*time.Millisecond); err != nil {
 		t.Fatal(err)
@@ -242,8 +255,11 @@ func TestPagePerNavigation(t *testing.T) {
 			top = &d.Log.Entries[i]
 		}
 	}
-	if top == nil || top.Response.Status != 200 || top.Response.Error != nil || top.Initiator.Type != "other" {
-		t.Errorf("the top-level /login: %+v", top)
+	if top == nil {
+		t.Fatal("no /login in page_2")
+	}
+	if dest, _ := header(top.Request.Headers, "Sec-Fetch-Dest"); top.Response.Status != 200 || top.Response.Error != nil || top.ResourceType != "document" || top.Initiator.Type != "script" || dest != "document" {
+		t.Errorf("the top-level /login: status %d, _error %v, type %q, initiator %q, sec-fetch-dest %q; want 200, none, document, script, document", top.Response.Status, top.Response.Error, top.ResourceType, top.Initiator.Type, dest)
 	}
 	lg, err := har.Read(bytes.NewReader(b), "rec-pages.har", har.Options{})
 	if err != nil {
@@ -251,6 +267,11 @@ func TestPagePerNavigation(t *testing.T) {
 	}
 	if lg.Source.Pages != 2 || len(lg.Problems) > 0 {
 		t.Errorf("reader: %d pages, problems %q", lg.Source.Pages, lg.Problems)
+	}
+	for _, x := range lg.Exchanges {
+		if x.RawURL == idp.url("/login") && x.PageRef == "page_2" && x.InFrame {
+			t.Errorf("reader: the top-level /login (a script's navigation) read as InFrame")
+		}
 	}
 }
 
