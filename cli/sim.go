@@ -109,7 +109,7 @@ func printStandIns(out io.Writer, sims []*sim.Sim, o sim.Options) {
 // newSimBrowseCmd is a scripted browser for the stand-in, usable as
 // $BROWSER: it picks an account on the login page and follows the redirect.
 func newSimBrowseCmd() *cobra.Command {
-	var account string
+	var account, addressBar string
 	var cancel bool
 	cmd := &cobra.Command{
 		Use:   "browse URL",
@@ -131,12 +131,18 @@ the app's loopback listener, like a person in a browser would.`,
 			if err != nil {
 				return err
 			}
+			if addressBar != "" && b.AddressBar() != "" {
+				if err := os.WriteFile(addressBar, []byte(b.AddressBar()+"\n"), 0o600); err != nil {
+					return err
+				}
+			}
 			if status >= 400 {
 				return fmt.Errorf("the final page answered %d", status)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&addressBar, "address-bar", "", "when the IdP sends the browser off this machine (another app's redirect URI, not followed), write that URL to this file")
 	cmd.Flags().StringVar(&account, "account", "", "the demo account to pick (e-mail or ID); empty = the first listed")
 	cmd.Flags().BoolVar(&cancel, "cancel", false, "press Cancel instead")
 	return cmd

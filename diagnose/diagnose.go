@@ -319,7 +319,7 @@ func (c *checker) authorize(ctx context.Context) {
 // culpritFacts is what explain needs of a culprit.
 func culpritFacts(c *Culprit) explain.Culprit {
 	return explain.Culprit{Param: c.Param, Value: c.Value, Base: c.Base, OwnAccepted: c.OwnAccepted, Cause: c.Cause,
-		ClientOrRedirect: c.Param == CulpritClientOrRedirect, RedirectURI: c.Param == "redirect_uri"}
+		ClientOrRedirect: c.Param == CulpritClientOrRedirect, RedirectURI: c.Param == "redirect_uri", ByTokenProbe: c.ByTokenProbe}
 }
 
 // redirectURI is o.RedirectURI with a free port for port 0.

@@ -7,10 +7,19 @@ package diagnose
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/safe"
+	"ssodesk/transport"
+
+	"golang.org/x/oauth2"
 )
 
 // Options are what a check sends besides an endpoint's auth.Options.
@@ -38,6 +47,10 @@ const ProbeInterval = 200 * time.Millisecond
 // one per optional parameter (each scope beyond openid, prompt,
 // response_mode), at most this many in all.
 const MaxProbes = 10
+
+// MaxRequests is the most requests one check of one endpoint sends to its
+// authorize and token endpoints: the request asked, and MaxProbes probes.
+const MaxRequests = 1 + MaxProbes
 
 // Probe is one authorize request a check sent and what the IdP answered.
 type Probe struct {
@@ -75,8 +88,10 @@ type Culprit struct {
 	// OwnAccepted: the configured client's own registration was accepted
 	// (the IdP works), false when it was refused or not sent.
 	OwnAccepted bool `json:"own_accepted,omitempty"`
-	// Cause is the refusal's cause as the IdP said it (auth.Cause*).
-	Cause string `json:"cause,omitempty"`
+	// Cause is the refusal's cause as the IdP said it (auth.Cause*), or as
+	// the token endpoint's answer tells it (ByTokenProbe).
+	Cause        string `json:"cause,omitempty"`
+	ByTokenProbe bool   `json:"by_token_probe,omitempty"`
 }
 
 // CulpritClientOrRedirect: the client, or its redirect URI.
@@ -96,14 +111,10 @@ func (p *prober) send(ctx context.Context, changed, value string, req auth.Autho
 	if len(p.probes) > MaxProbes { // the first is the request asked, not a probe
 		return nil, false
 	}
-	if wait := p.interval - time.Since(p.last); !p.last.IsZero() && wait > 0 {
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return nil, false
-		}
+	p.wait(ctx)
+	if ctx.Err() != nil {
+		return nil, false
 	}
-	p.last = time.Now()
 	pf := auth.CheckAuthorize(ctx, p.c.client, req.URL(p.endpoint))
 	p.probes = append(p.probes, Probe{Changed: changed, Value: value, Request: req, Outcome: pf.Outcome, Error: pf.Error, Cause: pf.Cause, RequestID: pf.RequestID})
 	return pf, true
@@ -134,6 +145,15 @@ func (p *prober) find(ctx context.Context, asked auth.AuthorizeRequest, first *a
 			}
 			if cul.OwnAccepted && own.ClientID == asked.ClientID { // the same client, another redirect URI: accepted
 				cul.Param, cul.Value, cul.Base = "redirect_uri", asked.RedirectURI, &o
+				return cul
+			}
+		}
+		if pf.Cause == auth.CauseClientOrRedirect || pf.Cause == auth.CauseOther {
+			if known, ok := p.knownClient(ctx, minimal); ok {
+				cul.ByTokenProbe, cul.Cause = true, auth.CauseUnknownClient
+				if known {
+					cul.Cause = auth.CauseRedirectURI
+				}
 			}
 		}
 		return cul
@@ -182,4 +202,59 @@ func (p *prober) addBack(ctx context.Context, asked, base auth.AuthorizeRequest,
 func sameRequest(a, b auth.AuthorizeRequest) bool {
 	return a.ClientID == b.ClientID && a.RedirectURI == b.RedirectURI && slices.Equal(a.Scopes, b.Scopes) &&
 		a.Prompt == b.Prompt && a.ResponseMode == b.ResponseMode
+}
+
+// ProbeToken is the probe of the token endpoint that tells an unknown
+// client from an unregistered redirect URI when the error page does not
+// say which: a bogus code from a known public client is invalid_grant, from
+// an unknown client invalid_client.
+const ProbeToken = "token"
+
+// probeCode is the code the token probe sends: no IdP ever issued it.
+const probeCode = "ssodesk-probe-not-a-code"
+
+// knownClient asks the token endpoint whether it knows clientID (one POST
+// with probeCode): true for invalid_grant (the client authenticated, the
+// code is bad), false for invalid_client; ok false when the answer says
+// neither.
+func (p *prober) knownClient(ctx context.Context, asked auth.AuthorizeRequest) (known, ok bool) {
+	if p.c.doc.Token == "" || len(p.probes) > MaxProbes {
+		return false, false
+	}
+	p.wait(ctx)
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {probeCode}, "client_id": {asked.ClientID},
+		"redirect_uri": {asked.RedirectURI}, "code_verifier": {oauth2.GenerateVerifier()}}
+	req, err := http.NewRequestWithContext(transport.WithPurpose(ctx, "probe"), http.MethodPost, p.c.doc.Token, strings.NewReader(form.Encode()))
+	if err != nil {
+		return false, false
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := p.c.client.Do(req)
+	var answer struct {
+		Error string `json:"error"`
+	}
+	if err == nil {
+		_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&answer)
+		resp.Body.Close()
+	}
+	pr := Probe{Changed: ProbeToken, Request: asked, Outcome: auth.PreflightFailed, Error: safe.Printable(answer.Error)}
+	switch answer.Error {
+	case "invalid_grant":
+		known, ok, pr.Outcome = true, true, auth.PreflightAccepted
+	case "invalid_client", "unauthorized_client":
+		known, ok, pr.Outcome = false, true, auth.PreflightRefused
+	}
+	p.probes = append(p.probes, pr)
+	return known, ok
+}
+
+// wait keeps the interval since the last probe.
+func (p *prober) wait(ctx context.Context) {
+	if wait := p.interval - time.Since(p.last); !p.last.IsZero() && wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+		}
+	}
+	p.last = time.Now()
 }

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"fmt"
 	"ssodesk/auth"
 	"ssodesk/safe"
@@ -152,6 +153,7 @@ type Culprit struct {
 	OwnAccepted      bool                   // the configured client's own registration was accepted
 	ClientOrRedirect bool                   // even the bare request (scope openid) was refused
 	RedirectURI      bool                   // the same client is accepted with its configured redirect URI (Base)
+	ByTokenProbe     bool                   // Cause is what the token endpoint's answer to a bogus code tells
 	Cause            string                 // auth.Cause* of the refusal
 }
 
@@ -163,6 +165,14 @@ func ProbeFinding(asked auth.AuthorizeRequest, c Culprit, n int) string {
 	case c.RedirectURI && c.Base != nil:
 		return fmt.Sprintf("The IdP accepts client %s with its configured redirect URI %s but refuses redirect URI %s: it is not registered for this client "+
 			"(it must match exactly, port and path included).%s", safe.Printable(asked.ClientID), safe.Printable(c.Base.RedirectURI), safe.Printable(asked.RedirectURI), probes)
+	case c.ClientOrRedirect && c.ByTokenProbe && c.Cause == auth.CauseRedirectURI:
+		return fmt.Sprintf("The IdP knows client %s (its token endpoint answers a code it never issued with invalid_grant) but refuses redirect URI %s "+
+			"even with only scope openid: it is not registered for this client (it must match exactly, port and path included).%s",
+			safe.Printable(asked.ClientID), safe.Printable(asked.RedirectURI), probes)
+	case c.ClientOrRedirect && c.ByTokenProbe:
+		return fmt.Sprintf("The IdP does not know client %s: its authorize endpoint refuses it even with only scope openid, and its token endpoint "+
+			"answers invalid_client. The client ID is wrong, disabled, or of another environment (or it is a confidential client, which must send its secret).%s",
+			safe.Printable(asked.ClientID), probes)
 	case c.ClientOrRedirect:
 		s := "The IdP refuses " + app + " even with only scope openid and nothing optional: "
 		switch c.Cause {
@@ -205,6 +215,10 @@ func requestWords(r *auth.AuthorizeRequest) string {
 
 // ProbeLine is one probe as listed: what changed and what the IdP said.
 func ProbeLine(changed, value, outcome, errCode, requestID string, r auth.AuthorizeRequest) string {
+	if changed == "token" {
+		verdict := map[string]string{auth.PreflightAccepted: "the client is known (a public client)", auth.PreflightRefused: "the client is unknown to the token endpoint, or needs a secret"}[outcome]
+		return "the token endpoint, with a code no IdP issued: " + If(errCode != "", safe.Printable(errCode), "no OAuth error") + " — " + cmp.Or(verdict, "no verdict")
+	}
 	what := map[string]string{"asked": "as asked", "minimal": "bare (scope openid only)", "own": "the configured client's own (" + safe.Printable(r.ClientID) + ")"}[changed]
 	if what == "" {
 		what = "+ " + changed + " " + safe.Printable(value)

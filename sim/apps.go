@@ -34,11 +34,35 @@ type App struct {
 // empty.
 var DefaultAppScopes = []string{"openid", "profile", "offline_access", APIScope}
 
-// appsWithDefaults checks the apps of o and returns copies with defaults.
+// The web app every stand-in registers besides its own clients (issue 24:
+// another app's registration, checked and logged in as without that app):
+// a public client (PKCE) with an https redirect URI ssodesk cannot listen
+// on, a restricted scope list (no API scope, no offline_access: no refresh
+// tokens).
+const (
+	WebAppClientID    = "acme-webapp"
+	WebAppRedirectURI = "https://app.acme.example/signin-oidc"
+)
+
+// WebAppScopes are the scopes the web app may request.
+var WebAppScopes = []string{"openid", "profile", "email"}
+
+// webApp is the registration of WebAppClientID.
+func webApp() App {
+	return App{ClientID: WebAppClientID, RedirectURIs: []string{WebAppRedirectURI}, Scopes: slices.Clone(WebAppScopes),
+		PostLogoutRedirectURIs: []string{"https://app.acme.example/signout-callback-oidc"}}
+}
+
+// appsWithDefaults checks the apps of o and returns copies with defaults,
+// the web app (WebAppClientID) among them unless o has its own of that ID.
 func appsWithDefaults(o Options) ([]App, error) {
 	taken := map[string]bool{o.ClientID: true, o.ServiceClientID: true, o.ConfidentialClientID: true, APIScope: true}
-	out := make([]App, 0, len(o.Apps))
-	for _, a := range o.Apps {
+	apps := o.Apps
+	if !slices.ContainsFunc(apps, func(a App) bool { return a.ClientID == WebAppClientID }) {
+		apps = append(slices.Clone(apps), webApp())
+	}
+	out := make([]App, 0, len(apps))
+	for _, a := range apps {
 		if a.ClientID == "" || taken[a.ClientID] {
 			return nil, fmt.Errorf("sim: app client ID %q is empty or already taken", a.ClientID)
 		}

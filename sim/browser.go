@@ -25,12 +25,41 @@ const maxPageBytes = 1 << 20
 // meant for concurrent logins.
 type Browser struct {
 	Client *http.Client
+
+	mu      sync.Mutex
+	stopped string // the URL of a redirect not followed (off this machine)
 }
 
-// NewBrowser returns a Browser with a cookie jar that follows redirects.
+// NewBrowser returns a Browser with a cookie jar that follows redirects on
+// this machine. A redirect to another host (another app's redirect URI,
+// https://app.example.com/signin-oidc) is not followed — the stand-in never
+// reaches outside loopback —: the browser stops there, its address bar
+// showing that URL (AddressBar).
 func NewBrowser() *Browser {
 	jar, _ := cookiejar.New(nil) // never fails with nil options
-	return &Browser{Client: &http.Client{Jar: jar}}
+	b := &Browser{}
+	b.Client = &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if !isLoopbackHost(req.URL.Hostname()) {
+			b.mu.Lock()
+			b.stopped = req.URL.String()
+			b.mu.Unlock()
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}}
+	return b
+}
+
+// AddressBar is the URL of the redirect off this machine where the browser
+// stopped ("" when it did not): what a person copies from the address bar
+// after logging in as another app.
+func (b *Browser) AddressBar() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.stopped
 }
 
 // Opener returns a function that opens an authorize URL in b as the user

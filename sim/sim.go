@@ -231,6 +231,7 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 	if r.Name == GlobalRegion {
 		root = regionalExchange(c, provider, op.DefaultEndpoints.Token.Relative())
 	}
+	root = clientFirst(provider.Storage(), op.DefaultEndpoints.Token.Relative(), root)
 	mux := http.NewServeMux()
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
 	mux.HandleFunc(errorPath, c.errorPage)
