@@ -43,7 +43,16 @@
 //     spends the code);
 //   - with Options.ProductionErrorPage, the error page of production: the
 //     error code and the Request Id, no description;
-//   - the Date header from the stand-in's clock (see Hooks.Advance).
+//   - the Date header from the stand-in's clock (see Hooks.Advance);
+//   - besides its own clients, a web app of "another party",
+//     WebAppClientID (public, PKCE) with the https redirect URI
+//     WebAppRedirectURI and the scopes WebAppScopes (no API scope, no
+//     offline_access: no refresh tokens), for checking and logging in as an
+//     app whose redirect ssodesk cannot catch (its Browser stops at a
+//     redirect off this machine: AddressBar);
+//   - a token request of a client it does not know is answered 400
+//     invalid_client before anything else is looked at, as IdentityServer
+//     authenticates the client first.
 //
 // HIMSA does not say which iss the tokens carry when the global endpoint
 // exchanges a regional code. Options.GlobalExchangeIssuer (and, in tests,
