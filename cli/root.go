@@ -99,7 +99,7 @@ Try it offline first: ssodesk demo`,
 	pf.String("client-id", "", "client ID supplied by HIMSA (config: client_id)")
 	pf.String("env", "", "environment: production (the default), qa or a configured one (config: environment)")
 	pf.String("region", "", "endpoint of the environment to preselect: global, eu, us, au or a configured one (config: region)")
-	pf.String("redirect-uri", "", "loopback redirect URI HIMSA whitelisted; port 0 = random (config: redirect_uri)")
+	pf.String("redirect-uri", "", "redirect URI HIMSA whitelisted: a loopback one ssodesk listens on (port 0 = random), or another app's (login then takes the address-bar URL pasted back) (config: redirect_uri)")
 	pf.Bool("offline-access", false, "also ask for offline_access (a refresh token) (config: offline_access)")
 	pf.Int("culture-lcid", 0, "Windows culture LCID for the login site, e.g. 1033 en-US, 1030 da-DK (config: culture_lcid)")
 	pf.String("exchange-at", "", "where a login exchanges its code: global (the endpoint logged in at) or code-region (the region its prefix names) (config: exchange_at)")
