@@ -94,6 +94,9 @@ func TestCheckAppBadInput(t *testing.T) {
 			t.Errorf("%.40q: exit %d\n%s%s", tc.uri, code, out, errOut)
 		}
 	}
+	if out, errOut, code := e.ssodesk("", "check", "--client-id", "acme webapp\x1b[2J"); code != exitUsage || !strings.Contains(errOut, "must not contain spaces") || strings.Contains(out+errOut, "\x1b") {
+		t.Errorf("a client ID with a space and an escape: exit %d %q", code, errOut)
+	}
 	if _, errOut, code := e.ssodesk("", "check", "--client-id", "acme-webapp", "--redirect-uri", sim.WebAppRedirectURI, "--scope", "profile"); code != exitUsage || !strings.Contains(errOut, "lacks openid") {
 		t.Errorf("--scope without openid: exit %d %s", code, errOut)
 	}

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -244,6 +245,19 @@ func ParseRedirectURI(raw string) (*url.URL, error) {
 		u.Path = "/"
 	}
 	return u, nil
+}
+
+// CheckClientID checks a client ID: at most 200 characters, none of them
+// a space, a control character or invalid UTF-8 (IdentityServer's client
+// IDs are plain words; a pasted one with a space or an escape is a mistake).
+func CheckClientID(id string) error {
+	if len(id) > 200 {
+		return fmt.Errorf("is %d characters long; a client ID has at most 200", len(id))
+	}
+	if i := strings.IndexFunc(id, func(r rune) bool { return r <= ' ' || r == 0x7f || r == utf8.RuneError || unicode.IsSpace(r) }); i >= 0 {
+		return fmt.Errorf("must not contain spaces, control characters or invalid UTF-8 (one at byte %d)", i)
+	}
+	return nil
 }
 
 // MaxRedirectURI bounds a redirect URI (IdentityServer's default limit of

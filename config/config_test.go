@@ -130,6 +130,7 @@ func TestBadConfig(t *testing.T) {
 		name, body, key, want string
 	}{
 		{"unknown key", "client-id: x\n", "client-id", "unknown key"},
+		{"client id with a space", "client_id: my app\n", "client_id", "spaces"},
 		{"redirect relative", "redirect_uri: /signin-oidc\n", "redirect_uri", "absolute URI"},
 		{"redirect no scheme", "redirect_uri: localhost:8080/cb\n", "redirect_uri", "absolute URI"},
 		{"redirect fragment", "redirect_uri: https://app.example.com/cb#x\n", "redirect_uri", "fragment"},

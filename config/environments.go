@@ -333,6 +333,9 @@ func (l *loader) environment(e *Environment, name string, raw any) error {
 	}
 	e.Label = cmp.Or(cast.ToString(m["label"]), e.Label)
 	e.ClientID = cmp.Or(cast.ToString(m["client_id"]), e.ClientID)
+	if err := CheckClientID(e.ClientID); err != nil {
+		return l.errorf(key+".client_id", "%v", err)
+	}
 	if uri := cast.ToString(m["redirect_uri"]); uri != "" {
 		if _, err := ParseAppRedirectURI(uri); err != nil {
 			return l.errorf(key+".redirect_uri", "%v", err)

@@ -261,6 +261,9 @@ func (l *loader) build() (*Config, error) {
 	if c.ClientID, err = l.str(KeyClientID); err != nil {
 		return nil, err
 	}
+	if err := CheckClientID(c.ClientID); err != nil {
+		return nil, l.errorf(KeyClientID, "%v", err)
+	}
 	if c.ClientSecret, err = l.secret(); err != nil {
 		return nil, err
 	}
