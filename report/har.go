@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"strings"
 	"time"
 
 	"ssodesk/auth"
@@ -140,7 +141,7 @@ func (f HARFlow) Where() string {
 	if f.Endpoint == "" {
 		return f.IdP + " (not a configured HIMSA endpoint)"
 	}
-	return fmt.Sprintf("%s %s (%s)", f.Environment, f.Endpoint, f.IdP)
+	return fmt.Sprintf("%s (%s)", strings.TrimSpace(f.Environment+" "+f.Endpoint), f.IdP)
 }
 
 // OutcomeText is how a flow ended: "succeeded", "abandoned", "failed at
@@ -247,10 +248,10 @@ func harTokenOf(t flow.FoundToken, o HAROptions) HARToken {
 		}
 		ht.Verification = verification(rep, now)
 		switch {
+		case rep.KeysUnavailable: // its signature was not checked, whatever else passed
+			ht.Verified = NotVerifiedOffline
 		case rep.OK():
 			ht.Verified = VerifiedOK
-		case rep.KeysUnavailable:
-			ht.Verified = NotVerifiedOffline
 		default:
 			ht.Verified = VerifiedNot
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
 	"ssodesk/check"
@@ -151,14 +152,14 @@ func noteLines(s *Styles, indent string, n report.HARNote, width int) []string {
 	}
 	w := max(width-len(indent)-2, 4)
 	var out []string
-	for i, l := range wrapLines(safe.Text(n.Text), w) {
+	for i, l := range wrapText(safe.Text(n.Text), w) {
 		out = append(out, indent+explain.If(i == 0, st.Render(mark)+" ", "  ")+st.Render(l))
 	}
 	for _, kv := range [][2]string{{"cause: ", n.Cause}, {"fix:   ", n.Fix}} {
 		if kv[1] == "" {
 			continue
 		}
-		for i, l := range wrapLines(safe.Text(kv[1]), max(w-len(kv[0]), 4)) {
+		for i, l := range wrapText(safe.Text(kv[1]), max(w-len(kv[0]), 4)) {
 			out = append(out, indent+"  "+s.Key.Render(explain.If(i == 0, kv[0], strings.Repeat(" ", len(kv[0]))))+s.Text.Render(l))
 		}
 	}
@@ -175,4 +176,16 @@ func outcomeStyle(outcome string) (string, check.Status) {
 		return check.Fail.Mark(), check.Fail
 	}
 	return check.Warn.Mark(), check.Warn
+}
+
+// wrapText wraps text to width at spaces, breaking only a word longer than
+// a line: a command's flags (--redirect-uri) stay whole, as ssodesk har
+// prints them. ansi.Wrap also breaks after a hyphen, so hyphens are
+// non-breaking ones (as wide) while it wraps.
+func wrapText(text string, width int) []string {
+	const nbHyphen = "\u2011"
+	if width > 0 {
+		text = strings.ReplaceAll(ansi.Wrap(strings.ReplaceAll(text, "-", nbHyphen), width, ""), nbHyphen, "-")
+	}
+	return strings.Split(text, "\n")
 }

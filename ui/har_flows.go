@@ -236,5 +236,5 @@ func (m harFlowsModel) KeyMap() help.KeyMap {
 		return keyMap{short: []key.Binding{k.Back}, full: [][]key.Binding{{k.Back}}}
 	}
 	short := []key.Binding{k.Up, k.Open, k.Report, k.Sanitize, k.Back}
-	return keyMap{short: short, full: [][]key.Binding{short, {m.scroll.Keys().PageUp, m.scroll.Keys().Top}}}
+	return keyMap{short: short, full: [][]key.Binding{short, {k.Down, m.scroll.Keys().PageUp, m.scroll.Keys().Top}}}
 }

@@ -148,7 +148,7 @@ func (m harSaveModel) write() (harSaveModel, tea.Cmd) {
 func (m harSaveModel) View() string {
 	s := m.com.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render(explain.If(m.kind == saveHARReport, "Diagnosis report of the HAR", "Sanitised copy of the HAR")) + "\n")
+	b.WriteString(wrapStyled(s.Title, explain.If(m.kind == saveHARReport, "Diagnosis report of the HAR", "Sanitised copy of the HAR"), m.width) + "\n")
 	b.WriteString(m.path.View() + "\n")
 	mark := explain.If(m.redact, "[x]", "[ ]")
 	b.WriteString(fitParts([]string{s.Text.Render(mark + " mask personal data (--redact-pii)"), s.Subtle.Render("tab toggles")}, "  ", m.width) + "\n")
