@@ -53,8 +53,14 @@ without it a token is "not verified: offline", never ✓), as of its use in the 
 --json prints the same as a document (schema ssodesk-har/1); --report FILE writes the diagnosis
 report (Markdown, JSON for a .json name; 0600, never over a file), --redact-pii masks people and
 tenants in all of it. Exit code 1 when a flow failed or no login flow was found; ssodesk har sanitize
-makes a HAR safe to attach to a ticket.`,
+makes a HAR safe to attach to a ticket.
+
+In a terminal (stdin and stdout), without --json or --report, har opens the TUI's flows screen instead
+(--text prints the text): enter opens a flow (its steps, findings, tokens) and a token in the session
+inspector, read-only (v verifies it; nothing else is ever done with a customer's token); d writes the
+report, w the sanitised HAR; esc goes back. A pipe gets the text.`,
 		Example: `  ssodesk har customer.har
+  ssodesk har --text customer.har | less
   ssodesk har --verify --report ticket-1234.md customer.har
   ssodesk har --json customer.har | jq '.flows[] | {client_id, outcome}'
   ssodesk har sanitize customer.har -o ticket-1234.har`,
