@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/check"
 	"ssodesk/report"
@@ -48,7 +49,7 @@ func (m harFlowModel) CapturesKeys() bool { return false }
 
 func (m harFlowModel) SetSize(w, h int) screen {
 	m.width, m.height = w, h
-	m.scroll.SetSize(w, max(h-lipgloss.Height(m.status.View(m.com.Styles, w)), 1))
+	m.scroll.SetSize(w, max(h-lipgloss.Height(m.statusView()), 1))
 	m.refresh()
 	return m
 }
@@ -102,7 +103,7 @@ func (m *harFlowModel) selectToken(i int) {
 
 func (m *harFlowModel) refresh() {
 	p := &harFlowPage{s: m.com.Styles, width: m.width}
-	p.flow(m.flow(), m.idx, m.tok)
+	p.flow(m.flow(), m.view.file.Logins[m.idx].InFrame, m.idx, m.tok)
 	m.tokenRows = p.tokenRows
 	m.scroll.SetContent(strings.Join(p.lines, "\n"))
 }
@@ -120,7 +121,7 @@ func (p *harFlowPage) add(text string) { p.lines = append(p.lines, wrapLines(tex
 
 func (p *harFlowPage) heading(title string) { p.lines = append(p.lines, "", p.s.Title.Render(title)) }
 
-func (p *harFlowPage) flow(f report.HARFlow, i, tok int) {
+func (p *harFlowPage) flow(f report.HARFlow, inFrame bool, i, tok int) {
 	s := p.s
 	_, st := outcomeStyle(f.Outcome)
 	p.add(s.Title.Render(fmt.Sprintf("Login %d: client %s at %s — ", i+1, safe.Printable(orDash(f.ClientID)), safe.Printable(f.Where()))) +
@@ -133,6 +134,9 @@ func (p *harFlowPage) flow(f report.HARFlow, i, tok int) {
 	}
 	if f.Silent {
 		p.add(s.Key.Render(fmt.Sprintf("%-13s", "silent")) + " " + s.Value.Render("prompt=none (a silent renew)"))
+	}
+	if inFrame {
+		p.add(s.Key.Render(fmt.Sprintf("%-13s", "in a frame")) + " " + s.Value.Render("it ran in an iframe"))
 	}
 	if f.Story != "" {
 		p.lines = append(p.lines, wrapLines(s.Text.Render(safe.Text(f.Story)), p.width)...)
@@ -221,7 +225,18 @@ func exchangeStatus(s int) string {
 }
 
 func (m harFlowModel) View() string {
-	return clipLines(m.scroll.View()+"\n"+m.status.View(m.com.Styles, m.width), m.height)
+	return clipLines(m.scroll.View()+"\n"+m.statusView(), m.height)
+}
+
+// statusView is the last outcome (a verification), else where the tokens
+// are and how to open one.
+func (m harFlowModel) statusView() string {
+	s, n := m.com.Styles, len(m.flow().Tokens)
+	if !m.status.Empty() || n == 0 {
+		return m.status.View(s, m.width)
+	}
+	hint := fmt.Sprintf("%d %s at the end: tab selects one, enter opens it (read-only)", n, plural(n, "token", "tokens"))
+	return ansi.Truncate(s.Subtle.Render(hint), max(m.width, 1), "…")
 }
 
 func (m harFlowModel) KeyMap() help.KeyMap {

@@ -12,6 +12,7 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"ssodesk/auth"
 	"ssodesk/check"
@@ -427,4 +428,15 @@ func harScreens(t *testing.T, w, h int) map[string]Model {
 	flows := harAt(t, w, h, "himsa-spa-login.har")
 	flow := pressAll(flows, "enter")
 	return map[string]Model{"har flows": flows, "har flow": flow, "har token": pressAll(flow, "tab", "tab", "enter"), "har save": pressAll(flows, "d")}
+}
+
+// The HAR screens as drawn, at the three sizes of every screen's goldens.
+func TestGoldenHARScreens(t *testing.T) {
+	for _, size := range [][2]int{{20, 5}, {80, 24}, {100, 30}} {
+		for name, m := range harScreens(t, size[0], size[1]) {
+			t.Run(fmt.Sprintf("%s_%dx%d", strings.ReplaceAll(name, " ", "_"), size[0], size[1]), func(t *testing.T) {
+				golden.RequireEqual(t, screenText(m))
+			})
+		}
+	}
 }
