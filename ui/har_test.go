@@ -253,7 +253,7 @@ func TestHARTokenIsReadOnly(t *testing.T) {
 			}
 		}
 		m = pressAll(m, "?")
-		for _, k := range []string{"r", "u", "i", "L", "a", "s", "g", "n", "d", "C", "1", "2", "3", "4", "5", "6", "tab"} {
+		for _, k := range []string{"r", "u", "i", "L", "a", "s", "g", "n", "C", "1", "2", "3", "4", "5", "6", "tab"} {
 			m = pressAll(m, k)
 			if m.active != screenHARToken {
 				t.Fatalf("token %d: %q left the inspector for %v", tok, k, m.active)
@@ -280,10 +280,13 @@ func TestHARWritesReportAndSanitisedCopy(t *testing.T) {
 	var mu sync.Mutex
 	got := map[string]string{}
 	for _, c := range []struct{ key, file, title string }{{"d", "ticket-1.md", "Diagnosis report of the HAR"}, {"w", "ticket-1.har", "Sanitised copy of the HAR"}} {
-		for _, from := range []string{"flows", "flow"} {
-			m := harAt(t, 100, 30, "himsa-error-page.har")
-			if from == "flow" {
+		for _, from := range []string{"flows", "flow", "token"} {
+			m := harAt(t, 100, 30, "himsa-spa-login.har")
+			switch from {
+			case "flow":
 				m = pressAll(m, "enter")
+			case "token":
+				m = pressAll(m, "enter", "tab", "tab", "enter")
 			}
 			dir := m.com.WorkDir
 			m.svc.SaveHARReport = func(_ context.Context, path string, f *HARFile, o report.Options, _ map[string]*auth.Report) (string, error) {
@@ -309,8 +312,8 @@ func TestHARWritesReportAndSanitisedCopy(t *testing.T) {
 				t.Errorf("%s from the %s screen: the service got %q, want %q", c.key, from, got[c.key], want)
 			}
 			wantAll(t, screenText(m), "Written: "+abs)
-			if m = pressAll(m, "esc"); m.active == screenHARSave {
-				t.Errorf("esc stays in the dialog")
+			if m = pressAll(m, "esc"); m.active != map[string]screenID{"flows": screenHARFlows, "flow": screenHARFlow, "token": screenHARToken}[from] {
+				t.Errorf("esc from the dialog opened from the %s screen: screen %v", from, m.active)
 			}
 		}
 	}

@@ -59,7 +59,7 @@ func TestEveryScreenHasItsFullHelp(t *testing.T) {
 		screenReport:   {"enter", "tab", "esc"},
 		screenHARFlows: {"up", "down", "enter", "d", "w", "esc", "pgup"},
 		screenHARFlow:  {"tab", "shift+tab", "enter", "v", "d", "w", "esc", "up", "pgup"},
-		screenHARToken: {"up", "down", "v", "c", "esc", "pgup"},
+		screenHARToken: {"up", "down", "v", "c", "d", "w", "esc", "pgup"},
 		screenHARSave:  {"enter", "tab", "esc"},
 	}
 	seen := map[screenID]bool{}

@@ -35,16 +35,18 @@ func (f foundToken) token() report.HARToken { return f.view.doc.Flows[f.flow].To
 // FoundKeys are the read-only inspector's keys: nothing that sends the
 // token anywhere.
 type FoundKeys struct {
-	Up, Down, Copy, Verify, Back key.Binding
+	Up, Down, Copy, Verify, Report, Sanitize, Back key.Binding
 }
 
 func defaultFoundKeys() FoundKeys {
 	return FoundKeys{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Copy:   bind("c", "copy claim"),
-		Verify: bind("v", "verify (keys only)"),
-		Back:   bind("esc", "back"),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Copy:     bind("c", "copy claim"),
+		Verify:   bind("v", "verify (keys only)"),
+		Report:   reportKey(),
+		Sanitize: bind("w", "write sanitised HAR"),
+		Back:     bind("esc", "back"),
 	}
 }
 
@@ -70,6 +72,10 @@ func (m sessionModel) foundKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	case key.Matches(msg, k.Copy) && len(m.rows) > 0:
 		r := m.rows[m.cursor]
 		return m, copyCmd("claim "+r.name, r.value)
+	case key.Matches(msg, k.Report):
+		return m, emit(openHARSaveMsg{view: m.found.view, kind: saveHARReport})
+	case key.Matches(msg, k.Sanitize):
+		return m, emit(openHARSaveMsg{view: m.found.view, kind: saveSanitizedHAR})
 	case key.Matches(msg, k.Verify):
 		f := m.found
 		m.status.Working("verifying against " + safe.Printable(f.view.doc.Flows[f.flow].IdP) + "'s keys, as of the token's use…")
@@ -85,7 +91,9 @@ func (m sessionModel) useHAR(msg useHARMsg) sessionModel {
 	if m.found == nil {
 		return m
 	}
-	m.found.view = msg.view
+	f := *m.found // a copy: the model is a value
+	f.view = msg.view
+	m.found = &f
 	m.status.Done()
 	m.setStatus(msg.said, msg.bad)
 	m.refresh()
@@ -152,7 +160,7 @@ func (m sessionModel) foundBar() string {
 func (m sessionModel) foundKeyMap() help.KeyMap {
 	k, sk := m.foundKeys, m.scroll.Keys()
 	short := []key.Binding{k.Up, k.Down, k.Verify, k.Copy, k.Back}
-	return keyMap{short: append(short, sk.PageUp), full: [][]key.Binding{short, {sk.PageUp, sk.Top}}}
+	return keyMap{short: append(short, sk.PageUp), full: [][]key.Binding{short, {k.Report, k.Sanitize, sk.PageUp, sk.Top}}}
 }
 
 func baseName(p string) string {
