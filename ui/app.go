@@ -278,7 +278,11 @@ func (m Model) back() (Model, tea.Cmd) {
 	}
 	m.close(m.active)
 	if to == screenRegions {
-		return m.showRegions("", nil)
+		var start tea.Cmd
+		if m.startHAR != "" { // ssodesk har FILE: the picker shows for the first time
+			m.startHAR, start = "", m.screens[screenRegions].Init()
+		}
+		return m.showRegions("", start)
 	}
 	return m.show(to), nil
 }

@@ -61,6 +61,9 @@ func (m harFlowModel) flow() report.HARFlow { return m.view.doc.Flows[m.idx] }
 func (m harFlowModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case useHARMsg:
+		if msg.view.file != m.view.file {
+			return m, nil // another file's late verification
+		}
 		m.view = msg.view
 		m.status.Done()
 		m.status.Set(msg.said, msg.bad)

@@ -116,6 +116,9 @@ func (m harFlowsModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 			m.refresh()
 		}
 	case useHARMsg:
+		if m.view == nil || msg.view.file != m.view.file {
+			return m, nil // another file's late verification
+		}
 		m.view = msg.view
 		m.status.Set(msg.said, msg.bad)
 		m.refresh()

@@ -443,3 +443,24 @@ func TestGoldenHARScreens(t *testing.T) {
 		}
 	}
 }
+
+// A verification that ends after its file was left for another changes
+// nothing of the other file's screens.
+func TestHARLateVerificationOfAnotherFile(t *testing.T) {
+	m := pressAll(harAt(t, 120, 60, "himsa-spa-login.har"), "enter")
+	m.svc.VerifyFound = func(_ context.Context, l *flow.Login) map[string]*auth.Report {
+		return map[string]*auth.Report{l.Token("id_token"): {Checks: []check.Row{{Name: "signature", Status: check.Pass}}}}
+	}
+	_, cmd := press(m, "v")
+	late := run(cmd)
+	m = pressAll(m, "esc", "esc")
+	m = settle(m, emit(openHARMsg{path: "../cli/testdata/himsa-spa-login.har"}))
+	m = pressAll(m, "enter")
+	if s := screenText(m); !strings.Contains(s, "— not verified: offline") {
+		t.Fatalf("the token row is not on screen:\n%s", s)
+	}
+	m = step(m, late)
+	if s := screenText(m); strings.Contains(s, "— verified") {
+		t.Errorf("another file's verification reached this one:\n%s", s)
+	}
+}

@@ -88,8 +88,8 @@ func (m sessionModel) foundKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 
 // useHAR takes a verification's new document.
 func (m sessionModel) useHAR(msg useHARMsg) sessionModel {
-	if m.found == nil {
-		return m
+	if m.found == nil || msg.view.file != m.found.view.file {
+		return m // a session of this run, or another file's late verification
 	}
 	f := *m.found // a copy: the model is a value
 	f.view = msg.view
