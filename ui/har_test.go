@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -462,5 +463,40 @@ func TestHARLateVerificationOfAnotherFile(t *testing.T) {
 	m = step(m, late)
 	if s := screenText(m); strings.Contains(s, "— verified") {
 		t.Errorf("another file's verification reached this one:\n%s", s)
+	}
+}
+
+// No HAR screen shows a secret of the file: its code, tokens, state,
+// nonce, session_state, verifier, password or anti-forgery token (the
+// positive control: each is in the file, and the ID token is found).
+func TestHARScreensShowNoSecret(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "cli", "testdata", "himsa-spa-login.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"eu.CODE-SECRET-ABCDEF123456", "VERIFIER-SECRET-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+		"ACCESS-TOKEN-SECRET-9f8e7d6c5b4a", "REFRESH-TOKEN-SECRET-1a2b3c", "PASSWORD-SECRET-1", "CSRF-SECRET-2",
+		"SESSION-STATE-SECRET", "STATE-SECRET-5555", "NONCE-SECRET-77"}
+	idToken := harFileOf(t, "himsa-spa-login.har").Logins[0].Token("id_token")
+	if idToken == "" {
+		t.Fatal("no ID token found: the search below would prove nothing")
+	}
+	for _, s := range secrets {
+		if !strings.Contains(string(raw), s) {
+			t.Fatalf("the fixture lacks %q: the search below would prove nothing", s)
+		}
+	}
+	flows := harAt(t, 200, 300, "himsa-spa-login.har")
+	screens := map[string]Model{"flows": flows, "flow": pressAll(flows, "enter")}
+	for i := range 4 {
+		screens[fmt.Sprintf("token %d", i)] = spaToken(t, 200, 300, i)
+	}
+	for name, m := range screens {
+		s := m.View().Content
+		for _, secret := range append(secrets, idToken, strings.Split(idToken, ".")[1]) {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s shows the secret %.24q…", name, secret)
+			}
+		}
 	}
 }
