@@ -168,7 +168,7 @@ func (m harSaveModel) View() string {
 		b.WriteString("\n" + wrapStyled(s.Text, "A copy fit for a ticket, as ssodesk har sanitize writes it: every code, token, cookie and secret a labelled placeholder "+
 			"that keeps what a diagnosis needs. A new file (0600), never over one.", m.width) + "\n")
 	}
-	b.WriteString(wrapStyled(s.Subtle, explain.ReportPII(m.redact), m.width) + "\n")
+	b.WriteString(wrapStyled(s.Subtle, explain.If(m.kind == saveHARReport, explain.ReportPII(m.redact), explain.SanitizePII(m.redact)), m.width) + "\n")
 	return clipLines(b.String(), m.height)
 }
 
