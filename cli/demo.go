@@ -68,7 +68,7 @@ func runDemo(cmd *cobra.Command, g *globalFlags, base *config.Config, o demoOpti
 	if err != nil {
 		return usageError{err}
 	}
-	return runProgram(g, com, svc)
+	return runProgram(g, com, svc, "")
 }
 
 // demoTUI wires the TUI for the demo config cfg (see config.ForDemo: a

@@ -10,13 +10,16 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"ssodesk/auth"
 	"ssodesk/check"
+	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/flow"
 	"ssodesk/har"
@@ -28,8 +31,8 @@ import (
 
 // harFlags are the flags of `ssodesk har`.
 type harFlags struct {
-	asJSON, verify, redactPII bool
-	reportPath                string
+	asJSON, verify, redactPII, text bool
+	reportPath                      string
 }
 
 func newHarCmd(g *globalFlags) *cobra.Command {
@@ -50,8 +53,14 @@ without it a token is "not verified: offline", never ✓), as of its use in the 
 --json prints the same as a document (schema ssodesk-har/1); --report FILE writes the diagnosis
 report (Markdown, JSON for a .json name; 0600, never over a file), --redact-pii masks people and
 tenants in all of it. Exit code 1 when a flow failed or no login flow was found; ssodesk har sanitize
-makes a HAR safe to attach to a ticket.`,
+makes a HAR safe to attach to a ticket.
+
+In a terminal (stdin and stdout), without --json or --report, har opens the TUI's flows screen instead
+(--text prints the text): enter opens a flow (its steps, findings, tokens) and a token in the session
+inspector, read-only (v verifies it; nothing else is ever done with a customer's token); d writes the
+report, w the sanitised HAR; esc goes back. A pipe gets the text.`,
 		Example: `  ssodesk har customer.har
+  ssodesk har --text customer.har | less
   ssodesk har --verify --report ticket-1234.md customer.har
   ssodesk har --json customer.har | jq '.flows[] | {client_id, outcome}'
   ssodesk har sanitize customer.har -o ticket-1234.har`,
@@ -62,6 +71,9 @@ makes a HAR safe to attach to a ticket.`,
 			return nil
 		},
 		RunE: g.withEnv(func(cmd *cobra.Command, env *runEnv, args []string) error {
+			if harInTUI(cmd, args[0], f) {
+				return runHarTUI(g, env.cfg, args[0])
+			}
 			return runHar(cmd, env, args[0], f)
 		}),
 	}
@@ -69,9 +81,26 @@ makes a HAR safe to attach to a ticket.`,
 	fl.BoolVar(&f.asJSON, "json", false, "print the diagnosis as JSON (schema ssodesk-har/1)")
 	fl.BoolVar(&f.verify, "verify", false, "verify each JWT against its HIMSA endpoint's keys (needs the IdP), as of its use")
 	fl.StringVar(&f.reportPath, "report", "", "also write the diagnosis report to FILE (Markdown; JSON when FILE ends in .json)")
+	fl.BoolVar(&f.text, "text", false, "print the diagnosis as text even in a terminal (where har opens the TUI's flows screen)")
 	fl.BoolVar(&f.redactPII, "redact-pii", false, "mask names, e-mail addresses, tenant names, sub and noahuserid (user-1, tenant-1)")
 	cmd.AddCommand(newHarSanitizeCmd())
 	return cmd
+}
+
+// harInTUI: ssodesk har FILE opens the TUI's flows screen when stdin and
+// stdout are terminals and neither --json, --report nor --text asks for
+// output; a pipe, a test or stdin (-) gets the text.
+func harInTUI(cmd *cobra.Command, name string, f harFlags) bool {
+	return !f.asJSON && !f.text && f.reportPath == "" && name != "-" && isTerminal(cmd.InOrStdin()) && term.IsTerminal(os.Stdout.Fd()) // env.stdout is os.Stdout made safe
+}
+
+// runHarTUI opens the TUI on the flows screen of the HAR file name.
+func runHarTUI(g *globalFlags, cfg *config.Config, name string) error {
+	com, svc, err := newTUI(cfg, nil)
+	if err != nil {
+		return usageError{err}
+	}
+	return runProgram(g, com, svc, name)
 }
 
 func runHar(cmd *cobra.Command, env *runEnv, name string, f harFlags) error {
@@ -80,11 +109,10 @@ func runHar(cmd *cobra.Command, env *runEnv, name string, f harFlags) error {
 			return usageError{err}
 		}
 	}
-	log, err := readHar(cmd.InOrStdin(), name)
+	log, logins, err := openHar(cmd.InOrStdin(), name, env.cfg)
 	if err != nil {
 		return usageError{err}
 	}
-	logins := flow.Logins(log.Exchanges, env.cfg.Endpoints(), env.cfg.Leeway)
 	o := report.HAROptions{RedactPII: f.redactPII}
 	if f.verify {
 		o.Verified = verifyHar(cmd.Context(), env, logins)
@@ -128,6 +156,16 @@ func verifyHar(ctx context.Context, env *runEnv, logins []*flow.Login) map[strin
 	return out
 }
 
+// openHar reads name (- for stdin) and finds its login flows at cfg's
+// endpoints: ssodesk har's reading, and the TUI's.
+func openHar(stdin io.Reader, name string, cfg *config.Config) (*har.Log, []*flow.Login, error) {
+	log, err := readHar(stdin, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return log, flow.Logins(log.Exchanges, cfg.Endpoints(), cfg.Leeway), nil
+}
+
 // readHar reads name (- for stdin).
 func readHar(stdin io.Reader, name string) (*har.Log, error) {
 	o := har.Options{OnlyDiagnosticBodies: true} // a busy page's scripts and images: never read, never kept
@@ -151,7 +189,7 @@ func printHar(w io.Writer, d *report.HAR) {
 		fmt.Fprintln(w, "No"+strings.TrimPrefix(explain.HARNoFlow, "no")+".")
 	}
 	for i, f := range d.Flows {
-		fmt.Fprintf(w, "\nLogin %d: client %s at %s — %s\n", i+1, orDashText(f.ClientID), endpointText(f), outcomeText(f))
+		fmt.Fprintf(w, "\nLogin %d: client %s at %s — %s\n", i+1, orDashText(f.ClientID), f.Where(), f.OutcomeText())
 		line := func(k, v string) {
 			if v != "" {
 				fmt.Fprintf(w, "  %-13s %s\n", k, v)
@@ -228,20 +266,6 @@ func printNote(w io.Writer, indent string, n report.HARNote) {
 	if n.Fix != "" {
 		fmt.Fprintf(w, "%s    fix:   %s\n", indent, n.Fix)
 	}
-}
-
-func endpointText(f report.HARFlow) string {
-	if f.Endpoint == "" {
-		return f.IdP + " (not a configured HIMSA endpoint)"
-	}
-	return fmt.Sprintf("%s %s (%s)", f.Environment, f.Endpoint, f.IdP)
-}
-
-func outcomeText(f report.HARFlow) string {
-	if f.FailedStep != "" {
-		return f.Outcome + " at step " + f.FailedStep
-	}
-	return f.Outcome
 }
 
 func statusText(s int) string {

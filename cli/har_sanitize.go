@@ -49,14 +49,27 @@ func runHarSanitize(cmd *cobra.Command, in, out string, pii bool) error {
 	if out == "" {
 		return usageError{errors.New("-o OUT is required: the new file to write the sanitised HAR to")}
 	}
-	src, closeIn, err := openSanitizeInput(cmd.InOrStdin(), in)
+	abs, st, err := sanitizeHAR(cmd.InOrStdin(), in, out, pii)
 	if err != nil {
-		return usageError{err}
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "ssodesk: %s written: %s\n", abs, sanitizeSummary(st))
+	return nil
+}
+
+// sanitizeHAR writes a sanitised copy of in (- for stdin) to out, a new
+// file, and returns its absolute path: the one writer of `ssodesk har
+// sanitize` and the TUI's w. A bad input or output is a usageError; a
+// failed write (a full disk) is not. out is removed when it fails.
+func sanitizeHAR(stdin io.Reader, in, out string, pii bool) (string, har.SanitizeStats, error) {
+	src, closeIn, err := openSanitizeInput(stdin, in)
+	if err != nil {
+		return "", har.SanitizeStats{}, usageError{err}
 	}
 	defer closeIn()
 	abs, f, err := createSanitizeOutput(out)
 	if err != nil {
-		return usageError{err}
+		return abs, har.SanitizeStats{}, usageError{err}
 	}
 	w := &sanitizeWriter{w: f}
 	st, err := har.Sanitize(src, w, har.SanitizeOptions{RedactPII: pii})
@@ -66,12 +79,11 @@ func runHarSanitize(cmd *cobra.Command, in, out string, pii bool) error {
 	if err != nil {
 		os.Remove(abs)
 		if w.err != nil { // the output's fault (a full disk): the run failed
-			return fmt.Errorf("writing %s: %w", abs, w.err)
+			return abs, st, fmt.Errorf("writing %s: %w", abs, w.err)
 		}
-		return usageError{fmt.Errorf("%s: %w", sanitizeInName(in), err)}
+		return abs, st, usageError{fmt.Errorf("%s: %w", sanitizeInName(in), err)}
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "ssodesk: %s written: %s\n", abs, sanitizeSummary(st))
-	return nil
+	return abs, st, nil
 }
 
 // sanitizeWriter remembers a write failure, to tell it from a bad input.

@@ -1,11 +1,19 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
+
+	"ssodesk/config"
+	"ssodesk/report"
+	"ssodesk/session"
+	"ssodesk/ui"
 )
 
 // harEnv is a CLI whose config has HIMSA's built-in environments (a HAR's
@@ -253,6 +261,71 @@ func TestHarReport(t *testing.T) {
 	for _, tok := range doc.Flows[0].Tokens {
 		if tok.Name == "ID token" && (tok.Verified != "not verified: offline" || tok.Claims["sub"] != "5f0c-secret-sub") {
 			t.Errorf("the ID token in the JSON report: %+v", tok)
+		}
+	}
+}
+
+// Not in a terminal (a pipe, this test) har prints the text, with or
+// without --text; its help says a terminal opens the flows screen.
+func TestHarTextOutsideATerminal(t *testing.T) {
+	e := harEnv(t)
+	file := filepath.Join("testdata", "himsa-error-page.har")
+	plain, _, code := e.ssodesk("", "har", file)
+	text, _, code2 := e.ssodesk("", "har", "--text", file)
+	if code != exitFailed || code2 != exitFailed || plain != text || !strings.Contains(text, "— failed at step 2 error_page") {
+		t.Fatalf("har (exit %d) and har --text (exit %d) differ or lack the flow:\n%s\n---\n%s", code, code2, plain, text)
+	}
+	help, _, _ := e.ssodesk("", "help", "har")
+	for _, want := range []string{"--text", "flows screen"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("har's help lacks %q:\n%s", want, help)
+		}
+	}
+}
+
+// The TUI's HAR services are the commands' code: OpenHAR reads and finds
+// the flows as har does (a bad file named as har names it), SanitizeHAR
+// writes what har sanitize writes (never over a file), SaveHARReport the
+// report har --report writes; no secret of the file is in either.
+func TestHarTUIServices(t *testing.T) {
+	e := harEnv(t)
+	cfg, err := config.Load(e.file, pflag.NewFlagSet("test", pflag.ContinueOnError))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &ui.Services{}
+	harServices(svc, cfg, session.New(cfg, nil, nil))
+	ctx := context.Background()
+	_, err = svc.OpenHAR(ctx, filepath.Join(e.dir, "nowhere.har"))
+	_, cliErr, _ := e.ssodesk("", "har", filepath.Join(e.dir, "nowhere.har"))
+	if err == nil || !strings.Contains(cliErr, err.Error()) {
+		t.Errorf("OpenHAR of a missing file: %v; ssodesk har says %q", err, cliErr)
+	}
+	f, err := svc.OpenHAR(ctx, filepath.Join("testdata", "himsa-spa-login.har"))
+	if err != nil || len(f.Logins) != 1 || f.Logins[0].ClientID != "acme-spa" {
+		t.Fatalf("OpenHAR: %v %+v", err, f)
+	}
+	out := filepath.Join(e.dir, "ticket.har")
+	abs, err := svc.SanitizeHAR(ctx, f, out, true)
+	if err != nil || abs != out {
+		t.Fatalf("SanitizeHAR: %q %v", abs, err)
+	}
+	if _, err := svc.SanitizeHAR(ctx, f, out, true); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("SanitizeHAR over a file: %v", err)
+	}
+	rep := filepath.Join(e.dir, "ticket.md")
+	if abs, err := svc.SaveHARReport(ctx, rep, f, report.Options{}, nil); err != nil || abs != rep {
+		t.Fatalf("SaveHARReport: %q %v", abs, err)
+	}
+	for _, p := range []string{out, rep} {
+		b, _ := os.ReadFile(p)
+		if len(b) == 0 {
+			t.Errorf("%s is empty", p)
+		}
+		for _, s := range spaSecrets(t) {
+			if strings.Contains(string(b), s) {
+				t.Errorf("%s holds the secret %.20q…", p, s)
+			}
 		}
 	}
 }

@@ -34,19 +34,24 @@ func runTUI(cmd *cobra.Command, g *globalFlags, cfg *config.Config) error {
 	if err != nil {
 		return usageError{err}
 	}
-	return runProgram(g, com, svc)
+	return runProgram(g, com, svc, "")
 }
 
 // runProgram runs the TUI. Libraries that log through slog (zitadel's op in
 // the stand-in) would draw over the screen, so their logs go to --log or
-// nowhere; with --log, the TUI's trace is written there when it ends.
-func runProgram(g *globalFlags, com *ui.Common, svc *ui.Services) error {
+// nowhere; with --log, the TUI's trace is written there when it ends. A
+// harFile starts it on that HAR file's flows screen (ssodesk har FILE).
+func runProgram(g *globalFlags, com *ui.Common, svc *ui.Services, harFile string) error {
 	if g.log == nil {
 		prev := slog.Default()
 		slog.SetDefault(slog.New(slog.DiscardHandler))
 		defer slog.SetDefault(prev)
 	}
-	_, err := tea.NewProgram(ui.New(com, svc)).Run()
+	m := ui.New(com, svc)
+	if harFile != "" {
+		m = ui.NewHAR(com, svc, harFile)
+	}
+	_, err := tea.NewProgram(m).Run()
 	g.logTrace(svc.Trace)
 	return err
 }

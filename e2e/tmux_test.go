@@ -266,3 +266,44 @@ func TestTmuxCancelInChromium(t *testing.T) {
 		t.Fatalf("exit code %q after a cancelled login and q; screen:\n%s", code, s.screen())
 	}
 }
+
+// TestTmuxHARFlows: `ssodesk har FILE` in a terminal opens the flows
+// screen; enter shows the flow with the IdP's error page, its cause and
+// fix; esc goes back to the flows; q quits with the exit code 0 and the
+// terminal restored.
+func TestTmuxHARFlows(t *testing.T) {
+	bin := goBuild(t, ".", "ssodesk")
+	dir := t.TempDir()
+	exitFile := filepath.Join(dir, "exit")
+	file, err := filepath.Abs(filepath.Join("..", "cli", "testdata", "himsa-error-page.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := fmt.Sprintf("%s har %s; echo $? > %s; tmux wait-for -S exited; sleep 60", bin, file, exitFile)
+	s := startTmux(t, 110, 40, []string{"XDG_CONFIG_HOME=" + dir, "TERM=xterm-256color"}, cmd)
+
+	screen := s.waitFor("failed at step 2 error_page", 20*time.Second)
+	for _, want := range []string{"himsa-error-page.har: 2 entries", "exported without sensitive data", "▸ ✗ 1 acme-webapp at production global"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("flows screen lacks %q:\n%s", want, screen)
+		}
+	}
+	s.keys("Enter")
+	screen = s.waitFor("Request Id 0HN8:00000001", 5*time.Second)
+	for _, want := range []string{"✗ 2 error_page", "#2 GET 200 https://idp.himsa-sso.com/home/error?errorId=CfDJ8ENCRYPTED",
+		"cause: The IdP does not know the client acme-webapp", "fix:   Confirm it with `ssodesk check --client-id acme-webapp"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("flow screen lacks %q:\n%s", want, screen)
+		}
+	}
+	s.keys("Escape")
+	s.waitFor("Login flows: 1", 5*time.Second)
+	s.keys("q")
+	s.waitExited(10 * time.Second)
+	if code, _ := os.ReadFile(exitFile); strings.TrimSpace(string(code)) != "0" {
+		t.Fatalf("exit code %q; screen:\n%s", code, s.screen())
+	}
+	if after := s.screen(); strings.Contains(after, "Login flows") {
+		t.Errorf("terminal not restored after quit:\n%s", after)
+	}
+}

@@ -225,3 +225,12 @@ func ReportIdPSaid(detail, errorID string) string {
 	}
 	return strings.TrimSpace(detail + " Its error page's errorId, which HIMSA support can read: " + errorID + ".")
 }
+
+// SanitizePII says whether a sanitised HAR keeps personal data (ssodesk
+// har sanitize --redact-pii, the TUI's toggle).
+func SanitizePII(masked bool) string {
+	if masked {
+		return "Personal data is masked too (--redact-pii): names, e-mail addresses, sub, tenant names and IDs become user-1, tenant-1, …"
+	}
+	return "Personal data stays (names, e-mail addresses, sub, tenant names and IDs): mask it too (--redact-pii, tab here) before the copy leaves the company."
+}

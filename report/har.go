@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"strings"
 	"time"
 
 	"ssodesk/auth"
@@ -133,6 +134,25 @@ type HAROptions struct {
 	Now      time.Time // when the verification ran (zero: time.Now())
 }
 
+// Where is the endpoint a flow went to, as ssodesk har and the TUI say it:
+// "production global (https://idp…)", or the IdP's origin when it is not a
+// configured HIMSA endpoint.
+func (f HARFlow) Where() string {
+	if f.Endpoint == "" {
+		return f.IdP + " (not a configured HIMSA endpoint)"
+	}
+	return fmt.Sprintf("%s (%s)", strings.TrimSpace(f.Environment+" "+f.Endpoint), f.IdP)
+}
+
+// OutcomeText is how a flow ended: "succeeded", "abandoned", "failed at
+// step 2 error_page".
+func (f HARFlow) OutcomeText() string {
+	if f.FailedStep != "" {
+		return f.Outcome + " at step " + f.FailedStep
+	}
+	return f.Outcome
+}
+
 // Failed is how many flows did not succeed.
 func (h *HAR) Failed() int {
 	n := 0
@@ -228,10 +248,10 @@ func harTokenOf(t flow.FoundToken, o HAROptions) HARToken {
 		}
 		ht.Verification = verification(rep, now)
 		switch {
+		case rep.KeysUnavailable: // its signature was not checked, whatever else passed
+			ht.Verified = NotVerifiedOffline
 		case rep.OK():
 			ht.Verified = VerifiedOK
-		case rep.KeysUnavailable:
-			ht.Verified = NotVerifiedOffline
 		default:
 			ht.Verified = VerifiedNot
 		}

@@ -50,6 +50,7 @@ type Model struct {
 	switching  bool         // a switch-account login runs; the session stays until it succeeds
 	switchFrom *auth.Result // the session it switches from
 	relogining bool         // a regional re-login runs; likewise
+	startHAR   string       // the HAR file Init opens (NewHAR); "" starts at the picker
 }
 
 // New returns the root model for com, its work done by svc (built by cli).
@@ -79,9 +80,21 @@ func New(common *Common, svc *Services) Model {
 	return m.show(screenRegions)
 }
 
+// NewHAR is New starting on the flows screen of the HAR file at path
+// (ssodesk har FILE in a terminal); esc goes to the picker.
+func NewHAR(common *Common, svc *Services, path string) Model {
+	m := New(common, svc)
+	m.startHAR = path
+	return m
+}
+
 // Init asks the terminal for its background colour (light/dark styles) and
-// probes the regions' health.
+// probes the regions' health, or opens the HAR file NewHAR was given (no
+// probe then: a HAR's diagnosis asks nothing of the network).
 func (m Model) Init() tea.Cmd {
+	if m.startHAR != "" {
+		return tea.Batch(tea.RequestBackgroundColor, emit(openHARMsg{path: m.startHAR}))
+	}
 	return tea.Batch(tea.RequestBackgroundColor, m.screens[screenRegions].Init())
 }
 
@@ -189,6 +202,8 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.openShow(screenTrace, newTraceModel(m.com, m.svc, m.nextID))
 	case openReportMsg:
 		return m.openReport(in)
+	case openHARMsg, openHARFlowMsg, openHARTokenMsg, openHARSaveMsg, harVerifiedMsg:
+		return m.harTransition(in)
 	case backMsg:
 		return m.back()
 	}
@@ -263,7 +278,11 @@ func (m Model) back() (Model, tea.Cmd) {
 	}
 	m.close(m.active)
 	if to == screenRegions {
-		return m.showRegions("", nil)
+		var start tea.Cmd
+		if m.startHAR != "" { // ssodesk har FILE: the picker shows for the first time
+			m.startHAR, start = "", m.screens[screenRegions].Init()
+		}
+		return m.showRegions("", start)
 	}
 	return m.show(to), nil
 }

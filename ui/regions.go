@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	"charm.land/bubbles/v2/paginator"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -166,6 +167,9 @@ type RegionKeys struct {
 	Health key.Binding
 	Env    key.Binding // the next environment's endpoints
 	Check  key.Binding // check the selected endpoint without logging in
+	Open   key.Binding // open a browser's HAR file (ssodesk har FILE)
+	// While the HAR file's path is typed.
+	OpenFile, CancelOpen key.Binding
 }
 
 func defaultRegionKeys() RegionKeys {
@@ -176,12 +180,16 @@ func defaultRegionKeys() RegionKeys {
 		Health: bind("h", "check health"),
 		Env:    bind("e", "next environment"),
 		Check:  bind("c", "check endpoint"),
+		Open:   bind("o", "open a HAR file"),
+		// While the path is typed.
+		OpenFile:   bind("enter", "open"),
+		CancelOpen: bind("esc", "cancel"),
 	}
 }
 
 func (k RegionKeys) ShortHelp() []key.Binding { return []key.Binding{k.Login, k.Up, k.Down} }
 func (k RegionKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check}}
+	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check, k.Open}}
 }
 
 // regionsModel is the region picker.
@@ -193,6 +201,8 @@ type regionsModel struct {
 	keys    RegionKeys
 	notice  string // e.g. why the last login ended
 	compact bool   // a short terminal: one line per region
+	harPath textinput.Model
+	opening bool // the HAR file's path is typed (o)
 	width   int
 	height  int
 	// healthGen is the current probe's stream (healthStream.gen).
@@ -217,7 +227,10 @@ func newRegionsModel(com *Common, svc *Services) regionsModel {
 	l.SetStatusBarItemName("endpoint", "endpoints")
 	l.DisableQuitKeybindings()
 	l.Select(max(sel, 0))
-	m := regionsModel{com: com, svc: svc, screenContext: newScreenContext(), list: l, keys: defaultRegionKeys()}
+	ti := textinput.New()
+	ti.Prompt = "HAR file: "
+	ti.Placeholder = "customer.har"
+	m := regionsModel{com: com, svc: svc, screenContext: newScreenContext(), list: l, keys: defaultRegionKeys(), harPath: ti}
 	m.fitPaginator()
 	if len(com.Cfg.Warnings) > 0 { // what to fix in the configuration, until the first login
 		m.notice = "Warning: " + strings.Join(com.Cfg.Warnings, "; ")
@@ -244,6 +257,10 @@ func (m *regionsModel) layout() {
 	if m.notice != "" {
 		h -= 1 + len(wrapLines(m.notice, w))
 	}
+	if m.opening {
+		h--
+	}
+	m.harPath.SetWidth(max(w-ansi.StringWidth(m.harPath.Prompt)-1, 4))
 	m.compact = h < compactBelow
 	m.fitPaginator()
 	m.list.SetShowTitle(!m.compact)
@@ -283,6 +300,7 @@ func (m *regionsModel) restyle() {
 		d.SetSpacing(0)
 	}
 	m.list.SetDelegate(d)
+	m.harPath.SetStyles(s.Input)
 	m.list.Styles = s.List
 	m.list.FilterInput.SetStyles(s.List.Filter)
 	m.list.Paginator.ActiveDot = s.List.ActivePaginationDot.String()
@@ -290,7 +308,7 @@ func (m *regionsModel) restyle() {
 }
 
 // CapturesKeys reports whether a text input (the filter) has focus.
-func (m regionsModel) CapturesKeys() bool { return m.list.SettingFilter() }
+func (m regionsModel) CapturesKeys() bool { return m.list.SettingFilter() || m.opening }
 
 // Init probes the regions' health (from the cache when it is fresh).
 func (m regionsModel) Init() tea.Cmd {
@@ -336,6 +354,14 @@ func (m regionsModel) update(msg tea.Msg) (regionsModel, tea.Cmd) {
 	if hm, ok := msg.(healthMsg); ok {
 		return m, m.onHealth(hm)
 	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && m.opening {
+		return m.pathKey(k)
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Open) && m.svc.OpenHAR != nil && !m.CapturesKeys() {
+		m.opening = true
+		m.layout()
+		return m, m.harPath.Focus()
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && !m.CapturesKeys() {
 		switch {
 		case key.Matches(k, m.keys.Health) && m.svc.Health != nil:
@@ -358,6 +384,29 @@ func (m regionsModel) update(msg tea.Msg) (regionsModel, tea.Cmd) {
 	var cmd tea.Cmd
 	m.list, cmd = m.list.Update(msg)
 	m.fitPaginator() // a filter changes the number of pages
+	return m, cmd
+}
+
+// pathKey edits the HAR file's path; enter opens it.
+func (m regionsModel) pathKey(k tea.KeyPressMsg) (regionsModel, tea.Cmd) {
+	switch {
+	case key.Matches(k, m.keys.CancelOpen):
+		m.opening = false
+		m.harPath.Blur()
+		m.layout()
+		return m, nil
+	case key.Matches(k, m.keys.OpenFile):
+		path := strings.TrimSpace(m.harPath.Value())
+		if path == "" {
+			return m, nil
+		}
+		m.opening = false
+		m.harPath.Blur()
+		m.layout()
+		return m, emit(openHARMsg{path: path})
+	}
+	var cmd tea.Cmd
+	m.harPath, cmd = m.harPath.Update(k)
 	return m, cmd
 }
 
@@ -419,6 +468,9 @@ func (m *regionsModel) updateRows(change func(*regionItem) bool) tea.Cmd {
 
 func (m regionsModel) View() string {
 	v := m.list.View()
+	if m.opening {
+		v = m.harPath.View() + "\n" + v
+	}
 	if m.notice != "" {
 		v = wrapStyled(m.com.Styles.Warn, m.notice, m.list.Width()) + "\n\n" + v
 	}
@@ -447,6 +499,12 @@ func (m regionsModel) KeyMap() help.KeyMap {
 	}
 	if len(m.com.Cfg.Environments) > 1 {
 		keys = append(keys, m.keys.Env)
+	}
+	if m.svc.OpenHAR != nil {
+		keys = append(keys, m.keys.Open)
+	}
+	if m.opening {
+		return keyMap{short: []key.Binding{m.keys.OpenFile, m.keys.CancelOpen}, full: [][]key.Binding{{m.keys.OpenFile, m.keys.CancelOpen}}}
 	}
 	lk := m.list.KeyMap
 	return keyMap{short: keys, full: [][]key.Binding{keys, {lk.NextPage, lk.PrevPage, lk.GoToStart, lk.GoToEnd}}}

@@ -7,6 +7,8 @@ import (
 	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/diagnose"
+	"ssodesk/flow"
+	"ssodesk/har"
 	"ssodesk/health"
 	"ssodesk/report"
 	"ssodesk/session"
@@ -53,6 +55,30 @@ type Services struct {
 	// Trace records every exchange of the run, redacted, and exports it as
 	// a HAR file; nil has none.
 	Trace *transport.Trace
+
+	// OpenHAR reads a browser's HAR file and finds its login flows
+	// (ssodesk har FILE); a file that is not a HAR is an error naming it.
+	OpenHAR func(ctx context.Context, path string) (*HARFile, error)
+	// VerifyFound verifies a HAR flow's JWTs against its endpoint's keys,
+	// each as of its use (session.Manager.VerifyFound); keyed by the
+	// token's value. It uses no token: it only checks them.
+	VerifyFound func(ctx context.Context, l *flow.Login) map[string]*auth.Report
+	// SaveHARReport writes the diagnosis report of f (report.DiagnoseHAR,
+	// report.SaveHAR) with the verifications made so far; it returns the
+	// absolute path.
+	SaveHARReport func(ctx context.Context, path string, f *HARFile, o report.Options, verified map[string]*auth.Report) (string, error)
+	// SanitizeHAR writes a copy of f's file with every secret a labelled
+	// placeholder (ssodesk har sanitize) at out, a new file; it returns the
+	// absolute path.
+	SanitizeHAR func(ctx context.Context, f *HARFile, out string, redactPII bool) (string, error)
+}
+
+// HARFile is a browser's HAR file as read (Services.OpenHAR): where it
+// came from, its exchanges and the login flows found in them.
+type HARFile struct {
+	Path   string
+	Log    *har.Log
+	Logins []*flow.Login
 }
 
 // LoginFunc runs one login, reporting progress.

@@ -117,6 +117,10 @@ type sessionModel struct {
 	relogin      *auth.Relogin // set when this session is a regional re-login's second one
 	refreshing   bool          // a refresh runs: r waits for it
 	status       statusLine
+	// found is the HAR token the inspector shows read-only (nil: a
+	// session of this run); res is nil then, and foundKeys its keys.
+	found     *foundToken
+	foundKeys FoundKeys
 
 	tab    tab
 	reveal bool
@@ -141,7 +145,12 @@ func newSessionModel(com *Common, svc *Services, res *auth.Result, gen int) sess
 }
 
 // Init starts decoding and verifying the tokens off the UI goroutine.
-func (m sessionModel) Init() tea.Cmd { return m.inspectCmd() }
+func (m sessionModel) Init() tea.Cmd {
+	if m.found != nil {
+		return nil // a HAR's token: nothing is asked of anyone until v
+	}
+	return m.inspectCmd()
+}
 
 func (m sessionModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
 
@@ -204,6 +213,8 @@ func (m sessionModel) update(msg tea.Msg) (sessionModel, tea.Cmd) {
 	case statusMsg:
 		m.setStatus(msg.text, msg.bad)
 		return m, nil
+	case useHARMsg:
+		return m.useHAR(msg), nil
 	case inspectedMsg:
 		if msg.gen == m.gen {
 			m.insp = &msg.insp
@@ -288,6 +299,9 @@ func sameSession(a, b *auth.Result) bool {
 }
 
 func (m sessionModel) handleKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
+	if m.found != nil {
+		return m.foundKey(msg) // read-only: none of the keys below
+	}
 	k := m.keys
 	if i := matchIndex(msg, k.GoTab); i >= 0 {
 		m.setTab(tab(i))
@@ -422,6 +436,9 @@ func (m sessionModel) View() string {
 }
 
 func (m sessionModel) tabsView() string {
+	if m.found != nil {
+		return m.foundBar()
+	}
 	return tabBar(m.com.Styles, tabNames, int(m.tab), m.width)
 }
 
@@ -430,6 +447,9 @@ func (m sessionModel) tabsView() string {
 // way: the tenant shortens to its first characters, then goes; then the
 // verdict loses its hint, the region its label; who is cut last.
 func (m sessionModel) titleView() string {
+	if m.found != nil {
+		return m.foundTitle()
+	}
 	s, w := m.com.Styles, max(m.width, 1)
 	who := s.Title.Render("Logged in as " + orDash(safe.Printable(m.res.Who())))
 	tenant := safe.Printable(m.res.Claim("tenantid"))
@@ -496,6 +516,9 @@ func (m sessionModel) verdict() (string, string, check.Status) {
 // KeyMap: the short help leads with the keys used most; the full help
 // lists every key the screen handles.
 func (m sessionModel) KeyMap() help.KeyMap {
+	if m.found != nil {
+		return m.foundKeyMap()
+	}
 	k := m.keys
 	if m.relogin != nil {
 		k.Relogin.SetHelp("g", "side by side")

@@ -29,6 +29,9 @@ const maxCellValue = 300
 
 // render builds the current tab's content and its selectable rows.
 func (m sessionModel) render() (string, []rowRef) {
+	if m.found != nil {
+		return m.renderFound()
+	}
 	p := &page{m: m, s: m.com.Styles, now: m.com.Now()}
 	switch m.tab {
 	case tabSummary:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"strconv"
 	"strings"
@@ -243,6 +244,7 @@ func everyScreen(t *testing.T, w, h int) map[string]Model {
 	rep := sampleReport()
 	models["check"] = checkAt(t, w, h, &rep)
 	models["report"], _ = intend(t, sessionAt(t, w, h, sampleResult()), "d")
+	maps.Copy(models, harScreens(t, w, h))
 	return models
 }
 
