@@ -55,7 +55,7 @@ report (Markdown, JSON for a .json name; 0600, never over a file), --redact-pii 
 tenants in all of it. Exit code 1 when a flow failed or no login flow was found; ssodesk har sanitize
 makes a HAR safe to attach to a ticket.
 
-In a terminal (stdin and stdout), without --json or --report, har opens the TUI's flows screen instead
+In a terminal (stdin and stdout), without --json, --report, --verify or --redact-pii, har opens the TUI's flows screen instead
 (--text prints the text): enter opens a flow (its steps, findings, tokens) and a token in the session
 inspector, read-only (v verifies it; nothing else is ever done with a customer's token); d writes the
 report, w the sanitised HAR; esc goes back. A pipe gets the text.`,
@@ -88,10 +88,10 @@ report, w the sanitised HAR; esc goes back. A pipe gets the text.`,
 }
 
 // harInTUI: ssodesk har FILE opens the TUI's flows screen when stdin and
-// stdout are terminals and neither --json, --report nor --text asks for
+// stdout are terminals and none of --json, --report, --verify, --redact-pii, --text asks for
 // output; a pipe, a test or stdin (-) gets the text.
 func harInTUI(cmd *cobra.Command, name string, f harFlags) bool {
-	return !f.asJSON && !f.text && f.reportPath == "" && name != "-" && isTerminal(cmd.InOrStdin()) && term.IsTerminal(os.Stdout.Fd()) // env.stdout is os.Stdout made safe
+	return !f.asJSON && !f.text && !f.verify && !f.redactPII && f.reportPath == "" && name != "-" && isTerminal(cmd.InOrStdin()) && term.IsTerminal(os.Stdout.Fd()) // env.stdout is os.Stdout made safe
 }
 
 // runHarTUI opens the TUI on the flows screen of the HAR file name.
