@@ -3,6 +3,8 @@ package explain
 import (
 	"cmp"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"ssodesk/config"
@@ -93,12 +95,31 @@ func URL(f *urlfacts.Facts) *URLExplanation {
 		x.Params = append(x.Params, URLParam{Name: p.Name, In: p.Where, Value: p.Value, Hidden: p.Hidden, Bytes: p.Bytes, Chars: p.Chars,
 			SHA256: p.SHA256, Prefix: p.Prefix, TokenKind: p.TokenKind, Cut: p.Cut, Text: URLParamText(p)})
 	}
-	for _, p := range f.Problems {
+	problems := slices.Clone(f.Problems)
+	slices.SortStableFunc(problems, func(a, b urlfacts.Problem) int { return urlRank(a.Severity) - urlRank(b.Severity) })
+	for _, p := range problems {
 		text, cause, fix := URLProblem(f, p)
 		x.Findings = append(x.Findings, URLFinding{Status: p.Severity.String(), Kind: string(p.Kind), Param: p.Param, Text: text, Cause: cause, Fix: fix})
 	}
 	return x
 }
+
+// urlRank orders findings: what is wrong first, then what is worth acting
+// on, what was checked, and the notes.
+func urlRank(s urlfacts.Severity) int {
+	switch s {
+	case urlfacts.Fail:
+		return 0
+	case urlfacts.Warn:
+		return 1
+	case urlfacts.Pass:
+		return 2
+	}
+	return 3
+}
+
+// chars is "1 char", "17 chars" for a count given as text.
+func chars(n string) string { return n + If(n == "1", " char", " chars") }
 
 // URLMark is a finding's mark: ✗ wrong, ! worth acting on, ✓ checked and
 // fine, • a note.
@@ -131,7 +152,7 @@ func URLParamText(p urlfacts.Param) string {
 		if p.Chars == 0 {
 			return "present, empty"
 		}
-		return fmt.Sprintf("present, %d chars (not shown)", p.Chars)
+		return "present, " + chars(strconv.Itoa(p.Chars)) + " (not shown)"
 	}
 	if p.Value == "" {
 		return "(empty)"
@@ -219,7 +240,7 @@ func init() {
 		urlfacts.Credentials: func(_ *urlfacts.Facts, p urlfacts.Problem) (string, string, string) {
 			s := "The URL carries credentials before the host"
 			if p.Value != "" {
-				s += " (the user " + p.Value + " and a password)"
+				s += " (the user name " + p.Value + " and a password)"
 			}
 			return s + "; ssodesk sends this URL nowhere and shows no password.",
 				"Credentials in a URL end up in browser histories, proxy logs and Referer headers; HIMSA's IdP takes none there.",
@@ -388,11 +409,11 @@ func fragmentMode(f *urlfacts.Facts, p urlfacts.Problem) (string, string, string
 func statePresent(f *urlfacts.Facts, p urlfacts.Problem) (string, string, string) {
 	switch f.Kind {
 	case urlfacts.Callback:
-		return fmt.Sprintf("state is present (%s chars, not shown): the app must compare it with the one its request sent.", p.Value), "", ""
+		return fmt.Sprintf("state is present (%s, not shown): the app must compare it with the one its request sent.", chars(p.Value)), "", ""
 	case urlfacts.EndSession:
-		return fmt.Sprintf("state is present (%s chars, not shown): the IdP returns it with the browser after the logout.", p.Value), "", ""
+		return fmt.Sprintf("state is present (%s, not shown): the IdP returns it with the browser after the logout.", chars(p.Value)), "", ""
 	}
-	return fmt.Sprintf("state is present (%s chars, not shown): the app can match the IdP's answer to this request.", p.Value), "", ""
+	return fmt.Sprintf("state is present (%s, not shown): the app can match the IdP's answer to this request.", chars(p.Value)), "", ""
 }
 
 func stateAbsent(f *urlfacts.Facts, _ urlfacts.Problem) (string, string, string) {
@@ -439,11 +460,9 @@ func issMismatch(_ *urlfacts.Facts, p urlfacts.Problem) (string, string, string)
 }
 
 func errorPage(f *urlfacts.Facts, p urlfacts.Problem) (string, string, string) {
-	id := "The errorId is data-protected (encrypted)"
+	id := fmt.Sprintf("The errorId (%s) is data-protected (encrypted)", chars(p.Value))
 	if p.Value == "" {
 		id = "The URL has no errorId; it would be data-protected (encrypted) anyway"
-	} else {
-		id += fmt.Sprintf(" (%s chars)", p.Value)
 	}
 	return "This is the IdP's error page: the IdP refused a request (most often the authorize request before it) and showed this page instead of sending the browser back to the app, which never heard of it.",
 		id + ": only that HIMSA IdP can read it, not ssodesk or you.",

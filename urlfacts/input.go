@@ -113,19 +113,20 @@ func delimiter(c, quote byte) bool {
 }
 
 // trimTrailing drops the punctuation a sentence puts after a URL, and a
-// closing bracket the URL did not open.
+// closing bracket the URL did not open (counted once: a paste of a
+// million ")" is one pass, not a million).
 func trimTrailing(u string) string {
+	open := map[byte]int{')': strings.Count(u, "("), ']': strings.Count(u, "[")}
+	closed := map[byte]int{')': strings.Count(u, ")"), ']': strings.Count(u, "]")}
 	for len(u) > 0 {
 		switch c := u[len(u)-1]; {
 		case strings.IndexByte(".,;:!?'", c) >= 0:
-			u = u[:len(u)-1]
-		case c == ')' && strings.Count(u, "(") < strings.Count(u, ")"):
-			u = u[:len(u)-1]
-		case c == ']' && strings.Count(u, "[") < strings.Count(u, "]"):
-			u = u[:len(u)-1]
+		case (c == ')' || c == ']') && open[c] < closed[c]:
+			closed[c]--
 		default:
 			return u
 		}
+		u = u[:len(u)-1]
 	}
 	return u
 }
