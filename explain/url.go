@@ -475,7 +475,7 @@ func errorPage(f *urlfacts.Facts, p urlfacts.Problem) (string, string, string) {
 func URLInputError(e *urlfacts.InputError) string {
 	switch e.Reason {
 	case urlfacts.TooLarge:
-		return fmt.Sprintf("the input is %d bytes, over the %d (1 MB) a URL may have here: give the URL alone (a HAR file goes to ssodesk har)", e.Bytes, urlfacts.MaxInput)
+		return fmt.Sprintf("the input is over the %d bytes (1 MB) a URL may have here, so it was not read: give the URL alone (a HAR file goes to ssodesk har)", urlfacts.MaxInput)
 	case urlfacts.Empty:
 		return "nothing to explain: give a URL as the argument, or on stdin (ssodesk explain -)"
 	case urlfacts.NotAbsolute:
