@@ -88,3 +88,10 @@ type Problem struct {
 	Expected config.Region
 	Other    string
 }
+
+// ProblemKinds are every kind Read may find (explain has words for each).
+var ProblemKinds = []ProblemKind{Credentials, Extracted, MoreURLs, UnknownHost, OtherEnv, SecretInURL, Duplicate, ParamsCut,
+	MissingParam, ResponseTypeNotCode, NoPKCE, PlainPKCE, BadPKCEMethod, UnknownScope, ScopesNotChecked, ScopesChecked,
+	ForeignClient, CultureLCID, PromptNone, ForceChoose, FragmentMode, StatePresent, StateAbsent,
+	CodeRegion, CallbackError, IssEndpoint, IssMatches, IssMismatch, IssUnknown, IssAbsent,
+	ErrorID, NoIDTokenHint, PostLogoutTarget}
