@@ -23,6 +23,9 @@ type reader struct {
 	secrets *transport.Secrets // a password: scrubbed from every value shown
 	raw     map[string]string  // the first value of each parameter, decoded (memory only)
 	seen    map[string]int
+	// plainChallenge: the code_challenge_method is not S256, so the
+	// code_challenge is the verifier itself, a secret.
+	plainChallenge bool
 }
 
 // lengthOnly are parameters shown by their length only: they correlate a
@@ -42,6 +45,7 @@ func cut(s string, n int) string {
 // params reads the query's and the fragment's name=value pairs.
 func (r *reader) params() {
 	r.raw, r.seen = map[string]string{}, map[string]int{}
+	r.plainChallenge = firstValue(r.u.RawQuery, "code_challenge_method") != "S256"
 	r.pairs(r.u.RawQuery, InQuery)
 	if frag := r.u.EscapedFragment(); strings.Contains(frag, "=") {
 		r.pairs(frag, InFragment)
@@ -80,8 +84,13 @@ func (r *reader) pairs(s, where string) {
 
 func (r *reader) param(name, val, where string) Param {
 	p := Param{Name: cut(printable(name), 200), Where: where, Bytes: len(val), Chars: utf8.RuneCountInString(val)}
+	secret := transport.IsSecretField(name)
+	if name == "code_challenge" && r.plainChallenge {
+		secret = true
+		r.secrets.Add(val)
+	}
 	switch {
-	case transport.IsSecretField(name):
+	case secret:
 		p.Hidden = Fingerprint
 		sum := sha256.Sum256([]byte(val))
 		p.SHA256 = hex.EncodeToString(sum[:])[:8]
@@ -103,6 +112,21 @@ func (r *reader) param(name, val, where string) Param {
 		p.Cut = p.Value != v
 	}
 	return p
+}
+
+// firstValue is the first value of name in a query, decoded ("" when
+// none).
+func firstValue(query, name string) string {
+	for part := range strings.SplitSeq(query, "&") {
+		k, v, _ := strings.Cut(part, "=")
+		if k == name {
+			if d, err := url.QueryUnescape(v); err == nil {
+				return d
+			}
+			return v
+		}
+	}
+	return ""
 }
 
 // get is the first value of name, printable and bounded ("" when absent).

@@ -113,6 +113,13 @@ func TestAuthorizePlainPKCE(t *testing.T) {
 	if p := problem(t, f, PlainPKCE); p.Value != "" {
 		t.Errorf("no method (plain by default): %+v", p)
 	}
+	// A plain challenge is the verifier: a secret, never shown.
+	if c, _ := f.Param("code_challenge"); c.Hidden != Fingerprint || c.Value != "" || strings.Contains(f.URL, "E9Melhoa2") {
+		t.Errorf("plain challenge shown: %+v in %s", c, f.URL)
+	}
+	if c, _ := read(t, goodAuthorize).Param("code_challenge"); c.Value == "" {
+		t.Errorf("an S256 challenge (a hash) is hidden: %+v", c)
+	}
 }
 
 func TestAuthorizeResponseTypeToken(t *testing.T) {
