@@ -92,6 +92,9 @@ func runExplain(cmd *cobra.Command, env *runEnv, raw string, asJSON, online bool
 	if err != nil {
 		return err
 	}
+	if online && !(f.Kind == urlfacts.Authorize && f.Found) {
+		fmt.Fprintln(env.stderr, "ssodesk: "+explain.URLOnlineNothing(f))
+	}
 	if online && f.Kind == urlfacts.Authorize && f.Found {
 		fmt.Fprintf(env.stderr, "Reading the discovery document of %s…\n", f.Endpoint.Issuer)
 		c.Scopes, err = auth.DiscoveryScopes(cmd.Context(), env.client, f.Endpoint.Issuer)

@@ -244,6 +244,8 @@ func TestExplainOnline(t *testing.T) {
 			"HIMSA's API scope is noah.cloud.app.users.api"}},
 		{name: "every scope listed", args: []string{"--online", authorize(srv.URL, "openid%20profile")}, code: 0, never: []string{"✗"}, want: []string{
 			"✓ Every scope is in the endpoint's discovery (scopes_supported)"}},
+		{name: "not an authorize request", args: []string{"--online", srv.URL + "/connect/token"}, code: 0, want: []string{
+			"ssodesk: --online read nothing: it checks an authorize request's scopes"}},
 		{name: "offline", args: []string{authorize(srv.URL, "openid%20nope")}, code: 0, want: []string{"• The scopes were not checked"}},
 		{name: "unreachable", args: []string{"--online", authorize(closed, "openid")}, code: 0, never: []string{"✓"}, want: []string{
 			"ssodesk: warning: could not read the discovery document of " + closed,

@@ -490,3 +490,12 @@ func URLInputError(e *urlfacts.InputError) string {
 func URLDiscoveryUnreachable(issuer, reason string) string {
 	return fmt.Sprintf("could not read the discovery document of %s (%s): the scopes are not checked", issuer, reason)
 }
+
+// URLOnlineNothing says --online had nothing to read: it checks an
+// authorize request's scopes at a configured endpoint.
+func URLOnlineNothing(f *urlfacts.Facts) string {
+	if f.Kind == urlfacts.Authorize {
+		return "--online read nothing: the authorize request goes to no configured endpoint, whose discovery it would read"
+	}
+	return "--online read nothing: it checks an authorize request's scopes against its endpoint's discovery, and this is no authorize request"
+}
