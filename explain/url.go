@@ -271,6 +271,11 @@ func init() {
 		urlfacts.ParamsCut: func(_ *urlfacts.Facts, p urlfacts.Problem) (string, string, string) {
 			return fmt.Sprintf("The URL has %s more parameters than shown (the first %d are).", p.Value, urlfacts.MaxParams), "", ""
 		},
+		urlfacts.PlainHTTP: func(_ *urlfacts.Facts, p urlfacts.Problem) (string, string, string) {
+			return fmt.Sprintf("The URL is plain http:// to %s, whose issuer is https://.", endpointAt(p.Endpoint)),
+				"HIMSA requires TLS 1.2 or higher on every call: over http the IdP answers with a redirect at best, and whatever the URL carries travelled unencrypted.",
+				"Use https://, as the issuer says."
+		},
 		urlfacts.MissingParam:        missingParam,
 		urlfacts.ResponseTypeNotCode: responseTypeNotCode,
 		urlfacts.NoPKCE: say("There is no code_challenge: the request uses no PKCE.",

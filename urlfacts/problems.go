@@ -41,6 +41,7 @@ const (
 	SecretInURL ProblemKind = "secret_in_url" // a secret that belongs in a POST body is in the URL (Param)
 	Duplicate   ProblemKind = "duplicate"     // a parameter given twice (Param)
 	ParamsCut   ProblemKind = "params_cut"    // more than MaxParams parameters (Value: how many more)
+	PlainHTTP   ProblemKind = "plain_http"    // http:// to an endpoint whose issuer is https:// (Endpoint)
 
 	// Authorize requests.
 	MissingParam        ProblemKind = "missing_param"          // Param is missing (Param "scope", Value "openid": scope lacks openid)
@@ -90,7 +91,7 @@ type Problem struct {
 }
 
 // ProblemKinds are every kind Read may find (explain has words for each).
-var ProblemKinds = []ProblemKind{Credentials, Extracted, MoreURLs, UnknownHost, OtherEnv, SecretInURL, Duplicate, ParamsCut,
+var ProblemKinds = []ProblemKind{Credentials, Extracted, MoreURLs, UnknownHost, OtherEnv, SecretInURL, Duplicate, ParamsCut, PlainHTTP,
 	MissingParam, ResponseTypeNotCode, NoPKCE, PlainPKCE, BadPKCEMethod, UnknownScope, ScopesNotChecked, ScopesChecked,
 	ForeignClient, CultureLCID, PromptNone, ForceChoose, FragmentMode, StatePresent, StateAbsent,
 	CodeRegion, CallbackError, IssEndpoint, IssMatches, IssMismatch, IssUnknown, IssAbsent,

@@ -26,6 +26,7 @@ type reader struct {
 	// plainChallenge: the code_challenge_method is not S256, so the
 	// code_challenge is the verifier itself, a secret.
 	plainChallenge bool
+	plainHTTP      bool // an https endpoint's URL with http://
 }
 
 // lengthOnly are parameters shown by their length only: they correlate a
@@ -139,7 +140,13 @@ func (r *reader) has(name string) bool { _, ok := r.raw[name]; return ok }
 // location is scheme://host/path, lower-cased scheme and host, escaped
 // path: what issuers and API bases are compared with.
 func (r *reader) location() string {
-	return strings.ToLower(r.u.Scheme) + "://" + strings.ToLower(r.u.Host) + r.u.EscapedPath()
+	scheme, host := strings.ToLower(r.u.Scheme), strings.ToLower(r.u.Host)
+	if scheme == "https" {
+		host = strings.TrimSuffix(host, ":443") // the default port names the same endpoint
+	} else if scheme == "http" {
+		host = strings.TrimSuffix(host, ":80")
+	}
+	return scheme + "://" + host + r.u.EscapedPath()
 }
 
 // under is the endpoint whose base (issuer or API, by base) the URL is
@@ -174,6 +181,16 @@ func (r *reader) classify() {
 		f.Endpoint, f.Found = e, true
 		f.Kind = r.idpKind(strings.ToLower(strings.Trim(rest, "/")))
 		return
+	}
+	// An https endpoint asked over plain http: that endpoint, said to be
+	// wrong (HIMSA rule: TLS 1.2 or higher on every call).
+	if plain, ok := strings.CutPrefix(loc, "http://"); ok {
+		if e, rest, ok := under("https://"+plain, r.c.Endpoints, func(e config.Region) string { return e.Issuer }); ok {
+			f.Endpoint, f.Found = e, true
+			f.Kind = r.idpKind(strings.ToLower(strings.Trim(rest, "/")))
+			r.plainHTTP = true
+			return
+		}
 	}
 	if e, _, ok := under(loc, r.c.Endpoints, func(e config.Region) string { return e.API }); ok {
 		f.Endpoint, f.Found, f.Kind = e, true, API
@@ -235,6 +252,9 @@ func (r *reader) judge() {
 			p.Value = cut(printable(r.u.User.Username()), 200)
 		}
 		r.add(p)
+	}
+	if r.plainHTTP {
+		r.add(Problem{Kind: PlainHTTP, Severity: Fail, Endpoint: f.Endpoint, Found: true})
 	}
 	if f.ParamsCut > 0 {
 		r.add(Problem{Kind: ParamsCut, Severity: Warn, Value: itoa(f.ParamsCut)})

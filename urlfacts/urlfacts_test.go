@@ -325,9 +325,17 @@ func TestOtherKinds(t *testing.T) {
 			}
 		}
 	}
+	// The default port names the same endpoint; plain http to it is ✗.
+	if f := read(t, "https://idp-eu.himsa-sso.com:443/connect/token"); f.Endpoint.Name != "eu" || f.Kind != Token || f.Has(PlainHTTP) {
+		t.Errorf(":443: %s at %+v", f.Kind, f.Endpoint)
+	}
+	f := read(t, "http://idp-eu.himsa-sso.com/connect/token")
+	if p := problem(t, f, PlainHTTP); p.Severity != Fail || f.Endpoint.Name != "eu" || f.Kind != Token {
+		t.Errorf("http: %+v, %s at %+v", p, f.Kind, f.Endpoint)
+	}
 	// The longest issuer wins: an endpoint whose issuer has a path.
 	eps := append(himsa(), config.Region{Name: "tenant", Env: config.EnvProduction, Issuer: "https://idp-eu.himsa-sso.com/tenant"})
-	f, _ := Read("https://idp-eu.himsa-sso.com/tenant/connect/token", eps, "")
+	f, _ = Read("https://idp-eu.himsa-sso.com/tenant/connect/token", eps, "")
 	if f.Endpoint.Name != "tenant" || f.Kind != Token {
 		t.Errorf("%s at %+v", f.Kind, f.Endpoint)
 	}
