@@ -151,6 +151,8 @@ func ReadIn(raw string, c Context) (*Facts, error) {
 	r.secrets = transport.NewSecrets()
 	if p, ok := u.User.Password(); ok {
 		r.secrets.Add(p)
+	} else if u.User != nil {
+		r.secrets.Add(u.User.Username()) // a user alone may be a token (RedactURL hides it whole)
 	}
 	r.params()
 	r.f.URL = cut(printable(r.secrets.Scrub(redactLengthOnly(transport.RedactURL(s)))), MaxURL)

@@ -377,6 +377,10 @@ func TestHostileInput(t *testing.T) {
 	if strings.Contains(f.URL, "PASSWORD-SECRET") || strings.Contains(f.Params[0].Value, "PASSWORD-SECRET") {
 		t.Errorf("the password shows: %s %+v", f.URL, f.Params)
 	}
+	f = read(t, "https://TOKEN-AS-USER-1@idp.himsa-sso.com/connect/userinfo?x=TOKEN-AS-USER-1")
+	if p := problem(t, f, Credentials); p.Value != "" || strings.Contains(f.URL+f.Params[0].Value, "TOKEN-AS-USER") {
+		t.Errorf("a user alone shows: %+v %s %+v", p, f.URL, f.Params)
+	}
 	// A request line, quotes and a sentence around it.
 	for _, paste := range []string{
 		"GET https://idp.himsa-sso.com/connect/token HTTP/1.1",
