@@ -9,8 +9,8 @@ import (
 )
 
 // FuzzRead: any input is read or refused with an *InputError, never a
-// panic; what is read is printable and bounded, and a code planted in it
-// never shows.
+// panic; what is read is printable and bounded, and a code or a password
+// planted in it never shows.
 func FuzzRead(f *testing.F) {
 	for _, s := range []string{goodAuthorize, "GET https://idp.himsa-sso.com/connect/token HTTP/1.1",
 		"https://app/cb?code=eu.x&state=s&iss=https%3A%2F%2Fidp.himsa-sso.com", "https://u:p@idp-eu.himsa-sso.com/home/error?errorId=x",
@@ -59,5 +59,8 @@ func FuzzRead(f *testing.F) {
 			sep = "?"
 		}
 		check(Read(u+sep+"code="+planted, endpoints, ""))
+		if i := strings.Index(u, "://"); i > 0 && !strings.Contains(u, "@") { // and as a password
+			check(Read(u[:i+3]+"x:"+planted+"@"+u[i+3:], endpoints, ""))
+		}
 	})
 }
