@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -215,13 +216,13 @@ func TestExplainJSON(t *testing.T) {
 // 127.0.0.1, configured as an endpoint): a scope it does not list is ✗,
 // and an endpoint that cannot be read is said, the scopes not checked.
 func TestExplainOnline(t *testing.T) {
-	var asked int
+	var asked atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/.well-known/openid-configuration" {
 			http.NotFound(w, r)
 			return
 		}
-		asked++
+		asked.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"issuer": %q, "scopes_supported": ["openid", "profile", "noah.cloud.app.users.api", "offline_access"]}`, "http://"+r.Host)
 	}))
@@ -251,7 +252,7 @@ func TestExplainOnline(t *testing.T) {
 			"ssodesk: warning: could not read the discovery document of " + closed,
 			"• The scopes were not checked: the endpoint's discovery could not be read ("}},
 	})
-	if asked != 2 {
-		t.Errorf("the discovery server was asked %d times, want 2 (only with --online)", asked)
+	if n := asked.Load(); n != 2 {
+		t.Errorf("the discovery server was asked %d times, want 2 (only with --online)", n)
 	}
 }
