@@ -104,7 +104,7 @@ Try it offline first: ssodesk demo`,
 	pf.Int("culture-lcid", 0, "Windows culture LCID for the login site, e.g. 1033 en-US, 1030 da-DK (config: culture_lcid)")
 	pf.String("exchange-at", "", "where a login exchanges its code: global (the endpoint logged in at) or code-region (the region its prefix names) (config: exchange_at)")
 	root.AddCommand(newDemoCmd(g), newSimCmd(), newConfigCmd(g), newLoginCmd(g), newDecodeCmd(g), newCallCmd(g), newHarCmd(g),
-		newRegionsCmd(g), newTokenCmd(g), newLogoutCmd(g), newIntrospectCmd(g), newCheckCmd(g), newReportCmd())
+		newRegionsCmd(g), newTokenCmd(g), newLogoutCmd(g), newIntrospectCmd(g), newCheckCmd(g), newReportCmd(), newExplainCmd(g))
 	return root
 }
 

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,6 +115,24 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	run("client credentials", []string{"SSODESK_CLIENT_ID=" + id, "SSODESK_CLIENT_SECRET=" + secret}, "login", "--client-credentials", "--region", "eu")
 	run("call", nil, "call", "GET", "me")
 	run("regions", nil, "regions")
+	// explain (text and JSON) of URLs that carry every secret the stand-in
+	// saw, under the names a ticket's URL carries them by, and one as a
+	// password: each shown as a fingerprint or not at all.
+	fields := []string{"code", "access_token", "refresh_token", "id_token", "client_secret", "code_verifier", "id_token_hint", "token"}
+	var q []string
+	for i, sec := range hooks.Secrets() {
+		q = append(q, fields[i%len(fields)]+"="+url.QueryEscape(sec))
+	}
+	pw := url.PathEscape(hooks.Secrets()[0])
+	for name, u := range map[string]string{"callback": "http://127.0.0.1:8765/callback?state=s&" + strings.Join(q, "&"),
+		"token URL": "https://u:" + pw + "@" + strings.TrimPrefix(s.Regions()[0].Issuer, "http://") + "/connect/token?" + strings.Join(q, "&")} {
+		for _, args := range [][]string{{"explain", "-"}, {"explain", "--json", "-"}} {
+			cmd := exec.Command(bin, append(args, "--config", cfgFile)...)
+			cmd.Env, cmd.Stdin = append(os.Environ(), "XDG_CONFIG_HOME="+dir), strings.NewReader(u)
+			out, _ := cmd.CombinedOutput()
+			outputs["command: "+strings.Join(args, " ")+" of a "+name] = string(out)
+		}
+	}
 	for name, path := range map[string]string{"HAR": harFile, "log": logFile, "TUI report": reportFile, "TUI report's HAR": strings.TrimSuffix(reportFile, ".md") + ".har"} {
 		b, err := os.ReadFile(path)
 		if err != nil && name != "log" {
