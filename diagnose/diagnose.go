@@ -73,7 +73,16 @@ const maxDocument = 1 << 20
 func All(ctx context.Context, opts []auth.Options, do Options) []Report {
 	out := make([]Report, len(opts))
 	var wg sync.WaitGroup
+	ports := map[string]check.Row{} // one bind per redirect URI, before the endpoints' checks
+	for _, o := range opts {
+		if _, ok := ports[o.RedirectURI]; !ok {
+			ports[o.RedirectURI] = portCheck(o.RedirectURI)
+		}
+	}
 	for i, o := range opts {
+		row := ports[o.RedirectURI]
+		do := do
+		do.port = &row
 		wg.Go(func() { out[i] = Endpoint(ctx, o, do) })
 	}
 	wg.Wait()
@@ -138,7 +147,11 @@ func (c *checker) run(ctx context.Context) {
 			c.add(name, check.Skip, explain.CheckNotReached)
 		}
 	}
-	c.port()
+	if c.do.port != nil {
+		c.rep.Rows = append(c.rep.Rows, *c.do.port)
+	} else {
+		c.port()
+	}
 }
 
 // discover probes discovery (reachable, TLS, certificate, issuer) and
@@ -398,34 +411,51 @@ func (c *checker) clock() {
 	}
 }
 
-// port says whether the redirect URI's port is free on this machine.
-func (c *checker) port() {
-	if !config.IsLoopbackRedirect(c.o.RedirectURI) {
-		c.add(RowPort, check.Skip, explain.CheckPortAppRedirect)
-		return
+// port says whether the redirect URI's port is free on this machine. The
+// answer is this machine's, not the endpoint's: a check of several
+// endpoints binds a redirect URI's port once (portCheck), not once per
+// endpoint at the same moment — they would find it taken by one another,
+// a false ✗.
+func (c *checker) port() { c.rep.Rows = append(c.rep.Rows, portCheck(c.o.RedirectURI)) }
+
+// portMu serialises the binding of redirect ports, so concurrent checks
+// (All, a TUI check beside a login) never see each other's bind as "in
+// use by another program".
+var portMu sync.Mutex
+
+// listenTCP binds a port (a test holds the bind longer, as a slow machine
+// may).
+var listenTCP = net.Listen
+
+// portCheck is the redirect port row of uri.
+func portCheck(uri string) check.Row {
+	row := func(st check.Status, detail string) check.Row {
+		return check.Row{Name: RowPort, Status: st, Detail: safe.Printable(detail)}
 	}
-	u, err := config.ParseRedirectURI(c.o.RedirectURI)
+	if !config.IsLoopbackRedirect(uri) {
+		return row(check.Skip, explain.CheckPortAppRedirect)
+	}
+	u, err := config.ParseRedirectURI(uri)
 	switch {
 	case err != nil:
-		c.add(RowPort, check.Fail, "redirect_uri: "+err.Error())
-		return
+		return row(check.Fail, "redirect_uri: "+err.Error())
 	case u.Port() == "0":
-		c.add(RowPort, check.Pass, explain.CheckPortRandom)
-		return
+		return row(check.Pass, explain.CheckPortRandom)
 	}
 	host := u.Hostname()
 	if host == "localhost" {
 		host = "127.0.0.1"
 	}
 	addr := net.JoinHostPort(host, u.Port())
-	ln, err := net.Listen("tcp", addr)
+	portMu.Lock()
+	defer portMu.Unlock()
+	ln, err := listenTCP("tcp", addr)
 	switch {
 	case err == nil:
 		ln.Close()
-		c.add(RowPort, check.Pass, explain.CheckPortFree(addr))
+		return row(check.Pass, explain.CheckPortFree(addr))
 	case errors.Is(err, syscall.EADDRINUSE):
-		c.add(RowPort, check.Fail, explain.CheckPortInUse(addr))
-	default:
-		c.add(RowPort, check.Fail, addr+": "+err.Error())
+		return row(check.Fail, explain.CheckPortInUse(addr))
 	}
+	return row(check.Fail, addr+": "+err.Error())
 }

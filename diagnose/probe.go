@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/safe"
 	"ssodesk/transport"
 
@@ -35,6 +36,8 @@ type Options struct {
 	Interval time.Duration
 	// NoProbe sends the app's request only.
 	NoProbe bool
+
+	port *check.Row // All's redirect port row, found once for every endpoint
 }
 
 // ProbeInterval is the default least time between two probes: they are
