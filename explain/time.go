@@ -56,3 +56,13 @@ func CheckDetail(detail string, at, now time.Time) string {
 func ExpiredWithinLeeway(exp, now time.Time, leeway time.Duration) string {
 	return "expired " + RelTime(exp, now) + " — accepted within the " + timefmt.Span(leeway) + " clock leeway"
 }
+
+// Latency says a probe's request time and, when a connection was opened
+// for it, the handshakes' time beside it: "180ms (+320ms connect)".
+func Latency(request, connect time.Duration) string {
+	s := request.Round(time.Millisecond).String()
+	if connect >= time.Millisecond {
+		s += " (+" + connect.Round(time.Millisecond).String() + " connect)"
+	}
+	return s
+}

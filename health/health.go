@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
@@ -57,11 +58,17 @@ const maxDiscovery = 1 << 20
 
 // Result is what one probe found out about one region.
 type Result struct {
-	Environment      string        `json:"environment,omitempty"`
-	Region           string        `json:"region"`
-	Issuer           string        `json:"issuer"`                      // configured
-	Status           string        `json:"status"`                      // "ok", "slow", "mismatch", "down"
-	Latency          time.Duration `json:"-"`                           // from sending the request to the whole discovery answer
+	Environment string        `json:"environment,omitempty"`
+	Region      string        `json:"region"`
+	Issuer      string        `json:"issuer"` // configured
+	Status      string        `json:"status"` // "ok", "slow", "mismatch", "down"
+	Latency     time.Duration `json:"-"`      // from sending the request to the whole discovery answer
+	// Connect is the part of Latency spent opening the connection (DNS,
+	// TCP and TLS handshakes; 0 on a reused one), Request the rest: the
+	// request and its answer. Slow is judged by Request: a far endpoint's
+	// handshakes cost round trips that every client pays once.
+	Connect          time.Duration `json:"-"`
+	Request          time.Duration `json:"-"`
 	HTTPStatus       int           `json:"http_status,omitempty"`       // 0 when no answer
 	TLSVersion       string        `json:"tls_version,omitempty"`       // "TLS 1.3"; "" for http (loopback stand-in)
 	CertExpiry       time.Time     `json:"cert_expiry,omitzero"`        // leaf certificate's NotAfter for https; zero for http
@@ -91,13 +98,15 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		plain
 		LatencyMS int64 `json:"latency_ms"`
-	}{plain(r), r.Latency.Milliseconds()})
+		ConnectMS int64 `json:"connect_ms"`
+		RequestMS int64 `json:"request_ms"`
+	}{plain(r), r.Latency.Milliseconds(), r.Connect.Milliseconds(), r.Request.Milliseconds()})
 }
 
 // Options tune a probe.
 type Options struct {
 	Timeout time.Duration // per region, connection to end of body; 0 = DefaultTimeout (5s)
-	Slow    time.Duration // latency above which a region is "slow"; 0 = DefaultSlow (1s)
+	Slow    time.Duration // request latency (handshakes not counted) above which a region is "slow"; 0 = DefaultSlow (1s)
 	// Concurrency is the most regions probed at the same time; 0 =
 	// DefaultConcurrency. The regions are started in their order.
 	Concurrency int
@@ -185,6 +194,12 @@ func probeOne(parent context.Context, client *http.Client, r config.Region, o Op
 	req.Header.Set("Accept", "application/json")
 
 	start := time.Now()
+	var connected time.Time
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) {
+		if !ci.Reused {
+			connected = time.Now()
+		}
+	}}))
 	resp, err := client.Do(req)
 	if err != nil {
 		res.Err = reason(err, ctx, parent, o.Timeout, client.Timeout)
@@ -197,6 +212,10 @@ func probeOne(parent context.Context, client *http.Client, r config.Region, o Op
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDiscovery+1))
 	res.Latency = time.Since(start)
+	if !connected.IsZero() {
+		res.Connect = connected.Sub(start)
+	}
+	res.Request = res.Latency - res.Connect
 	if err != nil {
 		res.Err = reason(err, ctx, parent, o.Timeout, client.Timeout)
 		return res
@@ -229,7 +248,7 @@ func probeOne(parent context.Context, client *http.Client, r config.Region, o Op
 	case !res.IssuerMatches:
 		res.Status = StatusMismatch
 		res.Err = fmt.Sprintf("discovery says issuer %q, configured %q", iss, r.Issuer)
-	case res.Latency > o.Slow:
+	case res.Request > o.Slow:
 		res.Status = StatusSlow
 	default:
 		res.Status = StatusOK

@@ -137,6 +137,25 @@ func TestProbeSlow(t *testing.T) {
 	}
 }
 
+// A far endpoint's handshakes are not its slowness: a connection that
+// takes 300 ms to open and a quick answer is "ok", with both times told
+// apart; a slow answer on a quick connection is "slow" (issue 26).
+func TestProbeSlowIsTheRequestNotTheHandshake(t *testing.T) {
+	fast := newIDP(t, false, 0, nil)
+	slowDial := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		time.Sleep(300 * time.Millisecond) // a far link's TCP (and TLS) round trips
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}}
+	r := one(t, slowDial, fast.region("au"), Options{Slow: 200 * time.Millisecond, Timeout: 3 * time.Second})
+	if r.Status != StatusOK || r.Connect < 300*time.Millisecond || r.Request >= 200*time.Millisecond || r.Latency != r.Connect+r.Request {
+		t.Errorf("far but quick: %+v", r)
+	}
+	slow := newIDP(t, false, 300*time.Millisecond, nil)
+	if r := one(t, nil, slow.region("eu"), Options{Slow: 200 * time.Millisecond, Timeout: 3 * time.Second}); r.Status != StatusSlow || r.Request < 300*time.Millisecond {
+		t.Errorf("near but slow: %+v", r)
+	}
+}
+
 func TestProbeHung(t *testing.T) {
 	hung := newIDP(t, false, time.Hour, nil)
 	fine := newIDP(t, false, 0, nil)
