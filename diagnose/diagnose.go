@@ -137,8 +137,7 @@ func (c *checker) add(name string, status check.Status, detail string) {
 
 func (c *checker) run(ctx context.Context) {
 	if c.discover(ctx) {
-		c.jwks(ctx)
-		c.authorize(ctx)
+		c.keysAndAuthorize(ctx)
 		c.tokenAuth()
 		c.endpoints()
 		c.clock()
@@ -152,6 +151,26 @@ func (c *checker) run(ctx context.Context) {
 	} else {
 		c.port()
 	}
+}
+
+// keysAndAuthorize reads the JWKS and sends the authorize pre-flight (and
+// its probes) at once: both need only the discovery document (issue 26:
+// one round trip fewer per endpoint). Their rows keep their order.
+func (c *checker) keysAndAuthorize(ctx context.Context) {
+	jc, ac := c.fork(), c.fork()
+	var wg sync.WaitGroup
+	wg.Go(func() { jc.jwks(ctx) })
+	wg.Go(func() { ac.authorize(ctx) })
+	wg.Wait()
+	c.rep.Rows = append(append(c.rep.Rows, jc.rep.Rows...), ac.rep.Rows...)
+	c.rep.Preflight, c.rep.Probes, c.rep.Culprit = ac.rep.Preflight, ac.rep.Probes, ac.rep.Culprit
+}
+
+// fork is c with no rows yet, for a check that runs beside another.
+func (c *checker) fork() *checker {
+	f := *c
+	f.rep = Report{Region: c.rep.Region, Issuer: c.rep.Issuer}
+	return &f
 }
 
 // discover probes discovery (reachable, TLS, certificate, issuer) and
@@ -173,9 +192,13 @@ func (c *checker) discover(ctx context.Context) bool {
 		c.add(RowIssuer, check.Skip, explain.CheckNotReached)
 		return false
 	}
-	resp, body, err := c.get(ctx, "discovery", docURL)
-	if err == nil {
-		err = json.Unmarshal(body, &c.doc)
+	// The probe read the document (once: issue 26); a document it could
+	// not take (another status, not an object) was not read.
+	var err error
+	if res.Document == nil {
+		err = errors.New(res.Err)
+	} else {
+		err = json.Unmarshal(res.Document, &c.doc)
 	}
 	if err != nil {
 		c.add(RowDiscovery, check.Fail, explain.CheckUnreachable("discovery document", docURL, err.Error()))
@@ -191,7 +214,7 @@ func (c *checker) discover(ctx context.Context) bool {
 	if err != nil {
 		return false
 	}
-	if skew, ok := transport.ClockSkew(resp.Header.Get("Date"), c.now()); ok {
+	if skew, ok := transport.ClockSkew(res.Date, res.CheckedAt.Add(res.Latency)); ok {
 		c.skew = &skew
 	}
 	return true

@@ -76,6 +76,11 @@ type Result struct {
 	IssuerMatches    bool          `json:"issuer_matches"`
 	Err              string        `json:"error,omitempty"` // why it is down or mismatched; "" when ok or slow
 	CheckedAt        time.Time     `json:"checked_at"`
+	// Document is the discovery document as read (at most 1 MiB; nil when
+	// none was), and Date its answer's Date header, so a full check reads
+	// discovery once.
+	Document []byte `json:"-"`
+	Date     string `json:"-"`
 }
 
 // Check is the probe as a check: ✓ ok, ! slow, ✗ mismatch or down, and –
@@ -243,6 +248,7 @@ func probeOne(parent context.Context, client *http.Client, r config.Region, o Op
 		return res
 	}
 	res.DiscoveredIssuer = iss
+	res.Document, res.Date = body, resp.Header.Get("Date")
 	res.IssuerMatches = strings.TrimSuffix(iss, "/") == strings.TrimSuffix(r.Issuer, "/")
 	switch {
 	case !res.IssuerMatches:
