@@ -19,7 +19,7 @@ const maxDiscovery = 1 << 20
 // document that lists no scopes, is an error that says which.
 func DiscoveryScopes(ctx context.Context, client *http.Client, issuer string) ([]string, error) {
 	doc := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
-	req, err := http.NewRequestWithContext(transport.WithPurpose(ctx, "discovery"), http.MethodGet, doc, nil)
+	req, err := http.NewRequestWithContext(transport.WithPurpose(transport.FreshDiscovery(ctx), "discovery"), http.MethodGet, doc, nil)
 	if err != nil {
 		return nil, err
 	}

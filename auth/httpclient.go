@@ -18,6 +18,15 @@ func NewHTTPClient(timeout time.Duration) *http.Client {
 
 // HTTPClientFor returns the client every call of a run uses, built from the
 // config (timeout, CA bundle) and recording into tr (nil: not recorded).
+//
+// With config discovery_cache (the default) it keeps discovery documents
+// (transport.DiscoveryCache in config.DiscoveryCacheDir) and answers a
+// login's discovery requests from them while they are fresh; a check or
+// a health probe asks for the IdP's own answer (transport.FreshDiscovery).
 func HTTPClientFor(c *config.Config, tr *transport.Trace) (*http.Client, error) {
-	return transport.NewClient(transport.Options{Timeout: c.HTTPTimeout, CAFile: c.CAFile, Trace: tr})
+	o := transport.Options{Timeout: c.HTTPTimeout, CAFile: c.CAFile, Trace: tr}
+	if c.DiscoveryCache {
+		o.Discovery = &transport.DiscoveryCache{Dir: config.DiscoveryCacheDir()}
+	}
+	return transport.NewClient(o)
 }

@@ -62,7 +62,7 @@ func newCLIEnvWith(t *testing.T, extraConfig string, o sim.Options) *cliEnv {
 	if err := os.WriteFile(e.file, []byte(cfg.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e.env = append(os.Environ(), "SSODESK_AS_CLI=1", "XDG_CONFIG_HOME="+e.dir, "XDG_STATE_HOME="+filepath.Join(e.dir, "state"),
+	e.env = append(os.Environ(), "SSODESK_AS_CLI=1", "XDG_CONFIG_HOME="+e.dir, "XDG_STATE_HOME="+filepath.Join(e.dir, "state"), "XDG_CACHE_HOME="+filepath.Join(e.dir, "cache"),
 		"BROWSER="+os.Args[0]+" sim browse --account mette.sorensen@nordlyd-hoerecenter.dk")
 	return e
 }

@@ -12,8 +12,7 @@ import (
 )
 
 // newTUI wires the TUI for cfg: the HTTP client of the run and its trace,
-// the picker's health probes (an untraced client: their polling is not the
-// user's traffic), the store and one session manager, whose logins open
+// the picker's health probes (untraced, on the same connections), the store and one session manager, whose logins open
 // open (nil: the system browser). It fails only on a bad CA bundle or store.
 func newTUI(cfg *config.Config, open auth.Opener) (*ui.Common, *ui.Services, error) {
 	tr := transport.NewTrace()
@@ -22,11 +21,11 @@ func newTUI(cfg *config.Config, open auth.Opener) (*ui.Common, *ui.Services, err
 	if err != nil {
 		return nil, nil, err
 	}
-	probe, err := auth.HTTPClientFor(cfg, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	probes := health.NewCache(probe, cfg.Endpoints(), health.Options{}, health.DefaultTTL)
+	// The probes share the run's connections (untraced: their polling is
+	// not the user's traffic), so a login from the picker reuses the
+	// connection its endpoint's probe opened, and the discovery document
+	// the probe read (issue 26).
+	probes := health.NewCache(transport.Untraced(client), cfg.Endpoints(), health.Options{}, health.DefaultTTL)
 	st, err := session.OpenStore(cfg, false)
 	if err != nil {
 		return nil, nil, err

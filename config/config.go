@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,6 +88,10 @@ type Config struct {
 	// Limits bound what a session keeps in memory (limits.console_history,
 	// limits.trace_entries; see PerfOf).
 	Limits Perf `json:"limits"`
+	// DiscoveryCache keeps the IdPs' discovery documents on disk
+	// (DiscoveryCacheDir) for a login to read instead of a round trip;
+	// `check` always reads the IdP's own answer.
+	DiscoveryCache bool `json:"discovery_cache"`
 	// Preflight checks the authorize request with the IdP before the
 	// browser opens (see auth: pre-flight); true unless turned off.
 	Preflight bool `json:"preflight"`
@@ -379,4 +385,15 @@ func trimAll(ss []string) []string {
 		}
 	}
 	return out
+}
+
+// DiscoveryCacheDir is where discovery documents are kept:
+// $XDG_CACHE_HOME/ssodesk/discovery (os.UserCacheDir); "" when no cache
+// directory is known (the cache then lives in memory only).
+func DiscoveryCacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "ssodesk", "discovery")
 }

@@ -43,6 +43,7 @@ const (
 	KeyExchangeAt       = "exchange_at"
 	KeyAppHosts         = "app_hosts"
 	KeyPreflight        = "preflight"
+	KeyDiscoveryCache   = "discovery_cache"
 	// Introspection (RFC 7662) authenticates as the API resource, not the client.
 	KeyIntrospectionResource   = "introspection.resource"
 	KeyIntrospectionSecret     = "introspection.secret"
@@ -57,7 +58,7 @@ var knownKeys = []string{
 	KeyClientID, KeyClientSecret, KeyClientSecretFile, KeyRedirectURI, KeyScopes,
 	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
 	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir, KeyBuiltinRegions, KeyExchangeAt, KeyAppHosts,
-	KeyEnvironment, KeyEnvironments, KeyPreflight, KeyIntrospectionResource, KeyIntrospectionSecret,
+	KeyEnvironment, KeyEnvironments, KeyPreflight, KeyDiscoveryCache, KeyIntrospectionResource, KeyIntrospectionSecret,
 	KeyIntrospectionSecretFile, KeyPostLogoutRedirectURI,
 }
 
@@ -111,6 +112,7 @@ func load(file string, flags *pflag.FlagSet, lenient bool) (*Config, error) {
 	v.SetDefault(KeyBuiltinRegions, true)
 	v.SetDefault(KeyExchangeAt, ExchangeGlobal)
 	v.SetDefault(KeyPreflight, true)
+	v.SetDefault(KeyDiscoveryCache, true)
 	if flags != nil {
 		for _, k := range knownKeys {
 			if f := flags.Lookup(flagName(k)); f != nil {
@@ -332,6 +334,9 @@ func (l *loader) build() (*Config, error) {
 	}
 	if err := l.buildRegions(c); err != nil {
 		return nil, err
+	}
+	if c.DiscoveryCache, err = cast.ToBoolE(v.Get(KeyDiscoveryCache)); err != nil {
+		return nil, l.errorf(KeyDiscoveryCache, "must be true or false")
 	}
 	if c.Preflight, err = cast.ToBoolE(v.Get(KeyPreflight)); err != nil {
 		return nil, l.errorf(KeyPreflight, "must be true or false")

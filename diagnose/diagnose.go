@@ -95,6 +95,7 @@ func Endpoint(ctx context.Context, o auth.Options, do Options) Report {
 	if do.Interval <= 0 {
 		do.Interval = ProbeInterval
 	}
+	ctx = transport.FreshDiscovery(ctx) // a check reads the IdP's own answers, never a cache
 	c := &checker{o: o, do: do, client: o.HTTPClient, now: time.Now, rep: Report{Region: o.Region.Name, Issuer: o.Region.Issuer}}
 	if c.client == nil {
 		c.client = auth.NewHTTPClient(config.DefaultHTTPTimeout)

@@ -151,7 +151,7 @@ func (s *tmuxSession) waitExited(timeout time.Duration) {
 // traceRow matches a row of the trace list for an exchange of the given
 // purpose ("api", "token", …): number, time, purpose, method, status.
 func traceRow(purpose string) *regexp.Regexp {
-	return regexp.MustCompile(`(?m)^\s*(▸\s*)?\d+ \d\d:\d\d:\d\d ` + regexp.QuoteMeta(purpose) + ` +[A-Z]+ +\d{3} `)
+	return regexp.MustCompile(`(?m)^\s*(▸\s*)?\d+ \d\d:\d\d:\d\d ` + regexp.QuoteMeta(purpose) + ` +[A-Z]+ +(\d{3}|cache) `)
 }
 
 // chromiumEnv is the environment that makes headless Chromium, driven by

@@ -15,7 +15,7 @@ func ExchangeOf(e transport.Entry) *Exchange {
 		URL: ParseURL(e.URL), RawURL: e.URL, Proto: e.Proto, Status: e.Status,
 		RequestHeader: e.RequestHeader, ResponseHeader: e.ResponseHeader,
 		RequestSize: e.RequestSize, ResponseSize: e.ResponseSize, ResponseType: e.ResponseType,
-		Error: e.Error, Warning: e.Warning, RequestBody: e.RequestBody, ResponseBody: e.ResponseBody}
+		Error: e.Error, Warning: e.Warning, RequestBody: e.RequestBody, ResponseBody: e.ResponseBody, Cached: e.Cached}
 	if x.Method == "" {
 		x.Method = http.MethodGet
 	}

@@ -129,6 +129,7 @@ type Exchange struct {
 	TLS                           *TLS   // nil for plain http (or no answer)
 	Error                         string // the failure ("" on a response)
 	Warning                       string // what the caller found suspicious about it
+	Cached                        string // what answered it from a cache (no request made); "" on the network
 	// RequestBody and ResponseBody are the bodies as recorded (redacted,
 	// cut; a HAR's postData and content text); "" when none was kept.
 	RequestBody, ResponseBody string

@@ -189,7 +189,7 @@ func probeOne(parent context.Context, client *http.Client, r config.Region, o Op
 		return res
 	}
 
-	ctx, cancel := context.WithTimeout(parent, o.Timeout)
+	ctx, cancel := context.WithTimeout(transport.FreshDiscovery(parent), o.Timeout) // a probe asks the IdP, never a cache
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, discoveryURL(r.Issuer), nil)
 	if err != nil {

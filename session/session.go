@@ -47,6 +47,7 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/store"
+	"ssodesk/transport"
 )
 
 // RefreshMargin: a kept access token expiring sooner than this is refreshed
@@ -144,8 +145,23 @@ func (m *Manager) Login(ctx context.Context, in LoginInput) (*auth.Result, error
 	}
 	res, err := m.newClient(in.Region).Login(ctx, auth.LoginParams{ForceChoose: in.ForceChoose, Progress: in.Progress,
 		Open: in.Open, Pasted: in.Pasted})
+	if err != nil || res != nil && !res.Verified() {
+		m.forgetDiscovery() // a cached document never hides a failure: the next login reads it again
+	}
 	m.keep(res)
 	return res, err
+}
+
+// forgetDiscovery drops every configured endpoint's cached discovery
+// document (transport.DiscoveryCache).
+func (m *Manager) forgetDiscovery() {
+	dc := transport.DiscoveryOf(m.http)
+	if dc == nil {
+		return
+	}
+	for _, r := range m.cfg.Endpoints() {
+		dc.Forget(r.Issuer)
+	}
 }
 
 // ClientCredentials runs the service-app flow at region and keeps the

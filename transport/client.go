@@ -27,6 +27,10 @@ type Options struct {
 	// MaxResponseBody bounds each response body (after decompression);
 	// 0 = MaxResponseBody.
 	MaxResponseBody int64
+	// Discovery keeps the discovery documents this client reads, and
+	// answers from it while fresh, unless the request's context asks for
+	// the IdP's own answer (FreshDiscovery). nil: no cache.
+	Discovery *DiscoveryCache
 }
 
 // NewClient returns the HTTP client for every call ssodesk makes: TLS 1.2 at
@@ -39,7 +43,10 @@ func NewClient(o Options) (*http.Client, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	// Sessions are resumed within a run: a second connection to an IdP
+	// (the login after the picker's probe, another endpoint of the same
+	// host) skips part of its handshake.
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ClientSessionCache: tls.NewLRUClientSessionCache(64)}
 	if o.CAFile != "" {
 		pool, err := loadCAFile(o.CAFile)
 		if err != nil {
@@ -52,7 +59,8 @@ func NewClient(o Options) (*http.Client, error) {
 	base.TLSClientConfig = cfg
 	base.ForceAttemptHTTP2 = true
 	return &http.Client{
-		Transport:     &roundTripper{base: base, trace: o.Trace, maxBody: cmp.Or(o.MaxResponseBody, MaxResponseBody)},
+		Transport: &roundTripper{base: base, trace: o.Trace, maxBody: cmp.Or(o.MaxResponseBody, MaxResponseBody),
+			disco: o.Discovery, discoRead: o.Discovery != nil},
 		Timeout:       o.Timeout,
 		CheckRedirect: checkRedirect,
 	}, nil
@@ -265,9 +273,21 @@ type roundTripper struct {
 	base    http.RoundTripper
 	trace   *Trace
 	maxBody int64
+	// disco keeps discovery documents (nil: none); discoRead answers
+	// from it (a client that must see the IdP's own answer only fills it).
+	disco     *DiscoveryCache
+	discoRead bool
 }
 
 func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	if resp, err, ok := rt.discovery(req); ok {
+		return resp, err
+	}
+	return rt.send(req)
+}
+
+// send sends req, bounding and recording the exchange.
+func (rt *roundTripper) send(req *http.Request) (*http.Response, error) {
 	if rt.trace == nil {
 		resp, err := rt.base.RoundTrip(req)
 		if err == nil {
@@ -283,6 +303,34 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	err = classify(err, hostPort(req))
 	x.finish(req, resp, err)
 	return resp, err
+}
+
+// Untraced is c without its trace and reading no cached discovery (it
+// still fills the cache): the same connections (a probe's connection is
+// the login's next), for traffic that is not the user's (the picker's
+// health probes). A client NewClient did not make is returned as it is.
+func Untraced(c *http.Client) *http.Client {
+	rt, ok := c.Transport.(*roundTripper)
+	if !ok {
+		return c
+	}
+	u := *c
+	r := *rt
+	r.trace, r.discoRead = nil, false
+	u.Transport = &r
+	return &u
+}
+
+// DiscoveryOf is the discovery cache of a client NewClient made (nil when
+// it has none).
+func DiscoveryOf(c *http.Client) *DiscoveryCache {
+	if c == nil {
+		return nil
+	}
+	if rt, ok := c.Transport.(*roundTripper); ok {
+		return rt.disco
+	}
+	return nil
 }
 
 // CloseIdleConnections lets http.Client.CloseIdleConnections reach the

@@ -47,6 +47,7 @@ type harEntry struct {
 	Purpose         string      `json:"_purpose"`
 	Error           string      `json:"_error,omitempty"`
 	Warning         string      `json:"_warning,omitempty"`
+	FromCache       string      `json:"_fromCache,omitempty"` // Chrome's name: "disk" when ssodesk's discovery cache answered
 	TLS             *harTLS     `json:"_tls,omitempty"`
 }
 
@@ -158,7 +159,7 @@ func harOf(e Entry) harEntry {
 		ID:      e.ID,
 		Purpose: e.Purpose,
 		Error:   e.Error,
-		Warning: e.Warning,
+		Warning: e.Warning, FromCache: explainCache(e.Cached),
 	}
 	if e.RequestBody != "" || e.RequestSize > 0 {
 		he.Request.PostData = &harPostData{MimeType: e.RequestHeader.Get("Content-Type"), Text: e.RequestBody}
@@ -245,4 +246,12 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// explainCache is a cached entry's _fromCache ("disk"), "" for a network one.
+func explainCache(cached string) string {
+	if cached == "" {
+		return ""
+	}
+	return "disk"
 }

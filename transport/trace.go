@@ -30,9 +30,12 @@ const bodyDropped = "[body dropped: the trace keeps the bodies of its newest exc
 // Entry is one recorded HTTP exchange. Secrets are redacted before they are
 // stored (see RedactURL, RedactHeader, RedactBody).
 type Entry struct {
-	ID       int    // 1, 2, … in the order requests started
-	Purpose  string // from WithPurpose; "" when untagged
-	Warning  string // from WithWarning: what the caller found suspicious about this request; "" when none
+	ID      int    // 1, 2, … in the order requests started
+	Purpose string // from WithPurpose; "" when untagged
+	Warning string // from WithWarning: what the caller found suspicious about this request; "" when none
+	// Cached says the answer came from ssodesk's discovery cache, no
+	// request made ("" for an exchange on the network).
+	Cached   string
 	Start    time.Time
 	Duration time.Duration // until the response headers arrived or the request failed
 	Method   string
@@ -503,6 +506,18 @@ func (t *Trace) Note(purpose, method, rawURL string, status int, warning string)
 		Status: status, Warning: sec.apply(warning)}
 	applyEntry(e, sec)
 	t.learn(sec, e)
+	t.add(e)
+}
+
+// NoteCached records an answer a client gave from its cache (no request
+// made): what served it, in cached.
+func (t *Trace) NoteCached(purpose, rawURL, cached string) {
+	if t == nil {
+		return
+	}
+	sec := newSecrets()
+	e := &Entry{ID: t.newID(), Purpose: purpose, Start: time.Now(), Method: http.MethodGet, URL: redactURL(rawURL, sec),
+		Status: http.StatusOK, Cached: cached}
 	t.add(e)
 }
 

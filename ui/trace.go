@@ -307,6 +307,8 @@ func (t traceRows) row(i int) string {
 	status := fmt.Sprint(e.Status)
 	st := s.OK
 	switch {
+	case e.Cached != "":
+		status = "cache"
 	case e.Status == 0:
 		status, st = "ERR", s.Error
 	case e.Status >= 400:
@@ -342,6 +344,9 @@ func (m traceModel) detailView(e *flow.Exchange) string {
 	}
 	if e.Error != "" {
 		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "error")) + " " + s.Error.Render(safe.Printable(e.Error)) + "\n")
+	}
+	if e.Cached != "" {
+		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "cache")) + " " + safe.Printable(e.Cached) + "\n")
 	}
 	if e.Warning != "" {
 		b.WriteString(s.Key.Render(fmt.Sprintf("%-12s", "warning")) + " " + s.Warn.Render("! "+safe.Printable(e.Warning)) + "\n")
