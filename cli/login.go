@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"ssodesk/safe"
+	"ssodesk/transport"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -83,7 +85,9 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) (err error) {
 		fmt.Fprintf(env.stderr, "ssodesk: client credentials at %s (%s)\n", env.region.Name, env.region.Issuer)
 		res, notes, err = m.ClientCredentials(ctx, env.region)
 	} else {
-		in := session.LoginInput{Region: env.region, Progress: f.report.progress(env.progress())}
+		budget := env.budget("login")
+		defer budget.done()
+		in := session.LoginInput{Region: env.region, Progress: f.report.progress(budget.progress(env.progress()))}
 		pasteBack := !config.IsLoopbackRedirect(env.cfg.RedirectURI) // another app's redirect URI
 		if f.noBrowser || pasteBack {
 			in.Pasted = pastedLines(env.stdin, func(msg string) { fmt.Fprintln(env.stderr, "ssodesk: warning: "+msg) })
@@ -208,4 +212,49 @@ func printResult(w io.Writer, res *auth.Result, access *auth.Report, notes []str
 		line("access token", explain.If(access.OK(), "a JWT, verified: ", "a JWT, NOT verified: ")+access.Summary())
 	}
 	return nil
+}
+
+// budgeter logs a command's round trips (--log: transport.Trace.Budget),
+// the browser's time apart.
+type budgeter struct {
+	env                       *runEnv
+	command                   string
+	start                     time.Time
+	mu                        sync.Mutex
+	browserFrom, browserUntil time.Time
+}
+
+func (e *runEnv) budget(command string) *budgeter {
+	return &budgeter{env: e, command: command, start: time.Now()}
+}
+
+// progress notes when the browser opened and when its redirect came.
+func (b *budgeter) progress(next func(auth.Event)) func(auth.Event) {
+	return func(ev auth.Event) {
+		b.mu.Lock()
+		switch ev.Step {
+		case auth.StepBrowser:
+			b.browserFrom = time.Now()
+		case auth.StepCallback:
+			b.browserUntil = time.Now()
+		}
+		b.mu.Unlock()
+		next(ev)
+	}
+}
+
+// done logs the budget (only with --log: the trace is recorded then).
+func (b *budgeter) done() {
+	tr := transport.TraceOf(b.env.client)
+	if !b.env.logging || tr == nil {
+		return
+	}
+	b.mu.Lock()
+	from, until := b.browserFrom, b.browserUntil
+	b.mu.Unlock()
+	if until.IsZero() {
+		until = time.Now()
+	}
+	bg := tr.Budget(b.start, from, until)
+	slog.Info("round trips", "budget", explain.Budget(b.command, bg.Critical, bg.Parallel, bg.Requests, bg.Connections, bg.Cached))
 }

@@ -66,3 +66,19 @@ func Latency(request, connect time.Duration) string {
 	}
 	return s
 }
+
+// Budget says a command's round trips: "login: 7 round trips on the
+// critical path, 3 in parallel with the browser (9 requests, 4 new
+// connections, 1 answer from the discovery cache)".
+func Budget(command string, critical, parallel, requests, conns, cached int) string {
+	plural := func(n int, one, many string) string { return fmt.Sprintf("%d %s", n, If(n == 1, one, many)) }
+	s := fmt.Sprintf("%s: %s on the critical path", command, plural(critical, "round trip", "round trips"))
+	if parallel > 0 {
+		s += fmt.Sprintf(", %d in parallel with the browser", parallel)
+	}
+	s += fmt.Sprintf(" (%s, %s", plural(requests, "request", "requests"), plural(conns, "new connection", "new connections"))
+	if cached > 0 {
+		s += fmt.Sprintf(", %d answer%s from the discovery cache", cached, If(cached == 1, "", "s"))
+	}
+	return s + ")"
+}

@@ -133,3 +133,24 @@ func TestUntracedSharesConnectionsAndCache(t *testing.T) {
 		t.Errorf("the login read discovery again after the probe: %d requests", n.Load())
 	}
 }
+
+// The budget: exchanges that overlap count once on the critical path;
+// those while the browser was open are beside it; a cached answer costs
+// none.
+func TestBudget(t *testing.T) {
+	tr := NewTrace()
+	t0 := time.Now()
+	add := func(start, d time.Duration, newConn bool, cached string) {
+		tr.add(&Entry{ID: tr.newID(), Start: t0.Add(start), Duration: d, NewConn: newConn, Cached: cached, Status: 200})
+	}
+	add(0, 100*time.Millisecond, true, "")                    // discovery on a new plain connection: 2
+	add(0, 0, false, "from the cache")                        // cached: 0
+	add(150*time.Millisecond, 50*time.Millisecond, false, "") // pre-flight: 1 ...
+	add(160*time.Millisecond, 50*time.Millisecond, true, "")  // ... beside the JWKS on a new connection: 2 (the group's most)
+	add(400*time.Millisecond, 50*time.Millisecond, false, "") // in the browser window: parallel 1
+	add(900*time.Millisecond, 50*time.Millisecond, false, "") // token: 1
+	b := tr.Budget(t0, t0.Add(300*time.Millisecond), t0.Add(800*time.Millisecond))
+	if b != (Budget{Critical: 5, Parallel: 1, Requests: 5, Connections: 2, Cached: 1}) {
+		t.Errorf("budget %+v", b)
+	}
+}

@@ -2,11 +2,13 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"time"
@@ -35,13 +37,17 @@ type Entry struct {
 	Warning string // from WithWarning: what the caller found suspicious about this request; "" when none
 	// Cached says the answer came from ssodesk's discovery cache, no
 	// request made ("" for an exchange on the network).
-	Cached   string
-	Start    time.Time
-	Duration time.Duration // until the response headers arrived or the request failed
-	Method   string
-	URL      string // redacted
-	Proto    string // "HTTP/1.1", "HTTP/2.0"; "" when no response
-	Status   int    // 0 when no response
+	Cached string
+	// NewConn: a connection was opened for this request (its TCP and TLS
+	// handshakes are round trips of its own); TLSResumed: its TLS session
+	// was resumed.
+	NewConn, TLSResumed bool
+	Start               time.Time
+	Duration            time.Duration // until the response headers arrived or the request failed
+	Method              string
+	URL                 string // redacted
+	Proto               string // "HTTP/1.1", "HTTP/2.0"; "" when no response
+	Status              int    // 0 when no response
 	// Error is "" on a response; the failure otherwise (redacted). A failure
 	// while reading the response body is recorded here too, next to Status.
 	Error string
@@ -245,6 +251,38 @@ type exchange struct {
 	reqSize int64    // known request body size, -1 = count the capture
 	sec     *secrets
 	entry   *Entry
+	conn    connFacts // set by the request's httptrace hooks
+}
+
+// connFacts are what the connection of a request cost: whether it was
+// opened for it, and whether its TLS session was resumed.
+type connFacts struct {
+	mu           sync.Mutex
+	newConn, tls bool
+	resumed      bool
+	tlsVersion   uint16
+}
+
+// RoundTrips is how many round trips an entry cost on the wire: its
+// request, and for a connection opened for it the TCP handshake and the
+// TLS one (TLS 1.3 one, TLS 1.2 two, a resumed 1.2 session one); 0 for an
+// answer from a cache.
+func (e Entry) RoundTrips() int {
+	if e.Cached != "" {
+		return 0
+	}
+	n := 1
+	if e.NewConn {
+		n++
+		switch {
+		case e.TLSVersion == "":
+		case e.TLSVersion == "TLS 1.3" || e.TLSResumed:
+			n++
+		default:
+			n += 2
+		}
+	}
+	return n
 }
 
 // begin starts recording req; it returns the request to send (a clone
@@ -260,6 +298,18 @@ func (t *Trace) begin(req *http.Request) (*exchange, *http.Request) {
 		reqSize: -1,
 		sec:     newSecrets(),
 	}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		GotConn: func(ci httptrace.GotConnInfo) {
+			x.conn.mu.Lock()
+			x.conn.newConn = !ci.Reused
+			x.conn.mu.Unlock()
+		},
+		TLSHandshakeDone: func(cs tls.ConnectionState, _ error) {
+			x.conn.mu.Lock()
+			x.conn.resumed = cs.DidResume
+			x.conn.mu.Unlock()
+		},
+	}))
 	if req.Body == nil || req.Body == http.NoBody {
 		x.reqSize = 0
 		return x, req
@@ -301,6 +351,9 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, err error) {
 	if e.Method == "" {
 		e.Method = http.MethodGet
 	}
+	x.conn.mu.Lock()
+	e.NewConn, e.TLSResumed = x.conn.newConn, x.conn.resumed
+	x.conn.mu.Unlock()
 	if x.reqBody != nil {
 		data, n := x.reqBody.snapshot()
 		if x.reqSize >= 0 {
