@@ -206,8 +206,12 @@ func (s *regionStorage) SigningKey(context.Context) (op.SigningKey, error) {
 	return k, nil
 }
 
-// SignatureAlgorithms implements op.AuthStorage.
+// SignatureAlgorithms implements op.AuthStorage: the algorithm of this
+// region's key (RS256 unless Options.Differ says another).
 func (s *regionStorage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
+	if k, ok := s.c.signingKey(s.region); ok {
+		return []jose.SignatureAlgorithm{k.alg}, nil
+	}
 	return []jose.SignatureAlgorithm{jose.RS256}, nil
 }
 
