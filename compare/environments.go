@@ -103,13 +103,17 @@ func pairKey(r config.Region) string {
 // Environments compares a and b without logging in: their endpoints paired
 // by name (global↔global, eu↔eu), each pair's discovery, JWKS, TLS,
 // pre-flight and clock, read with client (its timeout and CA bundle) at
-// most Concurrency endpoints at a time. An endpoint that does not answer
+// most Concurrency endpoints at a time (nil: a client with the default
+// timeout). An endpoint that does not answer
 // is a fact of its pair, never an error.
 func Environments(ctx context.Context, client *http.Client, a, b config.Environment, o Options) *EnvDiff {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	d := &EnvDiff{A: envSide(a), B: envSide(b), OnlyA: []Endpoint{}, OnlyB: []Endpoint{}}
+	if client == nil {
+		client = auth.NewHTTPClient(config.DefaultHTTPTimeout)
+	}
+	d := &EnvDiff{A: envSide(a), B: envSide(b), Pairs: []Pair{}, OnlyA: []Endpoint{}, OnlyB: []Endpoint{}}
 	type job struct {
 		env config.Environment
 		r   config.Region

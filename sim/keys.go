@@ -28,7 +28,7 @@ func newSigningKey(region string) (*signingKey, error) { return newKey(region, D
 // newKey creates a fresh key for region of d's algorithm and size (RS256
 // and 2048 bits by default).
 func newKey(region string, d Differences) (*signingKey, error) {
-	alg := jose.SignatureAlgorithm(cmp.Or(d.KeyAlgorithm, string(jose.RS256)))
+	alg := keyAlgorithm(d)
 	var k crypto.Signer
 	var err error
 	switch alg {
@@ -47,6 +47,11 @@ func newKey(region string, d Differences) (*signingKey, error) {
 		return nil, fmt.Errorf("sim: key id: %w", err)
 	}
 	return &signingKey{id: "sim-" + region + "-" + hex.EncodeToString(b[:]), region: region, alg: alg, private: k}, nil
+}
+
+// keyAlgorithm is the algorithm d's keys sign with (RS256 by default).
+func keyAlgorithm(d Differences) jose.SignatureAlgorithm {
+	return jose.SignatureAlgorithm(cmp.Or(d.KeyAlgorithm, string(jose.RS256)))
 }
 
 // signatureAlgorithms are the algorithms the stand-in may sign with.

@@ -206,13 +206,12 @@ func (s *regionStorage) SigningKey(context.Context) (op.SigningKey, error) {
 	return k, nil
 }
 
-// SignatureAlgorithms implements op.AuthStorage: the algorithm of this
-// region's key (RS256 unless Options.Differ says another).
+// SignatureAlgorithms implements op.AuthStorage: the algorithm of the
+// region's keys (RS256 unless Options.Differ says another), known without
+// waiting for the keys Start makes in the background (discovery answers
+// at once).
 func (s *regionStorage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
-	if k, ok := s.c.signingKey(s.region); ok {
-		return []jose.SignatureAlgorithm{k.alg}, nil
-	}
-	return []jose.SignatureAlgorithm{jose.RS256}, nil
+	return []jose.SignatureAlgorithm{keyAlgorithm(s.c.opts.Differ)}, nil
 }
 
 // KeySet implements op.AuthStorage: the public keys of this region only
