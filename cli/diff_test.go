@@ -221,10 +221,28 @@ func TestCLIDiffKept(t *testing.T) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
 	}
+	if out2, _, code := e.ssodesk("", "diff", "--kept", "eu", "--kept", "qa/eu", "--json"); code != exitFailed || !strings.Contains(out2, `"a": "eu"`) ||
+		!strings.Contains(out2, `"environment": "production"`) {
+		t.Errorf("--kept eu (the selected environment's): exit %d\n%s", code, out2)
+	}
 	if _, errOut, code := e.ssodesk("", "diff", "--kept", "production/us", "--kept", "qa/eu"); code != exitUsage || !strings.Contains(errOut, "--kept production/us") {
 		t.Errorf("no kept session: exit %d\n%s", code, errOut)
 	}
 	if _, errOut, code := e.ssodesk("", "diff", "--kept", "qa/us", "--kept", "qa/eu"); code != exitUsage || !strings.Contains(errOut, `qa has no endpoint "us"`) {
 		t.Errorf("unknown endpoint: exit %d\n%s", code, errOut)
+	}
+}
+
+// A stand-in with another key algorithm planted still works: a login
+// there verifies its ES256 ID token, and the stand-in API takes the
+// ES256 access token.
+func TestCLIDifferES256Login(t *testing.T) {
+	e := newCLIEnvWith(t, "store: file\n", sim.Options{Differ: sim.Differences{KeyAlgorithm: "ES256"}})
+	out, errOut, code := e.ssodesk("", "login", "--json", "--region", "eu")
+	if code != 0 || !strings.Contains(out, `"alg": "ES256"`) {
+		t.Fatalf("login: exit %d\n%s", code, errOut)
+	}
+	if out, errOut, code := e.ssodesk("", "call", "--region", "eu", "GET", "me"); code != 0 {
+		t.Errorf("call: exit %d\n%s%s", code, out, errOut)
 	}
 }
