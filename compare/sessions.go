@@ -20,8 +20,9 @@ type SessionSide struct {
 	Story       string `json:"story,omitempty"` // the region story the document tells
 }
 
-// SessionDiff is two logins side by side. Nothing in it is expected: every
-// difference counts.
+// SessionDiff is two logins side by side. Expected (shown, not counted)
+// are only what differs between any two tokens: the per-token claims
+// (PerTokenClaims) and the tokens' fingerprints.
 type SessionDiff struct {
 	A        SessionSide `json:"a"`
 	B        SessionSide `json:"b"`
@@ -57,12 +58,25 @@ func Sessions(a, b *loginjson.Document) *SessionDiff {
 		Section{Name: SectionLifetimes, Items: []Item{
 			lifetime("id_token", a.IDToken, b.IDToken), lifetime("access_token", a.AccessToken, b.AccessToken)}},
 		Section{Name: SectionKeys, Items: keyItems(a, b)},
-		Section{Name: SectionTokens, Items: []Item{
+		Section{Name: SectionTokens, Items: expectChanged([]Item{
 			both("access_token", fingerprint(a.Tokens.AccessToken, a.AccessToken), fingerprint(b.Tokens.AccessToken, b.AccessToken)),
 			both("refresh_token", fingerprint(a.Tokens.RefreshToken, nil), fingerprint(b.Tokens.RefreshToken, nil)),
 			both("id_token", fingerprint(a.Tokens.IDToken, a.IDToken), fingerprint(b.Tokens.IDToken, b.IDToken)),
-		}})
+		})})
 	return d
+}
+
+// PerTokenClaims differ between any two tokens, even of one login and its
+// refresh: each token's own ID, nonce and hashes.
+var PerTokenClaims = []string{"jti", "nonce", "at_hash", "c_hash", "s_hash", "sid"}
+
+// expectChanged marks the items of a changed value expected (a token
+// present on both sides, another one).
+func expectChanged(items []Item) []Item {
+	for i := range items {
+		items[i].Expected = items[i].Mark == Changed
+	}
+	return items
 }
 
 func sessionSide(d *loginjson.Document) SessionSide {
@@ -125,7 +139,9 @@ func claimItems(a, b *loginjson.Token) []Item {
 				continue
 			}
 		}
-		out = append(out, value(n, va, inA, vb, inB))
+		it := value(n, va, inA, vb, inB)
+		it.Expected = it.Mark == Changed && slices.Contains(PerTokenClaims, n)
+		out = append(out, it)
 	}
 	return out
 }

@@ -69,13 +69,15 @@ func claims(format string, iat int64) string {
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
 
 // The same user before and after a refresh: exp and iat changed (as
-// times), the token fingerprints changed, everything else the same.
+// times), the token fingerprints and the jti changed (expected: not
+// counted), everything else the same.
 func TestSessionsBeforeAfterRefresh(t *testing.T) {
 	iss := "https://idp-eu.himsa-sso.com"
 	a := doc("production", "eu", iss, "k1", claims(euClaims, 1796690000), "opaque-access-1")
-	b := doc("production", "eu", iss, "k1", claims(euClaims, 1796693600), "opaque-access-2")
+	b := doc("production", "eu", iss, "k1", strings.Replace(claims(euClaims, 1796693600), `"sub"`, `"jti":"j-2","sub"`, 1), "opaque-access-2")
+	a.IDToken.Claims["jti"] = "j-1"
 	d := compare.Sessions(a, b)
-	want := []string{"id_token/exp", "id_token/iat", "tokens/access_token", "tokens/id_token"}
+	want := []string{"id_token/exp", "id_token/iat"}
 	if got := changedItems(d); !slices.Equal(got, want) {
 		t.Fatalf("changed %q, want %q", got, want)
 	}
@@ -88,6 +90,14 @@ func TestSessionsBeforeAfterRefresh(t *testing.T) {
 	}
 	if d.Differences() != len(want) {
 		t.Errorf("Differences() = %d", d.Differences())
+	}
+	for _, e := range [][2]string{{compare.SectionIDToken, "jti"}, {compare.SectionTokens, "access_token"}, {compare.SectionTokens, "id_token"}} {
+		if it := item(t, d, e[0], e[1]); it.Mark != compare.Changed || !it.Expected {
+			t.Errorf("%s/%s: %+v, want changed and expected", e[0], e[1], it)
+		}
+	}
+	if it := item(t, d, compare.SectionTokens, "refresh_token"); it.Mark != compare.Same || it.Expected {
+		t.Errorf("refresh_token: %+v", it)
 	}
 }
 

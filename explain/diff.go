@@ -92,6 +92,10 @@ func DiffExpectedWhy(name string) string {
 		return "each host has its own certificate"
 	case "skew":
 		return "within 2 s: a Date header is cut to the second"
+	case "jti", "nonce", "at_hash", "c_hash", "s_hash", "sid":
+		return "every token has its own"
+	case "access_token", "refresh_token", "id_token":
+		return "every login and refresh issues tokens of its own"
 	}
 	return "any two of these differ so"
 }
