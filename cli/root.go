@@ -103,7 +103,7 @@ Try it offline first: ssodesk demo`,
 	pf.Bool("offline-access", false, "also ask for offline_access (a refresh token) (config: offline_access)")
 	pf.Int("culture-lcid", 0, "Windows culture LCID for the login site, e.g. 1033 en-US, 1030 da-DK (config: culture_lcid)")
 	pf.String("exchange-at", "", "where a login exchanges its code: global (the endpoint logged in at) or code-region (the region its prefix names) (config: exchange_at)")
-	root.AddCommand(newDemoCmd(g), newSimCmd(), newConfigCmd(g), newLoginCmd(g), newDecodeCmd(g), newCallCmd(g), newHarCmd(g),
+	root.AddCommand(newDemoCmd(g), newSimCmd(), newConfigCmd(g), newLoginCmd(g), newDecodeCmd(g), newCallCmd(g), newHarCmd(g), newDiffCmd(g),
 		newRegionsCmd(g), newTokenCmd(g), newLogoutCmd(g), newIntrospectCmd(g), newCheckCmd(g), newReportCmd(), newExplainCmd(g))
 	return root
 }

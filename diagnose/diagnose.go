@@ -233,24 +233,54 @@ func (c *checker) tls(res health.Result) {
 	}
 }
 
-// get GETs rawURL tagged with purpose, reading at most maxDocument; an
-// answer other than 200 is an error.
+// get GETs rawURL tagged with purpose (see Fetch).
 func (c *checker) get(ctx context.Context, purpose, rawURL string) (*http.Response, []byte, error) {
+	return Fetch(ctx, c.client, purpose, rawURL)
+}
+
+// MaxDocument bounds a discovery document or JWKS read (1 MB; real ones
+// are a few KB).
+const MaxDocument = maxDocument
+
+// ErrTooLarge: a document was larger than MaxDocument.
+var ErrTooLarge = fmt.Errorf("more than %d bytes: not a discovery document or JWKS", maxDocument)
+
+// Fetch GETs rawURL with client, tagged with purpose ("discovery",
+// "jwks"), as check reads its documents: JSON asked for, at most
+// MaxDocument read (ErrTooLarge beyond), an answer other than 200 an error.
+// The response is returned whenever one came (its headers: Date, TLS).
+func Fetch(ctx context.Context, client *http.Client, purpose, rawURL string) (*http.Response, []byte, error) {
 	req, err := http.NewRequestWithContext(transport.WithPurpose(ctx, purpose), http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.client.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument))
-	if err == nil && resp.StatusCode != http.StatusOK {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument+1))
+	switch {
+	case err != nil:
+	case len(body) > maxDocument:
+		body, err = body[:maxDocument], ErrTooLarge
+	case resp.StatusCode != http.StatusOK:
 		err = fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	return resp, body, err
+}
+
+// Preflight sends the authorize request of o's client (client ID, redirect
+// URI — a free port for port 0 —, scopes, prompt) to the authorize
+// endpoint authURL, as check's authorize row does first, and says how the
+// IdP answered. It sends no probes.
+func Preflight(ctx context.Context, client *http.Client, o auth.Options, authURL string) *auth.Preflight {
+	redirect := withFreePort(o.RedirectURI)
+	asked := auth.AuthorizeRequest{ClientID: o.ClientID, RedirectURI: redirect, Scopes: o.Scopes, Prompt: o.Prompt}
+	p := auth.CheckAuthorize(ctx, client, asked.URL(authURL))
+	p.RandomPort = redirect != o.RedirectURI
+	return p
 }
 
 func (c *checker) jwks(ctx context.Context) {

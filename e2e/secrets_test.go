@@ -115,6 +115,21 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	run("client credentials", []string{"SSODESK_CLIENT_ID=" + id, "SSODESK_CLIENT_SECRET=" + secret}, "login", "--client-credentials", "--region", "eu")
 	run("call", nil, "call", "GET", "me")
 	run("regions", nil, "regions")
+	// diff of two login --json documents (which hold the tokens: files, not
+	// outputs) shows claims and fingerprints only.
+	var docs []string
+	for i, account := range []string{"mette.sorensen@nordlyd-hoerecenter.dk", "lukas.becker@hoerwelt-berlin.de"} {
+		cmd := exec.Command(bin, "login", "--json", "--region", "eu", "--config", cfgFile)
+		cmd.Env = append(os.Environ(), browser(account), "XDG_CONFIG_HOME="+dir)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("login --json: %v", err)
+		}
+		docs = append(docs, filepath.Join(dir, fmt.Sprintf("login-%d.json", i)))
+		os.WriteFile(docs[i], out, 0o600)
+	}
+	run("diff", nil, "diff", docs[0], docs[1])
+	run("diff --json", nil, "diff", "--json", docs[0], docs[1])
 	// explain (text and JSON) of URLs that carry every secret the stand-in
 	// saw, under the names a ticket's URL carries them by, and one as a
 	// password: each shown as a fingerprint or not at all.

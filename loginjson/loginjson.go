@@ -9,6 +9,9 @@
 package loginjson
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"slices"
 	"time"
 
@@ -163,4 +166,24 @@ func Of(r *auth.Result, now time.Time, access *auth.Report) Document {
 		v.DurationMS = 0
 	}
 	return v
+}
+
+// ErrNotDocument: the bytes are JSON, but not a document `login --json`
+// wrote (no region, no tokens: a HAR, a report, another tool's JSON).
+var ErrNotDocument = errors.New("it has no region and no tokens")
+
+// Parse reads a document `login --json` wrote (numbers kept as written).
+// JSON that is not one is ErrNotDocument; what is not JSON, the decoder's
+// error.
+func Parse(data []byte) (*Document, error) {
+	var d Document
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&d); err != nil {
+		return nil, err
+	}
+	if d.Region == "" || d.Tokens == (Tokens{}) {
+		return nil, ErrNotDocument
+	}
+	return &d, nil
 }

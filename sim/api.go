@@ -126,7 +126,7 @@ func (h *apiHandler) authorize(r *http.Request) (*apiClaims, *apiError) {
 // publish, so also a region's previous key after a rotation),
 // issuer, expiry and not-before of a JWT access token.
 func (c *core) verifyAccessToken(raw string, now time.Time) (*apiClaims, *apiError) {
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSigned(raw, signatureAlgorithms)
 	if err != nil || len(jws.Signatures) != 1 {
 		return nil, invalidToken("malformed token")
 	}
@@ -134,7 +134,7 @@ func (c *core) verifyAccessToken(raw string, now time.Time) (*apiClaims, *apiErr
 	if !ok {
 		return nil, invalidToken("token is not signed by a key of this HIMSA stand-in")
 	}
-	payload, err := jws.Verify(&key.private.PublicKey)
+	payload, err := jws.Verify(key.private.Public())
 	if err != nil {
 		return nil, invalidToken("bad token signature")
 	}

@@ -5,7 +5,18 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/zitadel/oidc/v3/pkg/op"
 )
+
+// supportedScopes are the scopes discovery lists (and d's extra one).
+func supportedScopes(d Differences) []string {
+	scopes := []string{"openid", "profile", "email", "offline_access", APIScope}
+	if d.ExtraScope != "" {
+		scopes = append(scopes, d.ExtraScope)
+	}
+	return scopes
+}
 
 // discoveryPath is where every provider serves its discovery document.
 const discoveryPath = "/.well-known/openid-configuration"
@@ -14,15 +25,24 @@ const discoveryPath = "/.well-known/openid-configuration"
 // does not (RFC 9207): it announces authorization_response_iss_parameter_supported
 // in discovery, and adds iss (this endpoint's issuer) to every authorization
 // response it sends back to an app's redirect URI, code or error alike.
-func authorizationResponseIss(issuer string, next http.Handler) http.Handler {
+//
+// It also plants d (Options.Differ, a test's): without revocation, the
+// discovery document names no revocation_endpoint and the route is 404.
+func authorizationResponseIss(issuer string, d Differences, next http.Handler) http.Handler {
 	host := ""
 	if u, err := url.Parse(issuer); err == nil {
 		host = u.Host
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == discoveryPath {
-			announceIss(w, r, next)
+		switch r.URL.Path {
+		case discoveryPath:
+			announceIss(w, r, d, next)
 			return
+		case op.DefaultEndpoints.Revocation.Relative():
+			if d.NoRevocation {
+				http.NotFound(w, r)
+				return
+			}
 		}
 		next.ServeHTTP(&issWriter{ResponseWriter: w, issuer: issuer, host: host}, r)
 	})
@@ -30,13 +50,16 @@ func authorizationResponseIss(issuer string, next http.Handler) http.Handler {
 
 // announceIss serves the discovery document with
 // authorization_response_iss_parameter_supported: true added.
-func announceIss(w http.ResponseWriter, r *http.Request, next http.Handler) {
+func announceIss(w http.ResponseWriter, r *http.Request, d Differences, next http.Handler) {
 	b := &bufferedResponse{ResponseWriter: w}
 	next.ServeHTTP(b, r)
 	var doc map[string]any
 	body := b.body.Bytes()
 	if b.status() == http.StatusOK && json.Unmarshal(body, &doc) == nil {
 		doc["authorization_response_iss_parameter_supported"] = true
+		if d.NoRevocation {
+			delete(doc, "revocation_endpoint")
+		}
 		if out, err := json.Marshal(doc); err == nil {
 			body = out
 		}

@@ -1,6 +1,10 @@
 package sim
 
 import (
+	"cmp"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/hex"
@@ -9,17 +13,32 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// signingKey is the RSA key of one region. It implements both op.SigningKey
+// signingKey is the key of one region. It implements both op.SigningKey
 // (private half, for signing) and, through publicKey, op.Key (for the JWKS).
 type signingKey struct {
 	id      string
 	region  string
-	private *rsa.PrivateKey
+	alg     jose.SignatureAlgorithm
+	private crypto.Signer // *rsa.PrivateKey or *ecdsa.PrivateKey
 }
 
 // newSigningKey creates a fresh 2048-bit RS256 key for region.
-func newSigningKey(region string) (*signingKey, error) {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+func newSigningKey(region string) (*signingKey, error) { return newKey(region, Differences{}) }
+
+// newKey creates a fresh key for region of d's algorithm and size (RS256
+// and 2048 bits by default).
+func newKey(region string, d Differences) (*signingKey, error) {
+	alg := keyAlgorithm(d)
+	var k crypto.Signer
+	var err error
+	switch alg {
+	case jose.ES256:
+		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case jose.ES384:
+		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	default:
+		k, err = rsa.GenerateKey(rand.Reader, cmp.Or(d.KeySize, 2048))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sim: generating %s signing key: %w", region, err)
 	}
@@ -27,11 +46,19 @@ func newSigningKey(region string) (*signingKey, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, fmt.Errorf("sim: key id: %w", err)
 	}
-	return &signingKey{id: "sim-" + region + "-" + hex.EncodeToString(b[:]), region: region, private: k}, nil
+	return &signingKey{id: "sim-" + region + "-" + hex.EncodeToString(b[:]), region: region, alg: alg, private: k}, nil
 }
 
+// keyAlgorithm is the algorithm d's keys sign with (RS256 by default).
+func keyAlgorithm(d Differences) jose.SignatureAlgorithm {
+	return jose.SignatureAlgorithm(cmp.Or(d.KeyAlgorithm, string(jose.RS256)))
+}
+
+// signatureAlgorithms are the algorithms the stand-in may sign with.
+var signatureAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.PS256, jose.ES256, jose.ES384}
+
 // SignatureAlgorithm implements op.SigningKey.
-func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return k.alg }
 
 // Key implements op.SigningKey: the private key.
 func (k *signingKey) Key() any { return k.private }
@@ -49,13 +76,13 @@ type publicKey struct{ k *signingKey }
 func (p publicKey) ID() string { return p.k.id }
 
 // Algorithm implements op.Key.
-func (p publicKey) Algorithm() jose.SignatureAlgorithm { return jose.RS256 }
+func (p publicKey) Algorithm() jose.SignatureAlgorithm { return p.k.alg }
 
 // Use implements op.Key.
 func (p publicKey) Use() string { return "sig" }
 
 // Key implements op.Key: the public key.
-func (p publicKey) Key() any { return &p.k.private.PublicKey }
+func (p publicKey) Key() any { return p.k.private.Public() }
 
 // regionKeys are the keys of one region: current signs new tokens; previous
 // (nil until the first rotation) is still published in the JWKS so tokens
@@ -132,7 +159,7 @@ func (c *core) rotateKey(region string) (string, error) {
 	if c.keysErr != nil {
 		return "", c.keysErr
 	}
-	k, err := newSigningKey(region) // slow: outside the lock
+	k, err := newKey(region, c.opts.Differ) // slow: outside the lock
 	if err != nil {
 		return "", err
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -74,12 +75,53 @@ type Options struct {
 	// error code and the Request Id, as HIMSA's production IdP does, not
 	// the description (IdentityServer's development page, the default).
 	ProductionErrorPage bool
+	// Differ, for tests only, plants differences in this environment's
+	// IdPs (`ssodesk diff --env` must find them and nothing else). The zero
+	// value plants none; `ssodesk demo` and `ssodesk sim` never set it.
+	Differ Differences
 	// Hooks, for tests only, receives the test controls of the sim: request
 	// counts, the secrets the token endpoints saw, key rotation, the global
 	// exchange issuer at run time and tampered refresh responses. Nil (the
 	// product's choice) leaves all of that out: nothing is counted or
 	// recorded. A Hooks value can belong to one Sim only.
 	Hooks *Hooks
+}
+
+// Differences are what a test plants in one stand-in so that it differs
+// from another of the same kind (see Options.Differ).
+type Differences struct {
+	// ExtraScope is also listed in discovery's scopes_supported.
+	ExtraScope string
+	// KeyAlgorithm signs the tokens and is the JWKS keys' alg and
+	// discovery's id_token_signing_alg_values_supported: "RS256" (the
+	// default), "PS256", "ES256" or "ES384".
+	KeyAlgorithm string
+	// KeySize is the RSA keys' size in bits (default 2048; 2048 to 4096);
+	// an EC algorithm's curve follows from it, so it takes none.
+	KeySize int
+	// NoRevocation leaves revocation_endpoint out of discovery, and its
+	// route answers 404.
+	NoRevocation bool
+}
+
+// check refuses differences the stand-in cannot play.
+func (d Differences) check() error {
+	switch d.KeyAlgorithm {
+	case "", "RS256", "PS256":
+		if d.KeySize != 0 && (d.KeySize < 2048 || d.KeySize > 4096) {
+			return fmt.Errorf("sim: Differ.KeySize %d: want 2048 to 4096 bits", d.KeySize)
+		}
+	case "ES256", "ES384":
+		if d.KeySize != 0 {
+			return fmt.Errorf("sim: Differ.KeySize is for RSA keys, not %s", d.KeyAlgorithm)
+		}
+	default:
+		return fmt.Errorf("sim: Differ.KeyAlgorithm %q: want RS256, PS256, ES256 or ES384", d.KeyAlgorithm)
+	}
+	if strings.ContainsAny(d.ExtraScope, " \t\n") {
+		return fmt.Errorf("sim: Differ.ExtraScope %q: one scope, without spaces", d.ExtraScope)
+	}
+	return nil
 }
 
 // Values of Options.GlobalExchangeIssuer.
@@ -174,6 +216,9 @@ func (o Options) withDefaults() (Options, error) {
 		o.GlobalExchangeIssuer = IssuerGlobal
 	}
 	if err := validExchangeIssuer(o.GlobalExchangeIssuer); err != nil {
+		return o, err
+	}
+	if err := o.Differ.check(); err != nil {
 		return o, err
 	}
 	apps, err := appsWithDefaults(o)

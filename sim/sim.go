@@ -167,7 +167,7 @@ func (c *core) generateKeys(regions []string) error {
 	errs := make([]error, len(regions))
 	var wg sync.WaitGroup
 	for i, name := range regions {
-		wg.Go(func() { keys[i], errs[i] = newSigningKey(name) })
+		wg.Go(func() { keys[i], errs[i] = newKey(name, c.opts.Differ) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -201,7 +201,7 @@ func (c *core) newProvider(r Region, cryptoKey [32]byte) (op.OpenIDProvider, err
 		AuthMethodPost:        true,
 		GrantTypeRefreshToken: true,
 		SupportedUILocales:    uiLocales(),
-		SupportedScopes:       []string{"openid", "profile", "email", "offline_access", APIScope},
+		SupportedScopes:       supportedScopes(c.opts.Differ),
 		SupportedClaims: append(append([]string(nil), op.DefaultSupportedClaims...),
 			ClaimTenantID, ClaimAPI, ClaimRegion, ClaimNoahUserID, ClaimNoahRoleID, ClaimTenantName),
 	}
@@ -236,7 +236,7 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
 	mux.HandleFunc(errorPath, c.errorPage)
 	mux.Handle("/", root)
-	h := frameOptions(authorizationResponseIss(r.Issuer, mux))
+	h := frameOptions(authorizationResponseIss(r.Issuer, c.opts.Differ, mux))
 	if c.hooks != nil {
 		h = c.hooks.tamperAuthorize(c, r, h)
 	}

@@ -206,9 +206,12 @@ func (s *regionStorage) SigningKey(context.Context) (op.SigningKey, error) {
 	return k, nil
 }
 
-// SignatureAlgorithms implements op.AuthStorage.
+// SignatureAlgorithms implements op.AuthStorage: the algorithm of the
+// region's keys (RS256 unless Options.Differ says another), known without
+// waiting for the keys Start makes in the background (discovery answers
+// at once).
 func (s *regionStorage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
-	return []jose.SignatureAlgorithm{jose.RS256}, nil
+	return []jose.SignatureAlgorithm{keyAlgorithm(s.c.opts.Differ)}, nil
 }
 
 // KeySet implements op.AuthStorage: the public keys of this region only

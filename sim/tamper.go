@@ -47,7 +47,7 @@ func tamperTokenResponse(c *core, mode string, badKey *signingKey, body []byte) 
 // TamperBadSignature (same claims and kid, signed with badKey) or
 // TamperOtherIss (another region's iss, signed with its current key).
 func tamperIDToken(c *core, mode string, badKey *signingKey, raw string) (string, error) {
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSigned(raw, signatureAlgorithms)
 	if err != nil || len(jws.Signatures) != 1 {
 		return "", errors.New("not a JWT")
 	}
@@ -83,7 +83,7 @@ func tamperIDToken(c *core, mode string, badKey *signingKey, raw string) (string
 		if badKey == nil {
 			return "", errors.New("no tamper key")
 		}
-		signWith = &signingKey{id: kid, region: key.region, private: badKey.private}
+		signWith = &signingKey{id: kid, region: key.region, alg: badKey.alg, private: badKey.private}
 	case TamperOtherIss:
 		other := ""
 		for _, name := range c.opts.Regions {
@@ -105,14 +105,14 @@ func tamperIDToken(c *core, mode string, badKey *signingKey, raw string) (string
 	return signJWT(signWith, claims)
 }
 
-// signJWT signs claims as zitadel does (RS256, typ JWT, the key's kid).
+// signJWT signs claims as zitadel does (the key's algorithm, typ JWT, its kid).
 func signJWT(k *signingKey, claims map[string]any) (string, error) {
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", err
 	}
 	signer, err := jose.NewSigner(jose.SigningKey{
-		Algorithm: jose.RS256,
+		Algorithm: k.alg,
 		Key:       &jose.JSONWebKey{Key: k.private, KeyID: k.id},
 	}, (&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {

@@ -11,6 +11,7 @@ type TLSFacts struct {
 	Version     string    // "TLS 1.3"
 	Cipher      string    // "TLS_AES_128_GCM_SHA256"
 	CertSubject string    // the leaf certificate's subject ("" when none was sent)
+	CertIssuer  string    // who issued it (its issuer's distinguished name)
 	CertExpiry  time.Time // its NotAfter (zero when none was sent)
 }
 
@@ -22,7 +23,7 @@ func TLSOf(cs *tls.ConnectionState) (TLSFacts, bool) {
 	f := TLSFacts{Version: tls.VersionName(cs.Version), Cipher: tls.CipherSuiteName(cs.CipherSuite)}
 	if len(cs.PeerCertificates) > 0 {
 		leaf := cs.PeerCertificates[0]
-		f.CertSubject, f.CertExpiry = leaf.Subject.String(), leaf.NotAfter
+		f.CertSubject, f.CertIssuer, f.CertExpiry = leaf.Subject.String(), leaf.Issuer.String(), leaf.NotAfter
 	}
 	return f, true
 }
