@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -137,18 +138,15 @@ func (l *loginRun) run(ctx context.Context) (*Result, error) {
 	}
 	defer l.lb.close()
 	authURL := l.authURL(provider)
+	// The keys the verification will need are fetched while the pre-flight
+	// runs and the person is in the browser (issue 26), so no round trip
+	// to an IdP waits between the exchange and the verified session. A
+	// login that fails first (the pre-flight refuses: the browser never
+	// opens) still waits for them: its trace then always holds the reads.
+	l.prefetchKeys(ctx)
+	defer l.verifier.settle()
 	if err := l.preflight(ctx, authURL); err != nil {
 		return nil, err
-	}
-	if l.o.ExchangeAt != config.ExchangeCodeRegion {
-		// The ID token is (usually) this endpoint's: its keys are fetched
-		// while the person is in the browser, so the verification after the
-		// exchange waits for no round trip to the IdP.
-		l.verifier.prefetch(ctx, l.o.Region.Issuer)
-		// A login that fails before the verification takes the keys (or
-		// whose token's issuer is not this endpoint) still waits for
-		// them: the trace then always holds the JWKS read.
-		defer l.verifier.settle()
 	}
 	l.openBrowser(ctx, authURL)
 	hint := afterFunc(waitHintAfter, l.stillWaiting)
@@ -161,6 +159,31 @@ func (l *loginRun) run(ctx context.Context) (*Result, error) {
 		return nil, l.timedOut(err)
 	}
 	return l.exchange(ctx, code)
+}
+
+// maxPrefetch bounds the issuers a login reads keys of ahead.
+const maxPrefetch = 8
+
+// prefetchKeys starts reading the keys of every issuer that may sign the
+// login's ID token: this endpoint's; at a global endpoint (which hands a
+// regional account's login to its region, HIMSA 2a) or with exchange_at
+// code-region, also each regional endpoint's of the environment (the
+// allow-list), since the code's prefix, known only after the browser,
+// names one of them.
+func (l *loginRun) prefetchKeys(ctx context.Context) {
+	if l.o.ExchangeAt != config.ExchangeCodeRegion {
+		l.verifier.prefetch(ctx, l.o.Region.Issuer)
+	}
+	if !l.o.Region.IsGlobal() && l.o.ExchangeAt != config.ExchangeCodeRegion {
+		return
+	}
+	n := 0
+	for _, iss := range slices.Sorted(maps.Keys(l.o.Trusted)) {
+		if iss != l.o.Region.Issuer && n < maxPrefetch {
+			l.verifier.prefetch(ctx, iss)
+			n++
+		}
+	}
 }
 
 // newVerifier is a verifier of o's trusted issuers, which names those of
