@@ -136,8 +136,8 @@ func TrimPastedToken(s string) string {
 	if len(s) > len("authorization:") && strings.EqualFold(s[:len("authorization:")], "authorization:") {
 		s = strings.TrimSpace(s[len("authorization:"):])
 	}
-	if len(s) > len("bearer ") && strings.EqualFold(s[:len("bearer ")], "bearer ") {
-		s = strings.TrimSpace(s[len("bearer "):])
+	if n := len("bearer"); len(s) >= n && strings.EqualFold(s[:n], "bearer") && (len(s) == n || s[n] == ' ' || s[n] == '\t') {
+		s = strings.TrimSpace(s[n:])
 	}
 	return s
 }

@@ -77,3 +77,20 @@ func PastedVerifyHint(issuer string) string {
 
 // PastedReadOnly says what the inspector does with a pasted token.
 const PastedReadOnly = "read-only: a pasted token, never sent anywhere"
+
+// PastedIssuerNote says, before v, what a pasted token's verification can
+// be: against the keys of issuer, an endpoint of env (known); of another
+// environment (foreign); or not at all (an unknown issuer's keys are not
+// trusted, so they are never fetched).
+func PastedIssuerNote(issuer, env string, known bool, foreign string) string {
+	if issuer == "" {
+		issuer = "the token names no issuer (iss): it"
+	}
+	switch {
+	case foreign != "":
+		return issuer + " is the issuer of " + foreign + ", not an endpoint of " + env + "; v says so check by check"
+	case !known:
+		return issuer + " is no endpoint of " + env + ", so its keys are not trusted and never fetched"
+	}
+	return PastedVerifyHint(issuer)
+}

@@ -39,3 +39,13 @@ func (m *Manager) VerifyToken(ctx context.Context, raw string, endpoint *config.
 	v.Against = explain.If(title == cfg.Environment, title, title+" (--env "+cfg.Environment+")")
 	return v.Verify(ctx, raw, expect)
 }
+
+// OwnRegistration is the baseline of another app's check (CheckApp):
+// cfg's own client, asking for openid, when it is a loopback one that is
+// not app's; nil otherwise (the probes start from the bare request then).
+func OwnRegistration(cfg *config.Config, app auth.AuthorizeRequest) *auth.AuthorizeRequest {
+	if cfg == nil || cfg.ClientID == "" || cfg.ClientID == app.ClientID && cfg.RedirectURI == app.RedirectURI || !config.IsLoopbackRedirect(cfg.RedirectURI) {
+		return nil
+	}
+	return &auth.AuthorizeRequest{ClientID: cfg.ClientID, RedirectURI: cfg.RedirectURI, Scopes: []string{"openid"}}
+}

@@ -204,6 +204,8 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.openReport(in)
 	case openHARMsg, openHARFlowMsg, openHARTokenMsg, openHARSaveMsg, harVerifiedMsg:
 		return m.harTransition(in)
+	case openPasteTokenMsg, openPastedTokenMsg, openPasteURLMsg, openAppFormMsg, openAppCheckMsg:
+		return m.pasteTransition(in)
 	case backMsg:
 		return m.back()
 	}
