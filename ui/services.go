@@ -119,7 +119,10 @@ type CallFunc func(ctx context.Context, res *auth.Result, in session.CallInput) 
 func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *Services {
 	return &Services{
 		Login: func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-			return m.Login(ctx, session.LoginInput{Region: req.Region, ForceChoose: req.ForceChoose, Resume: true, Progress: progress, Open: open})
+			done := make(chan struct{})
+			defer close(done) // the pasted URLs' channel below closes with the login
+			return m.Login(ctx, session.LoginInput{Region: req.Region, ForceChoose: req.ForceChoose, Resume: true, Progress: progress, Open: open,
+				Pasted: forwardPasted(req.Pasted, done)})
 		},
 		Relogin: func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
 			return m.Relogin(ctx, first, session.ReloginInput{Progress: progress, Open: open})
@@ -163,4 +166,29 @@ func firstReport(region config.Region, reps []diagnose.Report, err error) diagno
 		return diagnose.Report{Region: region.Name, Issuer: region.Issuer, Rows: []check.Row{{Name: "configuration", Status: check.Fail, Detail: detail}}}
 	}
 	return reps[0]
+}
+
+// forwardPasted is a channel of what arrives on from until done, closed
+// then (the login reads it until it is closed); nil when from is nil.
+func forwardPasted(from <-chan string, done <-chan struct{}) <-chan string {
+	if from == nil {
+		return nil
+	}
+	out := make(chan string)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case <-done:
+				return
+			case s := <-from:
+				select {
+				case out <- s:
+				case <-done:
+					return
+				}
+			}
+		}
+	}()
+	return out
 }
