@@ -13,6 +13,8 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/explain"
+	"ssodesk/session"
+	"ssodesk/sim"
 )
 
 // pump runs a model as a program would: every Cmd in its own goroutine,
@@ -145,4 +147,46 @@ func TestLoopbackLoginHasNoPasteBox(t *testing.T) {
 		t.Errorf("a loopback login shows the paste box:\n%s", s)
 	}
 	p.send(tea.KeyPressMsg{Code: tea.KeyEscape})
+}
+
+// Against the stand-in, through the real services: a login as its web
+// app shows the box; the stand-in's redirect to the app is not followed;
+// the address-bar URL pasted is exchanged, and the session is the app's.
+func TestStandInPasteBackLogin(t *testing.T) {
+	_, cfg := startStandIn(t, sim.Options{})
+	cfg.ClientID, cfg.RedirectURI = sim.WebAppClientID, sim.WebAppRedirectURI
+	cfg.Scopes, cfg.OfflineAccess = []string{"openid", "profile", "email"}, false
+	bars := make(chan string, 1)
+	open := func(ctx context.Context, u string) error {
+		go func() {
+			b := sim.NewBrowser()
+			_, _, _ = b.Login(ctx, u, "")
+			bars <- b.AddressBar()
+		}()
+		return nil
+	}
+	client := auth.NewHTTPClient(time.Minute)
+	svc := realServices(cfg, client, session.New(cfg, client, nil), open)
+	p := newPump(t, pickerWith(cfg, svc, 140, 60))
+	p.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	p.until("Address-bar URL after the login:")
+	var bar string
+	select {
+	case bar = <-bars:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the browser never stopped at the app's URL")
+	}
+	if !strings.HasPrefix(bar, sim.WebAppRedirectURI+"?code=") {
+		t.Fatalf("the browser stopped at %q", bar)
+	}
+	p.send(tea.PasteMsg{Content: "https://app.acme.example/signin-oidc?code=eu.NOT-A-CODE&state=another-login"})
+	p.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	p.until("pasted URL refused")
+	p.send(tea.PasteMsg{Content: "  " + bar + "\n"})
+	p.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	p.until("Logged in as")
+	res := p.m.sessionScreen().res
+	if aud := fmt.Sprint(res.Claims["aud"]); !strings.Contains(aud, sim.WebAppClientID) {
+		t.Errorf("the session's audience is %s, want %s", aud, sim.WebAppClientID)
+	}
 }
