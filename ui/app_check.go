@@ -188,7 +188,7 @@ func (m appFormModel) View() string {
 		}
 	}
 	lines = append(lines, "", wrapStyled(s.Subtle, "enter sends the app's authorize request (a throw-away PKCE challenge and state; the redirect to the app is never followed) "+
-		"and says whether the IdP accepts it; when it refuses, one probe a parameter finds which one. "+explain.If(m.region.Issuer != "", m.region.Issuer, ""), m.width))
+		"and says whether the IdP accepts it; when it refuses, probes that change one parameter at a time find which one it refuses. "+explain.If(m.region.Issuer != "", m.region.Issuer, ""), m.width))
 	return clipLines(strings.Join(lines, "\n"), m.height)
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"ssodesk/auth"
 	"ssodesk/check"
@@ -398,5 +399,16 @@ func TestPasteScreensSurviveSmallAndHuge(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("a 1 MB paste took %v", d)
+	}
+}
+
+// The paste screens as drawn, at the three sizes of every screen's goldens.
+func TestGoldenPasteScreens(t *testing.T) {
+	for _, size := range [][2]int{{20, 5}, {80, 24}, {100, 30}} {
+		for name, m := range pasteScreens(t, size[0], size[1]) {
+			t.Run(fmt.Sprintf("%s_%dx%d", strings.ReplaceAll(name, " ", "_"), size[0], size[1]), func(t *testing.T) {
+				golden.RequireEqual(t, screenText(m))
+			})
+		}
 	}
 }

@@ -164,7 +164,10 @@ func (m sessionModel) renderFound() (string, []rowRef) {
 		p.para(s.Subtle, "Not a JWT: a HAR shows an opaque token or a code only as its fingerprint.")
 		return strings.Join(p.lines, "\n"), nil
 	case t.Verification == nil:
-		p.field("Verified", s.Status(st).Render(t.Verified)+s.Subtle.Render("  ("+m.verifyHint()+")"))
+		p.field("Verified", s.Status(st).Render(t.Verified))
+		for _, l := range wrapLines(m.verifyHint(), max(p.m.width-15, 1)) {
+			p.add(strings.Repeat(" ", 15) + s.Subtle.Render(l))
+		}
 	default:
 		p.field("Verified", s.Status(st).Render(t.Verified))
 		p.foundChecks(t.Verification, explain.If(pasted != nil, "Verification", "Verification (as of its use)"))
