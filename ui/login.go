@@ -351,8 +351,8 @@ func (m loginModel) timerView(step auth.Step) string {
 // hintView says what to check after auth.WaitHintAfter without an
 // answer from the browser.
 func (m loginModel) hintView() string {
-	if !m.waiting() || m.waited() < auth.WaitHintAfter {
-		return ""
+	if !m.waiting() || m.waited() < auth.WaitHintAfter || m.pasteBack {
+		return "" // a login as another app: the paste-back hint says what to do
 	}
 	s := m.com.Styles
 	out := "\n" + wrapStyled(s.Warn, "No answer from the browser yet. Check:", m.width) + "\n"

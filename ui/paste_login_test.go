@@ -119,6 +119,10 @@ func TestPasteBackLogin(t *testing.T) {
 	for _, r := range "https://app.acme.example/signin-oidc?code=eu.X&state=S1" {
 		p.send(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
+	small := p.m
+	small = step(small, tea.WindowSizeMsg{Width: 20, Height: 5})
+	fits(t, "the paste-back login at 20x5", small.View().Content, 20, 5)
+	p.send(tea.WindowSizeMsg{Width: 120, Height: 50}) // Common is shared: the size goes back
 	p.send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	p.until("stopped here by the test")
 	if raw := <-got; raw != "https://app.acme.example/signin-oidc?code=eu.X&state=S1" {

@@ -437,3 +437,22 @@ func TestStandInPastedTokenVerifies(t *testing.T) {
 	m = pressAll(m, "v")
 	wantAll(t, screenText(m), "Verified verified", "✓ signature", "✓ issuer", "pasted token: verified")
 }
+
+// Escape sequences in a pasted token's claims, or in the paste itself,
+// never reach the terminal raw.
+func TestPastedTokenShowsNoRawControlCharacters(t *testing.T) {
+	for _, p := range hostilePayloads {
+		claims := pastedClaims("https://idp-eu.himsa-sso.com" + p)
+		claims["sub"], claims[p] = p, p
+		m := pasteToken(t, newTestModel(120, 60), testJWT(t, claims))
+		if m.active != screenPastedToken {
+			t.Fatalf("%q: screen %v", p, m.active)
+		}
+		assertNoRaw(t, "pasted token", m.View().Content)
+		m = pressAll(m, "v")
+		assertNoRaw(t, "pasted token, verified", m.View().Content)
+		box := settle(pressAll(newTestModel(120, 30), "p"), func() tea.Msg { return tea.PasteMsg{Content: "eyJ" + p + "." + p} })
+		assertNoRaw(t, "token box", box.View().Content)
+		assertNoRaw(t, "token box, refused", pressAll(box, "enter").View().Content)
+	}
+}

@@ -197,6 +197,10 @@ func (m pasteTokenModel) View() string {
 	return clipLines(strings.Join(lines, "\n"), m.height)
 }
 
+// selectedEnv names, in the header, the environment a pasted token is
+// verified against.
+func (m pasteTokenModel) selectedEnv() string { return envTitle(m.com.Cfg) }
+
 func (m pasteTokenModel) KeyMap() help.KeyMap {
 	short := []key.Binding{m.keys.Open, m.box.keys.Clear, m.keys.Back}
 	return keyMap{short: short, full: [][]key.Binding{short}}
