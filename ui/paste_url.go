@@ -149,11 +149,9 @@ func (m pasteURLModel) key(msg tea.KeyPressMsg) (pasteURLModel, tea.Cmd) {
 func (m pasteURLModel) headView() string {
 	s := m.com.Styles
 	lines := []string{fitParts([]string{s.Title.Render("Explain a URL from a ticket"), s.Subtle.Render("sent nowhere")}, " · ", max(m.width, 1))}
-	rows := 1 // once explained, the URL has one line: the explanation shows it
-	if m.box.focused {
-		rows = 4
-	}
-	lines = append(lines, m.box.View(s, m.width, rows)...)
+	if m.box.focused || m.x == nil {
+		lines = append(lines, m.box.View(s, m.width, 4)...)
+	} // once explained, the explanation's URL line shows it, redacted
 	if m.err != "" {
 		lines = append(lines, wrapStyled(s.Error, m.err, m.width))
 	}

@@ -189,9 +189,12 @@ func (m sessionModel) verifyHint() string {
 func (p *page) foundChecks(v *report.Verification, title string) {
 	s := p.s
 	p.heading(title)
+	const indent = 16 // "  ✓ signature   ": the detail wraps under itself
 	for _, c := range v.Checks {
-		line := "  " + s.Status(c.Status).Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(safe.Printable(c.Detail))
-		p.add(wrapLines(line, p.m.width)...)
+		head := "  " + s.Status(c.Status).Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " "
+		for i, l := range wrapLines(safe.Printable(c.Detail), max(p.m.width-indent, 8)) {
+			p.add(explain.If(i == 0, head, strings.Repeat(" ", indent)) + s.Text.Render(l))
+		}
 	}
 }
 
