@@ -127,3 +127,17 @@ func ClassifyToken(raw string) (TokenKind, *JWT, error) {
 	}
 	return TokenOpaque, nil, nil
 }
+
+// TrimPastedToken is the token in s, a paste: white space around it, and
+// an "Authorization:" header name and a "Bearer " scheme in front
+// (case-insensitive), taken off.
+func TrimPastedToken(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > len("authorization:") && strings.EqualFold(s[:len("authorization:")], "authorization:") {
+		s = strings.TrimSpace(s[len("authorization:"):])
+	}
+	if n := len("bearer"); len(s) >= n && strings.EqualFold(s[:n], "bearer") && (len(s) == n || s[n] == ' ' || s[n] == '\t') {
+		s = strings.TrimSpace(s[n:])
+	}
+	return s
+}

@@ -103,10 +103,10 @@ func ownRegistration(cmd *cobra.Command, g *globalFlags, app auth.AuthorizeReque
 		}
 	})
 	cfg, err := config.Load(g.configFile, rest)
-	if err != nil || cfg.ClientID == "" || cfg.ClientID == app.ClientID && cfg.RedirectURI == app.RedirectURI || !config.IsLoopbackRedirect(cfg.RedirectURI) {
+	if err != nil {
 		return nil
 	}
-	return &auth.AuthorizeRequest{ClientID: cfg.ClientID, RedirectURI: cfg.RedirectURI, Scopes: []string{"openid"}}
+	return session.OwnRegistration(cfg, app)
 }
 
 // printChecks writes each endpoint's rows: mark, check, one sentence.

@@ -16,8 +16,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"ssodesk/auth"
+	"ssodesk/config"
 	"ssodesk/explain"
 	"ssodesk/loginjson"
+	"ssodesk/session"
 )
 
 func newDecodeCmd(g *globalFlags) *cobra.Command {
@@ -46,13 +48,10 @@ not decode or a check fails.`,
 				return err
 			}
 			now := time.Now()
+			if msg := explain.TokenNotDecoded(raw); msg != "" {
+				return errors.New(msg)
+			}
 			v := loginjson.DecodeToken(raw, now)
-			if v.Kind == "opaque" {
-				return fmt.Errorf("not a JWT (%d bytes, no header to decode): HIMSA's access and refresh tokens may be opaque", v.Bytes)
-			}
-			if v.Kind == "malformed" {
-				return fmt.Errorf("the token does not decode: %s", v.Error)
-			}
 			var rep *auth.Report
 			if verify {
 				env, err := g.newEnv(cmd)
@@ -98,8 +97,7 @@ func readToken(stdin io.Reader, args []string) (string, error) {
 		}
 		raw = string(b)
 	}
-	raw = strings.TrimSpace(raw)
-	raw = strings.TrimSpace(strings.TrimPrefix(raw, "Bearer "))
+	raw = auth.TrimPastedToken(raw) // "Bearer …", a whole Authorization header line
 	if raw == "" {
 		return "", usageError{errors.New("the token is empty")}
 	}
@@ -142,30 +140,13 @@ func printDecoded(w io.Writer, v *loginjson.Token, rep *auth.Report, now time.Ti
 	}
 }
 
-// verifyDecoded verifies raw as the TUI would a token of env's
-// environment: its issuers are the allow-list (the other environments'
-// are named as such), and with --region (regionGiven) the token is
-// expected from that endpoint. It is checked as an ID token of this
-// client, or — typ at+jwt, or an audience without this client — as an
-// access token: signature, issuer and times checked, its audience shown,
-// not failed.
+// verifyDecoded verifies raw as the TUI verifies a pasted token
+// (session.Manager.VerifyToken), against env's environment; with --region
+// (regionGiven) the token is expected from that endpoint.
 func verifyDecoded(ctx context.Context, env *runEnv, raw string, regionGiven bool) *auth.Report {
-	cfg := env.cfg
-	title := cfg.Environment
-	for _, e := range cfg.Envs() {
-		if e.Name == cfg.Environment {
-			title = e.Title()
-		}
-	}
-	expect := auth.Expect{ClientID: cfg.ClientID}
-	if t, err := auth.DecodeJWT(raw); err == nil && t.IsAccessToken(cfg.ClientID) {
-		expect = auth.Expect{}
-	}
+	var endpoint *config.Region
 	if regionGiven {
-		expect.Endpoint = env.region
+		endpoint = &env.region
 	}
-	v := auth.NewVerifier(env.client, cfg.TrustedIssuers(), cfg.Leeway)
-	v.Foreign, v.EnvTitle = cfg.ForeignIssuers(), title
-	v.Against = explain.If(title == cfg.Environment, title, title+" (--env "+cfg.Environment+")")
-	return v.Verify(ctx, raw, expect)
+	return session.New(env.cfg, env.client, nil).VerifyToken(ctx, raw, endpoint)
 }

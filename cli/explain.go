@@ -74,12 +74,7 @@ func readURLInput(stdin io.Reader, args []string) (string, error) {
 }
 
 func runExplain(cmd *cobra.Command, env *runEnv, raw string, asJSON, online bool) error {
-	c := urlfacts.Context{Endpoints: env.cfg.Endpoints(), Env: env.cfg.Environment, ClientIDs: map[string]string{}}
-	for _, e := range env.cfg.Envs() {
-		if e.ClientID != "" {
-			c.ClientIDs[e.Name] = e.ClientID
-		}
-	}
+	c := urlfacts.ContextOf(env.cfg)
 	if cmd.Flags().Changed("region") {
 		r := env.region
 		c.Expect = &r

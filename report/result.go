@@ -132,3 +132,12 @@ func cloneAny(v any) any {
 
 // sortedKeys are m's keys in order.
 func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
+
+// VerificationOf is r's checks as a document says them, times as of now
+// (nil: not verified): a pasted token's in the TUI's inspector.
+func VerificationOf(r *auth.Report, now time.Time) *Verification {
+	if r == nil {
+		return nil
+	}
+	return verification(r, now)
+}

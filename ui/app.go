@@ -179,6 +179,8 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.transition(m.attempt)
 	case cancelLoginMsg:
 		return m.leaveLogin(in.failed)
+	case pastedURLMsg:
+		return m, m.run.sendPasted(in.text)
 	case loginDoneMsg:
 		return m.loginDone(in)
 	case reloginDoneMsg:
@@ -204,6 +206,8 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.openReport(in)
 	case openHARMsg, openHARFlowMsg, openHARTokenMsg, openHARSaveMsg, harVerifiedMsg:
 		return m.harTransition(in)
+	case openPasteTokenMsg, openPastedTokenMsg, openPasteURLMsg, openAppFormMsg, openAppCheckMsg:
+		return m.pasteTransition(in)
 	case backMsg:
 		return m.back()
 	}
@@ -295,11 +299,17 @@ func (m Model) showRegions(notice string, cmd tea.Cmd) (Model, tea.Cmd) {
 func (m Model) startLogin(attempt intent, req LoginRequest) (Model, tea.Cmd) {
 	m.cancelLogin()
 	m.nextID++
+	var paste chan string
+	if cfg, err := m.com.Cfg.For(req.Region); err == nil && !config.IsLoopbackRedirect(cfg.RedirectURI) {
+		paste = make(chan string) // another app's redirect URI: the address-bar URL is pasted back
+		req.Pasted = paste
+	}
 	id, login := m.nextID, m.svc.Login
 	run, cmd := startRun(m.ctx, id, func(ctx context.Context, progress func(auth.Event)) tea.Msg {
 		res, err := login(ctx, req, progress)
 		return loginDoneMsg{id: id, res: res, err: err}
 	})
+	run.paste = paste
 	m.run, m.attempt, m.endpoint = run, attempt, req.Region
 	m, init := m.openShow(screenLogin, newLoginModel(m.com, req, ""))
 	return m, tea.Batch(cmd, init)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -9,9 +10,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"ssodesk/auth"
 	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/diagnose"
+	"ssodesk/explain"
 	"ssodesk/safe"
 )
 
@@ -47,7 +50,8 @@ type checkModel struct {
 	screenContext
 	keys   CheckKeys
 	region config.Region
-	id     int // the check in flight or shown; a stale report is dropped
+	app    *auth.AuthorizeRequest // another app's request (nil: the configured client's)
+	id     int                    // the check in flight or shown; a stale report is dropped
 	rep    *diagnose.Report
 	scroll scroller
 	width  int
@@ -60,9 +64,24 @@ func newCheckModel(com *Common, svc *Services, region config.Region, id int) che
 	return m
 }
 
+// newAppCheckModel checks app's request at region.
+func newAppCheckModel(com *Common, svc *Services, region config.Region, app auth.AuthorizeRequest, id int) checkModel {
+	m := newCheckModel(com, svc, region, id)
+	m.app = &app
+	m.render()
+	return m
+}
+
 // Init runs the check off the UI thread.
 func (m checkModel) Init() tea.Cmd {
 	run, region, id, c := m.svc.Check, m.region, m.id, m.screenContext
+	if m.app != nil {
+		app, check := *m.app, m.svc.CheckApp
+		run = nil
+		if check != nil {
+			run = func(ctx context.Context, r config.Region) diagnose.Report { return check(ctx, r, app) }
+		}
+	}
 	return func() tea.Msg {
 		if run == nil {
 			return checkDoneMsg{id: id, rep: diagnose.Report{Rows: []check.Row{{Name: "check", Status: check.Fail, Detail: errNoService("the endpoint check").Error()}}}}
@@ -102,6 +121,8 @@ func (m checkModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.keys.Back):
 			return m, emit(backMsg{})
+		case key.Matches(msg, m.keys.Again) && m.rep != nil && m.app != nil:
+			return m, emit(openAppCheckMsg{region: m.region, app: *m.app})
 		case key.Matches(msg, m.keys.Again) && m.rep != nil:
 			return m, emit(openCheckMsg{region: m.region})
 		case m.scroll.HandleKey(msg):
@@ -126,6 +147,9 @@ func (m *checkModel) render() {
 		for _, l := range wrapLines(safe.Printable(r.Detail), max(m.width-len(indent), 1)) {
 			lines = append(lines, indent+s.Text.Render(l))
 		}
+		if r.Name == diagnose.RowRefuses {
+			lines = append(lines, probeLines(s, m.rep.Probes, m.width)...)
+		}
 	}
 	verdict := s.OK.Render("Every check passed.")
 	if f := m.rep.Failed(); len(f) > 0 {
@@ -136,10 +160,29 @@ func (m *checkModel) render() {
 
 func (m checkModel) View() string { return clipLines(m.headView()+"\n\n"+m.scroll.View(), m.height) }
 
-// headView names the endpoint checked, and its issuer when it fits.
+// probeLines are the probes of a refusal, numbered, as ssodesk check
+// lists them under the refuses row.
+func probeLines(s *Styles, probes []diagnose.Probe, width int) []string {
+	var out []string
+	for i, p := range probes {
+		n := fmt.Sprintf("    %d. ", i+1)
+		line := explain.ProbeLine(p.Changed, p.Value, p.Outcome, p.Error, p.RequestID, p.Request)
+		for j, l := range wrapLines(safe.Printable(line), max(width-len(n), 1)) {
+			out = append(out, explain.If(j == 0, s.Subtle.Render(n), strings.Repeat(" ", len(n)))+s.Text.Render(l))
+		}
+	}
+	return out
+}
+
+// headView names the endpoint checked (and the app, for another app's
+// check), and its issuer when it fits.
 func (m checkModel) headView() string {
 	s := m.com.Styles
-	return fitParts([]string{s.Title.Render("Check of " + m.region.Name), s.Subtle.Render(m.region.Issuer)}, " ", m.width)
+	title := "Check of " + m.region.Name
+	if m.app != nil {
+		title = "Check of " + safe.Printable(m.app.ClientID) + " at " + m.region.Name
+	}
+	return fitParts([]string{s.Title.Render(title), s.Subtle.Render(m.region.Issuer)}, " ", m.width)
 }
 
 func (m checkModel) KeyMap() help.KeyMap {

@@ -31,6 +31,11 @@ import (
 type LoginRequest struct {
 	Region      config.Region
 	ForceChoose bool // HIMSA forcechoose: show the account chooser (switch account)
+	// Pasted brings the address-bar URLs the user pastes on the login
+	// screen, for a login whose redirect URI is another app's (ssodesk
+	// cannot listen there); nil for a loopback one. The root sends on it;
+	// the LoginFunc reads it until it returns, never closing it.
+	Pasted <-chan string
 }
 
 // Common is the state every screen shares, passed by pointer: the

@@ -36,6 +36,9 @@ type (
 	// cancelLoginMsg: stop the login in flight; failed says it had already
 	// failed (nothing to cancel, the user just leaves).
 	cancelLoginMsg struct{ failed bool }
+	// pastedURLMsg: the login in flight takes text, the address-bar URL
+	// the user pasted (a login as another app).
+	pastedURLMsg struct{ text string }
 	// newLoginMsg: back to the region picker for another login.
 	newLoginMsg struct{}
 	// openConsoleMsg: the API console for res's session.
@@ -56,6 +59,7 @@ func (reloginRequestedMsg) isIntent() {}
 func (retryLoginMsg) isIntent()       {}
 func (cancelLoginMsg) isIntent()      {}
 func (newLoginMsg) isIntent()         {}
+func (pastedURLMsg) isIntent()        {}
 func (openConsoleMsg) isIntent()      {}
 func (openCompareMsg) isIntent()      {}
 func (openTraceMsg) isIntent()        {}

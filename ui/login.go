@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"ssodesk/timefmt"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"ssodesk/auth"
 	"ssodesk/config"
 	"ssodesk/explain"
+	"ssodesk/transport"
 )
 
 // LoginKeys are the login screen's keys.
@@ -28,15 +30,20 @@ type LoginKeys struct {
 	Retry  key.Binding
 	Check  key.Binding // after a refusal (no URL to copy then): check the endpoint
 	Report key.Binding // after a failure: write a diagnosis report
+	// A login as another app: the address-bar URL pasted back.
+	Send, Type, StopTyping key.Binding
 }
 
 func defaultLoginKeys() LoginKeys {
 	return LoginKeys{
-		Cancel: bind("esc", "cancel"),
-		Copy:   bind("c", "copy URL"),
-		Retry:  key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "retry")),
-		Check:  bind("c", "check endpoint"),
-		Report: reportKey(),
+		Cancel:     bind("esc", "cancel"),
+		Copy:       bind("c", "copy URL"),
+		Retry:      key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "retry")),
+		Check:      bind("c", "check endpoint"),
+		Report:     reportKey(),
+		Send:       bind("enter", "send the pasted URL"),
+		Type:       bind("p", "type the URL"),
+		StopTyping: bind("esc", "stop typing"),
 	}
 }
 
@@ -70,6 +77,12 @@ type loginModel struct {
 	// For a report: every event as it came, when the login started and ended.
 	events         []auth.Event
 	started, ended time.Time
+	// A login as another app (its redirect URI is no loopback): the
+	// address-bar URL is pasted in box and sent to the login (pasteBack
+	// from the listening step's event); sent counts the URLs sent.
+	pasteBack bool
+	box       pasteBox
+	sent      int
 }
 
 // newLoginModel shows the login of req; title, when set, replaces the
@@ -87,12 +100,24 @@ func newLoginModel(com *Common, req LoginRequest, title string) loginModel {
 		now:           com.Now(),
 		started:       com.Now(),
 		timeout:       cmp.Or(com.Cfg.LoginTimeout, config.DefaultLoginTimeout),
+		box:           pasteBoxUnfocused("address-bar URL", maxPastedURL),
 	}
+}
+
+// maxPastedURL bounds a pasted address-bar URL (as ssodesk login bounds a
+// pasted line): a redirect URL is far shorter.
+const maxPastedURL = 1 << 20
+
+func pasteBoxUnfocused(what string, max int) pasteBox {
+	b := newPasteBox(what, max)
+	b.focused = false
+	b.shown = transport.RedactURL // the code in it is a secret
+	return b
 }
 
 func (m loginModel) SetSize(w, h int) screen                { m.width, m.height = w, h; return m }
 func (m loginModel) WithContext(ctx context.Context) screen { m.ctx = ctx; return m }
-func (m loginModel) CapturesKeys() bool                     { return false }
+func (m loginModel) CapturesKeys() bool                     { return m.box.focused }
 
 func (m loginModel) Restyle() screen {
 	m.spin.Style = m.com.Styles.Spinner
@@ -121,6 +146,8 @@ func (m *loginModel) event(ev auth.Event) {
 			m.authURL, m.waitStart = ev.URL, m.now
 		case auth.StepPreflight:
 			m.preflight = explain.EventMsg(ev)
+		case auth.StepListening:
+			m.pasteBack = ev.PasteBack
 		}
 	}
 }
@@ -147,7 +174,16 @@ func (m loginModel) update(msg tea.Msg) (loginModel, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
+	case tea.PasteMsg:
+		if m.pasting() {
+			m.box.Update(msg)
+		}
 	case tea.KeyPressMsg:
+		if m.pasting() {
+			if cmd, ok := m.pasteKey(msg); ok {
+				return m, cmd
+			}
+		}
 		switch {
 		case key.Matches(msg, m.keys.Cancel):
 			return m, emit(cancelLoginMsg{failed: m.failed()})
@@ -162,6 +198,51 @@ func (m loginModel) update(msg tea.Msg) (loginModel, tea.Cmd) {
 		}
 	}
 	return m, nil
+}
+
+// pasting reports whether the login waits for a pasted address-bar URL.
+func (m loginModel) pasting() bool { return m.pasteBack && m.waiting() }
+
+// pasteKey handles the keys of the pasted URL: enter sends it (the login's
+// warning says when it is refused: paste again), p types it, esc stops
+// typing; ok is false for a key that is not one of them.
+func (m *loginModel) pasteKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	switch {
+	case key.Matches(msg, m.keys.Send) && strings.TrimSpace(m.box.Value()) != "":
+		text := strings.TrimSpace(m.box.Value())
+		m.box.Reset()
+		m.box.focused = false
+		m.sent++
+		return emit(pastedURLMsg{text: text}), true
+	case m.box.focused && key.Matches(msg, m.keys.StopTyping):
+		m.box.focused = false
+		return nil, true
+	case !m.box.focused && key.Matches(msg, m.keys.Type):
+		m.box.focused = true
+		return nil, true
+	case m.box.focused:
+		m.box.Update(msg)
+		return nil, true
+	}
+	return nil, false
+}
+
+// pasteView is the box the address-bar URL is pasted in, and what became
+// of the last one.
+func (m loginModel) pasteView() string {
+	if !m.pasting() {
+		return ""
+	}
+	s := m.com.Styles
+	out := "\n" + s.Title.Render("Address-bar URL after the login:") + "\n" + strings.Join(m.box.View(s, m.width, 3), "\n") + "\n"
+	if r := m.box.Refusal(); r != "" {
+		out += wrapStyled(s.Error, r, m.width) + "\n"
+	}
+	hint := "paste it (the terminal's paste) and press enter; p types it"
+	if m.sent > 0 {
+		hint = fmt.Sprintf("%d sent; a warning above says when one is refused: paste the whole URL again", m.sent)
+	}
+	return out + wrapStyled(s.Subtle, hint, m.width) + "\n"
 }
 
 func (m loginModel) View() string {
@@ -190,6 +271,7 @@ func (m loginModel) View() string {
 		b.WriteString("\n" + s.Subtle.Render("Authorize URL (opens in your browser; press c to copy):") + "\n")
 		b.WriteString(s.URL.Render(hardWrap(m.authURL, m.width)) + "\n")
 	}
+	b.WriteString(m.pasteView())
 	b.WriteString(m.hintView())
 	return clipLines(strings.Join(wrapLines(b.String(), m.width), "\n"), m.height)
 }
@@ -235,6 +317,13 @@ func (m loginModel) KeyMap() help.KeyMap {
 	case m.failed():
 		return keyMap{short: []key.Binding{k.Retry, k.Report, k.Cancel}, full: [][]key.Binding{{k.Retry, k.Report, k.Cancel}}}
 	}
+	if m.pasting() {
+		keys := []key.Binding{k.Send, k.Type, k.Cancel, k.Copy}
+		if m.box.focused {
+			keys = []key.Binding{k.Send, m.box.keys.Clear, k.StopTyping}
+		}
+		return keyMap{short: keys, full: [][]key.Binding{keys}}
+	}
 	return keyMap{short: k.ShortHelp(), full: [][]key.Binding{{k.Cancel, k.Copy}}}
 }
 
@@ -262,8 +351,8 @@ func (m loginModel) timerView(step auth.Step) string {
 // hintView says what to check after auth.WaitHintAfter without an
 // answer from the browser.
 func (m loginModel) hintView() string {
-	if !m.waiting() || m.waited() < auth.WaitHintAfter {
-		return ""
+	if !m.waiting() || m.waited() < auth.WaitHintAfter || m.pasteBack {
+		return "" // a login as another app: the paste-back hint says what to do
 	}
 	s := m.com.Styles
 	out := "\n" + wrapStyled(s.Warn, "No answer from the browser yet. Check:", m.width) + "\n"

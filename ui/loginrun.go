@@ -27,6 +27,8 @@ type loginRun struct {
 	id     int
 	ch     chan tea.Msg
 	cancel context.CancelFunc
+	done   <-chan struct{} // closed when the run is cancelled
+	paste  chan<- string   // the login's pasted URLs (LoginRequest.Pasted); nil: none taken
 }
 
 // startRun returns the Cmd that runs work (a login of some kind, reporting
@@ -35,7 +37,7 @@ type loginRun struct {
 func startRun(parent context.Context, id int, work func(ctx context.Context, progress func(auth.Event)) tea.Msg) (loginRun, tea.Cmd) {
 	ctx, cancel := context.WithCancel(parent)
 	ch := make(chan tea.Msg, 32)
-	run := loginRun{id: id, ch: ch, cancel: cancel}
+	run := loginRun{id: id, ch: ch, cancel: cancel, done: ctx.Done()}
 	start := func() tea.Msg {
 		go func() {
 			defer close(ch)
@@ -60,5 +62,22 @@ func (r loginRun) next() tea.Cmd {
 			return nil
 		}
 		return msg
+	}
+}
+
+// sendPasted hands a pasted URL to the run's login, in a Cmd: the login
+// takes it when it reads the channel (at once while it waits for the
+// redirect), or the run ends.
+func (r loginRun) sendPasted(text string) tea.Cmd {
+	paste, done := r.paste, r.done
+	if paste == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		select {
+		case paste <- text:
+		case <-done:
+		}
+		return nil
 	}
 }

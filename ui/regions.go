@@ -168,6 +168,9 @@ type RegionKeys struct {
 	Env    key.Binding // the next environment's endpoints
 	Check  key.Binding // check the selected endpoint without logging in
 	Open   key.Binding // open a browser's HAR file (ssodesk har FILE)
+	Token  key.Binding // paste a token: the inspector, read-only
+	URL    key.Binding // paste a URL from a ticket: ssodesk explain
+	App    key.Binding // check another app's registration at the selected endpoint
 	// While the HAR file's path is typed.
 	OpenFile, CancelOpen key.Binding
 }
@@ -181,6 +184,9 @@ func defaultRegionKeys() RegionKeys {
 		Env:    bind("e", "next environment"),
 		Check:  bind("c", "check endpoint"),
 		Open:   bind("o", "open a HAR file"),
+		Token:  bind("p", "paste a token"),
+		URL:    bind("u", "explain a URL"),
+		App:    bind("a", "check another app"),
 		// While the path is typed.
 		OpenFile:   bind("enter", "open"),
 		CancelOpen: bind("esc", "cancel"),
@@ -189,7 +195,7 @@ func defaultRegionKeys() RegionKeys {
 
 func (k RegionKeys) ShortHelp() []key.Binding { return []key.Binding{k.Login, k.Up, k.Down} }
 func (k RegionKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check, k.Open}}
+	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check, k.Open}, {k.Token, k.URL, k.App}}
 }
 
 // regionsModel is the region picker.
@@ -379,6 +385,15 @@ func (m regionsModel) update(msg tea.Msg) (regionsModel, tea.Cmd) {
 				return m, emit(openCheckMsg{region: it.r})
 			}
 			return m, nil
+		case key.Matches(k, m.keys.App):
+			if it, ok := m.list.SelectedItem().(regionItem); ok {
+				return m, emit(openAppFormMsg{region: it.r})
+			}
+			return m, nil
+		case key.Matches(k, m.keys.Token):
+			return m, emit(openPasteTokenMsg{})
+		case key.Matches(k, m.keys.URL):
+			return m, emit(openPasteURLMsg{})
 		}
 	}
 	var cmd tea.Cmd
@@ -507,5 +522,6 @@ func (m regionsModel) KeyMap() help.KeyMap {
 		return keyMap{short: []key.Binding{m.keys.OpenFile, m.keys.CancelOpen}, full: [][]key.Binding{{m.keys.OpenFile, m.keys.CancelOpen}}}
 	}
 	lk := m.list.KeyMap
-	return keyMap{short: keys, full: [][]key.Binding{keys, {lk.NextPage, lk.PrevPage, lk.GoToStart, lk.GoToEnd}}}
+	paste := []key.Binding{m.keys.Token, m.keys.URL, m.keys.App} // in ?: the bar keeps the keys used most
+	return keyMap{short: keys, full: [][]key.Binding{keys, paste, {lk.NextPage, lk.PrevPage, lk.GoToStart, lk.GoToEnd}}}
 }

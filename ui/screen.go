@@ -40,14 +40,18 @@ const (
 	screenSession
 	screenAPI
 	screenTrace
-	screenCompare  // a regional re-login's two sessions side by side
-	screenCheck    // an endpoint checked without logging in (ssodesk check)
-	screenLogout   // a logout at the IdP, step by step
-	screenReport   // the diagnosis report dialog, over the session or a failed login
-	screenHARFlows // a browser's HAR file: its login flows (ssodesk har FILE, the picker's o)
-	screenHARFlow  // one login flow of a HAR: facts, steps, findings, tokens
-	screenHARToken // a HAR's token in the session inspector, read-only
-	screenHARSave  // the dialog writing a HAR's report or its sanitised copy
+	screenCompare     // a regional re-login's two sessions side by side
+	screenCheck       // an endpoint checked without logging in (ssodesk check)
+	screenLogout      // a logout at the IdP, step by step
+	screenReport      // the diagnosis report dialog, over the session or a failed login
+	screenHARFlows    // a browser's HAR file: its login flows (ssodesk har FILE, the picker's o)
+	screenHARFlow     // one login flow of a HAR: facts, steps, findings, tokens
+	screenHARToken    // a HAR's token in the session inspector, read-only
+	screenHARSave     // the dialog writing a HAR's report or its sanitised copy
+	screenPasteToken  // a token pasted in (the picker's p)
+	screenPastedToken // a pasted token in the session inspector, read-only
+	screenPasteURL    // a URL from a ticket, pasted and explained (the picker's u)
+	screenAppForm     // another app's registration to check (the picker's a)
 	numScreens
 )
 
@@ -66,19 +70,23 @@ type screenSpec struct {
 
 // screenSpecs is the table of screens.
 var screenSpecs = [numScreens]screenSpec{
-	screenRegions:  {name: "regions", back: backNowhere, noTrace: true},
-	screenLogin:    {name: "login", back: backNowhere},
-	screenSession:  {name: "session", back: backNowhere},
-	screenAPI:      {name: "console", back: screenSession},
-	screenTrace:    {name: "trace", back: backOpener, noTrace: true},
-	screenCompare:  {name: "compare", back: screenSession},
-	screenCheck:    {name: "check", back: screenRegions},
-	screenLogout:   {name: "logout", back: backNowhere},
-	screenReport:   {name: "report", back: backOpener, noTrace: true},
-	screenHARFlows: {name: "har", back: screenRegions},
-	screenHARFlow:  {name: "har flow", back: screenHARFlows},
-	screenHARToken: {name: "har token", back: screenHARFlow},
-	screenHARSave:  {name: "har save", back: backOpener, noTrace: true},
+	screenRegions:     {name: "regions", back: backNowhere, noTrace: true},
+	screenLogin:       {name: "login", back: backNowhere},
+	screenSession:     {name: "session", back: backNowhere},
+	screenAPI:         {name: "console", back: screenSession},
+	screenTrace:       {name: "trace", back: backOpener, noTrace: true},
+	screenCompare:     {name: "compare", back: screenSession},
+	screenCheck:       {name: "check", back: screenRegions},
+	screenLogout:      {name: "logout", back: backNowhere},
+	screenReport:      {name: "report", back: backOpener, noTrace: true},
+	screenHARFlows:    {name: "har", back: screenRegions},
+	screenHARFlow:     {name: "har flow", back: screenHARFlows},
+	screenHARToken:    {name: "har token", back: screenHARFlow},
+	screenHARSave:     {name: "har save", back: backOpener, noTrace: true},
+	screenPasteToken:  {name: "paste token", back: screenRegions, noTrace: true},
+	screenPastedToken: {name: "pasted token", back: screenPasteToken, noTrace: true},
+	screenPasteURL:    {name: "explain URL", back: screenRegions, noTrace: true},
+	screenAppForm:     {name: "check app", back: screenRegions, noTrace: true},
 }
 
 func (s screenID) String() string {

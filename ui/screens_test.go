@@ -48,19 +48,23 @@ func helpKeys(bs [][]key.Binding) map[string]bool {
 // screen's Update handles (spot-checked).
 func TestEveryScreenHasItsFullHelp(t *testing.T) {
 	handled := map[screenID][]string{
-		screenRegions:  {"enter", "up", "down", "c", "/"},
-		screenLogin:    {"esc", "c"},
-		screenSession:  {"tab", "shift+tab", "1", "up", "down", "r", "u", "i", "s", "c", "C", "v", "n", "a", "g", "L", "d", "pgup", "home"},
-		screenAPI:      {"enter", "e", "1", "[", "]", "x", "R", "y", "v", "H", "esc", "tab", "shift+tab", "pgup"},
-		screenTrace:    {"up", "down", "enter", "x", "esc", "pgup"},
-		screenCompare:  {"esc", "up", "pgup"},
-		screenCheck:    {"r", "esc", "up", "down"},
-		screenLogout:   {"enter"},
-		screenReport:   {"enter", "tab", "esc"},
-		screenHARFlows: {"up", "down", "enter", "d", "w", "esc", "pgup"},
-		screenHARFlow:  {"tab", "shift+tab", "enter", "v", "d", "w", "esc", "up", "pgup"},
-		screenHARToken: {"up", "down", "v", "c", "d", "w", "esc", "pgup"},
-		screenHARSave:  {"enter", "tab", "esc"},
+		screenRegions:     {"enter", "up", "down", "c", "/", "p", "u", "a"},
+		screenLogin:       {"esc", "c"},
+		screenSession:     {"tab", "shift+tab", "1", "up", "down", "r", "u", "i", "s", "c", "C", "v", "n", "a", "g", "L", "d", "pgup", "home"},
+		screenAPI:         {"enter", "e", "1", "[", "]", "x", "R", "y", "v", "H", "esc", "tab", "shift+tab", "pgup"},
+		screenTrace:       {"up", "down", "enter", "x", "esc", "pgup"},
+		screenCompare:     {"esc", "up", "pgup"},
+		screenCheck:       {"r", "esc", "up", "down"},
+		screenLogout:      {"enter"},
+		screenReport:      {"enter", "tab", "esc"},
+		screenHARFlows:    {"up", "down", "enter", "d", "w", "esc", "pgup"},
+		screenHARFlow:     {"tab", "shift+tab", "enter", "v", "d", "w", "esc", "up", "pgup"},
+		screenHARToken:    {"up", "down", "v", "c", "d", "w", "esc", "pgup"},
+		screenHARSave:     {"enter", "tab", "esc"},
+		screenPasteToken:  {"enter", "ctrl+u", "esc"},
+		screenPastedToken: {"up", "down", "v", "c", "esc", "pgup"},
+		screenPasteURL:    {"n", "up", "down", "esc", "pgup"},
+		screenAppForm:     {"enter", "tab", "shift+tab", "esc"},
 	}
 	seen := map[screenID]bool{}
 	for name, m := range everyScreen(t, 80, 24) {

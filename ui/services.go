@@ -44,6 +44,16 @@ type Services struct {
 	Call CallFunc
 	// Check checks an endpoint without logging in (ssodesk check).
 	Check func(ctx context.Context, region config.Region) diagnose.Report
+	// CheckApp checks another app's registration at an endpoint (ssodesk
+	// check --client-id … --redirect-uri …): its authorize request and, when
+	// the IdP refuses it, the probes that find which parameter it refuses,
+	// the configured client's registration the baseline.
+	CheckApp func(ctx context.Context, region config.Region, app auth.AuthorizeRequest) diagnose.Report
+	// VerifyPasted verifies a pasted token against the issuers of the
+	// selected environment (ssodesk decode --verify): nothing is sent with
+	// it, only its issuer's keys are read, and an issuer that is no
+	// endpoint of the environment is not trusted.
+	VerifyPasted func(ctx context.Context, raw string) *auth.Report
 	// Kept says which endpoints have a kept session ("env/name").
 	Kept func() map[config.EndpointID]bool
 	// Health probes every endpoint (refresh: ignore the cache), giving each
@@ -109,7 +119,10 @@ type CallFunc func(ctx context.Context, res *auth.Result, in session.CallInput) 
 func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *Services {
 	return &Services{
 		Login: func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
-			return m.Login(ctx, session.LoginInput{Region: req.Region, ForceChoose: req.ForceChoose, Resume: true, Progress: progress, Open: open})
+			done := make(chan struct{})
+			defer close(done) // the pasted URLs' channel below closes with the login
+			return m.Login(ctx, session.LoginInput{Region: req.Region, ForceChoose: req.ForceChoose, Resume: true, Progress: progress, Open: open,
+				Pasted: forwardPasted(req.Pasted, done)})
 		},
 		Relogin: func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {
 			return m.Relogin(ctx, first, session.ReloginInput{Progress: progress, Open: open})
@@ -127,11 +140,55 @@ func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *
 		},
 		Check: func(ctx context.Context, region config.Region) diagnose.Report {
 			reps, err := m.Check(ctx, region)
-			if err != nil {
-				return diagnose.Report{Region: region.Name, Issuer: region.Issuer, Rows: []check.Row{{Name: "configuration", Status: check.Fail, Detail: err.Error()}}}
-			}
-			return reps[0]
+			return firstReport(region, reps, err)
 		},
-		Kept: func() map[config.EndpointID]bool { k, _ := m.KeptEndpoints(); return k },
+		CheckApp: func(ctx context.Context, region config.Region, app auth.AuthorizeRequest) diagnose.Report {
+			own, err := cfg.For(region)
+			if err != nil {
+				return firstReport(region, nil, err)
+			}
+			reps, err := m.CheckApp(ctx, app, session.OwnRegistration(own, app), region)
+			return firstReport(region, reps, err)
+		},
+		VerifyPasted: func(ctx context.Context, raw string) *auth.Report { return m.VerifyToken(ctx, raw, nil) },
+		Kept:         func() map[config.EndpointID]bool { k, _ := m.KeptEndpoints(); return k },
 	}
+}
+
+// firstReport is the report of a check of one endpoint, or a row saying
+// why there is none.
+func firstReport(region config.Region, reps []diagnose.Report, err error) diagnose.Report {
+	if err != nil || len(reps) == 0 {
+		detail := "no report"
+		if err != nil {
+			detail = err.Error()
+		}
+		return diagnose.Report{Region: region.Name, Issuer: region.Issuer, Rows: []check.Row{{Name: "configuration", Status: check.Fail, Detail: detail}}}
+	}
+	return reps[0]
+}
+
+// forwardPasted is a channel of what arrives on from until done, closed
+// then (the login reads it until it is closed); nil when from is nil.
+func forwardPasted(from <-chan string, done <-chan struct{}) <-chan string {
+	if from == nil {
+		return nil
+	}
+	out := make(chan string)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case <-done:
+				return
+			case s := <-from:
+				select {
+				case out <- s:
+				case <-done:
+					return
+				}
+			}
+		}
+	}()
+	return out
 }

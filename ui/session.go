@@ -215,6 +215,8 @@ func (m sessionModel) update(msg tea.Msg) (sessionModel, tea.Cmd) {
 		return m, nil
 	case useHARMsg:
 		return m.useHAR(msg), nil
+	case pastedVerifiedMsg:
+		return m.usePasted(msg), nil
 	case inspectedMsg:
 		if msg.gen == m.gen {
 			m.insp = &msg.insp

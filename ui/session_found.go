@@ -18,19 +18,27 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"ssodesk/check"
+	"ssodesk/explain"
 	"ssodesk/report"
 	"ssodesk/safe"
 	"ssodesk/timefmt"
 )
 
-// foundToken is the HAR token the inspector shows: token tok of flow of
-// view.
+// foundToken is the token the inspector shows read-only: token tok of
+// flow of view (a HAR's), or pasted (a token pasted in the TUI).
 type foundToken struct {
 	view      *harView
 	flow, tok int
+	pasted    *pastedToken
 }
 
-func (f foundToken) token() report.HARToken { return f.view.doc.Flows[f.flow].Tokens[f.tok] }
+func (f foundToken) token() report.HARToken {
+	if f.pasted != nil {
+		return f.pasted.doc
+	}
+	return f.view.doc.Flows[f.flow].Tokens[f.tok]
+}
 
 // FoundKeys are the read-only inspector's keys: nothing that sends the
 // token anywhere.
@@ -58,6 +66,14 @@ func newFoundTokenModel(com *Common, svc *Services, v *harView, i, tok int) sess
 	return m
 }
 
+// newPastedTokenModel is the inspector, read-only, on a pasted token.
+func newPastedTokenModel(com *Common, svc *Services, p *pastedToken) sessionModel {
+	m := sessionModel{com: com, svc: svc, screenContext: newScreenContext(), scroll: newScroller(), keys: defaultSessionKeys(),
+		found: &foundToken{pasted: p}, foundKeys: defaultFoundKeys()}
+	m.refresh()
+	return m
+}
+
 // foundKey handles the read-only inspector's keys; every other key only
 // scrolls.
 func (m sessionModel) foundKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
@@ -72,10 +88,14 @@ func (m sessionModel) foundKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	case key.Matches(msg, k.Copy) && len(m.rows) > 0:
 		r := m.rows[m.cursor]
 		return m, copyCmd("claim "+r.name, r.value)
-	case key.Matches(msg, k.Report):
+	case key.Matches(msg, k.Report) && m.found.view != nil:
 		return m, emit(openHARSaveMsg{view: m.found.view, kind: saveHARReport})
-	case key.Matches(msg, k.Sanitize):
+	case key.Matches(msg, k.Sanitize) && m.found.view != nil:
 		return m, emit(openHARSaveMsg{view: m.found.view, kind: saveSanitizedHAR})
+	case key.Matches(msg, k.Verify) && m.found.pasted != nil:
+		p := m.found.pasted
+		m.status.Working("verifying against " + safe.Printable(orDash(p.issuer)) + "'s keys…")
+		return m, verifyPastedCmd(m.svc, p, m.screenContext, m.com.Now())
 	case key.Matches(msg, k.Verify):
 		f := m.found
 		m.status.Working("verifying against " + safe.Printable(f.view.doc.Flows[f.flow].IdP) + "'s keys, as of the token's use…")
@@ -86,9 +106,21 @@ func (m sessionModel) foundKey(msg tea.KeyPressMsg) (sessionModel, tea.Cmd) {
 	return m, nil
 }
 
+// usePasted takes a pasted token's verification.
+func (m sessionModel) usePasted(msg pastedVerifiedMsg) sessionModel {
+	if m.found == nil || m.found.pasted == nil || m.found.pasted.raw != msg.tok.raw {
+		return m // another token's late verification
+	}
+	m.found = &foundToken{pasted: msg.tok}
+	m.status.Done()
+	m.setStatus("pasted token: "+msg.tok.doc.Verified, pastedStatus(msg.tok.doc.Verified) != check.Pass)
+	m.refresh()
+	return m
+}
+
 // useHAR takes a verification's new document.
 func (m sessionModel) useHAR(msg useHARMsg) sessionModel {
-	if m.found == nil || msg.view.file != m.found.view.file {
+	if m.found == nil || m.found.view == nil || msg.view.file != m.found.view.file {
 		return m // a session of this run, or another file's late verification
 	}
 	f := *m.found // a copy: the model is a value
@@ -101,7 +133,7 @@ func (m sessionModel) useHAR(msg useHARMsg) sessionModel {
 }
 
 // foundAt is when the token was used in the HAR (the browser's clock), the
-// time its claims are said as of.
+// time its claims are said as of; a pasted token's as of now.
 func (m sessionModel) foundAt() time.Time {
 	if at := m.found.token().At; !at.IsZero() {
 		return at
@@ -112,12 +144,19 @@ func (m sessionModel) foundAt() time.Time {
 // renderFound is the token's page: what it is, its verification, its
 // header and claims.
 func (m sessionModel) renderFound() (string, []rowRef) {
-	t := m.found.token()
+	t, pasted := m.found.token(), m.found.pasted
 	p := &page{m: m, s: m.com.Styles, now: m.foundAt()}
 	s := p.s
 	p.field("Token", safe.Printable(t.Text))
 	if !t.At.IsZero() {
 		p.field("Used at", timefmt.Clock(t.At)+s.Subtle.Render("  (the browser's clock; claims' times as of then)"))
+	}
+	if pasted != nil {
+		p.field("Issuer", safe.Printable(orDash(pasted.issuer))+s.Subtle.Render("  (checked against "+safe.Printable(pasted.env)+")"))
+	}
+	st := verifiedStatus(t.Verified)
+	if pasted != nil {
+		st = pastedStatus(t.Verified)
 	}
 	switch {
 	case t.Claims == nil && t.Header == nil:
@@ -125,28 +164,46 @@ func (m sessionModel) renderFound() (string, []rowRef) {
 		p.para(s.Subtle, "Not a JWT: a HAR shows an opaque token or a code only as its fingerprint.")
 		return strings.Join(p.lines, "\n"), nil
 	case t.Verification == nil:
-		p.field("Verified", s.Subtle.Render(t.Verified)+s.Subtle.Render("  (v checks it against the IdP's keys; nothing is sent with it)"))
+		p.field("Verified", s.Status(st).Render(t.Verified))
+		for _, l := range wrapLines(m.verifyHint(), max(p.m.width-15, 1)) {
+			p.add(strings.Repeat(" ", 15) + s.Subtle.Render(l))
+		}
 	default:
-		p.field("Verified", s.Status(verifiedStatus(t.Verified)).Render(t.Verified))
-		p.foundChecks(t.Verification)
+		p.field("Verified", s.Status(st).Render(t.Verified))
+		p.foundChecks(t.Verification, explain.If(pasted != nil, "Verification", "Verification (as of its use)"))
 	}
 	p.jwtHeader(t.Header)
-	p.claims("Claims (times as at its use)", t.Claims, nil)
+	p.claims(explain.If(pasted != nil, "Claims (times as of now)", "Claims (times as at its use)"), t.Claims, nil)
 	return strings.Join(p.lines, "\n"), p.rows
 }
 
+// verifyHint says what v would do, before it is pressed.
+func (m sessionModel) verifyHint() string {
+	if p := m.found.pasted; p != nil {
+		return explain.PastedIssuerNote(safe.Printable(p.issuer), p.env, p.known, p.foreign)
+	}
+	return "v checks it against the IdP's keys; nothing is sent with it"
+}
+
 // foundChecks are a verification's checks, in the document's words.
-func (p *page) foundChecks(v *report.Verification) {
+func (p *page) foundChecks(v *report.Verification, title string) {
 	s := p.s
-	p.heading("Verification (as of its use)")
+	p.heading(title)
+	const indent = 16 // "  ✓ signature   ": the detail wraps under itself
 	for _, c := range v.Checks {
-		line := "  " + s.Status(c.Status).Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " " + s.Text.Render(safe.Printable(c.Detail))
-		p.add(wrapLines(line, p.m.width)...)
+		head := "  " + s.Status(c.Status).Render(c.Status.Mark()+" "+fmt.Sprintf("%-11s", c.Name)) + " "
+		for i, l := range wrapLines(safe.Printable(c.Detail), max(p.m.width-indent, 8)) {
+			p.add(explain.If(i == 0, head, strings.Repeat(" ", indent)) + s.Text.Render(l))
+		}
 	}
 }
 
 // foundTitle names the token and the file, and says it is read-only.
 func (m sessionModel) foundTitle() string {
+	if p := m.found.pasted; p != nil {
+		title := m.com.Styles.Title.Render("Pasted token")
+		return fitParts([]string{title, m.com.Styles.Subtle.Render(safe.Printable(p.doc.Text))}, " · ", max(m.width, 1))
+	}
 	t, v := m.found.token(), m.found.view
 	title := m.com.Styles.Title.Render(upperFirst(t.Name) + " from " + safe.Printable(baseName(v.doc.Source.Name)))
 	return fitParts([]string{title, m.com.Styles.Subtle.Render(fmt.Sprintf("login %d", m.found.flow+1))}, " · ", max(m.width, 1))
@@ -154,13 +211,18 @@ func (m sessionModel) foundTitle() string {
 
 // foundBar says what the inspector is here, in the tab bar's place.
 func (m sessionModel) foundBar() string {
-	return ansi.Truncate(m.com.Styles.Warn.Render("read-only: a customer's token, never sent anywhere"), max(m.width, 1), "…")
+	what := explain.If(m.found.pasted != nil, explain.PastedReadOnly, "read-only: a customer's token, never sent anywhere")
+	return ansi.Truncate(m.com.Styles.Warn.Render(what), max(m.width, 1), "…")
 }
 
 func (m sessionModel) foundKeyMap() help.KeyMap {
 	k, sk := m.foundKeys, m.scroll.Keys()
 	short := []key.Binding{k.Up, k.Down, k.Verify, k.Copy, k.Back}
-	return keyMap{short: append(short, sk.PageUp), full: [][]key.Binding{short, {k.Report, k.Sanitize, sk.PageUp, sk.Top}}}
+	more := []key.Binding{k.Report, k.Sanitize, sk.PageUp, sk.Top}
+	if m.found.pasted != nil {
+		more = more[2:] // no HAR to write
+	}
+	return keyMap{short: append(short, sk.PageUp), full: [][]key.Binding{short, more}}
 }
 
 func baseName(p string) string {

@@ -245,6 +245,7 @@ func everyScreen(t *testing.T, w, h int) map[string]Model {
 	models["check"] = checkAt(t, w, h, &rep)
 	models["report"], _ = intend(t, sessionAt(t, w, h, sampleResult()), "d")
 	maps.Copy(models, harScreens(t, w, h))
+	maps.Copy(models, pasteScreens(t, w, h))
 	return models
 }
 

@@ -190,3 +190,16 @@ func (f *Facts) Has(k ProblemKind) bool {
 	}
 	return false
 }
+
+// ContextOf is the Context cfg tells: every environment's endpoints, the
+// selected environment and each environment's client ID (ssodesk explain
+// and the TUI's paste box read a URL alike).
+func ContextOf(cfg *config.Config) Context {
+	c := Context{Endpoints: cfg.Endpoints(), Env: cfg.Environment, ClientIDs: map[string]string{}}
+	for _, e := range cfg.Envs() {
+		if e.ClientID != "" {
+			c.ClientIDs[e.Name] = e.ClientID
+		}
+	}
+	return c
+}
