@@ -63,7 +63,7 @@ func printHealth(w io.Writer, results []health.Result) {
 	for _, r := range results {
 		latency, cert := "-", "-"
 		if r.Latency > 0 {
-			latency = explain.Latency(r.Request, r.Connect)
+			latency = explain.Latency(r.RequestTime(), r.Connect)
 		}
 		if !r.CertExpiry.IsZero() {
 			cert = r.CertExpiry.Local().Format("2006-01-02") + " (" + explain.RelTime(r.CertExpiry, now) + ")"

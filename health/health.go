@@ -83,6 +83,15 @@ type Result struct {
 	Date     string `json:"-"`
 }
 
+// RequestTime is the request's own time (Request), or Latency for a result
+// that does not tell the handshakes apart.
+func (r Result) RequestTime() time.Duration {
+	if r.Request > 0 || r.Connect > 0 {
+		return r.Request
+	}
+	return r.Latency
+}
+
 // Check is the probe as a check: ✓ ok, ! slow, ✗ mismatch or down, and –
 // for a result that is none of these (nothing was probed).
 func (r Result) Check() check.Status {

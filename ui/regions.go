@@ -86,9 +86,9 @@ func healthText(r health.Result) string {
 	mark := r.Check().Mark() // ✓ ok, ! slow, ✗ mismatch or down
 	switch r.Status {
 	case health.StatusOK:
-		return fmt.Sprintf("%s up %s %s", mark, r.Latency.Round(time.Millisecond), r.TLSVersion)
+		return fmt.Sprintf("%s up %s %s", mark, r.RequestTime().Round(time.Millisecond), r.TLSVersion)
 	case health.StatusSlow:
-		return fmt.Sprintf("%s slow %s", mark, r.Latency.Round(10*time.Millisecond))
+		return fmt.Sprintf("%s slow %s", mark, r.RequestTime().Round(10*time.Millisecond))
 	case health.StatusMismatch:
 		return mark + " " + r.Err
 	}
