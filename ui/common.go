@@ -22,6 +22,8 @@
 package ui
 
 import (
+	"path/filepath"
+	"strings"
 	"time"
 
 	"ssodesk/config"
@@ -55,4 +57,14 @@ type Common struct {
 	// WorkDir is where relative file names (a HAR export, a report) go:
 	// named in the trace's hint and joined to the report's path.
 	WorkDir string
+}
+
+// savePath is a typed file name as a dialog writes it: trimmed, a relative
+// one under WorkDir ("" when none was typed).
+func (c *Common) savePath(typed string) string {
+	p := strings.TrimSpace(typed)
+	if p != "" && !filepath.IsAbs(p) && filepath.IsAbs(c.WorkDir) {
+		p = filepath.Join(c.WorkDir, p)
+	}
+	return p
 }

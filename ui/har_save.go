@@ -116,15 +116,13 @@ func (m harSaveModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 
 // write writes the report or the sanitised HAR in a Cmd.
 func (m harSaveModel) write() (harSaveModel, tea.Cmd) {
-	path := strings.TrimSpace(m.path.Value())
+	path := m.com.savePath(m.path.Value())
 	switch {
 	case m.writing:
 		return m, nil
 	case path == "":
 		m.status.Set("no file name given", true)
 		return m, nil
-	case !filepath.IsAbs(path) && filepath.IsAbs(m.com.WorkDir):
-		path = filepath.Join(m.com.WorkDir, path)
 	}
 	m.writing, m.err, m.written = true, nil, ""
 	m.status.Working("writing " + path + " …")

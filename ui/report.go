@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -133,15 +132,13 @@ func (m reportModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 
 // write builds and writes the report and its HAR in a Cmd.
 func (m reportModel) write() (reportModel, tea.Cmd) {
-	path := strings.TrimSpace(m.path.Value())
+	path := m.com.savePath(m.path.Value())
 	switch {
 	case m.writing:
 		return m, nil
 	case path == "":
 		m.status.Set("no file name given", true)
 		return m, nil
-	case !filepath.IsAbs(path) && filepath.IsAbs(m.com.WorkDir):
-		path = filepath.Join(m.com.WorkDir, path)
 	}
 	m.writing, m.err = true, nil
 	m.status.Working("writing " + path + " …")
