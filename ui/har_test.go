@@ -20,7 +20,6 @@ import (
 	"ssodesk/flow"
 	"ssodesk/har"
 	"ssodesk/report"
-	"ssodesk/session"
 )
 
 // harFileOf reads cli/testdata/name as Services.OpenHAR does.
@@ -46,33 +45,7 @@ func harTestServices(t testing.TB) *Services {
 		}
 		return nil, fmt.Errorf("cannot read the HAR file %s: no such file or directory", path)
 	}
-	used := func(what string) { t.Errorf("%s was called with a HAR's token", what) }
-	svc.Refresh = func(context.Context, *auth.Result) (*auth.Refreshed, error) {
-		used("refresh")
-		return nil, errors.New("no")
-	}
-	svc.Logout = func(context.Context, *auth.Result) []session.LogoutStep { used("logout"); return nil }
-	svc.UserInfo = func(context.Context, *auth.Result) (*auth.UserInfo, error) {
-		used("userinfo")
-		return nil, errors.New("no")
-	}
-	svc.Call = func(context.Context, *auth.Result, session.CallInput) session.CallOutcome {
-		used("an API call")
-		return session.CallOutcome{}
-	}
-	svc.Introspect = func(context.Context, *auth.Result, string) (*auth.Introspection, error) {
-		used("introspection")
-		return nil, errors.New("no")
-	}
-	svc.VerifyAccess = func(context.Context, *auth.Result) *auth.Report { used("access token verification"); return nil }
-	svc.Login = func(context.Context, LoginRequest, func(auth.Event)) (*auth.Result, error) {
-		used("login")
-		return nil, errors.New("no")
-	}
-	svc.Relogin = func(context.Context, *auth.Result, func(auth.Event)) (*auth.Relogin, error) {
-		used("re-login")
-		return nil, errors.New("no")
-	}
+	failTokenUse(t, svc, "a HAR's token")
 	svc.VerifyFound = func(context.Context, *flow.Login) map[string]*auth.Report {
 		t.Error("VerifyFound before v was pressed")
 		return nil

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"testing"
 
 	"ssodesk/auth"
 	"ssodesk/config"
@@ -41,4 +44,37 @@ func withTracePath(m Model, path string) Model {
 	tr.path.SetValue(path)
 	m.screens[screenTrace] = tr
 	return m
+}
+
+// failTokenUse makes every service of svc that would use a token fail the
+// test, naming whose token it was (a HAR's, a pasted one: only decoded
+// and, on request, verified).
+func failTokenUse(t testing.TB, svc *Services, whose string) {
+	used := func(what string) { t.Errorf("%s was called with %s", what, whose) }
+	svc.Refresh = func(context.Context, *auth.Result) (*auth.Refreshed, error) {
+		used("refresh")
+		return nil, errors.New("no")
+	}
+	svc.Logout = func(context.Context, *auth.Result) []session.LogoutStep { used("logout"); return nil }
+	svc.UserInfo = func(context.Context, *auth.Result) (*auth.UserInfo, error) {
+		used("userinfo")
+		return nil, errors.New("no")
+	}
+	svc.Call = func(context.Context, *auth.Result, session.CallInput) session.CallOutcome {
+		used("an API call")
+		return session.CallOutcome{}
+	}
+	svc.Introspect = func(context.Context, *auth.Result, string) (*auth.Introspection, error) {
+		used("introspection")
+		return nil, errors.New("no")
+	}
+	svc.VerifyAccess = func(context.Context, *auth.Result) *auth.Report { used("access token verification"); return nil }
+	svc.Login = func(context.Context, LoginRequest, func(auth.Event)) (*auth.Result, error) {
+		used("login")
+		return nil, errors.New("no")
+	}
+	svc.Relogin = func(context.Context, *auth.Result, func(auth.Event)) (*auth.Relogin, error) {
+		used("re-login")
+		return nil, errors.New("no")
+	}
 }

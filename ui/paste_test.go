@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -47,33 +46,7 @@ func pastedClaims(iss string) map[string]any {
 // on request, verified.
 func readOnlyServices(t testing.TB, cfg *config.Config) *Services {
 	svc := testServices(cfg, nil)
-	used := func(what string) { t.Errorf("%s was called with a pasted token", what) }
-	svc.Refresh = func(context.Context, *auth.Result) (*auth.Refreshed, error) {
-		used("refresh")
-		return nil, errors.New("no")
-	}
-	svc.Logout = func(context.Context, *auth.Result) []session.LogoutStep { used("logout"); return nil }
-	svc.UserInfo = func(context.Context, *auth.Result) (*auth.UserInfo, error) {
-		used("userinfo")
-		return nil, errors.New("no")
-	}
-	svc.Call = func(context.Context, *auth.Result, session.CallInput) session.CallOutcome {
-		used("an API call")
-		return session.CallOutcome{}
-	}
-	svc.Introspect = func(context.Context, *auth.Result, string) (*auth.Introspection, error) {
-		used("introspection")
-		return nil, errors.New("no")
-	}
-	svc.VerifyAccess = func(context.Context, *auth.Result) *auth.Report { used("access token verification"); return nil }
-	svc.Login = func(context.Context, LoginRequest, func(auth.Event)) (*auth.Result, error) {
-		used("login")
-		return nil, errors.New("no")
-	}
-	svc.Relogin = func(context.Context, *auth.Result, func(auth.Event)) (*auth.Relogin, error) {
-		used("re-login")
-		return nil, errors.New("no")
-	}
+	failTokenUse(t, svc, "a pasted token")
 	return svc
 }
 
