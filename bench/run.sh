@@ -55,6 +55,10 @@
 #               noise: bench/lib/bighar.py) vs `jq '.log.entries | length'`
 #               on the same file, stdout to a pipe                 ≤ 1.0×
 #   harrss      the peak RSS of that `ssodesk har` (/usr/bin/time -v) ≤ 150 MB
+#   checkport   `ssodesk check` of three endpoints with a fixed redirect port
+#               (redirect_uri http://127.0.0.1:PORT/callback), CHECKS runs
+#               (default 100): how many exit 1 (a false ✗: no endpoint is
+#               wrong; issue 26 saw "redirect port … is in use")       0
 #
 # Over latency (issue 26), each at every round trip of LAT_RTTS, named
 # NAME-RTT (lat-login-global-150, …): the stand-in runs over TLS in a network
@@ -115,11 +119,11 @@ OUT="$ROOT/bench/out"
 ROUNDS=${ROUNDS:-20}
 ACCOUNT=${ACCOUNT:-mette.sorensen@nordlyd-hoerecenter.dk}
 LAT_ALL=(lat-login-global lat-login-regional lat-browser lat-check3 lat-regions lat-timeline)
-ALL=(gobench login version firstframe demoframe regions regions1000 call callbig decode rss rsstui rssconsole binsize har harrss "${LAT_ALL[@]}")
+ALL=(gobench login version firstframe demoframe regions regions1000 call callbig decode rss rsstui rssconsole binsize har harrss checkport "${LAT_ALL[@]}")
 LAT_RTTS=${LAT_RTTS:-0 50 150}
 LAT_ROUNDS=${LAT_ROUNDS:-12}
 LAT_ORDER=$(for m in lat-login-global lat-login-regional lat-browser lat-check3 lat-regions; do for r in ${LAT_RTTS:-0 50 150}; do printf '%s-%s,' "$m" "$r"; done; done)
-ORDER=gobench-1mb,gobench-health1000,gobench-tracekey,gobench-console,gobench-record,gobench-pretty,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,version,firstframe,demoframe,regions,regions1000,call,callbig,decode,rss,rsstui,rssconsole,binsize,har,harrss,${LAT_ORDER%,}
+ORDER=gobench-1mb,gobench-health1000,gobench-tracekey,gobench-console,gobench-record,gobench-pretty,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,version,firstframe,demoframe,regions,regions1000,call,callbig,decode,rss,rsstui,rssconsole,binsize,har,harrss,checkport,${LAT_ORDER%,}
 
 cd "$ROOT" || exit 1
 # the default run leaves out the lat-* measures (root, ~10 minutes): name
@@ -253,7 +257,7 @@ fi
 
 # --- the stand-in ----------------------------------------------------------------
 needsim=0
-for m in login firstframe call callbig rsstui rssconsole; do want $m && needsim=1; done
+for m in login firstframe call callbig rsstui rssconsole checkport; do want $m && needsim=1; done
 SIM_BASE=""
 if [ $needsim = 1 ]; then
 	say "stand-in (ssodesk sim)"
@@ -540,6 +544,43 @@ if want binsize; then
 	T record --out "$OUT" --name binsize --title "stripped binary (-ldflags '-s -w')" \
 		--value "$(awk -v b="$(stat -c %s "$OUT/ssodesk-stripped")" 'BEGIN{printf "%.1f", b/1048576}')" --unit MB --target "<25" \
 		--detail "$(stat -c %s "$OUT/ssodesk-stripped") bytes; unstripped $(stat -c %s "$OUT/ssodesk") bytes"
+fi
+
+# --- 6b. check: a false ✗ ----------------------------------------------------------------------
+if want checkport; then
+	say "checkport: ssodesk check of three endpoints, fixed redirect port, ${CHECKS:-100} runs"
+	if [ -z "$SIM_BASE" ]; then unmeasured checkport "check: false ✗ in ${CHECKS:-100} runs" "the stand-in did not start"
+	else
+		port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+		simcfg "$OUT/cfg/checkport.yaml" "redirect_uri: http://127.0.0.1:$port/callback"
+		# three endpoints: global, eu, us
+		python3 - "$OUT/cfg/checkport.yaml" <<'EOP'
+import sys
+p = sys.argv[1]
+lines = open(p).read().splitlines(True)
+out, n = [], 0
+for l in lines:
+    if l.startswith("  - {name: "):
+        n += 1
+        if n > 3:
+            continue
+    out.append(l)
+open(p, "w").write("".join(out))
+EOP
+		bad=0 other=0
+		for i in $(seq "${CHECKS:-100}"); do
+			"$BIN" --config "$OUT/cfg/checkport.yaml" check >"$OUT/logs/checkport-last.txt" 2>&1
+			case $? in
+				0) ;;
+				1) bad=$((bad + 1)); cp "$OUT/logs/checkport-last.txt" "$OUT/logs/checkport-fail-$bad.txt" ;;
+				*) other=$((other + 1)) ;;
+			esac
+		done
+		reason=$(grep -h '✗' "$OUT"/logs/checkport-fail-*.txt 2>/dev/null | sed 's/^ *//' | cut -c1-80 | sort | uniq -c | sort -rn | head -1 | sed 's/^ *//')
+		T record --out "$OUT" --name checkport --title "check of 3 endpoints, fixed redirect port: exits 1 in ${CHECKS:-100}" \
+			--value "$bad" --unit "runs" --target "<=0" --detail "port $port; ${reason:-no ✗}$([ "$other" -gt 0 ] && echo "; other exits: $other")"
+		echo "checkport: $bad of ${CHECKS:-100} runs exited 1 ($reason)"
+	fi
 fi
 
 # --- 7. over latency (issue 26) --------------------------------------------------------------
