@@ -568,6 +568,7 @@ for l in lines:
 open(p, "w").write("".join(out))
 EOP
 		bad=0 other=0
+		rm -f "$OUT"/logs/checkport-fail-*.txt
 		for i in $(seq "${CHECKS:-100}"); do
 			"$BIN" --config "$OUT/cfg/checkport.yaml" check >"$OUT/logs/checkport-last.txt" 2>&1
 			case $? in
