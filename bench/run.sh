@@ -76,6 +76,11 @@
 #   lat-browser the time from start until the browser is asked to open
 #               ($BROWSER a script that writes the time, then runs `ssodesk
 #               sim browse`: timing.py --mark), ssodesk vs refclient
+#   lat-tui     the TUI's login from the region picker: from Enter (typed 1 s
+#               + 5 round trips after the picker is drawn, when its health
+#               probes have answered) to "Code prefix" on the session screen,
+#               vs the CLI's `ssodesk login --json` (issue 26: ≤ the CLI's,
+#               less the connection and discovery the picker already has)
 #   lat-check3  `ssodesk check` of three endpoints vs curl fetching one
 #               endpoint's discovery, JWKS and an authorize request in turn
 #               on one connection; check's exits 1 (a false ✗) are counted
@@ -118,11 +123,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT="$ROOT/bench/out"
 ROUNDS=${ROUNDS:-20}
 ACCOUNT=${ACCOUNT:-mette.sorensen@nordlyd-hoerecenter.dk}
-LAT_ALL=(lat-login-global lat-login-regional lat-browser lat-check3 lat-regions lat-timeline)
+LAT_ALL=(lat-login-global lat-login-regional lat-browser lat-tui lat-check3 lat-regions lat-timeline)
 ALL=(gobench login version firstframe demoframe regions regions1000 call callbig decode rss rsstui rssconsole binsize har harrss checkport "${LAT_ALL[@]}")
 LAT_RTTS=${LAT_RTTS:-0 50 150}
 LAT_ROUNDS=${LAT_ROUNDS:-12}
-LAT_ORDER=$(for m in lat-login-global lat-login-regional lat-browser lat-check3 lat-regions; do for r in ${LAT_RTTS:-0 50 150}; do printf '%s-%s,' "$m" "$r"; done; done)
+LAT_ORDER=$(for m in lat-login-global lat-login-regional lat-browser lat-tui lat-check3 lat-regions; do for r in ${LAT_RTTS:-0 50 150}; do printf '%s-%s,' "$m" "$r"; done; done)
 ORDER=gobench-1mb,gobench-health1000,gobench-tracekey,gobench-console,gobench-record,gobench-pretty,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,version,firstframe,demoframe,regions,regions1000,call,callbig,decode,rss,rsstui,rssconsole,binsize,har,harrss,checkport,${LAT_ORDER%,}
 
 cd "$ROOT" || exit 1
@@ -702,6 +707,13 @@ EOS
 				--a-label ssodesk --a "$BIN --config $OUT/cfg/lat-global.yaml login --json" \
 				--b-label refclient --b "$OUT/refclient --issuer https://127.0.0.1:$LAT_G --issuers $(regionals "$LAT_G") --timeout 20s" || failed=1
 		fi
+		if want lat-tui; then
+			say "lat-tui at $rtt ms: the TUI's login from the picker (Enter → logged in) vs the CLI's login"
+			T ab --out "$OUT" --name "lat-tui-$rtt" --title "TUI login from the picker vs CLI login, $rtt ms RTT" --rounds "$r" \
+				--pty --b-plain --a-start-on "Where do you want to log in?" --a-settle "$(awk -v r="$rtt" 'BEGIN{print 1 + 5 * r / 1000}')" \
+				--a-label tui --a "$BIN --config $OUT/cfg/lat-global.yaml" --a-until "Code prefix" \
+				--b-label cli --b "$BIN --config $OUT/cfg/lat-global.yaml login --json" || failed=1
+		fi
 		if want lat-check3; then
 			say "lat-check3 at $rtt ms: ssodesk check of three endpoints vs one endpoint's discovery, JWKS, authorize on one connection (curl)"
 			T ab --out "$OUT" --name "lat-check3-$rtt" --title "check of 3 endpoints vs 3 fetches, $rtt ms RTT" --rounds "$r" --allow-exit 0,1 \
@@ -730,6 +742,9 @@ EOS
 			done
 			python3 "$ROOT/bench/lib/timeline.py" --log "$OUT/logs/lat-proxy-150.log" --rtt 150 --label "ssodesk check, 3 endpoints" \
 				--out "$OUT/timeline-check3.txt" -- "$BIN" --config "$OUT/cfg/lat-check3.yaml" check >/dev/null
+			python3 "$ROOT/bench/lib/timeline.py" --log "$OUT/logs/lat-proxy-150.log" --rtt 150 --label "ssodesk TUI: picker, Enter after 1.75 s, logged in" \
+				--pty-start-on "Where do you want to log in?" --settle 1.75 --until "Code prefix" \
+				--out "$OUT/timeline-tui.txt" -- "$BIN" --config "$OUT/cfg/lat-global.yaml" >/dev/null
 		fi
 	done
 	if want lat-regions; then # the verdict of a healthy endpoint far away (only the text; one run)

@@ -10,7 +10,9 @@ COMMAND started (ms, and in round trips), with who made it: "client" or
 requested is the browser's; everything else is the client's). A request's
 time is when the proxy read it (half a round trip after the client sent it)
 and its response when the proxy wrote it (the client has it half a round
-trip later). Then the phases: start → the browser's first connection
+trip later). With --pty-start-on, COMMAND is a TUI on a pty: Enter is
+pressed --settle s after that text is shown, and the run ends when --until
+is shown (the time of Enter is not marked: read it off the gap). Then the phases: start → the browser's first connection
 (the browser asked to open), browser → the IdP's redirect to the app
 (/authorize/callback answered), → the command's exit; and per phase the
 client's new connections (each pays TCP + TLS: two round trips) and
@@ -30,12 +32,26 @@ def main():
     ap.add_argument("--rtt", type=float, required=True, help="ms")
     ap.add_argument("--label", required=True)
     ap.add_argument("--out")
+    ap.add_argument("--pty-start-on", help="run COMMAND on a pty (timing.py's run_pty): once this text is shown, wait --settle s, press Enter")
+    ap.add_argument("--settle", type=float, default=0.0)
+    ap.add_argument("--until", help="with --pty-start-on: the run ends when this text is shown")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
     off = os.path.getsize(a.log)
     t0 = time.time() * 1000
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if a.pty_start_on:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import timing
+        try:
+            timing.run_pty(cmd, until=a.until, start_on=a.pty_start_on, settle=a.settle, keys="\\r", timeout=20)
+            rc = 0
+        except timing.Failed as e:
+            sys.stderr.write(str(e) + "\n")
+            rc = 1
+        p = subprocess.CompletedProcess(cmd, rc, b"", b"")
+    else:
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     t1 = time.time() * 1000
     time.sleep(0.3 + a.rtt / 1000)  # the last closes
     with open(a.log) as f:

@@ -18,6 +18,9 @@ before the fork to its exit, or with --a-until (pty only) to the moment TEXT
 A is then killed. A command that fails (exit code != 0, or TEXT not seen in
 10 s) makes the measure unmeasured, reported with the reason.
 
+With --pty --a-start-on TEXT, A's clock starts only once TEXT is on the pty
+and --a-settle seconds have passed, when --a-keys (default Enter) are typed:
+a TUI's action from a key to --a-until (--b-plain runs B without a pty).
 With --mark FILE, a round's time ends instead at the moment written (as Unix
 seconds, `date +%s.%N`) on FILE's first line by something the command
 started — a $BROWSER script: the time until the browser was asked to open;
@@ -87,12 +90,15 @@ def _ctty():
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def run_pty(argv, until=None, timeout=10.0):
-    """Runs argv on a new pty. Returns seconds to exit, or to `until` seen."""
+def run_pty(argv, until=None, timeout=10.0, start_on=None, settle=0.0, keys=None):
+    """Runs argv on a new pty. Returns seconds to exit, or to `until` seen.
+    With start_on: once that text is on the pty, waits settle seconds
+    (reading on), types keys, and times from then to `until`."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
     want = WS.sub(b"", until.encode()) if until else None
+    start = WS.sub(b"", start_on.encode()) if start_on else None
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
                          start_new_session=True, preexec_fn=_ctty)
@@ -115,6 +121,22 @@ def run_pty(argv, until=None, timeout=10.0):
                 d = b""
             if not d:
                 break
+            if start is not None:
+                buf += d
+                if start in WS.sub(b"", ANSI.sub(b"", buf)):
+                    start, buf = None, b""
+                    end_settle = time.perf_counter() + settle
+                    while time.perf_counter() < end_settle:  # keep reading: the program draws on
+                        r, _, _ = select.select([master], [], [], max(end_settle - time.perf_counter(), 0))
+                        if r:
+                            try:
+                                os.read(master, 1 << 16)
+                            except OSError:
+                                break
+                    os.write(master, keys.encode().decode("unicode_escape").encode())
+                    t0 = time.perf_counter()
+                    deadline = t0 + timeout
+                continue
             if want is not None:
                 buf += d
                 if want in WS.sub(b"", ANSI.sub(b"", buf)):
@@ -161,8 +183,10 @@ def cmd_ab(args):
     os.makedirs(os.path.join(args.out, "results"), exist_ok=True)
     a, b = shlex.split(args.a), shlex.split(args.b)
     if args.pty:
-        ra = lambda: run_pty(a, until=args.a_until)
+        ra = lambda: run_pty(a, until=args.a_until, start_on=args.a_start_on, settle=args.a_settle, keys=args.a_keys)
         rb = lambda: run_pty(b, until=args.b_until)
+        if args.b_plain:
+            rb = lambda: run_plain(b)
     else:
         ok = tuple(int(x) for x in args.allow_exit.split(","))
         ea, eb = {}, {}
@@ -292,6 +316,10 @@ def main():
     p.add_argument("--target")
     p.add_argument("--stdin", help="a file both commands read as standard input (not with --pty)")
     p.add_argument("--stdout-pipe", action="store_true", help="standard output to a pipe this process reads (not /dev/null)")
+    p.add_argument("--a-start-on", help="with --pty: A's clock starts once this text is on the pty, --a-settle seconds later, when --a-keys are typed")
+    p.add_argument("--a-settle", type=float, default=0.0)
+    p.add_argument("--a-keys", default="\\r", help="keys typed for --a-start-on (Python escapes; default Enter)")
+    p.add_argument("--b-plain", action="store_true", help="with --pty: B runs without a pty, as without --pty")
     p.add_argument("--mark", help="a round ends at the Unix time written on this file's first line (not with --pty)")
     p.add_argument("--allow-exit", default="0", help="exit codes accepted, comma-separated (not with --pty)")
     p = sub.add_parser("record")
