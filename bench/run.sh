@@ -88,6 +88,9 @@
 #   lat-regions `ssodesk regions` of four endpoints vs curl of one discovery
 #               on a new connection; what regions printed is kept in
 #               logs/lat-regions-RTT.txt (also at 350 ms, once: "slow"?)
+#   lat-rss     peak RSS of a login (regional iss; /usr/bin/time), ssodesk /
+#               refclient, medians of 5 (issue 26 names kubelogin: ≤ 1.1×;
+#               kubelogin is not served by this machine's module proxy)
 #   lat-timeline  at 150 ms: one login of each client (global and regional
 #               iss) and one `check`, with the proxy's log of connections and
 #               requests cut to it (bench/lib/timeline.py): timeline-*.txt
@@ -123,11 +126,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT="$ROOT/bench/out"
 ROUNDS=${ROUNDS:-20}
 ACCOUNT=${ACCOUNT:-mette.sorensen@nordlyd-hoerecenter.dk}
-LAT_ALL=(lat-login-global lat-login-regional lat-browser lat-tui lat-check3 lat-regions lat-timeline)
+LAT_ALL=(lat-login-global lat-login-regional lat-browser lat-tui lat-check3 lat-regions lat-rss lat-timeline)
 ALL=(gobench login version firstframe demoframe regions regions1000 call callbig decode rss rsstui rssconsole binsize har harrss checkport "${LAT_ALL[@]}")
 LAT_RTTS=${LAT_RTTS:-0 50 150}
 LAT_ROUNDS=${LAT_ROUNDS:-12}
-LAT_ORDER=$(for m in lat-login-global lat-login-regional lat-browser lat-tui lat-check3 lat-regions; do for r in ${LAT_RTTS:-0 50 150}; do printf '%s-%s,' "$m" "$r"; done; done)
+LAT_ORDER=$(for m in lat-login-global lat-login-regional lat-browser lat-tui lat-check3 lat-regions lat-rss; do for r in ${LAT_RTTS:-0 50 150}; do printf '%s-%s,' "$m" "$r"; done; done)
 ORDER=gobench-1mb,gobench-health1000,gobench-tracekey,gobench-console,gobench-record,gobench-pretty,gobench-decode,gobench-view,gobench-redact,gobench-redact-url,gobench-coderegion,gobench-probe,login,version,firstframe,demoframe,regions,regions1000,call,callbig,decode,rss,rsstui,rssconsole,binsize,har,harrss,checkport,${LAT_ORDER%,}
 
 cd "$ROOT" || exit 1
@@ -728,6 +731,25 @@ EOS
 				--a-label regions4 --a "$BIN --config $OUT/cfg/lat-global.yaml regions" \
 				--b-label curl1 --b "curl -sS --cacert $OUT/latcert/ca.pem -o /dev/null https://127.0.0.1:$LAT_G/.well-known/openid-configuration" || failed=1
 			"$BIN" --config "$OUT/cfg/lat-global.yaml" regions >"$OUT/logs/lat-regions-$rtt.txt" 2>&1
+		fi
+		if want lat-rss; then
+			say "lat-rss at $rtt ms: peak RSS of a login (regional iss), ssodesk vs refclient, median of 5 each"
+			if ! need /usr/bin/time time; then unmeasured "lat-rss-$rtt" "peak RSS of a login, $rtt ms RTT" "/usr/bin/time is missing"
+			else
+				peak() { # command…: the median peak RSS (KB) of 5 runs
+					for _ in 1 2 3 4 5; do
+						/usr/bin/time -f %M -o "$OUT/lat-rss.txt" "$@" >/dev/null 2>&1 && tail -n 1 "$OUT/lat-rss.txt"
+					done | sort -n | sed -n 3p
+				}
+				ka=$(peak "$BIN" --config "$OUT/cfg/lat-regional.yaml" login --json)
+				kb=$(peak "$OUT/refclient" --issuer "https://127.0.0.1:$LAT_R" --issuers "$(regionals "$LAT_R")" --timeout 20s)
+				if [ -z "$ka" ] || [ -z "$kb" ]; then unmeasured "lat-rss-$rtt" "peak RSS of a login, $rtt ms RTT" "a login under /usr/bin/time failed"
+				else
+					T record --out "$OUT" --name "lat-rss-$rtt" --title "peak RSS of a login, ssodesk / refclient, $rtt ms RTT" \
+						--value "$(awk -v a="$ka" -v b="$kb" 'BEGIN{printf "%.3f", a/b}')" --unit "×" \
+						--detail "$(awk -v a="$ka" -v b="$kb" 'BEGIN{printf "%.1f / %.1f MB, medians of 5", a/1024, b/1024}')"
+				fi
+			fi
 		fi
 		if want lat-timeline && [ "$rtt" = 150 ]; then
 			say "lat-timeline at 150 ms: one login of each client, the proxy's log"
