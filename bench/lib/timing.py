@@ -18,6 +18,15 @@ before the fork to its exit, or with --a-until (pty only) to the moment TEXT
 A is then killed. A command that fails (exit code != 0, or TEXT not seen in
 10 s) makes the measure unmeasured, reported with the reason.
 
+With --pty --a-start-on TEXT, A's clock starts only once TEXT is on the pty
+and --a-settle seconds have passed, when --a-keys (default Enter) are typed:
+a TUI's action from a key to --a-until (--b-plain runs B without a pty).
+With --mark FILE, a round's time ends instead at the moment written (as Unix
+seconds, `date +%s.%N`) on FILE's first line by something the command
+started — a $BROWSER script: the time until the browser was asked to open;
+FILE is removed before each run. --allow-exit 0,1 accepts those exit codes
+(and counts each side's non-zero ones in the result as a_exits, b_exits).
+
 Raw times go to DIR/NAME.csv; the summary to DIR/results/NAME.json and one
 line on stdout.
 """
@@ -46,9 +55,15 @@ class Failed(Exception):
     pass
 
 
-def run_plain(argv, timeout=60.0, stdin=None, pipe=False):
+def run_plain(argv, timeout=60.0, stdin=None, pipe=False, ok=(0,), exits=None, mark=None):
     f = open(stdin, "rb") if stdin else subprocess.DEVNULL
     out = subprocess.PIPE if pipe else subprocess.DEVNULL  # a pipe: what `| less` or `| jq` costs the writer
+    if mark:
+        try:
+            os.remove(mark)
+        except FileNotFoundError:
+            pass
+    w0 = time.time()
     t0 = time.perf_counter()
     try:
         p = subprocess.run(argv, stdin=f, stdout=out, stderr=subprocess.PIPE, timeout=timeout)
@@ -58,8 +73,16 @@ def run_plain(argv, timeout=60.0, stdin=None, pipe=False):
         if stdin:
             f.close()
     dt = time.perf_counter() - t0
-    if p.returncode != 0:
+    if p.returncode not in ok:
         raise Failed("%s exited %d: %s" % (shlex.join(argv), p.returncode, p.stderr.decode(errors="replace").strip()[-400:]))
+    if p.returncode != 0 and exits is not None:
+        exits[str(p.returncode)] = exits.get(str(p.returncode), 0) + 1
+    if mark:
+        try:
+            with open(mark) as f:
+                dt = float(f.readline()) - w0
+        except (OSError, ValueError):
+            raise Failed("%s wrote no time to %s" % (shlex.join(argv), mark))
     return dt
 
 
@@ -67,12 +90,15 @@ def _ctty():
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def run_pty(argv, until=None, timeout=10.0):
-    """Runs argv on a new pty. Returns seconds to exit, or to `until` seen."""
+def run_pty(argv, until=None, timeout=10.0, start_on=None, settle=0.0, keys=None):
+    """Runs argv on a new pty. Returns seconds to exit, or to `until` seen.
+    With start_on: once that text is on the pty, waits settle seconds
+    (reading on), types keys, and times from then to `until`."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
     want = WS.sub(b"", until.encode()) if until else None
+    start = WS.sub(b"", start_on.encode()) if start_on else None
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
                          start_new_session=True, preexec_fn=_ctty)
@@ -95,6 +121,22 @@ def run_pty(argv, until=None, timeout=10.0):
                 d = b""
             if not d:
                 break
+            if start is not None:
+                buf += d
+                if start in WS.sub(b"", ANSI.sub(b"", buf)):
+                    start, buf = None, b""
+                    end_settle = time.perf_counter() + settle
+                    while time.perf_counter() < end_settle:  # keep reading: the program draws on
+                        r, _, _ = select.select([master], [], [], max(end_settle - time.perf_counter(), 0))
+                        if r:
+                            try:
+                                os.read(master, 1 << 16)
+                            except OSError:
+                                break
+                    os.write(master, keys.encode().decode("unicode_escape").encode())
+                    t0 = time.perf_counter()
+                    deadline = t0 + timeout
+                continue
             if want is not None:
                 buf += d
                 if want in WS.sub(b"", ANSI.sub(b"", buf)):
@@ -141,11 +183,15 @@ def cmd_ab(args):
     os.makedirs(os.path.join(args.out, "results"), exist_ok=True)
     a, b = shlex.split(args.a), shlex.split(args.b)
     if args.pty:
-        ra = lambda: run_pty(a, until=args.a_until)
+        ra = lambda: run_pty(a, until=args.a_until, start_on=args.a_start_on, settle=args.a_settle, keys=args.a_keys)
         rb = lambda: run_pty(b, until=args.b_until)
+        if args.b_plain:
+            rb = lambda: run_plain(b)
     else:
-        ra = lambda: run_plain(a, stdin=args.stdin, pipe=args.stdout_pipe)
-        rb = lambda: run_plain(b, stdin=args.stdin, pipe=args.stdout_pipe)
+        ok = tuple(int(x) for x in args.allow_exit.split(","))
+        ea, eb = {}, {}
+        ra = lambda: run_plain(a, stdin=args.stdin, pipe=args.stdout_pipe, ok=ok, exits=ea, mark=args.mark)
+        rb = lambda: run_plain(b, stdin=args.stdin, pipe=args.stdout_pipe, ok=ok, exits=eb, mark=args.mark)
     result = {"name": args.name, "title": args.title or args.name, "a_label": args.a_label, "b_label": args.b_label,
               "a_cmd": args.a, "b_cmd": args.b, "rounds": args.rounds, "target": args.target or ""}
     ta, tb = [], []
@@ -170,6 +216,8 @@ def cmd_ab(args):
                       a_min_ms=round(min(ta) * 1000, 2), b_min_ms=round(min(tb) * 1000, 2),
                       a_p90_ms=round(sorted(ta)[int(0.9 * (len(ta) - 1))] * 1000, 2),
                       b_p90_ms=round(sorted(tb)[int(0.9 * (len(tb) - 1))] * 1000, 2))
+        if not args.pty and args.allow_exit != "0":
+            result.update(a_exits=ea, b_exits=eb)
         if args.target:
             result["pass"] = check_target(args.target, ma, mb, ma / mb)
         with open(os.path.join(args.out, args.name + ".csv"), "w") as f:
@@ -268,6 +316,12 @@ def main():
     p.add_argument("--target")
     p.add_argument("--stdin", help="a file both commands read as standard input (not with --pty)")
     p.add_argument("--stdout-pipe", action="store_true", help="standard output to a pipe this process reads (not /dev/null)")
+    p.add_argument("--a-start-on", help="with --pty: A's clock starts once this text is on the pty, --a-settle seconds later, when --a-keys are typed")
+    p.add_argument("--a-settle", type=float, default=0.0)
+    p.add_argument("--a-keys", default="\\r", help="keys typed for --a-start-on (Python escapes; default Enter)")
+    p.add_argument("--b-plain", action="store_true", help="with --pty: B runs without a pty, as without --pty")
+    p.add_argument("--mark", help="a round ends at the Unix time written on this file's first line (not with --pty)")
+    p.add_argument("--allow-exit", default="0", help="exit codes accepted, comma-separated (not with --pty)")
     p = sub.add_parser("record")
     p.add_argument("--name", required=True)
     p.add_argument("--title")

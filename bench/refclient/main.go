@@ -10,6 +10,12 @@
 // against the JWKS, issuer, audience, expiry, nonce, at_hash); then it
 // prints the tokens and claims as JSON on stdout.
 //
+// With -issuers (a comma list of allowed issuers, HIMSA's regional ones:
+// a login at the global endpoint may come back with an ID token whose iss
+// is the code's region), the ID token is verified against the issuer it
+// names when that issuer is listed: its discovery and keys are read then,
+// after the exchange, with go-oidc, as a plain client would (issue 26).
+//
 //	BROWSER="ssodesk sim browse --account mette.sorensen@nordlyd-hoerecenter.dk" \
 //	  go run ./bench/refclient --issuer http://127.0.0.1:7400
 //
@@ -19,6 +25,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -27,6 +34,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,19 +47,48 @@ func main() {
 	clientID := flag.String("client-id", "ssodesk-demo", "public client ID")
 	scopes := flag.String("scopes", "openid profile noah.cloud.app.users.api", "scopes, space-separated")
 	timeout := flag.Duration("timeout", 30*time.Second, "how long to wait for the browser")
+	issuers := flag.String("issuers", "", "comma-separated issuers an ID token may name besides --issuer (a regional hand-off)")
 	flag.BoolVar(&verbose, "v", false, "print each step on stderr (for comparing with ssodesk's progress lines)")
 	flag.Parse()
 	if *issuer == "" {
 		fmt.Fprintln(os.Stderr, "refclient: --issuer is required")
 		os.Exit(2)
 	}
-	if err := login(*issuer, *clientID, strings.Fields(*scopes), *timeout); err != nil {
+	if err := login(*issuer, *clientID, strings.Fields(*scopes), *timeout, splitList(*issuers)); err != nil {
 		fmt.Fprintln(os.Stderr, "refclient:", err)
 		os.Exit(1)
 	}
 }
 
 var verbose bool
+
+func splitList(s string) []string {
+	var out []string
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// tokenIssuer is the iss an ID token names, read without verifying it
+// (only to pick which issuer's keys verify it).
+func tokenIssuer(raw string) string {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		Iss string `json:"iss"`
+	}
+	_ = json.Unmarshal(b, &c)
+	return c.Iss
+}
 
 // step prints a progress line on stderr with -v.
 func step(msg string) {
@@ -60,7 +97,7 @@ func step(msg string) {
 	}
 }
 
-func login(issuer, clientID string, scopes []string, timeout time.Duration) error {
+func login(issuer, clientID string, scopes []string, timeout time.Duration, allowed []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 
@@ -144,7 +181,15 @@ func login(issuer, clientID string, scopes []string, timeout time.Duration) erro
 	if rawID == "" {
 		return errors.New("no id_token in the token response")
 	}
-	idt, err := provider.Verifier(&oidc.Config{ClientID: clientID}).Verify(ctx, rawID)
+	verifyWith := provider
+	if iss := tokenIssuer(rawID); iss != issuer && slices.Contains(allowed, iss) {
+		// a regional hand-off: that issuer's discovery and keys verify it
+		if verifyWith, err = oidc.NewProvider(ctx, iss); err != nil {
+			return fmt.Errorf("discovery of %s: %w", iss, err)
+		}
+		step("read " + iss + "/.well-known/openid-configuration")
+	}
+	idt, err := verifyWith.Verifier(&oidc.Config{ClientID: clientID}).Verify(ctx, rawID)
 	if err != nil {
 		return fmt.Errorf("ID token: %w", err)
 	}
