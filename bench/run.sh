@@ -208,7 +208,7 @@ cat "$OUT/machine.txt"
 for v in $(compgen -e | grep '^SSODESK_'); do unset "$v"; done
 if [ -n "${XDG_CONFIG_HOME+set}" ]; then gocmd() { XDG_CONFIG_HOME=$1 go "${@:2}"; }; GO_XDG=$XDG_CONFIG_HOME
 else gocmd() { env -u XDG_CONFIG_HOME go "${@:2}"; }; GO_XDG=""; fi
-export XDG_CONFIG_HOME="$OUT/xdg/config" XDG_STATE_HOME="$OUT/xdg/state"
+export XDG_CONFIG_HOME="$OUT/xdg/config" XDG_STATE_HOME="$OUT/xdg/state" XDG_CACHE_HOME="$OUT/xdg/cache"
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
 export BROWSER="$BIN sim browse --account $ACCOUNT"
 
