@@ -110,9 +110,10 @@ func HARErrorRedirectFix(code, scope string, silent bool) string {
 
 // HARFramed: the IdP's login page was loaded in a frame.
 const (
-	HARFramed      = "The IdP's login page was loaded in a frame, which the IdP forbids (%s): the browser refused to show it."
-	HARFramedCause = "HIMSA's IdP answers its pages with X-Frame-Options: SameOrigin (or CSP frame-ancestors), so no other site may show them in a frame."
-	HARFramedFix   = "The app must show the login in the top window, a popup or the system browser; only a silent renew (prompt=none) may run in a hidden frame."
+	HARFramed        = "The IdP's login page was loaded in a frame, which the IdP forbids (%s): the browser refused to show it."
+	HARFramedBlocked = "the browser blocked the response: net::ERR_BLOCKED_BY_RESPONSE"
+	HARFramedCause   = "HIMSA's IdP answers its pages with X-Frame-Options: SameOrigin (or CSP frame-ancestors), so no other site may show them in a frame."
+	HARFramedFix     = "The app must show the login in the top window, a popup or the system browser; only a silent renew (prompt=none) may run in a hidden frame."
 )
 
 // HARCORS says a browser request to the IdP was blocked by CORS.
@@ -124,6 +125,9 @@ func HARCORS(what, url string) string {
 func HARCORSCause(origin, clientID string) string {
 	return fmt.Sprintf("The app's origin %s is not an allowed CORS origin of the client %s at the IdP, so the IdP's answer carries no Access-Control-Allow-Origin for it.", origin, clientID)
 }
+
+// HARCORSCodeSpent: a token request CORS blocked was answered all the same.
+const HARCORSCodeSpent = "The IdP did answer the token request (the browser only withheld the answer from the page), so the code is spent: the app must log in again after the fix."
 
 // HARCORSFix: ask HIMSA to allow it.
 func HARCORSFix(origin, clientID string) string {
