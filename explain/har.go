@@ -259,6 +259,14 @@ func HARAPIRefused(host string, status int) string {
 // HARRefreshFix: the app has a refresh token.
 const HARRefreshFix = "The app has a refresh token: it must refresh its tokens (or renew silently) before they expire, and retry."
 
+// The fixes of an API's refusal in a customer's app.
+const (
+	HARAPIScopeFix   = "The app must ask for the scope the API needs in its authorize request (scope), and the client must be allowed it at the IdP (ask HIMSA); then log in again."
+	HARAPIRegionFix  = "Call the API at the base URI of the ID token's api claim (the account's region), not a fixed or another region's API address."
+	HARAPIExpiredFix = "The app must log in again (or renew silently) before its tokens expire, and then retry."
+	HARAPIOtherFix   = "Check with HIMSA what the user's role and tenant allow, with the API's answer and the time of the call."
+)
+
 // The words of a HAR's report and of `ssodesk har`.
 const (
 	HARNoFlow          = "no login flow in it: no authorize request to a HIMSA endpoint or any IdP"

@@ -390,8 +390,17 @@ func (l *Login) judgeAPI(i int) {
 		return
 	}
 	cause, fix := d.Summary, ""
-	if d.Retry { // the console's key is not the app's
+	switch {
+	case d.Retry: // the console's key is not the app's
 		cause, fix = strings.Replace(cause, " Press R to refresh the tokens and retry.", "", 1), explain.HARRefreshFix
+	case d.Problem == api.ProblemMissingScope: // the console's config is not the app's
+		cause, fix = strings.Replace(cause, " Add it to scopes in the config and log in again.", "", 1), explain.HARAPIScopeFix
+	case d.Problem == api.ProblemWrongRegion:
+		fix = explain.HARAPIRegionFix
+	case d.Problem == api.ProblemExpired:
+		fix = explain.HARAPIExpiredFix
+	default:
+		fix = explain.HARAPIOtherFix
 	}
 	l.find(i, Failure, explain.HARAPIRefused(x.Host(), x.Status), cause, fix)
 }
