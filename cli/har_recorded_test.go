@@ -23,6 +23,7 @@ type recordedCase struct {
 	cause   string
 	fix     string
 	note    string // a note on the whole file ("" when none is asserted)
+	story   string // a phrase of the flow's region story ("" when none is asserted)
 }
 
 // recordedCases: the key phrases are explain's words.
@@ -30,7 +31,7 @@ func recordedCases() []recordedCase {
 	const idp = "http://127.0.0.1:29300"
 	return []recordedCase{
 		{name: "spa-login", outcome: "— succeeded"},
-		{name: "web-login", outcome: "— succeeded"},
+		{name: "web-login", outcome: "— succeeded", story: "the app exchanged the code on its server (a web app)"},
 		{name: "silent-renew", outcome: "— succeeded"},
 		{name: "no-sensitive", outcome: "— succeeded", note: "exported without sensitive data"},
 		{name: "error-page-redirect", outcome: "— failed at step 2 error_page", status: "fail",
@@ -139,6 +140,9 @@ func checkRecordedText(t *testing.T, c recordedCase, out string) {
 			}
 		}
 	}
+	if !containsFolded(out, c.story) {
+		t.Errorf("the output lacks the story's %q:\n%s", c.story, out)
+	}
 	if !containsFolded(out, c.note) {
 		t.Errorf("the output lacks the note %q:\n%s", c.note, out)
 	}
@@ -172,6 +176,7 @@ func checkRecordedJSON(t *testing.T, c recordedCase, out string) {
 		Notes []struct{ Text string } `json:"notes"`
 		Flows []struct {
 			Outcome    string `json:"outcome"`
+			Story      string `json:"story"`
 			FailedStep string `json:"failed_step"`
 			Findings   []struct {
 				Status, Text, Cause, Fix string
@@ -191,6 +196,9 @@ func checkRecordedJSON(t *testing.T, c recordedCase, out string) {
 	}
 	if f.Outcome != wantOutcome || f.FailedStep != wantStep {
 		t.Errorf("--json: outcome %q, failed_step %q; want %q, %q", f.Outcome, f.FailedStep, wantOutcome, wantStep)
+	}
+	if !strings.Contains(f.Story, c.story) {
+		t.Errorf("--json: story %q lacks %q", f.Story, c.story)
 	}
 	if c.status == "" {
 		if len(f.Findings) > 0 {

@@ -150,6 +150,7 @@ func (l *Login) Story() (explain.Story, bool) {
 	} else {
 		s.CodeUnserved = l.CodeRegion != "" && l.Endpoint.Name != ""
 	}
+	s.NoExchange = l.index(CodeExchange) < 0 && l.Token("id_token") == ""
 	if i := l.index(CodeExchange); i >= 0 {
 		if r, ok := endpointOf(l.Steps[i].Exchanges[0].URL, env); ok {
 			s.Exchanged = r.Name
