@@ -7,6 +7,7 @@ package cli
 // printed and through --json.
 
 import (
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -24,6 +25,9 @@ type recordedCase struct {
 	fix     string
 	note    string // a note on the whole file ("" when none is asserted)
 	story   string // a phrase of the flow's region story ("" when none is asserted)
+	// cleanText replaces text for the sanitised HAR (which shows a
+	// placeholder where text quotes a secret).
+	cleanText string
 }
 
 // recordedCases: the key phrases are explain's words.
@@ -75,7 +79,7 @@ func recordedCases() []recordedCase {
 		{name: "mix-up", outcome: "— failed at step 5 callback", status: "fail",
 			text: "iss is http://127.0.0.1:29302, not the issuer asked (" + idp + ")", cause: "another IdP answered", fix: "Do not use this login"},
 		{name: "state-mismatch", outcome: "— failed at step 5 callback", status: "fail",
-			text: "The state in the callback (state-of-another-login-…)", cause: "belongs to another login attempt", fix: "Log in again in one tab"},
+			text: "The state in the callback (state-of-another-login-…)", cleanText: "is not the authorize request's", cause: "belongs to another login attempt", fix: "Log in again in one tab"},
 		{name: "clock-skew", outcome: "— succeeded", status: "warn",
 			text: "the customer's clock is 10m00s behind the IdP's", cause: "A HAR's times are the customer's browser's clock", fix: "synchronise automatically"},
 	}
@@ -115,6 +119,7 @@ func TestRecordedHARs(t *testing.T) {
 				t.Errorf("--json: exit %d, want %d\n%s", code, wantCode, errOut)
 			}
 			checkRecordedJSON(t, c, out)
+			checkSanitizedSame(t, e, file, c)
 		})
 	}
 }
@@ -216,4 +221,17 @@ func checkRecordedJSON(t *testing.T, c recordedCase, out string) {
 	if c.note != "" && (len(doc.Notes) == 0 || !strings.Contains(doc.Notes[0].Text, c.note)) {
 		t.Errorf("--json: notes %+v, want one with %q", doc.Notes, c.note)
 	}
+}
+
+// checkSanitizedSame: the sanitised HAR reads back to the same outcome and
+// finding (issue 23, item 5).
+func checkSanitizedSame(t *testing.T, e *cliEnv, file string, c recordedCase) {
+	t.Helper()
+	clean := filepath.Join(e.dir, "clean.har")
+	if _, errOut, code := e.ssodesk("", "har", "sanitize", file, "-o", clean); code != 0 {
+		t.Fatalf("har sanitize: exit %d: %s", code, errOut)
+	}
+	out, _, _ := e.ssodesk("", "har", clean)
+	c.text = cmp.Or(c.cleanText, c.text)
+	t.Run("sanitized", func(t *testing.T) { checkRecordedText(t, c, out) })
 }

@@ -281,8 +281,9 @@ func recPageText(ctx context.Context) string {
 
 // trimHAR keeps a fixture small: no favicon or data: entries, and the
 // sample apps' own pages and scripts without their bodies (the IdP's pages
-// and every JSON answer are kept: the diagnosis reads them), no call
-// stacks in the initiators, no indentation.
+// and every JSON answer but discovery's are kept: the diagnosis reads
+// them), no request headers of noiseHeaders, no call stacks in the
+// initiators, no indentation.
 func trimHAR(t *testing.T, b []byte) []byte {
 	t.Helper()
 	var doc map[string]any
@@ -312,6 +313,10 @@ func trimHAR(t *testing.T, b []byte) []byte {
 				delete(content, "encoding")
 			}
 		}
+		if strings.HasSuffix(strings.SplitN(u, "?", 2)[0], "/.well-known/openid-configuration") && content != nil {
+			delete(content, "text") // 2 KB the diagnosis does not read
+		}
+		req["headers"] = dropNoise(req["headers"])
 		if in, ok := m["_initiator"].(map[string]any); ok {
 			delete(in, "stack") // the sample app's call stacks: noise
 		}
@@ -325,6 +330,27 @@ func trimHAR(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// noiseHeaders are request headers every entry has and no diagnosis reads
+// (most of a fixture's size).
+var noiseHeaders = map[string]bool{"user-agent": true, "sec-ch-ua": true, "sec-ch-ua-mobile": true, "sec-ch-ua-platform": true,
+	"accept-language": true, "accept-encoding": true, "accept": true, "upgrade-insecure-requests": true, "cache-control": true,
+	"pragma": true, "connection": true, "dnt": true}
+
+// dropNoise is a HAR headers array without noiseHeaders.
+func dropNoise(v any) any {
+	hs, _ := v.([]any)
+	var out []any
+	for _, h := range hs {
+		if m, _ := h.(map[string]any); m != nil {
+			if n, _ := m["name"].(string); noiseHeaders[strings.ToLower(n)] {
+				continue
+			}
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // writeRecordedConfig writes a config naming the stand-in's endpoints (at
