@@ -42,7 +42,7 @@ func recordedCases() []recordedCase {
 			text:  "error page (unauthorized_client); the app never heard of it",
 			cause: "does not accept its redirect URI http://127.0.0.1:29320/unregistered-callback (it does not say which)",
 			fix:   "ssodesk check --client-id himsa-sample-spa --redirect-uri http://127.0.0.1:29320/unregistered-callback"},
-		{name: "error-page-client", outcome: "— failed at step 2 error_page", status: "fail",
+		{name: "error-page-client", outcome: "— failed at step 2 error_page", status: "fail", note: "or the login never got as far as a session or a token",
 			text: "error page (unauthorized_client)", cause: "The IdP does not know the client unknown-app",
 			fix: "ssodesk check --client-id unknown-app --redirect-uri http://127.0.0.1:29320/callback"},
 		{name: "error-scope", outcome: "— failed at step 2 error_page", status: "fail",

@@ -242,6 +242,7 @@ func HARTokenTimeFix(expired bool) string {
 // The sensitive data note (flow.SensitiveDataNote).
 const (
 	HARNoSensitive      = "This HAR was exported without sensitive data: it holds no cookies and no Authorization headers."
+	HARNoSensitiveMaybe = "This HAR holds no cookies and no Authorization headers: it was exported without sensitive data, or the login never got as far as a session or a token."
 	HARNoSensitiveCause = "So it cannot show the IdP's session cookies (whether a silent renew had a session to use) or the bearer tokens of API calls (which token each call sent, and so which login it belongs to)."
 	HARNoSensitiveFix   = "For a HAR that can: Chrome/Edge: in the Network panel's download menu choose \"Export HAR (with sensitive data)\" " +
 		"(enable the setting \"Allow to generate HAR with sensitive data\" first); Firefox: \"Save All As HAR\" keeps cookies. " +

@@ -431,6 +431,15 @@ func TestSensitiveDataNote(t *testing.T) {
 	if !ok || f.Severity != flow.Note || !strings.Contains(f.Cause, "bearer tokens of API calls") || !strings.Contains(f.Fix, "Export HAR (with sensitive data)") {
 		t.Errorf("%v %+v", ok, f)
 	}
+	if !strings.HasPrefix(f.Text, "This HAR was exported without sensitive data") { // a login posted on to /authorize/callback: a session cookie
+		t.Errorf("text %q", f.Text)
+	}
+	var e browser // an error page only: nothing shows the export's mode
+	e.add("GET", authorizeURL(global), 302, loc("/home/error?errorId=x"))
+	e.add("GET", global+"/home/error?errorId=x", 200, html("<p>error"))
+	if f, ok := flow.SensitiveDataNote(e.xs); !ok || !strings.Contains(f.Text, "or the login never got as far") {
+		t.Errorf("error page only: %v %q", ok, f.Text)
+	}
 	b.add("GET", "https://api-eu.test/", 200, req("Cookie", "a=b"))
 	if _, ok := flow.SensitiveDataNote(b.xs); ok {
 		t.Error("note for a HAR with cookies")
