@@ -143,7 +143,7 @@ func TestHarErrorPage(t *testing.T) {
 	for _, want := range []string{"— failed at step 2 error_page", "unauthorized_client", "Request Id 0HN8:00000001",
 		"errorId in the error page's URL is encrypted: only HIMSA can read it",
 		"`ssodesk check --client-id acme-webapp --redirect-uri https://app.acme.example/signin-oidc`",
-		"This HAR was exported without sensitive data"} {
+		"This HAR holds no cookies and no Authorization headers: it was exported without sensitive data, or the login never got as far"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -110,9 +110,10 @@ func HARErrorRedirectFix(code, scope string, silent bool) string {
 
 // HARFramed: the IdP's login page was loaded in a frame.
 const (
-	HARFramed      = "The IdP's login page was loaded in a frame, which the IdP forbids (%s): the browser refused to show it."
-	HARFramedCause = "HIMSA's IdP answers its pages with X-Frame-Options: SameOrigin (or CSP frame-ancestors), so no other site may show them in a frame."
-	HARFramedFix   = "The app must show the login in the top window, a popup or the system browser; only a silent renew (prompt=none) may run in a hidden frame."
+	HARFramed        = "The IdP's login page was loaded in a frame, which the IdP forbids (%s): the browser refused to show it."
+	HARFramedBlocked = "the browser blocked the response: net::ERR_BLOCKED_BY_RESPONSE"
+	HARFramedCause   = "HIMSA's IdP answers its pages with X-Frame-Options: SameOrigin (or CSP frame-ancestors), so no other site may show them in a frame."
+	HARFramedFix     = "The app must show the login in the top window, a popup or the system browser; only a silent renew (prompt=none) may run in a hidden frame."
 )
 
 // HARCORS says a browser request to the IdP was blocked by CORS.
@@ -124,6 +125,9 @@ func HARCORS(what, url string) string {
 func HARCORSCause(origin, clientID string) string {
 	return fmt.Sprintf("The app's origin %s is not an allowed CORS origin of the client %s at the IdP, so the IdP's answer carries no Access-Control-Allow-Origin for it.", origin, clientID)
 }
+
+// HARCORSCodeSpent: a token request CORS blocked was answered all the same.
+const HARCORSCodeSpent = "The IdP did answer the token request (the browser only withheld the answer from the page), so the code is spent: the app must log in again after the fix."
 
 // HARCORSFix: ask HIMSA to allow it.
 func HARCORSFix(origin, clientID string) string {
@@ -238,6 +242,7 @@ func HARTokenTimeFix(expired bool) string {
 // The sensitive data note (flow.SensitiveDataNote).
 const (
 	HARNoSensitive      = "This HAR was exported without sensitive data: it holds no cookies and no Authorization headers."
+	HARNoSensitiveMaybe = "This HAR holds no cookies and no Authorization headers: it was exported without sensitive data, or the login never got as far as a session or a token."
 	HARNoSensitiveCause = "So it cannot show the IdP's session cookies (whether a silent renew had a session to use) or the bearer tokens of API calls (which token each call sent, and so which login it belongs to)."
 	HARNoSensitiveFix   = "For a HAR that can: Chrome/Edge: in the Network panel's download menu choose \"Export HAR (with sensitive data)\" " +
 		"(enable the setting \"Allow to generate HAR with sensitive data\" first); Firefox: \"Save All As HAR\" keeps cookies. " +
@@ -254,6 +259,14 @@ func HARAPIRefused(host string, status int) string {
 
 // HARRefreshFix: the app has a refresh token.
 const HARRefreshFix = "The app has a refresh token: it must refresh its tokens (or renew silently) before they expire, and retry."
+
+// The fixes of an API's refusal in a customer's app.
+const (
+	HARAPIScopeFix   = "The app must ask for the scope the API needs in its authorize request (scope), and the client must be allowed it at the IdP (ask HIMSA); then log in again."
+	HARAPIRegionFix  = "Call the API at the base URI of the ID token's api claim (the account's region), not a fixed or another region's API address."
+	HARAPIExpiredFix = "The app must log in again (or renew silently) before its tokens expire, and then retry."
+	HARAPIOtherFix   = "Check with HIMSA what the user's role and tenant allow, with the API's answer and the time of the call."
+)
 
 // The words of a HAR's report and of `ssodesk har`.
 const (

@@ -23,6 +23,10 @@ type Story struct {
 	// App: the login was another app's (read from a HAR), not ssodesk's:
 	// the story says "the app" for "you" and names no ssodesk setting.
 	App bool
+	// NoExchange (a HAR's login): the HAR shows neither the code's exchange
+	// nor an ID token — a web app exchanges the code on its server — so
+	// where it was exchanged and who issued the tokens are not known.
+	NoExchange bool
 	// Env names the environment when it is not production ("QA",
 	// "staging-acme"): every endpoint is then called by it ("the QA global
 	// endpoint", "QA EU"), so no one mistakes it for production's.
@@ -63,6 +67,8 @@ func regionStory(f Story) string {
 		s = append(s, "The code carried no region prefix (HIMSA codes normally start with the account's region, like \"eu.\"), so the account's region is unknown.")
 	case global && elsewhere:
 		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s; the code was exchanged at the %s endpoint its prefix names (exchange_at: code-region), not at the global one.", inG(chosen), Region(code), inG(exchanged)))
+	case global && f.NoExchange:
+		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s.", inG(chosen), Region(code)))
 	case global:
 		s = append(s, fmt.Sprintf("You used the %s endpoint and picked an account in %s; the code was exchanged at the %s endpoint, which HIMSA hands to the %s IdP.", inG(chosen), Region(code), inG(chosen), in(code)))
 	case chosen == codeAt:
@@ -78,6 +84,8 @@ func regionStory(f Story) string {
 		}
 	}
 	switch {
+	case f.NoExchange:
+		s = append(s, "The HAR shows no token exchange: the app exchanged the code on its server (a web app), or the recording missed it, so it holds no tokens.")
 	case issuerRegion == "":
 		s = append(s, "The ID token's issuer is not one of the configured regions.")
 	case issuerRegion == chosen:
@@ -90,7 +98,7 @@ func regionStory(f Story) string {
 	if claimRegion != "" && code != "" && claimRegion != code {
 		s = append(s, fmt.Sprintf("Its region claim (%s) differs from the code's prefix (%s).", claimRegion, code))
 	}
-	if !f.HasAPI {
+	if !f.HasAPI && !f.NoExchange {
 		s = append(s, "The ID token has no api claim: configure an API base for this region.")
 	}
 	if f.Env != "" {

@@ -64,3 +64,20 @@ func TestGlobalStoryByFlagNotName(t *testing.T) {
 		t.Errorf("a global endpoint told the regional story: %q", got)
 	}
 }
+
+// TestRegionStoryNoExchange: a web app's login in a HAR: the code went to
+// its server, no exchange or token is in the HAR, and the story does not
+// guess where the code was exchanged or who issued the tokens.
+func TestRegionStoryNoExchange(t *testing.T) {
+	s := RegionStory(Story{Chosen: "global", Code: "eu", Global: true, App: true, NoExchange: true})
+	for _, want := range []string{"The app used the global endpoint and picked an account in EU.", "the app exchanged the code on its server"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("story lacks %q: %s", want, s)
+		}
+	}
+	for _, not := range []string{"was exchanged at", "issuer", "api claim"} {
+		if strings.Contains(s, not) {
+			t.Errorf("story says %q: %s", not, s)
+		}
+	}
+}

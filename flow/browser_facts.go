@@ -2,6 +2,8 @@ package flow
 
 import (
 	"encoding/json"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +136,27 @@ func SensitiveDataNote(xs []*Exchange) (Finding, bool) {
 			return Finding{}, false
 		}
 	}
-	return Finding{Severity: Note, Text: explain.HARNoSensitive, Cause: explain.HARNoSensitiveCause, Fix: explain.HARNoSensitiveFix}, true
+	text := explain.HARNoSensitiveMaybe
+	if slices.ContainsFunc(xs, wouldCarrySecrets) {
+		text = explain.HARNoSensitive
+	}
+	return Finding{Severity: Note, Text: text, Cause: explain.HARNoSensitiveCause, Fix: explain.HARNoSensitiveFix}, true
+}
+
+// wouldCarrySecrets: in an export with sensitive data, x would show a
+// cookie or an Authorization header — a login form posted and answered
+// with a redirect on to /authorize/callback (a login: the IdP's session
+// cookie), a UserInfo call (the bearer token). Without such an exchange a HAR with none may simply be of a
+// login that never got that far (an error page, no session).
+func wouldCarrySecrets(x *Exchange) bool {
+	path := strings.ToLower(strings.TrimSuffix(x.URL.Path, "/"))
+	switch {
+	case x.Method == http.MethodPost && x.Status >= 300 && x.Status < 400 && strings.Contains(strings.ToLower(x.Location), "/authorize/callback"):
+		return true
+	case x.Method == http.MethodGet && x.Status != 0 && strings.HasSuffix(path, "/userinfo"):
+		return true
+	}
+	return false
 }
 
 // Story is the region story's facts of l (false when the HAR shows no
@@ -150,6 +172,7 @@ func (l *Login) Story() (explain.Story, bool) {
 	} else {
 		s.CodeUnserved = l.CodeRegion != "" && l.Endpoint.Name != ""
 	}
+	s.NoExchange = l.index(CodeExchange) < 0 && l.Token("id_token") == ""
 	if i := l.index(CodeExchange); i >= 0 {
 		if r, ok := endpointOf(l.Steps[i].Exchanges[0].URL, env); ok {
 			s.Exchanged = r.Name

@@ -21,6 +21,15 @@ func FuzzLogins(f *testing.F) {
 	f.Add("https://x.test/authorize?response_type=code&client_id=a&redirect_uri=https%3A%2F%2Fa%2Fcb", "https://a/cb#code=1&state=",
 		"\x1b[2J\x9b", "%zz", "Mon, 07 Dec 2026 22:00:00 GMT", 0, 2)
 	f.Add("::bad", "http://[::1", "", "", "", 200, 1)
+	// Shapes of cli/testdata/recorded (Chromium against the stand-in): a
+	// login page refused in a script-made frame (status 200 and
+	// net::ERR_BLOCKED_BY_RESPONSE), a token request CORS blocked (status 0,
+	// net::ERR_FAILED), a mix-up's iss.
+	const sample = "http://127.0.0.1:29300/authorize?client_id=himsa-sample-spa&response_type=code&scope=openid+profile+offline_access+noah.cloud.app.users.api&redirect_uri=http%3A%2F%2F127.0.0.1%3A29320%2Fcallback&state=S1&nonce=N1&code_challenge=jRwebes9&code_challenge_method=S256"
+	f.Add(sample, "/login?authRequestID=a06256b5951fef6acababbf2ca9b3c0f", "<!doctype html><form method=post>", "", "net::ERR_BLOCKED_BY_RESPONSE", 200, 2)
+	f.Add(sample, "http://127.0.0.1:29321/callback?code=eu.eyJ&state=S1&iss=http%3A%2F%2F127.0.0.1%3A29300", "", "grant_type=authorization_code&code=eu.eyJ&code_verifier=V",
+		"net::ERR_FAILED", 0, 8)
+	f.Add(sample, "http://127.0.0.1:29320/callback?code=us.eyJ&state=S1&iss=http%3A%2F%2F127.0.0.1%3A29302", "", "", "iframe", 302, 4)
 	f.Fuzz(func(t *testing.T, authURL, location, body, form, header string, status, n int) {
 		if n < 0 || n > 20 {
 			n = 20
@@ -44,7 +53,7 @@ func FuzzLogins(f *testing.F) {
 				method = http.MethodPost
 			}
 			b.add(method, raw, status, loc(location), html(body), post(form), res("X-Frame-Options", header), res("Date", header),
-				req("Origin", header), bearer(form), framed())
+				req("Origin", header), req("Sec-Fetch-Dest", header), bearer(form), framed(), failed(header))
 		}
 		ls := flow.Logins(b.xs, endpoints(), time.Minute)
 		if len(ls) > n {

@@ -122,8 +122,16 @@ func (l *Login) judgeFrame() {
 			l.find(i, Failure, strings.Replace(explain.HARFramed, "%s", "X-Frame-Options: "+xfo, 1), explain.HARFramedCause, explain.HARFramedFix)
 		case strings.Contains(strings.ToLower(csp), "frame-ancestors"):
 			l.find(i, Failure, strings.Replace(explain.HARFramed, "%s", "CSP frame-ancestors", 1), explain.HARFramedCause, explain.HARFramedFix)
+		case blockedByResponse(x): // a HAR without the response's headers
+			l.find(i, Failure, strings.Replace(explain.HARFramed, "%s", explain.HARFramedBlocked, 1), explain.HARFramedCause, explain.HARFramedFix)
 		}
 	}
+}
+
+// blockedByResponse: Chromium refused to show the document x it received
+// (X-Frame-Options or CSP frame-ancestors: net::ERR_BLOCKED_BY_RESPONSE).
+func blockedByResponse(x *Exchange) bool {
+	return strings.Contains(x.Error, "ERR_BLOCKED_BY_RESPONSE")
 }
 
 // judgeCallback: an error sent back to the app, a state that is not the
@@ -138,12 +146,42 @@ func (l *Login) judgeCallback() {
 		l.find(i, Failure, explain.HARErrorRedirect(cb.Error, cb.Description),
 			explain.HARErrorRedirectCause(cb.Error, scope, l.Silent, l.InFrame), explain.HARErrorRedirectFix(cb.Error, scope, l.Silent))
 	}
-	if l.State != "" && cb.HasState && cb.State != l.State {
+	if l.State != "" && cb.HasState && !l.sentState(cb.State) {
 		l.find(i, Failure, explain.HARState(short(cb.State), short(l.State)), explain.HARStateCause, explain.HARStateFix)
 	}
-	if cb.HasIss && !l.issuerOK(cb.Iss) {
+	if cb.HasIss && !l.issuerOK(cb.Iss, l.responder(i)) {
 		l.find(i, Failure, explain.HARMixUp(cb.Iss, l.issuerWanted()), explain.HARMixUpCause, explain.FixMixUp)
 	}
+}
+
+// sentState: state is that of l's authorize request (or, in a loop, of one
+// of its repeats: each sends a fresh state, and the callback answers the
+// last).
+func (l *Login) sentState(state string) bool {
+	for _, x := range l.Steps[0].Exchanges {
+		if x.Query().Get("state") == state {
+			return true
+		}
+	}
+	return false
+}
+
+// responder is the exchange that sent the authorization response of the
+// callback step i: the one redirecting to it (the callback itself when the
+// HAR has no request for the redirect URI); nil when none is known.
+func (l *Login) responder(i int) *Exchange {
+	cb := l.Steps[i].Exchanges[0]
+	if !l.isRedirectURI(cb.URL) {
+		return cb // read from its Location (callbackFromLocation)
+	}
+	for j := i - 1; j >= 0; j-- {
+		ex := l.Steps[j].Exchanges
+		x := ex[len(ex)-1]
+		if u, err := x.URL.Parse(x.Location); x.Location != "" && err == nil && sameURL(u, cb.URL) {
+			return x
+		}
+	}
+	return nil
 }
 
 // issuerWanted is the issuer l's authorize request asked.
@@ -157,8 +195,19 @@ func (l *Login) issuerWanted() string {
 // issuerOK: iss is the endpoint's issuer (or, at a global endpoint, one of
 // its environment's: it may hand the login to the regional IdP); at an IdP
 // not configured, one under the authorize request's origin.
-func (l *Login) issuerOK(iss string) bool {
+//
+// RFC 9207: iss names the authorization server that sent the response.
+// When the HAR shows a regional endpoint sent it (from), iss must be that
+// endpoint's issuer. A global endpoint may answer with the issuer of the
+// regional IdP it handed the login to (not known: shared/himsa NOTES), but
+// only that of the code's region: another region's is a mix-up.
+func (l *Login) issuerOK(iss string, from *Exchange) bool {
 	iss = strings.TrimSuffix(iss, "/")
+	if from != nil {
+		if r, ok := endpointOf(from.URL, l.endpoints); ok && !r.IsGlobal() {
+			return iss == strings.TrimSuffix(r.Issuer, "/")
+		}
+	}
 	if l.Endpoint.Issuer == "" {
 		return iss == l.IdP || strings.HasPrefix(iss, l.IdP+"/")
 	}
@@ -167,7 +216,7 @@ func (l *Login) issuerOK(iss string) bool {
 	}
 	for _, r := range l.endpoints {
 		if l.Endpoint.IsGlobal() && r.Env == l.Endpoint.Env && iss == strings.TrimSuffix(r.Issuer, "/") {
-			return true
+			return l.CodeRegion == "" || r.IsGlobal() || strings.EqualFold(cmpOr(r.Code, r.Name), l.CodeRegion)
 		}
 	}
 	return false
@@ -277,13 +326,30 @@ func (l *Login) appOrigin(x *Exchange) string {
 
 // judgeBlocked: a cross-origin request of the browser's that got no answer
 // (status 0, net::ERR_FAILED): CORS refused it.
+//
+// DevTools' own export says no more (no _corsErrorStatus): a fetch or XHR
+// with status 0 and net::ERR_FAILED, the IdP's response headers kept when
+// it answered. Those, when present, must lack an Access-Control-Allow-Origin
+// for the app's origin; a token request blocked so was answered, so its
+// code is spent.
 func (l *Login) judgeBlocked(i int, what string) {
 	x := l.Steps[i].Exchanges[0]
 	o := l.appOrigin(x)
-	if x.Answered() || o == "" || o == origin(x.URL) {
+	if x.Answered() || o == "" || o == origin(x.URL) || allowsOrigin(x, o) {
 		return
 	}
-	l.find(i, Failure, explain.HARCORS(what, x.URL.Redacted()), explain.HARCORSCause(o, l.ClientID), explain.HARCORSFix(o, l.ClientID))
+	cause := explain.HARCORSCause(o, l.ClientID)
+	if l.Steps[i].Kind == CodeExchange {
+		cause += " " + explain.HARCORSCodeSpent
+	}
+	l.find(i, Failure, explain.HARCORS(what, x.URL.Redacted()), cause, explain.HARCORSFix(o, l.ClientID))
+}
+
+// allowsOrigin: x's recorded response headers allow origin o (then status
+// 0 was not CORS).
+func allowsOrigin(x *Exchange, o string) bool {
+	acao := x.ResponseHeader.Get("Access-Control-Allow-Origin")
+	return acao == "*" || acao != "" && strings.EqualFold(acao, o)
 }
 
 // judgeCORSPreflight: an OPTIONS answered without Access-Control-Allow-Origin.
@@ -302,6 +368,10 @@ func (l *Login) judgeCORSPreflight(i int) {
 // judgeAPI: a 401 or 403 explained as the console explains it.
 func (l *Login) judgeAPI(i int) {
 	x := l.Steps[i].Exchanges[0]
+	if !x.Answered() {
+		l.judgeBlocked(i, "API")
+		return
+	}
 	if x.Status != 401 && x.Status != 403 {
 		return
 	}
@@ -320,8 +390,17 @@ func (l *Login) judgeAPI(i int) {
 		return
 	}
 	cause, fix := d.Summary, ""
-	if d.Retry { // the console's key is not the app's
+	switch {
+	case d.Retry: // the console's key is not the app's
 		cause, fix = strings.Replace(cause, " Press R to refresh the tokens and retry.", "", 1), explain.HARRefreshFix
+	case d.Problem == api.ProblemMissingScope: // the console's config is not the app's
+		cause, fix = strings.Replace(cause, " Add it to scopes in the config and log in again.", "", 1), explain.HARAPIScopeFix
+	case d.Problem == api.ProblemWrongRegion:
+		fix = explain.HARAPIRegionFix
+	case d.Problem == api.ProblemExpired:
+		fix = explain.HARAPIExpiredFix
+	default:
+		fix = explain.HARAPIOtherFix
 	}
 	l.find(i, Failure, explain.HARAPIRefused(x.Host(), x.Status), cause, fix)
 }

@@ -219,6 +219,12 @@ func (l *Login) tokenKind(x *Exchange, code string, in func(*Exchange) bool) Kin
 	path := strings.ToLower(strings.TrimSuffix(x.URL.Path, "/"))
 	f := form(x)
 	bearer := bearerOf(x)
+	if isPreflight(x) { // never the exchange it asks for
+		if in(x) && l.near(x) && (strings.HasSuffix(path, "/token") || strings.HasSuffix(path, "/userinfo")) {
+			return CORSPreflight
+		}
+		return Other
+	}
 	switch {
 	case strings.HasSuffix(path, "/token") && x.Method == http.MethodPost:
 		if x.RequestBody == "" && in(x) && l.near(x) && l.step(Callback) != nil && l.step(CodeExchange) == nil {
@@ -234,8 +240,6 @@ func (l *Login) tokenKind(x *Exchange, code string, in func(*Exchange) bool) Kin
 				return Refresh
 			}
 		}
-	case x.Method == http.MethodOptions && in(x) && l.near(x) && (strings.HasSuffix(path, "/token") || strings.HasSuffix(path, "/userinfo")):
-		return CORSPreflight
 	case strings.HasSuffix(path, "/userinfo"):
 		if at := l.Token("access_token"); at != "" && bearer == at || bearer == "" && in(x) && l.near(x) {
 			return UserInfo
@@ -251,6 +255,12 @@ func (l *Login) tokenKind(x *Exchange, code string, in func(*Exchange) bool) Kin
 		return API
 	}
 	return Other
+}
+
+// isPreflight: x is a browser's CORS pre-flight (Chrome: _resourceType
+// "preflight"; any HAR: OPTIONS).
+func isPreflight(x *Exchange) bool {
+	return x.Method == http.MethodOptions || strings.EqualFold(x.ResourceType, "preflight")
 }
 
 // near: x is at the IdP, or at the host the code was exchanged at.

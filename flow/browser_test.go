@@ -431,6 +431,15 @@ func TestSensitiveDataNote(t *testing.T) {
 	if !ok || f.Severity != flow.Note || !strings.Contains(f.Cause, "bearer tokens of API calls") || !strings.Contains(f.Fix, "Export HAR (with sensitive data)") {
 		t.Errorf("%v %+v", ok, f)
 	}
+	if !strings.HasPrefix(f.Text, "This HAR was exported without sensitive data") { // a login posted on to /authorize/callback: a session cookie
+		t.Errorf("text %q", f.Text)
+	}
+	var e browser // an error page only: nothing shows the export's mode
+	e.add("GET", authorizeURL(global), 302, loc("/home/error?errorId=x"))
+	e.add("GET", global+"/home/error?errorId=x", 200, html("<p>error"))
+	if f, ok := flow.SensitiveDataNote(e.xs); !ok || !strings.Contains(f.Text, "or the login never got as far") {
+		t.Errorf("error page only: %v %q", ok, f.Text)
+	}
 	b.add("GET", "https://api-eu.test/", 200, req("Cookie", "a=b"))
 	if _, ok := flow.SensitiveDataNote(b.xs); ok {
 		t.Error("note for a HAR with cookies")
@@ -495,3 +504,62 @@ func TestAPIOtherRegion(t *testing.T) {
 	}
 	failedWith(t, ls[0], flow.API, "api-us.test refused the call with HTTP 401", "The token is for EU but this is the US API", "")
 }
+
+// TestRealChromiumShapes: what real Chromium HARs showed (issue 23's
+// recordings): a login page refused in a frame recorded with status 200
+// and net::ERR_BLOCKED_BY_RESPONSE (and no X-Frame-Options kept); a token
+// request CORS blocked whose response headers were kept; a pre-flight
+// never a token, userinfo or API step; a mix-up naming another region's
+// issuer at the global endpoint; a loop's callback answering the last
+// repeat's state.
+func TestRealChromiumShapes(t *testing.T) {
+	var b browser
+	b.add("GET", authorizeURL(global), 302, loc("/Account/Login?ReturnUrl=x"), framed())
+	b.add("GET", global+"/Account/Login?ReturnUrl=x", 200, html("<form>"), framed(), failed("net::ERR_BLOCKED_BY_RESPONSE"))
+	failedWith(t, only(t, &b), flow.LoginPage, "ERR_BLOCKED_BY_RESPONSE", "SameOrigin", "top window, a popup or the system browser")
+
+	b = browser{}
+	b.login(global, "code=eu.C&state=S1")
+	b.add("POST", global+"/connect/token", 0, post("grant_type=authorization_code&code=eu.C&code_verifier=V"), req("Origin", "https://app.test"),
+		res("Content-Type", "application/json"), failed("net::ERR_FAILED"))
+	failedWith(t, only(t, &b), flow.CodeExchange, "blocked the token request", "the code is spent", "Ask HIMSA to add https://app.test")
+
+	b = browser{} // the IdP allowed the origin: status 0 was not CORS
+	b.login(global, "code=eu.C&state=S1")
+	b.add("POST", global+"/connect/token", 0, post("grant_type=authorization_code&code=eu.C&code_verifier=V"), req("Origin", "https://app.test"),
+		res("Access-Control-Allow-Origin", "https://app.test"), failed("net::ERR_FAILED"))
+	for _, f := range only(t, &b).Findings {
+		if strings.Contains(f.Text, "CORS") {
+			t.Errorf("an allowed origin read as CORS: %+v", f)
+		}
+	}
+
+	b = browser{}
+	b.login(global, "code=eu.C&state=S1")
+	pre := b.add("OPTIONS", global+"/connect/token", 204, req("Origin", "https://app.test"), res("Access-Control-Allow-Origin", "https://app.test"))
+	pre.ResourceType = "preflight"
+	b.exchange(global, "eu.C", 200, map[string]string{"access_token": "AT", "id_token": idToken(at(1000))}, "&code_verifier=V")
+	b.add("OPTIONS", "https://api-eu.test/me", 204, req("Origin", "https://app.test"), req("Access-Control-Request-Headers", "authorization"))
+	b.add("GET", "https://api-eu.test/me", 200, bearer("AT"))
+	l := only(t, &b)
+	if got := kinds(l); !strings.Contains(got, "cors_preflight exchange") || strings.Count(got, "exchange") != 1 || strings.Count(got, "api") != 1 {
+		t.Errorf("steps: %s", got)
+	}
+
+	b = browser{} // a global login: the code of us, the iss of eu
+	b.login(global, "code=us.C&state=S1&iss="+url.QueryEscape(euIssuer))
+	failedWith(t, only(t, &b), flow.Callback, "iss is "+euIssuer, "another IdP answered", "Do not use this login")
+
+	b = browser{}
+	for i := range 3 {
+		b.add("GET", authorizeURL(global, "state", "S"+itoa(i)), 302, loc(app+"?code=eu.C&state=S"+itoa(i)))
+	}
+	b.add("GET", app+"?code=eu.C&state=S2", 200, html("<app>"))
+	for _, f := range only(t, &b).Findings {
+		if strings.Contains(f.Text, "state") {
+			t.Errorf("a loop's last state read as another's: %+v", f)
+		}
+	}
+}
+
+func itoa(i int) string { return string(rune('0' + i)) }

@@ -165,8 +165,12 @@ func (w *walker) entry(n int, e *harEntry) *entryRead {
 	if x.Location == "" && x.Status >= 300 && x.Status < 400 {
 		x.Location = x.ResponseHeader.Get("Location")
 	}
-	if x.Status == 0 {
-		x.Error = cmp.Or(e.Response.reasons.text(), e.reasons.text(), "no response (status 0): the request failed or was blocked")
+	// Read whatever the status: Chrome records a document it refused to
+	// show (X-Frame-Options: net::ERR_BLOCKED_BY_RESPONSE) with the
+	// response's status, 200.
+	x.Error = cmp.Or(e.Response.reasons.text(), e.reasons.text())
+	if x.Status == 0 && x.Error == "" {
+		x.Error = "no response (status 0): the request failed or was blocked"
 	}
 	x.RequestBody = w.requestBody(n, e.Request.PostData)
 	if !w.o.OnlyDiagnosticBodies || diagnosticBody(e.Response.Content.MimeType) {
@@ -177,15 +181,34 @@ func (w *walker) entry(n int, e *harEntry) *entryRead {
 		x.TLS.CertExpiry, _ = time.Parse(time.RFC3339, t.CertExpiry)
 	}
 	x.Kind = flow.KindOf("", x.URL)
-	// Chrome: a document whose initiator is another document's parser (an
-	// <iframe src>) loads in a frame; a top-level navigation's is "other".
-	if i := e.Initiator; i != nil && strings.EqualFold(e.ResourceType, "document") && i.Type == "parser" && i.URL != "" && i.URL != e.Request.URL {
-		x.InFrame = true
-	}
+	x.InFrame = inFrame(e, x)
 	if !w.lg.Sensitive && sensitive(e) {
 		w.lg.Sensitive = true
 	}
 	return r
+}
+
+// inFrame: the entry is a document loaded in a frame, not the top window.
+// Chromium says so in the request's Sec-Fetch-Dest (iframe or frame; a
+// top-level navigation's is document), whoever started it — a script-made
+// iframe's initiator is "script", which alone says nothing, since scripts
+// navigate the top window too. Over plain http to a name other than
+// localhost Chromium sends no sec-fetch-*: then a document whose initiator
+// is another document's parser (an <iframe src>) is in a frame (a top-level
+// navigation's is "other"). Playwright's frames: playwrightFrames.
+func inFrame(e *harEntry, x *flow.Exchange) bool {
+	if !strings.EqualFold(e.ResourceType, "document") && e.ResourceType != "" {
+		return false
+	}
+	switch strings.ToLower(x.RequestHeader.Get("Sec-Fetch-Dest")) {
+	case "iframe", "frame":
+		return true
+	case "":
+	default:
+		return false
+	}
+	i := e.Initiator
+	return i != nil && strings.EqualFold(e.ResourceType, "document") && i.Type == "parser" && i.URL != "" && i.URL != e.Request.URL
 }
 
 // headers keeps every name/value pair (repeated headers too), names in

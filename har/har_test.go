@@ -3,6 +3,7 @@ package har
 import (
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -178,3 +179,43 @@ func TestFailureReasons(t *testing.T) {
 		}
 	}
 }
+
+// TestChromiumFrameShapes: what real Chromium writes for a script-made
+// iframe (initiator "script", Sec-Fetch-Dest: iframe) whose login page it
+// refused (status 200, _error net::ERR_BLOCKED_BY_RESPONSE); a top window
+// a script navigated (Sec-Fetch-Dest: document) is not in a frame, nor is
+// a script's navigation alone.
+func TestChromiumFrameShapes(t *testing.T) {
+	entry := func(url string, status int, errText, dest string) string {
+		hdr := ""
+		if dest != "" {
+			hdr = `{"name":"Sec-Fetch-Dest","value":"` + dest + `"}`
+		}
+		e := ""
+		if errText != "" {
+			e = `,"_error":"` + errText + `"`
+		}
+		return `{"startedDateTime":"2026-01-01T10:00:00.000Z","time":1,"_resourceType":"document","_initiator":{"type":"script"},
+"request":{"method":"GET","url":"` + url + `","headers":[` + hdr + `]},
+"response":{"status":` + itoa(status) + `,"headers":[{"name":"X-Frame-Options","value":"SameOrigin"}],"content":{"size":0,"mimeType":"text/html"}` + e + `}}`
+	}
+	doc := `{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"entries":[` +
+		entry("https://idp.test/login", 200, "net::ERR_BLOCKED_BY_RESPONSE", "iframe") + "," +
+		entry("https://app.test/next", 200, "", "document") + "," +
+		entry("https://app.test/other", 200, "", "") + "]}}"
+	lg, err := Read(strings.NewReader(doc), "frame.har", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		frame bool
+		err   string
+	}{{true, "net::ERR_BLOCKED_BY_RESPONSE"}, {false, ""}, {false, ""}}
+	for i, x := range lg.Exchanges {
+		if x.InFrame != want[i].frame || x.Error != want[i].err || x.Status != 200 {
+			t.Errorf("%s: InFrame %v, Error %q, Status %d; want %v, %q, 200", x.RawURL, x.InFrame, x.Error, x.Status, want[i].frame, want[i].err)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

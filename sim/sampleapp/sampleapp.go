@@ -25,6 +25,10 @@ type Options struct {
 	// Apps. Set Sim.ProductionErrorPage for HIMSA's production error page
 	// and Sim.Hooks for request counts and the test hooks.
 	Sim sim.Options
+	// BasePort fixes the apps' ports (so recorded URLs are stable): the SPA
+	// listens on BasePort, the Foreign origin on BasePort+1 and the web app
+	// on BasePort+2. 0 picks free ports.
+	BasePort int
 }
 
 // Apps are the running sample apps and the stand-in they log in at.
@@ -50,13 +54,21 @@ type Apps struct {
 	closeErr  error
 }
 
-// Start listens on three loopback ports (so the apps' URLs are known), starts
+// Start listens on three loopback ports (so the apps' URLs are known;
+// Options.BasePort fixes them), starts
 // the stand-in with the SPA and web clients registered, then serves the
 // apps. Everything shuts down on Close or when ctx ends.
 func Start(ctx context.Context, o Options) (*Apps, error) {
 	var ls []net.Listener
-	for range 3 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	if o.BasePort < 0 || o.BasePort > 65535-2 {
+		return nil, fmt.Errorf("sampleapp: BasePort %d is not a port", o.BasePort)
+	}
+	for i := range 3 {
+		addr := "127.0.0.1:0"
+		if o.BasePort > 0 {
+			addr = fmt.Sprintf("127.0.0.1:%d", o.BasePort+i)
+		}
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
 			for _, l := range ls {
 				_ = l.Close()
