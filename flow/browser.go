@@ -171,7 +171,7 @@ func newLogin(x *Exchange, endpoints []config.Region, leeway time.Duration) *Log
 	p := func(k string) string { return safe.Printable(q.Get(k)) }
 	l := &Login{Authorize: x, IdP: origin(x.URL), ClientID: p("client_id"), RedirectURI: p("redirect_uri"),
 		ResponseType: p("response_type"), ResponseMode: p("response_mode"), PKCEMethod: p("code_challenge_method"),
-		Prompt: p("prompt"), CultureLCID: p("culture"), State: q.Get("state"), Nonce: q.Get("nonce"),
+		Prompt: p("prompt"), CultureLCID: cmpOr(p("culture-lcid"), p("culture")), State: q.Get("state"), Nonce: q.Get("nonce"),
 		Scopes: strings.Fields(p("scope")), InFrame: x.InFrame, codeChallenge: q.Get("code_challenge"),
 		repeats: 1, endpoints: endpoints, leeway: leeway}
 	if l.CultureLCID == "" {

@@ -16,6 +16,8 @@ import (
 const (
 	AuthorizeCallback Kind = "authorize_callback" // the IdP's /connect/authorize/callback after the login
 	CORSPreflight     Kind = "cors_preflight"     // a browser's OPTIONS before a cross-origin request
+	AppPage           Kind = "app_page"           // a page of the app's (its redirect URI's origin) after the callback
+	Page              Kind = "page"               // a page of another site in the redirect chain
 )
 
 // maxChain bounds a redirect chain.
@@ -96,13 +98,22 @@ func (l *Login) isRedirectURI(u *url.URL) bool {
 	return err == nil && r.Host != "" && origin(u) == origin(r) && u.Path == r.Path
 }
 
+// pageKind is the kind of a page off the IdP: the app's (its redirect
+// URI's origin), or another site's.
+func (l *Login) pageKind(u *url.URL) Kind {
+	if r, err := url.Parse(l.RedirectURI); err == nil && r.Host != "" && origin(u) == origin(r) {
+		return AppPage
+	}
+	return Page
+}
+
 // place makes x, found in the chain, a step.
 func (l *Login) place(x *Exchange) {
 	switch {
 	case l.isRedirectURI(x.URL):
 		l.addCallback(x, callbackParams(x))
 	case origin(x.URL) != l.IdP:
-		l.addStep(Other, x)
+		l.addStep(l.pageKind(x.URL), x)
 	case isErrorURL(x.URL):
 		l.addStep(ErrorPage, x)
 	case x.Method == http.MethodPost:

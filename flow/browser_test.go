@@ -563,3 +563,19 @@ func TestRealChromiumShapes(t *testing.T) {
 }
 
 func itoa(i int) string { return string(rune('0' + i)) }
+
+// HIMSA's culture-lcid (and an older "culture") is read from the authorize
+// request; the app's own page after the callback is its step, named.
+func TestCultureLCIDAndAppPage(t *testing.T) {
+	var b browser
+	b.add("GET", authorizeURL(global, "culture-lcid", "1030"), 302, loc(app+"?code=eu.C&state=S1"))
+	b.add("GET", app+"?code=eu.C&state=S1", 302, loc("/home"))
+	b.add("GET", "https://app.test/home", 200, html("<app>"))
+	l := only(t, &b)
+	if l.CultureLCID != "1030" {
+		t.Errorf("culture-lcid %q", l.CultureLCID)
+	}
+	if k := kinds(l); !strings.HasSuffix(k, "callback app_page") {
+		t.Errorf("steps %q", k)
+	}
+}
