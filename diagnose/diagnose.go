@@ -31,10 +31,11 @@ import (
 
 // Report is every check of one endpoint.
 type Report struct {
-	Region    string          `json:"region"`
-	Issuer    string          `json:"issuer"`
-	Rows      []check.Row     `json:"checks"`
-	Preflight *auth.Preflight `json:"preflight,omitempty"`
+	Region      string          `json:"region"`
+	Environment string          `json:"environment,omitempty"` // the endpoint's environment ("production", "qa", …)
+	Issuer      string          `json:"issuer"`
+	Rows        []check.Row     `json:"checks"`
+	Preflight   *auth.Preflight `json:"preflight,omitempty"`
 	// Probes are the authorize requests sent (the one asked first) when
 	// it was refused, and Culprit what they found (nil: none sent).
 	Probes  []Probe  `json:"probes,omitempty"`
@@ -86,7 +87,7 @@ func Endpoint(ctx context.Context, o auth.Options, do Options) Report {
 	if do.Interval <= 0 {
 		do.Interval = ProbeInterval
 	}
-	c := &checker{o: o, do: do, client: o.HTTPClient, now: time.Now, rep: Report{Region: o.Region.Name, Issuer: o.Region.Issuer}}
+	c := &checker{o: o, do: do, client: o.HTTPClient, now: time.Now, rep: Report{Region: o.Region.Name, Environment: o.Region.Env, Issuer: o.Region.Issuer}}
 	if c.client == nil {
 		c.client = auth.NewHTTPClient(config.DefaultHTTPTimeout)
 	}

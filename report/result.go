@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 )
@@ -43,6 +44,16 @@ func addResult(d *Document, a Attempt, now time.Time) {
 		d.Notes = append(d.Notes, "The session was loaded from "+res.LoadedFrom+", not logged in here: the steps of its login are not known.")
 	}
 	d.Notes = append(d.Notes, res.Notes...)
+	d.ParamChecks = checksOf(res.ParamChecks)
+}
+
+// checksOf are rows as the report's checks.
+func checksOf(rows []check.Row) []Check {
+	var out []Check
+	for _, r := range rows {
+		out = append(out, Check{Name: r.Name, Status: r.Status, Detail: r.Detail})
+	}
+	return out
 }
 
 // landing is the region story and its facts.

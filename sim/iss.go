@@ -37,6 +37,9 @@ func announceIss(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	body := b.body.Bytes()
 	if b.status() == http.StatusOK && json.Unmarshal(body, &doc) == nil {
 		doc["authorization_response_iss_parameter_supported"] = true
+		// IdentityServer (v6+) announces the prompt values it handles;
+		// "create" only when a CreateAccountUrl is configured.
+		doc["prompt_values_supported"] = []string{"none", "login", "consent", "select_account"}
 		if out, err := json.Marshal(doc); err == nil {
 			body = out
 		}
