@@ -213,6 +213,7 @@ func printResult(w io.Writer, res *auth.Result, access *auth.Report, notes []str
 	line("refresh token", explain.If(res.Token.RefreshToken != "", "issued", "none"))
 	if res.Report != nil {
 		line("ID token", explain.If(res.Verified(), "verified: ", "NOT verified: ")+res.Report.Summary())
+		line("keys", explain.KeySet(res.Report))
 		line("", explain.SessionStory(res))
 	}
 	printParams(w, res)

@@ -93,6 +93,12 @@ type Verification struct {
 	KeyID     string  `json:"kid,omitempty"`
 	Refetched bool    `json:"jwks_refetched,omitempty"`
 	Checks    []Check `json:"checks"`
+	// Added after those: the kids of the JWKS, the one that verified, and
+	// whether the token's kid is gone from the JWKS (rotated away).
+	KeyIDs         []string `json:"jwks_kids,omitempty"`
+	SigningKeyID   string   `json:"signing_kid,omitempty"`
+	KeyRotatedAway bool     `json:"key_rotated_away,omitempty"`
+	Keys           string   `json:"keys,omitempty"` // explain.KeySet: which key signs now
 }
 
 // Check is one verification check for JSON.
@@ -110,6 +116,7 @@ func VerificationOf(r *auth.Report) *Verification {
 	}
 	v := &Verification{OK: r.OK(), Issuer: r.Issuer, Region: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID, Refetched: r.Refetched}
 	v.Checks = ChecksOf(r.Checks)
+	v.KeyIDs, v.SigningKeyID, v.KeyRotatedAway, v.Keys = r.JWKSKeyIDs, r.SigningKeyID, r.KeyRotatedAway, explain.KeySet(r)
 	return v
 }
 

@@ -171,6 +171,10 @@ type Verification struct {
 	JWKS         string  `json:"jwks,omitempty"`
 	KeyID        string  `json:"kid,omitempty"`
 	Checks       []Check `json:"checks"`
+	// Keys says which key of a JWKS with several signs now (explain.KeySet),
+	// and KeyRotatedAway that the token's kid is gone from the JWKS.
+	Keys           string `json:"keys,omitempty"`
+	KeyRotatedAway bool   `json:"key_rotated_away,omitempty"`
 }
 
 // Check is one verification check. Its JSON says the status in the

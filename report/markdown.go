@@ -171,6 +171,9 @@ func mdVerification(w *mdWriter, title string, v *Verification) {
 	w.heading(2, title)
 	verdict := explain.If(v.OK, "✓ verified", "✗ NOT verified")
 	w.para(fmt.Sprintf("**%s**: %s. Keys from %s (kid %s).", verdict, text(v.Summary), code(v.JWKS), code(v.KeyID)))
+	if v.Keys != "" {
+		w.para(text(v.Keys) + ".")
+	}
 	var rows [][]string
 	for _, c := range v.Checks {
 		rows = append(rows, []string{text(c.Name), c.Status.Mark(), text(c.Detail)})

@@ -77,7 +77,8 @@ func landing(res *auth.Result) *Landing {
 
 // verification is a report check by check, each time check said as of now.
 func verification(r *auth.Report, now time.Time) *Verification {
-	v := &Verification{OK: r.OK(), Summary: r.Summary(), Issuer: r.Issuer, IssuerRegion: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID}
+	v := &Verification{OK: r.OK(), Summary: r.Summary(), Issuer: r.Issuer, IssuerRegion: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID,
+		Keys: explain.KeySet(r), KeyRotatedAway: r.KeyRotatedAway}
 	for _, c := range r.Checks {
 		v.Checks = append(v.Checks, Check{Name: c.Name, Status: c.Status, Detail: explain.CheckDetail(c.Detail, c.At, now)})
 	}

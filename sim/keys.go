@@ -3,8 +3,14 @@ package sim
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"math/big"
+	"net/http"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 )
@@ -15,10 +21,23 @@ type signingKey struct {
 	id      string
 	region  string
 	private *rsa.PrivateKey
+	created time.Time // the stand-in's clock when it was made
+	// cert is the DER of a self-signed certificate of the key, valid from
+	// created (Options.X509Keys; nil otherwise).
+	cert []byte
 }
 
-// newSigningKey creates a fresh 2048-bit RS256 key for region.
-func newSigningKey(region string) (*signingKey, error) {
+// IdentityServer's automatic key management defaults: a key is used for
+// 90 days and kept in discovery 14 days after (an X509KeyContainer's
+// certificate is valid that long).
+const (
+	keyRotation  = 90 * 24 * time.Hour
+	keyRetention = 14 * 24 * time.Hour
+)
+
+// newSigningKey creates a fresh 2048-bit RS256 key for region, made at
+// created.
+func newSigningKey(region string, created time.Time) (*signingKey, error) {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, fmt.Errorf("sim: generating %s signing key: %w", region, err)
@@ -27,7 +46,31 @@ func newSigningKey(region string) (*signingKey, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, fmt.Errorf("sim: key id: %w", err)
 	}
-	return &signingKey{id: "sim-" + region + "-" + hex.EncodeToString(b[:]), region: region, private: k}, nil
+	return &signingKey{id: "sim-" + region + "-" + hex.EncodeToString(b[:]), region: region, private: k, created: created}, nil
+}
+
+// withCert gives k a self-signed certificate valid from its creation for
+// the rotation and retention periods, as IdentityServer's
+// UseX509Certificate publishes in x5c.
+func (k *signingKey) withCert() error {
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(k.created.UnixNano()), Subject: pkix.Name{CommonName: "IdentityServer (stand-in) " + k.id},
+		NotBefore: k.created, NotAfter: k.created.Add(keyRotation + keyRetention), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.private.PublicKey, k.private)
+	if err != nil {
+		return fmt.Errorf("sim: certificate of key %s: %w", k.id, err)
+	}
+	k.cert = der
+	return nil
+}
+
+// newKey is a new signing key of region, made now, with a certificate when
+// the stand-in publishes them.
+func (c *core) newKey(region string) (*signingKey, error) {
+	k, err := newSigningKey(region, c.now().UTC().Truncate(time.Second))
+	if err == nil && c.opts.X509Keys {
+		err = k.withCert()
+	}
+	return k, err
 }
 
 // SignatureAlgorithm implements op.SigningKey.
@@ -123,8 +166,9 @@ func (c *core) publishedKey(kid string) (*signingKey, bool) {
 }
 
 // rotateKey gives region a new signing key; the current one becomes the
-// previous one and the one before that is dropped.
-func (c *core) rotateKey(region string) (string, error) {
+// previous one and the one before that is dropped (away: the current one
+// is dropped too).
+func (c *core) rotateKey(region string, away bool) (string, error) {
 	if _, ok := c.regions[region]; !ok {
 		return "", fmt.Errorf("sim: unknown region %q", region)
 	}
@@ -132,13 +176,34 @@ func (c *core) rotateKey(region string) (string, error) {
 	if c.keysErr != nil {
 		return "", c.keysErr
 	}
-	k, err := newSigningKey(region) // slow: outside the lock
+	k, err := c.newKey(region) // slow: outside the lock
 	if err != nil {
 		return "", err
 	}
 	c.keyMu.Lock()
 	defer c.keyMu.Unlock()
 	rk := c.keys[region]
-	c.keys[region] = &regionKeys{current: k, previous: rk.current}
+	previous := rk.current
+	if away {
+		previous = nil // the old key is gone from the JWKS at once
+	}
+	c.keys[region] = &regionKeys{current: k, previous: previous}
 	return k.id, nil
+}
+
+// jwks is region's JWKS with each key's certificate (x5c), for
+// Options.X509Keys (zitadel's keys endpoint publishes no certificates).
+func (c *core) jwks(region string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		var set jose.JSONWebKeySet
+		for _, k := range c.publishedKeys(region) {
+			jwk := jose.JSONWebKey{KeyID: k.id, Algorithm: string(jose.RS256), Use: "sig", Key: &k.private.PublicKey}
+			if cert, err := x509.ParseCertificate(k.cert); err == nil {
+				jwk.Certificates = []*x509.Certificate{cert}
+			}
+			set.Keys = append(set.Keys, jwk)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(set)
+	}
 }
