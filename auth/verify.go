@@ -302,7 +302,8 @@ func RotatedAway(kid string, kids []string, jwksURL string) string {
 	if kid == "" {
 		return fmt.Sprintf("the token names no kid and no key of %s (%s) matches it", jwksURL, has)
 	}
-	return fmt.Sprintf("signed with a key the IdP has rotated away (kid %s; the JWKS has %s, even after fetching it again from %s)", kid, has, jwksURL)
+	return fmt.Sprintf("signed with a key the IdP has rotated away (kid %s; the JWKS has %s, even after fetching it again from %s), "+
+		"or with a key it never published", kid, has, jwksURL)
 }
 
 // keyIDs are set's kids, in its order ("(no kid)" for a key without one).
