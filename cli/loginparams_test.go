@@ -61,6 +61,12 @@ func TestLoginJSONCarriesParams(t *testing.T) {
 			t.Errorf("%s: %q, want %q (%+v)", name, status[name], want, doc.ParamChecks)
 		}
 	}
+	// report --from reads them back: what was tried, and their checks.
+	md, errOut, code := e.ssodesk(out, "report", "--from", "-")
+	if code != 0 || !strings.Contains(md, "| login parameters | `prompt=login max_age=0 ui_locales=da-DK acr_values=idp:local foo=bar baz` |") ||
+		!strings.Contains(md, "## Login parameters") || !strings.Contains(md, "| max\\_age | ✓ |") {
+		t.Errorf("report --from: exit %d\n%s\n%s", code, md, errOut)
+	}
 }
 
 // TestLoginNamesEnvironmentAndFlagsPrompt: every summary line naming an
