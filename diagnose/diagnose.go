@@ -246,6 +246,9 @@ func (c *checker) jwks(ctx context.Context) {
 		covers[k.Alg], covers["kty:"+k.Kty] = true, true
 	}
 	dates := "; " + keyDates(set.Keys, c.now())
+	if len(set.Keys) > 1 {
+		dates += "; " + explain.CheckJWKSSeveral
+	}
 	for _, alg := range c.doc.IDTokenAlgs {
 		if !covers[alg] && !covers["kty:"+ktyOf(alg)] {
 			c.add(RowJWKS, check.Warn, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs)+"; "+explain.CheckJWKSNoKeyFor(alg)+dates)

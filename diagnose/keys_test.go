@@ -18,7 +18,7 @@ import (
 // row names the oldest and the newest.
 func TestJWKSRowDatesKeys(t *testing.T) {
 	_, o := standIn(t)
-	if r := row(t, Endpoint(context.Background(), o, Options{}), RowJWKS); !strings.Contains(r.Detail, "carry no x5c certificate, so their age cannot be told") {
+	if r := row(t, Endpoint(context.Background(), o, Options{}), RowJWKS); !strings.Contains(r.Detail, "carries no x5c certificate, so its age cannot be told") {
 		t.Errorf("without x5c: %s", r.Detail)
 	}
 
@@ -37,7 +37,7 @@ func TestJWKSRowDatesKeys(t *testing.T) {
 	o.ClientID, o.HTTPClient = s.ClientID(), auth.NewHTTPClient(20*time.Second)
 	r := row(t, Endpoint(context.Background(), o, Options{}), RowJWKS)
 	oldest, newest := strings.Index(r.Detail, "oldest key kid "+first), strings.Index(r.Detail, "newest kid "+newKid)
-	if oldest < 0 || newest < oldest || strings.Contains(r.Detail, "cannot") {
+	if oldest < 0 || newest < oldest || strings.Contains(r.Detail, "cannot") || !strings.Contains(r.Detail, "more than one key is normal") {
 		t.Errorf("with x5c: %s", r.Detail)
 	}
 }

@@ -26,6 +26,10 @@ func KeySet(r *auth.Report) string {
 		len(r.JWKSKeyIDs), r.SigningKeyID, rest))
 }
 
+// CheckJWKSSeveral: a JWKS with more than one key, seen without a token.
+const CheckJWKSSeveral = "more than one key is normal for an IdentityServer-like IdP (a new one is announced before it signs, " +
+	"an old one kept after it stopped); which one signs now shows on a token (login, decode --verify)"
+
 // KeyDate is when one JWKS key's certificate (x5c) says it was made and
 // until when it is meant to be used.
 type KeyDate struct {
@@ -40,7 +44,8 @@ type KeyDate struct {
 // carry none unless UseX509Certificate is set, and ssodesk never guesses.
 func CheckJWKSDates(dated []KeyDate, undated int, now time.Time) string {
 	if len(dated) == 0 {
-		return "the keys carry no x5c certificate, so their age cannot be told (IdentityServer publishes one only with UseX509Certificate)"
+		return If(undated == 1, "the key carries", "the keys carry") + " no x5c certificate, so " + If(undated == 1, "its", "their") +
+			" age cannot be told (IdentityServer publishes one only with UseX509Certificate)"
 	}
 	slices.SortFunc(dated, func(a, b KeyDate) int { return a.NotBefore.Compare(b.NotBefore) })
 	oldest, newest := dated[0], dated[len(dated)-1]
