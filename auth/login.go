@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -307,7 +308,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	exAt, note := o.exchangeRegion(codeRegion)
 	msg := "redirect received; code region: " + orUnknown(codeRegion)
 	if exAt != o.Region {
-		msg += fmt.Sprintf("; exchange_at %s: exchanging at the %s endpoint %s", config.ExchangeCodeRegion, exAt.Name, exAt.Issuer)
+		msg += fmt.Sprintf("; exchange_at %s: exchanging at the %s endpoint %s", config.ExchangeCodeRegion, strings.TrimSpace(exAt.Env+" "+exAt.Name), exAt.Issuer)
 	}
 	em.emit(Event{Step: StepCallback, Msg: msg})
 	var notes []string
