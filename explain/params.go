@@ -89,7 +89,7 @@ func maxAgeRow(f *auth.ParamFacts, maxAge int) check.Row {
 	case f.AuthTime.Before(f.Started.Truncate(time.Second).Add(-limit - f.Leeway)):
 		r.Detail = fmt.Sprintf("max_age=%d sent, but %s is older than that allows (with the %s leeway): the IdP signed the user in from an older session, not again",
 			maxAge, authTimeText(f), timefmt.Span(f.Leeway))
-	case !f.AuthTime.Before(f.Started.Truncate(time.Second).Add(-f.Leeway)):
+	case !f.AuthTime.Before(f.Started.Truncate(time.Second)):
 		r.Status, r.Detail = check.Pass, fmt.Sprintf("max_age=%d sent; %s: the user signed in during this login", maxAge, authTimeText(f))
 	default:
 		r.Status, r.Detail = check.Pass, fmt.Sprintf("max_age=%d sent; %s: within max_age, so the IdP's session was young enough", maxAge, authTimeText(f))
@@ -106,6 +106,9 @@ func promptLoginRow(f *auth.ParamFacts) check.Row {
 		r.Status, r.Detail = check.Skip, "not checked: the ID token has no auth_time, so a new sign-in cannot be seen"
 	case f.AuthTime.Before(f.Started.Truncate(time.Second).Add(-f.Leeway)):
 		r.Detail = fmt.Sprintf("%s, earlier than the login (with the %s leeway): the IdP did not make the user sign in again", authTimeText(f), timefmt.Span(f.Leeway))
+	case f.AuthTime.Before(f.Started.Truncate(time.Second)):
+		r.Status, r.Detail = check.Pass, fmt.Sprintf("%s, within the %s leeway of the login's start: the clocks differ a little; the user signed in again",
+			authTimeText(f), timefmt.Span(f.Leeway))
 	default:
 		r.Status, r.Detail = check.Pass, authTimeText(f)+": the user signed in again"
 	}
