@@ -47,16 +47,20 @@ func (c *Client) Options() Options { return c.o }
 
 // LoginParams are one login's own settings; zero values keep the Client's.
 type LoginParams struct {
-	ForceChoose bool        // HIMSA forcechoose: show the account chooser
-	Prompt      string      // the OIDC prompt parameter
-	Progress    func(Event) // called from the login goroutine; must not block
-	Open        Opener
-	Pasted      <-chan string
+	ForceChoose bool   // HIMSA forcechoose: show the account chooser
+	Prompt      string // the OIDC prompt parameter
+	// Params are the login's optional authorize parameters (a TUI form or
+	// `login`'s flags); those set take precedence over the Client's.
+	Params   AuthorizeParams
+	Progress func(Event) // called from the login goroutine; must not block
+	Open     Opener
+	Pasted   <-chan string
 }
 
 func (p LoginParams) apply(o Options) Options {
 	o.ForceChoose = o.ForceChoose || p.ForceChoose
 	o.Prompt = cmp.Or(p.Prompt, o.Prompt)
+	o.Params = o.Params.Over(p.Params)
 	if p.Progress != nil {
 		o.Progress = p.Progress
 	}

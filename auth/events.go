@@ -17,6 +17,7 @@ const (
 	StepWarning                  // something odd that did not stop the login
 	StepPreflight                // the authorize request checked before the browser opens (Err: the check itself failed)
 	StepStillWaiting             // no callback after WaitHintAfter (Waited, Preflight, Pasting: explain says what to check)
+	StepParams                   // a sent authorize parameter, and what discovery says of it (Param), before the browser opens
 )
 
 // Steps lists the steps of a login in order, for UIs that show a checklist.
@@ -42,6 +43,8 @@ func (s Step) String() string {
 		return "preflight"
 	case StepStillWaiting:
 		return "waiting"
+	case StepParams:
+		return "params"
 	}
 	return "unknown"
 }
@@ -94,4 +97,7 @@ type Event struct {
 	// is at a regional endpoint, which lists only its own region's
 	// accounts ("" at a global one).
 	Regional string
+	// Param is, on StepParams and on StepWarning for a value discovery
+	// does not list, what discovery says of one sent parameter.
+	Param *ParamSupport
 }

@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +47,10 @@ type Options struct {
 	// Prompt is sent as the OIDC prompt parameter when set ("none": no
 	// login page; the IdP answers login_required without an SSO session).
 	Prompt string
+	// Params are the login's other optional authorize parameters (max_age,
+	// login_hint, ui_locales, acr_values, any key=value; a Prompt or
+	// CultureLCID there takes precedence over the fields above).
+	Params AuthorizeParams
 	// ExchangeAt is where the code is exchanged: config.ExchangeGlobal (or
 	// "") at Region, config.ExchangeCodeRegion at the region of Regions that
 	// the code's prefix names.
@@ -90,6 +94,7 @@ func OptionsFrom(c *config.Config, region config.Region, client *http.Client) (O
 		RedirectURI:  c.RedirectURI,
 		Scopes:       c.EffectiveScopes(),
 		CultureLCID:  c.CultureLCID,
+		Params:       AuthorizeParams{UILocales: c.UILocales, ACRValues: c.ACRValues},
 		LoginTimeout: c.LoginTimeout,
 		HTTPClient:   client,
 		Trusted:      c.TrustedIssuers(),
@@ -137,6 +142,7 @@ func (l *loginRun) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer l.lb.close()
+	l.checkParams(provider)
 	authURL := l.authURL(provider)
 	// The keys the verification will need are fetched while the pre-flight
 	// runs and the person is in the browser (issue 26), so no round trip
@@ -205,8 +211,9 @@ type loginRun struct {
 	pkce         string // the PKCE verifier
 	lb           *loopback
 	oc           *oauth2.Config
-	pre          *Preflight   // what the pre-flight found; nil before it ran
-	browserExit  atomic.Value // string: how the $BROWSER command ended, when it failed
+	pre          *Preflight     // what the pre-flight found; nil before it ran
+	support      []ParamSupport // what discovery says of the sent parameters
+	browserExit  atomic.Value   // string: how the $BROWSER command ended, when it failed
 }
 
 func newLoginRun(o Options) *loginRun {
@@ -284,15 +291,10 @@ func (l *loginRun) authURL(provider *oidc.Provider) string {
 	l.oc = &oauth2.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, Endpoint: endpoint,
 		RedirectURL: l.lb.redirect.String(), Scopes: o.Scopes}
 	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(l.pkce), oidc.Nonce(l.nonce)}
-	if o.CultureLCID != 0 {
-		authOpts = append(authOpts, oauth2.SetAuthURLParam("culture-lcid", strconv.Itoa(o.CultureLCID)))
-	}
 	if o.ForceChoose {
 		authOpts = append(authOpts, oauth2.SetAuthURLParam("forcechoose", "1"))
 	}
-	if o.Prompt != "" {
-		authOpts = append(authOpts, oauth2.SetAuthURLParam("prompt", o.Prompt))
-	}
+	authOpts = append(authOpts, o.authorizeParams().authOptions()...)
 	return l.oc.AuthCodeURL(l.state, authOpts...)
 }
 
@@ -329,7 +331,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	exAt, note := o.exchangeRegion(codeRegion)
 	msg := "redirect received; code region: " + orUnknown(codeRegion)
 	if exAt != o.Region {
-		msg += fmt.Sprintf("; exchange_at %s: exchanging at the %s endpoint %s", config.ExchangeCodeRegion, exAt.Name, exAt.Issuer)
+		msg += fmt.Sprintf("; exchange_at %s: exchanging at the %s endpoint %s", config.ExchangeCodeRegion, strings.TrimSpace(exAt.Env+" "+exAt.Name), exAt.Issuer)
 	}
 	em.emit(Event{Step: StepCallback, Msg: msg})
 	var notes []string
@@ -357,6 +359,7 @@ func (l *loginRun) exchange(ctx context.Context, code string) (*Result, error) {
 	res.AppHost, res.Notes = o.AppHosts.ForCode(codeRegion, res.CodeEndpoint), notes
 	res.Started, res.Finished = l.started, time.Now()
 	res.ClientID, res.TokenURL, res.Nonce = o.ClientID, oc.Endpoint.TokenURL, l.nonce
+	res.Params = l.paramFacts(rep)
 	if !rep.OK() {
 		return res, &VerifyError{Report: rep}
 	}

@@ -18,6 +18,10 @@ const SilentTimeout = 30 * time.Second
 // PromptNone is the OIDC prompt value that forbids any login page.
 const PromptNone = "none"
 
+// PromptLogin is the OIDC prompt value that asks the IdP to make the user
+// sign in again, even with an SSO session.
+const PromptLogin = "login"
+
 // Relogin is a regional re-login, what a web app with regional hosting does
 // (HIMSA 2a): after a login through the global endpoint it drops that
 // session, sends the user to its host in the region of the code, which sees

@@ -21,6 +21,18 @@ type Report struct {
 	// the IdP did not answer), so the signature was not checked.
 	KeysUnavailable bool
 	Leeway          time.Duration // the clock skew the time checks tolerate
+	// JWKSKeyIDs are the kids of the JWKS the signature was checked
+	// against, as published (after a re-fetch, the re-fetched one's), and
+	// SigningKeyID the kid of the key that verified the signature ("" when
+	// none did). With more than one key, the others are being announced or
+	// retired (IdentityServer publishes a key 14 days before it signs with
+	// it and keeps it 14 days after).
+	JWKSKeyIDs   []string
+	SigningKeyID string
+	// KeyRotatedAway: the token's kid is not in the issuer's JWKS even
+	// after fetching it again — signed with a key the IdP has rotated away
+	// (not a bare signature mismatch).
+	KeyRotatedAway bool
 }
 
 // OK reports whether no check failed.

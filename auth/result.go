@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"ssodesk/check"
 	"ssodesk/config"
 )
 
@@ -56,6 +57,12 @@ type Result struct {
 	// Relogin is set on the second session of a regional re-login (HIMSA
 	// 2a): how it came to be; nil for any other login.
 	Relogin *ReloginFacts
+	// Params are what the login's authorize parameters did (nil for a
+	// restored or refreshed session, and for client credentials), and
+	// ParamChecks their rows as explain.ParamChecks judges them (set by
+	// session's login use case).
+	Params      *ParamFacts
+	ParamChecks []check.Row
 }
 
 // ReloginFacts say how the second session of a regional re-login (HIMSA

@@ -257,7 +257,7 @@ func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) check.
 		r.KeysUnavailable = true
 		return c
 	}
-	r.JWKSURL = ks.jwksURL
+	r.JWKSURL, r.JWKSKeyIDs = ks.jwksURL, keyIDs(ks.set)
 	keys := matchingKeys(ks.set, r.KeyID)
 	if len(keys) == 0 {
 		// Maybe the IdP rotated its keys since they were fetched: one re-fetch.
@@ -266,9 +266,10 @@ func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) check.
 			r.KeysUnavailable = true
 			return c
 		}
-		r.Refetched = true
+		r.Refetched, r.JWKSKeyIDs = true, keyIDs(ks.set)
 		if keys = matchingKeys(ks.set, r.KeyID); len(keys) == 0 {
-			c.Detail = fmt.Sprintf("no key with kid %q in %s, even after fetching it again: the IdP rotated its keys away, or %s did not sign this token", r.KeyID, ks.jwksURL, r.Issuer)
+			r.KeyRotatedAway = r.KeyID != ""
+			c.Detail = RotatedAway(r.KeyID, r.JWKSKeyIDs, ks.jwksURL)
 			return c
 		}
 	}
@@ -279,7 +280,7 @@ func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) check.
 	}
 	for _, k := range keys {
 		if _, err := jws.Verify(k.Key); err == nil {
-			c.Status = check.Pass
+			c.Status, r.SigningKeyID = check.Pass, k.KeyID
 			c.Detail = fmt.Sprintf("%s by key %s from %s", alg, kidText(k.KeyID), ks.jwksURL)
 			if r.Refetched {
 				c.Detail += " (found after fetching the JWKS again: the key is new)"
@@ -289,6 +290,29 @@ func (v *Verifier) checkSignature(ctx context.Context, t *JWT, r *Report) check.
 	}
 	c.Detail = fmt.Sprintf("does not match key %s from %s: the token was altered, or signed with another key", kidText(r.KeyID), ks.jwksURL)
 	return c
+}
+
+// RotatedAway is the signature check's words for a kid the JWKS does not
+// have even after a re-fetch (a token without a kid: no key matched).
+func RotatedAway(kid string, kids []string, jwksURL string) string {
+	has := "no keys"
+	if len(kids) > 0 {
+		has = strings.Join(kids, ", ")
+	}
+	if kid == "" {
+		return fmt.Sprintf("the token names no kid and no key of %s (%s) matches it", jwksURL, has)
+	}
+	return fmt.Sprintf("signed with a key the IdP has rotated away (kid %s; the JWKS has %s, even after fetching it again from %s), "+
+		"or with a key it never published", kid, has, jwksURL)
+}
+
+// keyIDs are set's kids, in its order ("(no kid)" for a key without one).
+func keyIDs(set *jose.JSONWebKeySet) []string {
+	var out []string
+	for _, k := range set.Keys {
+		out = append(out, cmp.Or(k.KeyID, "(no kid)"))
+	}
+	return out
 }
 
 func matchingKeys(set *jose.JSONWebKeySet, kid string) []jose.JSONWebKey {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -221,7 +222,10 @@ func TestVerifyUnknownKidRefetchesOnce(t *testing.T) {
 	}
 	// A kid the IdP never publishes: exactly one re-fetch, then a clear ✗.
 	r = v.Verify(context.Background(), sign(t, newTestKey(t, "k9"), goodClaims(idp.srv.URL, time.Now())), exp)
-	checkStatus(t, r, "signature", check.Fail, `no key with kid "k9"`)
+	checkStatus(t, r, "signature", check.Fail, `signed with a key the IdP has rotated away (kid k9; the JWKS has k1, k2`)
+	if !r.KeyRotatedAway || !slices.Equal(r.JWKSKeyIDs, []string{"k1", "k2"}) {
+		t.Errorf("rotated away %v, JWKS kids %v", r.KeyRotatedAway, r.JWKSKeyIDs)
+	}
 	if idp.hits() != 3 {
 		t.Errorf("hits = %d, want exactly one re-fetch for the unknown kid", idp.hits())
 	}

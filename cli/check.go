@@ -115,7 +115,7 @@ func printChecks(w io.Writer, reports []diagnose.Report) {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s  %s\n", rep.Region, rep.Issuer)
+		fmt.Fprintf(w, "%s  %s\n", explain.EnvEndpoint(rep.Environment, rep.Region), rep.Issuer)
 		for _, r := range rep.Rows {
 			fmt.Fprintf(w, "  %s %-13s %s\n", r.Status.Mark(), r.Name, r.Detail)
 			if r.Name != diagnose.RowRefuses {
@@ -133,7 +133,7 @@ func checkFailures(reports []diagnose.Report) error {
 	var failed []string
 	for _, rep := range reports {
 		if f := rep.Failed(); len(f) > 0 {
-			failed = append(failed, rep.Region+": "+strings.Join(f, ", "))
+			failed = append(failed, explain.EnvEndpoint(rep.Environment, rep.Region)+": "+strings.Join(f, ", "))
 		}
 	}
 	if len(failed) == 0 {

@@ -29,7 +29,7 @@ func TestCheckHealthyStandIn(t *testing.T) {
 		}
 	}
 	for _, r := range e.sim.Regions() {
-		if !strings.Contains(out, r.Name+"  "+r.Issuer) {
+		if !strings.Contains(out, "\nproduction "+r.Name+"  "+r.Issuer) && !strings.HasPrefix(out, "production "+r.Name+"  "+r.Issuer) {
 			t.Errorf("no section for %s:\n%s", r.Name, out)
 		}
 	}
@@ -54,7 +54,7 @@ func TestCheckUnregisteredRedirectURI(t *testing.T) {
 		!regexp.MustCompile(`(?m)^      3\. the configured client's own \(ssodesk-demo\): accepted`).MatchString(out) {
 		t.Errorf("no refuses row naming the redirect URI, with its probes:\n%s", out)
 	}
-	if !strings.Contains(errOut, "check failed (eu: authorize, refuses)") {
+	if !strings.Contains(errOut, "check failed (production eu: authorize, refuses)") {
 		t.Errorf("stderr: %s", errOut)
 	}
 }

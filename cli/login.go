@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -29,6 +30,7 @@ type loginFlags struct {
 	clientCredentials bool
 	save              bool
 	report            reportFlags
+	params            paramFlags
 }
 
 func newLoginCmd(g *globalFlags) *cobra.Command {
@@ -59,7 +61,11 @@ browser. HIMSA never issues refresh tokens to service apps.`,
   SSODESK_CLIENT_SECRET=… ssodesk login --client-credentials --env qa --region eu --json`,
 		Args: noArgs,
 		RunE: g.withReport(&f.report, func(cmd *cobra.Command, env *runEnv, _ []string) error {
-			return runLogin(cmd, env, f)
+			params, err := f.params.parse(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			return runLogin(cmd, env, f, params)
 		}),
 	}
 	fl := cmd.Flags()
@@ -67,11 +73,12 @@ browser. HIMSA never issues refresh tokens to service apps.`,
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "do not open a browser: print the URL and accept the pasted redirect URL on stdin")
 	fl.BoolVar(&f.clientCredentials, "client-credentials", false, "service-app flow: client ID + secret, no browser, no refresh token")
 	fl.BoolVar(&f.save, "save", false, "keep the session (config store: keyring or file; file when unset) for `call` and `token`")
+	f.params.add(fl)
 	f.report.add(fl, "login")
 	return cmd
 }
 
-func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) (err error) {
+func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags, params auth.AuthorizeParams) (err error) {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	m, err := env.sessions(f.save)
@@ -82,12 +89,12 @@ func runLogin(cmd *cobra.Command, env *runEnv, f loginFlags) (err error) {
 	var notes []string
 	defer func() { err = f.report.afterLogin(ctx, env, m, res, err) }() // --report: after any outcome
 	if f.clientCredentials {
-		fmt.Fprintf(env.stderr, "ssodesk: client credentials at %s (%s)\n", env.region.Name, env.region.Issuer)
+		fmt.Fprintf(env.stderr, "ssodesk: client credentials at %s  %s\n", explain.EnvEndpoint(env.region.Env, env.region.Name), env.region.Issuer)
 		res, notes, err = m.ClientCredentials(ctx, env.region)
 	} else {
 		budget := env.budget("login")
 		defer budget.done()
-		in := session.LoginInput{Region: env.region, Progress: f.report.progress(budget.progress(env.progress()))}
+		in := session.LoginInput{Region: env.region, Progress: f.report.progress(budget.progress(env.progress())), Params: params}
 		pasteBack := !config.IsLoopbackRedirect(env.cfg.RedirectURI) // another app's redirect URI
 		if f.noBrowser || pasteBack {
 			in.Pasted = pastedLines(env.stdin, func(msg string) { fmt.Fprintln(env.stderr, "ssodesk: warning: "+msg) })
@@ -191,12 +198,16 @@ func printResult(w io.Writer, res *auth.Result, access *auth.Report, notes []str
 	}
 	line("user", res.Who())
 	line("tenantid", res.Claim("tenantid"))
-	line("region", res.Region.Name)
+	at := func(name, url string) string { return explain.EnvEndpoint(res.Region.Env, name) + "  " + url }
+	line("client", res.ClientID)
+	line("region", at(res.Region.Name, res.Region.Issuer))
 	line("code region", res.CodeRegion)
 	if res.ExchangedAt.Name != "" {
-		line("exchanged at", res.ExchangedAt.Name+" "+res.ExchangedAt.Issuer)
+		line("exchanged at", at(res.ExchangedAt.Name, res.ExchangedAt.Issuer))
 	}
-	line("issuer", res.Issuer)
+	if res.Issuer != "" {
+		line("issuer", at(cmp.Or(res.IssuerRegion(), "(not configured)"), res.Issuer))
+	}
 	line("api", res.Claim("api"))
 	line("app host", res.AppHost)
 	line("scopes", strings.Join(res.Scopes, " "))
@@ -206,12 +217,25 @@ func printResult(w io.Writer, res *auth.Result, access *auth.Report, notes []str
 	line("refresh token", explain.If(res.Token.RefreshToken != "", "issued", "none"))
 	if res.Report != nil {
 		line("ID token", explain.If(res.Verified(), "verified: ", "NOT verified: ")+res.Report.Summary())
+		line("keys", explain.KeySet(res.Report))
 		line("", explain.SessionStory(res))
 	}
+	printParams(w, res)
 	if access != nil {
 		line("access token", explain.If(access.OK(), "a JWT, verified: ", "a JWT, NOT verified: ")+access.Summary())
 	}
 	return nil
+}
+
+// printParams writes the parameters the login sent and their checks.
+func printParams(w io.Writer, res *auth.Result) {
+	if res.Params == nil {
+		return
+	}
+	fmt.Fprintf(w, "%-14s %s\n", "sent", explain.ParamsSent(res.Params.Sent))
+	for _, r := range res.ParamChecks {
+		fmt.Fprintf(w, "  %s %-13s %s\n", r.Status.Mark(), r.Name, safe.Printable(r.Detail))
+	}
 }
 
 // budgeter logs a command's round trips (--log: transport.Trace.Budget),

@@ -39,7 +39,7 @@ func TestCLILoginExchangeAt(t *testing.T) {
 		}
 	}
 	out, errOut, code := e.ssodesk("", "login", "--exchange-at", "code-region")
-	if code != 0 || !strings.Contains(out, "exchanged at   eu "+eu.Issuer) || !strings.Contains(out, "app host       https://app-eu.example.com") ||
+	if code != 0 || !strings.Contains(out, "exchanged at   production eu  "+eu.Issuer) || !strings.Contains(out, "app host       https://app-eu.example.com") ||
 		!strings.Contains(out, "issued by the EU IdP that exchanged the code") {
 		t.Errorf("summary: exit %d\n%s\n%s", code, out, errOut)
 	}

@@ -50,6 +50,11 @@ type Config struct {
 	OfflineAccess bool `json:"offline_access"`
 	// CultureLCID localises the HIMSA login site (e.g. 1033 en-US); 0 = not sent.
 	CultureLCID int `json:"culture_lcid,omitempty"`
+	// UILocales (OIDC ui_locales, space-separated) and ACRValues (OIDC
+	// acr_values; IdentityServer's idp:NAME and tenant:NAME) are sent with
+	// every login; "" = not sent.
+	UILocales string `json:"ui_locales,omitempty"`
+	ACRValues string `json:"acr_values,omitempty"`
 	// Environment is the selected environment (production, qa, your own);
 	// Environments are all of them, built-in and the config's.
 	Environment  string        `json:"environment"`

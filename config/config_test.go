@@ -246,3 +246,27 @@ func TestForDemo(t *testing.T) {
 		t.Errorf("ForDemo changed the original")
 	}
 }
+
+// TestLoginWordKeys: ui_locales and acr_values are read from the file (a
+// list is joined) and refused with a control character, naming the key.
+func TestLoginWordKeys(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(file, []byte("ui_locales: [da-DK, en-US]\nacr_values: idp:local  tenant:x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.UILocales != "da-DK en-US" || c.ACRValues != "idp:local tenant:x" || !strings.Contains(c.Describe(), "acr_values:     idp:local tenant:x") {
+		t.Errorf("ui_locales %q acr_values %q", c.UILocales, c.ACRValues)
+	}
+	if err := os.WriteFile(file, []byte("acr_values: \"idp:local\\u0007\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(file, nil); err == nil || !strings.Contains(err.Error(), `"acr_values"`) {
+		t.Errorf("control character: %v", err)
+	}
+}

@@ -27,6 +27,12 @@ func (c *Config) Describe() string {
 		lcid = fmt.Sprint(c.CultureLCID)
 	}
 	fmt.Fprintf(&b, "culture_lcid:   %s\n", lcid)
+	if c.UILocales != "" {
+		fmt.Fprintf(&b, "ui_locales:     %s\n", c.UILocales)
+	}
+	if c.ACRValues != "" {
+		fmt.Fprintf(&b, "acr_values:     %s\n", c.ACRValues)
+	}
 	fmt.Fprintf(&b, "environment:    %s\n", c.Environment)
 	fmt.Fprintf(&b, "region:         %s\n", c.Region)
 	fmt.Fprintf(&b, "timeouts:       http %s, login %s\n", c.HTTPTimeout, c.LoginTimeout)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cast"
 	"github.com/spf13/pflag"
@@ -30,6 +31,8 @@ const (
 	KeyScopes           = "scopes"
 	KeyOfflineAccess    = "offline_access"
 	KeyCultureLCID      = "culture_lcid"
+	KeyUILocales        = "ui_locales"
+	KeyACRValues        = "acr_values"
 	KeyRegion           = "region"
 	KeyRegions          = "regions"
 	KeyHTTPTimeout      = "timeouts.http"
@@ -59,7 +62,7 @@ var knownKeys = []string{
 	KeyOfflineAccess, KeyCultureLCID, KeyRegion, KeyRegions, KeyHTTPTimeout, KeyLoginTimeout, KeyLeeway,
 	KeyCAFile, KeyAPIPresets, KeyStore, KeyStoreDir, KeyBuiltinRegions, KeyExchangeAt, KeyAppHosts,
 	KeyEnvironment, KeyEnvironments, KeyPreflight, KeyDiscoveryCache, KeyIntrospectionResource, KeyIntrospectionSecret,
-	KeyIntrospectionSecretFile, KeyPostLogoutRedirectURI,
+	KeyIntrospectionSecretFile, KeyPostLogoutRedirectURI, KeyUILocales, KeyACRValues,
 }
 
 var regionKeys = []string{"name", "label", "issuer", "api", "global", "region"}
@@ -295,6 +298,9 @@ func (l *loader) build() (*Config, error) {
 			return nil, l.errorf(KeyCultureLCID, "must be a Windows culture LCID number such as 1033 (en-US) or 1030 (da-DK), got %q", fmt.Sprint(raw))
 		}
 		c.CultureLCID = n
+	}
+	if c.UILocales, c.ACRValues, err = l.loginWords(); err != nil {
+		return nil, err
 	}
 	if c.HTTPTimeout, err = l.duration(KeyHTTPTimeout); err != nil {
 		return nil, err
@@ -644,4 +650,33 @@ func (l *loader) sessionEnd(c *Config) error {
 	}
 	c.Introspection.Secret = secret
 	return nil
+}
+
+// loginWords reads ui_locales and acr_values.
+func (l *loader) loginWords() (uiLocales, acrValues string, err error) {
+	if uiLocales, err = l.printableWords(KeyUILocales); err != nil {
+		return "", "", err
+	}
+	acrValues, err = l.printableWords(KeyACRValues)
+	return uiLocales, acrValues, err
+}
+
+// printableWords reads key as space-separated words (a list is joined),
+// refusing control characters and more than 1000 characters.
+func (l *loader) printableWords(key string) (string, error) {
+	raw := l.v.Get(key)
+	if raw == nil {
+		return "", nil
+	}
+	var s string
+	if list, err := cast.ToStringSliceE(raw); err == nil && len(list) > 1 {
+		s = strings.Join(list, " ")
+	} else {
+		s = fmt.Sprint(raw)
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 1000 || strings.ContainsFunc(s, unicode.IsControl) {
+		return "", l.errorf(key, "must be space-separated words without control characters (at most 1000 characters)")
+	}
+	return s, nil
 }

@@ -8,6 +8,8 @@ package diagnose
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,10 +33,11 @@ import (
 
 // Report is every check of one endpoint.
 type Report struct {
-	Region    string          `json:"region"`
-	Issuer    string          `json:"issuer"`
-	Rows      []check.Row     `json:"checks"`
-	Preflight *auth.Preflight `json:"preflight,omitempty"`
+	Region      string          `json:"region"`
+	Environment string          `json:"environment,omitempty"` // the endpoint's environment ("production", "qa", …)
+	Issuer      string          `json:"issuer"`
+	Rows        []check.Row     `json:"checks"`
+	Preflight   *auth.Preflight `json:"preflight,omitempty"`
 	// Probes are the authorize requests sent (the one asked first) when
 	// it was refused, and Culprit what they found (nil: none sent).
 	Probes  []Probe  `json:"probes,omitempty"`
@@ -96,7 +99,7 @@ func Endpoint(ctx context.Context, o auth.Options, do Options) Report {
 		do.Interval = ProbeInterval
 	}
 	ctx = transport.FreshDiscovery(ctx) // a check reads the IdP's own answers, never a cache
-	c := &checker{o: o, do: do, client: o.HTTPClient, now: time.Now, rep: Report{Region: o.Region.Name, Issuer: o.Region.Issuer}}
+	c := &checker{o: o, do: do, client: o.HTTPClient, now: time.Now, rep: Report{Region: o.Region.Name, Environment: o.Region.Env, Issuer: o.Region.Issuer}}
 	if c.client == nil {
 		c.client = auth.NewHTTPClient(config.DefaultHTTPTimeout)
 	}
@@ -290,10 +293,7 @@ func (c *checker) jwks(ctx context.Context) {
 	}
 	_, body, err := c.get(ctx, "jwks", c.doc.JWKS)
 	var set struct {
-		Keys []struct {
-			Kty string `json:"kty"`
-			Alg string `json:"alg"`
-		} `json:"keys"`
+		Keys []jwk `json:"keys"`
 	}
 	if err == nil {
 		err = json.Unmarshal(body, &set)
@@ -312,13 +312,47 @@ func (c *checker) jwks(ctx context.Context) {
 		algs = appendNew(algs, orKty(k.Alg, k.Kty))
 		covers[k.Alg], covers["kty:"+k.Kty] = true, true
 	}
+	dates := "; " + keyDates(set.Keys, c.now())
+	if len(set.Keys) > 1 {
+		dates += "; " + explain.CheckJWKSSeveral
+	}
 	for _, alg := range c.doc.IDTokenAlgs {
 		if !covers[alg] && !covers["kty:"+ktyOf(alg)] {
-			c.add(RowJWKS, check.Warn, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs)+"; "+explain.CheckJWKSNoKeyFor(alg))
+			c.add(RowJWKS, check.Warn, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs)+"; "+explain.CheckJWKSNoKeyFor(alg)+dates)
 			return
 		}
 	}
-	c.add(RowJWKS, check.Pass, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs))
+	c.add(RowJWKS, check.Pass, explain.CheckJWKS(c.doc.JWKS, len(set.Keys), algs)+dates)
+}
+
+// jwk is what the jwks row reads of a key.
+type jwk struct {
+	Kty string   `json:"kty"`
+	Alg string   `json:"alg"`
+	Kid string   `json:"kid"`
+	X5C []string `json:"x5c"`
+}
+
+// keyDates says the oldest and newest key the JWKS can date: by the
+// NotBefore of the first x5c certificate (the key's own), when a key has
+// one that parses; the others cannot be dated.
+func keyDates(keys []jwk, now time.Time) string {
+	var dated []explain.KeyDate
+	undated := 0
+	for _, k := range keys {
+		var cert *x509.Certificate
+		if len(k.X5C) > 0 {
+			if der, err := base64.StdEncoding.DecodeString(k.X5C[0]); err == nil {
+				cert, _ = x509.ParseCertificate(der)
+			}
+		}
+		if cert == nil {
+			undated++
+			continue
+		}
+		dated = append(dated, explain.KeyDate{KeyID: k.Kid, NotBefore: cert.NotBefore, NotAfter: cert.NotAfter})
+	}
+	return explain.CheckJWKSDates(dated, undated, now)
 }
 
 func orKty(alg, kty string) string {

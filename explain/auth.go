@@ -172,6 +172,8 @@ func EventMsg(ev auth.Event) string {
 		return fmt.Sprintf("no login response after %s. Check:\n  - %s", timefmt.Short(ev.Waited), strings.Join(hint, "\n  - "))
 	case ev.Step == auth.StepListening && ev.PasteBack:
 		return PasteBackHint(ev.URL)
+	case (ev.Step == auth.StepParams || ev.Step == auth.StepWarning) && ev.Param != nil:
+		return ParamSupport(*ev.Param)
 	case ev.Step == auth.StepWarning && errors.As(ev.Err, &be):
 		return BrowserExited(be.Command, be.Code)
 	}

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"ssodesk/safe"
 	"strings"
 )
 
@@ -156,4 +157,15 @@ func Endpoint(env, name string) string {
 		return e + " " + orGlobal(name)
 	}
 	return name
+}
+
+// EnvEndpoint names an endpoint with its environment always, as the
+// configuration spells them: "production global", "qa eu". The lines of
+// `login`, `check` and `regions` that name an endpoint start with it, so
+// two outputs of two environments never read alike.
+func EnvEndpoint(env, name string) string {
+	if env == "" {
+		env = "production"
+	}
+	return safe.Printable(strings.TrimSpace(env + " " + name))
 }

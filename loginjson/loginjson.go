@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/explain"
 )
 
@@ -46,6 +47,12 @@ type Document struct {
 	// to, which `report --from` names.
 	Environment string `json:"environment,omitempty"`
 	ClientID    string `json:"client_id,omitempty"`
+	// Added after those: the authorize parameters the login sent (prompt,
+	// max_age, login_hint, ui_locales, acr_values, culture-lcid, --param),
+	// and their checks (discovery's support before the browser; auth_time,
+	// tenantid, amr, acr, idp in the ID token after).
+	Params      []auth.Param `json:"params,omitempty"`
+	ParamChecks []Check      `json:"param_checks,omitempty"`
 }
 
 // Tokens holds the raw tokens.
@@ -89,6 +96,12 @@ type Verification struct {
 	KeyID     string  `json:"kid,omitempty"`
 	Refetched bool    `json:"jwks_refetched,omitempty"`
 	Checks    []Check `json:"checks"`
+	// Added after those: the kids of the JWKS, the one that verified, and
+	// whether the token's kid is gone from the JWKS (rotated away).
+	KeyIDs         []string `json:"jwks_kids,omitempty"`
+	SigningKeyID   string   `json:"signing_kid,omitempty"`
+	KeyRotatedAway bool     `json:"key_rotated_away,omitempty"`
+	Keys           string   `json:"keys,omitempty"` // explain.KeySet: which key signs now
 }
 
 // Check is one verification check for JSON.
@@ -105,15 +118,23 @@ func VerificationOf(r *auth.Report) *Verification {
 		return nil
 	}
 	v := &Verification{OK: r.OK(), Issuer: r.Issuer, Region: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID, Refetched: r.Refetched}
-	for _, c := range r.Checks {
+	v.Checks = ChecksOf(r.Checks)
+	v.KeyIDs, v.SigningKeyID, v.KeyRotatedAway, v.Keys = r.JWKSKeyIDs, r.SigningKeyID, r.KeyRotatedAway, explain.KeySet(r)
+	return v
+}
+
+// ChecksOf are rows for JSON.
+func ChecksOf(rows []check.Row) []Check {
+	var out []Check
+	for _, c := range rows {
 		cv := Check{Name: c.Name, Status: auth.StatusWord(c.Status), Detail: c.Detail}
 		if !c.At.IsZero() {
 			at := timeOf(c.At)
 			cv.At = &at
 		}
-		v.Checks = append(v.Checks, cv)
+		out = append(out, cv)
 	}
-	return v
+	return out
 }
 
 // DecodeToken decodes any token for display (nil for none); it never fails.
@@ -161,6 +182,10 @@ func Of(r *auth.Result, now time.Time, access *auth.Report) Document {
 		v.IDToken = DecodeToken(r.RawIDToken, now)
 		v.Verification = VerificationOf(r.Report)
 		v.Story = explain.SessionStory(r)
+	}
+	if r.Params != nil {
+		v.Params = r.Params.Sent.Sent()
+		v.ParamChecks = ChecksOf(r.ParamChecks)
 	}
 	if v.DurationMS < 0 {
 		v.DurationMS = 0

@@ -3,8 +3,11 @@ package report
 import (
 	"cmp"
 	"errors"
+	"maps"
+	"net/url"
 	"reflect"
 	"runtime"
+	"slices"
 	"ssodesk/timefmt"
 	"strconv"
 	"strings"
@@ -169,6 +172,10 @@ func tried(a Attempt, f *flow.Flow) Tried {
 		}
 		t.CultureLCID, t.Prompt = cmp.Or(q.Get("culture-lcid"), t.CultureLCID), cmp.Or(q.Get("prompt"), t.Prompt)
 		t.ForceChoose = t.ForceChoose || q.Get("forcechoose") == "1"
+		t.Params = paramsOf(q)
+	}
+	if a.Result != nil && a.Result.Params != nil {
+		t.Params = a.Result.Params.Sent.Sent()
 	}
 	return t
 }
@@ -190,4 +197,22 @@ func checkedEndpoints(a Attempt) string {
 		names = append(names, c.Region)
 	}
 	return strings.Join(names, ", ")
+}
+
+// ownParams are the authorize parameters of the protocol itself (and
+// HIMSA's forcechoose), which Tried shows on their own.
+var ownParams = append([]string{"forcechoose"}, auth.ReservedParams...)
+
+// paramsOf are the parameters an authorize request sent beyond ownParams,
+// sorted by name (a login that ended before its result records them so).
+func paramsOf(q url.Values) []auth.Param {
+	var out []auth.Param
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if !slices.Contains(ownParams, k) {
+			for _, v := range q[k] {
+				out = append(out, auth.Param{Key: k, Value: v})
+			}
+		}
+	}
+	return out
 }

@@ -71,6 +71,7 @@ type Document struct {
 	Landing            *Landing        `json:"landing,omitempty"`
 	Verification       *Verification   `json:"verification,omitempty"`
 	AccessVerification *Verification   `json:"access_token_verification,omitempty"`
+	ParamChecks        []Check         `json:"param_checks,omitempty"` // what the login's parameters did (explain.ParamChecks)
 	Clock              Clock           `json:"clock"`
 	TLS                []TLSHost       `json:"tls"`
 	Tokens             []Token         `json:"tokens"`
@@ -127,6 +128,10 @@ type Tried struct {
 	Preflight        bool     `json:"preflight"`
 	LoginTimeout     string   `json:"login_timeout,omitempty"`
 	Leeway           string   `json:"leeway,omitempty"`
+	// Params are the authorize parameters the login sent beyond the
+	// protocol's own (prompt, max_age, login_hint, ui_locales, acr_values,
+	// culture-lcid, --param), in order.
+	Params []auth.Param `json:"params,omitempty"`
 }
 
 // Step is one step of a login.
@@ -166,6 +171,10 @@ type Verification struct {
 	JWKS         string  `json:"jwks,omitempty"`
 	KeyID        string  `json:"kid,omitempty"`
 	Checks       []Check `json:"checks"`
+	// Keys says which key of a JWKS with several signs now (explain.KeySet),
+	// and KeyRotatedAway that the token's kid is gone from the JWKS.
+	Keys           string `json:"keys,omitempty"`
+	KeyRotatedAway bool   `json:"key_rotated_away,omitempty"`
 }
 
 // Check is one verification check. Its JSON says the status in the

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"ssodesk/auth"
 	"ssodesk/check"
 	"ssodesk/explain"
 )
@@ -27,6 +28,7 @@ func (d *Document) Markdown() []byte {
 	d.mdLanding(&w)
 	mdVerification(&w, "Verification of the ID token", d.Verification)
 	mdVerification(&w, "Verification of the access token", d.AccessVerification)
+	d.mdParamChecks(&w)
 	d.mdConnection(&w)
 	d.mdTokens(&w)
 	d.mdUserInfo(&w)
@@ -104,9 +106,10 @@ func (d *Document) mdTried(w *mdWriter) {
 		{"forcechoose", explain.If(t.ForceChoose, "yes", "no")}, {"prompt", code(t.Prompt)},
 		{"exchange_at", code(t.ExchangeAt)}, {"pre-flight", explain.If(t.Preflight, "on", "off")},
 		{"login timeout", text(t.LoginTimeout)}, {"leeway", text(t.Leeway)},
+		{"login parameters", code(paramsText(t.Params))},
 	}
 	if d.Kind == KindSaved {
-		rows = rows[:4] // the rest is not in a saved document
+		rows = append(rows[:4], rows[len(rows)-1]) // the rest is not in a saved document
 	}
 	w.table([]string{"setting", "value"}, rows)
 }
@@ -168,6 +171,9 @@ func mdVerification(w *mdWriter, title string, v *Verification) {
 	w.heading(2, title)
 	verdict := explain.If(v.OK, "✓ verified", "✗ NOT verified")
 	w.para(fmt.Sprintf("**%s**: %s. Keys from %s (kid %s).", verdict, text(v.Summary), code(v.JWKS), code(v.KeyID)))
+	if v.Keys != "" {
+		w.para(text(v.Keys) + ".")
+	}
 	var rows [][]string
 	for _, c := range v.Checks {
 		rows = append(rows, []string{text(c.Name), c.Status.Mark(), text(c.Detail)})
@@ -187,4 +193,26 @@ func (d *Document) mdConnection(w *mdWriter) {
 		rows = append(rows, []string{code(h.Host), text(orDash(h.Version)), text(h.Detail)})
 	}
 	w.table([]string{"host", "TLS", "detail"}, rows)
+}
+
+// paramsText is "k=v k=v".
+func paramsText(ps []auth.Param) string {
+	parts := make([]string, 0, len(ps))
+	for _, p := range ps {
+		parts = append(parts, p.Key+"="+p.Value)
+	}
+	return strings.Join(parts, " ")
+}
+
+// mdParamChecks: what the login's parameters did.
+func (d *Document) mdParamChecks(w *mdWriter) {
+	if len(d.ParamChecks) == 0 {
+		return
+	}
+	w.heading(2, "Login parameters")
+	var rows [][]string
+	for _, c := range d.ParamChecks {
+		rows = append(rows, []string{text(c.Name), c.Status.Mark(), text(c.Detail)})
+	}
+	w.table([]string{"check", "result", "detail"}, rows)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ssodesk/auth"
+	"ssodesk/check"
 	"ssodesk/config"
 	"ssodesk/explain"
 )
@@ -43,6 +44,16 @@ func addResult(d *Document, a Attempt, now time.Time) {
 		d.Notes = append(d.Notes, "The session was loaded from "+res.LoadedFrom+", not logged in here: the steps of its login are not known.")
 	}
 	d.Notes = append(d.Notes, res.Notes...)
+	d.ParamChecks = checksOf(res.ParamChecks)
+}
+
+// checksOf are rows as the report's checks.
+func checksOf(rows []check.Row) []Check {
+	var out []Check
+	for _, r := range rows {
+		out = append(out, Check{Name: r.Name, Status: r.Status, Detail: r.Detail})
+	}
+	return out
 }
 
 // landing is the region story and its facts.
@@ -66,7 +77,8 @@ func landing(res *auth.Result) *Landing {
 
 // verification is a report check by check, each time check said as of now.
 func verification(r *auth.Report, now time.Time) *Verification {
-	v := &Verification{OK: r.OK(), Summary: r.Summary(), Issuer: r.Issuer, IssuerRegion: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID}
+	v := &Verification{OK: r.OK(), Summary: r.Summary(), Issuer: r.Issuer, IssuerRegion: r.Region, JWKS: r.JWKSURL, KeyID: r.KeyID,
+		Keys: explain.KeySet(r), KeyRotatedAway: r.KeyRotatedAway}
 	for _, c := range r.Checks {
 		v.Checks = append(v.Checks, Check{Name: c.Name, Status: c.Status, Detail: explain.CheckDetail(c.Detail, c.At, now)})
 	}

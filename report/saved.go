@@ -30,7 +30,11 @@ func buildSaved(doc []byte) (*Document, error) {
 	}
 	d := &Document{Kind: KindSaved, Steps: []Step{}, TLS: []TLSHost{}, APICalls: []APICall{},
 		Clock: Clock{Detail: explain.ReportClockUnknown}, Trace: Trace{Note: explain.ReportNoTrace, Entries: []TraceEntry{}}}
-	d.Tried = Tried{Environment: s.Environment, Endpoint: s.Region, Issuer: s.Endpoint, Scopes: s.Scopes, ClientID: s.ClientID}
+	d.Tried = Tried{Environment: s.Environment, Endpoint: s.Region, Issuer: s.Endpoint, Scopes: s.Scopes, ClientID: s.ClientID, Params: s.Params}
+	for _, c := range s.ParamChecks {
+		st, _ := check.Parse(c.Status) // a word it does not know: not checked
+		d.ParamChecks = append(d.ParamChecks, Check{Name: c.Name, Status: st, Detail: c.Detail})
+	}
 	d.Landing = &Landing{Story: s.Story, Endpoint: s.Region, CodeRegion: s.CodeRegion, ExchangedAt: s.ExchangedAt,
 		ExchangeEndpoint: s.ExchangeURL, Issuer: s.Issuer, IssuerRegion: s.IssuerRegion, API: s.API, AppHost: s.AppHost,
 		TenantID: s.TenantID, Scopes: s.Scopes, Expiry: s.Expiry, RefreshToken: explain.If(s.Tokens.RefreshToken != "", "issued", "none")}

@@ -46,6 +46,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/config"
+	"ssodesk/explain"
 	"ssodesk/store"
 	"ssodesk/transport"
 )
@@ -128,13 +129,18 @@ type LoginInput struct {
 	Progress func(auth.Event)
 	Open     auth.Opener   // nil: the system browser
 	Pasted   <-chan string // redirect URLs pasted by the user (--no-browser)
+	// Params are the login's authorize parameters (prompt, max_age,
+	// login_hint, ui_locales, acr_values, culture-lcid, key=value: `login`'s
+	// flags or the TUI's login form), over the configured ones. A login
+	// with any never resumes: it asks the IdP for something.
+	Params auth.AuthorizeParams
 }
 
 // Login resumes the kept session (when asked and usable) or runs a browser
 // login, and keeps a verified result. A result whose ID token failed
 // verification is returned with the *auth.VerifyError and is not kept.
 func (m *Manager) Login(ctx context.Context, in LoginInput) (*auth.Result, error) {
-	if in.Resume && !in.ForceChoose && m.st != nil {
+	if in.Resume && !in.ForceChoose && in.Params.IsZero() && m.st != nil {
 		res, err := m.Resume(ctx, in.Region)
 		if err == nil {
 			return res, nil
@@ -144,9 +150,12 @@ func (m *Manager) Login(ctx context.Context, in LoginInput) (*auth.Result, error
 		}
 	}
 	res, err := m.newClient(in.Region).Login(ctx, auth.LoginParams{ForceChoose: in.ForceChoose, Progress: in.Progress,
-		Open: in.Open, Pasted: in.Pasted})
+		Open: in.Open, Pasted: in.Pasted, Params: in.Params})
 	if err != nil || res != nil && !res.Verified() {
 		m.forgetDiscovery() // a cached document never hides a failure: the next login reads it again
+	}
+	if res != nil {
+		res.ParamChecks = explain.ParamChecks(res.Params)
 	}
 	m.keep(res)
 	return res, err

@@ -9,7 +9,10 @@ import (
 
 // HIMSA-specific claim names.
 const (
-	ClaimTenantID   = "tenantid"
+	ClaimTenantID = "tenantid"
+	// ClaimIDP names the identity provider the user signed in with;
+	// IdentityServer puts it in every ID token, "local" for its own login.
+	ClaimIDP        = "idp"
 	ClaimTenantName = "tenantname"
 	ClaimAPI        = "api"
 	ClaimRegion     = "region"
@@ -32,6 +35,9 @@ func setProfileClaims(info *oidc.UserInfo, acc Account, scopes []string) {
 	}
 }
 
+// IDPLocal is the idp claim of a login at the IdP itself (IdentityServer's word).
+const IDPLocal = "local"
+
 // setIDTokenClaims fills the ID token claims of acc: sub, tenantid, api,
 // region, plus name/email by scope. apiURL is the API base of acc's region.
 func setIDTokenClaims(info *oidc.UserInfo, acc Account, scopes []string, apiURL string) {
@@ -39,6 +45,7 @@ func setIDTokenClaims(info *oidc.UserInfo, acc Account, scopes []string, apiURL 
 	info.AppendClaims(ClaimTenantID, acc.TenantID)
 	info.AppendClaims(ClaimAPI, apiURL)
 	info.AppendClaims(ClaimRegion, acc.Region)
+	info.AppendClaims(ClaimIDP, IDPLocal)
 }
 
 // setUserinfoClaims fills a UserInfo response for acc: sub, noahuserid,

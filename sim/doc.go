@@ -27,7 +27,19 @@
 //   - an SSO session (cookie) that signs the user in silently on the next
 //     authorize request, unless forcechoose or prompt=select_account/login
 //     asks for the account chooser; prompt=none answers login_required
-//     when there is no usable session;
+//     when there is no usable session; a session older than max_age (any,
+//     for max_age=0) signs the user in again on the page, so auth_time (the
+//     session's sign-in time, in every ID token) is new;
+//   - prompt_values_supported in discovery as IdentityServer announces it
+//     (none, login, consent, select_account); login_hint lists its
+//     account first (the page pre-selects it); acr_values tenant:NAME
+//     offers only that tenant's accounts; amr ["pwd"] and idp "local" in
+//     ID tokens;
+//   - signing keys with their creation time; with Options.X509Keys each is
+//     published with a self-signed certificate (x5c) from that time, as
+//     IdentityServer's UseX509Certificate (its automatic keys carry none by
+//     default); Hooks.RotateKey keeps the previous key in the JWKS,
+//     Hooks.RotateKeyAway drops it;
 //   - X-Frame-Options: SameOrigin on every IdP response, so a browser
 //     refuses the login page in an iframe; a prompt=none authorize with a
 //     session runs through redirects only (silent renew in a hidden frame);

@@ -156,7 +156,18 @@ func (h *Hooks) RotateKey(region string) (newKeyID string, err error) {
 	if err != nil {
 		return "", err
 	}
-	return c.rotateKey(region)
+	return c.rotateKey(region, false)
+}
+
+// RotateKeyAway gives region a new signing key and drops every other key
+// from its JWKS at once, as an IdP does once a retired key's retention has
+// passed: tokens signed before it name a kid the JWKS no longer has.
+func (h *Hooks) RotateKeyAway(region string) (newKeyID string, err error) {
+	c, err := h.core()
+	if err != nil {
+		return "", err
+	}
+	return c.rotateKey(region, true)
 }
 
 // KeyIDs lists the kids region's JWKS publishes now, the current signing key
@@ -226,7 +237,7 @@ func (h *Hooks) TamperRefresh(mode string) error {
 		have := h.badKey != nil
 		h.tamperMu.Unlock()
 		if !have {
-			k, err := newSigningKey("tamper")
+			k, err := newSigningKey("tamper", time.Now())
 			if err != nil {
 				return err
 			}

@@ -60,6 +60,9 @@ func announceIss(w http.ResponseWriter, r *http.Request, d Differences, next htt
 		if d.NoRevocation {
 			delete(doc, "revocation_endpoint")
 		}
+		// IdentityServer (v6+) announces the prompt values it handles;
+		// "create" only when a CreateAccountUrl is configured.
+		doc["prompt_values_supported"] = []string{"none", "login", "consent", "select_account"}
 		if out, err := json.Marshal(doc); err == nil {
 			body = out
 		}

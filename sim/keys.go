@@ -7,8 +7,14 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"math/big"
+	"net/http"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 )
@@ -20,14 +26,29 @@ type signingKey struct {
 	region  string
 	alg     jose.SignatureAlgorithm
 	private crypto.Signer // *rsa.PrivateKey or *ecdsa.PrivateKey
+	created time.Time     // the stand-in's clock when it was made
+	// cert is the DER of a self-signed certificate of the key, valid from
+	// created (Options.X509Keys; nil otherwise).
+	cert []byte
 }
 
-// newSigningKey creates a fresh 2048-bit RS256 key for region.
-func newSigningKey(region string) (*signingKey, error) { return newKey(region, Differences{}) }
+// IdentityServer's automatic key management defaults: a key is used for
+// 90 days and kept in discovery 14 days after (an X509KeyContainer's
+// certificate is valid that long).
+const (
+	keyRotation  = 90 * 24 * time.Hour
+	keyRetention = 14 * 24 * time.Hour
+)
 
-// newKey creates a fresh key for region of d's algorithm and size (RS256
-// and 2048 bits by default).
-func newKey(region string, d Differences) (*signingKey, error) {
+// newSigningKey creates a fresh 2048-bit RS256 key for region, made at
+// created.
+func newSigningKey(region string, created time.Time) (*signingKey, error) {
+	return generateKey(region, Differences{}, created)
+}
+
+// generateKey creates a fresh key for region of d's algorithm and size
+// (RS256 and 2048 bits by default), made at created.
+func generateKey(region string, d Differences, created time.Time) (*signingKey, error) {
 	alg := keyAlgorithm(d)
 	var k crypto.Signer
 	var err error
@@ -46,7 +67,32 @@ func newKey(region string, d Differences) (*signingKey, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, fmt.Errorf("sim: key id: %w", err)
 	}
-	return &signingKey{id: "sim-" + region + "-" + hex.EncodeToString(b[:]), region: region, alg: alg, private: k}, nil
+	return &signingKey{id: "sim-" + region + "-" + hex.EncodeToString(b[:]), region: region, alg: alg, private: k, created: created}, nil
+}
+
+// withCert gives k a self-signed certificate valid from its creation for
+// the rotation and retention periods, as IdentityServer's
+// UseX509Certificate publishes in x5c.
+func (k *signingKey) withCert() error {
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(k.created.UnixNano()), Subject: pkix.Name{CommonName: "IdentityServer (stand-in) " + k.id},
+		NotBefore: k.created, NotAfter: k.created.Add(keyRotation + keyRetention), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.private.Public(), k.private)
+	if err != nil {
+		return fmt.Errorf("sim: certificate of key %s: %w", k.id, err)
+	}
+	k.cert = der
+	return nil
+}
+
+// newKey is a new signing key of region (of the planted differences'
+// algorithm and size), made now, with a certificate when the stand-in
+// publishes them.
+func (c *core) newKey(region string) (*signingKey, error) {
+	k, err := generateKey(region, c.opts.Differ, c.now().UTC().Truncate(time.Second))
+	if err == nil && c.opts.X509Keys {
+		err = k.withCert()
+	}
+	return k, err
 }
 
 // keyAlgorithm is the algorithm d's keys sign with (RS256 by default).
@@ -150,8 +196,9 @@ func (c *core) publishedKey(kid string) (*signingKey, bool) {
 }
 
 // rotateKey gives region a new signing key; the current one becomes the
-// previous one and the one before that is dropped.
-func (c *core) rotateKey(region string) (string, error) {
+// previous one and the one before that is dropped (away: the current one
+// is dropped too).
+func (c *core) rotateKey(region string, away bool) (string, error) {
 	if _, ok := c.regions[region]; !ok {
 		return "", fmt.Errorf("sim: unknown region %q", region)
 	}
@@ -159,13 +206,34 @@ func (c *core) rotateKey(region string) (string, error) {
 	if c.keysErr != nil {
 		return "", c.keysErr
 	}
-	k, err := newKey(region, c.opts.Differ) // slow: outside the lock
+	k, err := c.newKey(region) // slow: outside the lock
 	if err != nil {
 		return "", err
 	}
 	c.keyMu.Lock()
 	defer c.keyMu.Unlock()
 	rk := c.keys[region]
-	c.keys[region] = &regionKeys{current: k, previous: rk.current}
+	previous := rk.current
+	if away {
+		previous = nil // the old key is gone from the JWKS at once
+	}
+	c.keys[region] = &regionKeys{current: k, previous: previous}
 	return k.id, nil
+}
+
+// jwks is region's JWKS with each key's certificate (x5c), for
+// Options.X509Keys (zitadel's keys endpoint publishes no certificates).
+func (c *core) jwks(region string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		var set jose.JSONWebKeySet
+		for _, k := range c.publishedKeys(region) {
+			jwk := jose.JSONWebKey{KeyID: k.id, Algorithm: string(k.alg), Use: "sig", Key: k.private.Public()}
+			if cert, err := x509.ParseCertificate(k.cert); err == nil {
+				jwk.Certificates = []*x509.Certificate{cert}
+			}
+			set.Keys = append(set.Keys, jwk)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(set)
+	}
 }

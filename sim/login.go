@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
@@ -80,6 +82,8 @@ type loginPage struct {
 	ChooserPrompt string // the prompt value that asked for it, if any
 	SignedIn      string // account ID of the SSO session ("" = none)
 	Global        bool
+	LoginHint     string // login_hint: its account is listed first, marked
+	Tenant        string // acr_values tenant:NAME: only its accounts are offered (all when none is its)
 	Accounts      []Account
 }
 
@@ -100,10 +104,11 @@ button.account{display:block;width:100%;text-align:left;margin:.5em 0;padding:.6
 <p class="muted">Offline stand-in of the HIMSA identity provider. No password is needed.</p>
 {{if .Language}}<p id="language">Language: {{.Language}}</p>{{end}}
 {{if .Chooser}}<p class="muted" id="chooser">Choose an account (forcechoose){{with .ChooserPrompt}}: requested with prompt={{.}}{{end}}</p>{{end}}
+{{with .Tenant}}<p class="muted" id="tenant">Tenant: {{.}} (acr_values tenant:)</p>{{end}}
 <p>Sign in to <strong>{{.ClientID}}</strong>: choose an account{{if .Global}} (all regions){{else}} in region {{.Region}}{{end}}.</p>
 <form method="post" action="/login">
 <input type="hidden" name="authRequestID" value="{{.AuthRequestID}}">
-{{range .Accounts}}<button type="submit" class="account" name="account" value="{{.ID}}" data-email="{{.Email}}"><strong>{{.Name}}</strong> &lt;{{.Email}}&gt;{{if eq .ID $.SignedIn}} <span class="signed-in">· signed in</span>{{end}}<br><span class="muted">{{.TenantName}} · region {{.Region}}</span></button>
+{{range .Accounts}}<button type="submit" class="account" name="account" value="{{.ID}}" data-email="{{.Email}}"><strong>{{.Name}}</strong> &lt;{{.Email}}&gt;{{if eq .ID $.SignedIn}} <span class="signed-in">· signed in</span>{{end}}{{if and $.LoginHint (eq .Email $.LoginHint)}} <span class="hinted">· login_hint</span>{{end}}<br><span class="muted">{{.TenantName}} · region {{.Region}}</span></button>
 {{else}}<p>No accounts in this region.</p>
 {{end}}<button type="submit" name="cancel" value="1">Cancel</button>
 </form>
@@ -136,7 +141,10 @@ const (
 
 // decide picks what GET /login does for ar, given whether the browser has
 // an SSO session usable at this endpoint.
-func decide(ar *authRequest, hasSession bool) loginDecision {
+func decide(ar *authRequest, hasSession bool, sessionAge time.Duration) loginDecision {
+	if hasSession && tooOld(ar.MaxAge, sessionAge) {
+		hasSession = false // max_age: the session is too old to sign in silently
+	}
 	switch {
 	case ar.done:
 		return showChooser // already completed (e.g. the back button): as before
@@ -149,6 +157,12 @@ func decide(ar *authRequest, hasSession bool) loginDecision {
 		return showChooser
 	}
 	return signInSilent
+}
+
+// tooOld reports whether a session of age is older than max_age allows
+// (OIDC Core 3.1.2.1; max_age=0 always asks for a new sign-in).
+func tooOld(maxAge *uint, age time.Duration) bool {
+	return maxAge != nil && (*maxAge == 0 || age > time.Duration(*maxAge)*time.Second)
 }
 
 // chooserPrompt returns the prompt value of ar that asks for the account
@@ -186,7 +200,7 @@ func (h *loginHandler) show(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ss, hasSession := h.session(r)
-	decision := decide(ar, hasSession)
+	decision := decide(ar, hasSession, h.c.now().Sub(ss.AuthTime))
 	if r.Method == http.MethodHead {
 		decision = showChooser // a HEAD request never signs in or ends a login
 	}
@@ -211,12 +225,14 @@ func (h *loginHandler) show(w http.ResponseWriter, r *http.Request) {
 		AuthRequestID: ar.ID,
 		ClientID:      ar.ClientID,
 		Language:      describeLCID(ar.CultureLCID),
-		Chooser:       ar.ForceChoose || chooserPrompt(ar) != "",
+		Chooser:       ar.ForceChoose || chooserPrompt(ar) != "" || hasSession && tooOld(ar.MaxAge, h.c.now().Sub(ss.AuthTime)),
 		ChooserPrompt: chooserPrompt(ar),
 		SignedIn:      ss.AccountID,
 		Global:        h.region == GlobalRegion,
-		Accounts:      h.c.accountsFor(h.region),
+		LoginHint:     ar.LoginHint,
+		Tenant:        acrHint(ar.ACRValues, "tenant:"),
 	}
+	page.Accounts = hinted(forTenant(h.c.accountsFor(h.region), page.Tenant), ar.LoginHint)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	if err := loginTmpl().Execute(w, page); err != nil {
@@ -301,4 +317,40 @@ func redirectError(w http.ResponseWriter, r *http.Request, ar *authRequest, code
 // badRequest answers 400 with a plain-text message.
 func badRequest(w http.ResponseWriter, msg string) {
 	http.Error(w, msg, http.StatusBadRequest)
+}
+
+// acrHint is the NAME of acr_values' prefix NAME ("tenant:" → the tenant).
+func acrHint(acr []string, prefix string) string {
+	for _, v := range acr {
+		if rest, ok := strings.CutPrefix(v, prefix); ok {
+			return rest
+		}
+	}
+	return ""
+}
+
+// forTenant keeps the accounts of tenant (by ID or name), as IdentityServer's
+// tenant: hint narrows the login; all of them when none is the tenant's.
+func forTenant(accounts []Account, tenant string) []Account {
+	if tenant == "" {
+		return accounts
+	}
+	out := slices.DeleteFunc(slices.Clone(accounts), func(a Account) bool {
+		return !strings.EqualFold(a.TenantID, tenant) && !strings.EqualFold(a.TenantName, tenant)
+	})
+	if len(out) == 0 {
+		return accounts
+	}
+	return out
+}
+
+// hinted lists the login_hint's account (by e-mail or ID) first: the
+// account the page pre-selects.
+func hinted(accounts []Account, hint string) []Account {
+	i := slices.IndexFunc(accounts, func(a Account) bool { return hint != "" && (strings.EqualFold(a.Email, hint) || a.ID == hint) })
+	if i <= 0 {
+		return accounts
+	}
+	out := append([]Account{accounts[i]}, accounts[:i]...)
+	return append(out, accounts[i+1:]...)
 }

@@ -66,6 +66,12 @@ type Options struct {
 	// the stand-in's own clock (the wall clock, unless Hooks.Advance moved
 	// it). Tests move it forward instead of sleeping.
 	APINow func() time.Time
+	// X509Keys publishes each signing key with a self-signed certificate
+	// (x5c) valid from the key's creation for 90 + 14 days, as
+	// IdentityServer does for an algorithm with UseX509Certificate. Its
+	// automatic keys carry none by default (the default here too), so
+	// their age cannot be read from the JWKS.
+	X509Keys bool
 	// Apps are browser apps (web and single-page apps of other parties)
 	// registered besides the stand-in's own clients, served by every
 	// region's provider; their AllowedCorsOrigins get CORS answers from the

@@ -25,6 +25,12 @@ type authRequest struct {
 	ResponseMode  oidc.ResponseMode
 	CodeChallenge *oidc.CodeChallenge
 	LoginHint     string
+	// MaxAge is the max_age authorize parameter in seconds (nil: not
+	// sent): an SSO session older than that signs the user in again.
+	MaxAge *uint
+	// ACRValues are the acr_values; IdentityServer reads idp:NAME and
+	// tenant:NAME from them (the stand-in offers only the tenant's accounts).
+	ACRValues []string
 
 	// Prompt is the prompt authorize parameter (none, login,
 	// select_account, consent).

@@ -167,7 +167,7 @@ func (c *core) generateKeys(regions []string) error {
 	errs := make([]error, len(regions))
 	var wg sync.WaitGroup
 	for i, name := range regions {
-		wg.Go(func() { keys[i], errs[i] = newKey(name, c.opts.Differ) })
+		wg.Go(func() { keys[i], errs[i] = c.newKey(name) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -236,6 +236,9 @@ func (c *core) idpHandler(r Region, provider op.OpenIDProvider) http.Handler {
 	mux.Handle(loginPath, &loginHandler{c: c, region: r.Name, issuer: r.Issuer, provider: provider})
 	mux.HandleFunc(errorPath, c.errorPage)
 	mux.Handle("/", root)
+	if c.opts.X509Keys {
+		mux.HandleFunc(op.DefaultEndpoints.JwksURI.Relative(), c.jwks(r.Name))
+	}
 	h := frameOptions(authorizationResponseIss(r.Issuer, c.opts.Differ, mux))
 	if c.hooks != nil {
 		h = c.hooks.tamperAuthorize(c, r, h)

@@ -47,6 +47,8 @@ func (s *regionStorage) CreateAuthRequest(ctx context.Context, req *oidc.AuthReq
 		ResponseType: req.ResponseType,
 		ResponseMode: req.ResponseMode,
 		LoginHint:    req.LoginHint,
+		MaxAge:       req.MaxAge,
+		ACRValues:    append([]string(nil), req.ACRValues...),
 		Prompt:       append([]string(nil), req.Prompt...),
 		CultureLCID:  extras.cultureLCID,
 		ForceChoose:  extras.forceChoose,
