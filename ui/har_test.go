@@ -101,7 +101,7 @@ func pressAll(m Model, keys ...string) Model {
 func TestHARFlowsScreen(t *testing.T) {
 	m := harAt(t, 120, 40, "himsa-error-page.har")
 	wantAll(t, screenText(m), "himsa-error-page.har: 2 entries, 0 pages, from Firefox 133.0 · sha256 24df9fe6d209",
-		"• This HAR was exported without sensitive data", "cause: So it cannot show the IdP's session cookies", "fix:   For a HAR that can",
+		"• This HAR holds no cookies and no Authorization headers", "fix:   For a HAR that can",
 		"Login flows: 1", "▸ ✗ 1 acme-webapp at global (https://idp.himsa-sso.com) — failed at step 2 error_page",
 		"enter open", "d report", "w write sanitised HAR")
 
