@@ -206,7 +206,7 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.openReport(in)
 	case openHARMsg, openHARFlowMsg, openHARTokenMsg, openHARSaveMsg, harVerifiedMsg:
 		return m.harTransition(in)
-	case openPasteTokenMsg, openPastedTokenMsg, openPasteURLMsg, openAppFormMsg, openAppCheckMsg:
+	case openPasteTokenMsg, openPastedTokenMsg, openPasteURLMsg, openAppFormMsg, openAppCheckMsg, openLoginParamsMsg, loginWithParamsMsg:
 		return m.pasteTransition(in)
 	case backMsg:
 		return m.back()

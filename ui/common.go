@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"ssodesk/auth"
 	"ssodesk/config"
 )
 
@@ -33,6 +34,8 @@ import (
 type LoginRequest struct {
 	Region      config.Region
 	ForceChoose bool // HIMSA forcechoose: show the account chooser (switch account)
+	// Params are the login's OIDC parameters (L on the picker); zero: none.
+	Params auth.AuthorizeParams
 	// Pasted brings the address-bar URLs the user pastes on the login
 	// screen, for a login whose redirect URI is another app's (ssodesk
 	// cannot listen there); nil for a loopback one. The root sends on it;

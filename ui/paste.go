@@ -14,6 +14,10 @@ func (m Model) pasteTransition(in intent) (Model, tea.Cmd) {
 		return m.openShow(screenPasteURL, newPasteURLModel(m.com))
 	case openAppFormMsg:
 		return m.openShow(screenAppForm, newAppFormModel(m.com, in.region))
+	case openLoginParamsMsg:
+		return m.openShow(screenLoginParams, newLoginParamsModel(m.com, in.region))
+	case loginWithParamsMsg:
+		return m.startLogin(in, LoginRequest{Region: in.region, Params: in.params})
 	case openAppCheckMsg:
 		m.nextID++
 		return m.openShow(screenCheck, newAppCheckModel(m.com, m.svc, in.region, in.app, m.nextID))

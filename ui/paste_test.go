@@ -350,7 +350,7 @@ func pasteScreens(t *testing.T, w, h int) map[string]Model {
 	tok := pasteToken(t, newTestModel(w, h), jwt)
 	url := pasteURL(t, w, h, "https://idp.himsa-sso.com/connect/authorize?client_id=acme-spa&response_type=code&scope=openid")
 	return map[string]Model{"paste token": pressAll(newTestModel(w, h), "p"), "pasted token": tok, "explain URL": url,
-		"check app": pressAll(newTestModel(w, h), "a")}
+		"check app": pressAll(newTestModel(w, h), "a"), "login parameters": pressAll(newTestModel(w, h), "L")}
 }
 
 // Every paste screen fits 20×5 with a 1 MB paste, quickly.

@@ -171,6 +171,7 @@ type RegionKeys struct {
 	Token  key.Binding // paste a token: the inspector, read-only
 	URL    key.Binding // paste a URL from a ticket: ssodesk explain
 	App    key.Binding // check another app's registration at the selected endpoint
+	Params key.Binding // log in with OIDC parameters (prompt, max_age, …)
 	// While the HAR file's path is typed.
 	OpenFile, CancelOpen key.Binding
 }
@@ -187,6 +188,7 @@ func defaultRegionKeys() RegionKeys {
 		Token:  bind("p", "paste a token"),
 		URL:    bind("u", "explain a URL"),
 		App:    bind("a", "check another app"),
+		Params: bind("L", "log in with parameters"),
 		// While the path is typed.
 		OpenFile:   bind("enter", "open"),
 		CancelOpen: bind("esc", "cancel"),
@@ -195,7 +197,7 @@ func defaultRegionKeys() RegionKeys {
 
 func (k RegionKeys) ShortHelp() []key.Binding { return []key.Binding{k.Login, k.Up, k.Down} }
 func (k RegionKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check, k.Open}, {k.Token, k.URL, k.App}}
+	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check, k.Open}, {k.Params, k.Token, k.URL, k.App}}
 }
 
 // regionsModel is the region picker.
@@ -388,6 +390,11 @@ func (m regionsModel) update(msg tea.Msg) (regionsModel, tea.Cmd) {
 		case key.Matches(k, m.keys.App):
 			if it, ok := m.list.SelectedItem().(regionItem); ok {
 				return m, emit(openAppFormMsg{region: it.r})
+			}
+			return m, nil
+		case key.Matches(k, m.keys.Params):
+			if it, ok := m.list.SelectedItem().(regionItem); ok {
+				return m, emit(openLoginParamsMsg{region: it.r})
 			}
 			return m, nil
 		case key.Matches(k, m.keys.Token):

@@ -52,6 +52,7 @@ const (
 	screenPastedToken // a pasted token in the session inspector, read-only
 	screenPasteURL    // a URL from a ticket, pasted and explained (the picker's u)
 	screenAppForm     // another app's registration to check (the picker's a)
+	screenLoginParams // a login's OIDC parameters (the picker's L)
 	numScreens
 )
 
@@ -87,6 +88,7 @@ var screenSpecs = [numScreens]screenSpec{
 	screenPastedToken: {name: "pasted token", back: screenPasteToken, noTrace: true},
 	screenPasteURL:    {name: "explain URL", back: screenRegions, noTrace: true},
 	screenAppForm:     {name: "check app", back: screenRegions, noTrace: true},
+	screenLoginParams: {name: "login parameters", back: screenRegions, noTrace: true},
 }
 
 func (s screenID) String() string {

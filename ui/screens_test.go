@@ -65,6 +65,7 @@ func TestEveryScreenHasItsFullHelp(t *testing.T) {
 		screenPastedToken: {"up", "down", "v", "c", "esc", "pgup"},
 		screenPasteURL:    {"n", "up", "down", "esc", "pgup"},
 		screenAppForm:     {"enter", "tab", "shift+tab", "esc"},
+		screenLoginParams: {"enter", "tab", "shift+tab", "esc"},
 	}
 	seen := map[screenID]bool{}
 	for name, m := range everyScreen(t, 80, 24) {

@@ -121,7 +121,7 @@ func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *
 		Login: func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
 			done := make(chan struct{})
 			defer close(done) // the pasted URLs' channel below closes with the login
-			return m.Login(ctx, session.LoginInput{Region: req.Region, ForceChoose: req.ForceChoose, Resume: true, Progress: progress, Open: open,
+			return m.Login(ctx, session.LoginInput{Region: req.Region, ForceChoose: req.ForceChoose, Resume: true, Progress: progress, Open: open, Params: req.Params,
 				Pasted: forwardPasted(req.Pasted, done)})
 		},
 		Relogin: func(ctx context.Context, first *auth.Result, progress func(auth.Event)) (*auth.Relogin, error) {

@@ -125,6 +125,7 @@ func (p *page) summary() {
 	} else {
 		p.field("ID token", s.Error.Render("✗ NOT verified: ")+s.Error.Render(safe.Printable(reportFailures(rep))))
 	}
+	p.params()
 	if lr := p.m.lastRefresh; lr != nil {
 		p.heading("Last refresh")
 		p.para(s.Text, refreshSummary(lr))
@@ -418,4 +419,18 @@ func codeEndpointNote(r *auth.Result) string {
 		return "  (the " + r.CodeEndpoint + " endpoint, region: " + r.CodeRegion + ")"
 	}
 	return ""
+}
+
+// params are the login's OIDC parameters and what the ID token says of
+// each (issue 25: a login with parameters, L on the picker).
+func (p *page) params() {
+	r, s := p.m.res, p.s
+	if r.Params == nil {
+		return
+	}
+	p.heading("Login parameters")
+	p.para(s.Text, "sent: "+explain.ParamsSent(r.Params.Sent))
+	for _, c := range r.ParamChecks {
+		p.add("  " + s.Status(c.Status).Render(c.Status.Mark()) + " " + s.Key.Render(fmt.Sprintf("%-12s", c.Name)) + " " + safe.Printable(c.Detail))
+	}
 }
