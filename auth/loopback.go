@@ -173,11 +173,11 @@ func (l *loopback) handle(q url.Values) (int, page) {
 	finished := false
 	l.once.Do(func() {
 		l.code, l.err, l.issResult, finished = code, err, iss, true
+		if l.seen != nil { // recorded before the login goes on: the trace has the callback before the exchange
+			l.seen(q, err)
+		}
 		close(l.done)
 	})
-	if finished && l.seen != nil {
-		l.seen(q, err)
-	}
 	switch {
 	case !finished:
 		return http.StatusOK, alreadyDonePage
