@@ -65,6 +65,9 @@ func TestEveryScreenHasItsFullHelp(t *testing.T) {
 		screenPastedToken: {"up", "down", "v", "c", "esc", "pgup"},
 		screenPasteURL:    {"n", "up", "down", "esc", "pgup"},
 		screenAppForm:     {"enter", "tab", "shift+tab", "esc"},
+		screenSessions:    {"up", "down", "enter", "x", "space", "=", "c", "esc", "pgup"},
+		screenSessionDiff: {"up", "down", "esc", "pgup", "home"},
+		screenEnvDiff:     {"up", "down", "esc"},
 	}
 	seen := map[screenID]bool{}
 	for name, m := range everyScreen(t, 80, 24) {
