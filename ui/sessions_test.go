@@ -17,6 +17,9 @@ import (
 	"ssodesk/compare"
 	"ssodesk/config"
 	"ssodesk/session"
+	"ssodesk/sim"
+	"ssodesk/sim/simtest"
+	"ssodesk/store"
 )
 
 // qaAccount is qaResult with an account of its own and QA's tenant.
@@ -63,7 +66,7 @@ func (p *pump) loginAt(res *auth.Result) {
 	p.t.Helper()
 	p.send(loginRequestedMsg{region: res.Region})
 	p.until("Logged in as " + res.Who())
-	p.until("✓ verified issuer") // inspected
+	p.until("ID token ✓ verified") // inspected
 }
 
 func (p *pump) key(k string) {
@@ -318,4 +321,71 @@ func TestGoldenSessionsAndComparison(t *testing.T) {
 			})
 		}
 	}
+}
+
+// The real session layer against two stand-ins, one playing production and
+// one QA: a login at each stays open, the list switches between them, and
+// their comparison finds what two environments' logins differ in (the
+// issuer the ID token names); closing says the memory store keeps it.
+func TestStandInProductionAndQASessionsSideBySide(t *testing.T) {
+	prod := simtest.Start(t, sim.Options{})
+	qa := simtest.Start(t, sim.Options{Environment: sim.EnvQA})
+	cfg := testConfig().ForDemo(prod.ClientID(), simtest.Environment(prod), simtest.Environment(qa))
+	email := func(s *sim.Sim) string {
+		for _, a := range s.Accounts() {
+			if a.Region == "eu" {
+				return a.Email
+			}
+		}
+		return s.Accounts()[0].Email
+	}
+	open := func(ctx context.Context, u string) error {
+		s := prod
+		for _, r := range qa.Regions() {
+			if strings.HasPrefix(u, r.Issuer+"/") {
+				s = qa
+			}
+		}
+		go func() { _, _, _ = sim.NewBrowser().Login(ctx, u, email(s)) }()
+		return nil
+	}
+	client := auth.NewHTTPClient(cfg.HTTPTimeout)
+	svc := realServices(cfg, client, session.New(cfg, client, store.NewMemory()), open)
+	com := &Common{Cfg: cfg, Styles: NewStyles(true), Now: time.Now, Demo: true}
+	p := newPump(t, step(New(com, svc), tea.WindowSizeMsg{Width: 140, Height: 60}))
+
+	for _, env := range cfg.Environments {
+		p.send(loginRequestedMsg{region: env.Endpoints[0]})
+		p.until("ID token ✓ verified")
+		p.key("n")
+		p.until("log in")
+	}
+	p.key("S")
+	p.until("Open sessions: 2")
+	wantAll(t, screenText(p.m), "production global", "QA global", "✓ verified")
+	p.key("enter") // the QA one, on screen last
+	p.until("Logged in as")
+	wantAll(t, header(p.m), "QA global")
+	p.key("S")
+	p.until("Open sessions: 2")
+	p.key("up")
+	p.key("enter")
+	p.until("Logged in as")
+	wantAll(t, header(p.m), "production global")
+
+	p.key("S")
+	p.until("Open sessions: 2")
+	p.space()
+	p.key("down")
+	p.space()
+	p.key("=")
+	p.until("ID token claims")
+	p.send(tea.KeyPressMsg{Code: tea.KeyEnd})
+	p.until("differ in")
+	wantAll(t, screenText(p.m), "id_token · iss: A "+prod.Regions()[0].Issuer, "B "+qa.Regions()[0].Issuer)
+	p.key("esc")
+	p.until("Open sessions: 2")
+	p.key("x")
+	p.until("Open sessions: 1")
+	p.until("it is still kept in")
 }
