@@ -287,6 +287,9 @@ func (m Model) back() (Model, tea.Cmd) {
 	case backOpener:
 		to = m.opener[m.active]
 	}
+	if m.screens[to] == nil {
+		to = screenRegions // the screen it came from is gone (its session was closed)
+	}
 	m.close(m.active)
 	if to == screenRegions {
 		var start tea.Cmd

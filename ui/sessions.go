@@ -194,6 +194,7 @@ func (m Model) closeOpen(i int) (Model, tea.Cmd) {
 	}
 	if i == m.cur {
 		m.dropCurrent()
+		m.endpoint = config.Region{} // no session on screen: the header names none
 	} else {
 		m.sessions = slices.Delete(m.sessions, i, i+1)
 		if i < m.cur {

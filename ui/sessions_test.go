@@ -128,6 +128,14 @@ func TestSessionsStayOpenSwitchAndClose(t *testing.T) {
 	p.key("x")
 	p.until("it is still kept in the system keyring")
 	wantAll(t, screenText(p.m), "No open sessions.")
+	if h := header(p.m); strings.Contains(h, "global") {
+		t.Errorf("with no session open the header names one: %q", h)
+	}
+	p.key("esc") // the inspector it came from is gone: the picker
+	p.until("log in")
+	if p.m.active != screenRegions {
+		t.Errorf("esc went to %v", p.m.active)
+	}
 }
 
 // A new login of the same environment, endpoint, client and account
