@@ -33,7 +33,12 @@ type diffDoc struct {
 
 // lines draws d in width cells.
 func (d diffDoc) lines(s *Styles, width int) []string {
-	var out []string
+	st := check.Pass
+	if d.count > 0 {
+		st = check.Warn
+	}
+	summary := s.Status(st).Render(explain.DiffSummary(d.count, d.expected(), d.a, d.b))
+	out := wrapLines(summary, width) // first, then again under the differences
 	for _, h := range d.head {
 		out = append(out, wrapLines(s.Text.Render(safe.Printable(h)), width)...)
 	}
@@ -56,11 +61,7 @@ func (d diffDoc) lines(s *Styles, width int) []string {
 			out = append(out, wrapLines(s.Warn.Render("  "+l), width)...)
 		}
 	}
-	st := check.Pass
-	if d.count > 0 {
-		st = check.Warn
-	}
-	return append(out, "", s.Status(st).Render(explain.DiffSummary(d.count, d.expected(), d.a, d.b)))
+	return append(out, "", summary)
 }
 
 // sentences is one sentence per counted difference, as ssodesk diff says it.
