@@ -352,6 +352,7 @@ func (m Model) leaveLogin(failed bool) (Model, tea.Cmd) {
 		m, cmd := m.updateScreen(screenSession, statusMsg{text: what + " cancelled; still logged in as before"})
 		return m.show(screenSession), cmd
 	}
+	m.endpoint = m.currentEndpoint() // the header names the session on screen again, not the login that ended
 	return m.showRegions(explain.If(failed, "", "Login cancelled; the loopback listener is closed."), nil)
 }
 

@@ -167,6 +167,15 @@ func (m *Model) dropCurrent() {
 	m.cur, m.screens[screenSession] = -1, nil
 }
 
+// currentEndpoint is the endpoint of the session on the session screen
+// (none: the zero Region).
+func (m Model) currentEndpoint() config.Region {
+	if res := m.held(m.cur); res != nil {
+		return res.Region
+	}
+	return config.Region{}
+}
+
 // switchTo shows open session i in the inspector.
 func (m Model) switchTo(i int) (Model, tea.Cmd) {
 	if i < 0 || i >= len(m.sessions) {
@@ -178,6 +187,9 @@ func (m Model) switchTo(i int) (Model, tea.Cmd) {
 	m.park()
 	m.closeSession()
 	res := m.held(i) // before it is the current one: its parked screen
+	if res == nil {
+		return m, nil
+	}
 	m.cur = i
 	m.endpoint = res.Region // the header names the session's environment, endpoint and client
 	m.tickID++

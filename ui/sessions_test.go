@@ -30,7 +30,8 @@ func qaAccount(t testing.TB) *auth.Result {
 	return res
 }
 
-// fakeLogins answers a login at an endpoint with the next of its results.
+// fakeLogins answers a login at an endpoint with the next of its results
+// (nil: a login that waits to be cancelled).
 func fakeLogins(results ...*auth.Result) LoginFunc {
 	ch := make(chan *auth.Result, len(results))
 	for _, r := range results {
@@ -39,6 +40,10 @@ func fakeLogins(results ...*auth.Result) LoginFunc {
 	return func(ctx context.Context, req LoginRequest, progress func(auth.Event)) (*auth.Result, error) {
 		select {
 		case r := <-ch:
+			if r == nil { // a login the test cancels
+				<-ctx.Done()
+				return nil, ctx.Err()
+			}
 			if r.Region.ID() != req.Region.ID() {
 				return nil, errors.New("the test logs in at " + r.Region.ID().String() + ", not " + req.Region.ID().String())
 			}
@@ -96,11 +101,19 @@ func prodResult(t testing.TB) *auth.Result {
 // shows both with verdict and expiry; enter switches (the inspector and
 // the header follow); x closes one and says whether the store keeps it.
 func TestSessionsStayOpenSwitchAndClose(t *testing.T) {
-	p := sessionsPump(t, 120, 40, prodResult(t), qaAccount(t))
+	p := sessionsPump(t, 120, 40, prodResult(t), nil, qaAccount(t))
 	p.loginAt(prodResult(t))
 	wantAll(t, header(p.m), "HIMSA production global", "client my-app")
 	p.key("n")
 	p.until("log in")
+	p.send(loginRequestedMsg{region: qaAccount(t).Region}) // a login cancelled: the header names the session open again
+	p.key("esc")
+	p.until("Login cancelled")
+	p.key("S")
+	p.until("Open sessions: 1")
+	wantAll(t, header(p.m), "HIMSA production global")
+	p.key("esc") // back to the picker it was opened from
+	p.until("Where do you want to log in?")
 	p.loginAt(qaAccount(t))
 	wantAll(t, screenText(p.m), "2 sessions open; S lists them")
 	wantAll(t, header(p.m), "HIMSA QA global", "client my-app")
