@@ -410,3 +410,20 @@ func TestStandInProductionAndQASessionsSideBySide(t *testing.T) {
 	p.until("Open sessions: 1")
 	p.until("it is still kept in")
 }
+
+// A logout (L) ends the session on screen for good: it leaves the list;
+// the other stays open.
+func TestLogoutLeavesTheOthersOpen(t *testing.T) {
+	m := placeTwo(t, twoEnvModel(120, 40), prodResult(t), qaAccount(t))
+	m.svc.Logout = func(context.Context, *auth.Result) []session.LogoutStep { return nil }
+	m, _ = intend(t, m, "L")
+	if m.active != screenLogout {
+		t.Fatalf("L showed %v", m.active)
+	}
+	m, _ = m.update(openSessionsMsg{})
+	s := screenText(m)
+	wantAll(t, s, "Open sessions: 1", "Mette Sørensen")
+	if strings.Contains(s, "Quinn Tester") {
+		t.Errorf("the logged-out session is still listed:\n%s", s)
+	}
+}
