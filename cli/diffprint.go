@@ -57,13 +57,7 @@ func (r *diffResult) differences() int {
 func (r *diffResult) expected() int {
 	n := 0
 	for _, g := range r.groups() {
-		for _, s := range g.sections {
-			for _, it := range s.Items {
-				if it.Mark != compare.Same && it.Expected {
-					n++
-				}
-			}
-		}
+		n += compare.Expected(g.sections)
 	}
 	return n
 }
@@ -98,17 +92,10 @@ func (r *diffResult) summary() string {
 // diffItem is what explain needs of it; prefix names its group in a
 // line (the pair "eu"; for sessions its section "id_token").
 func diffItem(prefix, section string, it compare.Item) explain.DiffItem {
-	d := explain.DiffItem{Section: prefix, Name: it.Name, Mark: string(it.Mark), OnlyA: it.OnlyA, OnlyB: it.OnlyB, Expected: it.Expected}
 	if prefix == "" {
-		d.Section = section
+		return it.Words(section)
 	}
-	if it.A != nil {
-		d.A = it.A.Text
-	}
-	if it.B != nil {
-		d.B = it.B.Text
-	}
-	return d
+	return it.Words(prefix)
 }
 
 // diffColumn is the widest a value is shown in a table (the lines and

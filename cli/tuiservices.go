@@ -3,8 +3,10 @@ package cli
 import (
 	"context"
 	"errors"
+	"net/http"
 
 	"ssodesk/auth"
+	"ssodesk/compare"
 	"ssodesk/config"
 	"ssodesk/health"
 	"ssodesk/report"
@@ -18,10 +20,14 @@ import (
 // health, the trace and the HAR screens' work (harServices). It only
 // wires: every decision stays in session/, auth/ and api/. open is the
 // browser of logins and logouts (nil: the system's); probes is the health
-// cache of the picker (nil: no health column).
-func tuiServices(cfg *config.Config, m *session.Manager, open auth.Opener, probes *health.Cache, tr *transport.Trace) *ui.Services {
+// cache of the picker (nil: no health column); client reads the two
+// environments the picker's D compares (ssodesk diff --env).
+func tuiServices(cfg *config.Config, m *session.Manager, open auth.Opener, probes *health.Cache, tr *transport.Trace, client *http.Client) *ui.Services {
 	svc := ui.SessionServices(cfg, m, open)
 	svc.Trace = tr
+	svc.DiffEnvironments = func(ctx context.Context, a, b config.Environment) *compare.EnvDiff {
+		return compare.Environments(ctx, client, a, b, compare.Options{Timeout: cfg.HTTPTimeout}) // as ssodesk diff --env
+	}
 	if probes != nil {
 		svc.Health = probes.Stream
 	}

@@ -31,7 +31,7 @@ func newTUI(cfg *config.Config, open auth.Opener) (*ui.Common, *ui.Services, err
 		return nil, nil, err
 	}
 	com := &ui.Common{Cfg: cfg, Styles: ui.NewStyles(true), Keys: ui.DefaultGlobalKeys(), WorkDir: workDir()}
-	return com, tuiServices(cfg, session.New(cfg, client, st), open, probes, tr), nil
+	return com, tuiServices(cfg, session.New(cfg, client, st), open, probes, tr, client), nil
 }
 
 // workDir is where the TUI's relative file names go (the trace's HAR

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"ssodesk/explain"
 	"ssodesk/safe"
 )
 
@@ -185,4 +186,31 @@ func stringsOf(v any) ([]string, bool) {
 		out[i] = jsonText(e)
 	}
 	return out, true
+}
+
+// Words is what explain's sentences need of the item (explain.DiffLine);
+// group names it in a line: an endpoint pair ("eu"), or for sessions its
+// section ("id_token").
+func (i Item) Words(group string) explain.DiffItem {
+	d := explain.DiffItem{Section: group, Name: i.Name, Mark: string(i.Mark), OnlyA: i.OnlyA, OnlyB: i.OnlyB, Expected: i.Expected}
+	if i.A != nil {
+		d.A = i.A.Text
+	}
+	if i.B != nil {
+		d.B = i.B.Text
+	}
+	return d
+}
+
+// Expected counts the differences of sections shown and not counted.
+func Expected(sections []Section) int {
+	n := 0
+	for _, s := range sections {
+		for _, it := range s.Items {
+			if it.Mark != Same && it.Expected {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -384,3 +384,34 @@ func (m *Manager) KeptEndpoints() (map[config.EndpointID]bool, error) {
 	}
 	return out, err
 }
+
+// Holding says whether a session is the one kept for its endpoint and
+// client: Kept when the store has it (not another login's of that
+// endpoint), and Where it is kept ("" when storage is off).
+type Holding struct {
+	Kept  bool
+	Where string
+}
+
+// Holds says whether res is the session kept for its endpoint and client
+// (the TUI's close says so: a kept session is resumed by the next run until
+// it is logged out). A store entry is res's when it holds res's ID token,
+// or, without one, its access token.
+func (m *Manager) Holds(res *auth.Result) (Holding, error) {
+	if m.st == nil || res == nil || res.Token == nil {
+		return Holding{}, nil
+	}
+	key, clientID := m.key(res.Region)
+	s, err := m.st.Load(key, clientID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Holding{Where: m.st.Where()}, nil
+	}
+	if err != nil {
+		return Holding{Where: m.st.Where()}, err
+	}
+	same := s.AccessToken == res.Token.AccessToken
+	if res.RawIDToken != "" {
+		same = s.IDToken == res.RawIDToken
+	}
+	return Holding{Kept: same, Where: m.st.Where()}, nil
+}

@@ -214,3 +214,26 @@ func TestMargin(t *testing.T) {
 		}
 	}
 }
+
+// Holds says a session is kept only while the store has that very login:
+// a second login at the endpoint replaces it, and storage off keeps none.
+func TestHoldsSaysWhetherThisLoginIsKept(t *testing.T) {
+	s, cfg := standIn(t, sim.Options{})
+	st := fileStore(t)
+	m := session.New(cfg, http.DefaultClient, st)
+	global := regionOf(t, cfg, "global")
+	first := login(t, m, s, global)
+	if h, err := m.Holds(first); err != nil || !h.Kept || h.Where == "" {
+		t.Fatalf("Holds(first) = %+v, %v; want kept", h, err)
+	}
+	second := login(t, m, s, global)
+	if h, _ := m.Holds(first); h.Kept {
+		t.Errorf("the first login is still said kept after a second one replaced it")
+	}
+	if h, _ := m.Holds(second); !h.Kept {
+		t.Errorf("the second login is not said kept")
+	}
+	if h, _ := session.New(cfg, http.DefaultClient, nil).Holds(second); h.Kept || h.Where != "" {
+		t.Errorf("storage off: Holds = %+v", h)
+	}
+}

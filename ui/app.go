@@ -47,10 +47,12 @@ type Model struct {
 	consoleOf  *auth.Result  // the session the console was made for
 	nextID     int
 	tickID     int
-	switching  bool         // a switch-account login runs; the session stays until it succeeds
-	switchFrom *auth.Result // the session it switches from
-	relogining bool         // a regional re-login runs; likewise
-	startHAR   string       // the HAR file Init opens (NewHAR); "" starts at the picker
+	switching  bool          // a switch-account login runs; the session stays until it succeeds
+	switchFrom *auth.Result  // the session it switches from
+	relogining bool          // a regional re-login runs; likewise
+	startHAR   string        // the HAR file Init opens (NewHAR); "" starts at the picker
+	sessions   []openSession // every open session, in the order opened (sessions.go)
+	cur        int           // the one the session screen shows; -1: none
 }
 
 // New returns the root model for com, its work done by svc (built by cli).
@@ -75,7 +77,7 @@ func New(common *Common, svc *Services) Model {
 	h := help.New()
 	h.Styles = com.Styles.Help
 	ctx, stop := context.WithCancel(context.Background())
-	m := Model{com: com, svc: svc, help: h, ctx: ctx, stop: stop}
+	m := Model{com: com, svc: svc, help: h, ctx: ctx, stop: stop, cur: -1}
 	m.open(screenRegions, newRegionsModel(com, svc))
 	return m.show(screenRegions)
 }
@@ -148,6 +150,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Trace) && m.traceReachable():
 		return m.transition(openTraceMsg{})
+	case key.Matches(msg, k.Sessions) && m.sessionsReachable():
+		return m.transition(openSessionsMsg{})
 	}
 	return m.updateScreen(m.active, msg)
 }
@@ -186,6 +190,7 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 	case reloginDoneMsg:
 		return m.reloginDone(in)
 	case newLoginMsg:
+		m.park() // the session stays open: S lists it
 		m.closeSession()
 		return m.showRegions("", keptCmd(m.svc.Kept)) // a login since may have kept a session
 	case openConsoleMsg:
@@ -194,7 +199,7 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.show(screenCompare), nil
 	case logoutRequestedMsg:
 		m.nextID++
-		m.closeSession()
+		m.dropCurrent()
 		return m.openShow(screenLogout, newLogoutModel(m.com, m.svc, in.res, m.nextID))
 	case openCheckMsg:
 		m.nextID++
@@ -208,6 +213,8 @@ func (m Model) transition(in intent) (Model, tea.Cmd) {
 		return m.harTransition(in)
 	case openPasteTokenMsg, openPastedTokenMsg, openPasteURLMsg, openAppFormMsg, openAppCheckMsg, openLoginParamsMsg, loginWithParamsMsg:
 		return m.pasteTransition(in)
+	case openSessionsMsg, switchSessionMsg, closeSessionMsg, compareSessionsMsg, openEnvDiffMsg:
+		return m.sessionsTransition(in)
 	case backMsg:
 		return m.back()
 	}
@@ -280,6 +287,9 @@ func (m Model) back() (Model, tea.Cmd) {
 	case backOpener:
 		to = m.opener[m.active]
 	}
+	if m.screens[to] == nil {
+		to = screenRegions // the screen it came from is gone (its session was closed)
+	}
 	m.close(m.active)
 	if to == screenRegions {
 		var start tea.Cmd
@@ -342,6 +352,7 @@ func (m Model) leaveLogin(failed bool) (Model, tea.Cmd) {
 		m, cmd := m.updateScreen(screenSession, statusMsg{text: what + " cancelled; still logged in as before"})
 		return m.show(screenSession), cmd
 	}
+	m.endpoint = m.currentEndpoint() // the header names the session on screen again, not the login that ended
 	return m.showRegions(explain.If(failed, "", "Login cancelled; the loopback listener is closed."), nil)
 }
 
@@ -367,6 +378,7 @@ func (m Model) reloginDone(msg reloginDoneMsg) (Model, tea.Cmd) {
 	if msg.out == nil || !session.Shown(msg.out.Second, msg.err) {
 		return m.updateScreen(screenLogin, loginFailedMsg{msg.err})
 	}
+	m.dropCurrent() // the first session is dropped, as the regional app would
 	m, cmd := m.showSession(msg.id, msg.out.Second, msg.err, msg.out)
 	m.open(screenCompare, newCompareModel(m.com, msg.out, msg.err))
 	return m.show(screenCompare), cmd
@@ -389,6 +401,9 @@ func (m Model) showSession(id int, res *auth.Result, err error, rel *auth.Relogi
 		s.setRelogin(rel)
 	}
 	m.closeSession()
+	if said := m.placedStatus(m.place(res)); said != "" && !switched && err == nil {
+		s.setStatus(said, false)
+	}
 	m.tickID++
 	m, init := m.openShow(screenSession, s)
 	return m, tea.Batch(m.nextTick(), init)
@@ -451,8 +466,8 @@ func (m Model) tick(msg tickMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	if m.active == screenSession {
-		m, cmd = m.updateScreen(screenSession, msg) // the access token's countdown
+	if m.active == screenSession || m.active == screenSessions {
+		m, cmd = m.updateScreen(m.active, msg) // the access token's countdown
 	}
 	return m, tea.Batch(cmd, m.nextTick())
 }
@@ -507,15 +522,16 @@ func (m *Model) resize() {
 // picker: the selected endpoint's).
 type envTitled interface{ selectedEnv() string }
 
-// headerView names the app, the demo, the environment and the client, in
-// that order of priority: what does not fit in w cells is left out.
+// headerView names the app, the demo, the environment, the endpoint and
+// the client of the current session (or the login running), in that order
+// of priority: what does not fit in w cells is left out.
 func (m Model) headerView(w int) string {
 	s := m.com.Styles
 	env, cfg := "", m.com.Cfg
 	if t, ok := m.screens[m.active].(envTitled); ok {
 		env = t.selectedEnv()
 	} else if m.endpoint.Name != "" {
-		env = m.endpoint.EnvLabel
+		env = explain.EndpointTitle(m.endpoint) // "production EU", "HIMSA QA global"
 		if cfg, _ = cfg.For(m.endpoint); cfg == nil {
 			cfg = &config.Config{} // an endpoint of no environment here: no client to name
 		}
@@ -552,7 +568,7 @@ func (m Model) keys() help.KeyMap {
 	if s := m.screens[m.active]; s != nil {
 		own = s.KeyMap()
 	}
-	return joinedKeys{screen: own, global: m.com.Keys, trace: m.traceReachable()}
+	return joinedKeys{screen: own, global: m.com.Keys, trace: m.traceReachable(), sessions: m.sessionsReachable() && len(m.sessions) > 0}
 }
 
 func (m Model) footerView(w int) string {

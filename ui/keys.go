@@ -11,6 +11,7 @@ type GlobalKeys struct {
 	ForceQuit key.Binding
 	Help      key.Binding
 	Trace     key.Binding // the HTTP trace, from any screen after the region picker
+	Sessions  key.Binding // the open sessions, from any screen
 }
 
 // DefaultGlobalKeys are q/ctrl+c to quit and ? for full help.
@@ -20,13 +21,14 @@ func DefaultGlobalKeys() GlobalKeys {
 		ForceQuit: bind("ctrl+c", "quit"),
 		Help:      bind("?", "more keys"),
 		Trace:     bind("t", "HTTP trace"),
+		Sessions:  bind("S", "open sessions"),
 	}
 }
 
 func (k GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{k.Help, k.Quit} }
 
 func (k GlobalKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Trace, k.Help, k.Quit, k.ForceQuit}}
+	return [][]key.Binding{{k.Trace, k.Sessions, k.Help, k.Quit, k.ForceQuit}}
 }
 
 // ScrollKeys move a scroller: by line, by page, to either end.

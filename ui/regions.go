@@ -172,6 +172,7 @@ type RegionKeys struct {
 	URL    key.Binding // paste a URL from a ticket: ssodesk explain
 	App    key.Binding // check another app's registration at the selected endpoint
 	Params key.Binding // log in with OIDC parameters (prompt, max_age, …)
+	Diff   key.Binding // compare two environments without logging in (ssodesk diff --env)
 	// While the HAR file's path is typed.
 	OpenFile, CancelOpen key.Binding
 }
@@ -189,6 +190,7 @@ func defaultRegionKeys() RegionKeys {
 		URL:    bind("u", "explain a URL"),
 		App:    bind("a", "check another app"),
 		Params: bind("L", "log in with parameters"),
+		Diff:   bind("D", "compare environments"),
 		// While the path is typed.
 		OpenFile:   bind("enter", "open"),
 		CancelOpen: bind("esc", "cancel"),
@@ -197,7 +199,7 @@ func defaultRegionKeys() RegionKeys {
 
 func (k RegionKeys) ShortHelp() []key.Binding { return []key.Binding{k.Login, k.Up, k.Down} }
 func (k RegionKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check, k.Open}, {k.Params, k.Token, k.URL, k.App}}
+	return [][]key.Binding{{k.Login, k.Up, k.Down, k.Health, k.Env, k.Check, k.Open}, {k.Params, k.Token, k.URL, k.App, k.Diff}}
 }
 
 // regionsModel is the region picker.
@@ -401,6 +403,8 @@ func (m regionsModel) update(msg tea.Msg) (regionsModel, tea.Cmd) {
 			return m, emit(openPasteTokenMsg{})
 		case key.Matches(k, m.keys.URL):
 			return m, emit(openPasteURLMsg{})
+		case key.Matches(k, m.keys.Diff) && m.svc.DiffEnvironments != nil:
+			return m, emit(openEnvDiffMsg{})
 		}
 	}
 	var cmd tea.Cmd
@@ -522,6 +526,9 @@ func (m regionsModel) KeyMap() help.KeyMap {
 	if len(m.com.Cfg.Environments) > 1 {
 		keys = append(keys, m.keys.Env)
 	}
+	if len(m.com.Cfg.Environments) > 1 && m.svc.DiffEnvironments != nil {
+		keys = append(keys, m.keys.Diff)
+	}
 	if m.svc.OpenHAR != nil {
 		keys = append(keys, m.keys.Open)
 	}
@@ -530,5 +537,8 @@ func (m regionsModel) KeyMap() help.KeyMap {
 	}
 	lk := m.list.KeyMap
 	paste := []key.Binding{m.keys.Token, m.keys.URL, m.keys.App} // in ?: the bar keeps the keys used most
+	if m.svc.DiffEnvironments != nil {
+		paste = append(paste, m.keys.Diff)
+	}
 	return keyMap{short: keys, full: [][]key.Binding{keys, paste, {lk.NextPage, lk.PrevPage, lk.GoToStart, lk.GoToEnd}}}
 }

@@ -53,6 +53,9 @@ const (
 	screenPasteURL    // a URL from a ticket, pasted and explained (the picker's u)
 	screenAppForm     // another app's registration to check (the picker's a)
 	screenLoginParams // a login's OIDC parameters (the picker's L)
+	screenSessions    // the open sessions (S): switch, close, compare
+	screenSessionDiff // two open sessions side by side
+	screenEnvDiff     // two environments compared without logging in (the picker's D)
 	numScreens
 )
 
@@ -89,6 +92,9 @@ var screenSpecs = [numScreens]screenSpec{
 	screenPasteURL:    {name: "explain URL", back: screenRegions, noTrace: true},
 	screenAppForm:     {name: "check app", back: screenRegions, noTrace: true},
 	screenLoginParams: {name: "login parameters", back: screenRegions, noTrace: true},
+	screenSessions:    {name: "sessions", back: backOpener},
+	screenSessionDiff: {name: "compare sessions", back: screenSessions},
+	screenEnvDiff:     {name: "compare environments", back: screenRegions},
 }
 
 func (s screenID) String() string {
@@ -126,9 +132,10 @@ const actionTimeout = 30 * time.Second
 // joinedKeys are a screen's keys and the global ones (with t when the
 // trace is reachable), for help.Model: the help bar and ?.
 type joinedKeys struct {
-	screen help.KeyMap
-	global GlobalKeys
-	trace  bool
+	screen   help.KeyMap
+	global   GlobalKeys
+	trace    bool
+	sessions bool // S opens the sessions list from here, and one is open (the bar names it)
 }
 
 func (k joinedKeys) ShortHelp() []key.Binding {
@@ -136,11 +143,15 @@ func (k joinedKeys) ShortHelp() []key.Binding {
 	if k.trace {
 		out = append(out, k.global.Trace)
 	}
+	if k.sessions {
+		out = append(out, k.global.Sessions)
+	}
 	return append(out, k.global.ShortHelp()...)
 }
 
 func (k joinedKeys) FullHelp() [][]key.Binding {
 	g := []key.Binding{k.global.Help, k.global.Quit, k.global.ForceQuit}
+	g = append([]key.Binding{k.global.Sessions}, g...)
 	if k.trace {
 		g = append([]key.Binding{k.global.Trace}, g...)
 	}

@@ -66,6 +66,9 @@ func TestEveryScreenHasItsFullHelp(t *testing.T) {
 		screenPasteURL:    {"n", "up", "down", "esc", "pgup"},
 		screenAppForm:     {"enter", "tab", "shift+tab", "esc"},
 		screenLoginParams: {"enter", "tab", "shift+tab", "esc"},
+		screenSessions:    {"up", "down", "enter", "x", "space", "=", "c", "esc", "pgup"},
+		screenSessionDiff: {"up", "down", "esc", "pgup", "home"},
+		screenEnvDiff:     {"up", "down", "esc"},
 	}
 	seen := map[screenID]bool{}
 	for name, m := range everyScreen(t, 80, 24) {

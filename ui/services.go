@@ -5,6 +5,7 @@ import (
 
 	"ssodesk/auth"
 	"ssodesk/check"
+	"ssodesk/compare"
 	"ssodesk/config"
 	"ssodesk/diagnose"
 	"ssodesk/flow"
@@ -56,6 +57,12 @@ type Services struct {
 	VerifyPasted func(ctx context.Context, raw string) *auth.Report
 	// Kept says which endpoints have a kept session ("env/name").
 	Kept func() map[config.EndpointID]bool
+	// Holds says whether res is the session kept for its endpoint and
+	// client (session.Manager.Holds): the sessions list's close says so.
+	Holds func(res *auth.Result) (session.Holding, error)
+	// DiffEnvironments compares two environments without logging in
+	// (compare.Environments, ssodesk diff --env A --env B).
+	DiffEnvironments func(ctx context.Context, a, b config.Environment) *compare.EnvDiff
 	// Health probes every endpoint (refresh: ignore the cache), giving each
 	// endpoint's result as it comes and closing the channel after the last
 	// (health.Cache.Stream); nil shows no health column.
@@ -152,6 +159,7 @@ func SessionServices(cfg *config.Config, m *session.Manager, open auth.Opener) *
 		},
 		VerifyPasted: func(ctx context.Context, raw string) *auth.Report { return m.VerifyToken(ctx, raw, nil) },
 		Kept:         func() map[config.EndpointID]bool { k, _ := m.KeptEndpoints(); return k },
+		Holds:        m.Holds,
 	}
 }
 

@@ -246,6 +246,7 @@ func everyScreen(t *testing.T, w, h int) map[string]Model {
 	models["report"], _ = intend(t, sessionAt(t, w, h, sampleResult()), "d")
 	maps.Copy(models, harScreens(t, w, h))
 	maps.Copy(models, pasteScreens(t, w, h))
+	maps.Copy(models, sessionsScreens(t, w, h))
 	return models
 }
 
