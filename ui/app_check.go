@@ -7,7 +7,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -16,7 +15,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
 	"ssodesk/config"
@@ -68,26 +66,16 @@ type appFormModel struct {
 	screenContext
 	keys   AppFormKeys
 	region config.Region
-	fields [numAppFields]textinput.Model
+	form   form
 	errs   [numAppFields]string
-	focus  int
 	width  int
 	height int
 }
 
 func newAppFormModel(com *Common, region config.Region) appFormModel {
-	m := appFormModel{com: com, screenContext: newScreenContext(), keys: defaultAppFormKeys(), region: region}
-	placeholders := [numAppFields]string{"acme-webapp", "https://app.acme.example/signin-oidc", "the configured ones (openid …)", "none, login, select_account, …", "query, fragment, form_post"}
-	for i := range m.fields {
-		ti := textinput.New()
-		ti.Prompt = fmt.Sprintf("%-14s", appFieldNames[i])
-		ti.Placeholder = placeholders[i]
-		ti.CharLimit = config.MaxRedirectURI + 1 // a value over the limit is said, not cut
-		ti.SetStyles(com.Styles.Input)
-		m.fields[i] = ti
-	}
-	m.fields[0].Focus()
-	return m
+	placeholders := []string{"acme-webapp", "https://app.acme.example/signin-oidc", "the configured ones (openid …)", "none, login, select_account, …", "query, fragment, form_post"}
+	return appFormModel{com: com, screenContext: newScreenContext(), keys: defaultAppFormKeys(), region: region,
+		form: newForm(com, appFieldNames[:], placeholders, 14, config.MaxRedirectURI+1)} // a value over the limit is said, not cut
 }
 
 func (m appFormModel) Init() tea.Cmd                          { return textinput.Blink }
@@ -95,19 +83,11 @@ func (m appFormModel) WithContext(ctx context.Context) screen { m.ctx = ctx; ret
 func (m appFormModel) CapturesKeys() bool                     { return true }
 
 func (m appFormModel) SetSize(w, h int) screen {
-	m.width, m.height = w, h
-	for i := range m.fields {
-		m.fields[i].SetWidth(max(w-ansi.StringWidth(m.fields[i].Prompt)-1, 4))
-	}
+	m.width, m.height, m.form = w, h, m.form.setSize(w)
 	return m
 }
 
-func (m appFormModel) Restyle() screen {
-	for i := range m.fields {
-		m.fields[i].SetStyles(m.com.Styles.Input)
-	}
-	return m
-}
+func (m appFormModel) Restyle() screen { m.form = m.form.restyle(m.com.Styles.Input); return m }
 
 func (m appFormModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
@@ -115,11 +95,13 @@ func (m appFormModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(k, m.keys.Back):
 			return m, emit(backMsg{})
 		case key.Matches(k, m.keys.Next):
-			return m.move(1), nil
+			m.form = m.form.move(1)
+			return m, nil
 		case key.Matches(k, m.keys.Prev):
-			return m.move(-1), nil
+			m.form = m.form.move(-1)
+			return m, nil
 		case key.Matches(k, m.keys.Check):
-			app, errs := readAppForm(m.values())
+			app, errs := readAppForm([numAppFields]string(m.form.values()))
 			if m.errs = errs; errs != ([numAppFields]string{}) {
 				return m, nil
 			}
@@ -127,23 +109,8 @@ func (m appFormModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	}
 	var cmd tea.Cmd
-	m.fields[m.focus], cmd = m.fields[m.focus].Update(msg)
+	m.form, cmd = m.form.update(msg)
 	return m, cmd
-}
-
-func (m appFormModel) move(d int) appFormModel {
-	m.fields[m.focus].Blur()
-	m.focus = (m.focus + d + numAppFields) % numAppFields
-	m.fields[m.focus].Focus()
-	return m
-}
-
-func (m appFormModel) values() [numAppFields]string {
-	var v [numAppFields]string
-	for i, f := range m.fields {
-		v[i] = strings.TrimSpace(f.Value())
-	}
-	return v
 }
 
 // readAppForm is the app's request from the form's values, or each
@@ -180,13 +147,7 @@ func readAppForm(v [numAppFields]string) (auth.AuthorizeRequest, [numAppFields]s
 
 func (m appFormModel) View() string {
 	s := m.com.Styles
-	lines := []string{wrapStyled(s.Title, "Check another app's registration at "+m.region.Name+", without logging in", m.width)}
-	for i, f := range m.fields {
-		lines = append(lines, f.View())
-		if m.errs[i] != "" {
-			lines = append(lines, wrapStyled(s.Error, "  ✗ "+m.errs[i], m.width))
-		}
-	}
+	lines := append([]string{wrapStyled(s.Title, "Check another app's registration at "+m.region.Name+", without logging in", m.width)}, m.form.view(s, m.errs[:], m.width)...)
 	lines = append(lines, "", wrapStyled(s.Subtle, "enter sends the app's authorize request (a throw-away PKCE challenge and state; the redirect to the app is never followed) "+
 		"and says whether the IdP accepts it; when it refuses, probes that change one parameter at a time find which one it refuses. "+explain.If(m.region.Issuer != "", m.region.Issuer, ""), m.width))
 	return clipLines(strings.Join(lines, "\n"), m.height)

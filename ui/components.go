@@ -2,9 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"ssodesk/safe"
 	"strings"
 
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -129,4 +132,81 @@ func styleAll(st lipgloss.Style, texts []string) []string {
 func clipLines(s string, h int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[:min(len(lines), max(h, 1))], "\n")
+}
+
+// form is a column of labelled text inputs, one of them focused: the
+// fields of the app check's and the login parameters' forms.
+type form struct {
+	fields []textinput.Model
+	focus  int
+}
+
+// newForm is a form of names (the labels, padded to labelWidth) with
+// their placeholders; a value may be limit characters long.
+func newForm(com *Common, names, placeholders []string, labelWidth, limit int) form {
+	f := form{fields: make([]textinput.Model, len(names))}
+	for i, name := range names {
+		ti := textinput.New()
+		ti.Prompt = fmt.Sprintf("%-*s", labelWidth, name)
+		ti.Placeholder = placeholders[i]
+		ti.CharLimit = limit
+		ti.SetStyles(com.Styles.Input)
+		f.fields[i] = ti
+	}
+	f.fields[0].Focus()
+	return f
+}
+
+func (f form) setSize(w int) form {
+	f.fields = slices.Clone(f.fields)
+	for i := range f.fields {
+		f.fields[i].SetWidth(max(w-ansi.StringWidth(f.fields[i].Prompt)-1, 4))
+	}
+	return f
+}
+
+func (f form) restyle(st textinput.Styles) form {
+	f.fields = slices.Clone(f.fields)
+	for i := range f.fields {
+		f.fields[i].SetStyles(st)
+	}
+	return f
+}
+
+// move focuses the field d away (wrapping around).
+func (f form) move(d int) form {
+	f.fields = slices.Clone(f.fields)
+	f.fields[f.focus].Blur()
+	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	f.fields[f.focus].Focus()
+	return f
+}
+
+// update gives msg to the focused field.
+func (f form) update(msg tea.Msg) (form, tea.Cmd) {
+	f.fields = slices.Clone(f.fields)
+	var cmd tea.Cmd
+	f.fields[f.focus], cmd = f.fields[f.focus].Update(msg)
+	return f, cmd
+}
+
+// values are the fields' values, trimmed.
+func (f form) values() []string {
+	v := make([]string, len(f.fields))
+	for i, fl := range f.fields {
+		v[i] = strings.TrimSpace(fl.Value())
+	}
+	return v
+}
+
+// view is the fields, each followed by its error (errs[i], "" none).
+func (f form) view(s *Styles, errs []string, width int) []string {
+	var lines []string
+	for i, fl := range f.fields {
+		lines = append(lines, fl.View())
+		if errs[i] != "" {
+			lines = append(lines, wrapStyled(s.Error, "  ✗ "+errs[i], width))
+		}
+	}
+	return lines
 }

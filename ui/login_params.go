@@ -8,7 +8,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,7 +16,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"ssodesk/auth"
 	"ssodesk/config"
@@ -56,9 +54,8 @@ type loginParamsModel struct {
 	screenContext
 	keys   AppFormKeys
 	region config.Region
-	fields [numParamFields]textinput.Model
+	form   form
 	errs   [numParamFields]string
-	focus  int
 	width  int
 	height int
 }
@@ -66,19 +63,10 @@ type loginParamsModel struct {
 func newLoginParamsModel(com *Common, region config.Region) loginParamsModel {
 	keys := defaultAppFormKeys()
 	keys.Check = bind("enter", "log in")
-	m := loginParamsModel{com: com, screenContext: newScreenContext(), keys: keys, region: region}
-	placeholders := [numParamFields]string{"login, select_account, none, consent", "seconds (0: sign in again)", "the account's e-mail",
+	placeholders := []string{"login, select_account, none, consent", "seconds (0: sign in again)", "the account's e-mail",
 		"da-DK", "idp:NAME tenant:NAME", "key=value key=value"}
-	for i := range m.fields {
-		ti := textinput.New()
-		ti.Prompt = fmt.Sprintf("%-12s", paramFieldNames[i])
-		ti.Placeholder = placeholders[i]
-		ti.CharLimit = 2001 // a value over the limit is said, not cut
-		ti.SetStyles(com.Styles.Input)
-		m.fields[i] = ti
-	}
-	m.fields[0].Focus()
-	return m
+	return loginParamsModel{com: com, screenContext: newScreenContext(), keys: keys, region: region,
+		form: newForm(com, paramFieldNames[:], placeholders, 12, 2001)} // a value over the limit is said, not cut
 }
 
 func (m loginParamsModel) Init() tea.Cmd                          { return textinput.Blink }
@@ -86,19 +74,11 @@ func (m loginParamsModel) WithContext(ctx context.Context) screen { m.ctx = ctx;
 func (m loginParamsModel) CapturesKeys() bool                     { return true }
 
 func (m loginParamsModel) SetSize(w, h int) screen {
-	m.width, m.height = w, h
-	for i := range m.fields {
-		m.fields[i].SetWidth(max(w-ansi.StringWidth(m.fields[i].Prompt)-1, 4))
-	}
+	m.width, m.height, m.form = w, h, m.form.setSize(w)
 	return m
 }
 
-func (m loginParamsModel) Restyle() screen {
-	for i := range m.fields {
-		m.fields[i].SetStyles(m.com.Styles.Input)
-	}
-	return m
-}
+func (m loginParamsModel) Restyle() screen { m.form = m.form.restyle(m.com.Styles.Input); return m }
 
 func (m loginParamsModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
@@ -106,15 +86,13 @@ func (m loginParamsModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(k, m.keys.Back):
 			return m, emit(backMsg{})
 		case key.Matches(k, m.keys.Next):
-			return m.move(1), nil
+			m.form = m.form.move(1)
+			return m, nil
 		case key.Matches(k, m.keys.Prev):
-			return m.move(-1), nil
+			m.form = m.form.move(-1)
+			return m, nil
 		case key.Matches(k, m.keys.Check):
-			var v [numParamFields]string
-			for i, f := range m.fields {
-				v[i] = strings.TrimSpace(f.Value())
-			}
-			params, errs := readLoginParams(v)
+			params, errs := readLoginParams([numParamFields]string(m.form.values()))
 			if m.errs = errs; errs != ([numParamFields]string{}) {
 				return m, nil
 			}
@@ -122,15 +100,8 @@ func (m loginParamsModel) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	}
 	var cmd tea.Cmd
-	m.fields[m.focus], cmd = m.fields[m.focus].Update(msg)
+	m.form, cmd = m.form.update(msg)
 	return m, cmd
-}
-
-func (m loginParamsModel) move(d int) loginParamsModel {
-	m.fields[m.focus].Blur()
-	m.focus = (m.focus + d + numParamFields) % numParamFields
-	m.fields[m.focus].Focus()
-	return m
 }
 
 // readLoginParams is the parameters of the form's values, or each field's
@@ -167,13 +138,7 @@ func readLoginParams(v [numParamFields]string) (auth.AuthorizeParams, [numParamF
 
 func (m loginParamsModel) View() string {
 	s := m.com.Styles
-	lines := []string{wrapStyled(s.Title, "Log in at "+m.region.Name+" with OIDC parameters", m.width)}
-	for i, f := range m.fields {
-		lines = append(lines, f.View())
-		if m.errs[i] != "" {
-			lines = append(lines, wrapStyled(s.Error, "  ✗ "+m.errs[i], m.width))
-		}
-	}
+	lines := append([]string{wrapStyled(s.Title, "Log in at "+m.region.Name+" with OIDC parameters", m.width)}, m.form.view(s, m.errs[:], m.width)...)
 	lines = append(lines, "", wrapStyled(s.Subtle, "enter logs in sending these (empty ones are not sent); values the IdP's discovery does not list "+
 		"are flagged before the browser opens, and the session's Summary says what the ID token shows of each (auth_time against max_age "+
 		"and prompt=login, tenantid against tenant:, amr, acr, idp). A login with parameters never resumes a kept session.", m.width))
