@@ -3,6 +3,7 @@ package explain
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,7 +235,15 @@ type urlWordsFunc func(f *urlfacts.Facts, p urlfacts.Problem) (text, cause, fix 
 var urlWords map[urlfacts.ProblemKind]urlWordsFunc
 
 func init() {
-	urlWords = map[urlfacts.ProblemKind]urlWordsFunc{
+	urlWords = map[urlfacts.ProblemKind]urlWordsFunc{}
+	for _, part := range []map[urlfacts.ProblemKind]urlWordsFunc{urlWordsOfTheURL(), urlWordsOfAuthorize(), urlWordsOfCallbacks()} {
+		maps.Copy(urlWords, part)
+	}
+}
+
+// urlWordsOfTheURL are the words of the URL itself: how it was pasted, its host and secrets.
+func urlWordsOfTheURL() map[urlfacts.ProblemKind]urlWordsFunc {
+	return map[urlfacts.ProblemKind]urlWordsFunc{
 		urlfacts.Extracted: say("The URL was taken out of the text around it (quotes, a request line or a sentence); only the URL is explained."),
 		urlfacts.MoreURLs:  say("The text holds more URLs after this one: explain each on its own."),
 		urlfacts.Credentials: func(_ *urlfacts.Facts, p urlfacts.Problem) (string, string, string) {
@@ -276,6 +285,12 @@ func init() {
 				"HIMSA requires TLS 1.2 or higher on every call: over http the IdP answers with a redirect at best, and whatever the URL carries travelled unencrypted.",
 				"Use https://, as the issuer says."
 		},
+	}
+}
+
+// urlWordsOfAuthorize are the words of an authorize request's parameters.
+func urlWordsOfAuthorize() map[urlfacts.ProblemKind]urlWordsFunc {
+	return map[urlfacts.ProblemKind]urlWordsFunc{
 		urlfacts.MissingParam:        missingParam,
 		urlfacts.ResponseTypeNotCode: responseTypeNotCode,
 		urlfacts.NoPKCE: say("There is no code_challenge: the request uses no PKCE.",
@@ -311,10 +326,16 @@ func init() {
 				"HIMSA registrations are per environment (QA's are separate): this IdP does not know the other environment's client, so it shows its error page (unauthorized_client).",
 				fmt.Sprintf("Use %s's own client ID there, or send the request to an endpoint of %s.", at, p.Other)
 		},
-		urlfacts.CultureLCID:   cultureLCID,
-		urlfacts.PromptNone:    say("prompt=none: a silent request; the IdP answers at once, with login_required when the browser has no session there."),
-		urlfacts.ForceChoose:   say("forcechoose: the IdP shows its account chooser (HIMSA's way to switch account)."),
-		urlfacts.FragmentMode:  fragmentMode,
+		urlfacts.CultureLCID:  cultureLCID,
+		urlfacts.PromptNone:   say("prompt=none: a silent request; the IdP answers at once, with login_required when the browser has no session there."),
+		urlfacts.ForceChoose:  say("forcechoose: the IdP shows its account chooser (HIMSA's way to switch account)."),
+		urlfacts.FragmentMode: fragmentMode,
+	}
+}
+
+// urlWordsOfCallbacks are the words of callbacks, error pages and end-session.
+func urlWordsOfCallbacks() map[urlfacts.ProblemKind]urlWordsFunc {
+	return map[urlfacts.ProblemKind]urlWordsFunc{
 		urlfacts.StatePresent:  statePresent,
 		urlfacts.StateAbsent:   stateAbsent,
 		urlfacts.CodeRegion:    codeRegion,
