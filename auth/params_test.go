@@ -73,17 +73,19 @@ func row(rows []check.Row, name string) check.Row {
 // and the checks say so. The silent login's auth_time judged as if
 // prompt=login had been sent fails: the check can tell.
 func TestMaxAgeAndPromptLoginSignInAgain(t *testing.T) {
-	s := freshSim(t, sim.Options{})
+	h := &sim.Hooks{}
+	s := freshSim(t, sim.Options{Hooks: h})
 	b := sim.NewBrowser()
 	first, _ := loginAt(t, s, b, auth.AuthorizeParams{LoginHint: "x@example.com"}) // a param, so facts are kept
 	t0 := authTime(t, first)
-	time.Sleep(2100 * time.Millisecond) // auth_time has whole seconds; the leeway is 1s
+	advance(t, h, 2*time.Second) // auth_time has whole seconds; the leeway is 1s
 
 	silent, _ := loginAt(t, s, b, auth.AuthorizeParams{LoginHint: "x@example.com"})
 	if got := authTime(t, silent); !got.Equal(t0) {
 		t.Fatalf("the silent SSO login has auth_time %v, want the first's %v", got, t0)
 	}
 	judged := *silent.Params
+	judged.Started = t0.Add(3 * time.Second) // as a login started after the first sign-in (the stand-in's clock moved, not this one)
 	judged.Sent.Prompt = auth.PromptLogin
 	if r := row(explain.ParamChecks(&judged), "prompt=login"); r.Status != check.Fail || !strings.Contains(r.Detail, "did not make the user sign in again") {
 		t.Errorf("the old auth_time judged for prompt=login: %+v", r)
@@ -101,7 +103,7 @@ func TestMaxAgeAndPromptLoginSignInAgain(t *testing.T) {
 	if r := row(explain.ParamChecks(zeroAge.Params), "max_age"); r.Status != check.Pass || !strings.Contains(r.Detail, "signed in during this login") {
 		t.Errorf("max_age row: %+v", r)
 	}
-	time.Sleep(1100 * time.Millisecond)
+	advance(t, h, 2*time.Second)
 	again, _ := loginAt(t, s, b, auth.AuthorizeParams{Prompt: auth.PromptLogin})
 	if got := authTime(t, again); !got.After(authTime(t, zeroAge)) {
 		t.Errorf("prompt=login: auth_time %v, not after the one before", got)
@@ -292,4 +294,13 @@ func tamperPayload(t *testing.T, raw string) string {
 	claims["sub"] = "someone-else"
 	b, _ = json.Marshal(claims)
 	return parts[0] + "." + base64.RawURLEncoding.EncodeToString(b) + "." + parts[2]
+}
+
+// advance moves the stand-in's clock (its SSO session's sign-in times, so
+// auth_time) forward by d, instead of waiting d.
+func advance(t *testing.T, h *sim.Hooks, d time.Duration) {
+	t.Helper()
+	if err := h.Advance(d); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -109,6 +110,9 @@ func TestCheckAppBadInput(t *testing.T) {
 func TestLoginAsAnotherAppPastesTheURLBack(t *testing.T) {
 	e := newCLIEnv(t, "scopes: [openid, profile, email]\noffline_access: false\n")
 	bar := filepath.Join(e.dir, "address-bar")
+	if err := syscall.Mkfifo(bar, 0o600); err != nil { // the browser's write is what the test waits on
+		t.Fatal(err)
+	}
 	e.setBrowser("--account mette.sorensen@nordlyd-hoerecenter.dk --address-bar " + bar)
 	cmd := exec.Command(os.Args[0], "login", "--json", "--client-id", sim.WebAppClientID, "--redirect-uri", sim.WebAppRedirectURI, "--config", e.file)
 	cmd.Env = e.env
@@ -121,12 +125,16 @@ func TestLoginAsAnotherAppPastesTheURLBack(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	read := make(chan string, 1)
+	go func() {
+		b, _ := os.ReadFile(bar) // blocks until the browser writes the address bar
+		read <- strings.TrimSpace(string(b))
+	}()
 	var pasted string
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if b, err := os.ReadFile(bar); err == nil && len(b) > 0 {
-			pasted = strings.TrimSpace(string(b))
-			break
-		}
+	select {
+	case pasted = <-read:
+	case <-time.After(20 * time.Second):
+		os.WriteFile(bar, nil, 0o600) // unblocks the reader
 	}
 	if !strings.HasPrefix(pasted, sim.WebAppRedirectURI+"?code=") {
 		cmd.Process.Kill()

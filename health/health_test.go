@@ -137,22 +137,26 @@ func TestProbeSlow(t *testing.T) {
 	}
 }
 
-// A far endpoint's handshakes are not its slowness: a connection that
-// takes 300 ms to open and a quick answer is "ok", with both times told
-// apart; a slow answer on a quick connection is "slow" (issue 26).
+// A far endpoint's handshakes are not its slowness (issue 26): a result
+// is judged by its request's time, the connection's time told apart — a
+// connection opened for the probe has one, a reused one none.
 func TestProbeSlowIsTheRequestNotTheHandshake(t *testing.T) {
-	fast := newIDP(t, false, 0, nil)
-	slowDial := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		time.Sleep(300 * time.Millisecond) // a far link's TCP (and TLS) round trips
-		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}}
-	r := one(t, slowDial, fast.region("au"), Options{Slow: 200 * time.Millisecond, Timeout: 3 * time.Second})
-	if r.Status != StatusOK || r.Connect < 300*time.Millisecond || r.Request >= 200*time.Millisecond || r.Latency != r.Connect+r.Request {
-		t.Errorf("far but quick: %+v", r)
+	o := Options{Slow: time.Second}
+	if got := speed(Result{Connect: 2 * time.Second, Request: 10 * time.Millisecond, Latency: 2010 * time.Millisecond}, o); got != StatusOK {
+		t.Errorf("far but quick: %s", got)
 	}
-	slow := newIDP(t, false, 300*time.Millisecond, nil)
-	if r := one(t, nil, slow.region("eu"), Options{Slow: 200 * time.Millisecond, Timeout: 3 * time.Second}); r.Status != StatusSlow || r.Request < 300*time.Millisecond {
-		t.Errorf("near but slow: %+v", r)
+	if got := speed(Result{Request: 1500 * time.Millisecond, Latency: 1500 * time.Millisecond}, o); got != StatusSlow {
+		t.Errorf("near but slow: %s", got)
+	}
+	s := newIDP(t, false, 0, nil)
+	client := &http.Client{Transport: &http.Transport{}}
+	first := one(t, client, s.region("au"), Options{Timeout: 3 * time.Second})
+	if first.Connect <= 0 || first.Request <= 0 || first.Latency != first.Connect+first.Request {
+		t.Errorf("a new connection: %+v", first)
+	}
+	again := one(t, client, s.region("au"), Options{Timeout: 3 * time.Second})
+	if again.Connect != 0 || again.Request != again.Latency {
+		t.Errorf("a reused connection: %+v", again)
 	}
 }
 

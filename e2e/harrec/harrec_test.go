@@ -187,14 +187,9 @@ func open(t *testing.T, tctx context.Context, app site) {
 	if err := chromedp.Do(tctx, chromedp.Navigate(app.url("/start"))); err != nil {
 		t.Fatalf("navigating: %v", err)
 	}
-	var title string
-	for title == "" || title == "app" {
-		v, err := chromedp.Run(tctx, chromedp.Title())
-		if err != nil {
-			t.Fatalf("reading the title (%q so far): %v", title, err)
-		}
-		title = v
-		time.Sleep(50 * time.Millisecond)
+	title, err := waitJS(tctx, "document.title && document.title != 'app' ? document.title : null")
+	if err != nil {
+		t.Fatalf("waiting for the page's script to set its title: %v", err)
 	}
 	if want := "json:true cors:blocked xhr:0 preflight:blocked token:c+1 png:18 silent:loaded"; title != want {
 		t.Errorf("the page's title is %q, want %q (what its script saw)", title, want)
@@ -218,15 +213,8 @@ func TestPagePerNavigation(t *testing.T) {
 	if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](fmt.Sprintf("location.assign(%q), true", idp.url("/login")))); err != nil {
 		t.Fatalf("navigating: %v", err)
 	}
-	for {
-		u, err := chromedp.Run(tctx, chromedp.Evaluate[string]("document.readyState == 'complete' ? location.href : ''"))
-		if err != nil {
-			t.Fatalf("waiting for %s: %v", idp.url("/login"), err)
-		}
-		if u == idp.url("/login") {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	if _, err := waitJS(tctx, fmt.Sprintf("document.readyState == 'complete' && location.href == %q", idp.url("/login"))); err != nil {
+		t.Fatalf("waiting for %s: %v", idp.url("/login"), err)
 	}
 	if err := rec.WaitIdle(tctx, 300*time.Millisecond); err != nil {
 		t.Fatal(err)
@@ -695,15 +683,8 @@ document.body.appendChild(f);
 	if err := chromedp.Do(tctx, chromedp.Navigate(app.url("/"))); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		title, err := chromedp.Run(tctx, chromedp.Title())
-		if err != nil {
-			t.Fatalf("waiting for the frame: %v", err)
-		}
-		if title == "framed" {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	if _, err := waitJS(tctx, "document.title == 'framed'"); err != nil {
+		t.Fatalf("waiting for the frame: %v", err)
 	}
 	if err := rec.WaitIdle(tctx, 300*time.Millisecond); err != nil {
 		t.Fatal(err)
@@ -743,6 +724,21 @@ document.body.appendChild(f);
 	for _, x := range lg.Exchanges {
 		if x.RawURL == authz || x.RawURL == login {
 			t.Logf("reader: %s: Status %d, InFrame %v, Error %q", x.RawURL, x.Status, x.InFrame, x.Error)
+		}
+	}
+}
+
+// waitJS waits until expr is truthy in the tab (chromedp.Poll, on each
+// animation frame) and returns its value as text. A navigation ends a
+// poll: it is polled again in the new document, until tctx's deadline.
+func waitJS(tctx context.Context, expr string) (string, error) {
+	for {
+		v, err := chromedp.Run(tctx, chromedp.Poll[any](expr, chromedp.WithPollingTimeout(0)))
+		switch {
+		case err == nil:
+			return fmt.Sprint(v), nil
+		case tctx.Err() != nil:
+			return "", err
 		}
 	}
 }
